@@ -1,0 +1,102 @@
+"""The `coliv` command line: the same services the GUI uses, for scripts and headless work.
+
+Contract: a global `--db URL`; each `add` prints the new id on its last line; errors go to
+stderr, name the field, exit non-zero and change nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from coliv_desktop import __version__, config
+from coliv_desktop.db.engine import Database
+from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.services.context import Actor, local_actor
+
+Handler = Callable[[argparse.Namespace, "CliContext"], int | None]
+
+
+@dataclass
+class CliContext:
+    """Opens the database on first use, so `--help` and argument errors never touch it."""
+
+    db_url: str | None
+    _db: Database | None = field(default=None, init=False)
+    _actor: Actor | None = field(default=None, init=False)
+
+    @property
+    def url(self) -> URL:
+        return config.resolve_db_url(self.db_url)
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            from coliv_desktop.db.migrate import open_database
+
+            self._db = open_database(self.url, progress=lambda msg: print(msg, file=sys.stderr))
+        return self._db
+
+    @property
+    def actor(self) -> Actor:
+        if self._actor is None:
+            self._actor = local_actor(self.db)
+        return self._actor
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from coliv_desktop.cli import data, portfolio
+
+    parser = argparse.ArgumentParser(
+        prog="coliv",
+        description="CoLiv Desktop: rooms, tenants, leases and rent books for co-living operators. "
+        "Without a command, the desktop app starts.",
+    )
+    parser.add_argument("--version", action="version", version=f"CoLiv Desktop {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="database to use: sqlite:///FILE or postgresql://USER@HOST/DB "
+        f"(default: ${config.DB_URL_ENV}, else the per-user file)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (portfolio, data):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    ctx = CliContext(args.db)
+    try:
+        return handler(args, ctx) or 0
+    except ColivError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        print(f"error: cannot use the database {config.display_url(ctx.url)}: {reason}",
+              file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:
+        print(f"error: the database refused the operation: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was changed by the unfinished step", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()

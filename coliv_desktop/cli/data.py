@@ -1,0 +1,113 @@
+"""`coliv export|import|transfer|db`: moving and guarding the whole database."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coliv_desktop import config
+from coliv_desktop.db.migrate import (
+    backup_sqlite,
+    current_revision,
+    head_revision,
+    open_database,
+)
+from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.services import portability
+
+if TYPE_CHECKING:
+    from coliv_desktop.cli import CliContext
+
+
+def cmd_export(args: argparse.Namespace, ctx: CliContext) -> None:
+    counts = portability.export_file(ctx.db, ctx.actor, Path(args.file))
+    print(f"exported {sum(counts.values())} rows from {len(counts)} tables to {args.file}")
+
+
+def cmd_import(args: argparse.Namespace, ctx: CliContext) -> None:
+    counts = portability.import_file(ctx.db, ctx.actor, Path(args.file))
+    print(f"imported {sum(counts.values())} rows into {len(counts)} tables")
+
+
+def cmd_transfer(args: argparse.Namespace, ctx: CliContext) -> int:
+    target_url = config.parse_db_url(args.to)
+    if config.display_url(target_url) == config.display_url(ctx.url):
+        raise ValidationError("to", "the target is the database being copied")
+    target = open_database(target_url, progress=lambda msg: print(msg, file=sys.stderr))
+    try:
+        checks = portability.transfer(ctx.db, target, ctx.actor)
+    finally:
+        target.dispose()
+    for check in checks:
+        print(f"{check.table:<14} {check.rows_target:>8} rows  money {check.money_target:>14}  ok")
+    print(f"copied {config.display_url(ctx.url)} to {config.display_url(target_url)}: verified")
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace, ctx: CliContext) -> None:
+    url = config.parse_db_url(args.url)
+    if config.is_sqlite(url):
+        raise ValidationError("url", "SQLite files have no password")
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {config.display_url(url)}: ")
+    if not password:
+        raise ValidationError("password", "is empty")
+    config.store_password(url, password)
+    print(f"password for {config.display_url(url)} saved in the OS keychain")
+
+
+def cmd_status(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.db.engine import make_engine
+
+    target = config.with_stored_password(ctx.url)
+    if target.warning:
+        print(target.warning, file=sys.stderr)
+    engine = make_engine(target.url)
+    try:
+        with engine.connect() as conn:
+            current = current_revision(conn)
+    finally:
+        engine.dispose()
+    print(f"database: {config.display_url(ctx.url)}")
+    print(f"schema:   {current or 'empty'} (this CoLiv writes {head_revision()})")
+    path = config.sqlite_path(ctx.url)
+    if path:
+        print(f"file:     {path}")
+        print(f"backups:  {config.backups_dir(ctx.url)}")
+
+
+def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> None:
+    if not config.is_sqlite(ctx.url):
+        raise ValidationError("db", "`db backup` copies SQLite files; back up PostgreSQL with "
+                                    "pg_dump or `coliv export`")
+    _ = ctx.db  # make sure it exists and is current
+    path = backup_sqlite(ctx.url, "manual")
+    print(path)
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("export", help="write every table to a JSON file")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_export)
+    p = commands.add_parser("import", help="load a JSON export into an empty database")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_import)
+    p = commands.add_parser("transfer", help="copy the whole database to another (empty) one")
+    p.add_argument("--to", required=True, metavar="URL")
+    p.set_defaults(handler=cmd_transfer)
+
+    db = commands.add_parser("db", help="database connection and maintenance").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = db.add_parser("set-password", help="store a PostgreSQL password in the OS keychain")
+    p.add_argument("url")
+    p.add_argument("--password-stdin", action="store_true", help="read it from standard input")
+    p.set_defaults(handler=cmd_set_password)
+    p = db.add_parser("status", help="which database, which schema revision, where backups go")
+    p.set_defaults(handler=cmd_status)
+    p = db.add_parser("backup", help="back up the SQLite database now")
+    p.set_defaults(handler=cmd_backup)

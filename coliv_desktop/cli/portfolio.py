@@ -1,0 +1,259 @@
+"""`coliv init|demo|property|unit|room|tenant|lease|dashboard`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import uuid
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from coliv_desktop import config
+from coliv_desktop.domain.money import money_str
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.dashboard import Dashboard, Occupancy
+from coliv_desktop.schemas.leasing import LeaseCreate, LeaseRenewal, LeaseTransfer
+from coliv_desktop.schemas.people import TenantCreate
+from coliv_desktop.schemas.portfolio import PropertyCreate, RoomCreate, UnitCreate
+from coliv_desktop.services import dashboard as dashboard_service
+from coliv_desktop.services import demo, leasing, portfolio, tenants
+
+if TYPE_CHECKING:
+    from coliv_desktop.cli import CliContext
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _id(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a UUID)") from None
+
+
+def _drop_none(**values: Any) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def cmd_init(args: argparse.Namespace, ctx: CliContext) -> None:
+    _ = ctx.actor  # opens (creating or upgrading) the database and its owner
+    print(f"database ready: {config.display_url(ctx.url)}")
+
+
+def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> None:
+    counts = demo.load_demo(ctx.db, ctx.actor)
+    print("loaded the demo portfolio: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+def cmd_property_add(args: argparse.Namespace, ctx: CliContext) -> None:
+    amenities = [a.strip() for a in (args.amenities or "").split(",") if a.strip()]
+    data = build(PropertyCreate, name=args.name, address=args.address, city=args.city,
+                 state=args.state, zip=args.zip, amenities=amenities,
+                 house_rules=args.house_rules)
+    print(portfolio.add_property(ctx.db, ctx.actor, data).id)
+
+
+def cmd_property_list(args: argparse.Namespace, ctx: CliContext) -> None:
+    for prop in portfolio.list_properties(ctx.db, include_archived=args.all):
+        flag = " (archived)" if prop.archived_at else ""
+        print(f"{prop.id}  {prop.name}, {prop.address}, {prop.city}{flag}")
+
+
+def cmd_unit_add(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(UnitCreate, **_drop_none(
+        property_id=args.property, unit_number=args.number, bedrooms=args.bedrooms,
+        bathrooms=args.bathrooms, square_feet=args.sqft, floor=args.floor,
+        furnished=args.furnished))
+    print(portfolio.add_unit(ctx.db, ctx.actor, data).id)
+
+
+def cmd_room_add(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(RoomCreate, **_drop_none(
+        unit_id=args.unit, room_number=args.number, rent_amount=args.rent, room_type=args.type,
+        beds=args.beds, size_sqft=args.size_sqft, has_private_bath=args.private_bath,
+        available_date=args.available_from))
+    print(portfolio.add_room(ctx.db, ctx.actor, data).id)
+
+
+def cmd_tenant_add(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(TenantCreate, first_name=args.first_name, last_name=args.last_name,
+                 email=args.email, phone=args.phone)
+    print(tenants.add_tenant(ctx.db, ctx.actor, data).id)
+
+
+def cmd_tenant_list(args: argparse.Namespace, ctx: CliContext) -> None:
+    for tenant in tenants.search_tenants(ctx.db, args.search or ""):
+        print(f"{tenant.id}  {tenant.full_name} <{tenant.email}>")
+
+
+def cmd_lease_add(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(LeaseCreate, **_drop_none(
+        room_id=args.room, tenant_id=args.tenant, lease_start=args.start, lease_end=args.end,
+        rent_amount=args.rent, deposit_amount=args.deposit, bed=args.bed))
+    print(leasing.create_lease(ctx.db, ctx.actor, data).id)
+
+
+def cmd_lease_end(args: argparse.Namespace, ctx: CliContext) -> None:
+    lease = leasing.end_lease(ctx.db, ctx.actor, args.lease, args.date)
+    print(f"lease {lease.id} ends on {lease.lease_end}")
+
+
+def cmd_lease_renew(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(LeaseRenewal, **_drop_none(new_end=args.end, rent_amount=args.rent))
+    print(leasing.renew_lease(ctx.db, ctx.actor, args.lease, data).id)
+
+
+def cmd_lease_transfer(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(LeaseTransfer, **_drop_none(room_id=args.room, transfer_date=args.date,
+                                             rent_amount=args.rent, bed=args.bed))
+    print(leasing.transfer_lease(ctx.db, ctx.actor, args.lease, data).id)
+
+
+def cmd_lease_list(args: argparse.Namespace, ctx: CliContext) -> None:
+    where = leasing.LeaseFilter(active_on=args.active_on)
+    for row in leasing.list_leases(ctx.db, where):
+        end = row.lease_end.isoformat() if row.lease_end else "open"
+        print(f"{row.id}  {row.property_name} {row.unit_number}-{row.room_number} bed {row.bed}  "
+              f"{row.tenant_name}  {row.lease_start}..{end}  {money_str(row.rent_amount)}  "
+              f"{row.status}")
+
+
+def _counts(occ: Occupancy) -> dict[str, Any]:
+    return {
+        "rooms_total": occ.rooms_total,
+        "rooms_occupied": occ.rooms_occupied,
+        "revenue_potential": money_str(occ.revenue_potential),
+    }
+
+
+def dashboard_json(board: Dashboard) -> dict[str, Any]:
+    return {
+        "rooms_total": board.rooms_total,
+        "rooms_occupied": board.rooms_occupied,
+        "beds_total": board.beds_total,
+        "beds_occupied": board.beds_occupied,
+        "occupancy_rate": float(board.occupancy_rate),
+        "revenue_potential": money_str(board.revenue_potential),
+        "properties": [
+            {"id": str(p.id), "name": p.name, **_counts(p),
+             "units": [{"id": str(u.id), "number": u.number, **_counts(u)} for u in p.units]}
+            for p in board.properties
+        ],
+    }
+
+
+def cmd_dashboard(args: argparse.Namespace, ctx: CliContext) -> None:
+    board = dashboard_service.dashboard(ctx.db, args.on)
+    if args.json:
+        print(json.dumps(dashboard_json(board), indent=2))
+        return
+    print(f"Portfolio on {board.on}: {board.rooms_occupied}/{board.rooms_total} rooms occupied, "
+          f"{board.beds_occupied}/{board.beds_total} beds ({board.occupancy_rate}%), "
+          f"revenue potential {money_str(board.revenue_potential)}/mo")
+    for prop in board.properties:
+        print(f"{prop.name}: {prop.rooms_occupied}/{prop.rooms_total} rooms, "
+              f"{money_str(prop.revenue_potential)}/mo")
+        for unit in prop.units:
+            print(f"  Unit {unit.number}: {unit.rooms_total} rooms, {unit.rooms_occupied} "
+                  f"occupied, {money_str(unit.revenue_potential)}/mo")
+
+
+def register(commands: Any) -> None:
+    p = commands.add_parser("init", help="create (or upgrade) the database")
+    p.set_defaults(handler=cmd_init)
+    p = commands.add_parser("demo", help="load the demo portfolio into an empty database")
+    p.set_defaults(handler=cmd_demo)
+
+    prop = commands.add_parser("property", help="properties").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = prop.add_parser("add", help="add a property; prints its id")
+    p.add_argument("--name", required=True)
+    p.add_argument("--address", required=True)
+    p.add_argument("--city", required=True)
+    p.add_argument("--state", required=True)
+    p.add_argument("--zip", required=True)
+    p.add_argument("--amenities", help="comma-separated, e.g. gym,rooftop")
+    p.add_argument("--house-rules")
+    p.set_defaults(handler=cmd_property_add)
+    p = prop.add_parser("list", help="list properties")
+    p.add_argument("--all", action="store_true", help="include archived properties")
+    p.set_defaults(handler=cmd_property_list)
+
+    unit = commands.add_parser("unit", help="units").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = unit.add_parser("add", help="add a unit to a property; prints its id")
+    p.add_argument("--property", required=True, type=_id)
+    p.add_argument("--number", required=True)
+    p.add_argument("--bedrooms", required=True, type=int)
+    p.add_argument("--bathrooms", required=True)
+    p.add_argument("--sqft", type=int)
+    p.add_argument("--floor", type=int)
+    p.add_argument("--furnished", action="store_true", default=None)
+    p.set_defaults(handler=cmd_unit_add)
+
+    room = commands.add_parser("room", help="rooms").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = room.add_parser("add", help="add a room to a unit; prints its id")
+    p.add_argument("--unit", required=True, type=_id)
+    p.add_argument("--number", required=True)
+    p.add_argument("--rent", required=True, help="monthly rent (per bed for a shared room)")
+    p.add_argument("--type", choices=["private", "shared"])
+    p.add_argument("--beds", type=int)
+    p.add_argument("--size-sqft", type=int)
+    p.add_argument("--private-bath", action="store_true", default=None)
+    p.add_argument("--available-from", type=_day)
+    p.set_defaults(handler=cmd_room_add)
+
+    tenant = commands.add_parser("tenant", help="tenants").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = tenant.add_parser("add", help="add a tenant; prints the id")
+    p.add_argument("--first-name", required=True)
+    p.add_argument("--last-name", required=True)
+    p.add_argument("--email", required=True)
+    p.add_argument("--phone")
+    p.set_defaults(handler=cmd_tenant_add)
+    p = tenant.add_parser("list", help="list or search tenants")
+    p.add_argument("--search")
+    p.set_defaults(handler=cmd_tenant_list)
+
+    lease = commands.add_parser("lease", help="leases").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = lease.add_parser("add", help="create a lease; prints its id")
+    p.add_argument("--room", required=True, type=_id)
+    p.add_argument("--tenant", required=True, type=_id)
+    p.add_argument("--start", required=True, type=_day)
+    p.add_argument("--end", type=_day)
+    p.add_argument("--rent", help="monthly rent (default: the room's)")
+    p.add_argument("--deposit")
+    p.add_argument("--bed", type=int, help="bed number in a shared room (default: a free one)")
+    p.set_defaults(handler=cmd_lease_add)
+    p = lease.add_parser("end", help="record a move-out")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--date", required=True, type=_day, help="the last day of the lease")
+    p.set_defaults(handler=cmd_lease_end)
+    p = lease.add_parser("renew", help="renew for a new term; prints the new lease id")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--end", type=_day, help="end of the new term (default: open-ended)")
+    p.add_argument("--rent")
+    p.set_defaults(handler=cmd_lease_renew)
+    p = lease.add_parser("transfer", help="move the tenant to another room; prints the new id")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--room", required=True, type=_id)
+    p.add_argument("--date", required=True, type=_day, help="first day in the new room")
+    p.add_argument("--rent")
+    p.add_argument("--bed", type=int)
+    p.set_defaults(handler=cmd_lease_transfer)
+    p = lease.add_parser("list", help="list leases")
+    p.add_argument("--active-on", type=_day)
+    p.set_defaults(handler=cmd_lease_list)
+
+    p = commands.add_parser("dashboard", help="occupancy and revenue potential")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--on", type=_day, help="as of this day (default: today)")
+    p.set_defaults(handler=cmd_dashboard)
+

@@ -1,0 +1,156 @@
+"""Where data lives, which database to open, and secrets through the OS keychain.
+
+Nothing here runs at import time: callers ask, and the answer reflects the environment then
+(tests point `COLIV_DATA_DIR` at a temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from coliv_desktop import APP_NAME
+from coliv_desktop.domain.errors import ValidationError
+
+DB_URL_ENV = "COLIV_DB_URL"
+DATA_DIR_ENV = "COLIV_DATA_DIR"
+KEYRING_SERVICE = "CoLiv Desktop"
+
+
+def data_dir() -> Path:
+    override = os.environ.get(DATA_DIR_ENV)
+    path = Path(override) if override else platformdirs.user_data_path(APP_NAME, appauthor=False)
+    return path
+
+
+def default_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'coliv.db'}"
+
+
+def demo_db_url() -> str:
+    return f"sqlite:///{data_dir() / 'demo.db'}"
+
+
+def parse_db_url(text: str) -> URL:
+    """Parse and normalise a database URL; PostgreSQL always goes through psycopg 3."""
+    try:
+        url = make_url(text.strip())
+    except ArgumentError:
+        raise ValidationError("db_url", f"{text!r} is not a database URL") from None
+    backend = url.get_backend_name()
+    if backend in {"postgresql", "postgres"}:
+        url = url.set(drivername="postgresql+psycopg")
+        if not url.host and not url.query.get("host"):
+            raise ValidationError("db_url", f"{text!r} names no PostgreSQL host")
+        if not url.database:
+            raise ValidationError("db_url", f"{text!r} names no PostgreSQL database")
+    elif backend == "sqlite":
+        url = url.set(drivername="sqlite")
+    else:
+        raise ValidationError(
+            "db_url", f"{text!r}: only sqlite:///FILE and postgresql://USER@HOST/DB are supported"
+        )
+    return url
+
+
+def resolve_db_url(cli_value: str | None = None) -> URL:
+    """`--db` wins over `COLIV_DB_URL`, which wins over the per-user default file."""
+    text = cli_value or os.environ.get(DB_URL_ENV) or default_db_url()
+    return parse_db_url(text)
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL; None for an in-memory database."""
+    if not is_sqlite(url) or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database).expanduser().resolve()
+
+
+def backups_dir(url: URL) -> Path:
+    """SQLite backups sit beside the data file; other databases back up into the data dir."""
+    path = sqlite_path(url)
+    return (path.parent if path else data_dir()) / "backups"
+
+
+def display_url(url: URL) -> str:
+    """A URL safe to show in a title bar or log: never a password."""
+    return url.render_as_string(hide_password=True)
+
+
+# --- secrets -----------------------------------------------------------------------------------
+
+def _keyring_key(url: URL) -> str:
+    return url.set(password=None).render_as_string(hide_password=False)
+
+
+def keychain_available() -> bool:
+    import keyring
+    from keyring.backends import fail
+
+    return not isinstance(keyring.get_keyring(), fail.Keyring)
+
+
+def store_password(url: URL, password: str) -> None:
+    import keyring
+
+    if not keychain_available():
+        raise ValidationError(
+            "password",
+            "this machine has no OS keychain, so CoLiv cannot store the password safely; "
+            "use a server that needs no password here (trust or peer authentication)",
+        )
+    keyring.set_password(KEYRING_SERVICE, _keyring_key(url), password)
+
+
+@dataclass(frozen=True)
+class ConnectTarget:
+    url: URL
+    warning: str | None = None
+
+
+def with_stored_password(url: URL) -> ConnectTarget:
+    """Fill in a PostgreSQL password from the keychain when the URL carries none."""
+    if is_sqlite(url) or url.password:
+        return ConnectTarget(url)
+    if not keychain_available():
+        return ConnectTarget(
+            url,
+            "No OS keychain is available on this machine: connecting without a password. "
+            "Servers that require one will refuse the connection.",
+        )
+    import keyring
+
+    password = keyring.get_password(KEYRING_SERVICE, _keyring_key(url))
+    return ConnectTarget(url.set(password=password) if password else url)
+
+
+# --- settings, declared once -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: type
+    default: object
+    label: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("currency", str, "USD", "Currency (ISO code)"),
+    Setting("locale", str, "en_US", "Number and date format locale"),
+    Setting("rent_due_day", int, 1, "Day of the month rent is due"),
+    Setting("operator_name", str, "", "Business name printed on receipts"),
+    Setting("operator_address", str, "", "Business address printed on receipts"),
+    Setting("operator_phone", str, "", "Business phone"),
+    Setting("operator_email", str, "", "Business email"),
+)
+
+SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}

@@ -1,0 +1,1 @@
+"""Engine, session factories, ORM models and migrations. Sessions never leave services/."""

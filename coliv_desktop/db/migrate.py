@@ -1,0 +1,198 @@
+"""Opening a database: refuse one from a newer CoLiv, back up and upgrade an older one.
+
+Schema upgrades are a feature: every later issue adds its tables in its own revision, and an
+operator's file from any earlier release opens in this one without losing a row.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, MetaData, inspect, select, text
+from sqlalchemy.engine import URL
+
+from coliv_desktop import __version__, config
+from coliv_desktop.db.engine import Database, make_engine
+from coliv_desktop.domain.errors import ColivError, DatabaseVersionError
+from coliv_desktop.locations import migrations_dir
+
+Progress = Callable[[str], None]
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    head = script_directory().get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _written_by(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("coliv_meta"):
+        return None
+    row = connection.execute(
+        text("SELECT value FROM coliv_meta WHERE key = 'app_version'")
+    ).first()
+    return None if row is None else str(row[0])
+
+
+def _check_known(connection: Connection, current: str | None) -> None:
+    if current is None:
+        tables = set(inspect(connection).get_table_names())
+        if tables:
+            raise ColivError(
+                "This database already holds tables but is not a CoLiv database "
+                f"(found {', '.join(sorted(tables)[:5])}); open an empty one instead."
+            )
+        return
+    known = {rev.revision for rev in script_directory().walk_revisions()}
+    if current not in known:
+        newer = _written_by(connection)
+        needed = f"CoLiv {newer} or newer" if newer else "a newer CoLiv"
+        raise DatabaseVersionError(
+            f"This database has schema revision {current}, which CoLiv {__version__} "
+            f"(schema {head_revision()}) does not know: it needs {needed}. "
+            "Install that version to open it; nothing was changed."
+        )
+
+
+def backup_sqlite(url: URL, label: str) -> Path | None:
+    """Copy a SQLite database with the online backup API (consistent even with WAL pages)."""
+    source_path = config.sqlite_path(url)
+    if source_path is None or not source_path.exists():
+        return None
+    folder = config.backups_dir(url)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    target_path = folder / f"{source_path.stem}-{stamp}-{label}.db"
+    source = sqlite3.connect(source_path)
+    try:
+        target = sqlite3.connect(target_path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+    return target_path
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    return str(value)
+
+
+def backup_by_reflection(engine: Engine, url: URL, label: str) -> Path:
+    """Dump every table of a (non-SQLite) database to JSON before changing its schema.
+
+    Reflection rather than our models: the database is at an older revision than the code.
+    """
+    folder = config.backups_dir(url)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    name = (url.database or "database").replace("/", "_")
+    target = folder / f"{url.get_backend_name()}-{name}-{stamp}-{label}.json"
+    meta = MetaData()
+    with engine.connect() as conn:
+        meta.reflect(conn)
+        dump: dict[str, Any] = {}
+        for table in meta.sorted_tables:
+            rows = conn.execute(select(table)).mappings().all()
+            dump[table.name] = [dict(r) for r in rows]
+    target.write_text(json.dumps(dump, default=_json_default, indent=1))
+    return target
+
+
+def record_app_version(connection: Connection) -> None:
+    connection.execute(text("DELETE FROM coliv_meta WHERE key = 'app_version'"))
+    connection.execute(
+        text("INSERT INTO coliv_meta (key, value) VALUES ('app_version', :v)"), {"v": __version__}
+    )
+
+
+def upgrade(url: URL, *, to: str = "head", progress: Progress | None = None) -> Path | None:
+    """Bring the database at `url` to `to`, backing it up first when it already holds data.
+
+    Returns the backup's path when one was made.
+    """
+    engine = make_engine(url, migrating=True)
+    backup: Path | None = None
+    try:
+        with engine.connect() as conn:
+            current = current_revision(conn)
+            _check_known(conn, current)
+            target = head_revision() if to == "head" else to
+            if current == target:
+                return None
+            if current is not None:
+                if progress:
+                    progress("Backing up the database before upgrading it ...")
+                label = f"before-{target}"
+                backup = (
+                    backup_sqlite(url, label)
+                    if config.is_sqlite(url)
+                    else backup_by_reflection(engine, url, label)
+                )
+        if progress:
+            progress(f"Upgrading the database schema to {target} ...")
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, to)
+            if conn.dialect.name == "sqlite":
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise ColivError(
+                        f"Upgrade left {len(broken)} rows pointing at missing rows "
+                        f"(first: {tuple(broken[0])}); nothing was changed."
+                    )
+            if inspect(conn).has_table("coliv_meta"):
+                record_app_version(conn)
+    finally:
+        engine.dispose()
+    return backup
+
+
+def open_database(
+    url: URL, *, migrate: bool = True, progress: Progress | None = None
+) -> Database:
+    """Connect (password from the keychain when needed) and make sure the schema is current."""
+    target = config.with_stored_password(url)
+    if target.warning and progress:
+        progress(target.warning)
+    if migrate:
+        upgrade(target.url, progress=progress)
+    else:
+        engine = make_engine(target.url)
+        with engine.connect() as conn:
+            current = current_revision(conn)
+            _check_known(conn, current)
+        engine.dispose()
+    return Database(target.url)

@@ -1,0 +1,21 @@
+"""Every ORM model, imported here so `Base.metadata` is complete for Alembic and exports."""
+
+from coliv_desktop.db.models.base import Base
+from coliv_desktop.db.models.leasing import Lease
+from coliv_desktop.db.models.people import Operator, Tenant, User
+from coliv_desktop.db.models.properties import Property, Room, Unit
+from coliv_desktop.db.models.system import AuditEntry, MetaValue, SettingValue
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Lease",
+    "MetaValue",
+    "Operator",
+    "Property",
+    "Room",
+    "SettingValue",
+    "Tenant",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,56 @@
+"""The typed errors every layer shares.
+
+Services raise them, the GUI shows them next to a field or in a dialog, the CLI prints them on
+stderr and exits non-zero. Each carries enough to say *what* is wrong and *where*.
+"""
+
+from __future__ import annotations
+
+
+class ColivError(Exception):
+    """Base of every error a person is meant to read."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(ColivError):
+    """Bad input. `field` names the offending field (a schema field name, `rooms[2].rent`, ...)."""
+
+    exit_code = 2
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.detail = message
+
+
+class NotFoundError(ColivError):
+    exit_code = 3
+
+    def __init__(self, entity: str, ident: object) -> None:
+        super().__init__(f"{entity} {ident} not found")
+        self.entity = entity
+        self.ident = ident
+
+
+class ConflictError(ColivError):
+    """The request contradicts what is stored: a double booking, a duplicate, a stale edit."""
+
+    exit_code = 4
+
+
+class PermissionDeniedError(ColivError):
+    exit_code = 5
+
+
+class DatabaseVersionError(ColivError):
+    """The database was written by a newer CoLiv than this one."""
+
+    exit_code = 6

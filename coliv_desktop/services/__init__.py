@@ -1,0 +1,1 @@
+"""Use cases. One public call is one transaction; each takes the acting user first."""

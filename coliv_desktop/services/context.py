@@ -1,0 +1,107 @@
+"""The acting user, what each role may do, and the one write path every service uses."""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import Operator, User
+from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError
+from coliv_desktop.services.errors import from_database_error
+
+# One permission table: role -> what it may do. Staff accounts (a later issue) only add rows.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "owner": frozenset({"read", "portfolio.write", "tenants.write", "leases.write",
+                        "ledger.write", "settings.write", "data.admin"}),
+    "manager": frozenset({"read", "portfolio.write", "tenants.write", "leases.write",
+                          "ledger.write", "settings.write"}),
+    "staff": frozenset({"read", "tenants.write", "leases.write"}),
+    "accountant": frozenset({"read", "ledger.write"}),
+    "viewer": frozenset({"read"}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting. Every service call takes one, so permissions and the audit log have it."""
+
+    user_id: uuid.UUID | None
+    operator_id: uuid.UUID | None
+    name: str
+    role: str = "owner"
+
+    def may(self, permission: str) -> bool:
+        return permission in PERMISSIONS.get(self.role, frozenset())
+
+    def require(self, permission: str) -> None:
+        if not self.may(permission):
+            raise PermissionDeniedError(
+                f"{self.name} ({self.role}) may not do this: it needs the {permission!r} permission"
+            )
+
+
+SYSTEM = Actor(user_id=None, operator_id=None, name="CoLiv", role="owner")
+
+
+@contextmanager
+def writing(db: Database, actor: Actor, permission: str) -> Iterator[Session]:
+    """The write transaction of one public service call, with permission and error translation."""
+    actor.require(permission)
+    try:
+        with db.write() as session:
+            yield session
+    except (IntegrityError, StaleDataError) as exc:
+        raise from_database_error(exc) from exc
+
+
+def ensure_owner(session: Session) -> tuple[Operator, User]:
+    """The operator and its owner user; created on first use of a new database."""
+    operator = session.scalars(select(Operator).order_by(Operator.created_at).limit(1)).first()
+    if operator is not None and operator.user_id is not None:
+        owner = session.get(User, operator.user_id)
+        if owner is not None:
+            return operator, owner
+    login = _login_name()
+    owner = User(email=f"{login}@localhost", display_name=login, role="owner")
+    session.add(owner)
+    session.flush()
+    if operator is None:
+        operator = Operator(company_name="My co-living business", user_id=owner.id)
+        session.add(operator)
+    else:
+        operator.user_id = owner.id
+    session.flush()
+    return operator, owner
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser() or "owner"
+    except Exception:  # no login name on some service accounts
+        return "owner"
+
+
+def local_actor(db: Database) -> Actor:
+    """The person at this desktop: the database's owner until staff sign-in exists."""
+    with db.write() as session:
+        operator, owner = ensure_owner(session)
+        return Actor(owner.id, operator.id, owner.display_name, owner.role)
+
+
+def check_version(row: object, expected: int | None, label: str) -> None:
+    """Optimistic concurrency: refuse an edit made against an older copy of the row."""
+    current = getattr(row, "version", None)
+    if expected is not None and current != expected:
+        raise ConflictError(
+            f"{label} was changed by someone else (version {current}, you edited {expected}); "
+            "reload it and make your change again"
+        )

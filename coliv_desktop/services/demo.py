@@ -1,0 +1,90 @@
+"""The demo portfolio (`coliv demo`, "Explore the demo portfolio"): real data, loaded in one go.
+
+It lives in resources/demo/portfolio.json; lease dates there are offsets from the day it is
+loaded, so the demo always shows current tenants, upcoming move-ins and leases ending soon.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import func, select
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import Property, Room, Tenant, Unit
+from coliv_desktop.domain.errors import ConflictError
+from coliv_desktop.locations import resource
+from coliv_desktop.schemas.leasing import LeaseCreate
+from coliv_desktop.schemas.people import TenantCreate
+from coliv_desktop.schemas.portfolio import PropertyCreate, RoomCreate, UnitCreate
+from coliv_desktop.services import audit
+from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor, ensure_owner, writing
+from coliv_desktop.services.leasing import create_lease_in
+
+
+def demo_document() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resource("demo", "portfolio.json").read_text("utf-8"))
+    return data
+
+
+def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, int]:
+    """Load the demo portfolio into a database that has no properties yet."""
+    day = on or today()
+    doc = demo_document()
+    with writing(db, actor, "portfolio.write") as s:
+        if s.scalar(select(func.count(Property.id))):
+            raise ConflictError("the demo loads only into a database without properties")
+        operator, _ = ensure_owner(s)
+        for key, value in doc["operator"].items():
+            setattr(operator, key, value)
+        rooms: dict[str, Room] = {}
+        for prop_data in doc["properties"]:
+            units = prop_data.pop("units")
+            prop = Property(operator_id=operator.id, **PropertyCreate(**prop_data).model_dump())
+            s.add(prop)
+            s.flush()
+            for unit_data in units:
+                room_rows = unit_data.pop("rooms")
+                unit = Unit(**UnitCreate(property_id=prop.id, **unit_data).model_dump())
+                s.add(unit)
+                s.flush()
+                for room_data in room_rows:
+                    room = Room(**RoomCreate(unit_id=unit.id, **room_data).model_dump())
+                    s.add(room)
+                    rooms[f"{prop.name}/{unit.unit_number}/{room.room_number}"] = room
+        s.flush()
+        tenants: dict[str, Tenant] = {}
+        for tenant_data in doc["tenants"]:
+            key = tenant_data.pop("key")
+            tenant = Tenant(**TenantCreate(**tenant_data).model_dump())
+            s.add(tenant)
+            tenants[key] = tenant
+        s.flush()
+        for lease_data in doc["leases"]:
+            start = day + timedelta(days=lease_data["start"])
+            end: date | None
+            if lease_data.get("open"):
+                end = None
+            elif "end" in lease_data:
+                end = day + timedelta(days=lease_data["end"])
+            else:
+                end = start + relativedelta(months=lease_data["months"]) - timedelta(days=1)
+            lease = create_lease_in(
+                s, actor,
+                LeaseCreate(room_id=rooms[lease_data["room"]].id,
+                            tenant_id=tenants[lease_data["tenant"]].id, lease_start=start,
+                            lease_end=end, deposit_amount=Decimal(lease_data["deposit"])),
+            )
+            if lease.lease_start <= day:
+                lease.move_in_date = lease.lease_start
+            if lease_data.get("moved_out"):
+                lease.status = "ended"
+                lease.move_out_date = end
+        audit.record(s, actor, "demo", "portfolio", None, "Loaded the demo portfolio")
+        return {"properties": len(doc["properties"]), "rooms": len(rooms),
+                "tenants": len(tenants), "leases": len(doc["leases"])}

@@ -1,0 +1,351 @@
+"""Leases: create, end (move-out), renew, transfer, cancel, list.
+
+The rule everything here protects: a bed never has two leases active on the same day. The check
+runs inside the writing transaction after the room is locked (SQLite: BEGIN IMMEDIATE holds the
+write lock; PostgreSQL: SELECT ... FOR UPDATE on the room), and PostgreSQL's exclusion
+constraint catches anything that slips past.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
+from coliv_desktop.domain.errors import ConflictError, ValidationError
+from coliv_desktop.schemas.leasing import (
+    LeaseCreate,
+    LeaseOut,
+    LeaseRenewal,
+    LeaseRow,
+    LeaseTransfer,
+)
+from coliv_desktop.services import audit
+from coliv_desktop.services.context import Actor, check_version, writing
+from coliv_desktop.services.portfolio import get_row
+
+
+def active_on(day: date) -> ColumnElement[bool]:
+    """SQL: the lease holds its bed on `day` (ended leases count up to their last day)."""
+    return and_(
+        Lease.status != "cancelled",
+        Lease.lease_start <= day,
+        or_(Lease.lease_end.is_(None), Lease.lease_end >= day),
+    )
+
+
+def overlapping(start: date, end: date | None) -> ColumnElement[bool]:
+    """SQL: the lease holds its bed on at least one day of [start, end] (None: open-ended)."""
+    conditions = [
+        Lease.status != "cancelled",
+        or_(Lease.lease_end.is_(None), Lease.lease_end >= start),
+    ]
+    if end is not None:
+        conditions.append(Lease.lease_start <= end)
+    return and_(*conditions)
+
+
+def _lock_room(s: Session, room_id: uuid.UUID, field: str) -> Room:
+    query = select(Room).where(Room.id == room_id)
+    if s.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    room = s.scalar(query)
+    if room is None:
+        raise ValidationError(field, f"no room with id {room_id}")
+    return room
+
+
+def _room_label(s: Session, room: Room) -> str:
+    unit = s.get(Unit, room.unit_id)
+    return f"{unit.unit_number}-{room.room_number}" if unit else room.room_number
+
+
+def _describe(s: Session, lease: Lease) -> str:
+    tenant = s.get(Tenant, lease.tenant_id)
+    who = f"{tenant.first_name} {tenant.last_name}" if tenant else "another tenant"
+    until = lease.lease_end.isoformat() if lease.lease_end else "open-ended"
+    return f"{who}'s lease {lease.lease_start.isoformat()} to {until}"
+
+
+def _claim_bed(
+    s: Session,
+    room: Room,
+    start: date,
+    end: date | None,
+    bed: int | None,
+    *,
+    ignore: tuple[uuid.UUID, ...] = (),
+) -> int:
+    """Return a bed of `room` free over [start, end]: `bed` itself, or the lowest free one."""
+    if bed is not None and not 1 <= bed <= room.beds:
+        raise ValidationError("bed", f"room {room.room_number} has beds 1 to {room.beds}")
+    query = select(Lease).where(Lease.room_id == room.id, overlapping(start, end))
+    if ignore:
+        query = query.where(Lease.id.not_in(ignore))
+    holders = list(s.scalars(query.order_by(Lease.lease_start)))
+    taken = {lease.bed: lease for lease in holders}
+    label = _room_label(s, room)
+    if bed is not None:
+        if bed in taken:
+            raise ConflictError(
+                f"room {label} bed {bed} is not free for those dates: {_describe(s, taken[bed])}"
+            )
+        return bed
+    for candidate in range(1, room.beds + 1):
+        if candidate not in taken:
+            return candidate
+    first = holders[0]
+    raise ConflictError(
+        f"room {label} has no free bed for those dates: {_describe(s, first)}"
+        + (f" and {len(holders) - 1} more" if len(holders) > 1 else "")
+    )
+
+
+def _check_room_lettable(s: Session, room: Room, field: str) -> None:
+    if room.archived_at is not None:
+        raise ValidationError(field, f"room {_room_label(s, room)} is archived")
+    if room.status == "maintenance":
+        raise ValidationError(field, f"room {_room_label(s, room)} is under maintenance")
+
+
+def _new_lease(s: Session, actor: Actor, data: LeaseCreate, **extra: Any) -> Lease:
+    room = _lock_room(s, data.room_id, "room_id")
+    _check_room_lettable(s, room, "room_id")
+    tenant = s.get(Tenant, data.tenant_id)
+    if tenant is None:
+        raise ValidationError("tenant_id", f"no tenant with id {data.tenant_id}")
+    if tenant.archived_at is not None:
+        name = f"{tenant.first_name} {tenant.last_name}"
+        raise ValidationError("tenant_id", f"tenant {name} is archived")
+    bed = _claim_bed(s, room, data.lease_start, data.lease_end, data.bed)
+    lease = Lease(
+        room_id=room.id,
+        tenant_id=tenant.id,
+        bed=bed,
+        lease_start=data.lease_start,
+        lease_end=data.lease_end,
+        rent_amount=data.rent_amount if data.rent_amount is not None else room.rent_amount,
+        deposit_amount=data.deposit_amount,
+        notes=data.notes,
+        **extra,
+    )
+    s.add(lease)
+    s.flush()
+    audit.record(
+        s, actor, "create", "lease", lease.id,
+        f"Lease for {tenant.first_name} {tenant.last_name} in room {_room_label(s, room)} "
+        f"bed {bed} from {lease.lease_start}",
+        {"room_id": room.id, "tenant_id": tenant.id, "bed": bed, "lease_start": lease.lease_start,
+         "lease_end": lease.lease_end, "rent_amount": lease.rent_amount,
+         "deposit_amount": lease.deposit_amount, "origin": lease.origin},
+    )
+    return lease
+
+
+def create_lease(db: Database, actor: Actor, data: LeaseCreate) -> LeaseOut:
+    with writing(db, actor, "leases.write") as s:
+        return LeaseOut.model_validate(_new_lease(s, actor, data))
+
+
+def create_lease_in(s: Session, actor: Actor, data: LeaseCreate) -> Lease:
+    """For other services that create a lease inside their own transaction (an approval)."""
+    return _new_lease(s, actor, data)
+
+
+def end_lease(
+    db: Database, actor: Actor, lease_id: uuid.UUID, move_out: date,
+    expected_version: int | None = None,
+) -> LeaseOut:
+    """Move-out: the lease ends on `move_out` (the tenant's last night)."""
+    with writing(db, actor, "leases.write") as s:
+        lease = get_row(s, Lease, lease_id, "lease")
+        check_version(lease, expected_version, "This lease")
+        if lease.status != "active":
+            raise ValidationError("lease_id", f"this lease is already {lease.status}")
+        if move_out < lease.lease_start:
+            raise ValidationError("move_out_date", "move-out cannot be before the lease starts")
+        if lease.lease_end is None or move_out > lease.lease_end:
+            room = _lock_room(s, lease.room_id, "room_id")
+            _claim_bed(s, room, lease.lease_start, move_out, lease.bed, ignore=(lease.id,))
+        old_end = lease.lease_end
+        lease.lease_end = move_out
+        lease.move_out_date = move_out
+        lease.status = "ended"
+        s.flush()
+        audit.record(s, actor, "end", "lease", lease.id, f"Move-out on {move_out}",
+                     {"lease_end": [old_end, move_out], "status": ["active", "ended"]})
+        return LeaseOut.model_validate(lease)
+
+
+def renew_lease(
+    db: Database, actor: Actor, lease_id: uuid.UUID, data: LeaseRenewal
+) -> LeaseOut:
+    """A new term in the same bed from the day after the current one ends."""
+    with writing(db, actor, "leases.write") as s:
+        lease = get_row(s, Lease, lease_id, "lease")
+        if lease.status == "cancelled":
+            raise ValidationError("lease_id", "a cancelled lease cannot be renewed")
+        if lease.lease_end is None:
+            raise ValidationError("lease_id", "this lease has no end date, so it needs no renewal")
+        start = lease.lease_end + timedelta(days=1)
+        if data.new_end is not None and data.new_end < start:
+            raise ValidationError("new_end", f"the renewal must end on or after {start}")
+        renewal = _new_lease(
+            s, actor,
+            LeaseCreate(room_id=lease.room_id, tenant_id=lease.tenant_id, lease_start=start,
+                        lease_end=data.new_end, rent_amount=data.rent_amount or lease.rent_amount,
+                        deposit_amount=lease.deposit_amount, bed=lease.bed),
+            origin="renewal", previous_lease_id=lease.id,
+        )
+        return LeaseOut.model_validate(renewal)
+
+
+def transfer_lease(
+    db: Database, actor: Actor, lease_id: uuid.UUID, data: LeaseTransfer
+) -> LeaseOut:
+    """Move a tenant to another room from `transfer_date`.
+
+    The old lease ends the day before; the new one runs to the old end date and carries the
+    deposit (and, through `previous_lease_id`, the tenant's balance) with it.
+    """
+    with writing(db, actor, "leases.write") as s:
+        lease = get_row(s, Lease, lease_id, "lease")
+        if lease.status != "active":
+            raise ValidationError("lease_id", f"this lease is {lease.status}")
+        if data.transfer_date <= lease.lease_start:
+            raise ValidationError("transfer_date", "the transfer must be after the lease starts")
+        if lease.lease_end is not None and data.transfer_date > lease.lease_end:
+            raise ValidationError("transfer_date", "the lease has ended by then")
+        if data.room_id == lease.room_id and data.bed in (None, lease.bed):
+            raise ValidationError("room_id", "the tenant already lives in that room")
+        old_end = lease.lease_end
+        lease.lease_end = data.transfer_date - timedelta(days=1)
+        lease.move_out_date = lease.lease_end
+        lease.status = "ended"
+        s.flush()
+        new_room = s.get(Room, data.room_id)
+        rent = data.rent_amount
+        if rent is None:
+            rent = new_room.rent_amount if new_room is not None else lease.rent_amount
+        moved = _new_lease(
+            s, actor,
+            LeaseCreate(room_id=data.room_id, tenant_id=lease.tenant_id,
+                        lease_start=data.transfer_date, lease_end=old_end, rent_amount=rent,
+                        deposit_amount=lease.deposit_amount, bed=data.bed),
+            origin="transfer", previous_lease_id=lease.id,
+        )
+        target = s.get(Room, moved.room_id)
+        audit.record(s, actor, "transfer", "lease", lease.id,
+                     f"Transferred on {data.transfer_date} to room "
+                     f"{_room_label(s, target) if target else moved.room_id}",
+                     {"to_lease": moved.id, "lease_end": [old_end, lease.lease_end]})
+        return LeaseOut.model_validate(moved)
+
+
+def cancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID, reason: str) -> LeaseOut:
+    """Void a lease entered by mistake; it frees the bed and stays in the history."""
+    if not reason.strip():
+        raise ValidationError("reason", "say why the lease is cancelled")
+    with writing(db, actor, "leases.write") as s:
+        lease = get_row(s, Lease, lease_id, "lease")
+        if lease.status == "cancelled":
+            raise ValidationError("lease_id", "this lease is already cancelled")
+        old = lease.status
+        lease.status = "cancelled"
+        s.flush()
+        audit.record(s, actor, "cancel", "lease", lease.id, f"Cancelled: {reason.strip()}",
+                     {"status": [old, "cancelled"], "reason": reason.strip()})
+        return LeaseOut.model_validate(lease)
+
+
+def get_lease(db: Database, lease_id: uuid.UUID) -> LeaseOut:
+    with db.read() as s:
+        return LeaseOut.model_validate(get_row(s, Lease, lease_id, "lease"))
+
+
+def _lease_rows_query() -> Any:
+    tenant_name = Tenant.first_name + " " + Tenant.last_name
+    return (
+        select(
+            Lease.id, Lease.tenant_id, tenant_name.label("tenant_name"),
+            Property.id.label("property_id"), Property.name.label("property_name"),
+            Unit.id.label("unit_id"), Unit.unit_number, Room.id.label("room_id"),
+            Room.room_number, Lease.bed, Lease.lease_start, Lease.lease_end, Lease.rent_amount,
+            Lease.deposit_amount, Lease.status, Lease.origin,
+        )
+        .join(Tenant, Tenant.id == Lease.tenant_id)
+        .join(Room, Room.id == Lease.room_id)
+        .join(Unit, Unit.id == Room.unit_id)
+        .join(Property, Property.id == Unit.property_id)
+    )
+
+
+@dataclass(frozen=True)
+class LeaseFilter:
+    room_id: uuid.UUID | None = None
+    unit_id: uuid.UUID | None = None
+    property_id: uuid.UUID | None = None
+    tenant_id: uuid.UUID | None = None
+    active_on: date | None = None
+    include_cancelled: bool = False
+    text: str = ""
+
+
+def list_leases(db: Database, where: LeaseFilter = LeaseFilter()) -> list[LeaseRow]:
+    query = _lease_rows_query()
+    if where.room_id:
+        query = query.where(Lease.room_id == where.room_id)
+    if where.unit_id:
+        query = query.where(Room.unit_id == where.unit_id)
+    if where.property_id:
+        query = query.where(Unit.property_id == where.property_id)
+    if where.tenant_id:
+        query = query.where(Lease.tenant_id == where.tenant_id)
+    if where.active_on:
+        query = query.where(active_on(where.active_on))
+    if not where.include_cancelled:
+        query = query.where(Lease.status != "cancelled")
+    if where.text.strip():
+        pattern = f"%{where.text.strip().lower()}%"
+        query = query.where(
+            or_(func.lower(Tenant.first_name + " " + Tenant.last_name).like(pattern),
+                func.lower(Property.name).like(pattern),
+                func.lower(Unit.unit_number + "-" + Room.room_number).like(pattern))
+        )
+    query = query.order_by(Property.name, Unit.unit_number, Room.room_number, Lease.bed,
+                           Lease.lease_start)
+    with db.read() as s:
+        return [LeaseRow.model_validate(row, from_attributes=True) for row in s.execute(query)]
+
+
+def free_rooms(
+    db: Database, start: date, end: date | None, *, unit_id: uuid.UUID | None = None
+) -> list[tuple[uuid.UUID, int]]:
+    """(room id, free beds) for every lettable room with a bed free over [start, end]."""
+    taken = (
+        select(Lease.room_id, func.count(func.distinct(Lease.bed)).label("taken"))
+        .where(overlapping(start, end))
+        .group_by(Lease.room_id)
+        .subquery()
+    )
+    free = Room.beds - func.coalesce(taken.c.taken, 0)
+    query = (
+        select(Room.id, free)
+        .join(Unit, Unit.id == Room.unit_id)
+        .join(Property, Property.id == Unit.property_id)
+        .outerjoin(taken, taken.c.room_id == Room.id)
+        .where(Room.archived_at.is_(None), Unit.archived_at.is_(None),
+               Property.archived_at.is_(None), Room.status != "maintenance", free > 0)
+        .order_by(Property.name, Unit.unit_number, Room.room_number)
+    )
+    if unit_id is not None:
+        query = query.where(Room.unit_id == unit_id)
+    with db.read() as s:
+        return [(row[0], int(row[1])) for row in s.execute(query)]
+

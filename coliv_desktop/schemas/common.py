@@ -73,6 +73,14 @@ class Output(BaseModel):
 M = TypeVar("M", bound=BaseModel)
 
 
+class FieldProblem(ValueError):
+    """Raised by a model-level validator to blame one field rather than the whole input."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 def field_path(loc: tuple[int | str, ...]) -> str:
     path = ""
     for part in loc:
@@ -93,5 +101,9 @@ def build(model: type[M], **data: Any) -> M:
 
 def from_pydantic(exc: pydantic.ValidationError) -> ValidationError:
     first = exc.errors()[0]
-    message = str(first["msg"]).removeprefix("Value error, ")
-    return ValidationError(field_path(tuple(first["loc"])), message)
+    cause = first.get("ctx", {}).get("error")
+    path = field_path(tuple(first["loc"]))
+    if isinstance(cause, FieldProblem):
+        path = f"{path}.{cause.field}" if first["loc"] else cause.field
+        return ValidationError(path, str(cause))
+    return ValidationError(path, str(first["msg"]).removeprefix("Value error, "))

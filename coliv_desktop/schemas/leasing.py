@@ -9,7 +9,7 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from coliv_desktop.schemas.common import Day, Input, Money, OptionalText, Output
+from coliv_desktop.schemas.common import Day, FieldProblem, Input, Money, OptionalText, Output
 
 
 class LeaseCreate(Input):
@@ -25,7 +25,7 @@ class LeaseCreate(Input):
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
         if self.lease_end is not None and self.lease_end < self.lease_start:
-            raise ValueError("lease_end must not be before lease_start")
+            raise FieldProblem("lease_end", "must not be before lease_start")
         return self
 
 

@@ -9,7 +9,15 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from coliv_desktop.schemas.common import Day, Input, Money, Name, OptionalText, Output
+from coliv_desktop.schemas.common import (
+    Day,
+    FieldProblem,
+    Input,
+    Money,
+    Name,
+    OptionalText,
+    Output,
+)
 
 RoomType = Literal["private", "shared"]
 RoomStatus = Literal["available", "maintenance"]
@@ -89,9 +97,9 @@ class UnitOut(Output):
 
 def check_beds(room_type: str | None, beds: int | None) -> None:
     if room_type == "private" and beds not in (None, 1):
-        raise ValueError("a private room has exactly 1 bed")
+        raise FieldProblem("beds", "a private room has exactly 1 bed")
     if room_type == "shared" and beds is not None and beds < 2:
-        raise ValueError("a shared room has 2 or more beds")
+        raise FieldProblem("beds", "a shared room has 2 or more beds")
 
 
 class RoomCreate(Input):

@@ -17,6 +17,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Unit
 from coliv_desktop.db.types import utcnow
 from coliv_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
+from coliv_desktop.schemas.common import FieldProblem
 from coliv_desktop.schemas.portfolio import (
     PropertyCreate,
     PropertyOut,
@@ -237,8 +238,8 @@ def update_room(db: Database, actor: Actor, room_id: uuid.UUID, data: RoomUpdate
         beds = updates.get("beds", room.beds)
         try:
             check_beds(room_type, beds)
-        except ValueError as exc:
-            raise ValidationError("beds", str(exc)) from None
+        except FieldProblem as exc:
+            raise ValidationError(exc.field, str(exc)) from None
         if beds < room.beds:
             highest = s.scalar(
                 select(Lease.bed).where(Lease.room_id == room.id, Lease.status != "cancelled",

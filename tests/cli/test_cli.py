@@ -1,0 +1,163 @@
+"""The `coliv` command-line contract, on both engines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import URL, make_url
+
+from coliv_desktop.__main__ import main
+from coliv_desktop.db.engine import Database
+from coliv_desktop.services import portability
+
+
+class Cli:
+    def __init__(self, url: URL, capsys: pytest.CaptureFixture[str]) -> None:
+        self.url = url.render_as_string(hide_password=False)
+        self.capsys = capsys
+
+    def run(self, *args: str) -> tuple[int, str, str]:
+        code = main(["--db", self.url, *args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def ok(self, *args: str) -> str:
+        code, out, err = self.run(*args)
+        assert code == 0, err
+        return out
+
+    def new_id(self, *args: str) -> str:
+        last_line = self.ok(*args).strip().splitlines()[-1]
+        return str(uuid.UUID(last_line))
+
+
+@pytest.fixture
+def cli(db_url: URL, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(db_url, capsys)
+
+
+def flow_41(cli: Cli) -> dict[str, str]:
+    ids = {"property": cli.new_id(
+        "property", "add", "--name", "Downtown Loft", "--address", "123 Main St", "--city",
+        "Austin", "--state", "TX", "--zip", "78701", "--amenities", "gym,rooftop,coworking",
+        "--house-rules", "No smoking")}
+    ids["3A"] = cli.new_id("unit", "add", "--property", ids["property"], "--number", "3A",
+                           "--bedrooms", "3", "--bathrooms", "2", "--sqft", "1200")
+    ids["3B"] = cli.new_id("unit", "add", "--property", ids["property"], "--number", "3B",
+                           "--bedrooms", "4", "--bathrooms", "2", "--sqft", "1500", "--floor", "3")
+    for number in "ABC":
+        cli.new_id("room", "add", "--unit", ids["3A"], "--number", number, "--rent", "700")
+    for number, rent in [("A", "900"), ("B", "750"), ("C", "800"), ("D", "800")]:
+        ids[f"3B-{number}"] = cli.new_id("room", "add", "--unit", ids["3B"], "--number", number,
+                                         "--rent", rent, "--size-sqft", "130")
+    return ids
+
+
+def test_flow_41_through_the_cli(cli: Cli) -> None:
+    cli.ok("init")
+    ids = flow_41(cli)
+    board = json.loads(cli.ok("dashboard", "--json"))
+    assert set(board) == {"rooms_total", "rooms_occupied", "beds_total", "beds_occupied",
+                          "occupancy_rate", "revenue_potential", "properties"}
+    assert (board["rooms_total"], board["rooms_occupied"]) == (7, 0)
+    assert board["occupancy_rate"] == 0
+    (prop,) = board["properties"]
+    assert set(prop) == {"id", "name", "rooms_total", "rooms_occupied", "revenue_potential",
+                         "units"}
+    assert prop["id"] == ids["property"]
+    unit = next(u for u in prop["units"] if u["number"] == "3B")
+    assert unit == {"id": ids["3B"], "number": "3B", "rooms_total": 4, "rooms_occupied": 0,
+                    "revenue_potential": "3250.00"}
+
+
+def test_leases_through_the_cli(cli: Cli) -> None:
+    ids = flow_41(cli)
+    sarah = cli.new_id("tenant", "add", "--first-name", "Sarah", "--last-name", "Thompson",
+                       "--email", "sarah@email.com", "--phone", "555-0123")
+    lease_id = cli.new_id("lease", "add", "--room", ids["3B-A"], "--tenant", sarah, "--start",
+                          "2020-01-01", "--deposit", "900")
+    board = json.loads(cli.ok("dashboard", "--json"))
+    assert (board["rooms_occupied"], board["beds_occupied"]) == (1, 1)
+    assert board["occupancy_rate"] == pytest.approx(14.3)
+    code, _, err = cli.run("lease", "add", "--room", ids["3B-A"], "--tenant", sarah,
+                           "--start", "2021-01-01")
+    assert code != 0 and "no free bed" in err
+    renewal = cli.ok("lease", "end", lease_id, "--date", "2020-12-31")
+    assert "2020-12-31" in renewal
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (["room", "add", "--unit", "{3B}", "--number", "E", "--rent", "-900"], "rent_amount"),
+        (["room", "add", "--unit", str(uuid.UUID(int=1)), "--number", "E", "--rent", "9"],
+         "unit_id"),
+        (["room", "add", "--unit", "{3B}", "--number", "A", "--rent", "900"], "room_number"),
+        (["lease", "add", "--room", "{3B-A}", "--tenant", "{tenant}", "--start", "2026-02-01",
+          "--end", "2026-01-01"], "lease_end"),
+        (["tenant", "add", "--first-name", "A", "--last-name", "B", "--email", "nope"], "email"),
+    ],
+)
+def test_bad_input_exits_non_zero_names_the_field_and_changes_nothing(
+    cli: Cli, db_url: URL, args: list[str], field: str
+) -> None:
+    ids = flow_41(cli)
+    ids["tenant"] = cli.new_id("tenant", "add", "--first-name", "T", "--last-name", "U",
+                               "--email", "t@u.io")
+    db = Database(db_url)
+    before = portability.dumps(portability.export_data(db))
+    code, out, err = cli.run(*[a.format(**ids) for a in args])
+    assert code != 0
+    assert out == ""
+    assert err.startswith(f"error: {field}:")
+    assert portability.dumps(portability.export_data(db)) == before
+    db.dispose()
+
+
+def test_malformed_url_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", "mysql://x@y/z", "dashboard"]) != 0
+    assert "db_url" in capsys.readouterr().err
+    assert main(["--db", "postgresql:///", "dashboard"]) != 0
+    assert "names no PostgreSQL host" in capsys.readouterr().err
+
+
+def test_unreachable_server_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", "postgresql://nobody@127.0.0.1:1/none", "dashboard"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot use the database postgresql+psycopg://nobody@127.0.0.1:1")
+
+
+def test_export_import_and_transfer(cli: Cli, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    cli.ok("demo")
+    export = tmp_path / "all.json"
+    cli.ok("export", str(export))
+    copy_url = f"sqlite:///{tmp_path / 'copy.db'}"
+    assert main(["--db", copy_url, "import", str(export)]) == 0
+    again = tmp_path / "again.json"
+    assert main(["--db", copy_url, "export", str(again)]) == 0
+    assert again.read_text() == export.read_text()
+    out = cli.ok("transfer", "--to", f"sqlite:///{tmp_path / 'moved.db'}")
+    assert "verified" in out
+    code, _, err = cli.run("transfer", "--to", copy_url)
+    assert code != 0 and "empty database" in err
+
+
+def test_help_lists_the_commands() -> None:
+    result = subprocess.run([sys.executable, "-m", "coliv_desktop", "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "property" in result.stdout and "--db URL" in result.stdout
+
+
+def test_env_variable_chooses_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "env.db"
+    monkeypatch.setenv("COLIV_DB_URL", f"sqlite:///{target}")
+    assert main(["init"]) == 0
+    assert target.exists()
+    assert str(make_url(f"sqlite:///{target}").database) in capsys.readouterr().out

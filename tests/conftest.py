@@ -47,7 +47,9 @@ class MemoryKeyring(KeyringBackend):
 
 
 @pytest.fixture(autouse=True)
-def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+def isolated_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MemoryKeyring]:
     monkeypatch.setenv(config.DATA_DIR_ENV, str(tmp_path / "data"))
     monkeypatch.delenv(config.DB_URL_ENV, raising=False)
     monkeypatch.delenv("COLIV_TODAY", raising=False)

@@ -74,10 +74,12 @@ def _seed_first_revision(url: URL) -> dict[str, int]:
         conn.execute(text(
             "INSERT INTO properties (id, operator_id, name, address, city, state, zip, amenities,"
             " created_at, updated_at, version) VALUES (:id, :op, 'Old House', '1 Road', 'Town',"
-            " 'TX', '70000', '[\"gym\"]', :now, :now, 1)"), {"id": hx("prop"), "op": hx("op"), **stamp})
+            " 'TX', '70000', '[\"gym\"]', :now, :now, 1)"),
+            {"id": hx("prop"), "op": hx("op"), **stamp})
         conn.execute(text(
             "INSERT INTO units (id, property_id, unit_number, bedrooms, bathrooms, furnished,"
-            " created_at, updated_at, version) VALUES (:id, :p, '1', 2, 1.5, false, :now, :now, 1)"),
+            " created_at, updated_at, version)"
+            " VALUES (:id, :p, '1', 2, 1.5, false, :now, :now, 1)"),
             {"id": hx("unit"), "p": hx("prop"), **stamp})
         conn.execute(text(
             "INSERT INTO rooms (id, unit_id, room_number, room_type, beds, has_private_bath,"

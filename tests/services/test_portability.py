@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def test_round_trip_sqlite_postgres_sqlite_is_identical(
     import os
 
     if os.environ.get(PG_ENV):
-        middle_url = create_pg_database("coliv_roundtrip")
+        middle_url = create_pg_database(f"coliv_roundtrip_{uuid.uuid4().hex[:10]}")
     else:
         middle_url = make_url(f"sqlite:///{tmp_path / 'middle.db'}")
     middle = open_database(middle_url)

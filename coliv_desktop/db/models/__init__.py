@@ -1,6 +1,7 @@
 """Every ORM model, imported here so `Base.metadata` is complete for Alembic and exports."""
 
 from coliv_desktop.db.models.base import Base
+from coliv_desktop.db.models.contacts import TenantContact
 from coliv_desktop.db.models.leasing import Lease
 from coliv_desktop.db.models.people import Operator, Tenant, User
 from coliv_desktop.db.models.properties import Property, Room, Unit
@@ -16,6 +17,7 @@ __all__ = [
     "Room",
     "SettingValue",
     "Tenant",
+    "TenantContact",
     "Unit",
     "User",
 ]

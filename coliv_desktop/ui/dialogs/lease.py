@@ -21,6 +21,19 @@ from coliv_desktop.ui.dialogs.common import DateField
 from coliv_desktop.ui.forms import FormDialog
 
 
+def chosen(combo: QComboBox) -> uuid.UUID | None:
+    """The id behind a picker's current item (items carry ids as text: Qt compares those)."""
+    value = combo.currentData()
+    return uuid.UUID(value) if value else None
+
+
+def select_id(combo: QComboBox, ident: uuid.UUID | None) -> bool:
+    index = combo.findData(str(ident)) if ident is not None else -1
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    return index >= 0
+
+
 class LeaseDialog(FormDialog):
     def __init__(self, ctx: AppContext, *, room_id: uuid.UUID | None = None,
                  tenant_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
@@ -70,7 +83,7 @@ class LeaseDialog(FormDialog):
     # --- pickers (small queries: up to 50 tenants, free rooms for the dates) -------------------
 
     def load_tenants(self, select: uuid.UUID | None = None) -> None:
-        current = select or self.tenant_id.currentData()
+        current = select or chosen(self.tenant_id)
         rows = directory.tenant_rows(self.ctx.db, self.tenant_search.text(), limit=50)
         if select is not None and all(r.id != select for r in rows):
             from coliv_desktop.services.tenants import get_tenant
@@ -83,9 +96,9 @@ class LeaseDialog(FormDialog):
         self.tenant_id.clear()
         for r in rows:
             where = f" · {r.room}" if r.room else ""
-            self.tenant_id.addItem(f"{r.full_name} <{r.email}>{where}", r.id)
-        index = self.tenant_id.findData(current) if current else -1
-        self.tenant_id.setCurrentIndex(max(index, 0) if rows else -1)
+            self.tenant_id.addItem(f"{r.full_name} <{r.email}>{where}", str(r.id))
+        if not select_id(self.tenant_id, current):
+            self.tenant_id.setCurrentIndex(0 if rows else -1)
         self.tenant_id.blockSignals(False)
 
     def load_rooms(self) -> None:
@@ -93,7 +106,7 @@ class LeaseDialog(FormDialog):
         if start is None or (end is not None and end < start):
             self.room_id.clear()
             return
-        current = self.room_id.currentData() or self.wanted_room
+        current = chosen(self.room_id) or self.wanted_room
         free = dict(leasing.free_rooms(self.ctx.db, start, end))
         tree = overview.portfolio_tree(self.ctx.db, start)
         self.room_id.blockSignals(True)
@@ -107,10 +120,10 @@ class LeaseDialog(FormDialog):
             rent = self.ctx.money(row.rent_amount)
             self.room_id.addItem(
                 f"{row.property_name} · {row.unit_number}-{row.room_number} ({rent}{extra})",
-                row.room_id)
+                str(row.room_id))
             self._rents[row.room_id] = f"{row.rent_amount:.2f}" if row.rent_amount else ""
-        index = self.room_id.findData(current) if current else -1
-        self.room_id.setCurrentIndex(index if index >= 0 else (0 if free else -1))
+        if not select_id(self.room_id, current):
+            self.room_id.setCurrentIndex(0 if self.room_id.count() else -1)
         self.room_id.blockSignals(False)
         if not free:
             self.fields.set_error("room_id", "No room has a free bed for these dates")
@@ -119,18 +132,19 @@ class LeaseDialog(FormDialog):
         self._room_chosen()
 
     def _room_chosen(self) -> None:
-        room = self.room_id.currentData()
-        self.rent_amount.setPlaceholderText(self._rents.get(room, "") or "the room's rent")
+        room = chosen(self.room_id)
+        text = self._rents.get(room, "") if room is not None else ""
+        self.rent_amount.setPlaceholderText(text or "the room's rent")
 
     def build_input(self) -> LeaseCreate:
         from coliv_desktop.domain.errors import ValidationError
 
-        if self.tenant_id.currentData() is None:
+        tenant_id, room_id = chosen(self.tenant_id), chosen(self.room_id)
+        if tenant_id is None:
             raise ValidationError("tenant_id", "choose a tenant (add one with Tenants ▸ Add)")
-        if self.room_id.currentData() is None:
+        if room_id is None:
             raise ValidationError("room_id", "no room with a free bed is chosen for these dates")
-        return build(LeaseCreate, room_id=self.room_id.currentData(),
-                     tenant_id=self.tenant_id.currentData(),
+        return build(LeaseCreate, room_id=room_id, tenant_id=tenant_id,
                      lease_start=self.lease_start.value(), lease_end=self.lease_end.value(),
                      rent_amount=self.rent_amount.text().strip() or None,
                      deposit_amount=self.deposit_amount.text().strip() or "0",

@@ -124,7 +124,8 @@ class TurnoverPane(Pane):
     def reload(self) -> None:
         db = self.ctx.db
         days = self.days
-        chosen = self.property_filter.currentData()
+        value = self.property_filter.currentData()
+        chosen = uuid.UUID(value) if value else None
 
         def load() -> TurnoverData:
             day = today()
@@ -147,7 +148,7 @@ class TurnoverPane(Pane):
         self.property_filter.clear()
         self.property_filter.addItem("All properties", None)
         for name, ident in data.properties:
-            self.property_filter.addItem(name, ident)
+            self.property_filter.addItem(name, str(ident))
         index = self.property_filter.findData(chosen) if chosen else 0
         self.property_filter.setCurrentIndex(max(index, 0))
         self.property_filter.blockSignals(False)

@@ -56,7 +56,7 @@ def portfolio_tree(db: Database, on: date | None = None, *,
     for r in rows:
         leases = held.get(r.room_id, []) if r.room_id is not None else []
         ends = [end for _, _, end, _ in leases]
-        result.append(TreeRow(
+        result.append(TreeRow.model_construct(  # values straight from typed columns
             property_id=r.property_id, property_name=r.property_name, city=r.city,
             unit_id=r.unit_id, unit_number=r.unit_number, room_id=r.room_id,
             room_number=r.room_number, room_type=r.room_type, beds=r.beds or 0,

@@ -208,3 +208,24 @@ def test_screenshot_command_writes_a_populated_1280x800_png(tmp_path: Path) -> N
          "--screenshot", str(out), "--pane", "nonsense"], capture_output=True, text=True,
         timeout=120)
     assert bad.returncode == 2 and "no pane 'nonsense'" in bad.stderr
+
+
+def test_connect_to_postgresql_saves_the_password_in_the_keychain(
+        qtbot: QtBot, isolated_environment: Any) -> None:
+    from coliv_desktop.ui.dialogs.connect import ConnectDialog
+    from tests.ui.helpers import click, type_into
+
+    dialog = ConnectDialog()
+    qtbot.addWidget(dialog)
+    type_into(qtbot, dialog.host, "office-server")
+    type_into(qtbot, dialog.database, "")
+    click(qtbot, dialog.save_button)
+    assert dialog.fields.error("database") == "is required"
+    type_into(qtbot, dialog.database, "coliv")
+    type_into(qtbot, dialog.password, "s3cret")
+    click(qtbot, dialog.save_button)
+    assert dialog.url is not None
+    key = "postgresql+psycopg://coliv@office-server:5432/coliv"
+    assert isolated_environment.passwords == {("CoLiv Desktop", key): "s3cret"}
+    stored = config.with_stored_password(dialog.url.set(password=None)).url
+    assert stored.password == "s3cret"

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import BigInteger, func, or_, select, type_coerce
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
@@ -21,8 +21,13 @@ from coliv_desktop.services.leasing import active_on
 
 
 def portfolio_tree(db: Database, on: date | None = None, *,
-                   property_id: uuid.UUID | None = None) -> PortfolioTree:
-    """Every live property, unit and room, with the tenants holding each room on `on`."""
+                   property_id: uuid.UUID | None = None, unit_id: uuid.UUID | None = None,
+                   search: str = "") -> PortfolioTree:
+    """Live properties, units and rooms, with the tenants holding each room on `on`.
+
+    `unit_id` narrows to one unit's rooms (the tree loads them when the unit is expanded);
+    `search` keeps rooms whose property, unit, room number or current tenant matches.
+    """
     day = on or today()
     structure = (
         select(Property.id.label("property_id"), Property.name.label("property_name"),
@@ -47,6 +52,23 @@ def portfolio_tree(db: Database, on: date | None = None, *,
         structure = structure.where(Property.id == property_id)
         occupants = occupants.join(Unit, Unit.id == Room.unit_id).where(
             Unit.property_id == property_id)
+    if unit_id is not None:
+        structure = structure.where(Unit.id == unit_id)
+        occupants = occupants.where(Room.unit_id == unit_id)
+    needle = search.strip().lower()
+    if needle:
+        pattern = f"%{needle}%"
+        living = (
+            select(Lease.room_id).join(Tenant, Tenant.id == Lease.tenant_id)
+            .where(active_on(day),
+                   func.lower(Tenant.first_name + " " + Tenant.last_name).like(pattern))
+        )
+        structure = structure.where(Room.id.is_not(None), or_(
+            func.lower(Property.name).like(pattern), func.lower(Unit.unit_number).like(pattern),
+            func.lower("unit " + Unit.unit_number).like(pattern),
+            func.lower("room " + Room.room_number).like(pattern),
+            func.lower(Unit.unit_number + "-" + Room.room_number).like(pattern),
+            Room.id.in_(living)))
     with db.read() as s:
         rows = s.execute(structure).all()
         held: dict[uuid.UUID, list[tuple[int, uuid.UUID, date | None, str]]] = defaultdict(list)

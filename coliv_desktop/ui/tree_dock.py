@@ -61,7 +61,7 @@ class TreeDock(QDockWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         # Fixed, not ResizeToContents: that asks every row of a 5,000-room tree for its text.
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(1, 150)
+        header.resizeSection(1, 115)
         layout.addWidget(self.view, 1)
         self.summary = QLabel()
         self.summary.setObjectName("tree_summary")

@@ -266,3 +266,14 @@ def test_large_portfolio_tree_loads_rooms_when_a_unit_opens(
     window.ctx.open_room(flow.rooms["3A-C"])
     settle(window)
     assert dock.selected_node() is not None and dock.selected_node().id == flow.rooms["3A-C"]
+
+
+def test_coliv_without_a_command_starts_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.__main__ import main
+    from coliv_desktop.ui import app
+
+    started: list[str | None] = []
+    monkeypatch.setattr(app, "run", lambda db_url=None: started.append(db_url) or 0)
+    assert main([]) == 0
+    assert main(["--db", "sqlite:///x.db"]) == 0
+    assert started == [None, "sqlite:///x.db"]

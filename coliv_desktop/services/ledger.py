@@ -38,6 +38,7 @@ from coliv_desktop.services.context import Actor, ensure_owner, writing
 from coliv_desktop.services.ledger_sql import (
     balance_of,
     cents,
+    charge_order,
     lease_chain,
     live_allocations,
     money,
@@ -352,7 +353,7 @@ def lease_ledger(db: Database, lease_id: uuid.UUID) -> LeaseLedger:
         _lease(s, lease_id)
         chain = lease_chain(s, lease_id)
         charges = list(s.scalars(select(Charge).where(Charge.lease_id.in_(chain))
-                                 .order_by(Charge.due_date, Charge.created_at, Charge.id)))
+                                 .order_by(*charge_order())))
         payments = list(s.scalars(select(Payment).where(Payment.lease_id.in_(chain))
                                   .order_by(Payment.received_on, Payment.created_at)))
         return LeaseLedger(lease_id=lease_id, lease_ids=chain,

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ColumnElement,
     Subquery,
     and_,
+    case,
     exists,
     func,
     or_,
@@ -40,6 +41,15 @@ def cents(column: Any) -> ColumnElement[int]:
 def money(value: Any) -> Decimal:
     """A cents aggregate from either engine (int, Decimal or None) as Decimal money."""
     return ZERO if value is None else from_cents(int(value))
+
+
+KIND_ORDER = {"deposit": 0, "rent": 1, "utility": 2, "late_fee": 3, "other": 4}
+
+
+def charge_order() -> tuple[Any, ...]:
+    """The order money reaches charges and ledgers list them: due date, kind, period, posting."""
+    rank = case(*[(Charge.kind == k, v) for k, v in KIND_ORDER.items()], else_=9)
+    return (Charge.due_date, rank, Charge.period, Charge.created_at, Charge.id)
 
 
 def charge_live() -> ColumnElement[bool]:
@@ -113,7 +123,7 @@ def open_charges(
         .outerjoin(paid, paid.c.charge_id == Charge.id)
         .where(Charge.lease_id.in_(list(lease_ids)), charge_live(),
                cents(Charge.amount) > func.coalesce(paid.c.paid, 0))
-        .order_by(Charge.due_date, Charge.created_at, Charge.id)
+        .order_by(*charge_order())
     )
     if exclude_kinds:
         query = query.where(Charge.kind.not_in(exclude_kinds))
@@ -159,3 +169,42 @@ def is_voided(s: Session, *, charge_id: uuid.UUID | None = None,
               payment_id: uuid.UUID | None = None) -> Void | None:
     condition = (Void.charge_id == charge_id) if charge_id else (Void.payment_id == payment_id)
     return s.scalar(select(Void).where(and_(condition)))
+
+
+def account_roots(s: Session) -> dict[uuid.UUID, uuid.UUID]:
+    """lease id -> the first lease of its account (renewal/transfer chain), in one query."""
+    parent = {lid: prev for lid, prev in s.execute(select(Lease.id, Lease.previous_lease_id))}
+    roots: dict[uuid.UUID, uuid.UUID] = {}
+    for lid in parent:
+        trail = []
+        node = lid
+        while node not in roots and parent.get(node) is not None and node not in trail:
+            trail.append(node)
+            node = parent[node]  # type: ignore[assignment]
+        root = roots.get(node, node)
+        for n in [*trail, lid]:
+            roots[n] = root
+    return roots
+
+
+def deposits_held(s: Session) -> dict[uuid.UUID, Decimal]:
+    """Deposit held per lease (before grouping into accounts), set-based."""
+    from coliv_desktop.db.models import DepositDisposition
+
+    alloc = live_allocations()
+    held: dict[uuid.UUID, Decimal] = {}
+    for lid, amount in s.execute(
+        select(Charge.lease_id, func.sum(alloc.c.cents))
+        .select_from(alloc)
+        .join(Charge, Charge.id == alloc.c.charge_id)
+        .join(Payment, Payment.id == alloc.c.payment_id)
+        .where(Charge.kind == "deposit", Payment.kind != "credit")
+        .group_by(Charge.lease_id)
+    ):
+        held[lid] = held.get(lid, ZERO) + money(amount)
+    for lid, amount in s.execute(
+        select(DepositDisposition.lease_id,
+               cents(DepositDisposition.applied) + cents(DepositDisposition.refund))
+    ):
+        held[lid] = held.get(lid, ZERO) - money(amount)
+    return held

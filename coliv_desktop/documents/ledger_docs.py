@@ -118,7 +118,7 @@ def lease_agreement(head: Letterhead, data: LeaseData) -> Document:
     term = (f"ends on {long_date(data.lease_end)}" if data.lease_end
             else "continues month to month until either party ends it")
     values = {
-        "operator": head.name, "tenant": data.tenant, "property": data.place.property,
+        "operator": head.name, "tenant": data.tenant, "property": data.place.property_name,
         "address": data.place.address, "unit": data.place.unit, "room": data.place.room,
         "bed": str(data.place.bed), "start": long_date(data.lease_start),
         "end": long_date(data.lease_end) if data.lease_end else "open-ended", "term": term,

@@ -11,7 +11,7 @@ from coliv_desktop.schemas.ledger import AllocationOut
 
 
 class Place(Output):
-    property: str
+    property_name: str
     address: str
     unit: str
     room: str
@@ -19,7 +19,7 @@ class Place(Output):
 
     @property
     def label(self) -> str:
-        return f"{self.property}, unit {self.unit}, room {self.room}"
+        return f"{self.property_name}, unit {self.unit}, room {self.room}"
 
 
 class ReceiptData(Output):

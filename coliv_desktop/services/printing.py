@@ -41,7 +41,7 @@ def _place(s: Session, lease: Lease) -> tuple[Place, Property, Tenant]:
     prop = get_row(s, Property, unit.property_id, "property")
     tenant = get_row(s, Tenant, lease.tenant_id, "tenant")
     address = ", ".join(p for p in (prop.address, prop.city, f"{prop.state} {prop.zip}") if p)
-    return (Place(property=prop.name, address=address, unit=unit.unit_number,
+    return (Place(property_name=prop.name, address=address, unit=unit.unit_number,
                   room=room.room_number, bed=lease.bed), prop, tenant)
 
 

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy.engine import URL
 
-from tests.cli.test_cli import Cli, cli, flow_41  # noqa: F401 - the cli fixture
+from tests.cli.test_cli import Cli, flow_41
+
+
+@pytest.fixture
+def cli(db_url: URL, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(db_url, capsys)
 
 
 @pytest.fixture

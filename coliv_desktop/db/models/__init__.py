@@ -1,6 +1,7 @@
 """Every ORM model, imported here so `Base.metadata` is complete for Alembic and exports."""
 
 from coliv_desktop.db.models.base import Base
+from coliv_desktop.db.models.contacts import TenantContact
 from coliv_desktop.db.models.leasing import Lease
 from coliv_desktop.db.models.ledger import (
     AllocationRow,
@@ -38,6 +39,7 @@ __all__ = [
     "Room",
     "SettingValue",
     "Tenant",
+    "TenantContact",
     "Unit",
     "User",
 ]

@@ -1,7 +1,7 @@
 """the rent ledger: charges, payments, allocations, voids, deposits, utilities, reminders
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25
 
 Money columns hold integer cents; timestamps are UTC. Types are spelled out so this revision
@@ -16,7 +16,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

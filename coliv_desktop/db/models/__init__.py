@@ -3,11 +3,33 @@
 from coliv_desktop.db.models.base import Base
 from coliv_desktop.db.models.contacts import TenantContact
 from coliv_desktop.db.models.leasing import Lease
+from coliv_desktop.db.models.ledger import (
+    AllocationRow,
+    Charge,
+    DepositDeduction,
+    DepositDisposition,
+    LateFeeRuleRow,
+    Payment,
+    Reminder,
+    UtilityBill,
+    UtilityShare,
+    Void,
+)
 from coliv_desktop.db.models.people import Operator, Tenant, User
 from coliv_desktop.db.models.properties import Property, Room, Unit
 from coliv_desktop.db.models.system import AuditEntry, MetaValue, SettingValue
 
 __all__ = [
+    "AllocationRow",
+    "Charge",
+    "DepositDeduction",
+    "DepositDisposition",
+    "LateFeeRuleRow",
+    "Payment",
+    "Reminder",
+    "UtilityBill",
+    "UtilityShare",
+    "Void",
     "AuditEntry",
     "Base",
     "Lease",

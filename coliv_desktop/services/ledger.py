@@ -349,6 +349,13 @@ def deposit_held_in(s: Session, chain: Sequence[uuid.UUID]) -> Decimal:
     return money(received) - money(settled)
 
 
+def account_of(db: Database, lease_id: uuid.UUID) -> list[uuid.UUID]:
+    """The lease and those it was renewed or transferred from or into (one account)."""
+    with db.read() as s:
+        _lease(s, lease_id)
+        return lease_chain(s, lease_id)
+
+
 def lease_ledger(db: Database, lease_id: uuid.UUID) -> LeaseLedger:
     with db.read() as s:
         _lease(s, lease_id)

@@ -53,6 +53,7 @@ STATUS_FILTERS = ("pending", "partial", "paid", "overdue", "void", "payment")
 class LedgerQuery:
     property_id: uuid.UUID | None = None
     lease_id: uuid.UUID | None = None
+    lease_ids: tuple[uuid.UUID, ...] = ()  # a tenant's account: the lease and its chain
     status: str | None = None  # a charge status, or "payment" for money in only
     start: date | None = None
     end: date | None = None
@@ -98,6 +99,8 @@ def _filters(q: LedgerQuery, lease_col: Any, day_col: Any, text_col: Any) -> lis
         where.append(Unit.property_id == q.property_id)
     if q.lease_id is not None:
         where.append(lease_col == q.lease_id)
+    if q.lease_ids:
+        where.append(lease_col.in_(q.lease_ids))
     if q.start is not None:
         where.append(day_col >= q.start)
     if q.end is not None:
@@ -120,7 +123,8 @@ def _union(q: LedgerQuery) -> Any:
         cents(Charge.amount).label("cents"), status.label("status")), Charge.lease_id)
     charges = charges.where(*_filters(q, Charge.lease_id, Charge.due_date, Charge.description))
     payment_void = select(Void.id).where(Void.payment_id == Payment.id).exists()
-    label = case((Payment.kind == "payment", "Payment " + func.coalesce(Payment.method, "")),
+    method = func.replace(func.coalesce(Payment.method, ""), "_", " ")
+    label = case((Payment.kind == "payment", "Payment (" + method + ")"),
                  (Payment.kind == "deposit", "Deposit applied"),
                  else_="Credit: " + func.coalesce(Payment.note, ""))
     payments = _joins(select(

@@ -20,7 +20,8 @@ from coliv_desktop.services.clock import today
 from coliv_desktop.services.leasing import active_on
 
 
-def portfolio_tree(db: Database, on: date | None = None) -> PortfolioTree:
+def portfolio_tree(db: Database, on: date | None = None, *,
+                   property_id: uuid.UUID | None = None) -> PortfolioTree:
     """Every live property, unit and room, with the tenants holding each room on `on`."""
     day = on or today()
     structure = (
@@ -42,6 +43,10 @@ def portfolio_tree(db: Database, on: date | None = None) -> PortfolioTree:
         .where(active_on(day), Room.archived_at.is_(None))
         .order_by(Lease.room_id, Lease.bed)
     )
+    if property_id is not None:
+        structure = structure.where(Property.id == property_id)
+        occupants = occupants.join(Unit, Unit.id == Room.unit_id).where(
+            Unit.property_id == property_id)
     with db.read() as s:
         rows = s.execute(structure).all()
         held: dict[uuid.UUID, list[tuple[int, uuid.UUID, date | None, str]]] = defaultdict(list)

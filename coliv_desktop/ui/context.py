@@ -94,6 +94,8 @@ class AppContext(QObject):
         self.currency = "USD"
         self.locale = "en_US"
         self.generation = 0  # bumped on every database switch; stale task results are dropped
+        # The main window's editing actions (ui.actions.Editing): dialogs any pane may open.
+        self.editing: Any = None
 
     # --- the open database -----------------------------------------------------------------
 

@@ -38,6 +38,9 @@ _INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<row>\d+)\]\.(?P<field>.+)$")
 
 def changed_signal(widget: QWidget) -> Any:
     """The signal a widget emits when the person changes its value."""
+    custom = getattr(widget, "changed", None)
+    if custom is not None:
+        return custom
     if isinstance(widget, QLineEdit):
         return widget.textEdited
     if isinstance(widget, QPlainTextEdit):

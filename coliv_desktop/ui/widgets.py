@@ -10,11 +10,14 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -61,7 +64,7 @@ class ListView(QTableView):
     """
 
     def __init__(self, model: RowTableModel[Any], settings: QSettings, key: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, sortable: bool = True) -> None:
         super().__init__(parent)
         self.table_model = model
         self.proxy = RowFilterProxy(self)
@@ -90,9 +93,13 @@ class ListView(QTableView):
                 self.setColumnWidth(index, column.width)
             if not column.visible:
                 self.setColumnHidden(index, True)
-        self.setSortingEnabled(True)
-        if model.server_side:
-            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        first = 0
+        sort_by = getattr(model, "sort_by", None)
+        for index, column in enumerate(model.columns):
+            if sort_by is not None and column.sort == sort_by:
+                first = index
+        header.setSortIndicator(first, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(sortable)
         self._restore()
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
@@ -146,3 +153,55 @@ class ListView(QTableView):
                 self.scrollTo(self.proxy.index(row, 0))
                 return True
         return False
+
+
+class StatCard(QFrame):
+    """A number with its caption, for dashboards and overviews."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stat_card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#stat_card { background: palette(base); border: 1px solid #d0d7de;"
+            " border-radius: 8px; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        self.value = QLabel("–")
+        self.value.setObjectName("stat_value")
+        self.value.setStyleSheet("font-size: 18pt; font-weight: 600;")
+        self.caption = QLabel(caption)
+        self.caption.setStyleSheet("color: #57606a;")
+        self.detail = QLabel("")
+        self.detail.setStyleSheet("color: #57606a; font-size: 9pt;")
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+
+
+def heading(text: str, size: int = 16, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setStyleSheet(f"font-size: {size}pt; font-weight: 600;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def muted(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setStyleSheet("color: #57606a;")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def tool_button(text: str, icon_name: str, tooltip: str, slot: Any,
+                parent: QWidget | None = None) -> QPushButton:
+    button = QPushButton(icon(icon_name), text, parent)
+    button.setToolTip(tooltip)
+    button.clicked.connect(lambda *_: slot())
+    return button

@@ -24,3 +24,16 @@ def ctx(qtbot: object, qsettings: QSettings, db: Database, actor: Actor) -> Iter
     context.set_database(OpenedDatabase(db, actor, "USD", "en_US"))
     yield context
     context.tasks.wait_idle()
+
+
+@pytest.fixture
+def window(qtbot: object, ctx: AppContext) -> Iterator[object]:
+    from coliv_desktop.ui.main_window import MainWindow
+
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)  # type: ignore[attr-defined]
+    win.show()
+    win.show_pane("dashboard")
+    ctx.tasks.wait_idle()
+    yield win
+    ctx.tasks.wait_idle()

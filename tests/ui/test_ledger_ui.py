@@ -154,3 +154,28 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
     assert tab.model.rowCount() == 2
     assert "Balance $0.00" in tab.balance.text()
     assert Decimal(0) == ledger.lease_ledger(ctx.db, row.lease_id).balance
+
+
+def test_window_has_the_ledger_pane_and_a_room_ledger_tab(
+    qtbot: QtBot, window: object, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coliv_desktop.ui.main_window import MainWindow
+    from coliv_desktop.ui.panes.portfolio import PortfolioPane
+
+    assert isinstance(window, MainWindow)
+    monkeypatch.setenv("COLIV_TODAY", "2025-12-01")
+    ids = flow_43(ctx.db, ctx.actor)
+    ctx.bus.portfolio_changed.emit()
+    window.show_pane("ledger")
+    settle(ctx, qtbot)
+    ledger_pane = window.pane("ledger")
+    assert isinstance(ledger_pane, LedgerPane) and ledger_pane.model.rowCount() == 7
+    flow = ids["flow"]
+    window.tree.select(flow.rooms["3B-D"])  # type: ignore[attr-defined]
+    settle(ctx, qtbot)
+    room_pane = window.pane("tree")
+    assert isinstance(room_pane, PortfolioPane)
+    tab = room_pane.findChild(LeaseLedgerTab, "lease_ledger_tab")
+    assert tab is not None
+    settle(ctx, qtbot)
+    assert "Balance $800.00" in tab.balance.text() and tab.model.rowCount() == 1

@@ -22,6 +22,9 @@ PANES: list[PaneSpec] = [
     PaneSpec("turnover", "Turnover", "turnover", "Ctrl+5",
              "coliv_desktop.ui.panes.turnover:TurnoverPane",
              "Move-ins, move-outs and rooms becoming vacant"),
+    PaneSpec("ledger", "Ledger", "ledger", "Ctrl+6",
+             "coliv_desktop.ui.panes.ledger:LedgerPane",
+             "Rent charges and payments, collection and reports"),
 ]
 
 

@@ -1,11 +1,13 @@
 """The ledger pane's query: every charge and every payment as one list, filtered, sorted and
 paged by the database so a million entries stay instant.
 
-Charges and money in are two indexed SELECTs joined by UNION ALL, each carrying the names an
-operator reads. Sorting is done by the query (on the day by default, which the indexes on
-charges.due_date and payments.received_on serve); a page is LIMIT/OFFSET; a charge's status
-is a correlated subquery evaluated for the rows shown (and, when filtering by status, for the
-rows scanned).
+Charges and money in are two SELECTs joined by UNION ALL. A page is chosen from narrow rows
+(kind of entry, id, day and the sort key; names joined in only when a filter or the key needs
+them), then only its entries are read in full, with the names an operator reads and each
+charge's status (a correlated subquery, so worked out for the rows shown, and for the rows
+scanned only when filtering or sorting by status). Sorted by day, the default, the page's days
+come off the indexes on charges.due_date and payments.received_on, so the first page of a
+million entries reads a few hundred rows, and so does the last (read from the end).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import (
@@ -113,71 +116,148 @@ def _filters(q: LedgerQuery, lease_col: Any, day_col: Any, text_col: Any) -> lis
     return where
 
 
-def _arms(q: LedgerQuery) -> list[Select[Any]]:
-    """The charge and payment SELECTs (one of them only, when the status filter says so)."""
+Shape = Literal["full", "keys", "totals"]
+
+
+def _arm_map(q: LedgerQuery, shape: Shape = "full", sort: str = "day"
+             ) -> dict[str, Select[Any]]:
+    """The charge and payment SELECTs by kind of entry (one of them only, when the status
+    filter says so).
+
+    "full": every column of a ledger line. "keys": what chooses a page (kind of entry, id,
+    day, and `sort`'s key as "key"); "totals": kind of entry, cents and whether it stands. The
+    narrow shapes join the lease's tenant and room only when a filter or the key needs them,
+    so choosing a page among a million entries reads what it must and no more.
+    """
     day = today()
     status = _charge_status(day)
-    charges = _joins(select(
-        Charge.id.label("id"), literal("charge", String).label("entry"),
-        Charge.kind.label("kind"), Charge.due_date.label("day"), Charge.lease_id.label("lease_id"),
-        *_names(), Charge.description.label("description"),
-        cents(Charge.amount).label("cents"), status.label("status")), Charge.lease_id)
-    charges = charges.where(*_filters(q, Charge.lease_id, Charge.due_date, Charge.description))
     payment_void = select(Void.id).where(Void.payment_id == Payment.id).exists()
-    method = func.replace(func.coalesce(Payment.method, ""), "_", " ")
-    label = case((Payment.kind == "payment", "Payment (" + method + ")"),
-                 (Payment.kind == "deposit", "Deposit applied"),
-                 else_="Credit: " + func.coalesce(Payment.note, ""))
-    payments = _joins(select(
-        Payment.id.label("id"), literal("payment", String).label("entry"),
-        Payment.kind.label("kind"), Payment.received_on.label("day"),
-        Payment.lease_id.label("lease_id"), *_names(), label.label("description"),
-        (-cents(Payment.amount)).label("cents"),
-        case((payment_void, "void"), else_="received").label("status")), Payment.lease_id)
+    payment_status = case((payment_void, "void"), else_="received")
+    named = (shape == "full" or q.property_id is not None or bool(q.search.strip())
+             or (shape == "keys" and sort in ("tenant", "property")))
+    tenant_name = Tenant.first_name + " " + Tenant.last_name
+    if shape == "full":
+        method = func.replace(func.coalesce(Payment.method, ""), "_", " ")
+        label = case((Payment.kind == "payment", "Payment (" + method + ")"),
+                     (Payment.kind == "deposit", "Deposit applied"),
+                     else_="Credit: " + func.coalesce(Payment.note, ""))
+        charge_cols: list[Any] = [
+            Charge.id.label("id"), literal("charge", String).label("entry"),
+            Charge.kind.label("kind"), Charge.due_date.label("day"),
+            Charge.lease_id.label("lease_id"), *_names(),
+            Charge.description.label("description"), cents(Charge.amount).label("cents"),
+            status.label("status")]
+        payment_cols: list[Any] = [
+            Payment.id.label("id"), literal("payment", String).label("entry"),
+            Payment.kind.label("kind"), Payment.received_on.label("day"),
+            Payment.lease_id.label("lease_id"), *_names(), label.label("description"),
+            (-cents(Payment.amount)).label("cents"), payment_status.label("status")]
+    elif shape == "totals":
+        charge_cols = [literal("charge", String).label("entry"),
+                       cents(Charge.amount).label("cents"),
+                       (~select(Void.id).where(Void.charge_id == Charge.id).exists())
+                       .label("live")]
+        payment_cols = [literal("payment", String).label("entry"),
+                        (-cents(Payment.amount)).label("cents"), (~payment_void).label("live")]
+    else:
+        charge_keys = {"tenant": tenant_name, "property": Property.name,
+                       "amount": cents(Charge.amount), "kind": Charge.kind, "status": status}
+        payment_keys = {"tenant": tenant_name, "property": Property.name,
+                        "amount": -cents(Payment.amount), "kind": Payment.kind,
+                        "status": payment_status}
+        charge_cols = [Charge.id.label("id"), literal("charge", String).label("entry"),
+                       Charge.due_date.label("day")]
+        payment_cols = [Payment.id.label("id"), literal("payment", String).label("entry"),
+                        Payment.received_on.label("day")]
+        if sort in charge_keys:
+            charge_cols.append(charge_keys[sort].label("key"))
+            payment_cols.append(payment_keys[sort].label("key"))
+    charges = select(*charge_cols)
+    payments = select(*payment_cols)
+    if named:
+        charges = _joins(charges, Charge.lease_id)
+        payments = _joins(payments, Payment.lease_id)
+    charges = charges.where(*_filters(q, Charge.lease_id, Charge.due_date, Charge.description))
     payments = payments.where(*_filters(q, Payment.lease_id, Payment.received_on, Payment.note))
     if q.status == "payment":
-        return [payments]
+        return {"payment": payments}
     if q.status in ("pending", "partial", "paid", "overdue"):
-        return [charges.where(status == q.status)]
+        return {"charge": charges.where(status == q.status)}
     if q.status == "void":
-        return [charges.where(status == "void"), payments.where(payment_void)]
-    return [charges, payments]
+        return {"charge": charges.where(status == "void"), "payment": payments.where(payment_void)}
+    return {"charge": charges, "payment": payments}
 
 
-def _union(q: LedgerQuery) -> Any:
-    arms = _arms(q)
+def _arms(q: LedgerQuery) -> list[Select[Any]]:
+    return list(_arm_map(q).values())
+
+
+def _union(q: LedgerQuery, shape: Shape = "full", sort: str = "day") -> Any:
+    arms = list(_arm_map(q, shape, sort).values())
     return (arms[0] if len(arms) == 1 else union_all(*arms)).subquery("entries")
 
 
-def _sort_columns(arm: Any, sort: str) -> Any:
-    return {"day": arm.c.day, "tenant": arm.c.tenant_name, "property": arm.c.property_name,
-            "amount": arm.c.cents, "kind": arm.c.kind, "status": arm.c.status}.get(
-        sort, arm.c.day)
-
-
 def ledger_page(db: Database, q: LedgerQuery, sort: str = "day", descending: bool = True,
-                offset: int = 0, limit: int = 200) -> list[LedgerEntryRow]:
-    """One page. Each arm is sorted and cut to offset + limit rows on its own (the day sort
-    walks the date indexes and stops early), then the two are merged: the first page of a
-    million entries reads a few hundred rows, not a million."""
-    parts = []
-    for i, arm in enumerate(_arms(q)):
-        inner = arm.subquery(f"arm{i}")
-        key = _sort_columns(inner, sort)
-        parts.append(select(inner).order_by(key.desc() if descending else key.asc(),
-                                            inner.c.id).limit(offset + limit).subquery(f"top{i}"))
-    selects = [select(p) for p in parts]
-    entries = (selects[0] if len(selects) == 1 else union_all(*selects)).subquery("entries")
-    key = _sort_columns(entries, sort)
-    order = [key.desc() if descending else key.asc(), entries.c.id]
-    query = select(entries).order_by(*order).offset(offset).limit(limit)
+                offset: int = 0, limit: int = 200, *, from_end: bool = False
+                ) -> list[LedgerEntryRow]:
+    """One page, in two steps: choose the page's entries from narrow rows (kind of entry, id,
+    day, sort key), then read those entries in full. Sorted by day (the default), the choice
+    walks the date indexes: the first page of a million entries reads a few hundred rows.
+
+    `from_end`: the same list read backwards (its last entry first), so the last page of a
+    million entries is as quick as the first: `offset` counts from the end."""
+    sort = sort if sort in SORTS else "day"
+    backwards = descending != from_end  # the direction the rows are read in
     with db.read() as s:
-        return [LedgerEntryRow(
-            id=r.id, entry=r.entry, kind=r.kind, day=r.day, lease_id=r.lease_id,
-            tenant_name=r.tenant_name, property_name=r.property_name,
-            unit_number=r.unit_number, room_number=r.room_number,
-            description=r.description, amount=money(r.cents), status=r.status)
-            for r in s.execute(query)]
+        keys = _page_keys(s, q, sort, backwards, offset, limit)
+        if not keys:
+            return []
+        found: dict[tuple[str, uuid.UUID], Any] = {}
+        for entry, arm in _arm_map(q).items():
+            ids = [ident for kind, ident in keys if kind == entry]
+            if ids:
+                id_col = Charge.id if entry == "charge" else Payment.id
+                for r in s.execute(arm.where(id_col.in_(ids))):
+                    found[(entry, r.id)] = r
+    return [LedgerEntryRow.model_construct(  # values straight from typed columns
+        id=r.id, entry=r.entry, kind=r.kind, day=r.day, lease_id=r.lease_id,
+        tenant_name=r.tenant_name, property_name=r.property_name,
+        unit_number=r.unit_number, room_number=r.room_number,
+        description=r.description, amount=money(r.cents), status=r.status)
+        for r in (found.get(key) for key in keys) if r is not None]
+
+
+def _page_keys(s: Session, q: LedgerQuery, sort: str, backwards: bool, offset: int,
+               limit: int) -> list[tuple[str, uuid.UUID]]:
+    """(kind of entry, id) of the page's entries, in list order.
+
+    The list is ordered by the sort key, then by id, both in the same direction (so reading
+    from the end is the exact mirror). Sorted by day, the page's days are read off the date
+    indexes first (the window), and only entries on those days are sorted by id: the days
+    before the window are counted, never read in full.
+    """
+    entries = _union(q, "keys", sort)
+
+    def ordered(column: Any) -> Any:
+        return column.desc() if backwards else column.asc()
+
+    choose = select(entries.c.entry, entries.c.id)
+    if sort == "day":
+        days = list(s.scalars(select(entries.c.day).order_by(ordered(entries.c.day))
+                              .offset(offset).limit(limit)))
+        if not days:
+            return []
+        first, last = days[0], days[-1]
+        beyond = entries.c.day > first if backwards else entries.c.day < first
+        before = int(s.scalar(select(func.count()).select_from(entries).where(beyond)) or 0)
+        low, high = (last, first) if backwards else (first, last)
+        choose = choose.where(entries.c.day.between(low, high))
+        offset -= before
+        key = entries.c.day
+    else:
+        key = entries.c.key
+    query = choose.order_by(ordered(key), ordered(entries.c.id)).offset(offset).limit(limit)
+    return [(r.entry, r.id) for r in s.execute(query)]
 
 
 def ledger_count(db: Database, q: LedgerQuery) -> int:
@@ -186,7 +266,7 @@ def ledger_count(db: Database, q: LedgerQuery) -> int:
             return int(s.scalar(select(func.count()).select_from(Charge)) or 0) + int(
                 s.scalar(select(func.count()).select_from(Payment)) or 0)
     with db.read() as s:
-        return int(s.scalar(select(func.count()).select_from(_union(q))) or 0)
+        return int(s.scalar(select(func.count()).select_from(_union(q, "keys"))) or 0)
 
 
 @dataclass(frozen=True)
@@ -201,8 +281,10 @@ class LedgerTotals:
 
 
 def ledger_totals(db: Database, q: LedgerQuery) -> LedgerTotals:
-    entries = _union(q)
-    live = entries.c.status != "void"
+    """Charged and received over the entries the list shows (voids left out), and how many
+    there are: narrow rows, so no charge's status is worked out unless a filter asks for it."""
+    entries = _union(q, "totals")
+    live = entries.c.live
     query = select(
         func.coalesce(func.sum(case((live & (entries.c.cents > 0), entries.c.cents), else_=0)), 0),
         func.coalesce(func.sum(case((live & (entries.c.cents < 0), -entries.c.cents), else_=0)),

@@ -48,3 +48,19 @@ def test_filters_sort_page_and_totals(db: Database, actor: Actor,
     assert ledger_list.ledger_count(db, LedgerQuery(lease_id=sarah)) == 3  # type: ignore[arg-type]
     december = LedgerQuery(start=date(2025, 12, 1), end=date(2025, 12, 31))
     assert ledger_list.ledger_count(db, december) == 4
+
+
+def test_reading_from_the_end_mirrors_the_list(db: Database, actor: Actor) -> None:
+    flow_43(db, actor)
+    everything = LedgerQuery()
+    for sort, descending in [("day", True), ("day", False), ("tenant", False),
+                             ("amount", True), ("status", False)]:
+        forward = ledger_list.ledger_page(db, everything, sort, descending, 0, 100)
+        backward = ledger_list.ledger_page(db, everything, sort, descending, 0, 100,
+                                           from_end=True)
+        assert backward == forward[::-1]
+        # the last three, read from the end, are the forward list's last three
+        tail = ledger_list.ledger_page(db, everything, sort, descending, 0, 3, from_end=True)
+        assert tail[::-1] == forward[-3:]
+        middle = ledger_list.ledger_page(db, everything, sort, descending, 2, 3, from_end=True)
+        assert middle[::-1] == forward[-5:-2]

@@ -41,9 +41,14 @@ renders it.
 Lists (`ui.models`): `Column(key, title, value, kind="money"|"date"|"int"|"percent"|"text",
 sort=...)`; `RowTableModel(columns, money=ctx.money)` with `set_rows(rows)` and `ROW_ROLE`
 (the row object); `PagedQueryModel(columns, fetch, count, run=ctx.run_task)` for lists the
-database must sort and filter (fetch(search, sort, descending, offset, limit), lazy
-fetchMore); `RowFilterProxy` (search + sort; hands both to a paged model). `ui.widgets.ListView
-(model, ctx.settings, key)` wires model + proxy + remembered columns (header right-click).
+database must sort and filter, of any length (fetch(search, sort, descending, offset, limit),
+count(search); optional fetch_from_end reading the list backwards so its end is as quick as its
+start): a window that reports the full count as rowCount, loads only the pages on screen in a
+worker (placeholders until they arrive), keeps a few pages (LRU) and answers `cached_row(i)`
+/ `loaded_rows()`; `RowFilterProxy` (search + sort in memory) or, for a paged model,
+`QueryProxy` (one to one; search and sort become a new query), chosen by `proxy_for(model)`.
+`ui.widgets.ListView(model, ctx.settings, key)` wires model + proxy + remembered columns
+(header right-click).
 
 Forms (`ui.forms`): `FormDialog(title, parent)`: add fields with `self.fields.add(name,
 label, widget)` where `name` is the service's field name, call `finish_layout()`, implement

@@ -234,4 +234,8 @@ def open_database_blocking(url: URL, progress: Callable[[str], None] | None = No
     except BaseException:
         db.dispose()
         raise
-    return OpenedDatabase(db, actor, str(values["currency"]), str(values["locale"]))
+    currency, locale = str(values["currency"]), str(values["locale"])
+    # Load the locale's number formats here, off the GUI thread: the first amount a pane
+    # formats would otherwise pay for it while painting.
+    format_money(Decimal(0), currency, locale)
+    return OpenedDatabase(db, actor, currency, locale)

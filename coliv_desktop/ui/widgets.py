@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.locations import resource
-from coliv_desktop.ui.models.proxy import RowFilterProxy
+from coliv_desktop.ui.models.proxy import proxy_for
 from coliv_desktop.ui.models.table import RowTableModel
 
 
@@ -57,7 +57,8 @@ def empty_state(text: str, parent: QWidget | None = None) -> QLabel:
 
 
 class ListView(QTableView):
-    """A sortable table over a RowTableModel through the shared proxy.
+    """A sortable table over a RowTableModel through the shared proxy (`proxy_for`: a
+    database-paged model's search and sort go to its query).
 
     Column choices (which are shown, widths, order) are kept in QSettings under
     `columns/<key>`: right-click the header to choose columns.
@@ -67,8 +68,7 @@ class ListView(QTableView):
                  parent: QWidget | None = None, *, sortable: bool = True) -> None:
         super().__init__(parent)
         self.table_model = model
-        self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(model)
+        self.proxy = proxy_for(model, self)
         self.setModel(self.proxy)
         self.settings = settings
         self.settings_key = f"columns/{key}"
@@ -98,7 +98,9 @@ class ListView(QTableView):
         for index, column in enumerate(model.columns):
             if sort_by is not None and column.sort == sort_by:
                 first = index
-        header.setSortIndicator(first, Qt.SortOrder.AscendingOrder)
+        descending = bool(getattr(model, "descending", False))
+        header.setSortIndicator(first, Qt.SortOrder.DescendingOrder if descending
+                                else Qt.SortOrder.AscendingOrder)
         self.setSortingEnabled(sortable)
         self._restore()
         self._save_timer = QTimer(self)
@@ -143,16 +145,22 @@ class ListView(QTableView):
         if not index.isValid():
             return None
         source = self.proxy.mapToSource(index)
-        return self.table_model.row(source.row())
+        return self.table_model.cached_row(source.row())
 
     def select_where(self, predicate: Any) -> bool:
-        for row in range(self.proxy.rowCount()):
-            source = self.proxy.mapToSource(self.proxy.index(row, 0))
-            if predicate(self.table_model.row(source.row())):
-                self.selectRow(row)
-                self.scrollTo(self.proxy.index(row, 0))
-                return True
-        return False
+        """Select the first row (of those loaded) that `predicate` accepts."""
+        found = []
+        for number, row in self.table_model.loaded_rows():
+            if predicate(row):
+                index = self.proxy.mapFromSource(self.table_model.index(number, 0))
+                if index.isValid():
+                    found.append(index)
+        if not found:
+            return False
+        first = min(found, key=lambda i: i.row())
+        self.selectRow(first.row())
+        self.scrollTo(first)
+        return True
 
 
 class StatCard(QFrame):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QThread
+from PySide6.QtCore import QSettings, Qt, QThread
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -24,9 +24,12 @@ from coliv_desktop.ui.models import (
     ROW_ROLE,
     Column,
     PagedQueryModel,
+    QueryProxy,
     RowFilterProxy,
     RowTableModel,
+    proxy_for,
 )
+from coliv_desktop.ui.models.paged import PLACEHOLDER
 from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, TaskRunner
 from coliv_desktop.ui.widgets import ListView
 from tests.builders import flow_41
@@ -142,35 +145,93 @@ def test_proxy_sorts_by_value_not_text_and_searches(qtbot: QtBot) -> None:
     assert proxy.rowCount() == 3
 
 
-def test_paged_model_fetches_pages_and_hands_search_and_sort_to_the_query(qtbot: QtBot) -> None:
-    data = [Row(f"tenant {i:04d}", Decimal(i), None) for i in range(1000)]
-    calls: list[tuple[str, str, bool, int, int]] = []
+class PagedSource:
+    """A list of rows behind fetch/count/fetch_from_end, recording every query."""
 
-    def fetch(search: str, sort: str, desc: bool, offset: int, limit: int) -> list[Row]:
-        calls.append((search, sort, desc, offset, limit))
-        rows = [r for r in data if search in r.name]
+    def __init__(self, size: int) -> None:
+        self.data = [Row(f"tenant {i:05d}", Decimal(i), None) for i in range(size)]
+        self.calls: list[tuple[str, str, str, bool, int, int]] = []
+
+    def _rows(self, search: str, sort: str, desc: bool) -> list[Row]:
+        rows = [r for r in self.data if search in r.name]
         rows.sort(key=lambda r: r.rent if sort == "rent" else r.name, reverse=desc)
-        return rows[offset:offset + limit]
+        return rows
 
-    def count(search: str) -> int:
-        return sum(1 for r in data if search in r.name)
+    def fetch(self, search: str, sort: str, desc: bool, offset: int, limit: int) -> list[Row]:
+        self.calls.append(("fetch", search, sort, desc, offset, limit))
+        return self._rows(search, sort, desc)[offset:offset + limit]
 
-    model: PagedQueryModel[Row] = PagedQueryModel(COLUMNS, fetch, count, page_size=100)
-    proxy = RowFilterProxy()
-    proxy.setSourceModel(model)
+    def fetch_from_end(self, search: str, sort: str, desc: bool, offset: int, limit: int
+                       ) -> list[Row]:
+        self.calls.append(("from_end", search, sort, desc, offset, limit))
+        return self._rows(search, sort, desc)[::-1][offset:offset + limit]
+
+    def count(self, search: str) -> int:
+        return sum(1 for r in self.data if search in r.name)
+
+
+def test_paged_model_knows_the_length_and_loads_only_the_pages_shown(qtbot: QtBot) -> None:
+    source = PagedSource(100_000)
+    model: PagedQueryModel[Row] = PagedQueryModel(
+        COLUMNS, source.fetch, source.count, fetch_from_end=source.fetch_from_end,
+        page_size=100, cache_pages=4)
+    proxy = proxy_for(model)
+    assert isinstance(proxy, QueryProxy)
     model.reload()
-    assert model.rowCount() == 100 and model.total == 1000
-    assert proxy.canFetchMore(QModelIndex())
-    proxy.fetchMore(QModelIndex())
-    assert model.rowCount() == 200
+    assert model.rowCount() == proxy.rowCount() == 100_000 == model.total
+    assert source.calls == [("fetch", "", "name", False, 0, 100)]  # the first page only
+    assert proxy.index(150, 0).data() == "tenant 00150"  # page 1, loaded when asked for
+    assert source.calls[-1] == ("fetch", "", "name", False, 100, 100)
+    # the last page is read from the end: no query skips 99,900 rows
+    assert proxy.index(99_999, 0).data() == "tenant 99999"
+    assert proxy.index(99_900, 1).data() == "99900.00"
+    assert source.calls[-1] == ("from_end", "", "name", False, 0, 100)
+    for page in range(10):  # memory stays flat: at most cache_pages pages are kept
+        proxy.index(page * 100 + 5, 0).data()
+    assert len(model.rows) == 4 * 100
+    assert model.cached_row(5) is None and model.cached_row(905) == source.data[905]
     proxy.sort(1, Qt.SortOrder.DescendingOrder)
-    assert calls[-1][:3] == ("", "rent", True)
-    assert proxy.index(0, 0).data() == "tenant 0999"
-    proxy.set_search("tenant 01")
-    assert model.total == 100 and proxy.rowCount() == 100
-    assert calls[-1][0] == "tenant 01"
+    assert source.calls[-1] == ("fetch", "", "rent", True, 0, 100)
+    assert proxy.index(0, 0).data() == "tenant 99999"
     proxy.sort(2, Qt.SortOrder.AscendingOrder)  # the database cannot sort by Start: no query
-    assert calls[-1][1] == "rent"
+    assert source.calls[-1][2] == "rent"
+    proxy.set_search("tenant 012")
+    assert model.total == 100 and proxy.rowCount() == 100
+    assert source.calls[-1] == ("fetch", "tenant 012", "rent", True, 0, 100)
+
+
+def test_paged_model_shows_placeholders_until_a_page_arrives(qtbot: QtBot) -> None:
+    source = PagedSource(1000)
+    waiting: list[tuple[Any, Any]] = []
+
+    def run(fn: Any, done: Any) -> None:  # a worker that runs when the test says so
+        waiting.append((fn, done))
+
+    def finish() -> None:
+        while waiting:
+            fn, done = waiting.pop(0)
+            done(fn(), None)
+
+    model: PagedQueryModel[Row] = PagedQueryModel(
+        COLUMNS, source.fetch, source.count, page_size=100, run=run)
+    model.reload()
+    assert model.loading and model.rowCount() == 0
+    finish()
+    assert not model.loading and model.rowCount() == 1000
+    assert model.index(0, 0).data() == "tenant 00000"
+    assert model.index(555, 0).data() == PLACEHOLDER and model.index(555, 1).data() is None
+    assert not model.has_rows(range(550, 560))
+    with qtbot.waitSignal(model.dataChanged):
+        qtbot.waitUntil(lambda: bool(waiting))  # the request goes out on the next event loop
+        finish()
+    assert model.index(555, 0).data() == "tenant 00555"
+    assert model.has_rows(range(500, 600))
+    model.index(777, 0).data()
+    qtbot.waitUntil(lambda: len(waiting) == 1)
+    model.reload()  # the page on its way belongs to the older query: it is dropped
+    finish()
+    assert model.cached_row(777) is None and model.rowCount() == 1000
+    assert model.cached_row(0) == source.data[0]
 
 
 def test_list_view_remembers_hidden_columns(qtbot: QtBot, qsettings: QSettings) -> None:

@@ -31,7 +31,8 @@ from coliv_desktop.services.clock import today
 from coliv_desktop.services.ledger_list import LedgerQuery
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
-from coliv_desktop.ui.models.table import Column, PagedQueryModel, RowTableModel
+from coliv_desktop.ui.models.paged import PagedQueryModel
+from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.widgets import ListView
 
 STATUS_COLOURS = {"paid": "#1e7b34", "overdue": "#b3261e", "partial": "#a15c00",

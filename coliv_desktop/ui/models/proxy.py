@@ -1,8 +1,10 @@
-"""The one filter/sort proxy every list uses.
+"""The proxies between a list view and its model.
 
-In-memory models: the search box filters on everything a row shows and headers sort by the raw
-value (Decimal, date, int: never the formatted text). Database-paged models: the proxy passes
-rows through untouched and hands search and sort to the model, which queries again.
+In-memory models (`RowFilterProxy`): the search box filters on everything a row shows and
+headers sort by the raw value (Decimal, date, int: never the formatted text). Database-paged
+models (`QueryProxy`): rows pass through untouched, one to one, whatever their number (a
+filtering proxy would ask Python about each of a million rows); search and sort go to the
+model, which queries again. `proxy_for(model)` picks the right one.
 """
 
 from __future__ import annotations
@@ -10,9 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QIdentityProxyModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 
-from coliv_desktop.ui.models.table import SORT_ROLE, PagedQueryModel, RowTableModel
+from coliv_desktop.ui.models.paged import PagedQueryModel
+from coliv_desktop.ui.models.table import SORT_ROLE, RowTableModel
 
 
 def refilter(proxy: QSortFilterProxyModel, change: Callable[[], None]) -> None:
@@ -78,7 +87,44 @@ class RowFilterProxy(QSortFilterProxyModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
         if isinstance(source, PagedQueryModel):
-            if source.set_sort(column, order):
-                source.reload()
+            source.sort(column, order)
             return
         super().sort(column, order)
+
+
+class QueryProxy(QIdentityProxyModel):
+    """A database-paged model's rows, one to one; search and sort become a new query."""
+
+    server_side = True
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._needle = ""
+
+    @property
+    def table(self) -> PagedQueryModel[Any]:
+        source = self.sourceModel()
+        assert isinstance(source, PagedQueryModel)
+        return source
+
+    @property
+    def search(self) -> str:
+        return self._needle
+
+    def set_search(self, text: str) -> None:
+        needle = text.strip().casefold()
+        if needle == self._needle:
+            return
+        self._needle = needle
+        self.table.set_search(text)
+        self.table.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.table.sort(column, order)
+
+
+def proxy_for(model: RowTableModel[Any], parent: Any = None) -> RowFilterProxy | QueryProxy:
+    proxy: RowFilterProxy | QueryProxy = (
+        QueryProxy(parent) if isinstance(model, PagedQueryModel) else RowFilterProxy(parent))
+    proxy.setSourceModel(model)
+    return proxy

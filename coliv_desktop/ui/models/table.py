@@ -1,16 +1,17 @@
 """Table models over plain rows (service results: Pydantic outputs or dataclasses).
 
-`RowTableModel` holds every row in memory (small and medium lists); `PagedQueryModel` asks a
-service for one page at a time, sorted and filtered by the database (lists that can grow past
-tens of thousands of rows), loading further pages through canFetchMore/fetchMore.
+`RowTableModel` holds every row in memory (small and medium lists); `PagedQueryModel` is a
+window onto a list the database searches, sorts and counts (lists that can grow past tens of
+thousands of rows): it knows the length, and holds only the few pages on screen lately.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, Generic, Literal, TypeVar
 
 from PySide6.QtCore import (
@@ -27,6 +28,11 @@ R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 Kind = Literal["text", "money", "int", "date", "percent", "bool"]
 
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+FONT = int(Qt.ItemDataRole.FontRole)
 ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1  # the row object itself
 SORT_ROLE = int(Qt.ItemDataRole.UserRole) + 2  # the raw value, for sorting
 KEY_ROLE = int(Qt.ItemDataRole.UserRole) + 3  # the column key of a header section
@@ -56,6 +62,11 @@ class Column(Generic[R]):
     def numeric(self) -> bool:
         return self.kind in _NUMERIC
 
+    @cached_property
+    def alignment(self) -> int:
+        horizontal = Qt.AlignmentFlag.AlignRight if self.numeric else Qt.AlignmentFlag.AlignLeft
+        return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+
 
 def _format(value: Any, kind: Kind, money: Callable[[Decimal], str]) -> str:
     if value is None:
@@ -81,6 +92,28 @@ def sort_key(value: Any) -> Any:
 
 
 Styler = Callable[[Any], tuple[QColor | None, bool]]
+
+_BRUSHES: dict[int, QBrush] = {}
+_BOLD: list[QFont] = []
+
+
+def brush(colour: QColor | None) -> QBrush | None:
+    """One brush per colour (painting asks for it once per cell)."""
+    if colour is None:
+        return None
+    key = colour.rgba()
+    found = _BRUSHES.get(key)
+    if found is None:
+        found = _BRUSHES[key] = QBrush(colour)
+    return found
+
+
+def bold_font() -> QFont:
+    if not _BOLD:
+        font = QFont()
+        font.setBold(True)
+        _BOLD.append(font)
+    return _BOLD[0]
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -121,6 +154,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def row(self, index: int) -> R:
         return self._rows[index]
 
+    def cached_row(self, index: int) -> R | None:
+        """Row `index`, or None when there is no such row (or it is not loaded)."""
+        return self._rows[index] if 0 <= index < len(self._rows) else None
+
+    def loaded_rows(self) -> Iterator[tuple[int, R]]:
+        """(row number, row) for every row held in memory."""
+        return enumerate(self._rows)
+
     def column_index(self, key: str) -> int:
         for i, column in enumerate(self.columns):
             if column.key == key:
@@ -152,29 +193,25 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
             return None
-        item = self._rows[index.row()]
-        column = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        return self.item_data(self._rows[index.row()], self.columns[index.column()], role)
+
+    def item_data(self, item: R, column: Column[R], role: int) -> Any:
+        """What a cell shows of `item` in `column` for `role`."""
+        if role == DISPLAY:
             return self.display_text(column, item)
+        if role == ALIGNMENT:
+            return column.alignment
         if role == SORT_ROLE:
             return sort_key(column.value(item))
         if role == ROW_ROLE:
             return item
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = (Qt.AlignmentFlag.AlignRight if column.numeric
-                          else Qt.AlignmentFlag.AlignLeft)
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             return self.display_text(column, item) or None
-        if self.style is not None and role in (Qt.ItemDataRole.ForegroundRole,
-                                                Qt.ItemDataRole.FontRole):
+        if self.style is not None and role in (FOREGROUND, FONT):
             colour, bold = self.style(item)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(colour) if colour is not None else None
-            if bold:
-                font = QFont()
-                font.setBold(True)
-                return font
+            if role == FOREGROUND:
+                return brush(colour)
+            return bold_font() if bold else None
         return None
 
     def headerData(
@@ -188,119 +225,17 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if role == Qt.ItemDataRole.ToolTipRole:
             return column.tooltip or column.title
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            horizontal = (Qt.AlignmentFlag.AlignRight if column.numeric
-                          else Qt.AlignmentFlag.AlignLeft)
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
+            return column.alignment
         if role == KEY_ROLE:
             return column.key
         return None
 
 
-@dataclass(frozen=True)
-class Page(Generic[R]):
-    rows: list[R]
-    total: int
+def __getattr__(name: str) -> Any:
+    """`PagedQueryModel` (and its `Page`, `PLACEHOLDER`) live in `ui.models.paged`; importing
+    them from here still works."""
+    if name in ("PagedQueryModel", "Page", "PLACEHOLDER"):
+        from coliv_desktop.ui.models import paged
 
-
-Fetch = Callable[[str, str, bool, int, int], list[R]]  # (search, sort, descending, offset, limit)
-Count = Callable[[str], int]
-Run = Callable[[Callable[[], Any], Callable[[Any, BaseException | None], None]], Any]
-
-
-class PagedQueryModel(RowTableModel[R]):
-    """Rows come from the database a page at a time, searched and sorted by the query.
-
-    `fetch(search, sort, descending, offset, limit)` and `count(search)` are service calls.
-    `reload()` loads the first page through `run` (the context's `run_task`) so the GUI never
-    waits for it (without `run` it loads at once); further pages come through fetchMore as the
-    view scrolls.
-    """
-
-    server_side = True
-
-    def __init__(
-        self,
-        columns: Sequence[Column[R]],
-        fetch: Fetch[R],
-        count: Count,
-        *,
-        page_size: int = 200,
-        default_sort: str = "name",
-        run: Run | None = None,
-        money: Callable[[Decimal], str] = money_str,
-        style: Styler | None = None,
-        parent: Any = None,
-    ) -> None:
-        super().__init__(columns, money=money, style=style, parent=parent)
-        self._fetch = fetch
-        self._count = count
-        self.run = run
-        self.page_size = page_size
-        self.search = ""
-        self.sort_by = default_sort
-        self.descending = False
-        self.total = 0
-        self._request = 0
-        self.loading = False
-
-    def first_page(self) -> Page[R]:
-        """The query for the current search and sort: total and first page (worker-safe)."""
-        search, sort_by, descending = self.search, self.sort_by, self.descending
-        total = self._count(search)
-        rows = self._fetch(search, sort_by, descending, 0, self.page_size)
-        return Page(rows, total)
-
-    def apply_page(self, page: Page[R]) -> None:
-        self.beginResetModel()
-        self._rows = list(page.rows)
-        self._search.clear()
-        self.total = page.total
-        self.endResetModel()
-
-    def reload_now(self) -> None:
-        """Synchronous reload (tests, and callers already off the GUI thread)."""
-        self.apply_page(self.first_page())
-
-    def reload(self) -> None:
-        """Query again for the current search and sort (in the background when `run` is set)."""
-        if self.run is None:
-            self.reload_now()
-            return
-        self._request += 1
-        request = self._request
-        self.loading = True
-
-        def done(page: Page[R] | None, error: BaseException | None) -> None:
-            if request != self._request:
-                return  # a newer search or sort superseded this one
-            self.loading = False
-            if error is None and page is not None:
-                self.apply_page(page)
-
-        self.run(self.first_page, done)
-
-    def set_search(self, text: str) -> None:
-        self.search = text.strip()
-
-    def set_sort(self, column: int, order: Qt.SortOrder) -> bool:
-        key = self.columns[column].sort if 0 <= column < len(self.columns) else None
-        if key is None:
-            return False
-        self.sort_by = key
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        return True
-
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and len(self._rows) < self.total
-
-    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid():
-            return
-        start = len(self._rows)
-        rows = self._fetch(self.search, self.sort_by, self.descending, start, self.page_size)
-        if not rows:
-            self.total = start
-            return
-        self.beginInsertRows(QModelIndex(), start, start + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
+        return getattr(paged, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

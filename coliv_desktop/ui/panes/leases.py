@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.services import directory
 from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.models.table import Column, PagedQueryModel
+from coliv_desktop.ui.models.paged import PagedQueryModel
+from coliv_desktop.ui.models.table import Column
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.widgets import ListView, heading, muted, search_box, tool_button
 

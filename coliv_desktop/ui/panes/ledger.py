@@ -36,7 +36,7 @@ from coliv_desktop.ui.ledger.views import (
     preview_pdf,
     status_style,
 )
-from coliv_desktop.ui.models.table import PagedQueryModel
+from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.tasks import TaskControl, run_with_progress
 from coliv_desktop.ui.widgets import ListView, search_box
@@ -53,8 +53,8 @@ class LedgerPane(Pane):
         super().__init__(ctx, parent)
         self.query = LedgerQuery()
         self.model: PagedQueryModel[LedgerEntryRow] = PagedQueryModel(
-            entry_columns(), self._fetch, self._count, default_sort="day",
-            run=ctx.run_task, money=ctx.money, style=status_style)
+            entry_columns(), self._fetch, self._count, fetch_from_end=self._fetch_from_end,
+            default_sort="day", run=ctx.run_task, money=ctx.money, style=status_style)
         self.model.descending = True
         self.list = ListView(self.model, ctx.settings, "ledger")
         self.list.doubleClicked.connect(lambda _i: self.open_lease())
@@ -119,12 +119,19 @@ class LedgerPane(Pane):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self._totals_request = 0
+        self._totals_due = False
+        self.model.modelReset.connect(self._rows_loaded)
 
     # --- data --------------------------------------------------------------------------------
 
     def _fetch(self, search: str, sort: str, desc: bool, offset: int, limit: int
                ) -> list[LedgerEntryRow]:
         return ledger_list.ledger_page(self.ctx.db, self.query, sort, desc, offset, limit)
+
+    def _fetch_from_end(self, search: str, sort: str, desc: bool, offset: int, limit: int
+                        ) -> list[LedgerEntryRow]:
+        return ledger_list.ledger_page(self.ctx.db, self.query, sort, desc, offset, limit,
+                                       from_end=True)
 
     def _count(self, search: str) -> int:
         return ledger_list.ledger_count(self.ctx.db, self.query)
@@ -160,8 +167,16 @@ class LedgerPane(Pane):
 
     def apply_filters(self) -> None:
         self.query = self.current_query()
-        self.model.reload()
         self._totals_request += 1
+        self._totals_due = True  # once the rows are in: the list paints first, then the footer
+        self.model.reload()
+
+    def _rows_loaded(self) -> None:
+        if self._totals_due:
+            self._totals_due = False
+            self._load_totals()
+
+    def _load_totals(self) -> None:
         request, query = self._totals_request, self.query
 
         def done(totals: LedgerTotals | None, error: BaseException | None) -> None:

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidg
 from coliv_desktop.schemas.overview import TenantRow
 from coliv_desktop.services import directory
 from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.models.table import Column, PagedQueryModel
+from coliv_desktop.ui.models.paged import PagedQueryModel
+from coliv_desktop.ui.models.table import Column
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.panes.tenant_record import TenantRecord
 from coliv_desktop.ui.widgets import ListView, heading, muted, search_box, tool_button

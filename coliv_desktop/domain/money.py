@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import format_currency
 
@@ -58,5 +59,11 @@ def money_str(amount: Decimal) -> str:
 
 def format_money(amount: Decimal, currency: str = "USD", locale: str = "en_US") -> str:
     """The human form for the operator's locale: "$3,250.00", "3.250,00 €"."""
-    return format_currency(amount, currency, locale=locale)
+    return _formatted(str(amount), currency, locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(amount: str, currency: str, locale: str) -> str:
+    # Lists show the same few amounts (rents, fees) over and over; babel takes ~50 us each.
+    return format_currency(Decimal(amount), currency, locale=locale)
 

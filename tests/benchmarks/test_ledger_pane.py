@@ -5,11 +5,14 @@
 The floor is a bare QTableView over a plain QAbstractTableModel holding the same display rows
 in a Python list, read from the same file before its clock starts (so the floor pays neither
 for reading nor for holding the rows; its memory is the view's own). Ours is the real
-`LedgerPane` on the open database: its clock runs from constructing the pane until the
-window-sized list is painted with real rows (not placeholders); scrolling to the end runs
-until the last entries are painted. Memory is the process's resident set growth over the same
-span. Each side runs in fresh processes; the min of several runs counts, so a busy neighbour
-on the machine weighs least.
+`LedgerPane` on the open database, both at 1280x800: its clock runs from constructing the
+pane until its list is painted with real rows (not placeholders); scrolling to the end starts
+once the pane is quiet (the footer's totals follow the rows) and runs until the last entries
+are painted. Memory is the process's resident set growth over the same
+span, read after `malloc_trim` on both sides: without it the floor's heap, left large and
+half free by reading a million rows, absorbs the view's allocations and ours show as growth
+(glibc keeps freed memory; which side it favours is luck, not design). Each side runs in fresh
+processes; the min of several runs counts, so a busy neighbour on the machine weighs least.
 """
 
 from __future__ import annotations
@@ -36,9 +39,11 @@ MONTHS = 250  # 2,000 leases x 250 months x (a charge and a payment) = 1,000,000
 ENTRIES = LEASES * MONTHS * 2
 
 COMMON = """
-import json, os, sys, time
+import ctypes, json, os, sys, time
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-def rss_kb():
+_libc = ctypes.CDLL(None)
+def rss_kb():  # resident memory once the allocator has handed back what it holds free
+    _libc.malloc_trim(0)
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 """

@@ -48,9 +48,9 @@ def test_tree_model_without_widgets(db: Database, actor: Actor) -> None:
              for r in range(model.rowCount(unit_3b))}
     assert rooms["Room A"].data() == "Sarah Thompson"
     assert rooms["Room B"].data() == "maintenance"
-    assert rooms["Room B"].data(Qt.ItemDataRole.ForegroundRole).color() == MAINTENANCE
+    assert rooms["Room B"].data(Qt.ItemDataRole.ForegroundRole) == MAINTENANCE
     assert rooms["Room C"].data() == "vacant"
-    assert rooms["Room C"].data(Qt.ItemDataRole.ForegroundRole).color() == VACANT
+    assert rooms["Room C"].data(Qt.ItemDataRole.ForegroundRole) == VACANT
     assert model.parent(rooms["Room A"]).data() == "Unit 3B"
     assert model.parent(prop) == QModelIndex()
     proxy = TreeFilterProxy()

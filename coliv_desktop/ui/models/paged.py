@@ -33,7 +33,6 @@ from coliv_desktop.ui.models.table import (
     RowTableModel,
     Styler,
     bold_font,
-    brush,
     sort_key,
 )
 
@@ -145,7 +144,8 @@ class PagedQueryModel(RowTableModel[R]):
         self._apply(*self._first())
 
     def reload(self) -> None:
-        """Query again for the current search and sort (in the background when `run` is set)."""
+        """Query again for the current search and sort (in the background when `run` is set):
+        the count and the first page in two workers at once, applied when both are in."""
         if self.run is None:
             self.reload_now()
             return
@@ -155,16 +155,27 @@ class PagedQueryModel(RowTableModel[R]):
         self.loading = True
         self._wanted.clear()
         self._page_task = None
+        search, sort_by, descending = self.search, self.sort_by, self.descending
+        arrived: dict[str, Any] = {}
 
-        def done(first: tuple[int, list[Shown[R]]] | None, error: BaseException | None) -> None:
-            if request != self._request:
-                return  # a newer search or sort superseded this one
-            self.loading = False
-            self.error = error
-            if error is None and first is not None:
-                self._apply(*first)
+        def part(name: str) -> Callable[[Any, BaseException | None], None]:
+            def done(value: Any, error: BaseException | None) -> None:
+                if request != self._request:
+                    return  # a newer search or sort superseded this one
+                arrived[name] = value
+                if error is not None:
+                    self.loading = False
+                    self.error = error
+                    self._request += 1  # the other half is of no use now
+                elif len(arrived) == 2:
+                    self.loading = False
+                    self.error = None
+                    self._apply(arrived["count"], arrived["page"])
+            return done
 
-        self.run(self._first, done)
+        self.run(lambda: self._count(search), part("count"))
+        self.run(lambda: self._shown(self._fetch(search, sort_by, descending, 0, self.page_size)),
+                 part("page"))
 
     def set_search(self, text: str) -> None:
         self.search = text.strip()
@@ -335,7 +346,7 @@ class PagedQueryModel(RowTableModel[R]):
         if role == ALIGNMENT:
             return self.columns[index.column()].alignment
         if role == FOREGROUND:
-            return brush(shown.colour)
+            return shown.colour
         if role == FONT:
             return bold_font() if shown.bold else None
         if role == ROW_ROLE:

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 
 from coliv_desktop.domain.money import money_str
 
@@ -93,19 +93,7 @@ def sort_key(value: Any) -> Any:
 
 Styler = Callable[[Any], tuple[QColor | None, bool]]
 
-_BRUSHES: dict[int, QBrush] = {}
 _BOLD: list[QFont] = []
-
-
-def brush(colour: QColor | None) -> QBrush | None:
-    """One brush per colour (painting asks for it once per cell)."""
-    if colour is None:
-        return None
-    key = colour.rgba()
-    found = _BRUSHES.get(key)
-    if found is None:
-        found = _BRUSHES[key] = QBrush(colour)
-    return found
 
 
 def bold_font() -> QFont:
@@ -210,7 +198,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if self.style is not None and role in (FOREGROUND, FONT):
             colour, bold = self.style(item)
             if role == FOREGROUND:
-                return brush(colour)
+                return colour  # Qt takes a colour for a brush (a QBrush costs PySide far more)
             return bold_font() if bold else None
         return None
 

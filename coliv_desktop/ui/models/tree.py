@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QColor, QFont
 
 from coliv_desktop.schemas.dashboard import Dashboard
 from coliv_desktop.schemas.overview import TreeRow
@@ -278,10 +278,10 @@ class PropertyTreeModel(QAbstractItemModel):
             return f"{node.label}: {node.rooms_occupied} of {node.rooms_total} rooms occupied"
         if role == Qt.ItemDataRole.ForegroundRole and column == 1:
             if node.maintenance:
-                return QBrush(MAINTENANCE)
+                return MAINTENANCE  # a colour serves as the brush
             if node.vacant:
-                return QBrush(VACANT)
-            return QBrush(MUTED) if node.kind != "room" else None
+                return VACANT
+            return MUTED if node.kind != "room" else None
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             if node.kind == "property" and column == 0:

@@ -36,6 +36,17 @@ class TreeRow(Output):
     occupied_until: date | None = None
 
 
+class OutlineRow(Output):
+    """A property (or one of its units) with its rooms counted: the tree of a large portfolio
+    before anything is opened. `children`: how many units (for a property) or rooms."""
+
+    id: uuid.UUID
+    label: str  # the property's name or the unit's number
+    children: int
+    rooms_total: int
+    rooms_occupied: int
+
+
 class PortfolioTree(Output):
     on: date
     rows: list[TreeRow]

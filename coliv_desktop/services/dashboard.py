@@ -67,7 +67,7 @@ def dashboard(db: Database, on: date | None = None) -> Dashboard:
         if row.unit_id is None:
             continue
         units_by_property[row.property_id].append(
-            UnitOccupancy(
+            UnitOccupancy.model_construct(  # values straight from typed columns
                 id=row.unit_id,
                 number=row.unit_number,
                 rooms_total=int(row.rooms_total),
@@ -81,7 +81,7 @@ def dashboard(db: Database, on: date | None = None) -> Dashboard:
     for property_id, name in names.items():
         units = units_by_property.get(property_id, [])
         properties.append(
-            PropertyOccupancy(
+            PropertyOccupancy.model_construct(
                 id=property_id,
                 name=name,
                 units=units,
@@ -92,7 +92,7 @@ def dashboard(db: Database, on: date | None = None) -> Dashboard:
                 revenue_potential=sum((u.revenue_potential for u in units), from_cents(0)),
             )
         )
-    return Dashboard(
+    return Dashboard.model_construct(
         on=day,
         properties=properties,
         rooms_total=sum(p.rooms_total for p in properties),

@@ -32,9 +32,11 @@ def _like(text: str) -> str | None:
     return f"%{needle}%" if needle else None
 
 
-def _homes(day: date) -> Any:
+def _homes(day: date, tenant_ids: list[Any] | None = None) -> Any:
+    """Where each tenant lives on `day` (the first room by name, the earliest end), for every
+    tenant or only for `tenant_ids`."""
     label = Property.name + " · " + Unit.unit_number + "-" + Room.room_number
-    return (
+    query = (
         select(Lease.tenant_id, func.min(label).label("room"),
                func.min(Lease.lease_end).label("lease_end"))
         .join(Room, Room.id == Lease.room_id)
@@ -42,8 +44,10 @@ def _homes(day: date) -> Any:
         .join(Property, Property.id == Unit.property_id)
         .where(active_on(day))
         .group_by(Lease.tenant_id)
-        .subquery()
     )
+    if tenant_ids is not None:
+        query = query.where(Lease.tenant_id.in_(tenant_ids))
+    return query.subquery()
 
 
 def _tenant_query(text: str, include_archived: bool, homes: Any) -> Any:
@@ -66,10 +70,14 @@ def tenant_rows(
     offset: int = 0, limit: int | None = 200, include_archived: bool = False,
     on: date | None = None,
 ) -> list[TenantRow]:
-    """A page of tenants with where they live on `on`, matching `text`, sorted by SQL."""
+    """A page of tenants with where they live on `on`, matching `text`, sorted by SQL.
+
+    Two steps: the page's tenant ids (where people live is worked out for everyone only when
+    the search or the sort needs it), then those tenants with their homes."""
     if sort not in TENANT_SORTS:
         raise ValidationError("sort", f"sort by one of {', '.join(TENANT_SORTS)}")
-    homes = _homes(on or today())
+    day = on or today()
+    homes = _homes(day)
     keys: dict[str, list[Any]] = {
         "name": [func.lower(Tenant.last_name), func.lower(Tenant.first_name)],
         "email": [func.lower(Tenant.email)],
@@ -81,16 +89,29 @@ def tenant_rows(
     # NULLs (no phone, no room) sort last either way, as a person expects.
     order = [k.is_(None) for k in keys[sort]] + [
         k.desc() if descending else k.asc() for k in keys[sort]]
-    query = (_tenant_query(text, include_archived, homes)
-             .order_by(*order, Tenant.id).offset(offset))
+    if _like(text) or sort in ("room", "lease_end"):
+        choose = _tenant_query(text, include_archived, homes).with_only_columns(Tenant.id)
+    else:
+        choose = select(Tenant.id)
+        if not include_archived:
+            choose = choose.where(Tenant.archived_at.is_(None))
+    choose = choose.order_by(*order, Tenant.id).offset(offset)
     if limit is not None:
-        query = query.limit(limit)
+        choose = choose.limit(limit)
     with db.read() as s:
-        return [
-            TenantRow(id=t.id, first_name=t.first_name, last_name=t.last_name, email=t.email,
-                      phone=t.phone, room=room, lease_end=end, archived_at=t.archived_at)
-            for t, room, end in s.execute(query)
-        ]
+        ids = list(s.scalars(choose))
+        if not ids:
+            return []
+        theirs = _homes(day, ids)
+        found = {r.id: r for r in s.execute(
+            select(Tenant.id, Tenant.first_name, Tenant.last_name, Tenant.email, Tenant.phone,
+                   Tenant.archived_at, theirs.c.room, theirs.c.lease_end)
+            .outerjoin(theirs, theirs.c.tenant_id == Tenant.id)
+            .where(Tenant.id.in_(ids)))}
+    return [TenantRow.model_construct(  # values straight from typed columns
+        id=r.id, first_name=r.first_name, last_name=r.last_name, email=r.email, phone=r.phone,
+        room=r.room, lease_end=r.lease_end, archived_at=r.archived_at)
+        for r in (found[i] for i in ids)]
 
 
 def count_tenant_rows(db: Database, text: str = "", *, include_archived: bool = False,

@@ -15,7 +15,7 @@ from sqlalchemy import BigInteger, func, or_, select, type_coerce
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
 from coliv_desktop.domain.money import from_cents
-from coliv_desktop.schemas.overview import PortfolioTree, PropertyRentRoll, TreeRow
+from coliv_desktop.schemas.overview import OutlineRow, PortfolioTree, PropertyRentRoll, TreeRow
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.leasing import active_on
 
@@ -88,6 +88,47 @@ def portfolio_tree(db: Database, on: date | None = None, *,
             occupied_until=None if not ends or None in ends else max(e for e in ends if e),
         ))
     return PortfolioTree(on=day, rows=result)
+
+
+def outline(db: Database, on: date | None = None, *, property_id: uuid.UUID | None = None
+            ) -> list[OutlineRow]:
+    """Live properties with their units and rooms counted (rooms occupied on `on`), or, with
+    `property_id`, that property's units with their rooms counted: one aggregate query, so a
+    large portfolio's tree shows its properties without reading every unit."""
+    day = on or today()
+    leases = select(Lease.room_id).where(active_on(day))
+    if property_id is not None:
+        leases = leases.where(Lease.room_id.in_(
+            select(Room.id).join(Unit, Unit.id == Room.unit_id)
+            .where(Unit.property_id == property_id)))
+    taken = leases.distinct().subquery()
+    rooms = func.count(Room.id)
+    occupied = func.count(taken.c.room_id)
+    if property_id is None:
+        query = (
+            select(Property.id, Property.name, func.count(func.distinct(Unit.id)), rooms,
+                   occupied)
+            .select_from(Property)
+            .outerjoin(Unit, (Unit.property_id == Property.id) & Unit.archived_at.is_(None))
+            .where(Property.archived_at.is_(None))
+            .group_by(Property.id, Property.name)
+            .order_by(func.lower(Property.name), Property.id)
+        )
+    else:
+        query = (
+            select(Unit.id, Unit.unit_number, rooms, rooms, occupied)
+            .select_from(Unit)
+            .where(Unit.property_id == property_id, Unit.archived_at.is_(None))
+            .group_by(Unit.id, Unit.unit_number)
+            .order_by(Unit.unit_number)
+        )
+    query = (query.outerjoin(Room, (Room.unit_id == Unit.id) & Room.archived_at.is_(None))
+             .outerjoin(taken, taken.c.room_id == Room.id))
+    with db.read() as s:
+        return [OutlineRow.model_construct(  # values straight from typed columns
+            id=ident, label=label, children=int(children), rooms_total=int(total),
+            rooms_occupied=int(taken_rooms))
+            for ident, label, children, total, taken_rooms in s.execute(query)]
 
 
 def rent_roll(db: Database, on: date | None = None) -> list[PropertyRentRoll]:

@@ -17,10 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.domain.errors import ColivError
-from coliv_desktop.schemas.dashboard import Dashboard
-from coliv_desktop.schemas.overview import PortfolioTree
+from coliv_desktop.schemas.overview import OutlineRow, PortfolioTree
 from coliv_desktop.services import overview, portfolio
-from coliv_desktop.services.dashboard import dashboard
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.models.tree import NODE_ROLE, Node, PropertyTreeModel, TreeFilterProxy
 from coliv_desktop.ui.widgets import search_box
@@ -46,8 +44,9 @@ class TreeDock(QDockWidget):
         self.filter = search_box("Filter: property, unit, room or tenant")
         self.filter.setObjectName("tree_filter")
         layout.addWidget(self.filter)
-        self.model = PropertyTreeModel(self, load_rooms=self._load_rooms)
-        self.outline = False  # True: a large portfolio, rooms load per unit on expand
+        self.model = PropertyTreeModel(self, load_rooms=self._load_rooms,
+                                       load_units=self._load_units)
+        self.outline = False  # True: a large portfolio, units and rooms load when opened
         self.proxy = TreeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTreeView()
@@ -85,16 +84,26 @@ class TreeDock(QDockWidget):
         text = self.filter.text()
         if self.outline and text.strip() and self.ctx.has_database:
             db = self.ctx.db
-            # Large portfolio: the database finds the matching rooms, then the proxy filters.
-            self.ctx.run_task(lambda: overview.portfolio_tree(db, search=text).rows,
-                              lambda rows, error: self._filtered(text, rows, error))
+            unopened = {n.id for n in self.model.roots if not n.loaded}
+
+            def find() -> tuple[list[Any], dict[uuid.UUID, list[Any]]]:
+                # Large portfolio: the database finds the matching rooms (and the units of the
+                # properties they are in, when not opened yet), then the proxy filters.
+                rows = overview.portfolio_tree(db, search=text).rows
+                places = {r.property_id for r in rows} & unopened
+                return rows, {p: overview.outline(db, property_id=p) for p in places}
+
+            self.ctx.run_task(find, lambda found, error: self._filtered(text, found, error))
             return
         if not text.strip():
             self.model.clear_search()
-        self._filtered(text, [], None)
+        self._filtered(text, None, None)
 
-    def _filtered(self, text: str, rows: Any, error: BaseException | None) -> None:
-        if rows:
+    def _filtered(self, text: str, found: Any, error: BaseException | None) -> None:
+        if found:
+            rows, units = found
+            for property_id, unit_rows in units.items():
+                self.model.attach_units(property_id, unit_rows)
             self.model.attach_search(rows)
         self.proxy.set_search(text)
         if text.strip():
@@ -114,6 +123,9 @@ class TreeDock(QDockWidget):
     def _load_rooms(self, unit_id: uuid.UUID) -> list[Any]:
         return list(overview.portfolio_tree(self.ctx.db, unit_id=unit_id).rows)
 
+    def _load_units(self, property_id: uuid.UUID) -> list[OutlineRow]:
+        return overview.outline(self.ctx.db, property_id=property_id)
+
     def reload(self) -> None:
         if not self.ctx.has_database:
             return
@@ -122,19 +134,19 @@ class TreeDock(QDockWidget):
         if current is not None and self._select_after is None:
             self._select_after = current.id
 
-        def load() -> tuple[Dashboard, PortfolioTree | None]:
-            board = dashboard(db)
-            small = board.rooms_total <= FULL_TREE_ROOMS
-            return board, overview.portfolio_tree(db) if small else None
+        def load() -> tuple[list[OutlineRow], PortfolioTree | None]:
+            properties = overview.outline(db)
+            small = sum(p.rooms_total for p in properties) <= FULL_TREE_ROOMS
+            return properties, overview.portfolio_tree(db) if small else None
 
         self.ctx.run_task(load, self._show)
 
-    def _show(self, loaded: tuple[Dashboard, PortfolioTree | None] | None,
+    def _show(self, loaded: tuple[list[OutlineRow], PortfolioTree | None] | None,
               error: BaseException | None) -> None:
         if error is not None or loaded is None:
             self.ctx.bus.error.emit(f"Could not load the property tree: {error}")
             return
-        board, tree = loaded
+        properties, tree = loaded
         self.tree = tree
         expanded = self._expanded_ids()
         self.view.selectionModel().blockSignals(True)
@@ -142,7 +154,7 @@ class TreeDock(QDockWidget):
         if tree is not None:
             self.model.set_rows(tree.rows)
         else:
-            self.model.set_outline(board)
+            self.model.set_outline(properties)
         self.view.selectionModel().blockSignals(False)
         for root in range(self.proxy.rowCount()):
             index = self.proxy.index(root, 0)
@@ -192,12 +204,7 @@ class TreeDock(QDockWidget):
     def select(self, ident: uuid.UUID, *, notify: bool = True) -> bool:
         """Select a property, unit or room by id (expanding its parents)."""
         if self.model.find(ident) is None and self.outline and self.ctx.has_database:
-            try:  # a room of a unit not expanded yet: load that unit's rooms
-                room = portfolio.get_room(self.ctx.db, ident)
-            except ColivError:
-                room = None
-            if room is not None:
-                self.model.attach_rooms(room.unit_id, self._load_rooms(room.unit_id))
+            self._load_way_to(ident)
         if self.model.find(ident) is None:
             self._select_after = ident
             return False
@@ -211,6 +218,24 @@ class TreeDock(QDockWidget):
         if not notify:
             self.view.selectionModel().blockSignals(False)
         return True
+
+    def _load_way_to(self, ident: uuid.UUID) -> None:
+        """A unit or room of a large portfolio not opened yet: load the units above it (and
+        the rooms beside it)."""
+        db = self.ctx.db
+        unit_id = None
+        try:
+            unit_id = portfolio.get_room(db, ident).unit_id
+        except ColivError:
+            unit_id = ident  # perhaps a unit
+        try:
+            property_id = portfolio.get_unit(db, unit_id).property_id
+        except ColivError:
+            return
+        if self.model.find(unit_id) is None:
+            self.model.attach_units(property_id, self._load_units(property_id))
+        if unit_id != ident:
+            self.model.attach_rooms(unit_id, self._load_rooms(unit_id))
 
     def selected_node(self) -> Node | None:
         node = self.view.currentIndex().data(NODE_ROLE)

@@ -13,12 +13,37 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.leasing import LeaseRenewal
 from coliv_desktop.schemas.overview import ContactCreate
 from coliv_desktop.schemas.portfolio import RoomUpdate
-from coliv_desktop.services import contacts, directory, leasing, overview, portability, portfolio
+from coliv_desktop.services import (
+    contacts,
+    dashboard,
+    directory,
+    leasing,
+    overview,
+    portability,
+    portfolio,
+)
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.turnover import timeline, turnover
 from tests.builders import flow_41, lease, tenant
 
 DAY = date(2026, 3, 1)
+
+
+def test_outline_counts_units_and_rooms_per_property_and_per_unit(db: Database, actor: Actor
+                                                                   ) -> None:
+    flow = flow_41(db, actor)
+    sarah, mike = tenant(db, actor, "Sarah", "Thompson"), tenant(db, actor, "Mike", "Chen")
+    lease(db, actor, flow.rooms["3B-A"], sarah, DAY - timedelta(days=10), DAY + timedelta(30))
+    lease(db, actor, flow.rooms["3A-B"], mike, DAY + timedelta(days=5))  # not in yet
+    portfolio.set_room_archived(db, actor, flow.rooms["3A-C"], True)
+    (prop,) = overview.outline(db, DAY)
+    assert (prop.id, prop.label, prop.children) == (flow.property_id, "Downtown Loft", 2)
+    assert (prop.rooms_total, prop.rooms_occupied) == (6, 1)  # the archived room is gone
+    units = overview.outline(db, DAY, property_id=flow.property_id)
+    assert [(u.label, u.children, u.rooms_total, u.rooms_occupied) for u in units] == [
+        ("3A", 2, 2, 0), ("3B", 4, 4, 1)]
+    board = dashboard.dashboard(db, DAY)
+    assert (board.rooms_total, board.rooms_occupied) == (prop.rooms_total, prop.rooms_occupied)
 
 
 def test_tree_rows_show_occupants_and_empty_units(db: Database, actor: Actor) -> None:

@@ -21,10 +21,16 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from coliv_desktop.schemas.dashboard import Dashboard
-from coliv_desktop.schemas.overview import TreeRow
+from coliv_desktop.schemas.overview import OutlineRow, TreeRow
 
 NodeKind = Literal["property", "unit", "room"]
+DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+DECORATION = int(Qt.ItemDataRole.DecorationRole)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+FONT = int(Qt.ItemDataRole.FontRole)
+ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 NODE_ROLE = int(Qt.ItemDataRole.UserRole) + 10
 SEARCH_ROLE = int(Qt.ItemDataRole.UserRole) + 11
 Index = QModelIndex | QPersistentModelIndex
@@ -44,7 +50,8 @@ class Node:
     rooms_total: int = 0
     rooms_occupied: int = 0
     room: TreeRow | None = None
-    loaded: bool = True  # a unit's rooms are loaded when it is first expanded
+    loaded: bool = True  # a large portfolio's units and rooms load when first expanded
+    children_total: int = 0  # how many children there are to load, while not loaded
 
     @property
     def row(self) -> int:
@@ -99,36 +106,38 @@ def build_nodes(rows: Sequence[TreeRow]) -> list[Node]:
     return list(properties.values())
 
 
-def outline_nodes(board: Dashboard) -> list[Node]:
-    """Properties and units with their SQL-counted occupancy; rooms come later."""
-    roots = []
-    for prop in board.properties:
-        node = Node("property", prop.id, prop.name, rooms_total=prop.rooms_total,
-                    rooms_occupied=prop.rooms_occupied)
-        for unit in prop.units:
-            node.children.append(Node("unit", unit.id, f"Unit {unit.number}", parent=node,
-                                      rooms_total=unit.rooms_total,
-                                      rooms_occupied=unit.rooms_occupied,
-                                      loaded=unit.rooms_total == 0))
-        roots.append(node)
-    return roots
+def outline_nodes(rows: Sequence[OutlineRow]) -> list[Node]:
+    """Properties with their SQL-counted occupancy; units and rooms come when opened."""
+    return [Node("property", r.id, r.label, rooms_total=r.rooms_total,
+                 rooms_occupied=r.rooms_occupied, loaded=r.children == 0,
+                 children_total=r.children) for r in rows]
+
+
+def unit_nodes(parent: Node, rows: Sequence[OutlineRow]) -> list[Node]:
+    return [Node("unit", r.id, f"Unit {r.label}", parent=parent, rooms_total=r.rooms_total,
+                 rooms_occupied=r.rooms_occupied, loaded=r.children == 0,
+                 children_total=r.children) for r in rows]
 
 
 RoomLoader = Callable[[uuid.UUID], Sequence[TreeRow]]
+UnitLoader = Callable[[uuid.UUID], Sequence[OutlineRow]]
 
 
 class PropertyTreeModel(QAbstractItemModel):
     """Either every row at once (`set_rows`) or, for large portfolios, the outline of
-    properties and units (`set_outline`) with each unit's rooms fetched on expand through
-    `load_rooms(unit_id)` (canFetchMore/fetchMore)."""
+    properties (`set_outline`), each property's units fetched when it opens through
+    `load_units(property_id)` and each unit's rooms through `load_rooms(unit_id)`
+    (canFetchMore/fetchMore)."""
 
     COLUMNS = ("Property / unit / room", "Occupancy")
 
-    def __init__(self, parent: Any = None, *, load_rooms: RoomLoader | None = None) -> None:
+    def __init__(self, parent: Any = None, *, load_rooms: RoomLoader | None = None,
+                 load_units: UnitLoader | None = None) -> None:
         super().__init__(parent)
         self.roots: list[Node] = []
         self._by_id: dict[uuid.UUID, Node] = {}
         self.load_rooms = load_rooms
+        self.load_units = load_units
         self._partial: set[uuid.UUID] = set()  # units holding only a search's matches
 
     def _reset(self, roots: list[Node]) -> None:
@@ -146,8 +155,22 @@ class PropertyTreeModel(QAbstractItemModel):
     def set_rows(self, rows: Sequence[TreeRow]) -> None:
         self._reset(build_nodes(rows))
 
-    def set_outline(self, board: Dashboard) -> None:
-        self._reset(outline_nodes(board))
+    def set_outline(self, rows: Sequence[OutlineRow]) -> None:
+        self._reset(outline_nodes(rows))
+
+    def attach_units(self, property_id: uuid.UUID, rows: Sequence[OutlineRow]) -> None:
+        """Put a property's units (counted, rooms not loaded) under it."""
+        prop = self._by_id.get(property_id)
+        if prop is None or prop.kind != "property" or prop.loaded:
+            return
+        units = unit_nodes(prop, rows)
+        if units:
+            self.beginInsertRows(self.createIndex(prop.row, 0, prop), 0, len(units) - 1)
+            prop.children = units
+            for unit in units:
+                self._by_id[unit.id] = unit
+            self.endInsertRows()
+        prop.loaded = True
 
     def attach_rooms(self, unit_id: uuid.UUID, rows: Sequence[TreeRow]) -> None:
         """Put a unit's rooms (or the search's matching rooms) under it."""
@@ -196,14 +219,19 @@ class PropertyTreeModel(QAbstractItemModel):
 
     def canFetchMore(self, parent: Index) -> bool:
         node = self.node(parent)
-        return node is not None and node.kind == "unit" and not node.loaded \
-            and self.load_rooms is not None
+        if node is None or node.loaded:
+            return False
+        loader = self.load_rooms if node.kind == "unit" else self.load_units
+        return loader is not None
 
     def fetchMore(self, parent: Index) -> None:
         node = self.node(parent)
-        if node is None or node.kind != "unit" or node.loaded or self.load_rooms is None:
+        if node is None or node.loaded:
             return
-        self.attach_rooms(node.id, self.load_rooms(node.id))
+        if node.kind == "unit" and self.load_rooms is not None:
+            self.attach_rooms(node.id, self.load_rooms(node.id))
+        elif node.kind == "property" and self.load_units is not None:
+            self.attach_units(node.id, self.load_units(node.id))
 
     def node(self, index: Index) -> Node | None:
         if not index.isValid():
@@ -248,8 +276,8 @@ class PropertyTreeModel(QAbstractItemModel):
 
     def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         node = self.node(parent)
-        if node is not None and node.kind == "unit" and not node.loaded:
-            return node.rooms_total > 0
+        if node is not None and not node.loaded:
+            return node.children_total > 0
         return self.rowCount(parent) > 0
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -258,41 +286,30 @@ class PropertyTreeModel(QAbstractItemModel):
             return self.COLUMNS[section]
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
         node = self.node(index)
         if node is None:
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return node.label if column == 0 else node.detail()
-        if role == NODE_ROLE:
-            return node
-        if role == SEARCH_ROLE:
-            extra = (f" {node.room.unit_number}-{node.room.room_number}"
-                     if node.room is not None else "")
-            return f"{node.label} {node.detail()}{extra}".casefold()
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if node.kind == "room" and node.room is not None:
-                rent = node.room.rent_amount
-                return f"{node.label}: {node.detail()} · rent {rent}/mo"
-            return f"{node.label}: {node.rooms_occupied} of {node.rooms_total} rooms occupied"
-        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+        if role == FONT:
+            if node.kind == "property" and column == 0:
+                return _font(bold=True)
+            if column == 1 and (node.vacant or node.maintenance):
+                return _font(italic=True)
+            return None
+        if role == FOREGROUND:
+            if column != 1:
+                return None
             if node.maintenance:
                 return MAINTENANCE  # a colour serves as the brush
             if node.vacant:
                 return VACANT
             return MUTED if node.kind != "room" else None
-        if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            if node.kind == "property" and column == 0:
-                font.setBold(True)
-                return font
-            if column == 1 and (node.vacant or node.maintenance):
-                font.setItalic(True)
-                return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 1 and node.kind != "room":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+        if role == DECORATION:
+            if column != 0:
+                return None
             from coliv_desktop.ui.widgets import icon
 
             if node.kind == "room":
@@ -300,7 +317,36 @@ class PropertyTreeModel(QAbstractItemModel):
                         else "room-vacant" if node.vacant else "room")
                 return icon(name)
             return icon(node.kind)
+        if role == ALIGNMENT:
+            if column == 1 and node.kind != "room":
+                return RIGHT
+            return None
+        if role == NODE_ROLE:
+            return node
+        if role == SEARCH_ROLE:
+            extra = (f" {node.room.unit_number}-{node.room.room_number}"
+                     if node.room is not None else "")
+            return f"{node.label} {node.detail()}{extra}".casefold()
+        if role == TOOLTIP:
+            if node.kind == "room" and node.room is not None:
+                rent = node.room.rent_amount
+                return f"{node.label}: {node.detail()} · rent {rent}/mo"
+            return f"{node.label}: {node.rooms_occupied} of {node.rooms_total} rooms occupied"
         return None
+
+
+_FONTS: dict[tuple[bool, bool], QFont] = {}
+
+
+def _font(*, bold: bool = False, italic: bool = False) -> QFont:
+    """The tree's bold and italic fonts, made once (painting asks for them per row)."""
+    font = _FONTS.get((bold, italic))
+    if font is None:
+        font = QFont()
+        font.setBold(bold)
+        font.setItalic(italic)
+        _FONTS[(bold, italic)] = font
+    return font
 
 
 class TreeFilterProxy(QSortFilterProxyModel):

@@ -10,13 +10,13 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-
-import platformdirs
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from coliv_desktop import APP_NAME
 from coliv_desktop.domain.errors import ValidationError
+
+if TYPE_CHECKING:  # SQLAlchemy loads with the first URL parsed, not with this module
+    from sqlalchemy.engine import URL
 
 DB_URL_ENV = "COLIV_DB_URL"
 DATA_DIR_ENV = "COLIV_DATA_DIR"
@@ -25,8 +25,15 @@ KEYRING_SERVICE = "CoLiv Desktop"
 
 def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
-    path = Path(override) if override else platformdirs.user_data_path(APP_NAME, appauthor=False)
-    return path
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def default_db_path() -> Path:
+    return (data_dir() / "coliv.db").expanduser().resolve()
 
 
 def default_db_url() -> str:
@@ -39,6 +46,9 @@ def demo_db_url() -> str:
 
 def parse_db_url(text: str) -> URL:
     """Parse and normalise a database URL; PostgreSQL always goes through psycopg 3."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(text.strip())
     except ArgumentError:
@@ -63,6 +73,25 @@ def resolve_db_url(cli_value: str | None = None) -> URL:
     """`--db` wins over `COLIV_DB_URL`, which wins over the per-user default file."""
     text = cli_value or os.environ.get(DB_URL_ENV) or default_db_url()
     return parse_db_url(text)
+
+
+def sqlite_text_path(text: str) -> Path | None:
+    """The file a `sqlite:///FILE` address names, read without parsing it as a URL (so
+    without loading SQLAlchemy): for choosing what to open at start."""
+    head = "sqlite:///"
+    if not text.startswith(head):
+        return None
+    name = text[len(head):].split("?", 1)[0]
+    if not name or name == ":memory:":
+        return None
+    return Path(name).expanduser().resolve()
+
+
+def display_text(text: str) -> str:
+    """A database address as typed, safe to show: the password masked."""
+    import re
+
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", text)
 
 
 def is_sqlite(url: URL) -> bool:

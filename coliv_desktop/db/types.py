@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Dialect
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
 from coliv_desktop.domain.money import from_cents, to_cents
@@ -56,4 +55,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
+class _JSON(TypeDecorator[Any]):
+    """JSON, stored as JSONB on PostgreSQL. The PostgreSQL dialect (a tenth of a second to
+    import) loads only when a PostgreSQL database is used, not for every SQLite file."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
+JSONType: Any = _JSON()

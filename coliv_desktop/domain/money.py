@@ -5,8 +5,6 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 
-from babel.numbers import format_currency
-
 from coliv_desktop.domain.errors import ValidationError
 
 CENT = Decimal("0.01")
@@ -64,6 +62,9 @@ def format_money(amount: Decimal, currency: str = "USD", locale: str = "en_US") 
 
 @lru_cache(maxsize=4096)
 def _formatted(amount: str, currency: str, locale: str) -> str:
-    # Lists show the same few amounts (rents, fees) over and over; babel takes ~50 us each.
+    # Lists show the same few amounts (rents, fees) over and over; babel takes ~50 us each
+    # (and is imported with the first amount shown, not with this module).
+    from babel.numbers import format_currency
+
     return format_currency(Decimal(amount), currency, locale=locale)
 

@@ -63,11 +63,11 @@ Day = Annotated[date, BeforeValidator(_strict_date)]
 class Input(BaseModel):
     """Base of every input schema: unknown fields are errors, nothing is silently coerced."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Output(BaseModel):
-    model_config = ConfigDict(from_attributes=True, frozen=True)
+    model_config = ConfigDict(from_attributes=True, frozen=True, defer_build=True)
 
 
 M = TypeVar("M", bound=BaseModel)

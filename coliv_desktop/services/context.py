@@ -92,6 +92,12 @@ def _login_name() -> str:
 
 def local_actor(db: Database) -> Actor:
     """The person at this desktop: the database's owner until staff sign-in exists."""
+    with db.read() as session:  # the usual case: read, no write lock
+        operator = session.scalars(select(Operator).order_by(Operator.created_at).limit(1)
+                                   ).first()
+        owner = session.get(User, operator.user_id) if operator and operator.user_id else None
+        if operator is not None and owner is not None:
+            return Actor(owner.id, operator.id, owner.display_name, owner.role)
     with db.write() as session:
         operator, owner = ensure_owner(session)
         return Actor(owner.id, operator.id, owner.display_name, owner.role)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
@@ -28,27 +28,10 @@ from coliv_desktop.schemas.leasing import (
 )
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, check_version, writing
+from coliv_desktop.services.lease_sql import active_on, overlapping
 from coliv_desktop.services.portfolio import get_row
 
-
-def active_on(day: date) -> ColumnElement[bool]:
-    """SQL: the lease holds its bed on `day` (ended leases count up to their last day)."""
-    return and_(
-        Lease.status != "cancelled",
-        Lease.lease_start <= day,
-        or_(Lease.lease_end.is_(None), Lease.lease_end >= day),
-    )
-
-
-def overlapping(start: date, end: date | None) -> ColumnElement[bool]:
-    """SQL: the lease holds its bed on at least one day of [start, end] (None: open-ended)."""
-    conditions = [
-        Lease.status != "cancelled",
-        or_(Lease.lease_end.is_(None), Lease.lease_end >= start),
-    ]
-    if end is not None:
-        conditions.append(Lease.lease_start <= end)
-    return and_(*conditions)
+__all__ = ["active_on", "overlapping"]  # with the use cases below; defined in lease_sql
 
 
 def _lock_room(s: Session, room_id: uuid.UUID, field: str) -> Room:

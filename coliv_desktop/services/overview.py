@@ -17,7 +17,7 @@ from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
 from coliv_desktop.domain.money import from_cents
 from coliv_desktop.schemas.overview import OutlineRow, PortfolioTree, PropertyRentRoll, TreeRow
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.leasing import active_on
+from coliv_desktop.services.lease_sql import active_on
 
 
 def portfolio_tree(db: Database, on: date | None = None, *,

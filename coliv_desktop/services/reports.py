@@ -36,7 +36,7 @@ from coliv_desktop.schemas.reports import (
     StatementLine,
 )
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.leasing import active_on
+from coliv_desktop.services.lease_sql import active_on
 from coliv_desktop.services.ledger_sql import (
     account_roots,
     cents,

@@ -24,7 +24,7 @@ from coliv_desktop.schemas.overview import (
     TurnoverEvent,
 )
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.leasing import overlapping
+from coliv_desktop.services.lease_sql import overlapping
 
 WINDOWS = (30, 60, 90)
 

@@ -15,7 +15,7 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas.utilities import ShareOut, UtilityBillIn, UtilityBillOut
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, writing
-from coliv_desktop.services.leasing import overlapping
+from coliv_desktop.services.lease_sql import overlapping
 from coliv_desktop.services.ledger import apply_unapplied
 from coliv_desktop.services.portfolio import get_row
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
-from sqlalchemy.engine import URL
 
 from coliv_desktop import APP_NAME, config
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.main_window import MainWindow
 from coliv_desktop.ui.widgets import icon
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 ORGANIZATION = "CoLiv"
 
@@ -40,26 +43,37 @@ def user_settings() -> QSettings:
     return QSettings(ORGANIZATION, "CoLiv Desktop")
 
 
-def start_url(cli_value: str | None, settings: QSettings) -> URL | None:
-    """Which database to open at start; None means first run (the welcome screen).
+def start_text(cli_value: str | None, settings: QSettings) -> str | None:
+    """Which database to open at start, as typed; None means first run (the welcome screen).
 
-    `--db` and COLIV_DB_URL win; then the database open last time; then the per-user file if
-    it exists.
+    `--db` and COLIV_DB_URL win; then the database open last time (if its file still
+    exists); then the per-user file if it exists. Decided without parsing a URL, so the window
+    appears before SQLAlchemy has loaded (the worker that opens the database parses it).
     """
-    if cli_value or os.environ.get(config.DB_URL_ENV):
-        return config.resolve_db_url(cli_value)
-    last = settings.value("database/last")
-    if last:
-        try:
-            url = config.parse_db_url(str(last))
-        except ColivError:
-            url = None
-        path = config.sqlite_path(url) if url is not None else None
-        if url is not None and (path is None or path.exists()):
-            return url
-    default = config.parse_db_url(config.default_db_url())
-    path = config.sqlite_path(default)
-    return default if path is not None and path.exists() else None
+    given = cli_value or os.environ.get(config.DB_URL_ENV)
+    if given:
+        return given
+    last = str(settings.value("database/last") or "").strip()
+    if last.startswith(("sqlite:", "postgres")):
+        path = config.sqlite_text_path(last)
+        if path is None or path.exists():
+            return last
+    return config.default_db_url() if config.default_db_path().exists() else None
+
+
+def start_url(cli_value: str | None, settings: QSettings) -> URL | None:
+    """`start_text`, parsed (an address remembered from last time that no longer parses is
+    passed over for the per-user file)."""
+    text = start_text(cli_value, settings)
+    if text is None:
+        return None
+    try:
+        return config.parse_db_url(text)
+    except ColivError:
+        if cli_value or os.environ.get(config.DB_URL_ENV):
+            raise
+    default = config.default_db_path()
+    return config.parse_db_url(config.default_db_url()) if default.exists() else None
 
 
 def build_window(settings: QSettings) -> tuple[AppContext, MainWindow]:
@@ -70,15 +84,24 @@ def build_window(settings: QSettings) -> tuple[AppContext, MainWindow]:
     return ctx, MainWindow(ctx)
 
 
+def launch(db_url: str | None, settings: QSettings) -> tuple[AppContext, MainWindow]:
+    """The start of `coliv`, up to the event loop: the window is built and shown at once;
+    the database (`--db`, COLIV_DB_URL, the last one, or the per-user file) opens in a
+    worker, and the panes fill in when it is open. Nothing here loads SQLAlchemy, Pydantic or
+    the services: the worker does, while the window is already on screen. With no database
+    yet, the welcome page."""
+    ctx, window = build_window(settings)
+    window.show()
+    text = start_text(db_url, settings)
+    if text is not None:
+        window.databases.open_url(text)
+    return ctx, window
+
+
 def run(db_url: str | None = None) -> int:
     """`coliv` with no subcommand: the desktop window."""
     app = create_app()
-    settings = user_settings()
-    ctx, window = build_window(settings)
-    window.show()
-    url = start_url(db_url, settings)
-    if url is not None:
-        window.databases.open_url(url)
+    ctx, window = launch(db_url, user_settings())
     code = app.exec()
     ctx.tasks.wait_idle()
     ctx.close_database()

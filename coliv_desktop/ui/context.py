@@ -10,17 +10,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
-from sqlalchemy.engine import URL
 
 from coliv_desktop import config
-from coliv_desktop.db.engine import Database
 from coliv_desktop.domain.money import format_money
-from coliv_desktop.services.context import Actor
 from coliv_desktop.ui.tasks import Done, TaskControl, TaskRunner
+
+if TYPE_CHECKING:  # the database layers load in the worker that opens the first database
+    from sqlalchemy.engine import URL
+
+    from coliv_desktop.db.engine import Database
+    from coliv_desktop.services.context import Actor
 
 MAX_RECENT = 8
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
-from sqlalchemy.engine import URL
 
 from coliv_desktop import config
-from coliv_desktop.db.migrate import backup_sqlite
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.ui.context import AppContext, OpenedDatabase, open_database_blocking
-from coliv_desktop.ui.dialogs.connect import ConnectDialog
 from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 FILE_FILTER = "CoLiv databases (*.db *.sqlite);;All files (*)"
 
@@ -61,12 +61,18 @@ class Databases(QObject):
 
     # --- opening --------------------------------------------------------------------------
 
-    def open_url(self, url: URL, *, opener: Callable[..., OpenedDatabase] | None = None,
+    def open_url(self, url: URL | str, *,
+                 opener: Callable[..., OpenedDatabase] | None = None,
                  on_done: Callable[[Any, BaseException | None], None] | None = None) -> None:
         """Open in a worker; a progress dialog appears if it takes long (an upgrade with its
-        backup, a slow server). Cancel keeps the current database open."""
-        label = config.display_url(url)
+        backup, a slow server). Cancel keeps the current database open. `url` may be the
+        address as typed: the worker parses it."""
+        label = config.display_text(url) if isinstance(url, str) else config.display_url(url)
         self.ctx.bus.status_message.emit(f"Opening {label} …")
+        if not self.ctx.has_database:
+            opening = getattr(self.window, "show_opening", None)
+            if callable(opening):
+                opening(label)
         open_fn = opener or open_database_blocking
 
         def finished(result: Any, error: BaseException | None) -> None:
@@ -79,17 +85,25 @@ class Databases(QObject):
                 reason = str(error) if isinstance(error, ColivError) else \
                     f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
                 self.fail("Could not open the database", f"{label}\n\n{reason}")
+            if error is not None and not self.ctx.has_database:
+                welcome = getattr(self.window, "show_welcome", None)
+                if callable(welcome):
+                    welcome()
             if on_done is not None:
                 on_done(result, error)
 
         def work(control: TaskControl) -> OpenedDatabase:
-            opened = open_fn(url, lambda text: control.progress(0, 0, text))
+            target = config.parse_db_url(url) if isinstance(url, str) else url
+            opened = open_fn(target, lambda text: control.progress(0, 0, text))
             if control.cancelled:
                 opened.db.dispose()
                 control.check()
             return opened
 
-        run_with_progress(self.ctx.tasks, self.window, f"Opening {label}", work, finished)
+        # The first database of a session opens while the window says so (and loads the
+        # database layers then): the dialog is for opening one more, or for a slow upgrade.
+        run_with_progress(self.ctx.tasks, self.window, f"Opening {label}", work, finished,
+                          show_after_ms=500 if self.ctx.has_database else 3000)
 
     def open_text(self, text: str) -> None:
         try:
@@ -117,6 +131,8 @@ class Databases(QObject):
             self.open_url(config.parse_db_url(f"sqlite:///{Path(path)}"))
 
     def connect_postgres(self) -> None:
+        from coliv_desktop.ui.dialogs.connect import ConnectDialog
+
         dialog = ConnectDialog(self.window)
         if self.run_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.url is not None:
             self.open_url(dialog.url)
@@ -135,6 +151,8 @@ class Databases(QObject):
             self.fail("Back up", "Back Up Now copies SQLite files. Back up a PostgreSQL "
                       "database with pg_dump, or with `coliv export FILE.json`.")
             return None
+        from coliv_desktop.db.migrate import backup_sqlite
+
         path = backup_sqlite(url, "manual")
         if path is None:
             self.fail("Back up", "This database has no file to copy.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -19,15 +20,31 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop import __version__
-from coliv_desktop.ui.actions import Editing
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.databases import Databases
 from coliv_desktop.ui.panes import PANES, Pane, pane_spec
 from coliv_desktop.ui.tree_dock import TreeDock
 from coliv_desktop.ui.welcome import WelcomePage
-from coliv_desktop.ui.widgets import icon, shortcut_text
+from coliv_desktop.ui.widgets import empty_state, icon, shortcut_text
 
 APP_TITLE = "CoLiv Desktop"
+
+
+class EditingOnDemand:
+    """The window's editing actions (`ui.actions.Editing`: every dialog, the services and
+    schemas behind them), loaded the first time one is used rather than with the window."""
+
+    def __init__(self, ctx: AppContext, window: QWidget) -> None:
+        self._ctx = ctx
+        self._window = window
+        self._editing: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._editing is None:
+            from coliv_desktop.ui.actions import Editing
+
+            self._editing = Editing(self._ctx, self._window)
+        return getattr(self._editing, name)
 
 
 class MainWindow(QMainWindow):
@@ -36,7 +53,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("main_window")
         self.setWindowIcon(icon("coliv"))
-        self.editing = Editing(ctx, self)
+        self.editing: Any = EditingOnDemand(ctx, self)
         ctx.editing = self.editing
         self.databases = Databases(ctx, self)
         self.panes: dict[str, Pane] = {}
@@ -49,6 +66,9 @@ class MainWindow(QMainWindow):
         self.welcome.demo_requested.connect(self.databases.start_demo)
         self.welcome.open_requested.connect(self.databases.open_database)
         self.stack.addWidget(self.welcome)
+        self.opening = empty_state("")
+        self.opening.setObjectName("opening")
+        self.stack.addWidget(self.opening)
         self.setCentralWidget(self.stack)
 
         self.tree = TreeDock(ctx, self)
@@ -155,7 +175,7 @@ class MainWindow(QMainWindow):
 
         e = self.editing
         port = bar.addMenu("&Portfolio")
-        self._action(port, "Add &Property…", e.add_property, "Ctrl+Shift+P",
+        self._action(port, "Add &Property…", lambda: e.add_property(), "Ctrl+Shift+P",
                      "Add a property, then its units and rooms", "add_property")
         self._action(port, "Add &Unit…", self._add_unit, "Ctrl+Shift+U",
                      "Add a unit to the selected property", "add_unit")
@@ -169,7 +189,8 @@ class MainWindow(QMainWindow):
                      "archive_selected")
 
         people = bar.addMenu("&Tenants")
-        self._action(people, "Add &Tenant…", e.add_tenant, "Ctrl+Shift+T", "Add a tenant",
+        self._action(people, "Add &Tenant…", lambda: e.add_tenant(), "Ctrl+Shift+T",
+                     "Add a tenant",
                      "add_tenant")
         self._action(people, "New &Lease…", self._new_lease, "Ctrl+Shift+L",
                      "Let a room: the picker lists rooms free for the dates", "new_lease")
@@ -210,6 +231,14 @@ class MainWindow(QMainWindow):
             self.panes[key] = pane
             self.stack.addWidget(pane)
         return pane
+
+    def show_opening(self, label: str) -> None:
+        """While the first database opens: say so, rather than offer the welcome choices."""
+        self.opening.setText(f"Opening {label} …")
+        self.stack.setCurrentWidget(self.opening)
+
+    def show_welcome(self) -> None:
+        self.stack.setCurrentWidget(self.welcome)
 
     def show_pane(self, key: str) -> None:
         if not self.ctx.has_database:

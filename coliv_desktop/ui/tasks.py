@@ -98,6 +98,7 @@ class TaskRunner(QObject):
         super().__init__()
         self.pool = pool or QThreadPool.globalInstance()
         self._relays: set[_Relay] = set()
+        self._when_idle: list[Callable[[], None]] = []
 
     @property
     def pending(self) -> int:
@@ -125,6 +126,21 @@ class TaskRunner(QObject):
         relay.deleteLater()
         if not self._relays:
             self.busy_changed.emit(False)
+            waiting, self._when_idle = self._when_idle, []
+            for fn in waiting:
+                fn()
+
+    def when_idle(self, fn: Callable[[], None]) -> None:
+        """Call `fn` (on the GUI thread) once the tasks started by now and in this turn of
+        the event loop are done: work that should not hold up what is being loaded."""
+
+        def check() -> None:
+            if self._relays:
+                self._when_idle.append(fn)
+            else:
+                fn()
+
+        QTimer.singleShot(0, check)
 
     def wait_idle(self, timeout_ms: int = 30_000) -> bool:
         """Process events until no task is out (tests, screenshots). False on timeout."""
@@ -148,12 +164,14 @@ def run_with_progress(
     title: str,
     fn: Callable[[TaskControl], Any],
     on_done: Done,
+    *,
+    show_after_ms: int = 500,
 ) -> TaskControl:
-    """Long work with a progress dialog and a Cancel button (shown after half a second)."""
+    """Long work with a progress dialog and a Cancel button (shown after `show_after_ms`)."""
     dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(500)
+    dialog.setMinimumDuration(show_after_ms)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     control = TaskControl()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.domain.errors import ColivError
-from coliv_desktop.schemas.overview import OutlineRow, PortfolioTree
-from coliv_desktop.services import overview, portfolio
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.models.tree import NODE_ROLE, Node, PropertyTreeModel, TreeFilterProxy
 from coliv_desktop.ui.widgets import search_box
+
+if TYPE_CHECKING:
+    from coliv_desktop.schemas.overview import OutlineRow, PortfolioTree
 
 FULL_TREE_ROOMS = 500  # up to this many rooms the whole tree loads at once
 EXPAND_UP_TO = 10  # properties shown opened the first time
@@ -87,6 +88,8 @@ class TreeDock(QDockWidget):
             unopened = {n.id for n in self.model.roots if not n.loaded}
 
             def find() -> tuple[list[Any], dict[uuid.UUID, list[Any]]]:
+                from coliv_desktop.services import overview
+
                 # Large portfolio: the database finds the matching rooms (and the units of the
                 # properties they are in, when not opened yet), then the proxy filters.
                 rows = overview.portfolio_tree(db, search=text).rows
@@ -121,9 +124,13 @@ class TreeDock(QDockWidget):
                     self.view.expand(unit)
 
     def _load_rooms(self, unit_id: uuid.UUID) -> list[Any]:
+        from coliv_desktop.services import overview
+
         return list(overview.portfolio_tree(self.ctx.db, unit_id=unit_id).rows)
 
     def _load_units(self, property_id: uuid.UUID) -> list[OutlineRow]:
+        from coliv_desktop.services import overview
+
         return overview.outline(self.ctx.db, property_id=property_id)
 
     def reload(self) -> None:
@@ -135,6 +142,8 @@ class TreeDock(QDockWidget):
             self._select_after = current.id
 
         def load() -> tuple[list[OutlineRow], PortfolioTree | None]:
+            from coliv_desktop.services import overview
+
             properties = overview.outline(db)
             small = sum(p.rooms_total for p in properties) <= FULL_TREE_ROOMS
             return properties, overview.portfolio_tree(db) if small else None
@@ -222,6 +231,8 @@ class TreeDock(QDockWidget):
     def _load_way_to(self, ident: uuid.UUID) -> None:
         """A unit or room of a large portfolio not opened yet: load the units above it (and
         the rooms beside it)."""
+        from coliv_desktop.services import portfolio
+
         db = self.ctx.db
         unit_id = None
         try:

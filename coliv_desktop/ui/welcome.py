@@ -35,7 +35,7 @@ class WelcomePage(QWidget):
         outer.addWidget(text)
         row = QHBoxLayout()
         row.addStretch(1)
-        where = config.sqlite_path(config.parse_db_url(config.default_db_url()))
+        where = config.default_db_path()
         self.empty_button = self._choice("Start with an empty portfolio",
                                          f"A new database in\n{where}")
         self.empty_button.setObjectName("start_empty")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from coliv_desktop.schemas.ledger import RentRunResult
-from coliv_desktop.services import reminders, rent_run
-from coliv_desktop.services.clock import today
 from coliv_desktop.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from coliv_desktop.schemas.ledger import RentRunResult
 
 
 def describe(result: RentRunResult) -> str:
@@ -23,6 +23,9 @@ def describe(result: RentRunResult) -> str:
 
 def run_rent_on_open(ctx: AppContext) -> None:
     """Post everything due up to today in the background, then tell the operator."""
+    from coliv_desktop.services import reminders, rent_run
+    from coliv_desktop.services.clock import today
+
     if not ctx.has_database or not ctx.actor.may("ledger.write"):
         return
     db, actor, day = ctx.db, ctx.actor, today()
@@ -47,5 +50,6 @@ def run_rent_on_open(ctx: AppContext) -> None:
 
 
 def install(ctx: AppContext) -> None:
-    """Run the rent run each time a database is opened (the main window calls this once)."""
-    ctx.bus.database_switched.connect(lambda: run_rent_on_open(ctx))
+    """Run the rent run each time a database is opened (the main window calls this once),
+    once the window's first loads are in: the operator sees the dashboard first."""
+    ctx.bus.database_switched.connect(lambda: ctx.tasks.when_idle(lambda: run_rent_on_open(ctx)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -21,7 +21,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont
 
-from coliv_desktop.schemas.overview import OutlineRow, TreeRow
+if TYPE_CHECKING:  # plain rows from the services; their module loads with the services
+    from coliv_desktop.schemas.overview import OutlineRow, TreeRow
 
 NodeKind = Literal["property", "unit", "room"]
 DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -119,8 +120,8 @@ def unit_nodes(parent: Node, rows: Sequence[OutlineRow]) -> list[Node]:
                  children_total=r.children) for r in rows]
 
 
-RoomLoader = Callable[[uuid.UUID], Sequence[TreeRow]]
-UnitLoader = Callable[[uuid.UUID], Sequence[OutlineRow]]
+RoomLoader = Callable[[uuid.UUID], Sequence["TreeRow"]]
+UnitLoader = Callable[[uuid.UUID], Sequence["OutlineRow"]]
 
 
 class PropertyTreeModel(QAbstractItemModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
@@ -20,14 +21,14 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
-from coliv_desktop.schemas.dashboard import Dashboard
-from coliv_desktop.schemas.overview import PropertyRentRoll
-from coliv_desktop.services import dashboard as dashboard_service
-from coliv_desktop.services import overview
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.widgets import ListView, StatCard, empty_state, heading, muted
+
+if TYPE_CHECKING:
+    from coliv_desktop.schemas.dashboard import Dashboard
+    from coliv_desktop.schemas.overview import PropertyRentRoll
 
 BLUE = QColor("#2563eb")
 LIGHT = QColor("#cbd5e1")
@@ -139,6 +140,9 @@ class DashboardPane(Pane):
         db = self.ctx.db
 
         def load() -> BoardData:
+            from coliv_desktop.services import dashboard as dashboard_service
+            from coliv_desktop.services import overview
+
             return BoardData(dashboard_service.dashboard(db), overview.rent_roll(db))
 
         self.ctx.run_task(load, self._show)
@@ -162,7 +166,7 @@ class DashboardPane(Pane):
         self.occupancy_card.set(f"{rate}%", f"{board.occupancy_rate}% of beds")
         self.revenue_card.set(self.ctx.money(board.revenue_potential),
                               f"{board.rooms_total} rooms")
-        roll = overview.total([r.rent_roll for r in data.rent_roll])
+        roll = sum((r.rent_roll for r in data.rent_roll), Decimal("0.00"))
         share = (roll * 100 / board.revenue_potential).quantize(Decimal("0.1")) \
             if board.revenue_potential else Decimal("0.0")
         self.roll_card.set(self.ctx.money(roll), f"{share}% of potential")

@@ -10,14 +10,16 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from coliv_desktop import __version__, config
-from coliv_desktop.db.engine import Database
 from coliv_desktop.domain.errors import ColivError
-from coliv_desktop.services.context import Actor, local_actor
+
+if TYPE_CHECKING:  # `coliv` without a command starts the window before these load
+    from sqlalchemy.engine import URL
+
+    from coliv_desktop.db.engine import Database
+    from coliv_desktop.services.context import Actor
 
 Handler = Callable[[argparse.Namespace, "CliContext"], int | None]
 
@@ -45,6 +47,8 @@ class CliContext:
     @property
     def actor(self) -> Actor:
         if self._actor is None:
+            from coliv_desktop.services.context import local_actor
+
             self._actor = local_actor(self.db)
         return self._actor
 
@@ -102,12 +106,32 @@ def _desktop(args: argparse.Namespace) -> int:
         return exc.exit_code
 
 
+def _window_options(argv: Sequence[str]) -> argparse.Namespace | None:
+    """`coliv [--db URL] [--screenshot FILE --pane NAME]` with no command: the options, read
+    without building the full parser (whose command modules load the services), so the window
+    appears sooner. None when there is a command, a help or a version request."""
+    quick = argparse.ArgumentParser(add_help=False)
+    quick.add_argument("--db")
+    quick.add_argument("--screenshot")
+    quick.add_argument("--pane", default="dashboard")
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except SystemExit:  # let the full parser say what is wrong
+        return None
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    window = _window_options(sys.argv[1:] if argv is None else list(argv))
+    if window is not None:
+        return _desktop(window)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         return _desktop(args)
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
     ctx = CliContext(args.db)
     try:
         return handler(args, ctx) or 0

@@ -51,8 +51,12 @@ class TenantRecord(QWidget):
         self.stack = QStackedWidget()
         outer.addWidget(self.stack)
         self.empty = empty_state("Select a tenant to see their record.")
-        self.page = QWidget()
         self.stack.addWidget(self.empty)
+        self.page: QWidget | None = None  # built when the first tenant is shown
+
+    def _build_page(self) -> QWidget:
+        ctx = self.ctx
+        self.page = QWidget()
         self.stack.addWidget(self.page)
         layout = QVBoxLayout(self.page)
         top = QHBoxLayout()
@@ -133,6 +137,7 @@ class TenantRecord(QWidget):
         self.log_model: RowTableModel[ContactOut] = RowTableModel(log_columns)
         self.log_view = ListView(self.log_model, ctx.settings, "contact_log")
         right.addWidget(self.log_view, 1)
+        return self.page
 
     def show_tenant(self, tenant_id: uuid.UUID | None) -> None:
         if tenant_id is None:
@@ -153,6 +158,7 @@ class TenantRecord(QWidget):
         if error is not None or data is None:
             self.stack.setCurrentWidget(self.empty)
             return
+        page = self.page or self._build_page()
         t = data.tenant
         self.tenant = t
         archived = " (archived)" if t.archived_at else ""
@@ -167,7 +173,7 @@ class TenantRecord(QWidget):
                                          reverse=True))
         self.log_model.set_rows(data.log)
         self.log_view.proxy.set_search(self.log_search.text())
-        self.stack.setCurrentWidget(self.page)
+        self.stack.setCurrentWidget(page)
 
     def _filter_log(self, text: str) -> None:
         self.log_view.proxy.set_search(text)

@@ -126,6 +126,7 @@ def test_rent_run_on_open_tells_the_operator(qtbot: QtBot, qsettings: object, db
     messages: list[str] = []
     context.bus.status_message.connect(messages.append)
     context.set_database(OpenedDatabase(db, actor, "USD", "en_US"))
+    qtbot.waitUntil(lambda: bool(messages))  # once the first loads are in and painted
     settle(context, qtbot)
     assert messages and "posted 1 rent charges" in messages[0]
     assert "1 reminders" in messages[0]

@@ -62,6 +62,7 @@ def test_launch_shows_the_window_then_opens_the_database_in_a_worker(
     assert window.stack.currentWidget() is window.opening
     assert "start.db" in window.opening.text()
     settle(window)
+    qtbot.waitUntil(lambda: bool(ran))
     assert ctx.has_database and window.current_pane == "dashboard"
     board = window.panes["dashboard"]
     assert board.rooms_card.value.text() == "0/7"  # type: ignore[attr-defined]

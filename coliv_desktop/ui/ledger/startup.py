@@ -49,7 +49,16 @@ def run_rent_on_open(ctx: AppContext) -> None:
     ctx.run_task(work, done)
 
 
+AFTER_FIRST_PAINT_MS = 250
+
+
 def install(ctx: AppContext) -> None:
     """Run the rent run each time a database is opened (the main window calls this once),
-    once the window's first loads are in: the operator sees the dashboard first."""
-    ctx.bus.database_switched.connect(lambda: ctx.tasks.when_idle(lambda: run_rent_on_open(ctx)))
+    once the window's first loads are in and painted: the operator sees the dashboard first,
+    and its first paint does not share the machine with the rent run."""
+    from PySide6.QtCore import QTimer
+
+    def later() -> None:
+        QTimer.singleShot(AFTER_FIRST_PAINT_MS, lambda: run_rent_on_open(ctx))
+
+    ctx.bus.database_switched.connect(lambda: ctx.tasks.when_idle(later))

@@ -178,3 +178,61 @@ def tiers(scores: IntArray) -> list[str]:
     """Tier names for an array of scores (same rule as matching.tier_for)."""
     order = list(reversed(TIERS))  # not_recommended, moderate, good, excellent
     return [order[i] for i in np.searchsorted(_TIER_BOUNDS, scores, side="right")]
+
+
+class ClassScorer:
+    """Scalar scoring by class numbers, for many small what-ifs (the batch planner's repair):
+    the same integer arithmetic as RoomSet, with each applicant class's row cached as lists."""
+
+    def __init__(self) -> None:
+        c = _classes()
+        self._clean_ok = [bool(x) for x in c.clean >= 4]
+        self._social = [int(x) for x in c.social]
+        self._rows: dict[int, tuple[list[int], list[bool]]] = {}
+        self._examples: dict[int, CompatibilityProfile] = {}
+
+    def _row(self, applicant: int) -> tuple[list[int], list[bool]]:
+        row = self._rows.get(applicant)
+        if row is None:
+            pair, fail = applicant_rows(profile_of_class(applicant))
+            row = ([int(x) for x in pair], [bool(x) for x in fail])
+            self._rows[applicant] = row
+        return row
+
+    def fails(self, a: int, b: int) -> bool:
+        return self._row(a)[1][b]
+
+    def score(self, applicant: int, roommates: Sequence[int]) -> int:
+        n = len(roommates)
+        if n == 0:
+            return EMPTY_ROOM_BASE + VACANCY_PENALTY
+        pair, fail = self._row(applicant)
+        total = 0
+        for member in roommates:
+            if fail[member]:
+                return 0
+            total += pair[member]
+        adjust = 0
+        if all(self._clean_ok[m] for m in roommates):
+            adjust += CLEAN_BONUS
+        if total > 100 * EMPTY_ROOM_BASE * n and len({self._social[m] for m in roommates}) >= 2:
+            adjust += SOCIAL_MIX_BONUS
+        if n < 2:
+            adjust += VACANCY_PENALTY
+        return max(0, min(100, (2 * total + 200 * n * adjust + 100 * n) // (200 * n)))
+
+
+@cache
+def profile_of_class(index: int) -> CompatibilityProfile:
+    """A profile of class `index` (its scoring fields; the rest left at their defaults)."""
+    c = _classes()
+    return CompatibilityProfile(
+        sleep_schedule=SLEEP_SCHEDULES[[0, 50, 100].index(int(c.sleep[index]))],
+        cleanliness=int(c.clean[index]),
+        noise_tolerance=NOISE_TOLERANCES[[0, 50, 100].index(int(c.noise[index]))],
+        social_preference=SOCIAL_PREFERENCES[int(c.social[index])],
+        has_pets=bool(c.has_pets[index]),
+        pet_allergies=bool(c.allergies[index]),
+        smoking=bool(c.smoking[index]),
+        smoking_ok=bool(c.smoking_ok[index]),
+    )

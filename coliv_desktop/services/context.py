@@ -28,6 +28,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "accountant": frozenset({"read", "ledger.write"}),
     "viewer": frozenset({"read"}),
 }
+# Applications and roommate matching: whoever may write leases may decide applications.
+PERMISSIONS.update({role: PERMISSIONS[role] | {"applications.write"}
+                    for role in ("owner", "manager", "staff")})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coliv_desktop.domain.errors import ValidationError
-from coliv_desktop.domain.fast_matching import RoomSet, score_rooms, tiers
+from coliv_desktop.domain.fast_matching import (
+    ClassScorer,
+    RoomSet,
+    profile_of_class,
+    score_rooms,
+    tiers,
+)
 from coliv_desktop.domain.matching import (
     NOISE_TOLERANCES,
     PROFILE_CLASSES,
@@ -440,3 +446,12 @@ def test_every_class_decodes_back() -> None:
                         single = RoomSet([[p]])
                         assert int(single.scores(SARAH)[0]) == score_room(SARAH, [p]).score
     assert seen == set(range(PROFILE_CLASSES))
+
+
+@given(profiles, rooms)
+def test_the_class_scorer_gives_the_same_scores(a: CompatibilityProfile,
+                                                roommates: list[CompatibilityProfile]) -> None:
+    scorer = ClassScorer()
+    assert scorer.score(a.profile_class, [r.profile_class for r in roommates]) == score_room(
+        a, roommates).score
+    assert profile_of_class(a.profile_class).profile_class == a.profile_class

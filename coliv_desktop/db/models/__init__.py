@@ -1,5 +1,6 @@
 """Every ORM model, imported here so `Base.metadata` is complete for Alembic and exports."""
 
+from coliv_desktop.db.models.applications import Application, MatchingExclusion, MatchingScore
 from coliv_desktop.db.models.base import Base
 from coliv_desktop.db.models.leasing import Lease
 from coliv_desktop.db.models.people import Operator, Tenant, User
@@ -7,9 +8,12 @@ from coliv_desktop.db.models.properties import Property, Room, Unit
 from coliv_desktop.db.models.system import AuditEntry, MetaValue, SettingValue
 
 __all__ = [
+    "Application",
     "AuditEntry",
     "Base",
     "Lease",
+    "MatchingExclusion",
+    "MatchingScore",
     "MetaValue",
     "Operator",
     "Property",

@@ -63,6 +63,7 @@ class Plan:
     total: int
     independent_total: int
     independent_rooms: list[int | None]  # the optimum of step 1, before the repair
+    clashes: dict[int, list[int]]  # applicant moved out of a unit -> who they clashed with
 
 
 def solve_independent(scores: IntArray, min_score: int) -> list[int | None]:
@@ -93,6 +94,7 @@ class _State:
             if room is not None:
                 self.groups[problem.room_units[room]].append(applicant)
         self.banned: set[tuple[int, int]] = set()  # (applicant, unit)
+        self._totals: dict[int, int | None] = {}  # unit -> unit_total of its current members
 
     def member_scores(self, unit: int, members: Sequence[int]) -> list[int]:
         applicants = self.p.applicants
@@ -110,14 +112,21 @@ class _State:
         scores = self.member_scores(unit, members)
         return None if 0 in scores else sum(scores)
 
+    def current_total(self, unit: int) -> int | None:
+        if unit not in self._totals:
+            self._totals[unit] = self.unit_total(unit, self.groups.get(unit, []))
+        return self._totals[unit]
+
     def place(self, applicant: int, room: int | None) -> None:
         old = self.rooms[applicant]
         if old is not None:
             self.used.discard(old)
             self.groups[self.p.room_units[old]].remove(applicant)
+            self._totals.pop(self.p.room_units[old], None)
         if room is not None:
             self.used.add(room)
             self.groups[self.p.room_units[room]].append(applicant)
+            self._totals.pop(self.p.room_units[room], None)
         self.rooms[applicant] = room
 
     def best_move(self, applicant: int, ranked: IntArray) -> tuple[int, int | None]:
@@ -131,8 +140,15 @@ class _State:
             if room in self.used or unit in tried_units or (applicant, unit) in self.banned:
                 continue
             tried_units.add(unit)
-            members = self.groups.get(unit, [])
-            before = self.unit_total(unit, members) if members else 0
+            members = self.groups.get(unit)
+            if not members:
+                # alone in the unit the score is the independent one; `ranked` is sorted by
+                # it, so no later room can beat this one without co-placement effects
+                gain = int(self.p.scores[applicant, room])
+                if gain > best[0]:
+                    best = (gain, room)
+                continue
+            before = self.current_total(unit)
             after = self.unit_total(unit, [*members, applicant])
             if before is not None and after is not None and after - before > best[0]:
                 best = (after - before, room)
@@ -151,6 +167,7 @@ def plan_placements(problem: PlanProblem) -> Plan:
 
     # Repair: no unit keeps a dealbreaker pair.
     evicted: list[int] = []
+    clashes: dict[int, list[int]] = {}
     for unit in sorted(u for u, members in state.groups.items() if len(members) > 1):
         while True:
             members = list(state.groups[unit])
@@ -162,6 +179,11 @@ def plan_placements(problem: PlanProblem) -> Plan:
                 rest = [b for b in members if b != a]
                 return sum(state.member_scores(unit, rest))
             victim = max(clashing, key=lambda a: (left_after(a), -a))
+            me = problem.applicants[victim].profile_class
+            clashes[victim] = [
+                b for b in members if b != victim
+                and problem.applicants[victim].overlaps(problem.applicants[b])
+                and state.scorer.fails(me, problem.applicants[b].profile_class)]
             state.place(victim, None)
             state.banned.add((victim, unit))
             evicted.append(victim)
@@ -181,9 +203,8 @@ def plan_placements(problem: PlanProblem) -> Plan:
             members = state.groups[unit]
             if len(members) < 2:
                 continue
-            with_me = state.unit_total(unit, members)
-            without = [b for b in members if b != applicant]
-            without_me = state.unit_total(unit, without)
+            with_me = state.current_total(unit)
+            without_me = state.unit_total(unit, [b for b in members if b != applicant])
             if with_me is None or without_me is None:
                 continue
             state.place(applicant, None)
@@ -207,4 +228,4 @@ def plan_placements(problem: PlanProblem) -> Plan:
                           for a, r in enumerate(state.rooms)]
     return Plan(rooms=state.rooms, scores=final, independent_scores=independent_scores,
                 total=sum(final), independent_total=independent_total,
-                independent_rooms=independent)
+                independent_rooms=independent, clashes=clashes)

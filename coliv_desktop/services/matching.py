@@ -46,7 +46,7 @@ from coliv_desktop.schemas.applications import (
 )
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, writing
-from coliv_desktop.services.leasing import active_on, overlapping
+from coliv_desktop.services.leasing import overlapping
 from coliv_desktop.services.portfolio import get_row
 
 
@@ -114,31 +114,45 @@ def residents_on(
     s: Session, day: date, unit_ids: Iterable[uuid.UUID] | None = None
 ) -> dict[uuid.UUID, list[Resident]]:
     """Who lives in each unit on `day` (leases active that day), with their profiles."""
+    return residents_on_days(s, [day], unit_ids)[day]
+
+
+def residents_on_days(
+    s: Session, days: Sequence[date], unit_ids: Iterable[uuid.UUID] | None = None
+) -> dict[date, dict[uuid.UUID, list[Resident]]]:
+    """`residents_on` for several days with one query (each profile parsed once)."""
+    result: dict[date, dict[uuid.UUID, list[Resident]]] = {d: defaultdict(list) for d in days}
+    if not days:
+        return result
+    first, last = min(days), max(days)
     query = (
         select(Room.unit_id, Tenant.id, Tenant.first_name, Tenant.last_name, Room.id,
-               Unit.unit_number, Room.room_number, Lease.bed, Tenant.compatibility_profile)
+               Unit.unit_number, Room.room_number, Lease.bed, Lease.lease_start,
+               Lease.lease_end, Tenant.compatibility_profile)
         .select_from(Lease)
         .join(Tenant, Tenant.id == Lease.tenant_id)
         .join(Room, Room.id == Lease.room_id)
         .join(Unit, Unit.id == Room.unit_id)
-        .where(active_on(day))
-        .order_by(Unit.unit_number, Room.room_number, Lease.bed)
+        .where(overlapping(first, last))
+        .order_by(Unit.unit_number, Room.room_number, Lease.bed, Lease.lease_start)
     )
     if unit_ids is not None:
         query = query.where(Room.unit_id.in_(list(unit_ids)))
-    found: dict[uuid.UUID, list[Resident]] = defaultdict(list)
-    profiles: dict[str, CompatibilityProfile | None] = {}
-    for unit_id, tenant_id, first, last, room_id, unit_no, room_no, bed, profile in s.execute(
-        query
-    ):
-        if any(r.tenant_id == tenant_id for r in found[unit_id]):
-            continue
-        key = repr(sorted(profile.items())) if profile else ""
-        if key not in profiles:
-            profiles[key] = parse_profile(profile)
-        found[unit_id].append(Resident(tenant_id, first, last, room_id, f"{unit_no}-{room_no}",
-                                       bed, profiles[key]))
-    return found
+    profiles: dict[uuid.UUID, CompatibilityProfile | None] = {}
+    ordered = sorted(days)
+    for (unit_id, tenant_id, first_name, last_name, room_id, unit_no, room_no, bed, start,
+         end, profile) in s.execute(query):
+        if tenant_id not in profiles:
+            profiles[tenant_id] = parse_profile(profile)
+        person = Resident(tenant_id, first_name, last_name, room_id, f"{unit_no}-{room_no}",
+                          bed, profiles[tenant_id])
+        for day in ordered:
+            if day < start or (end is not None and day > end):
+                continue
+            people = result[day][unit_id]
+            if all(p.tenant_id != tenant_id for p in people):
+                people.append(person)
+    return result
 
 
 def labels_for(people: Sequence[Resident]) -> list[str]:

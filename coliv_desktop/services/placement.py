@@ -144,22 +144,26 @@ def _free_for_terms(
 ) -> dict[_Term, np.ndarray]:
     """For each term, which rooms have a bed free on every day of it."""
     earliest = min(t.start for t in terms)
-    leases = s.execute(select(Lease.room_id, Lease.bed, Lease.lease_start, Lease.lease_end)
-                       .where(overlapping(earliest, None))).all()
     index = {r.id: i for i, r in enumerate(rooms)}
+    rows = [(index[room_id], bed, start.toordinal(), end.toordinal() if end else _OPEN)
+            for room_id, bed, start, end in s.execute(
+                select(Lease.room_id, Lease.bed, Lease.lease_start, Lease.lease_end)
+                .where(overlapping(earliest, None)))
+            if room_id in index]
     beds = np.array([r.beds for r in rooms], dtype=np.int64)
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    room_of, bed_of, starts, ends = table.T
+    slot = room_of * (int(beds.max()) + 1) + bed_of
     result = {}
     for term in terms:
-        busy: dict[int, set[int]] = defaultdict(set)
-        for room_id, bed, start, end in leases:
-            if room_id in index and (term.end is None or start <= term.end) and (
-                    end is None or end >= term.start):
-                busy[index[room_id]].add(bed)
-        taken = np.zeros(len(rooms), dtype=np.int64)
-        for i, held in busy.items():
-            taken[i] = len(held)
+        last = term.end.toordinal() if term.end else _OPEN
+        held = np.unique(slot[(starts <= last) & (ends >= term.start.toordinal())])
+        taken = np.bincount(held // (int(beds.max()) + 1), minlength=len(rooms))
         result[term] = taken < beds
     return result
+
+
+_OPEN = date.max.toordinal()
 
 
 def plan(db: Database, *, min_score: int = 1) -> PlanOut:
@@ -190,8 +194,9 @@ def plan(db: Database, *, min_score: int = 1) -> PlanOut:
         available = [r.available_date for r in rooms]
         residents: list[dict[int, list[int]]] = []
         roomsets: list[RoomSet] = []
+        snapshots = matching.residents_on_days(s, days)
         for day in days:
-            living = matching.residents_on(s, day)
+            living = snapshots[day]
             classes = {unit_index[u]: [p.profile.profile_class for p in people if p.profile]
                        for u, people in living.items() if u in unit_index}
             residents.append(classes)
@@ -230,8 +235,14 @@ def plan(db: Database, *, min_score: int = 1) -> PlanOut:
             name = f"{application.first_name} {application.last_name}"
             room_index = result.rooms[i]
             if room_index is None:
+                reason = _why_unplaced(scores[i], min_score)
+                if i in result.clashes:
+                    rivals = ", ".join(f"{applications[j].first_name} {applications[j].last_name}"
+                                       for j in result.clashes[i])
+                    reason = (f"a dealbreaker with {rivals}, placed in the unit that suits best; "
+                              "no other room suits")
                 unplaced.append(UnplacedOut(application_id=application.id, applicant=name,
-                                            reason=_why_unplaced(scores[i], min_score)))
+                                            reason=reason))
                 continue
             room = rooms[room_index]
             others = [applications[j].id for j in by_unit[room_units[room_index]] if j != i]
@@ -254,8 +265,7 @@ def _why_unplaced(row: np.ndarray, min_score: int) -> str:
         if not (row[candidates] > 0).any():
             return "every candidate room has a dealbreaker with a resident"
         return f"every candidate room scores below {min_score}"
-    return ("the rooms that suit went to other applicants in this plan, or would put a "
-            "dealbreaker pair together")
+    return "the rooms that suit went to other applicants in this plan"
 
 
 def _empty_plan(applications: list[Application], rooms: list[matching.RoomInfo],

@@ -54,7 +54,7 @@ class CliContext:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coliv_desktop.cli import data, portfolio
+    from coliv_desktop.cli import applications, data, portfolio
 
     parser = argparse.ArgumentParser(
         prog="coliv",
@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default: ${config.DB_URL_ENV}, else the per-user file)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (portfolio, data):
+    for module in (portfolio, data, applications):
         module.register(commands)
     return parser
 

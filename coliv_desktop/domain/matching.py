@@ -445,8 +445,8 @@ def recommendation(
         return f"Not recommended. Dealbreaker: {'; '.join(dealbreaker_reasons)}."
     sentences = [LEADS[tier_for(numbers.score)]]
     if not roommates:
-        sentences.append("Nobody lives in the unit on the move-in date, so there is no one to "
-                         f"compare with and the score starts from {EMPTY_ROOM_BASE}.")
+        sentences.append("There is no roommate to compare with on the move-in date, so the "
+                         f"score starts from {EMPTY_ROOM_BASE}.")
     else:
         strong = [STRENGTHS[c] for c in CRITERIA if breakdown[c] >= 90]
         if strong:

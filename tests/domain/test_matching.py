@@ -242,7 +242,7 @@ def test_an_empty_unit_starts_from_70_with_the_vacancy_penalty() -> None:
     assert result.breakdown["dealbreakers"] == "pass"
     assert result.breakdown["individual_scores"] == {}
     assert (result.score, result.tier) == (65, "moderate")
-    assert "no one to compare with" in result.recommendation
+    assert "no roommate to compare with" in result.recommendation
     assert "high vacancy" in result.recommendation
 
 

@@ -25,6 +25,7 @@ from coliv_desktop.schemas.portfolio import RoomUpdate
 from coliv_desktop.services import (
     applications,
     dashboard,
+    demo,
     leasing,
     matching,
     placement,
@@ -355,3 +356,20 @@ def test_two_clerks_approving_into_one_room_at_once(db: Database, actor: Actor,
     assert "room 3B-A has no free bed" in str(error)
     assert snapshot(db) == committed
     assert applications.get_application(db, omar.id).status == "pending"
+
+
+def test_the_demo_tells_the_seed_story(db: Database, actor: Actor) -> None:
+    counts = demo.load_demo(db, actor, date(2025, 11, 17))
+    assert counts["applications"] == 5
+    rows = {r.full_name: r for r in applications.list_applications(db)}
+    sarah = rows["Sarah Thompson"]
+    assert (sarah.status, sarah.move_in_date) == ("pending", date(2025, 12, 1))
+    assert (sarah.best_room, sarah.best_score) == ("Downtown Loft 3B-A", 92)
+    assert rows["Amara Okoye"].status == "waitlisted"
+    result = matching.get_matches(db, sarah.id)
+    cats = next(c for c in result.candidates if c.room_label == "2A-B")
+    assert cats.score == 0 and "pet allergy: Lisa has pets" in cats.recommendation
+    brad = next(c for c in result.candidates if c.room_label == "5C-B")
+    assert brad.tier == "moderate" and "Brad" in brad.recommendation
+    unprofiled = {t.first_name for t in applications.residents_without_profile(db)}
+    assert unprofiled <= {"Hannah", "Kwame"}

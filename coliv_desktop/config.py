@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import platformdirs
@@ -151,6 +152,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("operator_address", str, "", "Business address printed on receipts"),
     Setting("operator_phone", str, "", "Business phone"),
     Setting("operator_email", str, "", "Business email"),
+    Setting("operator_logo", str, "", "Logo image file printed on documents (PNG or JPEG)"),
+    Setting("late_fee_mode", str, "none", "Default late fee: none, flat or percent"),
+    Setting("late_fee_grace_days", int, 5, "Default late fee grace days"),
+    Setting("late_fee_flat", Decimal, Decimal("0.00"), "Default flat late fee"),
+    Setting("late_fee_percent", Decimal, Decimal("0"), "Default late fee percent of overdue rent"),
+    Setting("late_fee_cap", Decimal, Decimal("0.00"), "Default late fee cap (0: no cap)"),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}

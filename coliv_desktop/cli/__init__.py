@@ -54,7 +54,7 @@ class CliContext:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coliv_desktop.cli import applications, data, portfolio
+    from coliv_desktop.cli import applications, data, ledger, portfolio
 
     parser = argparse.ArgumentParser(
         prog="coliv",
@@ -68,10 +68,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="database to use: sqlite:///FILE or postgresql://USER@HOST/DB "
         f"(default: ${config.DB_URL_ENV}, else the per-user file)",
     )
+    parser.add_argument(
+        "--screenshot",
+        metavar="FILE.png",
+        help="render the window offscreen at 1280x800 after the data has loaded, save the "
+        "PNG and exit",
+    )
+    parser.add_argument(
+        "--pane",
+        default="dashboard",
+        metavar="NAME",
+        help="with --screenshot: the pane to render (dashboard, tree, tenants, leases, "
+        "turnover, ...)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (portfolio, data, applications):
+    for module in (portfolio, data, ledger, applications):
         module.register(commands)
     return parser
+
+
+def _desktop(args: argparse.Namespace) -> int:
+    """No subcommand: the desktop window (or, with --screenshot, a picture of it)."""
+    try:
+        if args.screenshot:
+            from coliv_desktop.ui.screenshot import screenshot
+
+            return screenshot(args.db, args.screenshot, args.pane)
+        from coliv_desktop.ui.app import run
+
+        return run(args.db)
+    except ColivError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,8 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        parser.print_help()
-        return 0
+        return _desktop(args)
     ctx = CliContext(args.db)
     try:
         return handler(args, ctx) or 0

@@ -286,15 +286,21 @@ def set_room_archived(db: Database, actor: Actor, room_id: uuid.UUID, archived: 
 
 def delete_room(db: Database, actor: Actor, room_id: uuid.UUID) -> None:
     """Delete a room entered by mistake. A room with any lease history is archived instead."""
+    delete_rooms(db, actor, [room_id])
+
+
+def delete_rooms(db: Database, actor: Actor, room_ids: Sequence[uuid.UUID]) -> None:
+    """Delete rooms entered by mistake (undo of "Add rooms"), all or nothing."""
     with writing(db, actor, "portfolio.write") as s:
-        room = get_row(s, Room, room_id, "room")
-        if s.scalar(select(exists().where(Lease.room_id == room.id))):
-            raise ConflictError(
-                f"room {room.room_number} has lease history, so it is archived, never deleted"
-            )
-        audit.record(s, actor, "delete", "room", room.id, f"Deleted room {room.room_number}",
-                     RoomOut.model_validate(room).model_dump())
-        s.delete(room)
+        for room_id in room_ids:
+            room = get_row(s, Room, room_id, "room")
+            if s.scalar(select(exists().where(Lease.room_id == room.id))):
+                raise ConflictError(
+                    f"room {room.room_number} has lease history, so it is archived, never deleted"
+                )
+            audit.record(s, actor, "delete", "room", room.id, f"Deleted room {room.room_number}",
+                         RoomOut.model_validate(room).model_dump())
+            s.delete(room)
 
 
 def list_rooms(

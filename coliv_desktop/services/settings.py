@@ -42,6 +42,8 @@ def set_setting(db: Database, actor: Actor, key: str, value: Any) -> Any:
     coerced = _coerce(key, value)
     if key == "rent_due_day" and not 1 <= coerced <= 28:
         raise ValidationError(key, "rent is due on a day from 1 to 28")
+    if key == "late_fee_mode" and coerced not in ("none", "flat", "percent"):
+        raise ValidationError(key, "must be none, flat or percent")
     with writing(db, actor, "settings.write") as s:
         operator, _ = ensure_owner(s)
         row = s.scalar(

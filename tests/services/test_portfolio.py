@@ -176,3 +176,15 @@ def test_audit_row_count_matches_writes(db: Database, actor: Actor) -> None:
     with db.read() as s:
         # 1 property + 2 units + 7 rooms
         assert s.scalar(select(func.count(AuditEntry.id))) == 10
+
+
+def test_delete_rooms_is_all_or_nothing(db: Database, actor: Actor) -> None:
+    flow = flow_41(db, actor)
+    lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2020, 1, 1))
+    before = portability.dumps(portability.export_data(db))
+    with pytest.raises(ConflictError, match="lease history"):
+        portfolio.delete_rooms(db, actor, [flow.rooms["3B-D"], flow.rooms["3B-A"]])
+    assert portability.dumps(portability.export_data(db)) == before
+    portfolio.delete_rooms(db, actor, [flow.rooms["3B-C"], flow.rooms["3B-D"]])
+    numbers = {r.room_number for r in portfolio.list_rooms(db, flow.unit_3b)}
+    assert numbers == {"A", "B"}

@@ -2,13 +2,36 @@
 
 from coliv_desktop.db.models.applications import Application, MatchingExclusion, MatchingScore
 from coliv_desktop.db.models.base import Base
+from coliv_desktop.db.models.contacts import TenantContact
 from coliv_desktop.db.models.leasing import Lease
+from coliv_desktop.db.models.ledger import (
+    AllocationRow,
+    Charge,
+    DepositDeduction,
+    DepositDisposition,
+    LateFeeRuleRow,
+    Payment,
+    Reminder,
+    UtilityBill,
+    UtilityShare,
+    Void,
+)
 from coliv_desktop.db.models.people import Operator, Tenant, User
 from coliv_desktop.db.models.properties import Property, Room, Unit
 from coliv_desktop.db.models.system import AuditEntry, MetaValue, SettingValue
 
 __all__ = [
+    "AllocationRow",
     "Application",
+    "Charge",
+    "DepositDeduction",
+    "DepositDisposition",
+    "LateFeeRuleRow",
+    "Payment",
+    "Reminder",
+    "UtilityBill",
+    "UtilityShare",
+    "Void",
     "AuditEntry",
     "Base",
     "Lease",
@@ -20,6 +43,7 @@ __all__ = [
     "Room",
     "SettingValue",
     "Tenant",
+    "TenantContact",
     "Unit",
     "User",
 ]

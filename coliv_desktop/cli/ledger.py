@@ -1,0 +1,340 @@
+"""`coliv rent|payment|charge|credit|receipt|lease-pdf|statement|report|reminders|deposit|ledger`.
+
+Money is printed in the machine form, a decimal string with two places ("3250.00").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from coliv_desktop.cli.portfolio import _day, _drop_none, _id
+from coliv_desktop.domain.aging import BUCKETS
+from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.domain.money import money_str
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.deposits import DispositionCreate
+from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
+from coliv_desktop.schemas.reports import AgingReport, CollectionReport
+from coliv_desktop.services import deposits, ledger, printing, reminders, rent_run, reports
+from coliv_desktop.services.clock import today
+
+if TYPE_CHECKING:
+    from coliv_desktop.cli import CliContext
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def cmd_rent_run(args: argparse.Namespace, ctx: CliContext) -> None:
+    through = args.through or today()
+    result = rent_run.run_rent(ctx.db, ctx.actor, through)
+    if args.json:
+        _print_json({"charges_created": result.charges_created,
+                     "late_fees_created": result.late_fees_created,
+                     "through": result.through.isoformat()})
+    else:
+        print(f"rent run through {through}: {result.charges_created} charges "
+              f"({result.deposits_created} deposits), {result.late_fees_created} late fees")
+
+
+def cmd_payment_add(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(PaymentCreate, **_drop_none(
+        lease_id=args.lease, amount=args.amount, received_on=args.date or today(),
+        method=args.method, reference=args.reference, note=args.note))
+    payment = ledger.record_payment(ctx.db, ctx.actor, data)
+    print(f"receipt {payment.receipt_number}: {money_str(payment.amount)} applied "
+          f"{money_str(payment.allocated)}, unapplied {money_str(payment.unapplied)}")
+    print(payment.id)
+
+
+def cmd_payment_void(args: argparse.Namespace, ctx: CliContext) -> None:
+    payment = ledger.void_payment(ctx.db, ctx.actor, args.payment, args.reason)
+    print(f"voided payment {payment.id} ({money_str(payment.amount)}): {payment.void_reason}")
+
+
+def cmd_charge_add(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(ChargeCreate, lease_id=args.lease, kind=args.kind, amount=args.amount,
+                 due_date=args.due, description=args.description)
+    print(ledger.post_charge(ctx.db, ctx.actor, data).id)
+
+
+def cmd_charge_void(args: argparse.Namespace, ctx: CliContext) -> None:
+    charge = ledger.void_charge(ctx.db, ctx.actor, args.charge, args.reason)
+    print(f"voided charge {charge.id} ({money_str(charge.amount)}): {charge.void_reason}")
+
+
+def cmd_credit_add(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(CreditCreate, lease_id=args.lease, amount=args.amount,
+                 received_on=args.date or today(), reason=args.reason)
+    print(ledger.add_credit(ctx.db, ctx.actor, data).id)
+
+
+def cmd_receipt(args: argparse.Namespace, ctx: CliContext) -> None:
+    print(printing.receipt_pdf(ctx.db, args.payment, args.out))
+
+
+def cmd_lease_pdf(args: argparse.Namespace, ctx: CliContext) -> None:
+    print(printing.lease_pdf(ctx.db, args.lease, args.out))
+
+
+def cmd_statement(args: argparse.Namespace, ctx: CliContext) -> None:
+    print(printing.statement_file(ctx.db, args.lease, args.start, args.end, args.out))
+
+
+def collection_json(report: CollectionReport) -> dict[str, Any]:
+    return {
+        "month": report.month, "expected": money_str(report.expected),
+        "collected": money_str(report.collected), "outstanding": money_str(report.outstanding),
+        "collection_rate": float(report.collection_rate),
+        "rooms": [{"property": r.property, "unit": r.unit, "room": r.room, "tenant": r.tenant,
+                   "due": money_str(r.due), "paid": money_str(r.paid), "status": r.status}
+                  for r in report.rooms],
+    }
+
+
+def aging_json(report: AgingReport) -> dict[str, Any]:
+    return {
+        "as_of": report.as_of.isoformat(), "buckets": list(BUCKETS),
+        "totals": {b: money_str(report.totals[b]) for b in BUCKETS},
+        "total": money_str(report.total),
+        "rows": [{"lease_id": str(r.lease_id), "tenant": r.tenant, "property": r.property,
+                  "unit": r.unit, "room": r.room,
+                  **{b: money_str(r.buckets[b]) for b in BUCKETS}, "total": money_str(r.total)}
+                 for r in report.rows],
+    }
+
+
+def cmd_report_collection(args: argparse.Namespace, ctx: CliContext) -> None:
+    month = args.month or today().strftime("%Y-%m")
+    if args.out:
+        print(printing.collection_file(ctx.db, month, args.out))
+        return
+    report = reports.collection(ctx.db, month)
+    if args.json:
+        _print_json(collection_json(report))
+        return
+    print(f"{report.month}: collected {money_str(report.collected)} of "
+          f"{money_str(report.expected)} ({report.collection_rate}%), outstanding "
+          f"{money_str(report.outstanding)}")
+    for r in report.rooms:
+        print(f"  {r.property} {r.unit}-{r.room}: {r.tenant:<24} {money_str(r.due):>10} "
+              f"{money_str(r.paid):>10}  {r.status.upper()}")
+
+
+def cmd_report_aging(args: argparse.Namespace, ctx: CliContext) -> None:
+    if args.out:
+        print(printing.aging_file(ctx.db, args.out, args.as_of))
+        return
+    report = reports.aging_report(ctx.db, args.as_of)
+    if args.json:
+        _print_json(aging_json(report))
+        return
+    buckets = ", ".join(f"{b} {money_str(report.totals[b])}" for b in BUCKETS)
+    print(f"aging as of {report.as_of}: {buckets}; total {money_str(report.total)}")
+    for r in report.rows:
+        print(f"  {r.tenant:<24} {r.property} {r.unit}-{r.room}: {money_str(r.total)}")
+
+
+def cmd_report_rent_roll(args: argparse.Namespace, ctx: CliContext) -> None:
+    print(printing.rent_roll_file(ctx.db, args.out, args.as_of))
+
+
+def cmd_report_income(args: argparse.Namespace, ctx: CliContext) -> None:
+    start = args.start or date(today().year, 1, 1)
+    end = args.end or today()
+    if args.out:
+        print(printing.income_file(ctx.db, start, end, args.out))
+        return
+    report = reports.income(ctx.db, start, end)
+    if args.json:
+        _print_json({"from": start.isoformat(), "to": end.isoformat(),
+                     "total": money_str(report.total),
+                     "rows": [{"property": r.property, "month": r.month,
+                               "rent": money_str(r.rent), "late_fees": money_str(r.late_fees),
+                               "utilities": money_str(r.utilities), "other": money_str(r.other),
+                               "total": money_str(r.total)} for r in report.rows]})
+        return
+    for r in report.rows:
+        print(f"{r.property:<30} {r.month} {money_str(r.total):>12}")
+    print(f"total {money_str(report.total)}")
+
+
+def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> None:
+    book = ledger.lease_ledger(ctx.db, args.lease)
+    if args.json:
+        _print_json({
+            "lease_id": str(book.lease_id), "balance": money_str(book.balance),
+            "deposit_held": money_str(book.deposit_held),
+            "charges": [{"id": str(c.id), "kind": c.kind, "period": c.period,
+                         "due_date": c.due_date.isoformat(), "amount": money_str(c.amount),
+                         "paid": money_str(c.paid), "status": c.status,
+                         "description": c.description} for c in book.charges],
+            "payments": [{"id": str(p.id), "kind": p.kind, "amount": money_str(p.amount),
+                          "received_on": p.received_on.isoformat(), "method": p.method,
+                          "receipt_number": p.receipt_number,
+                          "voided": p.void_reason is not None} for p in book.payments],
+        })
+        return
+    for c in book.charges:
+        print(f"{c.due_date}  {c.description:<40} {money_str(c.amount):>10}  {c.status}")
+    for p in book.payments:
+        void = "  VOID" if p.void_reason else ""
+        print(f"{p.received_on}  {p.kind} {p.method or ''} {money_str(p.amount):>10}{void}")
+    print(f"balance {money_str(book.balance)}; deposit held {money_str(book.deposit_held)}")
+
+
+def cmd_reminders_refresh(args: argparse.Namespace, ctx: CliContext) -> None:
+    count = reminders.refresh_outbox(ctx.db, ctx.actor, args.as_of)
+    print(f"{count} reminders added to the outbox")
+
+
+def cmd_reminders_list(args: argparse.Namespace, ctx: CliContext) -> None:
+    for r in reminders.list_outbox(ctx.db):
+        print(f"{r.id}  {r.due_on}  {r.tenant:<24} {r.subject}")
+
+
+def cmd_reminders_print(args: argparse.Namespace, ctx: CliContext) -> None:
+    pending = reminders.list_outbox(ctx.db)
+    path = printing.reminder_letters_pdf(ctx.db, None, args.out)
+    reminders.mark(ctx.db, ctx.actor, [r.id for r in pending], "printed")
+    print(path)
+
+
+def cmd_deposit_settle(args: argparse.Namespace, ctx: CliContext) -> None:
+    deductions = []
+    for item in args.deduct or []:
+        reason, _, amount = item.rpartition("=")
+        deductions.append({"reason": reason, "amount": amount})
+    data = build(DispositionCreate, **_drop_none(
+        lease_id=args.lease, decided_on=args.date or today(), deductions=deductions,
+        refund_method=args.refund_method, apply_to_balance=not args.deductions_only))
+    result = deposits.settle_deposit(ctx.db, ctx.actor, data)
+    print(f"held {money_str(result.held)}, deductions {money_str(result.deductions_total)}, "
+          f"refund {money_str(result.refund)}, still owed {money_str(result.owed)}")
+    if args.out:
+        print(printing.deposit_letter_pdf(ctx.db, args.lease, args.out))
+
+
+def _month(text: str) -> str:
+    try:
+        reports.parse_month(text)
+    except ColivError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a month (use YYYY-MM)") from None
+    return text
+
+
+def register(commands: Any) -> None:
+    rent = commands.add_parser("rent", help="the rent run").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = rent.add_parser("run", help="post every charge due up to a date (idempotent)")
+    p.add_argument("--through", type=_day, help="YYYY-MM-DD (default: today)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_rent_run)
+
+    pay = commands.add_parser("payment", help="payments").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = pay.add_parser("add", help="record a payment; prints its id")
+    p.add_argument("--lease", required=True, type=_id)
+    p.add_argument("--amount", required=True)
+    p.add_argument("--date", type=_day, help="YYYY-MM-DD (default: today)")
+    p.add_argument("--method", required=True,
+                   choices=["cash", "check", "bank_transfer", "card", "other"])
+    p.add_argument("--reference")
+    p.add_argument("--note")
+    p.set_defaults(handler=cmd_payment_add)
+    p = pay.add_parser("void", help="void a payment, with the reason")
+    p.add_argument("payment", type=_id)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_payment_void)
+
+    charge = commands.add_parser("charge", help="charges entered by hand").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = charge.add_parser("add", help="post a charge; prints its id")
+    p.add_argument("--lease", required=True, type=_id)
+    p.add_argument("--amount", required=True)
+    p.add_argument("--due", required=True, type=_day)
+    p.add_argument("--description", required=True)
+    p.add_argument("--kind", default="other", choices=["rent", "utility", "other"])
+    p.set_defaults(handler=cmd_charge_add)
+    p = charge.add_parser("void", help="void a charge, with the reason")
+    p.add_argument("charge", type=_id)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_charge_void)
+
+    credit = commands.add_parser("credit", help="credits").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = credit.add_parser("add", help="credit a tenant's account; prints its id")
+    p.add_argument("--lease", required=True, type=_id)
+    p.add_argument("--amount", required=True)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--date", type=_day)
+    p.set_defaults(handler=cmd_credit_add)
+
+    p = commands.add_parser("receipt", help="print a payment's receipt as PDF")
+    p.add_argument("payment", type=_id)
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_receipt)
+    p = commands.add_parser("lease-pdf", help="print a lease agreement as PDF")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_lease_pdf)
+    p = commands.add_parser("statement", help="a tenant statement as PDF or CSV")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--from", dest="start", required=True, type=_day)
+    p.add_argument("--to", dest="end", required=True, type=_day)
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_statement)
+    p = commands.add_parser("ledger", help="a lease's ledger and balance")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_ledger)
+
+    report = commands.add_parser("report", help="reports").add_subparsers(
+        dest="action", metavar="REPORT", required=True)
+    p = report.add_parser("collection", help="rent collection for a month")
+    p.add_argument("--month", type=_month, help="YYYY-MM (default: this month)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", help="FILE.pdf or FILE.csv")
+    p.set_defaults(handler=cmd_report_collection)
+    p = report.add_parser("aging", help="amounts owed by age")
+    p.add_argument("--as-of", type=_day)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", help="FILE.pdf or FILE.csv")
+    p.set_defaults(handler=cmd_report_aging)
+    p = report.add_parser("rent-roll", help="the rent roll as CSV or PDF")
+    p.add_argument("--as-of", type=_day)
+    p.add_argument("--out", required=True, help="FILE.csv or FILE.pdf")
+    p.set_defaults(handler=cmd_report_rent_roll)
+    p = report.add_parser("income", help="income by property and month")
+    p.add_argument("--from", dest="start", type=_day)
+    p.add_argument("--to", dest="end", type=_day)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", help="FILE.pdf or FILE.csv")
+    p.set_defaults(handler=cmd_report_income)
+
+    rem = commands.add_parser("reminders", help="the reminders outbox").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = rem.add_parser("refresh", help="add the reminders due today to the outbox")
+    p.add_argument("--as-of", type=_day)
+    p.set_defaults(handler=cmd_reminders_refresh)
+    p = rem.add_parser("list", help="pending reminders")
+    p.set_defaults(handler=cmd_reminders_list)
+    p = rem.add_parser("print", help="print pending reminders as letters and mark them printed")
+    p.add_argument("--out", required=True)
+    p.set_defaults(handler=cmd_reminders_print)
+
+    dep = commands.add_parser("deposit", help="deposits").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = dep.add_parser("settle", help="settle a deposit at move-out")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--deduct", action="append", metavar="REASON=AMOUNT")
+    p.add_argument("--date", type=_day)
+    p.add_argument("--refund-method", choices=["cash", "check", "bank_transfer", "card", "other"])
+    p.add_argument("--deductions-only", action="store_true",
+                   help="do not use the deposit for unpaid rent")
+    p.add_argument("--out", help="write the deposit letter PDF here")
+    p.set_defaults(handler=cmd_deposit_settle)

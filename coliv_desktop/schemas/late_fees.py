@@ -1,0 +1,29 @@
+"""Late fee rules: inputs and outputs."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from coliv_desktop.schemas.common import Input, Money, Output
+
+
+class LateFeeRuleIn(Input):
+    mode: Literal["none", "flat", "percent"]
+    grace_days: int = Field(default=5, ge=0, le=60)
+    flat_amount: Money = Decimal("0.00")
+    percent: Decimal = Field(default=Decimal("0"), ge=0, le=100, decimal_places=2)
+    cap: Money | None = None
+
+
+class LateFeeRuleOut(Output):
+    property_id: uuid.UUID | None  # None: the operator default
+    mode: str
+    grace_days: int
+    flat_amount: Decimal
+    percent: Decimal
+    cap: Decimal | None
+    description: str

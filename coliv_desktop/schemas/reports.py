@@ -1,0 +1,105 @@
+"""Reports: what the screens, the CSV files and the PDFs show."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+
+from coliv_desktop.schemas.common import Output
+
+
+class CollectionRow(Output):
+    lease_id: uuid.UUID
+    property: str
+    unit: str
+    room: str
+    tenant: str
+    due: Decimal
+    paid: Decimal
+    status: str
+
+
+class CollectionReport(Output):
+    month: str
+    expected: Decimal
+    collected: Decimal
+    outstanding: Decimal
+    collection_rate: Decimal  # percent, one decimal place
+    rooms: list[CollectionRow]
+
+
+class AgingRow(Output):
+    lease_id: uuid.UUID
+    tenant: str
+    property: str
+    unit: str
+    room: str
+    buckets: dict[str, Decimal]
+    total: Decimal
+
+
+class AgingReport(Output):
+    as_of: date
+    rows: list[AgingRow]
+    totals: dict[str, Decimal]
+    total: Decimal
+
+
+class RentRollRow(Output):
+    lease_id: uuid.UUID
+    property: str
+    unit: str
+    room: str
+    bed: int
+    tenant: str
+    lease_start: date
+    lease_end: date | None
+    rent: Decimal
+    deposit: Decimal
+    deposit_held: Decimal
+    balance: Decimal
+
+
+class RentRoll(Output):
+    as_of: date
+    rows: list[RentRollRow]
+    total_rent: Decimal
+    total_balance: Decimal
+
+
+class StatementLine(Output):
+    day: date
+    description: str
+    charge: Decimal | None
+    payment: Decimal | None
+    balance: Decimal
+    void: bool = False
+
+
+class Statement(Output):
+    lease_id: uuid.UUID
+    tenant: str
+    place: str
+    start: date
+    end: date
+    opening: Decimal
+    lines: list[StatementLine]
+    closing: Decimal
+
+
+class IncomeRow(Output):
+    property: str
+    month: str
+    rent: Decimal
+    late_fees: Decimal
+    utilities: Decimal
+    other: Decimal
+    total: Decimal
+
+
+class IncomeReport(Output):
+    start: date
+    end: date
+    rows: list[IncomeRow]
+    total: Decimal

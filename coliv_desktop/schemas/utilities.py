@@ -1,0 +1,53 @@
+"""Utility bills: inputs and outputs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Literal, Self
+
+from pydantic import Field, model_validator
+
+from coliv_desktop.schemas.common import Day, FieldProblem, Input, Money, Name, OptionalText, Output
+
+
+class UtilityBillIn(Input):
+    property_id: uuid.UUID
+    unit_id: uuid.UUID | None = None  # None: every room of the property
+    provider: Name = Field(max_length=255)
+    period_start: Day
+    period_end: Day
+    amount: Money
+    due_date: Day
+    rule: Literal["equal", "per_person", "by_size", "percentages"] = "equal"
+    vacant_to: Literal["operator", "occupants"] = "operator"
+    percentages: dict[uuid.UUID, Decimal] = Field(default_factory=dict)  # room id -> percent
+    notes: OptionalText = None
+
+    @model_validator(mode="after")
+    def _period(self) -> Self:
+        if self.period_end < self.period_start:
+            raise FieldProblem("period_end", "must not be before period_start")
+        return self
+
+
+class ShareOut(Output):
+    lease_id: uuid.UUID | None  # None: the operator's (vacant) share
+    tenant: str
+    room: str
+    amount: Decimal
+    days: int
+    working: str
+    charge_id: uuid.UUID | None = None
+
+
+class UtilityBillOut(Output):
+    id: uuid.UUID | None  # None for a preview
+    provider: str
+    period_start: date
+    period_end: date
+    amount: Decimal
+    rule: str
+    vacant_to: str
+    shares: list[ShareOut]

@@ -1,0 +1,163 @@
+"""Deposits: held as a liability while the tenant lives there, settled once at move-out.
+
+Settling: each deduction becomes a charge with its reason; an unpaid part of the deposit charge
+itself is released by a credit (the tenant does not owe a deposit once they leave); the deposit
+held then pays the deductions (and, unless told otherwise, the rent still owed) as money in of
+kind "deposit"; what is left is refunded, and what the deposit could not cover is still owed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import (
+    Charge,
+    DepositDeduction,
+    DepositDisposition,
+    Lease,
+    Payment,
+    Property,
+    Room,
+    Tenant,
+    Unit,
+)
+from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.money import ZERO
+from coliv_desktop.schemas.deposits import DeductionOut, DispositionCreate, DispositionOut
+from coliv_desktop.services import audit
+from coliv_desktop.services.context import Actor, ensure_owner, writing
+from coliv_desktop.services.ledger import _plan, _write_allocations, deposit_held_in
+from coliv_desktop.services.ledger_sql import balance_of, lease_chain, open_charges
+from coliv_desktop.services.portfolio import get_row
+
+
+def _names(s: Session, lease: Lease) -> tuple[str, str]:
+    tenant = s.get(Tenant, lease.tenant_id)
+    room = s.get(Room, lease.room_id)
+    unit = s.get(Unit, room.unit_id) if room else None
+    prop = s.get(Property, unit.property_id) if unit else None
+    who = f"{tenant.first_name} {tenant.last_name}" if tenant else ""
+    where = (f"{prop.name if prop else ''}, {unit.unit_number if unit else ''}-"
+             f"{room.room_number if room else ''}")
+    return who, where
+
+
+def _check(s: Session, data: DispositionCreate) -> tuple[Lease, list[uuid.UUID]]:
+    lease = get_row(s, Lease, data.lease_id, "lease")
+    chain = lease_chain(s, lease.id)
+    later = [i for i in chain if i != lease.id
+             and (s.get(Lease, i) or lease).lease_start > lease.lease_start]
+    if later:
+        raise ValidationError("lease_id", f"the deposit moved with the tenant to lease {later[-1]}")
+    if lease.status == "active":
+        raise ValidationError("lease_id", "record the move-out (end the lease) first")
+    if lease.status == "cancelled":
+        raise ValidationError("lease_id", "this lease was cancelled")
+    done = s.scalar(select(DepositDisposition.id)
+                    .where(DepositDisposition.lease_id.in_(chain)))
+    if done is not None:
+        raise ValidationError("lease_id", "this deposit was already settled")
+    return lease, chain
+
+
+def _compute(s: Session, data: DispositionCreate, lease: Lease,
+             chain: list[uuid.UUID]) -> DispositionOut:
+    held = deposit_held_in(s, chain)
+    deposit_unpaid = sum((v.outstanding for v, c in open_charges(s, chain) if c.kind == "deposit"),
+                         ZERO)
+    owed_now = balance_of(s, chain) - deposit_unpaid
+    total = sum((d.amount for d in data.deductions), ZERO)
+    to_cover = total + max(owed_now, ZERO) if data.apply_to_balance else total
+    applied = min(held, to_cover)
+    who, where = _names(s, lease)
+    return DispositionOut(
+        id=None, lease_id=lease.id, tenant=who, place=where, decided_on=data.decided_on,
+        required=lease.deposit_amount, held=held,
+        deductions=[DeductionOut(reason=d.reason, amount=d.amount) for d in data.deductions],
+        deductions_total=total, unpaid_before=owed_now, applied=applied, refund=held - applied,
+        owed=owed_now + total - applied, refund_method=data.refund_method, note=data.note)
+
+
+def preview_disposition(db: Database, data: DispositionCreate) -> DispositionOut:
+    with db.read() as s:
+        lease, chain = _check(s, data)
+        return _compute(s, data, lease, chain)
+
+
+def settle_deposit(db: Database, actor: Actor, data: DispositionCreate) -> DispositionOut:
+    with writing(db, actor, "ledger.write") as s:
+        lease, chain = _check(s, data)
+        result = _compute(s, data, lease, chain)
+        operator, _ = ensure_owner(s)
+        for _view, charge in open_charges(s, chain):
+            if charge.kind == "deposit":
+                release = Payment(operator_id=operator.id, lease_id=lease.id, kind="credit",
+                                  amount=_view.outstanding, received_on=data.decided_on,
+                                  note="Unpaid deposit released at move-out",
+                                  created_by=actor.name)
+                s.add(release)
+                s.flush()
+                plan, _ = _plan(s, [charge.lease_id], _view.outstanding, None)
+                _write_allocations(s, release.id, [a for a in plan if a.charge_id == charge.id])
+        deductions: list[tuple[str, Decimal, Charge]] = []
+        for d in data.deductions:
+            charge = Charge(lease_id=lease.id, kind="other", period=f"deduction:{uuid.uuid4()}",
+                            due_date=data.decided_on, amount=d.amount,
+                            description=f"Deposit deduction: {d.reason}", created_by=actor.name)
+            s.add(charge)
+            deductions.append((d.reason, d.amount, charge))
+        s.flush()
+        credit_id = None
+        if result.applied > ZERO:
+            credit = Payment(operator_id=operator.id, lease_id=lease.id, kind="deposit",
+                             amount=result.applied, received_on=data.decided_on,
+                             note="Deposit applied at move-out", created_by=actor.name)
+            s.add(credit)
+            s.flush()
+            plan, _ = _plan(s, chain, result.applied, None, exclude_kinds=("deposit",))
+            _write_allocations(s, credit.id, plan)
+            credit_id = credit.id
+        row = DepositDisposition(
+            lease_id=lease.id, decided_on=data.decided_on, held=result.held,
+            deductions_total=result.deductions_total, applied=result.applied,
+            refund=result.refund, owed=result.owed, credit_id=credit_id,
+            refund_method=data.refund_method, note=data.note, created_by=actor.name)
+        s.add(row)
+        s.flush()
+        for reason, amount, charge in deductions:
+            s.add(DepositDeduction(disposition_id=row.id, reason=reason, amount=amount,
+                                   charge_id=charge.id))
+        s.flush()
+        audit.record(s, actor, "settle", "deposit", row.id,
+                     f"Deposit settled: held {result.held:.2f}, deductions "
+                     f"{result.deductions_total:.2f}, refund {result.refund:.2f}, still owed "
+                     f"{result.owed:.2f}",
+                     {"lease_id": lease.id, "held": result.held, "applied": result.applied,
+                      "refund": result.refund, "owed": result.owed,
+                      "deductions": [[d.reason, d.amount] for d in data.deductions]})
+        return result.model_copy(update={"id": row.id})
+
+
+def get_disposition(db: Database, lease_id: uuid.UUID) -> DispositionOut | None:
+    with db.read() as s:
+        chain = lease_chain(s, lease_id)
+        row = s.scalar(select(DepositDisposition).where(DepositDisposition.lease_id.in_(chain)))
+        if row is None:
+            return None
+        lease = get_row(s, Lease, row.lease_id, "lease")
+        who, where = _names(s, lease)
+        deductions = s.scalars(select(DepositDeduction)
+                               .where(DepositDeduction.disposition_id == row.id)
+                               .order_by(DepositDeduction.created_at)).all()
+        return DispositionOut(
+            id=row.id, lease_id=lease.id, tenant=who, place=where, decided_on=row.decided_on,
+            required=lease.deposit_amount, held=row.held,
+            deductions=[DeductionOut(reason=d.reason, amount=d.amount) for d in deductions],
+            deductions_total=row.deductions_total,
+            unpaid_before=row.owed + row.applied - row.deductions_total, applied=row.applied,
+            refund=row.refund, owed=row.owed, refund_method=row.refund_method, note=row.note)

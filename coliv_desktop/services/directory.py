@@ -1,0 +1,154 @@
+"""Long lists for the desktop, searched, sorted and paged by the database.
+
+A proxy sort calls Python once per comparison (about 95 s for a million rows), so lists that
+can grow past tens of thousands of rows (tenants, leases) are ordered and cut by the query.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import func, or_, select
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
+from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.schemas.leasing import LeaseRow
+from coliv_desktop.schemas.overview import TenantRow
+from coliv_desktop.services.clock import today
+from coliv_desktop.services.leasing import _lease_rows_query, active_on
+
+TenantSort = Literal["name", "email", "phone", "room", "lease_end", "created"]
+LeaseSort = Literal["tenant", "room", "start", "end", "rent", "status"]
+LeaseStatus = Literal["current", "upcoming", "ended", "all"]
+TENANT_SORTS: tuple[str, ...] = ("name", "email", "phone", "room", "lease_end", "created")
+LEASE_SORTS: tuple[str, ...] = ("tenant", "room", "start", "end", "rent", "status")
+LEASE_STATUSES: tuple[str, ...] = ("current", "upcoming", "ended", "all")
+
+
+def _like(text: str) -> str | None:
+    needle = text.strip().lower()
+    return f"%{needle}%" if needle else None
+
+
+def _homes(day: date) -> Any:
+    label = Property.name + " · " + Unit.unit_number + "-" + Room.room_number
+    return (
+        select(Lease.tenant_id, func.min(label).label("room"),
+               func.min(Lease.lease_end).label("lease_end"))
+        .join(Room, Room.id == Lease.room_id)
+        .join(Unit, Unit.id == Room.unit_id)
+        .join(Property, Property.id == Unit.property_id)
+        .where(active_on(day))
+        .group_by(Lease.tenant_id)
+        .subquery()
+    )
+
+
+def _tenant_query(text: str, include_archived: bool, homes: Any) -> Any:
+    query = select(Tenant, homes.c.room, homes.c.lease_end).outerjoin(
+        homes, homes.c.tenant_id == Tenant.id)
+    pattern = _like(text)
+    if pattern:
+        full_name = func.lower(Tenant.first_name + " " + Tenant.last_name)
+        query = query.where(or_(
+            full_name.like(pattern), func.lower(Tenant.email).like(pattern),
+            func.lower(func.coalesce(Tenant.phone, "")).like(pattern),
+            func.lower(func.coalesce(homes.c.room, "")).like(pattern)))
+    if not include_archived:
+        query = query.where(Tenant.archived_at.is_(None))
+    return query
+
+
+def tenant_rows(
+    db: Database, text: str = "", *, sort: str = "name", descending: bool = False,
+    offset: int = 0, limit: int | None = 200, include_archived: bool = False,
+    on: date | None = None,
+) -> list[TenantRow]:
+    """A page of tenants with where they live on `on`, matching `text`, sorted by SQL."""
+    if sort not in TENANT_SORTS:
+        raise ValidationError("sort", f"sort by one of {', '.join(TENANT_SORTS)}")
+    homes = _homes(on or today())
+    keys: dict[str, list[Any]] = {
+        "name": [func.lower(Tenant.last_name), func.lower(Tenant.first_name)],
+        "email": [func.lower(Tenant.email)],
+        "phone": [Tenant.phone],
+        "room": [homes.c.room],
+        "lease_end": [homes.c.lease_end],
+        "created": [Tenant.created_at],
+    }
+    # NULLs (no phone, no room) sort last either way, as a person expects.
+    order = [k.is_(None) for k in keys[sort]] + [
+        k.desc() if descending else k.asc() for k in keys[sort]]
+    query = (_tenant_query(text, include_archived, homes)
+             .order_by(*order, Tenant.id).offset(offset))
+    if limit is not None:
+        query = query.limit(limit)
+    with db.read() as s:
+        return [
+            TenantRow(id=t.id, first_name=t.first_name, last_name=t.last_name, email=t.email,
+                      phone=t.phone, room=room, lease_end=end, archived_at=t.archived_at)
+            for t, room, end in s.execute(query)
+        ]
+
+
+def count_tenant_rows(db: Database, text: str = "", *, include_archived: bool = False,
+                      on: date | None = None) -> int:
+    homes = _homes(on or today())
+    inner = _tenant_query(text, include_archived, homes).with_only_columns(Tenant.id)
+    with db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(inner.subquery())) or 0)
+
+
+def _lease_query(query: Any, text: str, status: str, day: date) -> Any:
+    if status not in LEASE_STATUSES:
+        raise ValidationError("status", f"show one of {', '.join(LEASE_STATUSES)}")
+    query = query.where(Lease.status != "cancelled")
+    if status == "current":
+        query = query.where(active_on(day))
+    elif status == "upcoming":
+        query = query.where(Lease.lease_start > day)
+    elif status == "ended":
+        query = query.where(Lease.lease_end < day)
+    pattern = _like(text)
+    if pattern:
+        query = query.where(or_(
+            func.lower(Tenant.first_name + " " + Tenant.last_name).like(pattern),
+            func.lower(Property.name).like(pattern),
+            func.lower(Unit.unit_number + "-" + Room.room_number).like(pattern)))
+    return query
+
+
+def lease_rows(
+    db: Database, text: str = "", *, status: str = "current", sort: str = "room",
+    descending: bool = False, offset: int = 0, limit: int | None = 200,
+    on: date | None = None,
+) -> list[LeaseRow]:
+    """A page of leases (not cancelled) in `status` on `on`, matching `text`, SQL-sorted."""
+    if sort not in LEASE_SORTS:
+        raise ValidationError("sort", f"sort by one of {', '.join(LEASE_SORTS)}")
+    keys: dict[str, list[Any]] = {
+        "tenant": [func.lower(Tenant.last_name), func.lower(Tenant.first_name)],
+        "room": [func.lower(Property.name), Unit.unit_number, Room.room_number, Lease.bed],
+        "start": [Lease.lease_start],
+        "end": [Lease.lease_end],
+        "rent": [Lease.rent_amount],
+        "status": [Lease.status],
+    }
+    order = [k.is_(None) for k in keys[sort]] + [
+        k.desc() if descending else k.asc() for k in keys[sort]]
+    query = _lease_query(_lease_rows_query(), text, status, on or today())
+    query = query.order_by(*order, Lease.lease_start, Lease.id).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    with db.read() as s:
+        return [LeaseRow.model_validate(row, from_attributes=True) for row in s.execute(query)]
+
+
+def count_lease_rows(db: Database, text: str = "", *, status: str = "current",
+                     on: date | None = None) -> int:
+    query = _lease_query(_lease_rows_query().with_only_columns(Lease.id), text, status,
+                         on or today())
+    with db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)

@@ -1,0 +1,77 @@
+"""Late fee rules: the operator default (settings) and a property's own rule (a table row)."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import LateFeeRuleRow, Property
+from coliv_desktop.domain.late_fees import LateFeeRule
+from coliv_desktop.domain.money import ZERO
+from coliv_desktop.schemas.late_fees import LateFeeRuleIn, LateFeeRuleOut
+from coliv_desktop.services import audit
+from coliv_desktop.services.context import Actor, writing
+from coliv_desktop.services.portfolio import get_row
+from coliv_desktop.services.settings import get_settings
+
+
+def default_rule(settings: dict[str, Any]) -> LateFeeRule:
+    cap = Decimal(settings["late_fee_cap"])
+    return LateFeeRule(
+        mode=str(settings["late_fee_mode"]), grace_days=int(settings["late_fee_grace_days"]),
+        flat_amount=Decimal(settings["late_fee_flat"]).quantize(Decimal("0.01")),
+        percent=Decimal(settings["late_fee_percent"]),
+        cap=cap.quantize(Decimal("0.01")) if cap > ZERO else None,
+        source="operator default")
+
+
+def rule_of(row: LateFeeRuleRow, property_name: str) -> LateFeeRule:
+    return LateFeeRule(mode=row.mode, grace_days=row.grace_days, flat_amount=row.flat_amount,
+                       percent=row.percent, cap=row.cap, source=f"{property_name} rule")
+
+
+def rules_by_property(s: Session) -> dict[uuid.UUID, tuple[uuid.UUID, LateFeeRule]]:
+    """property id -> (rule row id, rule) for every property with its own rule."""
+    rows = s.execute(select(LateFeeRuleRow, Property.name)
+                     .join(Property, Property.id == LateFeeRuleRow.property_id)).all()
+    return {row.property_id: (row.id, rule_of(row, name)) for row, name in rows}
+
+
+def _out(property_id: uuid.UUID | None, rule: LateFeeRule) -> LateFeeRuleOut:
+    return LateFeeRuleOut(property_id=property_id, mode=rule.mode, grace_days=rule.grace_days,
+                          flat_amount=rule.flat_amount, percent=rule.percent, cap=rule.cap,
+                          description=rule.describe())
+
+
+def effective_rule(db: Database, property_id: uuid.UUID) -> LateFeeRuleOut:
+    settings = get_settings(db)
+    with db.read() as s:
+        own = rules_by_property(s).get(property_id)
+    return _out(property_id if own else None, own[1] if own else default_rule(settings))
+
+
+def set_property_rule(
+    db: Database, actor: Actor, property_id: uuid.UUID, data: LateFeeRuleIn
+) -> LateFeeRuleOut:
+    with writing(db, actor, "ledger.write") as s:
+        prop = get_row(s, Property, property_id, "property")
+        rule = LateFeeRule(data.mode, data.grace_days, data.flat_amount, data.percent, data.cap,
+                           f"{prop.name} rule").validate()
+        row = s.scalar(select(LateFeeRuleRow).where(LateFeeRuleRow.property_id == prop.id))
+        values = {"mode": rule.mode, "grace_days": rule.grace_days,
+                  "flat_amount": rule.flat_amount, "percent": rule.percent, "cap": rule.cap}
+        if row is None:
+            row = LateFeeRuleRow(property_id=prop.id, **values)
+            s.add(row)
+            changes = audit._plain(values)
+        else:
+            changes = audit.diff(row, values)
+        s.flush()
+        audit.record(s, actor, "update", "late_fee_rule", row.id,
+                     f"Late fee rule for {prop.name}: {rule.describe()}", changes)
+        return _out(prop.id, rule)

@@ -1,0 +1,110 @@
+"""What the desktop's tree and dashboard show: rooms with their occupants, rent roll.
+
+Each call is a fixed number of queries, whatever the size of the portfolio.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, func, select, type_coerce
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
+from coliv_desktop.domain.money import from_cents
+from coliv_desktop.schemas.overview import PortfolioTree, PropertyRentRoll, TreeRow
+from coliv_desktop.services.clock import today
+from coliv_desktop.services.leasing import active_on
+
+
+def portfolio_tree(db: Database, on: date | None = None, *,
+                   property_id: uuid.UUID | None = None) -> PortfolioTree:
+    """Every live property, unit and room, with the tenants holding each room on `on`."""
+    day = on or today()
+    structure = (
+        select(Property.id.label("property_id"), Property.name.label("property_name"),
+               Property.city, Unit.id.label("unit_id"), Unit.unit_number,
+               Room.id.label("room_id"), Room.room_number, Room.room_type, Room.beds,
+               Room.rent_amount, Room.status)
+        .select_from(Property)
+        .outerjoin(Unit, (Unit.property_id == Property.id) & Unit.archived_at.is_(None))
+        .outerjoin(Room, (Room.unit_id == Unit.id) & Room.archived_at.is_(None))
+        .where(Property.archived_at.is_(None))
+        .order_by(func.lower(Property.name), Property.id, Unit.unit_number, Room.room_number)
+    )
+    occupants = (
+        select(Lease.room_id, Lease.bed, Lease.tenant_id, Lease.lease_end,
+               (Tenant.first_name + " " + Tenant.last_name).label("name"))
+        .join(Tenant, Tenant.id == Lease.tenant_id)
+        .join(Room, Room.id == Lease.room_id)
+        .where(active_on(day), Room.archived_at.is_(None))
+        .order_by(Lease.room_id, Lease.bed)
+    )
+    if property_id is not None:
+        structure = structure.where(Property.id == property_id)
+        occupants = occupants.join(Unit, Unit.id == Room.unit_id).where(
+            Unit.property_id == property_id)
+    with db.read() as s:
+        rows = s.execute(structure).all()
+        held: dict[uuid.UUID, list[tuple[int, uuid.UUID, date | None, str]]] = defaultdict(list)
+        for o in s.execute(occupants):
+            held[o.room_id].append((o.bed, o.tenant_id, o.lease_end, o.name))
+    result = []
+    for r in rows:
+        leases = held.get(r.room_id, []) if r.room_id is not None else []
+        ends = [end for _, _, end, _ in leases]
+        result.append(TreeRow(
+            property_id=r.property_id, property_name=r.property_name, city=r.city,
+            unit_id=r.unit_id, unit_number=r.unit_number, room_id=r.room_id,
+            room_number=r.room_number, room_type=r.room_type, beds=r.beds or 0,
+            rent_amount=r.rent_amount, status=r.status,
+            beds_occupied=min(len({bed for bed, *_ in leases}), r.beds or 0),
+            tenants=[name for *_, name in leases], tenant_ids=[t for _, t, _, _ in leases],
+            occupied_until=None if not ends or None in ends else max(e for e in ends if e),
+        ))
+    return PortfolioTree(on=day, rows=result)
+
+
+def rent_roll(db: Database, on: date | None = None) -> list[PropertyRentRoll]:
+    """Per live property: the monthly rent of leases active on `on`, and the potential."""
+    day = on or today()
+    rent_cents = type_coerce(Lease.rent_amount, BigInteger)
+    let = (
+        select(Unit.property_id, func.coalesce(func.sum(rent_cents), 0).label("cents"))
+        .join(Room, Room.unit_id == Unit.id)
+        .join(Lease, Lease.room_id == Room.id)
+        .where(active_on(day), Room.archived_at.is_(None), Unit.archived_at.is_(None))
+        .group_by(Unit.property_id)
+        .subquery()
+    )
+    potential = (
+        select(Unit.property_id,
+               func.coalesce(func.sum(type_coerce(Room.rent_amount, BigInteger) * Room.beds), 0)
+               .label("cents"))
+        .join(Room, Room.unit_id == Unit.id)
+        .where(Room.archived_at.is_(None), Unit.archived_at.is_(None))
+        .group_by(Unit.property_id)
+        .subquery()
+    )
+    query = (
+        select(Property.id, Property.name, let.c.cents.label("let"),
+               potential.c.cents.label("potential"))
+        .outerjoin(let, let.c.property_id == Property.id)
+        .outerjoin(potential, potential.c.property_id == Property.id)
+        .where(Property.archived_at.is_(None))
+        .order_by(func.lower(Property.name), Property.id)
+    )
+    with db.read() as s:
+        return [
+            PropertyRentRoll(property_id=r.id, property_name=r.name,
+                             rent_roll=from_cents(int(r.let or 0)),
+                             potential=from_cents(int(r.potential or 0)))
+            for r in s.execute(query)
+        ]
+
+
+def total(values: list[Decimal]) -> Decimal:
+    return sum(values, from_cents(0))

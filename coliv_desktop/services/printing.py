@@ -1,0 +1,193 @@
+"""Gather what a document needs and render it: receipts, leases, statements, letters, reports.
+
+PDFs are written atomically (a temporary file, then a rename). CSV files use the machine form
+of money ("3250.00") so a spreadsheet reads them as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import Lease, Payment, Property, Room, Tenant, Unit
+from coliv_desktop.documents import ledger_docs
+from coliv_desktop.documents import reports as report_docs
+from coliv_desktop.documents.base import Document, Letterhead
+from coliv_desktop.domain.aging import BUCKETS
+from coliv_desktop.domain.errors import NotFoundError, ValidationError
+from coliv_desktop.domain.money import money_str
+from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
+from coliv_desktop.services import deposits, ledger, reminders, reports
+from coliv_desktop.services.late_fees import effective_rule
+from coliv_desktop.services.ledger_sql import balance_of, lease_chain
+from coliv_desktop.services.portfolio import get_row
+from coliv_desktop.services.settings import get_settings
+
+
+def letterhead(db: Database) -> Letterhead:
+    return Letterhead.from_settings(get_settings(db))
+
+
+def _place(s: Session, lease: Lease) -> tuple[Place, Property, Tenant]:
+    room = get_row(s, Room, lease.room_id, "room")
+    unit = get_row(s, Unit, room.unit_id, "unit")
+    prop = get_row(s, Property, unit.property_id, "property")
+    tenant = get_row(s, Tenant, lease.tenant_id, "tenant")
+    address = ", ".join(p for p in (prop.address, prop.city, f"{prop.state} {prop.zip}") if p)
+    return (Place(property_name=prop.name, address=address, unit=unit.unit_number,
+                  room=room.room_number, bed=lease.bed), prop, tenant)
+
+
+def receipt_data(db: Database, payment_id: uuid.UUID) -> ReceiptData:
+    out = ledger.get_payment(db, payment_id)
+    if out.kind != "payment" or out.receipt_number is None:
+        raise ValidationError("payment_id", "only payments have receipts (this is a credit)")
+    with db.read() as s:
+        payment = get_row(s, Payment, payment_id, "payment")
+        lease = get_row(s, Lease, payment.lease_id, "lease")
+        place, _prop, tenant = _place(s, lease)
+        chain = lease_chain(s, lease.id)
+        after = balance_of(s, chain, on=payment.received_on)
+    return ReceiptData(
+        payment_id=out.id, receipt_number=out.receipt_number, received_on=out.received_on,
+        tenant=f"{tenant.first_name} {tenant.last_name}", place=place, amount=out.amount,
+        method=out.method or "other", reference=out.reference, allocations=out.allocations,
+        unapplied=out.unapplied, balance_after=after, void_reason=out.void_reason)
+
+
+def receipt_pdf(db: Database, payment_id: uuid.UUID, out: Path | str) -> Path:
+    return ledger_docs.receipt(letterhead(db), receipt_data(db, payment_id)).save(out)
+
+
+def receipts_pdfs(db: Database, payment_ids: Sequence[uuid.UUID], folder: Path) -> list[Path]:
+    head = letterhead(db)
+    paths = []
+    for pid in payment_ids:
+        data = receipt_data(db, pid)
+        paths.append(ledger_docs.receipt(head, data).save(
+            folder / f"receipt-{data.receipt_number:06d}.pdf"))
+    return paths
+
+
+def lease_data(db: Database, lease_id: uuid.UUID) -> LeaseData:
+    settings = get_settings(db)
+    with db.read() as s:
+        lease = get_row(s, Lease, lease_id, "lease")
+        place, prop, tenant = _place(s, lease)
+    rule = effective_rule(db, prop.id)
+    return LeaseData(
+        lease_id=lease.id, tenant=f"{tenant.first_name} {tenant.last_name}",
+        tenant_email=tenant.email, tenant_phone=tenant.phone, place=place,
+        lease_start=lease.lease_start, lease_end=lease.lease_end, rent=lease.rent_amount,
+        deposit=lease.deposit_amount, due_day=int(settings["rent_due_day"]),
+        house_rules=prop.house_rules or "", late_fee=rule.description)
+
+
+def lease_pdf(db: Database, lease_id: uuid.UUID, out: Path | str) -> Path:
+    return ledger_docs.lease_agreement(letterhead(db), lease_data(db, lease_id)).save(out)
+
+
+def statement_pdf(db: Database, lease_id: uuid.UUID, start: date, end: date,
+                  out: Path | str) -> Path:
+    data = reports.statement(db, lease_id, start, end)
+    return ledger_docs.statement(letterhead(db), data).save(out)
+
+
+def deposit_letter_pdf(db: Database, lease_id: uuid.UUID, out: Path | str) -> Path:
+    data = deposits.get_disposition(db, lease_id)
+    if data is None:
+        raise NotFoundError("deposit disposition for lease", lease_id)
+    return ledger_docs.deposit_letter(letterhead(db), data).save(out)
+
+
+def reminder_letters_pdf(db: Database, reminder_ids: Sequence[uuid.UUID] | None,
+                         out: Path | str) -> Path:
+    pending = reminders.list_outbox(db, None if reminder_ids else "pending")
+    chosen = [r for r in pending if reminder_ids is None or r.id in set(reminder_ids)]
+    if not chosen:
+        raise ValidationError("reminders", "there are no reminders to print")
+    return ledger_docs.reminder_letters(letterhead(db), chosen).save(out)
+
+
+# --- reports: PDF and CSV ----------------------------------------------------------------------
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    tmp.replace(path)
+    return path
+
+
+def _pdf_or_csv(out: Path | str, document: Document, header: list[str],
+                rows: list[list[str]]) -> Path:
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return document.save(path)
+    if suffix == ".csv":
+        return _write_csv(path, header, rows)
+    raise ValidationError("out", "the file name must end in .pdf or .csv")
+
+
+def rent_roll_file(db: Database, out: Path | str, as_of: date | None = None) -> Path:
+    data = reports.rent_roll(db, as_of)
+    rows = [[r.property, r.unit, r.room, str(r.bed), r.tenant, r.lease_start.isoformat(),
+             r.lease_end.isoformat() if r.lease_end else "", money_str(r.rent),
+             money_str(r.deposit), money_str(r.deposit_held), money_str(r.balance),
+             str(r.lease_id)] for r in data.rows]
+    header = ["property", "unit", "room", "bed", "tenant", "lease_start", "lease_end", "rent",
+              "deposit", "deposit_held", "balance", "lease_id"]
+    return _pdf_or_csv(out, report_docs.rent_roll(letterhead(db), data), header, rows)
+
+
+def aging_file(db: Database, out: Path | str, as_of: date | None = None) -> Path:
+    data = reports.aging_report(db, as_of)
+    rows = [[r.tenant, r.property, r.unit, r.room, *[money_str(r.buckets[b]) for b in BUCKETS],
+             money_str(r.total), str(r.lease_id)] for r in data.rows]
+    header = ["tenant", "property", "unit", "room", *BUCKETS, "total", "lease_id"]
+    return _pdf_or_csv(out, report_docs.aging(letterhead(db), data), header, rows)
+
+
+def collection_file(db: Database, month: str, out: Path | str) -> Path:
+    data = reports.collection(db, month)
+    rows = [[r.property, r.unit, r.room, r.tenant, money_str(r.due), money_str(r.paid),
+             r.status] for r in data.rooms]
+    header = ["property", "unit", "room", "tenant", "due", "paid", "status"]
+    return _pdf_or_csv(out, report_docs.collection(letterhead(db), data), header, rows)
+
+
+def income_file(db: Database, start: date, end: date, out: Path | str) -> Path:
+    data = reports.income(db, start, end)
+    rows = [[r.property, r.month, money_str(r.rent), money_str(r.late_fees),
+             money_str(r.utilities), money_str(r.other), money_str(r.total)] for r in data.rows]
+    header = ["property", "month", "rent", "late_fees", "utilities", "other", "total"]
+    return _pdf_or_csv(out, report_docs.income(letterhead(db), data), header, rows)
+
+
+def statement_file(db: Database, lease_id: uuid.UUID, start: date, end: date,
+                   out: Path | str) -> Path:
+    data = reports.statement(db, lease_id, start, end)
+    rows = [[data.start.isoformat(), "Opening balance", "", "", money_str(data.opening)]]
+    rows += [[ln.day.isoformat(), ln.description,
+              money_str(ln.charge) if ln.charge is not None else "",
+              money_str(ln.payment) if ln.payment is not None else "",
+              money_str(ln.balance)] for ln in data.lines]
+    return _pdf_or_csv(out, ledger_docs.statement(letterhead(db), data),
+                       ["date", "description", "charge", "payment", "balance"], rows)
+
+
+def payments_of_lease(db: Database, lease_id: uuid.UUID) -> list[uuid.UUID]:
+    with db.read() as s:
+        return list(s.scalars(select(Payment.id).where(Payment.lease_id == lease_id,
+                                                       Payment.kind == "payment")))

@@ -1,0 +1,119 @@
+"""Utility bills split across rooms: previewed, then posted as a charge on each lease."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import Charge, Lease, Property, Room, Tenant, Unit, UtilityBill
+from coliv_desktop.db.models import UtilityShare as ShareRow
+from coliv_desktop.domain import utilities as split
+from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.schemas.utilities import ShareOut, UtilityBillIn, UtilityBillOut
+from coliv_desktop.services import audit
+from coliv_desktop.services.context import Actor, writing
+from coliv_desktop.services.leasing import overlapping
+from coliv_desktop.services.ledger import apply_unapplied
+from coliv_desktop.services.portfolio import get_row
+
+
+def _compute(s: Session, data: UtilityBillIn) -> tuple[list[split.Share], dict[str, str],
+                                                       dict[str, str]]:
+    prop = get_row(s, Property, data.property_id, "property")
+    query = (select(Room, Unit.unit_number).join(Unit, Unit.id == Room.unit_id)
+             .where(Unit.property_id == prop.id, Room.archived_at.is_(None))
+             .order_by(Unit.unit_number, Room.room_number))
+    if data.unit_id is not None:
+        unit = get_row(s, Unit, data.unit_id, "unit")
+        if unit.property_id != prop.id:
+            raise ValidationError("unit_id", "that unit is in another property")
+        query = query.where(Room.unit_id == unit.id)
+    rooms = s.execute(query).all()
+    if not rooms:
+        raise ValidationError("unit_id", "there are no rooms to split this bill across")
+    leases = s.execute(
+        select(Lease, Tenant.first_name, Tenant.last_name)
+        .join(Tenant, Tenant.id == Lease.tenant_id)
+        .where(Lease.room_id.in_([r.id for r, _ in rooms]),
+               overlapping(data.period_start, data.period_end))
+        .order_by(Lease.lease_start, Lease.bed)).all()
+    names: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    inputs = []
+    for room, unit_number in rooms:
+        label = f"{unit_number}-{room.room_number}"
+        labels[str(room.id)] = label
+        occupants = []
+        for lease, first, last in leases:
+            if lease.room_id == room.id:
+                names[str(lease.id)] = f"{first} {last}"
+                occupants.append(split.Occupant(str(lease.id), f"{first} {last}",
+                                                lease.lease_start, lease.lease_end))
+        inputs.append(split.RoomInput(str(room.id), label, beds=room.beds, size=room.size_sqft,
+                                      percent=data.percentages.get(room.id),
+                                      occupants=occupants))
+    shares = split.split_bill(data.amount, data.period_start, data.period_end, data.rule,
+                              inputs, data.vacant_to)
+    return shares, names, labels
+
+
+def _out(data: UtilityBillIn, shares: list[split.Share], names: dict[str, str],
+         labels: dict[str, str], bill_id: uuid.UUID | None = None,
+         charges: dict[str, uuid.UUID] | None = None) -> UtilityBillOut:
+    return UtilityBillOut(
+        id=bill_id, provider=data.provider, period_start=data.period_start,
+        period_end=data.period_end, amount=data.amount, rule=data.rule, vacant_to=data.vacant_to,
+        shares=[ShareOut(
+            lease_id=None if sh.key == split.OPERATOR else uuid.UUID(sh.key),
+            tenant="Operator (vacant)" if sh.key == split.OPERATOR else names[sh.key],
+            room=labels.get(sh.room_key or "", ""), amount=sh.amount, days=sh.days,
+            working=sh.working, charge_id=(charges or {}).get(sh.key)) for sh in shares])
+
+
+def preview_bill(db: Database, data: UtilityBillIn) -> UtilityBillOut:
+    with db.read() as s:
+        shares, names, labels = _compute(s, data)
+    return _out(data, shares, names, labels)
+
+
+def post_bill(db: Database, actor: Actor, data: UtilityBillIn) -> UtilityBillOut:
+    with writing(db, actor, "ledger.write") as s:
+        shares, names, labels = _compute(s, data)
+        bill = UtilityBill(
+            property_id=data.property_id, unit_id=data.unit_id, provider=data.provider,
+            period_start=data.period_start, period_end=data.period_end, amount=data.amount,
+            due_date=data.due_date, rule=data.rule, vacant_to=data.vacant_to,
+            percentages={str(k): str(v) for k, v in data.percentages.items()},
+            notes=data.notes, created_by=actor.name)
+        s.add(bill)
+        s.flush()
+        charges: dict[str, uuid.UUID] = {}
+        for sh in shares:
+            charge_id = None
+            if sh.key != split.OPERATOR and sh.amount > 0:
+                charge = Charge(
+                    lease_id=uuid.UUID(sh.key), kind="utility", period=f"bill:{bill.id}",
+                    period_start=data.period_start, period_end=data.period_end,
+                    due_date=data.due_date, amount=sh.amount,
+                    description=f"{data.provider} {data.period_start:%b %d} - "
+                                f"{data.period_end:%b %d, %Y} (your share)",
+                    working=sh.working, created_by=actor.name)
+                s.add(charge)
+                s.flush()
+                charge_id = charges[sh.key] = charge.id
+            s.add(ShareRow(bill_id=bill.id,
+                           lease_id=None if sh.key == split.OPERATOR else uuid.UUID(sh.key),
+                           room_id=uuid.UUID(sh.room_key) if sh.room_key else None,
+                           amount=sh.amount, days=sh.days, working=sh.working,
+                           charge_id=charge_id))
+        s.flush()
+        apply_unapplied(s, [uuid.UUID(k) for k in charges])
+        audit.record(s, actor, "create", "utility_bill", bill.id,
+                     f"{data.provider} bill {data.amount:.2f} split {data.rule} across "
+                     f"{len(charges)} leases",
+                     {"amount": data.amount, "rule": data.rule, "vacant_to": data.vacant_to,
+                      "shares": [[sh.key, sh.amount] for sh in shares]})
+        return _out(data, shares, names, labels, bill.id, charges)

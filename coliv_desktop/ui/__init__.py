@@ -1,0 +1,53 @@
+"""The PySide6 desktop application. Qt is imported only under this package.
+
+How to plug a pane, a dialog or background work into the window
+===============================================================
+
+Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
+    ctx.db / ctx.actor      the open Database and the acting user, for service calls
+    ctx.bus                 app-wide signals (`SignalBus`):
+                              database_switched, portfolio_changed, tenants_changed,
+                              leases_changed, ledger_posted, applications_changed,
+                              settings_changed  -- "this kind of data changed: reload"
+                              open_pane(key), open_property/open_unit/open_room/open_tenant/
+                              open_lease(uuid) -- ask the main window to show a record
+                              status_message(str), error(str)
+    ctx.open_tenant(id), ctx.open_lease(id), ctx.open_room(id)   shortcuts for the above
+    ctx.settings            the QSettings (window geometry, splitters, columns, recent dbs)
+    ctx.undo_stack          the QUndoStack behind Edit > Undo (Ctrl+Z) / Redo (Ctrl+Shift+Z)
+    ctx.ids                 id aliases for commands that re-create rows on redo
+    ctx.run_task(fn, on_done, control=None)
+                            run `fn()` in a QThreadPool worker; `on_done(result, error)` runs
+                            on the GUI thread (results from before a database switch are
+                            dropped). Workers call services only, never widgets.
+    ctx.money(amount)       money formatted with the operator's currency and locale (babel)
+
+Background work (`ui.tasks`): `TaskControl` gives long work `progress(done, total, text)` and
+`check()` (raises TaskCancelled after Cancel); `run_with_progress(ctx.tasks, parent, title,
+fn, on_done)` shows a progress dialog with Cancel. `ctx.tasks.wait_idle()` waits for all.
+
+Panes (`ui.panes`): subclass `ui.panes.base.Pane` (a QWidget taking the context), set
+`reload_on = ("leases_changed", ...)` and implement `reload()`; the pane reloads when shown
+after its data changed. Register it with one line in `ui/panes/__init__.py`:
+    PaneSpec("ledger", "Ledger", "ledger", "Ctrl+6", "coliv_desktop.ui.panes.ledger:LedgerPane",
+             "Rent charges and payments")
+(key, title, icon in resources/icons/<icon>.svg, shortcut, lazy factory, tooltip). The main
+window adds it to the side bar and the View menu; `coliv --screenshot x.png --pane ledger`
+renders it.
+
+Lists (`ui.models`): `Column(key, title, value, kind="money"|"date"|"int"|"percent"|"text",
+sort=...)`; `RowTableModel(columns, money=ctx.money)` with `set_rows(rows)` and `ROW_ROLE`
+(the row object); `PagedQueryModel(columns, fetch, count, run=ctx.run_task)` for lists the
+database must sort and filter (fetch(search, sort, descending, offset, limit), lazy
+fetchMore); `RowFilterProxy` (search + sort; hands both to a paged model). `ui.widgets.ListView
+(model, ctx.settings, key)` wires model + proxy + remembered columns (header right-click).
+
+Forms (`ui.forms`): `FormDialog(title, parent)`: add fields with `self.fields.add(name,
+label, widget)` where `name` is the service's field name, call `finish_layout()`, implement
+`build_input()` (via `schemas.build`) and `save(data)`. A ValidationError from either shows
+next to its field (as you type for touched fields, and on Save); other errors in the banner.
+
+Undo (`ui.commands`): run the service, then `ctx.undo_stack.push(ServiceCommand(ctx, text,
+redo=..., undo=..., changed=("ledger_posted",)))`; helpers `edit_command`, `archive_command`,
+`add_command`, `add_rooms_command`, `lease_command`.
+"""

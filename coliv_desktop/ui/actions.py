@@ -1,0 +1,202 @@
+"""Editing: the dialogs behind the menus, the undo commands they push, and what they announce.
+
+Every edit runs its service from the dialog (errors show next to the fields), then pushes an
+undo command and emits the bus signal for what changed. Modal steps go through `run_dialog`,
+`confirm`, `ask_text` and `warn`, which tests replace to drive the dialogs like a person.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
+
+from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.schemas.leasing import LeaseRow
+from coliv_desktop.services import leasing, portfolio, tenants
+from coliv_desktop.ui import commands
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.dialogs.lease import LeaseDialog, MoveOutDialog, RenewDialog
+from coliv_desktop.ui.dialogs.property import PropertyDialog
+from coliv_desktop.ui.dialogs.rooms import RoomDialog, RoomsGridDialog
+from coliv_desktop.ui.dialogs.tenant import TenantDialog
+from coliv_desktop.ui.dialogs.unit import UnitDialog
+
+
+class Editing(QObject):
+    def __init__(self, ctx: AppContext, parent_widget: QWidget) -> None:
+        super().__init__(parent_widget)
+        self.ctx = ctx
+        self.window = parent_widget
+
+    # --- modal steps (replaced in tests) -------------------------------------------------------
+
+    def run_dialog(self, dialog: QDialog) -> int:
+        return dialog.exec()
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self.window, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_text(self, title: str, label: str) -> str | None:
+        text, ok = QInputDialog.getText(self.window, title, label)
+        return text if ok else None
+
+    def warn(self, title: str, text: str) -> None:
+        QMessageBox.warning(self.window, title, text)
+
+    def _emit(self, *names: str) -> None:
+        for name in names:
+            getattr(self.ctx.bus, name).emit()
+
+    # --- portfolio -------------------------------------------------------------------------
+
+    def add_property(self) -> Any:
+        dialog = PropertyDialog(self.ctx, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        prop = dialog.saved
+        self.ctx.undo_stack.push(commands.add_command(self.ctx, prop, f"Add property {prop.name}"))
+        self._emit("portfolio_changed")
+        self.ctx.bus.open_property.emit(prop.id)
+        if dialog.add_units_next:
+            self.add_unit(prop.id)
+        return prop
+
+    def edit_property(self, property_id: uuid.UUID) -> None:
+        before = portfolio.get_property(self.ctx.db, property_id)
+        dialog = PropertyDialog(self.ctx, before, parent=self.window)
+        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self._push_edit(before, dialog.saved, f"Edit property {before.name}")
+
+    def add_unit(self, property_id: uuid.UUID) -> Any:
+        prop = portfolio.get_property(self.ctx.db, property_id)
+        dialog = UnitDialog(self.ctx, property_id, property_name=prop.name, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        unit = dialog.saved
+        self.ctx.undo_stack.push(commands.add_command(
+            self.ctx, unit, f"Add unit {unit.unit_number}"))
+        self._emit("portfolio_changed")
+        self.ctx.bus.open_unit.emit(unit.id)
+        if dialog.add_rooms_next:
+            self.add_rooms(unit.id)
+        return unit
+
+    def edit_unit(self, unit_id: uuid.UUID) -> None:
+        before = portfolio.get_unit(self.ctx.db, unit_id)
+        dialog = UnitDialog(self.ctx, before.property_id, before, parent=self.window)
+        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self._push_edit(before, dialog.saved, f"Edit unit {before.unit_number}")
+
+    def add_rooms(self, unit_id: uuid.UUID) -> Any:
+        unit = portfolio.get_unit(self.ctx.db, unit_id)
+        existing = len(portfolio.list_rooms(self.ctx.db, unit_id))
+        rows = max(unit.bedrooms - existing, 1)
+        dialog = RoomsGridDialog(self.ctx, unit_id, unit.unit_number, rows=0,
+                                 parent=self.window)
+        dialog.grid.setRowCount(0)
+        taken = {r.room_number for r in portfolio.list_rooms(self.ctx.db, unit_id,
+                                                              include_archived=True)}
+        letters = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in taken]
+        for i in range(rows):
+            dialog.add_row(letters[i] if i < len(letters) else None)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or not dialog.saved:
+            return None
+        rooms = dialog.saved
+        self.ctx.undo_stack.push(commands.add_rooms_command(
+            self.ctx, rooms, f"Add {len(rooms)} rooms to unit {unit.unit_number}"))
+        self._emit("portfolio_changed")
+        return rooms
+
+    def edit_room(self, room_id: uuid.UUID) -> None:
+        before = portfolio.get_room(self.ctx.db, room_id)
+        dialog = RoomDialog(self.ctx, before, parent=self.window)
+        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self._push_edit(before, dialog.saved, f"Edit room {before.room_number}")
+
+    def archive(self, kind: str, ident: uuid.UUID) -> bool:
+        row: Any
+        if kind == "property":
+            row = portfolio.get_property(self.ctx.db, ident)
+            label = row.name
+        elif kind == "unit":
+            row = portfolio.get_unit(self.ctx.db, ident)
+            label = f"unit {row.unit_number}"
+        elif kind == "room":
+            row = portfolio.get_room(self.ctx.db, ident)
+            label = f"room {row.room_number}"
+        else:
+            row = tenants.get_tenant(self.ctx.db, ident)
+            label = row.full_name
+        if not self.confirm(f"Archive {kind}",
+                            f"Archive {label}? Its history is kept; you can undo this."):
+            return False
+        try:
+            command = commands.archive_command(self.ctx, row, True, f"Archive {label}")
+        except ColivError as exc:
+            self.warn(f"Cannot archive {label}", str(exc))
+            return False
+        self.ctx.undo_stack.push(command)
+        self._emit(*commands.KINDS[kind].changed)
+        return True
+
+    def _push_edit(self, before: Any, after: Any, text: str) -> None:
+        command = commands.edit_command(self.ctx, before, after, text)
+        if command is not None:
+            self.ctx.undo_stack.push(command)
+        self._emit(*commands.KINDS[commands.kind_of(before)].changed)
+
+    # --- tenants and leases ------------------------------------------------------------------
+
+    def add_tenant(self) -> Any:
+        dialog = TenantDialog(self.ctx, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        tenant = dialog.saved
+        self.ctx.undo_stack.push(commands.add_command(
+            self.ctx, tenant, f"Add tenant {tenant.full_name}"))
+        self._emit("tenants_changed")
+        self.ctx.open_tenant(tenant.id)
+        return tenant
+
+    def edit_tenant(self, tenant_id: uuid.UUID) -> None:
+        before = tenants.get_tenant(self.ctx.db, tenant_id)
+        dialog = TenantDialog(self.ctx, before, parent=self.window)
+        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.saved is not None:
+            self._push_edit(before, dialog.saved, f"Edit tenant {before.full_name}")
+
+    def new_lease(self, *, room_id: uuid.UUID | None = None,
+                  tenant_id: uuid.UUID | None = None) -> Any:
+        dialog = LeaseDialog(self.ctx, room_id=room_id, tenant_id=tenant_id, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        lease = dialog.saved
+        self.ctx.undo_stack.push(commands.lease_command(self.ctx, lease.id, "New lease"))
+        self._emit("leases_changed", "portfolio_changed", "tenants_changed")
+        return lease
+
+    def move_out(self, lease: LeaseRow) -> None:
+        dialog = MoveOutDialog(self.ctx, lease, parent=self.window)
+        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
+            self._emit("leases_changed", "portfolio_changed", "tenants_changed")
+
+    def renew(self, lease: LeaseRow) -> None:
+        dialog = RenewDialog(self.ctx, lease, parent=self.window)
+        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
+            self._emit("leases_changed", "portfolio_changed", "tenants_changed")
+
+    def cancel_lease(self, lease: LeaseRow) -> None:
+        reason = self.ask_text("Cancel lease",
+                               f"Why is {lease.tenant_name}'s lease cancelled? "
+                               "(for leases entered by mistake; it stays in the history)")
+        if reason is None:
+            return
+        try:
+            leasing.cancel_lease(self.ctx.db, self.ctx.actor, lease.id, reason)
+        except ColivError as exc:
+            self.warn("Cannot cancel the lease", str(exc))
+            return
+        self._emit("leases_changed", "portfolio_changed", "tenants_changed")

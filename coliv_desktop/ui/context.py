@@ -1,0 +1,237 @@
+"""The application context handed to every window, pane and dialog (no globals, no singletons).
+
+It holds the open database and the acting user, the app-wide signal bus, the QSettings, the
+undo stack and the task runner. Switching databases happens here, so every pane hears of it
+through one signal.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
+from sqlalchemy.engine import URL
+
+from coliv_desktop import config
+from coliv_desktop.db.engine import Database
+from coliv_desktop.domain.money import format_money
+from coliv_desktop.services.context import Actor
+from coliv_desktop.ui.tasks import Done, TaskControl, TaskRunner
+
+MAX_RECENT = 8
+
+
+class SignalBus(QObject):
+    """App-wide events. Panes subscribe instead of calling each other.
+
+    The `*_changed` signals say "data of this kind changed: reload what you show of it". The
+    `open_*` signals ask the main window to show a record (any pane may emit them).
+    """
+
+    database_switched = Signal()
+    portfolio_changed = Signal()  # properties, units, rooms
+    tenants_changed = Signal()
+    leases_changed = Signal()
+    ledger_posted = Signal()
+    applications_changed = Signal()
+    settings_changed = Signal()
+
+    open_pane = Signal(str)  # pane key
+    open_property = Signal(object)  # uuid.UUID
+    open_unit = Signal(object)
+    open_room = Signal(object)
+    open_tenant = Signal(object)
+    open_lease = Signal(object)
+
+    status_message = Signal(str)  # a short note for the status bar
+    error = Signal(str)  # something failed that no dialog is there to show
+
+
+class IdAliases:
+    """Undo of an add deletes the row; redo adds it again under a new id. Commands created
+    before that refer to the old id, so they resolve ids through here."""
+
+    def __init__(self) -> None:
+        self._map: dict[uuid.UUID, uuid.UUID] = {}
+
+    def alias(self, old: uuid.UUID, new: uuid.UUID) -> None:
+        if old != new:
+            self._map[old] = new
+
+    def resolve(self, ident: uuid.UUID) -> uuid.UUID:
+        seen = set()
+        while ident in self._map and ident not in seen:
+            seen.add(ident)
+            ident = self._map[ident]
+        return ident
+
+    def clear(self) -> None:
+        self._map.clear()
+
+
+class AppContext(QObject):
+    """Database, actor, signal bus, settings, undo stack and background tasks, in one place."""
+
+    def __init__(
+        self,
+        settings: QSettings,
+        *,
+        runner: TaskRunner | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.bus = SignalBus(self)
+        self.tasks = runner or TaskRunner()
+        self.undo_stack = QUndoStack(self)
+        self.ids = IdAliases()
+        self._db: Database | None = None
+        self._actor: Actor | None = None
+        self.currency = "USD"
+        self.locale = "en_US"
+        self.generation = 0  # bumped on every database switch; stale task results are dropped
+        # The main window's editing actions (ui.actions.Editing): dialogs any pane may open.
+        self.editing: Any = None
+
+    # --- the open database -----------------------------------------------------------------
+
+    @property
+    def has_database(self) -> bool:
+        return self._db is not None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("no database is open")
+        return self._db
+
+    @property
+    def actor(self) -> Actor:
+        if self._actor is None:
+            raise RuntimeError("no database is open")
+        return self._actor
+
+    @property
+    def db_label(self) -> str:
+        if self._db is None:
+            return "no database"
+        path = config.sqlite_path(self._db.url)
+        return str(path) if path else config.display_url(self._db.url)
+
+    def set_database(self, opened: OpenedDatabase) -> None:
+        """Switch to an opened database (on the GUI thread): every pane reloads."""
+        old = self._db
+        self._db = opened.db
+        self._actor = opened.actor
+        self.currency = opened.currency
+        self.locale = opened.locale
+        self.generation += 1
+        self.undo_stack.clear()
+        self.ids.clear()
+        remembered = url_without_password(opened.db.url)
+        self.add_recent(remembered)
+        self.settings.setValue("database/last", remembered)
+        if old is not None and old is not opened.db:
+            old.dispose()
+        self.bus.database_switched.emit()
+
+    def open_database(self, url: URL, on_done: Done | None = None) -> None:
+        """Open (create, upgrade) `url` in a worker, then switch to it on the GUI thread."""
+
+        def finished(result: Any, error: BaseException | None) -> None:
+            if error is None:
+                self.set_database(result)
+            if on_done is not None:
+                on_done(result, error)
+            elif error is not None:
+                self.bus.error.emit(f"Could not open {config.display_url(url)}: {error}")
+
+        self.tasks.run_task(lambda: open_database_blocking(url), finished)
+
+    def close_database(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+        self._db = None
+        self._actor = None
+
+    # --- background work -------------------------------------------------------------------
+
+    def run_task(
+        self, fn: Callable[..., Any], on_done: Done, *, control: TaskControl | None = None
+    ) -> TaskControl:
+        """`TaskRunner.run_task`, except that a result from before a database switch is dropped."""
+        generation = self.generation
+
+        def guarded(result: Any, error: BaseException | None) -> None:
+            if generation == self.generation:
+                on_done(result, error)
+
+        return self.tasks.run_task(fn, guarded, control=control)
+
+    # --- presentation helpers ----------------------------------------------------------------
+
+    def money(self, amount: Decimal | None) -> str:
+        if amount is None:
+            return ""
+        return format_money(amount, self.currency, self.locale)
+
+    def recent_databases(self) -> list[str]:
+        value = self.settings.value("database/recent", [])
+        if isinstance(value, str):
+            return [value] if value else []
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def add_recent(self, url_text: str) -> None:
+        recent = [u for u in self.recent_databases() if u != url_text]
+        self.settings.setValue("database/recent", [url_text, *recent][:MAX_RECENT])
+
+    def last_database(self) -> str | None:
+        value = self.settings.value("database/last")
+        return str(value) if value else None
+
+    # --- navigation ------------------------------------------------------------------------
+
+    def open_tenant(self, tenant_id: uuid.UUID) -> None:
+        self.bus.open_tenant.emit(tenant_id)
+
+    def open_lease(self, lease_id: uuid.UUID) -> None:
+        self.bus.open_lease.emit(lease_id)
+
+    def open_room(self, room_id: uuid.UUID) -> None:
+        self.bus.open_room.emit(room_id)
+
+
+def url_without_password(url: URL) -> str:
+    """How a database is remembered in the settings: passwords live in the keychain only."""
+    return url.set(password=None).render_as_string(hide_password=False)
+
+
+class OpenedDatabase:
+    """What a worker hands back after opening a database: ready to switch to."""
+
+    def __init__(self, db: Database, actor: Actor, currency: str, locale: str) -> None:
+        self.db = db
+        self.actor = actor
+        self.currency = currency
+        self.locale = locale
+
+
+def open_database_blocking(url: URL, progress: Callable[[str], None] | None = None
+                           ) -> OpenedDatabase:
+    """Open, migrate and read the operator's display settings. Runs in a worker."""
+    from coliv_desktop.db.migrate import open_database
+    from coliv_desktop.services.context import local_actor
+    from coliv_desktop.services.settings import get_settings
+
+    db = open_database(url, progress=progress)
+    try:
+        actor = local_actor(db)
+        values = get_settings(db)
+    except BaseException:
+        db.dispose()
+        raise
+    return OpenedDatabase(db, actor, str(values["currency"]), str(values["locale"]))

@@ -1,0 +1,1 @@
+"""Editing dialogs: each a FormDialog whose errors come from the same services the CLI uses."""

@@ -1,0 +1,196 @@
+"""Leases: a new lease (the room picker lists only rooms free for the dates), move-out,
+renewal."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.leasing import LeaseCreate, LeaseOut, LeaseRenewal, LeaseRow
+from coliv_desktop.schemas.overview import TenantRow
+from coliv_desktop.services import directory, leasing, overview
+from coliv_desktop.services.clock import today
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.dialogs.common import DateField
+from coliv_desktop.ui.forms import FormDialog
+
+
+def chosen(combo: QComboBox) -> uuid.UUID | None:
+    """The id behind a picker's current item (items carry ids as text: Qt compares those)."""
+    value = combo.currentData()
+    return uuid.UUID(value) if value else None
+
+
+def select_id(combo: QComboBox, ident: uuid.UUID | None) -> bool:
+    index = combo.findData(str(ident)) if ident is not None else -1
+    if index >= 0:
+        combo.setCurrentIndex(index)
+    return index >= 0
+
+
+class LeaseDialog(FormDialog):
+    def __init__(self, ctx: AppContext, *, room_id: uuid.UUID | None = None,
+                 tenant_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
+        super().__init__("New lease", parent, save_text="Create lease")
+        self.setMinimumWidth(520)
+        self.ctx = ctx
+        self.wanted_room = room_id
+        start = today()
+        self.tenant_search = QLineEdit()
+        self.tenant_search.setPlaceholderText("Type a name or email to find the tenant")
+        self.tenant_search.setObjectName("tenant_search")
+        self.tenant_id = QComboBox()
+        self.lease_start = DateField(start)
+        self.lease_end = DateField(start + relativedelta(months=6) - timedelta(days=1),
+                                   optional=True, none_text="Has an end date")
+        self.room_id = QComboBox()
+        self.room_id.setToolTip("Only rooms with a free bed for these dates are listed")
+        self.rent_amount = QLineEdit()
+        self.rent_amount.setPlaceholderText("the room's rent")
+        self.rent_amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.deposit_amount = QLineEdit("0.00")
+        self.deposit_amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.notes = QPlainTextEdit()
+        self.notes.setFixedHeight(60)
+        self.fields.add("tenant_search", "Find tenant", self.tenant_search)
+        for name, label, widget in (
+            ("tenant_id", "Tenant", self.tenant_id), ("lease_start", "Start", self.lease_start),
+            ("lease_end", "End", self.lease_end), ("room_id", "Room", self.room_id),
+            ("rent_amount", "Rent / month", self.rent_amount),
+            ("deposit_amount", "Deposit", self.deposit_amount), ("notes", "Notes", self.notes),
+        ):
+            self.fields.add(name, label, widget)
+        self.fields.alias("bed", "room_id")
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self.load_tenants)
+        self.tenant_search.textEdited.connect(lambda *_: self._search_timer.start())
+        self.lease_start.changed.connect(self.load_rooms)
+        self.lease_end.changed.connect(self.load_rooms)
+        self.room_id.currentIndexChanged.connect(self._room_chosen)
+        self._rents: dict[uuid.UUID, str] = {}
+        self.finish_layout()
+        self.load_tenants(select=tenant_id)
+        self.load_rooms()
+
+    # --- pickers (small queries: up to 50 tenants, free rooms for the dates) -------------------
+
+    def load_tenants(self, select: uuid.UUID | None = None) -> None:
+        current = select or chosen(self.tenant_id)
+        rows = directory.tenant_rows(self.ctx.db, self.tenant_search.text(), limit=50)
+        if select is not None and all(r.id != select for r in rows):
+            from coliv_desktop.services.tenants import get_tenant
+
+            t = get_tenant(self.ctx.db, select)
+            rows.insert(0, TenantRow(
+                id=t.id, first_name=t.first_name, last_name=t.last_name, email=t.email,
+                phone=t.phone, room=None, lease_end=None, archived_at=t.archived_at))
+        self.tenant_id.blockSignals(True)
+        self.tenant_id.clear()
+        for r in rows:
+            where = f" · {r.room}" if r.room else ""
+            self.tenant_id.addItem(f"{r.full_name} <{r.email}>{where}", str(r.id))
+        if not select_id(self.tenant_id, current):
+            self.tenant_id.setCurrentIndex(0 if rows else -1)
+        self.tenant_id.blockSignals(False)
+
+    def load_rooms(self) -> None:
+        start, end = self.lease_start.value(), self.lease_end.value()
+        if start is None or (end is not None and end < start):
+            self.room_id.clear()
+            return
+        current = chosen(self.room_id) or self.wanted_room
+        free = dict(leasing.free_rooms(self.ctx.db, start, end))
+        tree = overview.portfolio_tree(self.ctx.db, start)
+        self.room_id.blockSignals(True)
+        self.room_id.clear()
+        self._rents.clear()
+        for row in tree.rows:
+            if row.room_id is None or row.room_id not in free:
+                continue
+            beds = free[row.room_id]
+            extra = f", {beds} beds free" if row.beds > 1 else ""
+            rent = self.ctx.money(row.rent_amount)
+            self.room_id.addItem(
+                f"{row.property_name} · {row.unit_number}-{row.room_number} ({rent}{extra})",
+                str(row.room_id))
+            self._rents[row.room_id] = f"{row.rent_amount:.2f}" if row.rent_amount else ""
+        if not select_id(self.room_id, current):
+            self.room_id.setCurrentIndex(0 if self.room_id.count() else -1)
+        self.room_id.blockSignals(False)
+        if not free:
+            self.fields.set_error("room_id", "No room has a free bed for these dates")
+        else:
+            self.fields.clear("room_id")
+        self._room_chosen()
+
+    def _room_chosen(self) -> None:
+        room = chosen(self.room_id)
+        text = self._rents.get(room, "") if room is not None else ""
+        self.rent_amount.setPlaceholderText(text or "the room's rent")
+
+    def build_input(self) -> LeaseCreate:
+        from coliv_desktop.domain.errors import ValidationError
+
+        tenant_id, room_id = chosen(self.tenant_id), chosen(self.room_id)
+        if tenant_id is None:
+            raise ValidationError("tenant_id", "choose a tenant (add one with Tenants ▸ Add)")
+        if room_id is None:
+            raise ValidationError("room_id", "no room with a free bed is chosen for these dates")
+        return build(LeaseCreate, room_id=room_id, tenant_id=tenant_id,
+                     lease_start=self.lease_start.value(), lease_end=self.lease_end.value(),
+                     rent_amount=self.rent_amount.text().strip() or None,
+                     deposit_amount=self.deposit_amount.text().strip() or "0",
+                     notes=self.notes.toPlainText())
+
+    def save(self, data: LeaseCreate) -> LeaseOut:
+        return leasing.create_lease(self.ctx.db, self.ctx.actor, data)
+
+
+class MoveOutDialog(FormDialog):
+    def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
+        super().__init__(f"Move-out: {lease.tenant_name}", parent, save_text="Record move-out")
+        self.ctx = ctx
+        self.lease = lease
+        default = lease.lease_end or today()
+        self.move_out_date = DateField(default)
+        self.fields.add("move_out_date", "Last night", self.move_out_date)
+        self.fields.alias("lease_end", "move_out_date")
+        self.finish_layout()
+
+    def build_input(self) -> date:
+        day = self.move_out_date.value()
+        assert day is not None
+        return day
+
+    def save(self, data: date) -> LeaseOut:
+        return leasing.end_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)
+
+
+class RenewDialog(FormDialog):
+    def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
+        super().__init__(f"Renew: {lease.tenant_name}", parent, save_text="Renew lease")
+        self.ctx = ctx
+        self.lease = lease
+        base = lease.lease_end or today()
+        self.new_end = DateField(base + relativedelta(months=6), optional=True,
+                                 none_text="Has an end date (else month to month)")
+        self.rent_amount = QLineEdit(f"{lease.rent_amount:.2f}")
+        self.rent_amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.fields.add("new_end", "New end", self.new_end)
+        self.fields.add("rent_amount", "Rent / month", self.rent_amount)
+        self.finish_layout()
+
+    def build_input(self) -> Any:
+        return build(LeaseRenewal, new_end=self.new_end.value(),
+                     rent_amount=self.rent_amount.text().strip() or None)
+
+    def save(self, data: LeaseRenewal) -> LeaseOut:
+        return leasing.renew_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)

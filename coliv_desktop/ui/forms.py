@@ -1,0 +1,223 @@
+"""Forms that show service errors next to the field they name.
+
+`FieldErrors` keeps one error label under each field of a QFormLayout and maps the field names
+the services use (`rent_amount`, `rooms[2].rent_amount`, `lease_end`) onto them. `FormDialog`
+is the dialog shape every editor shares: an error banner for what names no field, the form,
+Save/Cancel, validation as you type (fields you have touched) and on Save.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coliv_desktop.domain.errors import ColivError, ValidationError
+
+ERROR_STYLE = "color: #b3261e;"
+INVALID_PROPERTY = "invalid"
+_INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<row>\d+)\]\.(?P<field>.+)$")
+
+
+def changed_signal(widget: QWidget) -> Any:
+    """The signal a widget emits when the person changes its value."""
+    custom = getattr(widget, "changed", None)
+    if custom is not None:
+        return custom
+    if isinstance(widget, QLineEdit):
+        return widget.textEdited
+    if isinstance(widget, QPlainTextEdit):
+        return widget.textChanged
+    if isinstance(widget, QComboBox):
+        return widget.currentIndexChanged
+    if isinstance(widget, QDateEdit):
+        return widget.dateChanged
+    if isinstance(widget, QAbstractSpinBox):
+        return widget.valueChanged  # type: ignore[attr-defined]
+    if isinstance(widget, QCheckBox | QAbstractButton):
+        return widget.toggled
+    return None
+
+
+class FieldErrors:
+    """Error labels under the fields of one form layout."""
+
+    def __init__(self, layout: QFormLayout) -> None:
+        self.layout = layout
+        self.widgets: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        self._aliases: dict[str, str] = {}
+        self.row_errors: Callable[[int, str, str], bool] | None = None
+
+    def add(self, name: str, label: str, widget: QWidget, *, aliases: tuple[str, ...] = ()
+            ) -> QWidget:
+        """Add a field row; `name` is the service's field name (errors naming it land here)."""
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        error = QLabel()
+        error.setObjectName(f"error_{name}")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        box.addWidget(error)
+        self.layout.addRow(label, holder)
+        widget.setObjectName(name)
+        self.widgets[name] = widget
+        self.labels[name] = error
+        for alias in aliases:
+            self._aliases[alias] = name
+        return widget
+
+    def alias(self, service_field: str, name: str) -> None:
+        self._aliases[service_field] = name
+
+    def field_for(self, path: str) -> str | None:
+        name = self._aliases.get(path, path)
+        return name if name in self.labels else None
+
+    def set_error(self, name: str, message: str | None) -> None:
+        label = self.labels[name]
+        widget = self.widgets[name]
+        label.setText(message or "")
+        label.setVisible(bool(message))
+        widget.setProperty(INVALID_PROPERTY, bool(message))
+        widget.setStyleSheet("border: 1px solid #b3261e;" if message else "")
+        widget.setToolTip(message or "")
+
+    def error(self, name: str) -> str:
+        label = self.labels[name]
+        return "" if label.isHidden() else label.text()
+
+    def clear(self, name: str | None = None) -> None:
+        for key in [name] if name else list(self.labels):
+            self.set_error(key, None)
+
+    def show(self, exc: ValidationError) -> bool:
+        """Put the error next to its field; False when no field here matches it."""
+        name = self.field_for(exc.field)
+        if name is not None:
+            self.set_error(name, exc.detail)
+            return True
+        match = _INDEXED.match(exc.field)
+        if match and self.row_errors is not None:
+            return self.row_errors(int(match["row"]), match["field"], exc.detail)
+        return False
+
+
+class FormDialog(QDialog):
+    """An editor dialog: banner, form with inline errors, Save/Cancel.
+
+    Subclasses add fields with `self.fields.add(...)`, and implement `build_input()` (turn the
+    widgets into a service input schema through `schemas.build`, which raises a
+    ValidationError naming the field) and `save(data)` (call the service; return its result).
+    After a successful save `self.saved` holds the result and the dialog is accepted.
+    """
+
+    def __init__(self, title: str, parent: QWidget | None = None, *, save_text: str = "Save"
+                 ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        self.saved: Any = None
+        self._touched: set[str] = set()
+        outer = QVBoxLayout(self)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background: #fdecea; color: #b3261e; padding: 6px; border-radius: 4px;")
+        self.banner.hide()
+        outer.addWidget(self.banner)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(self.form)
+        self.body = outer
+        self.fields = FieldErrors(self.form)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(save_text)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        self._buttons_added = False
+
+    def finish_layout(self) -> None:
+        """Call after adding fields: adds the buttons and live validation."""
+        if not self._buttons_added:
+            self.body.addWidget(self.buttons)
+            self._buttons_added = True
+        for name, widget in self.fields.widgets.items():
+            signal = changed_signal(widget)
+            if signal is not None:
+                signal.connect(lambda *_a, n=name: self._edited(n))
+
+    # --- to implement -------------------------------------------------------------------------
+
+    def build_input(self) -> Any:
+        raise NotImplementedError
+
+    def save(self, data: Any) -> Any:
+        raise NotImplementedError
+
+    # --- behaviour ----------------------------------------------------------------------------
+
+    def _edited(self, name: str) -> None:
+        self._touched.add(name)
+        self.validate_live()
+
+    def validate_live(self) -> None:
+        """Re-check the input; show an error only on a field the person has touched."""
+        for name in self._touched:
+            self.fields.clear(name)
+        try:
+            self.build_input()
+        except ValidationError as exc:
+            blamed = self.fields.field_for(exc.field)
+            if blamed in self._touched:
+                self.fields.show(exc)
+
+    def show_banner(self, message: str | None) -> None:
+        self.banner.setText(message or "")
+        self.banner.setVisible(bool(message))
+
+    def show_error(self, exc: ColivError) -> None:
+        if isinstance(exc, ValidationError) and self.fields.show(exc):
+            self.show_banner(None)
+            target = self.fields.field_for(exc.field)
+            if target:
+                self.fields.widgets[target].setFocus()
+            return
+        self.show_banner(str(exc))
+
+    def submit(self) -> None:
+        self.fields.clear()
+        self.show_banner(None)
+        try:
+            data = self.build_input()
+            self.saved = self.save(data)
+        except ColivError as exc:
+            self.show_error(exc)
+            return
+        self.accept()

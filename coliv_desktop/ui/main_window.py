@@ -1,0 +1,374 @@
+"""The main window: property tree dock, side bar of panes, menus, status bar."""
+
+from __future__ import annotations
+
+import uuid
+from functools import partial
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from coliv_desktop import __version__
+from coliv_desktop.ui.actions import Editing
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.databases import Databases
+from coliv_desktop.ui.panes import PANES, Pane, pane_spec
+from coliv_desktop.ui.tree_dock import TreeDock
+from coliv_desktop.ui.welcome import WelcomePage
+from coliv_desktop.ui.widgets import icon, shortcut_text
+
+APP_TITLE = "CoLiv Desktop"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("main_window")
+        self.setWindowIcon(icon("coliv"))
+        self.editing = Editing(ctx, self)
+        ctx.editing = self.editing
+        self.databases = Databases(ctx, self)
+        self.panes: dict[str, Pane] = {}
+        self.pane_actions: dict[str, QAction] = {}
+        self.current_pane: str | None = None
+
+        self.stack = QStackedWidget()
+        self.welcome = WelcomePage()
+        self.welcome.empty_requested.connect(self.databases.start_empty)
+        self.welcome.demo_requested.connect(self.databases.start_demo)
+        self.welcome.open_requested.connect(self.databases.open_database)
+        self.stack.addWidget(self.welcome)
+        self.setCentralWidget(self.stack)
+
+        self.tree = TreeDock(ctx, self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree)
+        self.tree.node_selected.connect(self._node_selected)
+
+        self._build_sidebar()
+        self._build_menus()
+        self._build_status_bar()
+
+        bus = ctx.bus
+        bus.database_switched.connect(self._database_switched)
+        bus.open_pane.connect(self.show_pane)
+        bus.open_property.connect(partial(self._open_node, "property"))
+        bus.open_unit.connect(partial(self._open_node, "unit"))
+        bus.open_room.connect(partial(self._open_node, "room"))
+        bus.open_tenant.connect(self._open_tenant)
+        bus.open_lease.connect(self._open_lease)
+        bus.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        bus.error.connect(self._show_error)
+        ctx.tasks.busy_changed.connect(self.busy.setVisible)
+        self._restore_window()
+        self._update_title()
+        self._set_database_actions(ctx.has_database)
+
+    # --- construction -----------------------------------------------------------------------
+
+    def _build_sidebar(self) -> None:
+        bar = QToolBar("Panes")
+        bar.setObjectName("sidebar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        bar.setIconSize(bar.iconSize() * 1.2)
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, bar)
+        self.sidebar = bar
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        for spec in PANES:
+            action = QAction(icon(spec.icon), spec.title, self)
+            action.setObjectName(f"pane_{spec.key}")
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(spec.shortcut))
+            action.setToolTip(shortcut_text(spec.tooltip or spec.title, spec.shortcut))
+            action.setStatusTip(spec.tooltip)
+            action.triggered.connect(partial(self.show_pane, spec.key))
+            group.addAction(action)
+            bar.addAction(action)
+            self.pane_actions[spec.key] = action
+
+    def _action(self, menu: QMenu, text: str, slot: object, shortcut: str | None = None,
+                tip: str = "", name: str = "", needs_db: bool = True) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setToolTip(shortcut_text(tip, shortcut) if shortcut else tip)
+            action.setStatusTip(tip)
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda *_: slot())  # type: ignore[operator]
+        menu.addAction(action)
+        if needs_db:
+            self._db_actions.append(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self._db_actions: list[QAction] = []
+        bar = self.menuBar()
+        d = self.databases
+        file = bar.addMenu("&File")
+        self._action(file, "&New Database…", d.new_database, "Ctrl+N",
+                     "Create a new, empty database file", "new_database", needs_db=False)
+        self._action(file, "&Open Database…", d.open_database, "Ctrl+O",
+                     "Open a CoLiv database file", "open_database", needs_db=False)
+        self._action(file, "Connect to &PostgreSQL…", d.connect_postgres, None,
+                     "Use a shared PostgreSQL server", "connect_postgres", needs_db=False)
+        self.recent_menu = file.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._action(file, "Open &Demo Portfolio", d.start_demo, None,
+                     "Explore the demo portfolio (a separate file)", "open_demo",
+                     needs_db=False)
+        file.addSeparator()
+        self.backup_action = self._action(file, "&Back Up Now", d.back_up, "Ctrl+B",
+                                          "Copy the database file into its backups folder",
+                                          "backup")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, "Ctrl+Q", "Quit CoLiv Desktop", "quit",
+                     needs_db=False)
+
+        edit = bar.addMenu("&Edit")
+        undo = self.ctx.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        undo.setObjectName("undo")
+        redo = self.ctx.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"),
+                           QKeySequence(QKeySequence.StandardKey.Redo)])
+        redo.setObjectName("redo")
+        edit.addAction(undo)
+        edit.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        edit.addSeparator()
+        self._action(edit, "&Find", self._focus_search, "Ctrl+F",
+                     "Search the current list", "find")
+
+        e = self.editing
+        port = bar.addMenu("&Portfolio")
+        self._action(port, "Add &Property…", e.add_property, "Ctrl+Shift+P",
+                     "Add a property, then its units and rooms", "add_property")
+        self._action(port, "Add &Unit…", self._add_unit, "Ctrl+Shift+U",
+                     "Add a unit to the selected property", "add_unit")
+        self._action(port, "Add &Rooms…", self._add_rooms, "Ctrl+Shift+R",
+                     "Add rooms to the selected unit, several at once", "add_rooms")
+        port.addSeparator()
+        self._action(port, "&Edit Selected…", self._edit_selected, "F2",
+                     "Edit the property, unit or room selected in the tree", "edit_selected")
+        self._action(port, "&Archive Selected", self._archive_selected, "Ctrl+Del",
+                     "Archive the selection (history is kept; undo with Ctrl+Z)",
+                     "archive_selected")
+
+        people = bar.addMenu("&Tenants")
+        self._action(people, "Add &Tenant…", e.add_tenant, "Ctrl+Shift+T", "Add a tenant",
+                     "add_tenant")
+        self._action(people, "New &Lease…", self._new_lease, "Ctrl+Shift+L",
+                     "Let a room: the picker lists rooms free for the dates", "new_lease")
+
+        view = bar.addMenu("&View")
+        for spec in PANES:
+            view.addAction(self.pane_actions[spec.key])
+        view.addSeparator()
+        toggle = self.tree.toggleViewAction()
+        toggle.setText("Property &Tree")
+        toggle.setShortcut(QKeySequence("Ctrl+T"))
+        view.addAction(toggle)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About CoLiv Desktop", self._about, None, "", "about",
+                     needs_db=False)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.db_label = QLabel()
+        self.db_label.setObjectName("db_label")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setToolTip("Working in the background…")
+        self.busy.hide()
+        status.addPermanentWidget(self.busy)
+        status.addPermanentWidget(self.db_label)
+
+    # --- panes ------------------------------------------------------------------------------
+
+    def pane(self, key: str) -> Pane:
+        pane = self.panes.get(key)
+        if pane is None:
+            pane = pane_spec(key).create(self.ctx)
+            pane.setObjectName(f"pane_{key}_widget")
+            self.panes[key] = pane
+            self.stack.addWidget(pane)
+        return pane
+
+    def show_pane(self, key: str) -> None:
+        if not self.ctx.has_database:
+            self.stack.setCurrentWidget(self.welcome)
+            return
+        pane = self.pane(key)
+        self.stack.setCurrentWidget(pane)
+        self.current_pane = key
+        action = self.pane_actions.get(key)
+        if action is not None:
+            action.setChecked(True)
+        self.ctx.settings.setValue("window/pane", key)
+
+    def _node_selected(self, kind: str, ident: uuid.UUID) -> None:
+        portfolio = self.pane("tree")
+        portfolio.show_node(kind, ident)  # type: ignore[attr-defined]
+        self.show_pane("tree")
+
+    def _open_node(self, kind: str, ident: uuid.UUID) -> None:
+        self.tree.select(ident, notify=False)
+        self._node_selected(kind, ident)
+
+    def _open_tenant(self, tenant_id: uuid.UUID) -> None:
+        self.show_pane("tenants")
+        self.pane("tenants").show_tenant(tenant_id)  # type: ignore[attr-defined]
+
+    def _open_lease(self, lease_id: uuid.UUID) -> None:
+        from coliv_desktop.services import leasing
+
+        lease = leasing.get_lease(self.ctx.db, lease_id)
+        self._open_node("room", lease.room_id)
+
+    # --- selection-based actions -------------------------------------------------------------
+
+    def _selection(self) -> tuple[str, uuid.UUID] | None:
+        node = self.tree.selected_node()
+        return (node.kind, node.id) if node is not None else None
+
+    def _ancestor(self, kind: str) -> uuid.UUID | None:
+        node = self.tree.selected_node()
+        while node is not None and node.kind != kind:
+            node = node.parent
+        return node.id if node is not None else None
+
+    def _add_unit(self) -> None:
+        prop = self._ancestor("property")
+        if prop is None:
+            self._show_error("Select a property in the tree first (or add one).")
+            return
+        self.editing.add_unit(prop)
+
+    def _add_rooms(self) -> None:
+        unit = self._ancestor("unit")
+        if unit is None:
+            self._show_error("Select a unit in the tree first.")
+            return
+        self.editing.add_rooms(unit)
+
+    def _edit_selected(self) -> None:
+        selection = self._selection()
+        if selection is None:
+            self._show_error("Select a property, unit or room in the tree first.")
+            return
+        kind, ident = selection
+        {"property": self.editing.edit_property, "unit": self.editing.edit_unit,
+         "room": self.editing.edit_room}[kind](ident)
+
+    def _archive_selected(self) -> None:
+        selection = self._selection()
+        if selection is not None:
+            self.editing.archive(*selection)
+
+    def _new_lease(self) -> None:
+        selection = self._selection()
+        room = selection[1] if selection is not None and selection[0] == "room" else None
+        self.editing.new_lease(room_id=room)
+
+    def _focus_search(self) -> None:
+        widget = self.stack.currentWidget()
+        from PySide6.QtWidgets import QLineEdit
+
+        box = widget.findChild(QLineEdit, "search") if widget is not None else None
+        (box or self.tree.filter).setFocus()
+
+    # --- database state ---------------------------------------------------------------------
+
+    def _database_switched(self) -> None:
+        self._update_title()
+        self._set_database_actions(True)
+        self.show_pane(self.current_pane or str(
+            self.ctx.settings.value("window/pane", "dashboard")))
+
+    def _set_database_actions(self, enabled: bool) -> None:
+        for action in self._db_actions:
+            action.setEnabled(enabled)
+        for action in self.pane_actions.values():
+            action.setEnabled(enabled)
+        self.tree.setVisible(enabled)
+        if enabled and self.ctx.has_database:
+            from coliv_desktop import config
+
+            self.backup_action.setEnabled(config.is_sqlite(self.ctx.db.url))
+
+    def _update_title(self) -> None:
+        label = self.ctx.db_label
+        if self.ctx.has_database:
+            from pathlib import Path
+
+            short = Path(label).name if "://" not in label else label
+            self.setWindowTitle(f"{short} — {APP_TITLE}")
+            kind = "SQLite" if self.ctx.db.is_sqlite else "PostgreSQL"
+            self.db_label.setText(f"{kind}: {label}")
+        else:
+            self.setWindowTitle(APP_TITLE)
+            self.db_label.setText("No database open")
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.ctx.recent_databases()
+        if not recent:
+            empty = self.recent_menu.addAction("(none yet)")
+            empty.setEnabled(False)
+        for text in recent:
+            action = self.recent_menu.addAction(text)
+            action.triggered.connect(partial(self.databases.open_text, text))
+
+    def _show_error(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+
+    def _about(self) -> None:
+        QMessageBox.about(self, f"About {APP_TITLE}",
+                          f"<b>{APP_TITLE}</b> {__version__}<br>Property management for "
+                          "small co-living operators: rooms, tenants, leases.")
+
+    # --- settings ---------------------------------------------------------------------------
+
+    def _restore_window(self) -> None:
+        settings = self.ctx.settings
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(QByteArray(geometry))
+        else:
+            self.resize(1280, 800)
+        state = settings.value("window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(QByteArray(state))
+
+    def save_settings(self) -> None:
+        settings = self.ctx.settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        for pane in self.panes.values():
+            for view in pane.findChildren(QWidget):
+                save = getattr(view, "save_columns", None)
+                if callable(save):
+                    save()
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_settings()
+        QTimer.singleShot(0, self.ctx.tasks.wait_idle)
+        super().closeEvent(event)

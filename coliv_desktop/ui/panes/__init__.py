@@ -1,0 +1,45 @@
+"""The pane registry: the main window's side bar shows these, in this order.
+
+A new pane is one module under ui/panes/ (a `Pane` subclass) plus one line here. Factories
+are "module:Class" strings, so a pane's module is imported only when it is first shown.
+"""
+
+from __future__ import annotations
+
+from coliv_desktop.ui.panes.base import Pane, PaneFactory, PaneSpec
+
+PANES: list[PaneSpec] = [
+    PaneSpec("dashboard", "Dashboard", "dashboard", "Ctrl+1",
+             "coliv_desktop.ui.panes.dashboard:DashboardPane",
+             "Occupancy and rent roll across the portfolio"),
+    PaneSpec("tree", "Portfolio", "portfolio", "Ctrl+2",
+             "coliv_desktop.ui.panes.portfolio:PortfolioPane",
+             "The property, unit or room selected in the tree"),
+    PaneSpec("tenants", "Tenants", "tenants", "Ctrl+3",
+             "coliv_desktop.ui.panes.tenants:TenantsPane", "Every tenant, with their record"),
+    PaneSpec("leases", "Leases", "leases", "Ctrl+4",
+             "coliv_desktop.ui.panes.leases:LeasesPane", "Current, upcoming and past leases"),
+    PaneSpec("turnover", "Turnover", "turnover", "Ctrl+5",
+             "coliv_desktop.ui.panes.turnover:TurnoverPane",
+             "Move-ins, move-outs and rooms becoming vacant"),
+]
+
+
+def register(spec: PaneSpec) -> None:
+    """Add a pane (or replace the one with the same key)."""
+    for index, existing in enumerate(PANES):
+        if existing.key == spec.key:
+            PANES[index] = spec
+            return
+    PANES.append(spec)
+
+
+def pane_spec(key: str) -> PaneSpec:
+    for spec in PANES:
+        if spec.key == key:
+            return spec
+    known = ", ".join(s.key for s in PANES)
+    raise KeyError(f"no pane {key!r} (known: {known})")
+
+
+__all__ = ["PANES", "Pane", "PaneFactory", "PaneSpec", "pane_spec", "register"]

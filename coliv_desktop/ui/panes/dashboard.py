@@ -1,0 +1,224 @@
+"""Dashboard: the seed's flow 4.1 result as an operator wants it. Per property and unit: rooms,
+occupied, occupancy and revenue potential; portfolio totals; charts of occupancy and rent roll
+by property; empty states that say what to do next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+
+from coliv_desktop.schemas.dashboard import Dashboard
+from coliv_desktop.schemas.overview import PropertyRentRoll
+from coliv_desktop.services import dashboard as dashboard_service
+from coliv_desktop.services import overview
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.models.table import Column, RowTableModel
+from coliv_desktop.ui.panes.base import Pane
+from coliv_desktop.ui.widgets import ListView, StatCard, empty_state, heading, muted
+
+BLUE = QColor("#2563eb")
+LIGHT = QColor("#cbd5e1")
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    """A line of the dashboard table: a property (bold) or one of its units (indented)."""
+
+    label: str
+    is_property: bool
+    rooms_total: int
+    rooms_occupied: int
+    occupancy: Decimal
+    revenue_potential: Decimal
+
+
+@dataclass(frozen=True)
+class BoardData:
+    board: Dashboard
+    rent_roll: list[PropertyRentRoll]
+
+
+def board_rows(board: Dashboard) -> list[BoardRow]:
+    rows = []
+    for prop in board.properties:
+        rows.append(BoardRow(prop.name, True, prop.rooms_total, prop.rooms_occupied,
+                             prop.occupancy_rate, prop.revenue_potential))
+        for unit in prop.units:
+            rows.append(BoardRow(f"    Unit {unit.number}", False, unit.rooms_total,
+                                 unit.rooms_occupied, unit.occupancy_rate,
+                                 unit.revenue_potential))
+    return rows
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    font = QFont()
+    font.setPointSize(11)
+    font.setBold(True)
+    chart.setTitleFont(font)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(6)
+    return chart
+
+
+class DashboardPane(Pane):
+    reload_on = ("portfolio_changed", "leases_changed", "settings_changed")
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        outer = QVBoxLayout(self)
+        self.title = heading("Dashboard")
+        self.subtitle = muted()
+        outer.addWidget(self.title)
+        outer.addWidget(self.subtitle)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack, 1)
+        self.empty = empty_state(
+            "No properties yet.\n\nAdd your first property with Portfolio ▸ Add Property "
+            "(Ctrl+Shift+P): then its units and rooms, and this dashboard fills in.\n"
+            "Or look around first with File ▸ Open Demo Portfolio.")
+        self.content = QWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.content)
+        layout = QVBoxLayout(self.content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        cards = QHBoxLayout()
+        self.rooms_card = StatCard("Rooms occupied")
+        self.occupancy_card = StatCard("Occupancy")
+        self.revenue_card = StatCard("Revenue potential / mo")
+        self.roll_card = StatCard("Rent roll / mo")
+        for card in (self.rooms_card, self.occupancy_card, self.revenue_card, self.roll_card):
+            cards.addWidget(card)
+        layout.addLayout(cards)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("dashboard_split")
+        charts = QWidget()
+        chart_row = QHBoxLayout(charts)
+        chart_row.setContentsMargins(0, 0, 0, 0)
+        self.occupancy_chart = QChartView()
+        self.occupancy_chart.setObjectName("occupancy_chart")
+        self.roll_chart = QChartView()
+        self.roll_chart.setObjectName("rent_roll_chart")
+        for view in (self.occupancy_chart, self.roll_chart):
+            view.setRenderHint(QPainter.RenderHint.Antialiasing)
+            view.setMinimumHeight(200)
+            chart_row.addWidget(view)
+        split.addWidget(charts)
+        columns: list[Column[BoardRow]] = [
+            Column("name", "Property / unit", lambda r: r.label, width=260),
+            Column("rooms", "Rooms", lambda r: r.rooms_total, kind="int", width=80),
+            Column("occupied", "Occupied", lambda r: r.rooms_occupied, kind="int", width=90),
+            Column("occupancy", "Occupancy", lambda r: r.occupancy, kind="percent", width=100),
+            Column("revenue", "Revenue potential / mo", lambda r: r.revenue_potential,
+                   kind="money", width=180),
+        ]
+        self.model: RowTableModel[BoardRow] = RowTableModel(
+            columns, money=ctx.money, style=lambda r: (None, r.is_property))
+        self.table = ListView(self.model, ctx.settings, "dashboard", sortable=False)
+        split.addWidget(self.table)
+        split.setSizes([300, 300])
+        layout.addWidget(split, 1)
+        self.data: BoardData | None = None
+
+    def reload(self) -> None:
+        db = self.ctx.db
+
+        def load() -> BoardData:
+            return BoardData(dashboard_service.dashboard(db), overview.rent_roll(db))
+
+        self.ctx.run_task(load, self._show)
+
+    def _show(self, data: BoardData | None, error: BaseException | None) -> None:
+        if error is not None or data is None:
+            self.ctx.bus.error.emit(f"Could not load the dashboard: {error}")
+            return
+        self.data = data
+        board = data.board
+        self.subtitle.setText(f"{self.ctx.db_label} · on {board.on.isoformat()}")
+        if not board.properties:
+            self.stack.setCurrentWidget(self.empty)
+            self.loaded.emit()
+            return
+        self.stack.setCurrentWidget(self.content)
+        self.rooms_card.set(f"{board.rooms_occupied}/{board.rooms_total}",
+                            f"{board.beds_occupied}/{board.beds_total} beds")
+        rate = (Decimal(board.rooms_occupied) * 100 / board.rooms_total).quantize(
+            Decimal("0.1")) if board.rooms_total else Decimal("0.0")
+        self.occupancy_card.set(f"{rate}%", f"{board.occupancy_rate}% of beds")
+        self.revenue_card.set(self.ctx.money(board.revenue_potential),
+                              f"{board.rooms_total} rooms")
+        roll = overview.total([r.rent_roll for r in data.rent_roll])
+        share = (roll * 100 / board.revenue_potential).quantize(Decimal("0.1")) \
+            if board.revenue_potential else Decimal("0.0")
+        self.roll_card.set(self.ctx.money(roll), f"{share}% of potential")
+        self.model.set_rows(board_rows(board))
+        self._occupancy_chart(board)
+        self._roll_chart(data.rent_roll)
+        self.loaded.emit()
+
+    def _occupancy_chart(self, board: Dashboard) -> None:
+        chart = _chart("Occupancy by property (% of beds)")
+        names = [p.name for p in board.properties][::-1]
+        bars = QBarSet("Occupied")
+        bars.setColor(BLUE)
+        for prop in board.properties[::-1]:
+            bars.append(float(prop.occupancy_rate))  # display only: a chart takes floats
+        series = QHorizontalBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsFormat("@value%")
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        axis_y.append(names)
+        axis_x = QValueAxis()
+        axis_x.setRange(0, 100)
+        axis_x.setLabelFormat("%d%%")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_y)
+        series.attachAxis(axis_x)
+        chart.legend().hide()
+        self.occupancy_chart.setChart(chart)
+
+    def _roll_chart(self, rolls: list[PropertyRentRoll]) -> None:
+        chart = _chart(f"Rent roll by property ({self.ctx.currency} / month)")
+        let = QBarSet("Let")
+        let.setColor(BLUE)
+        vacant = QBarSet("Vacant potential")
+        vacant.setColor(LIGHT)
+        for roll in rolls[::-1]:
+            let.append(float(roll.rent_roll))
+            vacant.append(float(max(roll.potential - roll.rent_roll, Decimal(0))))
+        series = QHorizontalStackedBarSeries()
+        series.append(let)
+        series.append(vacant)
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        axis_y.append([r.property_name for r in rolls][::-1])
+        axis_x = QValueAxis()
+        top = max((float(r.potential) for r in rolls), default=0.0)
+        axis_x.setRange(0, top * 1.05 if top else 1.0)
+        axis_x.setLabelFormat("%.0f")
+        axis_x.setTickCount(5)
+        axis_x.applyNiceNumbers()
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_y)
+        series.attachAxis(axis_x)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.roll_chart.setChart(chart)

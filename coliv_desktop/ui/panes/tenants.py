@@ -1,0 +1,123 @@
+"""Tenants: every tenant (20,000 and more), searched and sorted by the database, loaded a
+page at a time; the selected tenant's record beside the list."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from coliv_desktop.schemas.overview import TenantRow
+from coliv_desktop.services import directory
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.models.table import Column, PagedQueryModel
+from coliv_desktop.ui.panes.base import Pane
+from coliv_desktop.ui.panes.tenant_record import TenantRecord
+from coliv_desktop.ui.widgets import ListView, heading, muted, search_box, tool_button
+
+
+def tenant_columns() -> list[Column[TenantRow]]:
+    return [
+        Column("name", "Name", lambda r: f"{r.last_name}, {r.first_name}", width=190,
+               sort="name"),
+        Column("email", "Email", lambda r: r.email, width=220, sort="email"),
+        Column("phone", "Phone", lambda r: r.phone, width=120, sort="phone"),
+        Column("room", "Lives in", lambda r: r.room or "", width=200, sort="room"),
+        Column("lease_end", "Lease ends", lambda r: r.lease_end, kind="date", width=100,
+               sort="lease_end"),
+    ]
+
+
+class TenantsPane(Pane):
+    reload_on = ("tenants_changed", "leases_changed")
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(heading("Tenants"))
+        self.count = muted()
+        self.count.setObjectName("tenant_count")
+        top.addWidget(self.count, 1, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(tool_button("Add tenant", "add", "Add a tenant (Ctrl+Shift+T)",
+                                  self._add))
+        layout.addLayout(top)
+        self.search = search_box("Search name, email, phone or room")
+        layout.addWidget(self.search)
+        self.model: PagedQueryModel[TenantRow] = PagedQueryModel(
+            tenant_columns(), self._fetch, self._count, run=ctx.run_task, money=ctx.money,
+            style=lambda r: (QColor("#9ca3af") if r.archived_at else None, False))
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setObjectName("tenants_split")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.view = ListView(self.model, ctx.settings, "tenants")
+        left_layout.addWidget(self.view)
+        self.empty = QLabel()
+        self.record = TenantRecord(ctx)
+        self.split.addWidget(left)
+        self.split.addWidget(self.record)
+        self.split.setSizes([640, 520])
+        state = ctx.settings.value("splitters/tenants")
+        if isinstance(state, QByteArray | bytes):
+            self.split.restoreState(QByteArray(state))
+        self.split.splitterMoved.connect(
+            lambda *_: ctx.settings.setValue("splitters/tenants", self.split.saveState()))
+        layout.addWidget(self.split, 1)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(250)
+        self._typing.timeout.connect(lambda: self.view.proxy.set_search(self.search.text()))
+        self.search.textChanged.connect(lambda *_: self._typing.start())
+        self.view.selectionModel().currentRowChanged.connect(self._selected)
+        self.model.modelReset.connect(self._update_count)
+        self._want: uuid.UUID | None = None
+        ctx.bus.tenants_changed.connect(self._refresh_record)
+
+    def _fetch(self, search: str, sort: str, descending: bool, offset: int, limit: int
+               ) -> list[TenantRow]:
+        return directory.tenant_rows(self.ctx.db, search, sort=sort, descending=descending,
+                                     offset=offset, limit=limit)
+
+    def _count(self, search: str) -> int:
+        return directory.count_tenant_rows(self.ctx.db, search)
+
+    def reload(self) -> None:
+        self.model.reload()
+
+    def apply_search_now(self) -> None:
+        """Search at once rather than after the typing pause (tests, Enter key)."""
+        self._typing.stop()
+        self.view.proxy.set_search(self.search.text())
+
+    def _update_count(self) -> None:
+        total = self.model.total
+        what = "tenant" if total == 1 else "tenants"
+        found = f" matching “{self.model.search}”" if self.model.search else ""
+        self.count.setText(f"{total:,} {what}{found}")
+        if self._want is not None:
+            want = self._want
+            if self.view.select_where(lambda r: r.id == want):
+                self._want = None
+        self.loaded.emit()
+
+    def _selected(self, current: QModelIndex, previous: QModelIndex) -> None:
+        row = self.view.current_row()
+        self.record.show_tenant(row.id if row is not None else None)
+
+    def show_tenant(self, tenant_id: uuid.UUID) -> None:
+        """Open a tenant's record (from any pane), selecting them in the list if loaded."""
+        self.record.show_tenant(tenant_id)
+        if not self.view.select_where(lambda r: r.id == tenant_id):
+            self._want = tenant_id
+
+    def _refresh_record(self) -> None:
+        if self.record.tenant is not None and self.ctx.has_database:
+            self.record.show_tenant(self.record.tenant.id)
+
+    def _add(self) -> None:
+        if self.ctx.editing is not None:
+            self.ctx.editing.add_tenant()

@@ -1,0 +1,70 @@
+"""`coliv [--db URL] --screenshot FILE.png [--pane NAME]`: render a pane offscreen at 1280x800
+after its data has loaded, save the PNG, exit 0."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+WIDTH, HEIGHT = 1280, 800
+
+
+def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from coliv_desktop import config
+    from coliv_desktop.ui.app import build_window, create_app
+    from coliv_desktop.ui.context import open_database_blocking
+    from coliv_desktop.ui.panes import pane_spec
+
+    try:
+        pane_spec(pane)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    app = create_app()
+    with tempfile.TemporaryDirectory() as folder:
+        # The user's window settings stay untouched: a screenshot is always the default layout.
+        settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
+        ctx, window = build_window(settings)
+        opened = open_database_blocking(config.resolve_db_url(db_url))
+        window.resize(WIDTH, HEIGHT)
+        window.show()
+        ctx.set_database(opened)
+        window.show_pane(pane)
+        settle(app, ctx)
+        if pane == "tree" and window.tree.model.roots:
+            first = window.tree.model.roots[0]
+            target = first.children[0] if first.children else first
+            window.tree.select(target.id)
+            settle(app, ctx)
+        image = window.grab()
+        if image.width() != WIDTH or image.height() != HEIGHT:
+            image = image.scaled(WIDTH, HEIGHT)
+        saved = image.save(path, "PNG")
+        window.close()
+        ctx.tasks.wait_idle()
+        ctx.close_database()
+        QApplication.processEvents()
+    if not saved:
+        print(f"error: could not write {path}", file=sys.stderr)
+        return 1
+    print(f"saved {pane} ({WIDTH}x{HEIGHT}) to {path}")
+    return 0
+
+
+def settle(app: object, ctx: object) -> None:
+    """Let every background load finish and the window repaint (loads may start loads)."""
+    from PySide6.QtWidgets import QApplication
+
+    from coliv_desktop.ui.context import AppContext
+
+    assert isinstance(ctx, AppContext)
+    for _ in range(4):
+        QApplication.processEvents()
+        ctx.tasks.wait_idle()
+        QApplication.processEvents()

@@ -1,0 +1,207 @@
+"""Small widgets and helpers every pane uses: list views with remembered columns, the search
+box, empty-state messages, icons."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coliv_desktop.locations import resource
+from coliv_desktop.ui.models.proxy import RowFilterProxy
+from coliv_desktop.ui.models.table import RowTableModel
+
+
+@cache
+def icon(name: str) -> QIcon:
+    """An icon from resources/icons/NAME.svg (empty icon when missing)."""
+    path = resource("icons", f"{name}.svg")
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+def search_box(placeholder: str, parent: QWidget | None = None) -> QLineEdit:
+    box = QLineEdit(parent)
+    box.setPlaceholderText(placeholder)
+    box.setClearButtonEnabled(True)
+    box.setObjectName("search")
+    box.setToolTip(f"{placeholder} (Ctrl+F)")
+    return box
+
+
+def shortcut_text(tooltip: str, shortcut: str) -> str:
+    native = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{tooltip} ({native})" if native else tooltip
+
+
+def empty_state(text: str, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("empty_state")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #5f6368; font-size: 13pt; padding: 32px;")
+    return label
+
+
+class ListView(QTableView):
+    """A sortable table over a RowTableModel through the shared proxy.
+
+    Column choices (which are shown, widths, order) are kept in QSettings under
+    `columns/<key>`: right-click the header to choose columns.
+    """
+
+    def __init__(self, model: RowTableModel[Any], settings: QSettings, key: str,
+                 parent: QWidget | None = None, *, sortable: bool = True) -> None:
+        super().__init__(parent)
+        self.table_model = model
+        self.proxy = RowFilterProxy(self)
+        self.proxy.setSourceModel(model)
+        self.setModel(self.proxy)
+        self.settings = settings
+        self.settings_key = f"columns/{key}"
+        self.setObjectName(f"{key}_list")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(26)
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        header.setSectionsMovable(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        for index, column in enumerate(model.columns):
+            if column.width:
+                self.setColumnWidth(index, column.width)
+            if not column.visible:
+                self.setColumnHidden(index, True)
+        first = 0
+        sort_by = getattr(model, "sort_by", None)
+        for index, column in enumerate(model.columns):
+            if sort_by is not None and column.sort == sort_by:
+                first = index
+        header.setSortIndicator(first, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(sortable)
+        self._restore()
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(300)
+        self._save_timer.timeout.connect(self.save_columns)
+        header.sectionResized.connect(lambda *_: self._save_timer.start())
+        header.sectionMoved.connect(lambda *_: self._save_timer.start())
+        header.sortIndicatorChanged.connect(lambda *_: self._save_timer.start())
+
+    def _restore(self) -> None:
+        state = self.settings.value(self.settings_key)
+        if isinstance(state, QByteArray | bytes) and state:
+            self.horizontalHeader().restoreState(QByteArray(state))
+
+    def save_columns(self) -> None:
+        self.settings.setValue(self.settings_key, self.horizontalHeader().saveState())
+
+    def set_column_visible(self, key: str, visible: bool) -> None:
+        self.setColumnHidden(self.table_model.column_index(key), not visible)
+        self.save_columns()
+
+    def column_visible(self, key: str) -> bool:
+        return not self.isColumnHidden(self.table_model.column_index(key))
+
+    def column_menu(self) -> QMenu:
+        menu = QMenu(self)
+        menu.setTitle("Columns")
+        for index, column in enumerate(self.table_model.columns):
+            action = QAction(column.title, menu)
+            action.setCheckable(True)
+            action.setChecked(not self.isColumnHidden(index))
+            action.toggled.connect(lambda on, k=column.key: self.set_column_visible(k, on))
+            menu.addAction(action)
+        return menu
+
+    def _column_menu(self, pos: Any) -> None:
+        self.column_menu().exec(self.horizontalHeader().mapToGlobal(pos))
+
+    def current_row(self) -> Any:
+        index = self.currentIndex()
+        if not index.isValid():
+            return None
+        source = self.proxy.mapToSource(index)
+        return self.table_model.row(source.row())
+
+    def select_where(self, predicate: Any) -> bool:
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            if predicate(self.table_model.row(source.row())):
+                self.selectRow(row)
+                self.scrollTo(self.proxy.index(row, 0))
+                return True
+        return False
+
+
+class StatCard(QFrame):
+    """A number with its caption, for dashboards and overviews."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stat_card")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#stat_card { background: palette(base); border: 1px solid #d0d7de;"
+            " border-radius: 8px; }")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        self.value = QLabel("–")
+        self.value.setObjectName("stat_value")
+        self.value.setStyleSheet("font-size: 18pt; font-weight: 600;")
+        self.caption = QLabel(caption)
+        self.caption.setStyleSheet("color: #57606a;")
+        self.detail = QLabel("")
+        self.detail.setStyleSheet("color: #57606a; font-size: 9pt;")
+        layout.addWidget(self.caption)
+        layout.addWidget(self.value)
+        layout.addWidget(self.detail)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+
+
+def heading(text: str, size: int = 16, parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setStyleSheet(f"font-size: {size}pt; font-weight: 600;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def muted(text: str = "", parent: QWidget | None = None) -> QLabel:
+    label = QLabel(text, parent)
+    label.setStyleSheet("color: #57606a;")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def tool_button(text: str, icon_name: str, tooltip: str, slot: Any,
+                parent: QWidget | None = None) -> QPushButton:
+    button = QPushButton(icon(icon_name), text, parent)
+    button.setToolTip(tooltip)
+    button.clicked.connect(lambda *_: slot())
+    return button

@@ -1,0 +1,91 @@
+"""The ledger's command-line contract (issue 4 item 10), on both engines."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy.engine import URL
+
+from tests.cli.test_cli import Cli, flow_41
+
+
+@pytest.fixture
+def cli(db_url: URL, capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(db_url, capsys)
+
+
+@pytest.fixture
+def booked(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.setenv("COLIV_TODAY", "2025-12-01")
+    ids = flow_41(cli)
+    for room, name, rent in [("A", "Sarah", "900"), ("B", "Mike", "750"),
+                             ("C", "Jessica", "800"), ("D", "Tom", "800")]:
+        tenant = cli.new_id("tenant", "add", "--first-name", name, "--last-name", "Tester",
+                            "--email", f"{name.lower()}@example.com")
+        ids[name] = cli.new_id("lease", "add", "--room", ids[f"3B-{room}"], "--tenant", tenant,
+                               "--start", "2025-12-01", "--rent", rent)
+    return ids
+
+
+def test_flow_43_through_the_cli(cli: Cli, booked: dict[str, str], tmp_path: Path) -> None:
+    first = json.loads(cli.ok("rent", "run", "--through", "2025-12-31", "--json"))
+    assert first == {"charges_created": 4, "late_fees_created": 0, "through": "2025-12-31"}
+    again = json.loads(cli.ok("rent", "run", "--through", "2025-12-31", "--json"))
+    assert again == {"charges_created": 0, "late_fees_created": 0, "through": "2025-12-31"}
+    payments = {}
+    for name, amount in [("Sarah", "900"), ("Mike", "750"), ("Jessica", "800")]:
+        payments[name] = cli.new_id("payment", "add", "--lease", booked[name], "--amount",
+                                    amount, "--date", "2025-11-24", "--method", "cash")
+    report = json.loads(cli.ok("report", "collection", "--month", "2025-12", "--json"))
+    assert {k: report[k] for k in ("month", "expected", "collected", "outstanding",
+                                   "collection_rate")} == {
+        "month": "2025-12", "expected": "3250.00", "collected": "2450.00",
+        "outstanding": "800.00", "collection_rate": 75.4}
+    assert report["rooms"][3] == {"property": "Downtown Loft", "unit": "3B", "room": "D",
+                                  "tenant": "Tom Tester", "due": "800.00", "paid": "0.00",
+                                  "status": "pending"}
+    assert [r["status"] for r in report["rooms"]] == ["paid", "paid", "paid", "pending"]
+    receipt = tmp_path / "receipt.pdf"
+    cli.ok("receipt", payments["Sarah"], "--out", str(receipt))
+    assert "$900.00" in PdfReader(receipt).pages[0].extract_text()
+    lease_pdf = tmp_path / "lease.pdf"
+    cli.ok("lease-pdf", booked["Tom"], "--out", str(lease_pdf))
+    assert "Tom Tester" in PdfReader(lease_pdf).pages[0].extract_text()
+    statement = tmp_path / "statement.pdf"
+    cli.ok("statement", booked["Tom"], "--from", "2025-12-01", "--to", "2025-12-31", "--out",
+           str(statement))
+    assert "$800.00" in PdfReader(statement).pages[0].extract_text()
+    cli.ok("payment", "void", payments["Mike"], "--reason", "bounced")
+    report = json.loads(cli.ok("report", "collection", "--month", "2025-12", "--json"))
+    assert report["collected"] == "1700.00" and report["rooms"][1]["status"] == "pending"
+    aging = json.loads(cli.ok("report", "aging", "--as-of", "2026-01-15", "--json"))
+    assert aging["total"] == "1550.00" and aging["totals"]["31-60"] == "1550.00"
+    roll = tmp_path / "roll.csv"
+    cli.ok("report", "rent-roll", "--out", str(roll))
+    with roll.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["balance"] for r in rows] == ["0.00", "750.00", "0.00", "800.00"]
+    cli.ok("report", "rent-roll", "--out", str(tmp_path / "roll.pdf"))
+    assert (tmp_path / "roll.pdf").stat().st_size > 1000
+
+
+def test_cli_errors_name_the_field_and_change_nothing(cli: Cli, booked: dict[str, str]) -> None:
+    code, _, err = cli.run("payment", "add", "--lease", booked["Tom"], "--amount", "-5",
+                           "--date", "2025-12-01", "--method", "cash")
+    assert code == 2 and "amount" in err
+    code, _, err = cli.run("payment", "add", "--lease", booked["Tom"], "--amount", "10.005",
+                           "--date", "2025-12-01", "--method", "cash")
+    assert code == 2 and "amount" in err
+    with pytest.raises(SystemExit) as exited:  # argparse refuses it before any work
+        cli.run("report", "collection", "--month", "2025-13", "--json")
+    assert exited.value.code == 2
+    payment = cli.new_id("payment", "add", "--lease", booked["Tom"], "--amount", "10",
+                         "--method", "card", "--reference", "R-1")
+    code, _, err = cli.run("payment", "void", payment, "--reason", " ")
+    assert code == 2 and "reason" in err
+    ledger = json.loads(cli.ok("ledger", booked["Tom"], "--json"))
+    assert ledger["payments"][0]["voided"] is False and ledger["balance"] == "-10.00"

@@ -1,0 +1,103 @@
+"""Every PDF, read back with pypdf: amounts, Unicode names, user text printed literally."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.deposits import DispositionCreate
+from coliv_desktop.schemas.ledger import PaymentCreate
+from coliv_desktop.services import deposits, leasing, ledger, printing, reminders, rent_run
+from coliv_desktop.services.context import Actor
+from coliv_desktop.services.settings import set_setting
+from tests.builders import flow_41, lease, tenant
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.fixture
+def booked(db: Database, actor: Actor) -> dict[str, object]:
+    set_setting(db, actor, "operator_name", "Loft Living & Co")
+    set_setting(db, actor, "operator_address", "9 Congress Ave, Austin TX")
+    flow = flow_41(db, actor)
+    zoe = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Zoë", "Ørsted-Núñez"),
+                date(2025, 12, 1), rent_amount="900", deposit_amount="450")
+    odd = lease(db, actor, flow.rooms["3B-B"], tenant(db, actor, "<b>Bob</b>", "Smith & Sons"),
+                date(2025, 12, 1), rent_amount="750")
+    rent_run.run_rent(db, actor, date(2025, 12, 31))
+    paid = ledger.record_payment(db, actor, build(
+        PaymentCreate, lease_id=zoe.id, amount="1350", received_on="2025-12-02",
+        method="bank_transfer", reference="TX-77"))
+    odd_paid = ledger.record_payment(db, actor, build(
+        PaymentCreate, lease_id=odd.id, amount="500", received_on="2025-12-03", method="cash"))
+    return {"zoe": zoe.id, "odd": odd.id, "paid": paid.id, "odd_paid": odd_paid.id}
+
+
+def test_receipt(db: Database, booked: dict[str, object], tmp_path: Path) -> None:
+    path = printing.receipt_pdf(db, booked["paid"], tmp_path / "r.pdf")  # type: ignore[arg-type]
+    text = pdf_text(path)
+    for expected in ["Receipt No. 000001", "Zoë Ørsted-Núñez", "$1,350.00", "Bank transfer",
+                     "TX-77", "Loft Living & Co", "Downtown Loft, unit 3B, room A",
+                     "Security deposit", "Rent December 2025", "Nothing is owed"]:
+        assert expected in text, expected
+    odd = pdf_text(printing.receipt_pdf(db, booked["odd_paid"], tmp_path / "o.pdf"))  # type: ignore[arg-type]
+    assert "<b>Bob</b> Smith & Sons" in odd
+    assert "Balance after this payment: $250.00" in odd
+
+
+def test_lease_statement_and_reminder_letters(
+    db: Database, actor: Actor, booked: dict[str, object], tmp_path: Path
+) -> None:
+    text = pdf_text(printing.lease_pdf(db, booked["zoe"], tmp_path / "l.pdf"))  # type: ignore[arg-type]
+    for expected in ["Room rental agreement", "Zoë Ørsted-Núñez", "$900.00", "$450.00",
+                     "December 1, 2025", "No smoking", "Signatures", "(Resident)"]:
+        assert expected in text, expected
+    assert "$placeholders" not in text and "#!" not in text
+    st = pdf_text(printing.statement_pdf(db, booked["odd"], date(2025, 12, 1),  # type: ignore[arg-type]
+                                         date(2025, 12, 31), tmp_path / "s.pdf"))
+    assert "<b>Bob</b> Smith & Sons" in st and "$750.00" in st and "$250.00" in st
+    reminders.refresh_outbox(db, actor, date(2025, 12, 10))
+    letters = pdf_text(printing.reminder_letters_pdf(db, None, tmp_path / "m.pdf"))
+    assert "Dear <b>Bob</b>" in letters and "$250.00" in letters
+    with pytest.raises(ValidationError):
+        printing.reminder_letters_pdf(db, [], tmp_path / "none.pdf")
+
+
+def test_deposit_letter(db: Database, actor: Actor, booked: dict[str, object],
+                        tmp_path: Path) -> None:
+    zoe = booked["zoe"]
+    leasing.end_lease(db, actor, zoe, date(2025, 12, 31))  # type: ignore[arg-type]
+    deposits.settle_deposit(db, actor, build(
+        DispositionCreate, lease_id=zoe, decided_on="2026-01-05",
+        deductions=[{"reason": "Stained <carpet> & wall", "amount": "120"}],
+        refund_method="check"))
+    text = pdf_text(printing.deposit_letter_pdf(db, zoe, tmp_path / "d.pdf"))  # type: ignore[arg-type]
+    for expected in ["Security deposit statement", "Dear Zoë Ørsted-Núñez", "$450.00",
+                     "Deduction: Stained <carpet> & wall", "$120.00", "$330.00", "by check"]:
+        assert expected in text, expected
+
+
+def test_report_files(db: Database, booked: dict[str, object], tmp_path: Path) -> None:
+    csv_path = printing.rent_roll_file(db, tmp_path / "roll.csv", date(2025, 12, 15))
+    with csv_path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["tenant"]: r["balance"] for r in rows} == {
+        "Zoë Ørsted-Núñez": "0.00", "<b>Bob</b> Smith & Sons": "250.00"}
+    assert "Rent roll" in pdf_text(printing.rent_roll_file(db, tmp_path / "roll.pdf"))
+    assert "$250.00" in pdf_text(printing.aging_file(db, tmp_path / "a.pdf", date(2026, 1, 1)))
+    assert "1,850.00" not in pdf_text(printing.collection_file(db, "2025-12", tmp_path / "c.pdf"))
+    text = pdf_text(printing.collection_file(db, "2025-12", tmp_path / "c2.pdf"))
+    assert "$1,400.00" in text and "$1,650.00" in text
+    income = printing.income_file(db, date(2025, 12, 1), date(2025, 12, 31), tmp_path / "i.csv")
+    assert "1400.00" in income.read_text()
+    with pytest.raises(ValidationError):
+        printing.rent_roll_file(db, tmp_path / "roll.txt")

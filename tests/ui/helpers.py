@@ -1,0 +1,73 @@
+"""Driving the window like a person: menu actions, typing, clicking Save in modal dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QDialog, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from coliv_desktop.ui.main_window import MainWindow
+
+Handler = Callable[[Any], None]
+
+
+def settle(window: MainWindow) -> None:
+    for _ in range(3):
+        QApplication.processEvents()
+        window.ctx.tasks.wait_idle()
+    QApplication.processEvents()
+
+
+def menu_action(window: MainWindow, name: str) -> QAction:
+    action = window.findChild(QAction, name)
+    assert action is not None, f"no action {name}"
+    assert action.isEnabled(), f"action {name} is disabled"
+    return action
+
+
+def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
+    """Replace a field's content by typing, as a person does after selecting it."""
+    widget.setFocus()
+    if isinstance(widget, QLineEdit):
+        widget.selectAll()
+        qtbot.keyClick(widget, Qt.Key.Key_Backspace)
+    elif isinstance(widget, QAbstractSpinBox):
+        widget.selectAll()
+        edit = widget.findChild(QLineEdit)
+        target = edit if edit is not None else widget
+        qtbot.keyClick(target, Qt.Key.Key_Backspace)
+        qtbot.keyClicks(target, text)
+        return
+    qtbot.keyClicks(widget, text)
+
+
+def click(qtbot: QtBot, button: QWidget) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+class DialogDriver:
+    """Replaces `Editing.run_dialog`: each modal dialog is handed to the next handler, which
+    types and clicks; the dialog's result is what the code then sees."""
+
+    def __init__(self, qtbot: QtBot) -> None:
+        self.qtbot = qtbot
+        self.handlers: list[Handler] = []
+        self.seen: list[QDialog] = []
+
+    def then(self, handler: Handler) -> DialogDriver:
+        self.handlers.append(handler)
+        return self
+
+    def __call__(self, dialog: QDialog) -> int:
+        self.seen.append(dialog)
+        self.qtbot.addWidget(dialog)
+        dialog.show()
+        assert self.handlers, f"unexpected dialog {dialog.windowTitle()!r}"
+        self.handlers.pop(0)(dialog)
+        if dialog.isVisible() and dialog.result() == 0:
+            dialog.reject()
+        return dialog.result()

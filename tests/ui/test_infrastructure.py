@@ -1,0 +1,239 @@
+"""The UI building blocks other panes plug into: tasks, table models, proxy, forms, undo."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QSettings, Qt, QThread
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.portfolio import RoomUpdate
+from coliv_desktop.services import portfolio
+from coliv_desktop.ui.commands import edit_command
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.forms import FormDialog
+from coliv_desktop.ui.models import (
+    ROW_ROLE,
+    Column,
+    PagedQueryModel,
+    RowFilterProxy,
+    RowTableModel,
+)
+from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, TaskRunner
+from coliv_desktop.ui.widgets import ListView
+from tests.builders import flow_41
+
+
+def test_run_task_delivers_result_on_the_gui_thread(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    seen: dict[str, Any] = {}
+
+    def work() -> int:
+        seen["worker"] = threading.get_ident()
+        return 42
+
+    def done(result: Any, error: BaseException | None) -> None:
+        seen["result"], seen["error"] = result, error
+        seen["gui"] = QThread.currentThread() is QApplication.instance().thread()
+
+    runner.run_task(work, done)
+    assert runner.wait_idle()
+    assert seen["result"] == 42 and seen["error"] is None
+    assert seen["gui"] is True
+    assert seen["worker"] != threading.get_ident()
+
+
+def test_run_task_delivers_the_error(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    seen: list[Any] = []
+
+    def work() -> None:
+        raise ValidationError("rent_amount", "must not be negative")
+
+    runner.run_task(work, lambda r, e: seen.append((r, e)))
+    assert runner.wait_idle()
+    result, error = seen[0]
+    assert result is None and isinstance(error, ValidationError)
+    assert error.field == "rent_amount"
+
+
+def test_long_task_reports_progress_and_stops_on_cancel(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    control = TaskControl()
+    steps: list[int] = []
+    release = threading.Event()
+    reached = threading.Event()
+    outcome: list[Any] = []
+
+    def work(c: TaskControl) -> str:
+        for i in range(1000):
+            c.check()
+            c.progress(i, 1000, f"step {i}")
+            if i == 3:
+                reached.set()
+                release.wait(5)
+        return "finished"
+
+    control.progressed.connect(lambda done, total, text: steps.append(done))
+    runner.run_task(work, lambda r, e: outcome.append((r, e)), control=control)
+    assert reached.wait(5)
+    control.cancel()
+    release.set()
+    assert runner.wait_idle()
+    result, error = outcome[0]
+    assert result is None and isinstance(error, TaskCancelled)
+    qtbot.waitUntil(lambda: 3 in steps)
+    assert max(steps) == 3  # stopped at the next check after Cancel
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    rent: Decimal
+    start: date | None
+
+
+COLUMNS: list[Column[Row]] = [
+    Column("name", "Name", lambda r: r.name, sort="name"),
+    Column("rent", "Rent", lambda r: r.rent, kind="money", sort="rent"),
+    Column("start", "Start", lambda r: r.start, kind="date"),
+]
+ROWS = [Row("Zoe", Decimal("900.00"), date(2025, 1, 1)),
+        Row("adam", Decimal("1250.50"), None),
+        Row("Maya", Decimal("99.00"), date(2024, 6, 1))]
+
+
+def test_table_model_formats_aligns_and_returns_rows(qtbot: QtBot) -> None:
+    model: RowTableModel[Row] = RowTableModel(COLUMNS)
+    model.set_rows(ROWS)
+    assert model.rowCount() == 3 and model.columnCount() == 3
+    assert model.index(1, 1).data() == "1250.50"
+    assert model.index(1, 2).data() == ""
+    assert model.index(0, 2).data() == "2025-01-01"
+    align = model.index(0, 1).data(Qt.ItemDataRole.TextAlignmentRole)
+    assert align & int(Qt.AlignmentFlag.AlignRight)
+    assert model.index(2, 0).data(ROW_ROLE) is ROWS[2]
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Rent"
+
+
+def test_proxy_sorts_by_value_not_text_and_searches(qtbot: QtBot) -> None:
+    model: RowTableModel[Row] = RowTableModel(COLUMNS)
+    model.set_rows(ROWS)
+    proxy = RowFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(1, Qt.SortOrder.AscendingOrder)
+    # As text "1250.50" < "900.00" < "99.00"; by value 99 < 900 < 1250.50.
+    assert [proxy.index(r, 0).data() for r in range(3)] == ["Maya", "Zoe", "adam"]
+    proxy.sort(0, Qt.SortOrder.AscendingOrder)
+    assert [proxy.index(r, 0).data() for r in range(3)] == ["adam", "Maya", "Zoe"]
+    proxy.set_search("MAY")
+    assert proxy.rowCount() == 1 and proxy.index(0, 0).data() == "Maya"
+    proxy.set_search("1250.50")
+    assert proxy.rowCount() == 1 and proxy.index(0, 0).data() == "adam"
+    proxy.set_search("")
+    assert proxy.rowCount() == 3
+
+
+def test_paged_model_fetches_pages_and_hands_search_and_sort_to_the_query(qtbot: QtBot) -> None:
+    data = [Row(f"tenant {i:04d}", Decimal(i), None) for i in range(1000)]
+    calls: list[tuple[str, str, bool, int, int]] = []
+
+    def fetch(search: str, sort: str, desc: bool, offset: int, limit: int) -> list[Row]:
+        calls.append((search, sort, desc, offset, limit))
+        rows = [r for r in data if search in r.name]
+        rows.sort(key=lambda r: r.rent if sort == "rent" else r.name, reverse=desc)
+        return rows[offset:offset + limit]
+
+    def count(search: str) -> int:
+        return sum(1 for r in data if search in r.name)
+
+    model: PagedQueryModel[Row] = PagedQueryModel(COLUMNS, fetch, count, page_size=100)
+    proxy = RowFilterProxy()
+    proxy.setSourceModel(model)
+    model.reload()
+    assert model.rowCount() == 100 and model.total == 1000
+    assert proxy.canFetchMore(QModelIndex())
+    proxy.fetchMore(QModelIndex())
+    assert model.rowCount() == 200
+    proxy.sort(1, Qt.SortOrder.DescendingOrder)
+    assert calls[-1][:3] == ("", "rent", True)
+    assert proxy.index(0, 0).data() == "tenant 0999"
+    proxy.set_search("tenant 01")
+    assert model.total == 100 and proxy.rowCount() == 100
+    assert calls[-1][0] == "tenant 01"
+    proxy.sort(2, Qt.SortOrder.AscendingOrder)  # the database cannot sort by Start: no query
+    assert calls[-1][1] == "rent"
+
+
+def test_list_view_remembers_hidden_columns(qtbot: QtBot, qsettings: QSettings) -> None:
+    model: RowTableModel[Row] = RowTableModel(COLUMNS)
+    view = ListView(model, qsettings, "things")
+    qtbot.addWidget(view)
+    view.set_column_visible("start", False)
+    again = ListView(RowTableModel(COLUMNS), qsettings, "things")
+    qtbot.addWidget(again)
+    assert not again.column_visible("start")
+    assert again.column_visible("rent")
+
+
+class RentDialog(FormDialog):
+    def __init__(self, ctx: AppContext, room_id: Any) -> None:
+        super().__init__("Edit rent")
+        self.ctx = ctx
+        self.room_id = room_id
+        self.rent = QLineEdit()
+        self.fields.add("rent_amount", "Rent", self.rent)
+        self.finish_layout()
+
+    def build_input(self) -> RoomUpdate:
+        return build(RoomUpdate, rent_amount=self.rent.text())
+
+    def save(self, data: RoomUpdate) -> Any:
+        return portfolio.update_room(self.ctx.db, self.ctx.actor, self.room_id, data)
+
+
+def test_form_dialog_shows_errors_next_to_the_field(qtbot: QtBot, ctx: AppContext) -> None:
+    flow = flow_41(ctx.db, ctx.actor)
+    dialog = RentDialog(ctx, flow.rooms["3B-A"])
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.rent, "-5")  # typing: the error appears as you type
+    assert "must not be negative" in dialog.fields.error("rent_amount")
+    dialog.rent.clear()
+    qtbot.keyClicks(dialog.rent, "950")
+    assert dialog.fields.error("rent_amount") == ""
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == FormDialog.DialogCode.Accepted
+    assert portfolio.get_room(ctx.db, flow.rooms["3B-A"]).rent_amount == Decimal("950.00")
+
+
+def test_undo_and_redo_of_an_edit_go_through_the_services(qtbot: QtBot, ctx: AppContext) -> None:
+    flow = flow_41(ctx.db, ctx.actor)
+    room_id = flow.rooms["3B-A"]
+    before = portfolio.get_room(ctx.db, room_id)
+    after = portfolio.update_room(ctx.db, ctx.actor, room_id,
+                                  build(RoomUpdate, rent_amount="999"))
+    command = edit_command(ctx, before, after, "Edit room A")
+    assert command is not None
+    ctx.undo_stack.push(command)
+    assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("999.00")
+    ctx.undo_stack.undo()
+    assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("900.00")
+    ctx.undo_stack.redo()
+    assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("999.00")
+
+
+@pytest.mark.parametrize("text", ["", "  "])
+def test_context_without_database_says_so(qsettings: QSettings, text: str) -> None:
+    context = AppContext(qsettings)
+    assert not context.has_database
+    assert context.db_label == "no database"
+    with pytest.raises(RuntimeError):
+        _ = context.db

@@ -1,0 +1,210 @@
+"""Models without widgets, database switching, first run, and `--screenshot`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtGui import QImage
+from pytestqt.qtbot import QtBot
+from sqlalchemy.engine import make_url
+
+from coliv_desktop import config
+from coliv_desktop.db.engine import Database
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.people import TenantCreate
+from coliv_desktop.schemas.portfolio import RoomUpdate
+from coliv_desktop.services import overview, portfolio, tenants
+from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor
+from coliv_desktop.ui.app import start_url
+from coliv_desktop.ui.context import AppContext, open_database_blocking
+from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.models.tree import MAINTENANCE, VACANT, PropertyTreeModel, TreeFilterProxy
+from coliv_desktop.ui.panes.tenants import TenantsPane
+from tests.builders import flow_41, lease, tenant
+from tests.ui.helpers import menu_action, settle
+
+
+def test_tree_model_without_widgets(db: Database, actor: Actor) -> None:
+    flow = flow_41(db, actor)
+    lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah", "Thompson"),
+          today() - timedelta(days=3))
+    portfolio.update_room(db, actor, flow.rooms["3B-B"], build(RoomUpdate, status="maintenance"))
+    model = PropertyTreeModel()
+    model.set_rows(overview.portfolio_tree(db).rows)
+    assert model.rowCount() == 1
+    prop = model.index(0, 0)
+    assert prop.data() == "Downtown Loft" and model.index(0, 1).data() == "1/7"
+    assert model.rowCount(prop) == 2
+    unit_3b = model.index(1, 0, prop)
+    assert unit_3b.data() == "Unit 3B" and model.index(1, 1, prop).data() == "1/4"
+    rooms = {model.index(r, 0, unit_3b).data(): model.index(r, 1, unit_3b)
+             for r in range(model.rowCount(unit_3b))}
+    assert rooms["Room A"].data() == "Sarah Thompson"
+    assert rooms["Room B"].data() == "maintenance"
+    assert rooms["Room B"].data(Qt.ItemDataRole.ForegroundRole).color() == MAINTENANCE
+    assert rooms["Room C"].data() == "vacant"
+    assert rooms["Room C"].data(Qt.ItemDataRole.ForegroundRole).color() == VACANT
+    assert model.parent(rooms["Room A"]).data() == "Unit 3B"
+    assert model.parent(prop) == QModelIndex()
+    proxy = TreeFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search("sarah")
+    assert proxy.rowCount() == 1  # the property stays, as the way to the match
+    unit = proxy.index(0, 0, proxy.index(0, 0))
+    assert unit.data() == "Unit 3B" and proxy.rowCount(unit) == 1
+
+
+def test_tenants_pane_pages_and_filters_in_the_database(qtbot: QtBot, ctx: AppContext
+                                                        ) -> None:
+    tenants.add_tenants(ctx.db, ctx.actor, [
+        build(TenantCreate, first_name=f"Person{i:04d}", last_name="Lee" if i % 10 else "Park",
+              email=f"p{i}@example.com") for i in range(1000)])
+    pane = TenantsPane(ctx)
+    qtbot.addWidget(pane)
+    pane.show()
+    ctx.tasks.wait_idle()
+    assert pane.model.total == 1000 and pane.model.rowCount() == 200  # the first page only
+    pane.model.fetchMore(QModelIndex())
+    assert pane.model.rowCount() == 400
+    pane.view.scrollToBottom()  # scrolling asks for more pages, never all at once
+    assert 400 < pane.model.rowCount() < 1000
+    qtbot.keyClicks(pane.search, "park")
+    pane.apply_search_now()
+    ctx.tasks.wait_idle()
+    assert pane.model.total == 100 and pane.model.rowCount() == 100
+    pane.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # email, by the query
+    ctx.tasks.wait_idle()
+    assert pane.model.sort_by == "email" and pane.model.descending
+    emails = [pane.model.row(i).email for i in range(3)]
+    assert emails == sorted(emails, reverse=True)
+    assert pane.count.text() == "100 tenants matching “park”"
+
+
+def _demo_file(tmp_path: Path) -> Path:
+    from coliv_desktop.services import demo
+
+    path = tmp_path / "other.db"
+    opened = open_database_blocking(make_url(f"sqlite:///{path}"))
+    demo.load_demo(opened.db, opened.actor)
+    opened.db.dispose()
+    return path
+
+
+def test_opening_a_second_database_switches_every_pane(qtbot: QtBot, window: MainWindow,
+                                                       tmp_path: Path) -> None:
+    flow_41(window.ctx.db, window.ctx.actor)
+    window.ctx.bus.portfolio_changed.emit()
+    for key in ("dashboard", "tenants", "leases", "turnover"):
+        window.show_pane(key)
+        settle(window)
+    panes: Any = window.panes
+    assert panes["tenants"].model.total == 0
+    assert panes["dashboard"].rooms_card.value.text() == "0/7"
+    other = _demo_file(tmp_path)
+    window.databases.choose_existing_file = lambda: str(other)  # type: ignore[method-assign]
+    menu_action(window, "open_database").trigger()
+    settle(window)
+    assert window.windowTitle() == "other.db — CoLiv Desktop"
+    assert window.db_label.text() == f"SQLite: {other}"
+    assert [n.label for n in window.tree.model.roots] == [
+        "Downtown Loft", "Maple Commons", "Riverside House"]
+    for key in ("dashboard", "tenants", "leases", "turnover"):
+        window.show_pane(key)
+        settle(window)
+    assert panes["dashboard"].rooms_card.value.text() == "14/23"
+    assert panes["tenants"].model.total == 20
+    assert panes["leases"].model.total == 16
+    assert panes["turnover"].data.turnover.move_ins  # the demo has move-ins coming
+    assert window.ctx.recent_databases()[0] == f"sqlite:///{other}"
+    assert window.ctx.undo_stack.count() == 0
+
+
+def test_new_database_and_backup_from_the_file_menu(qtbot: QtBot, window: MainWindow,
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "fresh"
+    window.databases.choose_new_file = lambda: str(target)  # type: ignore[method-assign]
+    menu_action(window, "new_database").trigger()
+    settle(window)
+    assert window.ctx.db_label == str(target.with_suffix(".db"))
+    assert window.pane("dashboard").stack.currentWidget() is \
+        window.pane("dashboard").empty  # type: ignore[attr-defined]
+    reports: list[str] = []
+    monkeypatch.setattr(type(window.databases), "report",
+                        lambda self, title, text: reports.append(text))
+    menu_action(window, "backup").trigger()
+    backups = list((tmp_path / "backups").glob("fresh-*-manual.db"))
+    assert len(backups) == 1 and str(backups[0]) in reports[0]
+
+
+def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(
+        qtbot: QtBot, qsettings: QSettings) -> None:
+    assert start_url(None, qsettings) is None  # no database anywhere yet: first run
+    ctx = AppContext(qsettings)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.stack.currentWidget() is window.welcome
+    assert not window.tree.isVisible()
+    qtbot.mouseClick(window.welcome.demo_button, Qt.MouseButton.LeftButton)
+    settle(window)
+    demo_path = config.sqlite_path(config.parse_db_url(config.demo_db_url()))
+    assert demo_path is not None and demo_path.exists()
+    assert window.ctx.db_label == str(demo_path)
+    assert not config.sqlite_path(config.parse_db_url(config.default_db_url())).exists()
+    assert window.pane("dashboard").rooms_card.value.text() == "14/23"  # type: ignore[attr-defined]
+    assert window.tree.isVisible()
+    # Next start opens the demo again rather than the welcome screen.
+    assert str(start_url(None, qsettings)) == f"sqlite:///{demo_path}"
+    ctx.tasks.wait_idle()
+
+
+def test_start_empty_creates_the_default_file(qtbot: QtBot, qsettings: QSettings) -> None:
+    ctx = AppContext(qsettings)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.mouseClick(window.welcome.empty_button, Qt.MouseButton.LeftButton)
+    settle(window)
+    assert config.sqlite_path(config.parse_db_url(config.default_db_url())).exists()
+    empty = window.pane("dashboard").empty  # type: ignore[attr-defined]
+    assert window.pane("dashboard").stack.currentWidget() is empty  # type: ignore[attr-defined]
+    assert "Add Property" in empty.text()
+
+
+def test_window_geometry_and_pane_are_remembered(qtbot: QtBot, ctx: AppContext) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(window.width(), 560)  # the offscreen screen is only 800 wide
+    window.show_pane("leases")
+    window.close()
+    again = MainWindow(AppContext(ctx.settings))
+    qtbot.addWidget(again)
+    assert again.height() == 560
+    assert ctx.settings.value("window/pane") == "leases"
+
+
+def test_screenshot_command_writes_a_populated_1280x800_png(tmp_path: Path) -> None:
+    db_path = _demo_file(tmp_path)
+    out = tmp_path / "main.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "coliv_desktop", "--db", f"sqlite:///{db_path}",
+         "--screenshot", str(out)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1280, 800)
+    colours = {image.pixel(x, y) for x in range(0, 1280, 7) for y in range(0, 800, 7)}
+    assert len(colours) > 100  # text, charts and tables, not a blank window
+    bad = subprocess.run(
+        [sys.executable, "-m", "coliv_desktop", "--db", f"sqlite:///{db_path}",
+         "--screenshot", str(out), "--pane", "nonsense"], capture_output=True, text=True,
+        timeout=120)
+    assert bad.returncode == 2 and "no pane 'nonsense'" in bad.stderr

@@ -20,7 +20,7 @@ from coliv_desktop.schemas.applications import (
     PlanOut,
 )
 from coliv_desktop.schemas.common import from_pydantic
-from coliv_desktop.services import applications, matching, placement
+from coliv_desktop.services import applications, matching, placement, welcome
 
 if TYPE_CHECKING:
     from coliv_desktop.cli import CliContext
@@ -94,6 +94,10 @@ def cmd_application_status(args: argparse.Namespace, ctx: CliContext) -> None:
               "reopen": applications.reopen_application}[args.action]
     app = change(ctx.db, ctx.actor, args.application)
     print(f"the application from {app.full_name} is now {app.status}")
+
+
+def cmd_application_welcome(args: argparse.Namespace, ctx: CliContext) -> None:
+    print(welcome.welcome_pdf(ctx.db, args.application, args.out))
 
 
 def cmd_tenant_profile(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -232,6 +236,10 @@ def register(commands: Any) -> None:
     p.add_argument("application", type=_id)
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_application_reject)
+    p = app.add_parser("welcome", help="the welcome letter of an approved application as PDF")
+    p.add_argument("application", type=_id)
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.set_defaults(handler=cmd_application_welcome)
     for action, text in [("waitlist", "put on the waitlist"),
                          ("withdraw", "the applicant withdrew"),
                          ("reopen", "back to pending")]:

@@ -231,3 +231,24 @@ class PlanOut(Output):
 class PlanApprovalOut(Output):
     approved: list[ApprovalOut]
     failed: list[tuple[uuid.UUID, str]]
+
+
+# --- the welcome letter -------------------------------------------------------------------------
+
+class WelcomeData(Output):
+    application_id: uuid.UUID
+    first_name: str
+    full_name: str
+    property_name: str
+    address: str
+    unit: str
+    room: str
+    bed: int
+    shared_room: bool
+    move_in: date
+    lease_end: date | None
+    rent: Decimal
+    deposit: Decimal
+    house_rules: str
+    roommates: list[str]  # first names of the people living in the unit on the move-in date
+    written_on: date

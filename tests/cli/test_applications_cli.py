@@ -85,6 +85,9 @@ def test_flow_42_through_the_cli(cli: Cli, tmp_path: Path) -> None:
     shown = json.loads(cli.ok("application", "show", sarah))
     assert shown["status"] == "approved" and shown["approved_lease_id"] == lease_id
     assert "approved" in cli.ok("application", "list", "--status", "approved")
+    letter = tmp_path / "welcome.pdf"
+    assert cli.ok("application", "welcome", sarah, "--out", str(letter)).strip() == str(letter)
+    assert letter.read_bytes().startswith(b"%PDF")
 
 
 def test_a_second_approval_is_a_conflict_and_changes_nothing(

@@ -22,6 +22,9 @@ PANES: list[PaneSpec] = [
     PaneSpec("turnover", "Turnover", "turnover", "Ctrl+5",
              "coliv_desktop.ui.panes.turnover:TurnoverPane",
              "Move-ins, move-outs and rooms becoming vacant"),
+    PaneSpec("applications", "Applications", "applications", "Ctrl+7",
+             "coliv_desktop.ui.panes.applications:ApplicationsPane",
+             "Applications, roommate matching, approvals and batch placement"),
 ]
 
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
@@ -265,12 +265,17 @@ def store(s: Session, application: Application, run: Evaluation) -> None:
     s.execute(delete(MatchingScore).where(MatchingScore.application_id == application.id))
     s.execute(delete(MatchingExclusion)
               .where(MatchingExclusion.application_id == application.id))
-    s.add_all(MatchingScore(application_id=application.id, room_id=room.id, score=score,
-                            tier=tier, breakdown=breakdown, recommendation=text)
-              for room, score, tier, breakdown, text in run.scored)
-    s.add_all(MatchingExclusion(application_id=application.id, room_id=room.id, reason=reason)
-              for room, reason in run.excluded)
-    s.flush()
+    # Bulk inserts (thousands of rows for a large portfolio); ids and created_at come from
+    # the columns' defaults.
+    if run.scored:
+        s.execute(insert(MatchingScore), [
+            {"application_id": application.id, "room_id": room.id, "score": score,
+             "tier": tier, "breakdown": breakdown, "recommendation": text, "status": "current"}
+            for room, score, tier, breakdown, text in run.scored])
+    if run.excluded:
+        s.execute(insert(MatchingExclusion), [
+            {"application_id": application.id, "room_id": room.id, "reason": reason}
+            for room, reason in run.excluded])
 
 
 def rescore_in(s: Session, actor: Actor, application: Application) -> Evaluation:
@@ -338,37 +343,41 @@ def _roommates(breakdown: dict[str, Any]) -> list[RoommateOut]:
 
 
 def stored_result(s: Session, application: Application) -> MatchResult:
-    scores = s.execute(
-        select(MatchingScore, Room, Unit, Property)
-        .join(Room, Room.id == MatchingScore.room_id)
+    places = (
+        select(Room.id, Room.room_number, Room.rent_amount, Unit.id, Unit.unit_number,
+               Property.id, Property.name)
         .join(Unit, Unit.id == Room.unit_id)
         .join(Property, Property.id == Unit.property_id)
+    ).subquery()
+    scores = s.execute(
+        select(MatchingScore.room_id, MatchingScore.score, MatchingScore.tier,
+               MatchingScore.breakdown, MatchingScore.recommendation, MatchingScore.status,
+               MatchingScore.created_at, *places.c[1:])
+        .join(places, places.c[0] == MatchingScore.room_id)
         .where(MatchingScore.application_id == application.id)
     ).all()
     candidates = [
         CandidateOut(
-            room_id=room.id, property_id=prop.id, property_name=prop.name, unit_id=unit.id,
-            unit_number=unit.unit_number, room_number=room.room_number, rent=room.rent_amount,
-            score=match.score, tier=match.tier, recommendation=match.recommendation,
-            breakdown=match.breakdown, roommates=_roommates(match.breakdown),
-            warning=match.breakdown.get("warning"), status=match.status,
-        )
-        for match, room, unit, prop in scores
+            room_id=room_id, property_id=property_id, property_name=property_name,
+            unit_id=unit_id, unit_number=unit_number, room_number=room_number, rent=rent,
+            score=score, tier=tier, recommendation=text, breakdown=breakdown,
+            roommates=_roommates(breakdown), warning=breakdown.get("warning"), status=status)
+        for (room_id, score, tier, breakdown, text, status, _, room_number, rent, unit_id,
+             unit_number, property_id, property_name) in scores
     ]
     candidates.sort(key=lambda c: (-c.score, c.property_name, c.unit_number, c.room_number))
     excluded = [
-        ExcludedOut(room_id=room.id, property_name=prop.name, unit_number=unit.unit_number,
-                    room_number=room.room_number, reason=row.reason)
-        for row, room, unit, prop in s.execute(
-            select(MatchingExclusion, Room, Unit, Property)
-            .join(Room, Room.id == MatchingExclusion.room_id)
-            .join(Unit, Unit.id == Room.unit_id)
-            .join(Property, Property.id == Unit.property_id)
+        ExcludedOut(room_id=room_id, property_name=property_name, unit_number=unit_number,
+                    room_number=room_number, reason=reason)
+        for room_id, reason, room_number, unit_number, property_name in s.execute(
+            select(MatchingExclusion.room_id, MatchingExclusion.reason, places.c[1],
+                   places.c[4], places.c[6])
+            .join(places, places.c[0] == MatchingExclusion.room_id)
             .where(MatchingExclusion.application_id == application.id)
-            .order_by(Property.name, Unit.unit_number, Room.room_number)
+            .order_by(places.c[6], places.c[4], places.c[1])
         )
     ]
-    stamps: list[datetime] = [m.created_at for m, *_ in scores]
+    stamps: list[datetime] = [row[6] for row in scores]
     stamps += list(s.scalars(select(MatchingExclusion.created_at)
                              .where(MatchingExclusion.application_id == application.id)
                              .limit(1)))

@@ -12,41 +12,38 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, inspect, select, text
 from sqlalchemy.engine import URL
 
 from coliv_desktop import __version__, config
 from coliv_desktop.db.engine import Database, make_engine
+from coliv_desktop.db.revisions import current_revision, head_revision, known_revisions
 from coliv_desktop.domain.errors import ColivError, DatabaseVersionError
 from coliv_desktop.locations import migrations_dir
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 Progress = Callable[[str], None]
+
+__all__ = ["current_revision", "head_revision", "open_database", "upgrade"]
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     return cfg
 
 
 def script_directory() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
-
-
-def head_revision() -> str:
-    head = script_directory().get_current_head()
-    assert head is not None
-    return head
-
-
-def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
 
 
 def _written_by(connection: Connection) -> str | None:
@@ -67,8 +64,7 @@ def _check_known(connection: Connection, current: str | None) -> None:
                 f"(found {', '.join(sorted(tables)[:5])}); open an empty one instead."
             )
         return
-    known = {rev.revision for rev in script_directory().walk_revisions()}
-    if current not in known:
+    if current not in known_revisions():
         newer = _written_by(connection)
         needed = f"CoLiv {newer} or newer" if newer else "a newer CoLiv"
         raise DatabaseVersionError(
@@ -165,6 +161,8 @@ def upgrade(url: URL, *, to: str = "head", progress: Progress | None = None) -> 
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
+            from alembic import command
+
             command.upgrade(cfg, to)
             if conn.dialect.name == "sqlite":
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

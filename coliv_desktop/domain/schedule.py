@@ -89,9 +89,11 @@ def rent_periods(
         if due > through:
             break
         days = (end - start).days + 1
-        amount = prorate(rent, start.day, end.day, n)
         working = ""
-        if days != n:
+        if days == n:
+            amount = rent
+        else:
+            amount = prorate(rent, start.day, end.day, n)
             working = (
                 f"Prorated by day ({METHOD}): {rent:.2f} for {days} of {n} days "
                 f"({start.isoformat()} to {end.isoformat()}) = {amount:.2f}"

@@ -95,6 +95,12 @@ def tenant_rows(
 
 def count_tenant_rows(db: Database, text: str = "", *, include_archived: bool = False,
                       on: date | None = None) -> int:
+    if not text.strip():  # no search: where people live does not matter for the count
+        plain = select(func.count(Tenant.id))
+        if not include_archived:
+            plain = plain.where(Tenant.archived_at.is_(None))
+        with db.read() as s:
+            return int(s.scalar(plain) or 0)
     homes = _homes(on or today())
     inner = _tenant_query(text, include_archived, homes).with_only_columns(Tenant.id)
     with db.read() as s:

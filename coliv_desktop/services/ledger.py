@@ -289,7 +289,8 @@ def _charge_out(s: Session, charge: Charge) -> ChargeOut:
     return _charge_outs(s, [charge])[0]
 
 
-def _payment_outs(s: Session, payments: Sequence[Payment]) -> list[PaymentOut]:
+def payment_outs(s: Session, payments: Sequence[Payment]) -> list[PaymentOut]:
+    """Payments with their live allocations and void reasons, in two queries."""
     ids = [p.id for p in payments]
     alloc = live_allocations()
     rows = s.execute(
@@ -318,7 +319,7 @@ def _payment_outs(s: Session, payments: Sequence[Payment]) -> list[PaymentOut]:
 
 
 def _payment_out(s: Session, payment: Payment) -> PaymentOut:
-    return _payment_outs(s, [payment])[0]
+    return payment_outs(s, [payment])[0]
 
 
 def get_payment(db: Database, payment_id: uuid.UUID) -> PaymentOut:
@@ -348,6 +349,13 @@ def deposit_held_in(s: Session, chain: Sequence[uuid.UUID]) -> Decimal:
     return money(received) - money(settled)
 
 
+def account_of(db: Database, lease_id: uuid.UUID) -> list[uuid.UUID]:
+    """The lease and those it was renewed or transferred from or into (one account)."""
+    with db.read() as s:
+        _lease(s, lease_id)
+        return lease_chain(s, lease_id)
+
+
 def lease_ledger(db: Database, lease_id: uuid.UUID) -> LeaseLedger:
     with db.read() as s:
         _lease(s, lease_id)
@@ -357,5 +365,5 @@ def lease_ledger(db: Database, lease_id: uuid.UUID) -> LeaseLedger:
         payments = list(s.scalars(select(Payment).where(Payment.lease_id.in_(chain))
                                   .order_by(Payment.received_on, Payment.created_at)))
         return LeaseLedger(lease_id=lease_id, lease_ids=chain,
-                           charges=_charge_outs(s, charges), payments=_payment_outs(s, payments),
+                           charges=_charge_outs(s, charges), payments=payment_outs(s, payments),
                            balance=balance_of(s, chain), deposit_held=deposit_held_in(s, chain))

@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, func, select, type_coerce
+from sqlalchemy import BigInteger, func, or_, select, type_coerce
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
@@ -21,8 +21,13 @@ from coliv_desktop.services.leasing import active_on
 
 
 def portfolio_tree(db: Database, on: date | None = None, *,
-                   property_id: uuid.UUID | None = None) -> PortfolioTree:
-    """Every live property, unit and room, with the tenants holding each room on `on`."""
+                   property_id: uuid.UUID | None = None, unit_id: uuid.UUID | None = None,
+                   search: str = "") -> PortfolioTree:
+    """Live properties, units and rooms, with the tenants holding each room on `on`.
+
+    `unit_id` narrows to one unit's rooms (the tree loads them when the unit is expanded);
+    `search` keeps rooms whose property, unit, room number or current tenant matches.
+    """
     day = on or today()
     structure = (
         select(Property.id.label("property_id"), Property.name.label("property_name"),
@@ -47,6 +52,23 @@ def portfolio_tree(db: Database, on: date | None = None, *,
         structure = structure.where(Property.id == property_id)
         occupants = occupants.join(Unit, Unit.id == Room.unit_id).where(
             Unit.property_id == property_id)
+    if unit_id is not None:
+        structure = structure.where(Unit.id == unit_id)
+        occupants = occupants.where(Room.unit_id == unit_id)
+    needle = search.strip().lower()
+    if needle:
+        pattern = f"%{needle}%"
+        living = (
+            select(Lease.room_id).join(Tenant, Tenant.id == Lease.tenant_id)
+            .where(active_on(day),
+                   func.lower(Tenant.first_name + " " + Tenant.last_name).like(pattern))
+        )
+        structure = structure.where(Room.id.is_not(None), or_(
+            func.lower(Property.name).like(pattern), func.lower(Unit.unit_number).like(pattern),
+            func.lower("unit " + Unit.unit_number).like(pattern),
+            func.lower("room " + Room.room_number).like(pattern),
+            func.lower(Unit.unit_number + "-" + Room.room_number).like(pattern),
+            Room.id.in_(living)))
     with db.read() as s:
         rows = s.execute(structure).all()
         held: dict[uuid.UUID, list[tuple[int, uuid.UUID, date | None, str]]] = defaultdict(list)
@@ -56,7 +78,7 @@ def portfolio_tree(db: Database, on: date | None = None, *,
     for r in rows:
         leases = held.get(r.room_id, []) if r.room_id is not None else []
         ends = [end for _, _, end, _ in leases]
-        result.append(TreeRow(
+        result.append(TreeRow.model_construct(  # values straight from typed columns
             property_id=r.property_id, property_name=r.property_name, city=r.city,
             unit_id=r.unit_id, unit_number=r.unit_number, room_id=r.room_id,
             room_number=r.room_number, room_type=r.room_type, beds=r.beds or 0,

@@ -23,6 +23,7 @@ from coliv_desktop.documents.base import Document, Letterhead
 from coliv_desktop.domain.aging import BUCKETS
 from coliv_desktop.domain.errors import NotFoundError, ValidationError
 from coliv_desktop.domain.money import money_str
+from coliv_desktop.schemas.ledger import PaymentOut
 from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
 from coliv_desktop.services import deposits, ledger, reminders, reports
 from coliv_desktop.services.late_fees import effective_rule
@@ -45,16 +46,12 @@ def _place(s: Session, lease: Lease) -> tuple[Place, Property, Tenant]:
                   room=room.room_number, bed=lease.bed), prop, tenant)
 
 
-def receipt_data(db: Database, payment_id: uuid.UUID) -> ReceiptData:
-    out = ledger.get_payment(db, payment_id)
+def _receipt_data(s: Session, payment: Payment, out: PaymentOut) -> ReceiptData:
     if out.kind != "payment" or out.receipt_number is None:
         raise ValidationError("payment_id", "only payments have receipts (this is a credit)")
-    with db.read() as s:
-        payment = get_row(s, Payment, payment_id, "payment")
-        lease = get_row(s, Lease, payment.lease_id, "lease")
-        place, _prop, tenant = _place(s, lease)
-        chain = lease_chain(s, lease.id)
-        after = balance_of(s, chain, on=payment.received_on)
+    lease = get_row(s, Lease, payment.lease_id, "lease")
+    place, _prop, tenant = _place(s, lease)
+    after = balance_of(s, lease_chain(s, lease.id), on=payment.received_on)
     return ReceiptData(
         payment_id=out.id, receipt_number=out.receipt_number, received_on=out.received_on,
         tenant=f"{tenant.first_name} {tenant.last_name}", place=place, amount=out.amount,
@@ -62,17 +59,35 @@ def receipt_data(db: Database, payment_id: uuid.UUID) -> ReceiptData:
         unapplied=out.unapplied, balance_after=after, void_reason=out.void_reason)
 
 
+def receipts_data(db: Database, payment_ids: Sequence[uuid.UUID]) -> list[ReceiptData]:
+    """Everything the receipts need, read in one transaction (payments and allocations in one
+    query each; rooms, units and properties come from the session's identity map)."""
+    with db.read() as s:
+        payments = {p.id: p for p in s.scalars(select(Payment).where(Payment.id.in_(payment_ids)))}
+        missing = [pid for pid in payment_ids if pid not in payments]
+        if missing:
+            raise NotFoundError("payment", missing[0])
+        ordered = [payments[pid] for pid in payment_ids]
+        outs = ledger.payment_outs(s, ordered)
+        return [_receipt_data(s, p, o) for p, o in zip(ordered, outs, strict=True)]
+
+
+def receipt_data(db: Database, payment_id: uuid.UUID) -> ReceiptData:
+    return receipts_data(db, [payment_id])[0]
+
+
 def receipt_pdf(db: Database, payment_id: uuid.UUID, out: Path | str) -> Path:
     return ledger_docs.receipt(letterhead(db), receipt_data(db, payment_id)).save(out)
 
 
-def receipts_pdfs(db: Database, payment_ids: Sequence[uuid.UUID], folder: Path) -> list[Path]:
+def receipts_pdfs(db: Database, payment_ids: Sequence[uuid.UUID], folder: Path,
+                  chunk: int = 200) -> list[Path]:
     head = letterhead(db)
     paths = []
-    for pid in payment_ids:
-        data = receipt_data(db, pid)
-        paths.append(ledger_docs.receipt(head, data).save(
-            folder / f"receipt-{data.receipt_number:06d}.pdf"))
+    for start in range(0, len(payment_ids), chunk):
+        for data in receipts_data(db, payment_ids[start:start + chunk]):
+            paths.append(ledger_docs.receipt(head, data).save(
+                folder / f"receipt-{data.receipt_number:06d}.pdf"))
     return paths
 
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
@@ -34,16 +35,20 @@ from coliv_desktop.services.settings import get_settings
 
 Progress = Callable[[int, int, str], None]
 CHUNK = 5000
+CHARGES = cast(Table, Charge.__table__)
 
 
 def _bulk_insert(s: Session, rows: list[dict[str, Any]], progress: Progress | None,
                  label: str) -> None:
     for start in range(0, len(rows), CHUNK):
-        s.execute(insert(Charge), rows[start:start + CHUNK])
+        # Core insert: one executemany per chunk (the ORM bulk path splits batches whenever the
+        # set of NULL columns changes, i.e. at every prorated month).
+        s.execute(insert(CHARGES), rows[start:start + CHUNK])
         if progress:
             progress(min(start + CHUNK, len(rows)), len(rows), label)
 
 
+@lru_cache(maxsize=4096)
 def _month_name(period: str) -> str:
     year, month = period.split("-")
     return date(int(year), int(month), 1).strftime("%B %Y")

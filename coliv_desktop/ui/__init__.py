@@ -21,6 +21,9 @@ Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
                             on the GUI thread (results from before a database switch are
                             dropped). Workers call services only, never widgets.
     ctx.money(amount)       money formatted with the operator's currency and locale (babel)
+    ctx.editing             the main window's `ui.actions.Editing` (None without a window):
+                            add_property/add_unit/add_rooms/add_tenant/new_lease(room_id=,
+                            tenant_id=)/move_out/renew/edit_*/archive(kind, id)
 
 Background work (`ui.tasks`): `TaskControl` gives long work `progress(done, total, text)` and
 `check()` (raises TaskCancelled after Cancel); `run_with_progress(ctx.tasks, parent, title,

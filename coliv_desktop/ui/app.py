@@ -63,7 +63,10 @@ def start_url(cli_value: str | None, settings: QSettings) -> URL | None:
 
 
 def build_window(settings: QSettings) -> tuple[AppContext, MainWindow]:
+    from coliv_desktop.ui.ledger import startup
+
     ctx = AppContext(settings)
+    startup.install(ctx)  # the rent run for today, each time a database opens
     return ctx, MainWindow(ctx)
 
 

@@ -16,15 +16,17 @@ from coliv_desktop.db.migrate import backup_sqlite
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.ui.context import AppContext, OpenedDatabase, open_database_blocking
 from coliv_desktop.ui.dialogs.connect import ConnectDialog
+from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
 
 FILE_FILTER = "CoLiv databases (*.db *.sqlite);;All files (*)"
 
 
-def open_demo_blocking(url: URL) -> OpenedDatabase:
+def open_demo_blocking(url: URL, progress: Callable[[str], None] | None = None
+                       ) -> OpenedDatabase:
     """Open the demo file, loading the demo portfolio into it the first time."""
     from coliv_desktop.services import demo, portfolio
 
-    opened = open_database_blocking(url)
+    opened = open_database_blocking(url, progress)
     if not portfolio.list_properties(opened.db, include_archived=True):
         demo.load_demo(opened.db, opened.actor)
     return opened
@@ -59,14 +61,18 @@ class Databases(QObject):
 
     # --- opening --------------------------------------------------------------------------
 
-    def open_url(self, url: URL, *, opener: Callable[[URL], OpenedDatabase] | None = None,
+    def open_url(self, url: URL, *, opener: Callable[..., OpenedDatabase] | None = None,
                  on_done: Callable[[Any, BaseException | None], None] | None = None) -> None:
+        """Open in a worker; a progress dialog appears if it takes long (an upgrade with its
+        backup, a slow server). Cancel keeps the current database open."""
         label = config.display_url(url)
         self.ctx.bus.status_message.emit(f"Opening {label} …")
         open_fn = opener or open_database_blocking
 
         def finished(result: Any, error: BaseException | None) -> None:
-            if error is None:
+            if isinstance(error, TaskCancelled):
+                self.ctx.bus.status_message.emit(f"Did not open {label}")
+            elif error is None:
                 self.ctx.set_database(result)
                 self.ctx.bus.status_message.emit(f"Opened {label}")
             else:
@@ -76,7 +82,14 @@ class Databases(QObject):
             if on_done is not None:
                 on_done(result, error)
 
-        self.ctx.tasks.run_task(lambda: open_fn(url), finished)
+        def work(control: TaskControl) -> OpenedDatabase:
+            opened = open_fn(url, lambda text: control.progress(0, 0, text))
+            if control.cancelled:
+                opened.db.dispose()
+                control.check()
+            return opened
+
+        run_with_progress(self.ctx.tasks, self.window, f"Opening {label}", work, finished)
 
     def open_text(self, text: str) -> None:
         try:

@@ -356,6 +356,8 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))
+        else:
+            self.resizeDocks([self.tree], [300], Qt.Orientation.Horizontal)
 
     def save_settings(self) -> None:
         settings = self.ctx.settings

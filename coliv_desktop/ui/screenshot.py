@@ -37,6 +37,10 @@ def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
         ctx.set_database(opened)
         window.show_pane(pane)
         settle(app, ctx)
+        prepare = getattr(window.pane(pane), "prepare_screenshot", None)
+        if callable(prepare):
+            prepare()
+            settle(app, ctx)
         if pane == "tree" and window.tree.model.roots:
             first = window.tree.model.roots[0]
             target = first.children[0] if first.children else first

@@ -16,11 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.schemas.dashboard import Dashboard
 from coliv_desktop.schemas.overview import PortfolioTree
-from coliv_desktop.services import overview
+from coliv_desktop.services import overview, portfolio
+from coliv_desktop.services.dashboard import dashboard
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.models.tree import NODE_ROLE, Node, PropertyTreeModel, TreeFilterProxy
 from coliv_desktop.ui.widgets import search_box
+
+FULL_TREE_ROOMS = 500  # up to this many rooms the whole tree loads at once
+EXPAND_UP_TO = 10  # properties shown opened the first time
 
 
 class TreeDock(QDockWidget):
@@ -40,7 +46,8 @@ class TreeDock(QDockWidget):
         self.filter = search_box("Filter: property, unit, room or tenant")
         self.filter.setObjectName("tree_filter")
         layout.addWidget(self.filter)
-        self.model = PropertyTreeModel(self)
+        self.model = PropertyTreeModel(self, load_rooms=self._load_rooms)
+        self.outline = False  # True: a large portfolio, rooms load per unit on expand
         self.proxy = TreeFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTreeView()
@@ -52,7 +59,9 @@ class TreeDock(QDockWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed, not ResizeToContents: that asks every row of a 5,000-room tree for its text.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(1, 115)
         layout.addWidget(self.view, 1)
         self.summary = QLabel()
         self.summary.setObjectName("tree_summary")
@@ -73,9 +82,37 @@ class TreeDock(QDockWidget):
 
     def apply_filter(self) -> None:
         self._typing.stop()
-        self.proxy.set_search(self.filter.text())
-        if self.filter.text().strip():
-            self.view.expandAll()
+        text = self.filter.text()
+        if self.outline and text.strip() and self.ctx.has_database:
+            db = self.ctx.db
+            # Large portfolio: the database finds the matching rooms, then the proxy filters.
+            self.ctx.run_task(lambda: overview.portfolio_tree(db, search=text).rows,
+                              lambda rows, error: self._filtered(text, rows, error))
+            return
+        if not text.strip():
+            self.model.clear_search()
+        self._filtered(text, [], None)
+
+    def _filtered(self, text: str, rows: Any, error: BaseException | None) -> None:
+        if rows:
+            self.model.attach_search(rows)
+        self.proxy.set_search(text)
+        if text.strip():
+            self._expand_loaded()
+
+    def _expand_loaded(self) -> None:
+        """Open the filtered tree down to its rooms, never fetching while expanding."""
+        for p in range(self.proxy.rowCount()):
+            prop = self.proxy.index(p, 0)
+            self.view.expand(prop)
+            for u in range(self.proxy.rowCount(prop)):
+                unit = self.proxy.index(u, 0, prop)
+                node = unit.data(NODE_ROLE)
+                if isinstance(node, Node) and node.loaded:
+                    self.view.expand(unit)
+
+    def _load_rooms(self, unit_id: uuid.UUID) -> list[Any]:
+        return list(overview.portfolio_tree(self.ctx.db, unit_id=unit_id).rows)
 
     def reload(self) -> None:
         if not self.ctx.has_database:
@@ -84,21 +121,34 @@ class TreeDock(QDockWidget):
         current = self.selected_node()
         if current is not None and self._select_after is None:
             self._select_after = current.id
-        self.ctx.run_task(lambda: overview.portfolio_tree(db), self._show)
 
-    def _show(self, tree: PortfolioTree | None, error: BaseException | None) -> None:
-        if error is not None or tree is None:
+        def load() -> tuple[Dashboard, PortfolioTree | None]:
+            board = dashboard(db)
+            small = board.rooms_total <= FULL_TREE_ROOMS
+            return board, overview.portfolio_tree(db) if small else None
+
+        self.ctx.run_task(load, self._show)
+
+    def _show(self, loaded: tuple[Dashboard, PortfolioTree | None] | None,
+              error: BaseException | None) -> None:
+        if error is not None or loaded is None:
             self.ctx.bus.error.emit(f"Could not load the property tree: {error}")
             return
+        board, tree = loaded
         self.tree = tree
         expanded = self._expanded_ids()
         self.view.selectionModel().blockSignals(True)
-        self.model.set_rows(tree.rows)
+        self.outline = tree is None
+        if tree is not None:
+            self.model.set_rows(tree.rows)
+        else:
+            self.model.set_outline(board)
         self.view.selectionModel().blockSignals(False)
         for root in range(self.proxy.rowCount()):
             index = self.proxy.index(root, 0)
             node = index.data(NODE_ROLE)
-            if not expanded or (isinstance(node, Node) and node.id in expanded):
+            first_time = not expanded and len(self.model.roots) <= EXPAND_UP_TO
+            if first_time or (isinstance(node, Node) and node.id in expanded):
                 self.view.expand(index)
         for ident in expanded:
             self._expand_to(ident, include_self=True)
@@ -141,6 +191,13 @@ class TreeDock(QDockWidget):
 
     def select(self, ident: uuid.UUID, *, notify: bool = True) -> bool:
         """Select a property, unit or room by id (expanding its parents)."""
+        if self.model.find(ident) is None and self.outline and self.ctx.has_database:
+            try:  # a room of a unit not expanded yet: load that unit's rooms
+                room = portfolio.get_room(self.ctx.db, ident)
+            except ColivError:
+                room = None
+            if room is not None:
+                self.model.attach_rooms(room.unit_id, self._load_rooms(room.unit_id))
         if self.model.find(ident) is None:
             self._select_after = ident
             return False

@@ -198,3 +198,26 @@ def test_default_database_lives_in_the_user_data_dir(tmp_path: Path) -> None:
 def test_migrations_are_found_from_the_checkout() -> None:
     assert (migrations_dir() / "env.py").exists()
     assert any((migrations_dir() / "versions").glob("0001_*.py"))
+
+
+def test_quick_revision_reading_agrees_with_alembic() -> None:
+    from coliv_desktop.db.revisions import known_revisions
+
+    alembic_view = {rev.revision: rev.down_revision for rev in script_directory().walk_revisions()}
+    assert known_revisions() == alembic_view
+    assert head_revision() == script_directory().get_current_head()
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'quick.db'}"
+    upgrade(make_url(url))
+    probe = ("import sys; from sqlalchemy.engine import make_url;"
+             "from coliv_desktop.db.migrate import open_database;"
+             f"open_database(make_url({url!r})).dispose();"
+             "print('alembic' in sys.modules)")
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"

@@ -16,7 +16,7 @@ from coliv_desktop.ui.actions import Editing
 from coliv_desktop.ui.dialogs.application import ApplicationDialog, TenantProfileDialog
 from coliv_desktop.ui.dialogs.approve import ApproveDialog
 from coliv_desktop.ui.dialogs.plan import PlanDialog
-from coliv_desktop.ui.dialogs.welcome_letter import PdfPreviewDialog
+from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.main_window import MainWindow
 from coliv_desktop.ui.panes.application_view import TIER_BACKGROUNDS
 from coliv_desktop.ui.panes.applications import ApplicationsPane
@@ -80,7 +80,7 @@ def test_add_review_approve_and_see_the_tree_change(
         type_into(qtbot, dialog.deposit_amount, "450")
         click(qtbot, dialog.save_button)
 
-    def preview(dialog: PdfPreviewDialog) -> None:
+    def preview(dialog: PdfPreview) -> None:
         assert dialog.page_count == 1
         saved["letter"] = dialog.save_as(str(tmp_path / "welcome.pdf"))
 

@@ -208,3 +208,72 @@ def test_screenshot_command_writes_a_populated_1280x800_png(tmp_path: Path) -> N
          "--screenshot", str(out), "--pane", "nonsense"], capture_output=True, text=True,
         timeout=120)
     assert bad.returncode == 2 and "no pane 'nonsense'" in bad.stderr
+
+
+def test_connect_to_postgresql_saves_the_password_in_the_keychain(
+        qtbot: QtBot, isolated_environment: Any) -> None:
+    from coliv_desktop.ui.dialogs.connect import ConnectDialog
+    from tests.ui.helpers import click, type_into
+
+    dialog = ConnectDialog()
+    qtbot.addWidget(dialog)
+    type_into(qtbot, dialog.host, "office-server")
+    type_into(qtbot, dialog.database, "")
+    click(qtbot, dialog.save_button)
+    assert dialog.fields.error("database") == "is required"
+    type_into(qtbot, dialog.database, "coliv")
+    type_into(qtbot, dialog.password, "s3cret")
+    click(qtbot, dialog.save_button)
+    assert dialog.url is not None
+    key = "postgresql+psycopg://coliv@office-server:5432/coliv"
+    assert isolated_environment.passwords == {("CoLiv Desktop", key): "s3cret"}
+    stored = config.with_stored_password(dialog.url.set(password=None)).url
+    assert stored.password == "s3cret"
+
+
+def test_large_portfolio_tree_loads_rooms_when_a_unit_opens(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.ui import tree_dock
+
+    monkeypatch.setattr(tree_dock, "FULL_TREE_ROOMS", 0)  # treat the portfolio as large
+    db, actor = window.ctx.db, window.ctx.actor
+    flow = flow_41(db, actor)
+    lease(db, actor, flow.rooms["3B-C"], tenant(db, actor, "Sarah", "Thompson"),
+          today() - timedelta(days=3))
+    window.ctx.bus.portfolio_changed.emit()
+    settle(window)
+    dock = window.tree
+    assert dock.outline
+    assert dock.node_text(flow.property_id) == ("Downtown Loft", "1/7")
+    assert dock.node_text(flow.unit_3b) == ("Unit 3B", "1/4")
+    assert dock.model.find(flow.rooms["3B-A"]) is None  # not loaded until expanded
+    unit = dock.proxy.mapFromSource(dock.model.index_of(flow.unit_3b))
+    assert dock.model.hasChildren(dock.model.index_of(flow.unit_3b))
+    dock.view.expand(unit)
+    if dock.model.canFetchMore(dock.model.index_of(flow.unit_3b)):
+        dock.model.fetchMore(dock.model.index_of(flow.unit_3b))
+    assert dock.node_text(flow.rooms["3B-C"]) == ("Room C", "Sarah Thompson")
+    # The filter asks the database, so it finds rooms of units never expanded.
+    qtbot.keyClicks(dock.filter, "3a-b")
+    dock.apply_filter()
+    settle(window)
+    assert dock.node_text(flow.rooms["3A-B"]) == ("Room B", "vacant")
+    shown_unit = dock.proxy.index(0, 0, dock.proxy.index(0, 0))
+    assert shown_unit.data() == "Unit 3A" and dock.proxy.rowCount(shown_unit) == 1
+    # Opening a room from another pane loads its unit first.
+    dock.filter.clear()
+    dock.apply_filter()
+    window.ctx.open_room(flow.rooms["3A-C"])
+    settle(window)
+    assert dock.selected_node() is not None and dock.selected_node().id == flow.rooms["3A-C"]
+
+
+def test_coliv_without_a_command_starts_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.__main__ import main
+    from coliv_desktop.ui import app
+
+    started: list[str | None] = []
+    monkeypatch.setattr(app, "run", lambda db_url=None: started.append(db_url) or 0)
+    assert main([]) == 0
+    assert main(["--db", "sqlite:///x.db"]) == 0
+    assert started == [None, "sqlite:///x.db"]

@@ -8,7 +8,7 @@ with vacant and maintenance rooms marked by colour and icon.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -21,6 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from coliv_desktop.schemas.dashboard import Dashboard
 from coliv_desktop.schemas.overview import TreeRow
 
 NodeKind = Literal["property", "unit", "room"]
@@ -43,6 +44,7 @@ class Node:
     rooms_total: int = 0
     rooms_occupied: int = 0
     room: TreeRow | None = None
+    loaded: bool = True  # a unit's rooms are loaded when it is first expanded
 
     @property
     def row(self) -> int:
@@ -97,17 +99,42 @@ def build_nodes(rows: Sequence[TreeRow]) -> list[Node]:
     return list(properties.values())
 
 
+def outline_nodes(board: Dashboard) -> list[Node]:
+    """Properties and units with their SQL-counted occupancy; rooms come later."""
+    roots = []
+    for prop in board.properties:
+        node = Node("property", prop.id, prop.name, rooms_total=prop.rooms_total,
+                    rooms_occupied=prop.rooms_occupied)
+        for unit in prop.units:
+            node.children.append(Node("unit", unit.id, f"Unit {unit.number}", parent=node,
+                                      rooms_total=unit.rooms_total,
+                                      rooms_occupied=unit.rooms_occupied,
+                                      loaded=unit.rooms_total == 0))
+        roots.append(node)
+    return roots
+
+
+RoomLoader = Callable[[uuid.UUID], Sequence[TreeRow]]
+
+
 class PropertyTreeModel(QAbstractItemModel):
+    """Either every row at once (`set_rows`) or, for large portfolios, the outline of
+    properties and units (`set_outline`) with each unit's rooms fetched on expand through
+    `load_rooms(unit_id)` (canFetchMore/fetchMore)."""
+
     COLUMNS = ("Property / unit / room", "Occupancy")
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, *, load_rooms: RoomLoader | None = None) -> None:
         super().__init__(parent)
         self.roots: list[Node] = []
         self._by_id: dict[uuid.UUID, Node] = {}
+        self.load_rooms = load_rooms
+        self._partial: set[uuid.UUID] = set()  # units holding only a search's matches
 
-    def set_rows(self, rows: Sequence[TreeRow]) -> None:
+    def _reset(self, roots: list[Node]) -> None:
+        self._partial.clear()
         self.beginResetModel()
-        self.roots = build_nodes(rows)
+        self.roots = roots
         self._by_id = {}
         stack = list(self.roots)
         while stack:
@@ -115,6 +142,68 @@ class PropertyTreeModel(QAbstractItemModel):
             self._by_id[node.id] = node
             stack.extend(node.children)
         self.endResetModel()
+
+    def set_rows(self, rows: Sequence[TreeRow]) -> None:
+        self._reset(build_nodes(rows))
+
+    def set_outline(self, board: Dashboard) -> None:
+        self._reset(outline_nodes(board))
+
+    def attach_rooms(self, unit_id: uuid.UUID, rows: Sequence[TreeRow]) -> None:
+        """Put a unit's rooms (or the search's matching rooms) under it."""
+        unit = self._by_id.get(unit_id)
+        if unit is None or unit.kind != "unit":
+            return
+        parent = self.createIndex(unit.row, 0, unit)
+        if unit.children:
+            self.beginRemoveRows(parent, 0, len(unit.children) - 1)
+            for child in unit.children:
+                self._by_id.pop(child.id, None)
+            unit.children = []
+            self.endRemoveRows()
+        rooms = [r for r in rows if r.room_id is not None and r.unit_id == unit_id]
+        if rooms:
+            self.beginInsertRows(parent, 0, len(rooms) - 1)
+            for r in rooms:
+                assert r.room_id is not None
+                node = Node("room", r.room_id, f"Room {r.room_number}", parent=unit, room=r,
+                            rooms_total=1, rooms_occupied=int(bool(r.tenants)))
+                unit.children.append(node)
+                self._by_id[node.id] = node
+            self.endInsertRows()
+        unit.loaded = True
+
+    def attach_search(self, rows: Sequence[TreeRow]) -> None:
+        """Rooms matching a search, put under their (not yet loaded) units."""
+        by_unit: dict[uuid.UUID, list[TreeRow]] = {}
+        for r in rows:
+            if r.unit_id is not None:
+                by_unit.setdefault(r.unit_id, []).append(r)
+        for unit_id, unit_rows in by_unit.items():
+            unit = self._by_id.get(unit_id)
+            if unit is not None and not unit.loaded:
+                self.attach_rooms(unit_id, unit_rows)
+                self._partial.add(unit_id)
+
+    def clear_search(self) -> None:
+        """Units that hold only a search's matches go back to loading all rooms on expand."""
+        for unit_id in list(self._partial):
+            unit = self._by_id.get(unit_id)
+            if unit is not None:
+                self.attach_rooms(unit_id, [])
+                unit.loaded = False
+        self._partial.clear()
+
+    def canFetchMore(self, parent: Index) -> bool:
+        node = self.node(parent)
+        return node is not None and node.kind == "unit" and not node.loaded \
+            and self.load_rooms is not None
+
+    def fetchMore(self, parent: Index) -> None:
+        node = self.node(parent)
+        if node is None or node.kind != "unit" or node.loaded or self.load_rooms is None:
+            return
+        self.attach_rooms(node.id, self.load_rooms(node.id))
 
     def node(self, index: Index) -> Node | None:
         if not index.isValid():
@@ -158,6 +247,9 @@ class PropertyTreeModel(QAbstractItemModel):
         return len(self.COLUMNS)
 
     def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        node = self.node(parent)
+        if node is not None and node.kind == "unit" and not node.loaded:
+            return node.rooms_total > 0
         return self.rowCount(parent) > 0
 
     def headerData(self, section: int, orientation: Qt.Orientation,
@@ -176,7 +268,9 @@ class PropertyTreeModel(QAbstractItemModel):
         if role == NODE_ROLE:
             return node
         if role == SEARCH_ROLE:
-            return f"{node.label} {node.detail()}".casefold()
+            extra = (f" {node.room.unit_number}-{node.room.room_number}"
+                     if node.room is not None else "")
+            return f"{node.label} {node.detail()}{extra}".casefold()
         if role == Qt.ItemDataRole.ToolTipRole:
             if node.kind == "room" and node.room is not None:
                 rent = node.room.rent_amount
@@ -215,6 +309,7 @@ class TreeFilterProxy(QSortFilterProxyModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.setRecursiveFilteringEnabled(True)
+        self.setAutoAcceptChildRows(True)
         self._needle = ""
 
     def set_search(self, text: str) -> None:

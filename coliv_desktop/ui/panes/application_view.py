@@ -4,9 +4,11 @@ room's breakdown and recommendation, the excluded rooms with reasons, and the de
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
@@ -32,7 +34,7 @@ from coliv_desktop.services import applications, matching, tenants, welcome
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.application import ApplicationDialog, TenantProfileDialog
 from coliv_desktop.ui.dialogs.approve import ApproveDialog
-from coliv_desktop.ui.dialogs.welcome_letter import PdfPreviewDialog
+from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.widgets import ListView, empty_state, heading, muted, tool_button
 
@@ -407,13 +409,15 @@ class ApplicationView(QWidget):
         if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
             self._changed("tenants_changed")
 
-    def letter_dialog(self) -> PdfPreviewDialog | None:
+    def letter_dialog(self) -> PdfPreview | None:
+        """The welcome letter rendered into a temporary file, in the shared PDF preview."""
         app = self.application
         if app is None or app.status != "approved":
             return None
-        pdf = welcome.welcome_pdf_bytes(self.ctx.db, app.id)
         name = f"welcome-{app.first_name}-{app.last_name}.pdf".replace(" ", "-").lower()
-        return PdfPreviewDialog(f"Welcome letter: {app.full_name}", pdf, name, parent=self)
+        folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
+        path = welcome.welcome_pdf(self.ctx.db, app.id, folder / name)
+        return PdfPreview(path, f"Welcome letter: {app.full_name}", parent=self)
 
     def welcome_letter(self) -> None:
         try:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QStackedWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -199,13 +200,16 @@ class RoomView(QWidget):
         self.current = QGroupBox("Living here now")
         self.current_layout = QVBoxLayout(self.current)
         layout.addWidget(self.current)
-        layout.addWidget(heading("Lease history", 12))
         self.model: RowTableModel[LeaseRow] = RowTableModel(
             _lease_columns(), money=ctx.money,
             style=lambda r: (QColor("#9ca3af") if r.status == "cancelled" else None, False))
         self.history = ListView(self.model, ctx.settings, "room_history")
         self.history.doubleClicked.connect(self._open_tenant)
-        layout.addWidget(self.history, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("room_tabs")
+        self.tabs.addTab(self.history, "Lease history")
+        self.ledger_tab: QWidget | None = None
+        layout.addWidget(self.tabs, 1)
 
     def show_data(self, data: RoomData) -> None:
         ctx = self.pane.ctx
@@ -236,6 +240,23 @@ class RoomView(QWidget):
         for lease, tenant in data.current:
             self.current_layout.addWidget(self._occupant(lease, tenant))
         self.model.set_rows(data.leases)
+        self._show_ledger(data.current[0][0].id if data.current else None)
+
+    def _show_ledger(self, lease_id: uuid.UUID | None) -> None:
+        """The current lease's ledger as a second tab (issue 4: a lease's ledger tab)."""
+        from coliv_desktop.ui.ledger.views import LeaseLedgerTab
+
+        if self.ledger_tab is not None:
+            self.tabs.removeTab(self.tabs.indexOf(self.ledger_tab))
+            self.ledger_tab.deleteLater()
+            self.ledger_tab = None
+        if lease_id is None:
+            return
+        tab = LeaseLedgerTab(self.pane.ctx, lease_id)
+        tab.setObjectName("lease_ledger_tab")
+        self.ledger_tab = tab
+        self.tabs.addTab(tab, "Ledger")
+        tab.reload()
 
     def _occupant(self, lease: LeaseRow, tenant: TenantOut) -> QWidget:
         ctx = self.pane.ctx

@@ -69,6 +69,12 @@ class TenantRecord(QWidget):
                                           self.edit_profile)
         top.addWidget(self.profile_button)
         layout.addLayout(top)
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 5)
+        columns.addLayout(right, 6)
+        layout.addLayout(columns, 1)
         details = QGroupBox("Contact")
         form = QFormLayout(details)
         self.email = muted()
@@ -79,28 +85,27 @@ class TenantRecord(QWidget):
         form.addRow("Phone", self.phone)
         form.addRow("Emergency contact", self.emergency)
         form.addRow("Notes", self.notes)
-        layout.addWidget(details)
-        layout.addWidget(heading("Leases", 12))
+        left.addWidget(details)
+        left.addWidget(heading("Leases", 12))
         lease_columns: list[Column[LeaseRow]] = [
             Column("room", "Room", lambda r: f"{r.property_name} · {r.unit_number}-"
-                   f"{r.room_number}", width=200),
-            Column("start", "Start", lambda r: r.lease_start, kind="date", width=95),
-            Column("end", "End", lambda r: r.lease_end, kind="date", width=95),
-            Column("rent", "Rent / mo", lambda r: r.rent_amount, kind="money", width=95),
-            Column("status", "Status", lambda r: r.status, width=80),
+                   f"{r.room_number}", width=170),
+            Column("start", "Start", lambda r: r.lease_start, kind="date", width=90),
+            Column("end", "End", lambda r: r.lease_end, kind="date", width=90),
+            Column("rent", "Rent / mo", lambda r: r.rent_amount, kind="money", width=85),
+            Column("status", "Status", lambda r: r.status, width=60),
         ]
         self.lease_model: RowTableModel[LeaseRow] = RowTableModel(lease_columns, money=ctx.money)
         self.lease_view = ListView(self.lease_model, ctx.settings, "tenant_leases")
-        self.lease_view.setMaximumHeight(140)
         self.lease_view.doubleClicked.connect(self._open_room)
-        layout.addWidget(self.lease_view)
+        left.addWidget(self.lease_view, 1)
         log_head = QHBoxLayout()
         log_head.addWidget(heading("Contact log", 12))
         self.log_search = search_box("Search the log")
         self.log_search.setObjectName("log_search")
         self.log_search.textChanged.connect(self._filter_log)
         log_head.addWidget(self.log_search, 1)
-        layout.addLayout(log_head)
+        right.addLayout(log_head)
         entry = QHBoxLayout()
         self.kind = QComboBox()
         self.kind.setObjectName("contact_kind")
@@ -118,21 +123,21 @@ class TenantRecord(QWidget):
         entry.addWidget(self.contact_date)
         entry.addWidget(self.summary, 1)
         entry.addWidget(self.log_button)
-        layout.addLayout(entry)
+        right.addLayout(entry)
         self.log_error = QLabel()
         self.log_error.setObjectName("error_summary")
         self.log_error.setStyleSheet(ERROR_STYLE)
         self.log_error.hide()
-        layout.addWidget(self.log_error)
+        right.addWidget(self.log_error)
         log_columns: list[Column[ContactOut]] = [
-            Column("date", "Date", lambda c: c.contact_date, kind="date", width=95),
-            Column("kind", "Kind", lambda c: c.kind, width=60),
-            Column("summary", "Summary", lambda c: c.summary, width=300),
-            Column("by", "By", lambda c: c.recorded_by, width=80),
+            Column("date", "Date", lambda c: c.contact_date, kind="date", width=90),
+            Column("kind", "Kind", lambda c: c.kind, width=50),
+            Column("summary", "Summary", lambda c: c.summary, width=240),
+            Column("by", "By", lambda c: c.recorded_by, width=60),
         ]
         self.log_model: RowTableModel[ContactOut] = RowTableModel(log_columns)
         self.log_view = ListView(self.log_model, ctx.settings, "contact_log")
-        layout.addWidget(self.log_view, 1)
+        right.addWidget(self.log_view, 1)
 
     def show_tenant(self, tenant_id: uuid.UUID | None) -> None:
         if tenant_id is None:

@@ -49,7 +49,7 @@ class TenantsPane(Pane):
         self.model: PagedQueryModel[TenantRow] = PagedQueryModel(
             tenant_columns(), self._fetch, self._count, run=ctx.run_task, money=ctx.money,
             style=lambda r: (QColor("#9ca3af") if r.archived_at else None, False))
-        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setObjectName("tenants_split")
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -60,7 +60,7 @@ class TenantsPane(Pane):
         self.record = TenantRecord(ctx)
         self.split.addWidget(left)
         self.split.addWidget(self.record)
-        self.split.setSizes([640, 520])
+        self.split.setSizes([330, 400])
         state = ctx.settings.value("splitters/tenants")
         if isinstance(state, QByteArray | bytes):
             self.split.restoreState(QByteArray(state))
@@ -117,6 +117,10 @@ class TenantsPane(Pane):
     def _refresh_record(self) -> None:
         if self.record.tenant is not None and self.ctx.has_database:
             self.record.show_tenant(self.record.tenant.id)
+
+    def prepare_screenshot(self) -> None:
+        if self.model.rowCount():
+            self.view.selectRow(0)
 
     def _add(self) -> None:
         if self.ctx.editing is not None:

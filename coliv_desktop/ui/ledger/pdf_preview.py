@@ -1,0 +1,77 @@
+"""Preview a PDF inside the app (QtPdf), with Print and Save as."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import QPointF, QSize
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class PdfPreview(QDialog):
+    def __init__(self, path: Path, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(760, 900)
+        self.path = path
+        self.document = QPdfDocument(self)
+        self.document.load(str(path))
+        self.view = QPdfView(self)
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.print_button = QPushButton("Print...")
+        self.save_button = QPushButton("Save as...")
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.print_button.clicked.connect(self.print_document)
+        self.save_button.clicked.connect(self.save_as)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view)
+        layout.addWidget(buttons)
+
+    @property
+    def page_count(self) -> int:
+        return int(self.document.pageCount())
+
+    def save_as(self, target: str | None = None) -> Path | None:
+        if target is None:
+            target, _ = QFileDialog.getSaveFileName(self, "Save as", self.path.name,
+                                                    "PDF files (*.pdf)")
+        if not target:
+            return None
+        destination = Path(target)
+        shutil.copyfile(self.path, destination)
+        return destination
+
+    def print_to(self, printer: QPrinter) -> None:
+        painter = QPainter(printer)
+        try:
+            for page in range(self.page_count):
+                if page:
+                    printer.newPage()
+                rect = painter.viewport()
+                image = self.document.render(page, QSize(rect.width(), rect.height()))
+                painter.drawImage(QPointF(0, 0), image)
+        finally:
+            painter.end()
+
+    def print_document(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)

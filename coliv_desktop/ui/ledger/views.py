@@ -1,0 +1,300 @@
+"""The collection view (the seed's flow 4.3 board), report views with CSV/PDF export, and a
+lease's own ledger tab."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coliv_desktop.domain.aging import BUCKETS
+from coliv_desktop.schemas.ledger import LedgerEntryRow
+from coliv_desktop.schemas.reports import CollectionReport, CollectionRow
+from coliv_desktop.services import ledger, ledger_list, printing, reports
+from coliv_desktop.services.clock import today
+from coliv_desktop.services.ledger_list import LedgerQuery
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
+from coliv_desktop.ui.models.table import Column, PagedQueryModel, RowTableModel
+from coliv_desktop.ui.widgets import ListView
+
+STATUS_COLOURS = {"paid": "#1e7b34", "overdue": "#b3261e", "partial": "#a15c00",
+                  "pending": "#5f6368", "void": "#9aa0a6", "received": "#1a5fa8"}
+
+
+def status_style(row: Any) -> tuple[QColor | None, bool]:
+    colour = STATUS_COLOURS.get(getattr(row, "status", ""), None)
+    return (QColor(colour) if colour else None, getattr(row, "status", "") == "overdue")
+
+
+def export(ctx: AppContext, parent: QWidget, name: str,
+           write: Callable[[Path], Path]) -> None:
+    """Ask for a .csv or .pdf file name, then write it in the background."""
+    target, _ = QFileDialog.getSaveFileName(parent, "Export", name,
+                                            "PDF files (*.pdf);;CSV files (*.csv)")
+    if not target:
+        return
+
+    def done(path: Any, error: BaseException | None) -> None:
+        ctx.bus.status_message.emit(f"Could not export: {error}" if error else f"Saved {path}")
+
+    ctx.run_task(lambda: write(Path(target)), done)
+
+
+def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
+                write: Callable[[Path], Path]) -> None:
+    """Render a PDF in the background, then show it with Print and Save as."""
+    folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
+
+    def done(path: Any, error: BaseException | None) -> None:
+        if error is not None:
+            ctx.bus.error.emit(str(error))
+            return
+        dialog = PdfPreview(Path(path), title, parent)
+        dialog.open()
+        parent.setProperty("last_preview", dialog)
+
+    ctx.run_task(lambda: write(folder / "document.pdf"), done)
+
+
+class CollectionView(QWidget):
+    """Rent collection for one month: each room's tenant with PAID / PENDING / OVERDUE."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.month = QDateEdit(QDate(today().year, today().month, 1))
+        self.month.setDisplayFormat("MMMM yyyy")
+        self.month.setObjectName("collection_month")
+        self.summary = QLabel()
+        self.summary.setObjectName("collection_summary")
+        self.summary.setStyleSheet("font-size: 12pt; padding: 4px;")
+        self.model: RowTableModel[CollectionRow] = RowTableModel([
+            Column("property", "Property", lambda r: r.property),
+            Column("room", "Room", lambda r: f"{r.unit}-{r.room}"),
+            Column("tenant", "Tenant", lambda r: r.tenant),
+            Column("due", "Due", lambda r: r.due, "money"),
+            Column("paid", "Paid", lambda r: r.paid, "money"),
+            Column("status", "Status", lambda r: r.status.upper()),
+        ], money=ctx.money, style=status_style)
+        self.view = ListView(self.model, ctx.settings, "collection")
+        export_button = QPushButton("Export...")
+        export_button.clicked.connect(lambda: export(
+            ctx, self, f"collection-{self.month_text}.pdf",
+            lambda p: printing.collection_file(ctx.db, self.month_text, p)))
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Month"))
+        top.addWidget(self.month)
+        top.addWidget(self.summary, 1)
+        top.addWidget(export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        self.month.dateChanged.connect(lambda _d: self.reload())
+        self.report: CollectionReport | None = None
+
+    @property
+    def month_text(self) -> str:
+        return self.month.date().toString("yyyy-MM")
+
+    def reload(self) -> None:
+        month = self.month_text
+        self.ctx.run_task(lambda: reports.collection(self.ctx.db, month), self._show)
+
+    def _show(self, report: CollectionReport | None, error: BaseException | None) -> None:
+        if error is not None or report is None:
+            self.summary.setText(str(error))
+            return
+        self.report = report
+        money = self.ctx.money
+        self.model.set_rows(report.rooms)
+        self.summary.setText(
+            f"Collected {money(report.collected)} / {money(report.expected)} "
+            f"({report.collection_rate}%) · Outstanding {money(report.outstanding)}")
+
+
+class ReportsView(QWidget):
+    """Aging, rent roll and income on screen, exported as CSV or PDF."""
+
+    REPORTS = ("Aging", "Rent roll", "Income this year")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.choice = QComboBox()
+        self.choice.setObjectName("report_choice")
+        self.choice.addItems(self.REPORTS)
+        self.summary = QLabel()
+        self.model: RowTableModel[Any] = RowTableModel([], money=ctx.money)
+        self.view = ListView(self.model, ctx.settings, "ledger_report")
+        export_button = QPushButton("Export...")
+        export_button.clicked.connect(self.export)
+        top = QHBoxLayout()
+        top.addWidget(self.choice)
+        top.addWidget(self.summary, 1)
+        top.addWidget(export_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        self.choice.currentIndexChanged.connect(lambda _i: self.reload())
+
+    def _columns(self, name: str) -> list[Column[Any]]:
+        if name == "Aging":
+            return [Column("tenant", "Tenant", lambda r: r.tenant),
+                    Column("room", "Room", lambda r: f"{r.property} {r.unit}-{r.room}"),
+                    *[_bucket_column(b) for b in BUCKETS],
+                    Column("total", "Total", lambda r: r.total, "money")]
+        if name == "Rent roll":
+            return [Column("property", "Property", lambda r: r.property),
+                    Column("room", "Room", lambda r: f"{r.unit}-{r.room}"),
+                    Column("tenant", "Tenant", lambda r: r.tenant),
+                    Column("start", "Start", lambda r: r.lease_start, "date"),
+                    Column("end", "End", lambda r: r.lease_end, "date"),
+                    Column("rent", "Rent", lambda r: r.rent, "money"),
+                    Column("held", "Deposit held", lambda r: r.deposit_held, "money"),
+                    Column("balance", "Balance", lambda r: r.balance, "money")]
+        return [Column("property", "Property", lambda r: r.property),
+                Column("month", "Month", lambda r: r.month),
+                Column("rent", "Rent", lambda r: r.rent, "money"),
+                Column("late", "Late fees", lambda r: r.late_fees, "money"),
+                Column("utilities", "Utilities", lambda r: r.utilities, "money"),
+                Column("other", "Other", lambda r: r.other, "money"),
+                Column("total", "Total", lambda r: r.total, "money")]
+
+    def _query(self, name: str) -> tuple[Any, str]:
+        db = self.ctx.db
+        money = self.ctx.money
+        if name == "Aging":
+            aging = reports.aging_report(db)
+            return aging.rows, f"Total owed {money(aging.total)}"
+        if name == "Rent roll":
+            roll = reports.rent_roll(db)
+            return roll.rows, (f"{len(roll.rows)} leases, rent {money(roll.total_rent)}, "
+                               f"balance {money(roll.total_balance)}")
+        year = today().year
+        income = reports.income(db, date(year, 1, 1), date(year, 12, 31))
+        return income.rows, f"Income {year}: {money(income.total)}"
+
+    def reload(self) -> None:
+        name = self.choice.currentText()
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.summary.setText(str(error))
+                return
+            rows, text = result
+            self.model.beginResetModel()
+            self.model.columns = self._columns(name)
+            self.model.endResetModel()
+            self.model.set_rows(rows)
+            self.summary.setText(text)
+
+        self.ctx.run_task(lambda: self._query(name), done)
+
+    def export(self) -> None:
+        name = self.choice.currentText()
+        db = self.ctx.db
+        if name == "Aging":
+            export(self.ctx, self, "aging.pdf", lambda p: printing.aging_file(db, p))
+        elif name == "Rent roll":
+            export(self.ctx, self, "rent-roll.pdf", lambda p: printing.rent_roll_file(db, p))
+        else:
+            year = today().year
+            export(self.ctx, self, f"income-{year}.pdf", lambda p: printing.income_file(
+                db, date(year, 1, 1), date(year, 12, 31), p))
+
+
+def _bucket_column(bucket: str) -> Column[Any]:
+    return Column(bucket, bucket.title(), lambda r: r.buckets[bucket], "money")
+
+
+def entry_columns() -> list[Column[LedgerEntryRow]]:
+    return [
+        Column("day", "Date", lambda r: r.day, "date", sort="day", width=95),
+        Column("tenant", "Tenant", lambda r: r.tenant_name, sort="tenant", width=160),
+        Column("room", "Room", lambda r: f"{r.property_name} {r.unit_number}-{r.room_number}",
+               sort="property", width=170),
+        Column("kind", "Kind", lambda r: r.kind.replace("_", " "), sort="kind", width=80),
+        Column("description", "Description", lambda r: r.description, width=240),
+        Column("amount", "Amount", lambda r: r.amount, "money", sort="amount", width=100),
+        Column("status", "Status", lambda r: r.status, sort="status", width=80),
+    ]
+
+
+class LeaseLedgerTab(QWidget):
+    """One lease's ledger (with the leases it was renewed or transferred from): for the
+    room/lease view. Balance and deposit held on top, Record payment at hand."""
+
+    def __init__(self, ctx: AppContext, lease_id: uuid.UUID,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.lease_id = lease_id
+        self.model: PagedQueryModel[LedgerEntryRow] = PagedQueryModel(
+            entry_columns(), self._fetch, self._count, default_sort="day",
+            run=ctx.run_task, money=ctx.money, style=status_style)
+        self.model.descending = False
+        self.view = ListView(self.model, ctx.settings, "lease_ledger")
+        self.balance = QLabel()
+        self.balance.setObjectName("lease_balance")
+        pay = QPushButton("Record payment...")
+        pay.clicked.connect(self.record_payment)
+        statement = QPushButton("Statement...")
+        statement.clicked.connect(self.statement)
+        top = QHBoxLayout()
+        top.addWidget(self.balance, 1)
+        top.addWidget(statement)
+        top.addWidget(pay)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        ctx.bus.ledger_posted.connect(self.reload)
+
+    def _query(self, search: str) -> LedgerQuery:
+        chain = tuple(ledger.account_of(self.ctx.db, self.lease_id))
+        return LedgerQuery(lease_ids=chain, search=search)
+
+    def _fetch(self, search: str, sort: str, desc: bool, offset: int, limit: int
+               ) -> list[LedgerEntryRow]:
+        return ledger_list.ledger_page(self.ctx.db, self._query(search), sort, desc, offset,
+                                       limit)
+
+    def _count(self, search: str) -> int:
+        return ledger_list.ledger_count(self.ctx.db, self._query(search))
+
+    def reload(self) -> None:
+        self.model.reload()
+
+        def done(book: Any, error: BaseException | None) -> None:
+            if error is None:
+                self.balance.setText(f"Balance {self.ctx.money(book.balance)} · deposit held "
+                                     f"{self.ctx.money(book.deposit_held)}")
+
+        self.ctx.run_task(lambda: ledger.lease_ledger(self.ctx.db, self.lease_id), done)
+
+    def record_payment(self) -> None:
+        from coliv_desktop.ui.ledger.dialogs import RecordPaymentDialog
+
+        dialog = RecordPaymentDialog(self.ctx, self.lease_id, self)
+        dialog.open()
+
+    def statement(self) -> None:
+        start, end = date(today().year, 1, 1), today()
+        preview_pdf(self.ctx, self, "Statement", lambda p: printing.statement_pdf(
+            self.ctx.db, self.lease_id, start, end, p))

@@ -1,0 +1,228 @@
+"""The Ledger pane: every charge and payment (filtered, sorted and paged by the database, with
+totals), the month's collection board, reports, and the actions: rent run, record payment,
+void, receipt."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coliv_desktop.schemas.ledger import LedgerEntryRow, RentRunResult
+from coliv_desktop.services import ledger_list, portfolio, printing, rent_run
+from coliv_desktop.services.clock import today
+from coliv_desktop.services.ledger_list import LedgerQuery, LedgerTotals
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.ledger.dialogs import RecordPaymentDialog, VoidDialog
+from coliv_desktop.ui.ledger.startup import describe
+from coliv_desktop.ui.ledger.views import (
+    CollectionView,
+    ReportsView,
+    entry_columns,
+    preview_pdf,
+    status_style,
+)
+from coliv_desktop.ui.models.table import PagedQueryModel
+from coliv_desktop.ui.panes.base import Pane
+from coliv_desktop.ui.tasks import TaskControl, run_with_progress
+from coliv_desktop.ui.widgets import ListView, search_box
+
+STATUSES = [("All entries", None), ("Overdue", "overdue"), ("Pending", "pending"),
+            ("Partly paid", "partial"), ("Paid", "paid"), ("Payments", "payment"),
+            ("Void", "void")]
+
+
+class LedgerPane(Pane):
+    reload_on = ("ledger_posted", "leases_changed", "portfolio_changed")
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.query = LedgerQuery()
+        self.model: PagedQueryModel[LedgerEntryRow] = PagedQueryModel(
+            entry_columns(), self._fetch, self._count, default_sort="day",
+            run=ctx.run_task, money=ctx.money, style=status_style)
+        self.model.descending = True
+        self.list = ListView(self.model, ctx.settings, "ledger")
+        self.list.doubleClicked.connect(lambda _i: self.open_lease())
+        # filters
+        self.property_box = QComboBox()
+        self.property_box.setObjectName("filter_property")
+        self.property_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.property_box.setMinimumWidth(150)
+        self.status = QComboBox()
+        self.status.setObjectName("filter_status")
+        for label, key in STATUSES:
+            self.status.addItem(label, key)
+        self.use_dates = QCheckBox("From")
+        self.start = QDateEdit(QDate(today().year, today().month, 1))
+        self.end = QDateEdit(QDate(today().year, today().month, today().day))
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+        self.search = search_box("Search tenant, room or description")
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(250)
+        self._search_timer.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        for signal in (self.property_box.currentIndexChanged, self.status.currentIndexChanged,
+                       self.start.dateChanged, self.end.dateChanged, self.use_dates.toggled):
+            signal.connect(lambda *_a: self.apply_filters())
+        filters = QHBoxLayout()
+        filters.addWidget(self.property_box)
+        filters.addWidget(self.status)
+        filters.addWidget(self.use_dates)
+        filters.addWidget(self.start)
+        filters.addWidget(QLabel("to"))
+        filters.addWidget(self.end)
+        filters.addWidget(self.search, 1)
+        # actions
+        actions = QHBoxLayout()
+        for text, slot, name in [("Rent run...", self.run_rent, "rent_run"),
+                                 ("Record payment...", self.record_payment, "record_payment"),
+                                 ("Void...", self.void_selected, "void"),
+                                 ("Receipt", self.receipt, "receipt")]:
+            button = QPushButton(text)
+            button.setObjectName(name)
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.footer = QLabel()
+        self.footer.setObjectName("ledger_totals")
+        entries = QWidget()
+        box = QVBoxLayout(entries)
+        box.addLayout(filters)
+        box.addLayout(actions)
+        box.addWidget(self.list, 1)
+        box.addWidget(self.footer)
+        self.collection = CollectionView(ctx)
+        self.reports = ReportsView(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(entries, "Entries")
+        self.tabs.addTab(self.collection, "Collection")
+        self.tabs.addTab(self.reports, "Reports")
+        self.tabs.currentChanged.connect(lambda _i: self._reload_tab())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self._totals_request = 0
+
+    # --- data --------------------------------------------------------------------------------
+
+    def _fetch(self, search: str, sort: str, desc: bool, offset: int, limit: int
+               ) -> list[LedgerEntryRow]:
+        return ledger_list.ledger_page(self.ctx.db, self.query, sort, desc, offset, limit)
+
+    def _count(self, search: str) -> int:
+        return ledger_list.ledger_count(self.ctx.db, self.query)
+
+    def reload(self) -> None:
+        self._load_properties()
+        self.apply_filters()
+        self._reload_tab()
+
+    def _reload_tab(self) -> None:
+        if self.tabs.currentWidget() is self.collection:
+            self.collection.reload()
+        elif self.tabs.currentWidget() is self.reports:
+            self.reports.reload()
+
+    def _load_properties(self) -> None:
+        current = self.property_box.currentData()
+        self.property_box.blockSignals(True)
+        self.property_box.clear()
+        self.property_box.addItem("All properties", None)
+        for prop in portfolio.list_properties(self.ctx.db):
+            self.property_box.addItem(prop.name, str(prop.id))
+        self.property_box.setCurrentIndex(max(0, self.property_box.findData(current)))
+        self.property_box.blockSignals(False)
+
+    def current_query(self) -> LedgerQuery:
+        dates: dict[str, Any] = {}
+        if self.use_dates.isChecked():
+            dates = {"start": self.start.date().toPython(), "end": self.end.date().toPython()}
+        chosen = self.property_box.currentData()
+        return LedgerQuery(property_id=uuid.UUID(chosen) if chosen else None,
+                           status=self.status.currentData(), search=self.search.text(), **dates)
+
+    def apply_filters(self) -> None:
+        self.query = self.current_query()
+        self.model.reload()
+        self._totals_request += 1
+        request, query = self._totals_request, self.query
+
+        def done(totals: LedgerTotals | None, error: BaseException | None) -> None:
+            if request != self._totals_request or totals is None:
+                return
+            money = self.ctx.money
+            self.footer.setText(f"{totals.count} entries · charged {money(totals.charged)} · "
+                                f"received {money(totals.received)} · net {money(totals.net)}")
+
+        self.ctx.run_task(lambda: ledger_list.ledger_totals(self.ctx.db, query), done)
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def selected(self) -> LedgerEntryRow | None:
+        row = self.list.current_row()
+        return row if isinstance(row, LedgerEntryRow) else None
+
+    def open_lease(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.ctx.open_lease(row.lease_id)
+
+    def run_rent(self, through: date | None = None) -> None:
+        day = through or today()
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def work(control: TaskControl) -> RentRunResult:
+            def progress(done: int, total: int, text: str) -> None:
+                control.progress(done, total, f"Posting {text}...")
+                control.check()  # Cancel rolls the whole run back
+            return rent_run.run_rent(db, actor, day, progress)
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.ctx.bus.status_message.emit(f"Rent run stopped: {error}")
+                return
+            self.ctx.bus.status_message.emit(describe(result))
+            self.ctx.bus.ledger_posted.emit()
+
+        run_with_progress(self.ctx.tasks, self, "Rent run", work, done)
+
+    def record_payment(self) -> RecordPaymentDialog:
+        row = self.selected()
+        dialog = RecordPaymentDialog(self.ctx, row.lease_id if row else None, self)
+        dialog.open()
+        return dialog
+
+    def void_selected(self) -> VoidDialog | None:
+        row = self.selected()
+        if row is None or row.status == "void":
+            QMessageBox.information(self, "Void", "Select an entry that is not already void.")
+            return None
+        label = f"{row.day} · {row.tenant_name} · {row.description} · {self.ctx.money(row.amount)}"
+        dialog = VoidDialog(self.ctx, row.entry, row.id, label, self)
+        dialog.open()
+        return dialog
+
+    def receipt(self) -> None:
+        row = self.selected()
+        if row is None or row.entry != "payment" or row.kind != "payment":
+            QMessageBox.information(self, "Receipt", "Select a payment to print its receipt.")
+            return
+        preview_pdf(self.ctx, self, "Receipt",
+                    lambda p: printing.receipt_pdf(self.ctx.db, row.id, p))

@@ -1,0 +1,181 @@
+"""The ledger pane and dialogs, driven as an operator would (offscreen)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.services import ledger, printing
+from coliv_desktop.services.context import Actor
+from coliv_desktop.ui.context import AppContext, OpenedDatabase
+from coliv_desktop.ui.ledger import startup
+from coliv_desktop.ui.ledger.dialogs import RecordPaymentDialog, VoidDialog
+from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
+from coliv_desktop.ui.ledger.views import LeaseLedgerTab
+from coliv_desktop.ui.panes.ledger import LedgerPane
+from tests.builders import flow_41, lease, tenant
+from tests.services.test_reports import flow_43
+
+
+def settle(ctx: AppContext, qtbot: QtBot) -> None:
+    for _ in range(3):  # a task's result may start another task
+        assert ctx.tasks.wait_idle()
+        qtbot.wait(10)
+
+
+@pytest.fixture
+def pane(ctx: AppContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> LedgerPane:
+    monkeypatch.setenv("COLIV_TODAY", "2025-12-01")
+    flow_43(ctx.db, ctx.actor)
+    widget = LedgerPane(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 700)
+    widget.show()
+    settle(ctx, qtbot)
+    return widget
+
+
+def test_pane_lists_entries_with_totals_and_filters(pane: LedgerPane, ctx: AppContext,
+                                                    qtbot: QtBot) -> None:
+    assert pane.model.rowCount() == 7  # four rent charges, three payments
+    assert "7 entries" in pane.footer.text() and "charged $3,250.00" in pane.footer.text()
+    assert "received $2,450.00" in pane.footer.text()
+    pane.status.setCurrentIndex(pane.status.findData("pending"))
+    settle(ctx, qtbot)
+    assert [pane.model.row(i).tenant_name for i in range(pane.model.rowCount())] == [
+        "Tom Tester"]
+    pane.status.setCurrentIndex(0)
+    qtbot.keyClicks(pane.search, "sarah")
+    qtbot.wait(300)
+    settle(ctx, qtbot)
+    assert pane.model.rowCount() == 2
+    pane.tabs.setCurrentWidget(pane.collection)
+    pane.collection.month.setDate(pane.collection.month.date().addMonths(0))
+    pane.collection.reload()
+    settle(ctx, qtbot)
+    text = pane.collection.summary.text()
+    assert "Collected $2,450.00 / $3,250.00 (75.4%)" in text and "$800.00" in text
+    rows = pane.collection.model.rows
+    assert [(r.room, r.status) for r in rows][-1] == ("D", "pending")
+    pane.tabs.setCurrentWidget(pane.reports)
+    settle(ctx, qtbot)
+    assert pane.reports.model.rowCount() == 1  # Tom owes, nobody else
+
+
+def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: AppContext,
+                                                        qtbot: QtBot) -> None:
+    pane.status.setCurrentIndex(pane.status.findData("pending"))
+    settle(ctx, qtbot)
+    pane.list.selectRow(0)
+    dialog = pane.record_payment()
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.amount, "1000")
+    settle(ctx, qtbot)
+    assert "Rent December 2025" in dialog.preview.text()
+    assert "credit for the next charges: $200.00" in dialog.preview.text()
+    with qtbot.waitSignal(ctx.bus.ledger_posted):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.saved.receipt_number == 4
+    settle(ctx, qtbot)
+    assert pane.model.rowCount() == 0  # Tom's December is paid now
+
+
+def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: QtBot) -> None:
+    flow_43(ctx.db, ctx.actor)
+    dialog = RecordPaymentDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.amount, "12.345")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "two decimal places" in dialog.fields.error("amount")
+    assert dialog.saved is None
+
+
+def test_void_with_reason(pane: LedgerPane, ctx: AppContext, qtbot: QtBot) -> None:
+    pane.status.setCurrentIndex(pane.status.findData("payment"))
+    settle(ctx, qtbot)
+    pane.list.selectRow(0)
+    row = pane.selected()
+    assert row is not None
+    dialog = pane.void_selected()
+    assert isinstance(dialog, VoidDialog)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "say why" in dialog.fields.error("reason")
+    qtbot.keyClicks(dialog.reason, "check bounced")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert ledger.get_payment(ctx.db, row.id).void_reason == "check bounced"
+    settle(ctx, qtbot)
+    assert "received $" in pane.footer.text() and "$2,450.00" not in pane.footer.text()
+
+
+def test_rent_run_on_open_tells_the_operator(qtbot: QtBot, qsettings: object, db: Database,
+                                             actor: Actor, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    monkeypatch.setenv("COLIV_TODAY", "2025-12-05")
+    flow = flow_41(db, actor)
+    lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2025, 12, 1))
+    context = AppContext(qsettings)  # type: ignore[arg-type]
+    startup.install(context)
+    messages: list[str] = []
+    context.bus.status_message.connect(messages.append)
+    context.set_database(OpenedDatabase(db, actor, "USD", "en_US"))
+    settle(context, qtbot)
+    assert messages and "posted 1 rent charges" in messages[0]
+    assert "1 reminders" in messages[0]
+    startup.run_rent_on_open(context)
+    settle(context, qtbot)
+    assert "nothing new to post" in messages[-1]
+
+
+def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtBot,
+                                   tmp_path: Path) -> None:
+    pane.status.setCurrentIndex(pane.status.findData("payment"))
+    settle(ctx, qtbot)
+    pane.list.selectRow(0)
+    row = pane.selected()
+    assert row is not None
+    path = printing.receipt_pdf(ctx.db, row.id, tmp_path / "r.pdf")
+    preview = PdfPreview(path, "Receipt")
+    qtbot.addWidget(preview)
+    assert preview.page_count == 1
+    copy = preview.save_as(str(tmp_path / "copy.pdf"))
+    assert copy is not None and copy.read_bytes() == path.read_bytes()
+    tab = LeaseLedgerTab(ctx, row.lease_id)
+    qtbot.addWidget(tab)
+    tab.reload()
+    settle(ctx, qtbot)
+    assert tab.model.rowCount() == 2
+    assert "Balance $0.00" in tab.balance.text()
+    assert Decimal(0) == ledger.lease_ledger(ctx.db, row.lease_id).balance
+
+
+def test_window_has_the_ledger_pane_and_a_room_ledger_tab(
+    qtbot: QtBot, window: object, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from coliv_desktop.ui.main_window import MainWindow
+    from coliv_desktop.ui.panes.portfolio import PortfolioPane
+
+    assert isinstance(window, MainWindow)
+    monkeypatch.setenv("COLIV_TODAY", "2025-12-01")
+    ids = flow_43(ctx.db, ctx.actor)
+    ctx.bus.portfolio_changed.emit()
+    window.show_pane("ledger")
+    settle(ctx, qtbot)
+    ledger_pane = window.pane("ledger")
+    assert isinstance(ledger_pane, LedgerPane) and ledger_pane.model.rowCount() == 7
+    flow = ids["flow"]
+    window.tree.select(flow.rooms["3B-D"])  # type: ignore[attr-defined]
+    settle(ctx, qtbot)
+    room_pane = window.pane("tree")
+    assert isinstance(room_pane, PortfolioPane)
+    tab = room_pane.findChild(LeaseLedgerTab, "lease_ledger_tab")
+    assert tab is not None
+    settle(ctx, qtbot)
+    assert "Balance $800.00" in tab.balance.text() and tab.model.rowCount() == 1

@@ -280,15 +280,6 @@ def tier_for(score: int) -> Tier:
     return "not_recommended"
 
 
-def fraction_text(value: Fraction) -> str:
-    """A Fraction as plain decimal text: exact when it terminates, else to 6 places."""
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    if Fraction(exact) == value:
-        text = format(exact, "f")
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return format(exact.quantize(Decimal("0.000001")), "f")
-
-
 # --- one applicant against a room -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -393,7 +384,8 @@ def score_room(
     }
     breakdown["adjustments"] = [{"reason": a.reason, "delta": a.delta}
                                 for a in numbers.adjustments]
-    breakdown["base"] = fraction_text(numbers.base)
+    # A JSON number: exact arithmetic above, a float only for the record (88.55 prints as 88.55).
+    breakdown["base"] = float(numbers.base)
     tier = tier_for(numbers.score)
     text = recommendation(applicant, roommates, labels, pairs, numbers, breakdown, reasons)
     return RoomScore(numbers.score, tier, breakdown, text)

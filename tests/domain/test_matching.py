@@ -205,7 +205,7 @@ def test_dealbreakers_are_symmetric(a: dict[str, bool], b: dict[str, bool], fail
 def test_the_seed_story_unit_3b() -> None:
     result = score_room(SARAH, [MIKE, JESSICA, TOM], names=["Mike", "Jessica", "Tom"])
     # pairs 82.75, 79, 100 -> base 87.25; +2 all clean; +3 social mix; 92.25 -> 92
-    assert result.breakdown["base"] == "87.25"
+    assert result.breakdown["base"] == 87.25
     assert result.breakdown["individual_scores"] == {"Mike": 83, "Jessica": 79, "Tom": 100}
     assert [a["delta"] for a in result.breakdown["adjustments"]] == [2, 3]
     assert (result.score, result.tier, result.recommended) == (92, "excellent", True)
@@ -234,7 +234,7 @@ def test_the_reverse_dealbreakers_are_explained() -> None:
 
 def test_an_empty_unit_starts_from_70_with_the_vacancy_penalty() -> None:
     result = score_room(SARAH, [])
-    assert result.breakdown["base"] == "70"
+    assert result.breakdown["base"] == 70
     assert result.breakdown["adjustments"] == [
         {"reason": "high vacancy: no roommates, so less community", "delta": -5}]
     for key in ("sleep_schedule", "cleanliness", "social_compatibility", "noise_tolerance"):
@@ -248,7 +248,7 @@ def test_an_empty_unit_starts_from_70_with_the_vacancy_penalty() -> None:
 
 def test_one_roommate_gets_the_vacancy_penalty_two_do_not() -> None:
     one = score_room(TOM, [TOM])
-    assert one.breakdown["base"] == "100"
+    assert one.breakdown["base"] == 100
     assert one.breakdown["adjustments"][-1]["delta"] == -5
     assert one.score == 97  # 100 + 2 (clean) - 5
     two = score_room(TOM, [TOM, TOM])
@@ -269,7 +269,7 @@ def test_social_mix_bonus_needs_base_strictly_over_70() -> None:
     mixed = [profile(social="private", clean=3), profile(social="very_social", clean=3)]
     result = score_room(applicant, mixed)
     # pairs: 30+25+20+15+10 = 100 and 100 - 0.20*60 = 88 -> base 94 > 70 -> +3
-    assert result.breakdown["base"] == "94"
+    assert result.breakdown["base"] == 94
     assert [a["delta"] for a in result.breakdown["adjustments"]] == [3]
     assert result.score == 97
     same = score_room(applicant, [mixed[0], mixed[0]])
@@ -282,7 +282,7 @@ def test_social_mix_is_judged_on_the_base_not_on_the_running_total() -> None:
     roommates = [profile("flexible", 5, "moderate", "private"),
                  profile("flexible", 4, "moderate", "very_social")]
     result = score_room(applicant, roommates)
-    assert result.breakdown["base"] == "69.25"
+    assert result.breakdown["base"] == 69.25
     assert [a["delta"] for a in result.breakdown["adjustments"]] == [2]
     assert result.score == 71
 
@@ -292,7 +292,7 @@ def test_base_exactly_70_gets_no_social_bonus() -> None:
     roommates = [profile("early_bird", 4, "loud", "private"),
                  profile("flexible", 4, "quiet", "very_social")]
     result = score_room(applicant, roommates)
-    assert result.breakdown["base"] == "70"
+    assert result.breakdown["base"] == 70
     assert [a["delta"] for a in result.breakdown["adjustments"]] == [2]
     assert result.score == 72
 
@@ -303,7 +303,7 @@ def test_a_mean_on_exactly_half_rounds_up() -> None:
                  profile("flexible", 3, "loud", "sometimes_social")]
     result = score_room(applicant, roommates)
     # pairs 79.75 and 93.25: base 86.5 exactly, no adjustment applies
-    assert result.breakdown["base"] == "86.5"
+    assert result.breakdown["base"] == 86.5
     assert result.breakdown["adjustments"] == []
     assert (result.score, result.tier) == (87, "excellent")  # round() would say 86
 

@@ -293,7 +293,7 @@ class ApplicationView(QWidget):
         rows = "".join(f"<tr><td>{label}</td><td align='right'>{b[key]}</td></tr>"
                        for key, label in CRITERIA if key in b)
         rows += f"<tr><td>Dealbreakers</td><td align='right'>{escape(b['dealbreakers'])}</td></tr>"
-        rows += f"<tr><td>Base</td><td align='right'>{escape(b['base'])}</td></tr>"
+        rows += f"<tr><td>Base</td><td align='right'>{float(b['base']):.2f}</td></tr>"
         for a in b.get("adjustments", []):
             rows += (f"<tr><td>{escape(a['reason'])}</td>"
                      f"<td align='right'>{a['delta']:+d}</td></tr>")

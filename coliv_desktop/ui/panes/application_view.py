@@ -145,7 +145,7 @@ class ApplicationView(QWidget):
                                          self.reject)
         self.waitlist_button = tool_button("Waitlist", "turnover", "Put on the waitlist",
                                            lambda: self._decide("waitlist"))
-        self.withdraw_button = tool_button("Withdrawn", "archive", "The applicant withdrew",
+        self.withdraw_button = tool_button("Withdraw", "archive", "The applicant withdrew",
                                            lambda: self._decide("withdraw"))
         self.reopen_button = tool_button("Reopen", "turnover", "Back to pending",
                                          lambda: self._decide("reopen"))

@@ -57,17 +57,27 @@ def utcnow() -> datetime:
 
 class _JSON(TypeDecorator[Any]):
     """JSON, stored as JSONB on PostgreSQL. The PostgreSQL dialect (a tenth of a second to
-    import) loads only when a PostgreSQL database is used, not for every SQLite file."""
+    import) loads only when a PostgreSQL database is used, not for every SQLite file.
+
+    `none_as_null`: Python None is stored as SQL NULL rather than the JSON value null."""
 
     impl = JSON
     cache_ok = True
+
+    def __init__(self, none_as_null: bool = False) -> None:
+        super().__init__(none_as_null=none_as_null)
+        self.none_as_null = none_as_null
+        self.should_evaluate_none = not none_as_null  # as JSON itself decides
 
     def load_dialect_impl(self, dialect: Dialect) -> Any:
         if dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import JSONB
 
-            return dialect.type_descriptor(JSONB())
-        return dialect.type_descriptor(JSON())
+            return dialect.type_descriptor(JSONB(none_as_null=self.none_as_null))
+        return dialect.type_descriptor(JSON(none_as_null=self.none_as_null))
 
 
 JSONType: Any = _JSON()
+# For optional JSON columns: Python None is stored as SQL NULL (not the JSON value null), so
+# `column.is_(None)` finds the rows without a value.
+NullableJSONType: Any = _JSON(none_as_null=True)

@@ -137,8 +137,8 @@ class LedgerPane(Pane):
         return ledger_list.ledger_count(self.ctx.db, self.query)
 
     def reload(self) -> None:
+        self.apply_filters()  # the list's queries first: they hold the workers first
         self._load_properties()
-        self.apply_filters()
         self._reload_tab()
 
     def _reload_tab(self) -> None:
@@ -148,14 +148,23 @@ class LedgerPane(Pane):
             self.reports.reload()
 
     def _load_properties(self) -> None:
-        current = self.property_box.currentData()
-        self.property_box.blockSignals(True)
-        self.property_box.clear()
-        self.property_box.addItem("All properties", None)
-        for prop in portfolio.list_properties(self.ctx.db):
-            self.property_box.addItem(prop.name, str(prop.id))
-        self.property_box.setCurrentIndex(max(0, self.property_box.findData(current)))
-        self.property_box.blockSignals(False)
+        """The property filter's choices, read in a worker (the list does not wait for it)."""
+        db = self.ctx.db
+
+        def done(props: list[tuple[str, str]] | None, error: BaseException | None) -> None:
+            if error is not None or props is None:
+                return
+            current = self.property_box.currentData()
+            self.property_box.blockSignals(True)
+            self.property_box.clear()
+            self.property_box.addItem("All properties", None)
+            for name, ident in props:
+                self.property_box.addItem(name, ident)
+            self.property_box.setCurrentIndex(max(0, self.property_box.findData(current)))
+            self.property_box.blockSignals(False)
+
+        self.ctx.run_task(lambda: [(p.name, str(p.id)) for p in portfolio.list_properties(db)],
+                          done)
 
     def current_query(self) -> LedgerQuery:
         dates: dict[str, Any] = {}

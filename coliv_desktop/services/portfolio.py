@@ -100,6 +100,14 @@ def set_property_archived(
         return PropertyOut.model_validate(prop)
 
 
+def property_choices(db: Database) -> list[tuple[uuid.UUID, str]]:
+    """(id, name) of the live properties, by name: what a filter's drop-down lists."""
+    with db.read() as s:
+        query = (select(Property.id, Property.name).where(Property.archived_at.is_(None))
+                 .order_by(Property.name))
+        return [(ident, name) for ident, name in s.execute(query)]
+
+
 def list_properties(db: Database, *, include_archived: bool = False) -> list[PropertyOut]:
     with db.read() as s:
         query = select(Property).order_by(Property.name)

@@ -18,6 +18,7 @@ from coliv_desktop.domain.errors import (
     ValidationError,
 )
 from coliv_desktop.schemas import build
+from coliv_desktop.schemas import portfolio as portfolio_schemas
 from coliv_desktop.schemas.portfolio import PropertyUpdate, RoomCreate, RoomUpdate, UnitCreate
 from coliv_desktop.services import dashboard, portability, portfolio
 from coliv_desktop.services.context import Actor
@@ -188,3 +189,14 @@ def test_delete_rooms_is_all_or_nothing(db: Database, actor: Actor) -> None:
     portfolio.delete_rooms(db, actor, [flow.rooms["3B-C"], flow.rooms["3B-D"]])
     numbers = {r.room_number for r in portfolio.list_rooms(db, flow.unit_3b)}
     assert numbers == {"A", "B"}
+
+
+def test_property_choices_list_live_properties_by_name(db: Database, actor: Actor) -> None:
+    flow = flow_41(db, actor)
+    other = portfolio.add_property(db, actor, build(
+        portfolio_schemas.PropertyCreate, name="Birch Court", address="2 Oak St",
+        city="Austin", state="TX", zip="78701"))
+    assert portfolio.property_choices(db) == [(other.id, "Birch Court"),
+                                              (flow.property_id, "Downtown Loft")]
+    portfolio.set_property_archived(db, actor, other.id, True)
+    assert portfolio.property_choices(db) == [(flow.property_id, "Downtown Loft")]

@@ -163,8 +163,8 @@ class LedgerPane(Pane):
             self.property_box.setCurrentIndex(max(0, self.property_box.findData(current)))
             self.property_box.blockSignals(False)
 
-        self.ctx.run_task(lambda: [(p.name, str(p.id)) for p in portfolio.list_properties(db)],
-                          done)
+        self.ctx.run_task(lambda: [(name, str(ident)) for ident, name
+                                   in portfolio.property_choices(db)], done)
 
     def current_query(self) -> LedgerQuery:
         dates: dict[str, Any] = {}

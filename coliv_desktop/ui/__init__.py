@@ -25,6 +25,14 @@ Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
                             add_property/add_unit/add_rooms/add_tenant/new_lease(room_id=,
                             tenant_id=)/move_out/renew/edit_*/archive(kind, id)
 
+Starting (`ui.app.launch`, what `coliv` runs): the window is built and shown with PySide6
+alone; the database opens in a worker (SQLAlchemy, models, schemas and services load there),
+then `database_switched` fills the panes. Keep it that way: a module the window imports at
+start (main_window, tree_dock, databases, welcome, widgets, models, panes/base, context) imports
+services and schemas inside functions or under TYPE_CHECKING (tests/ui/test_startup.py checks);
+`ctx.editing` loads `ui.actions` on first use. Work that should not hold up the first view goes
+through `ctx.tasks.when_idle(fn)` (the rent run on open does).
+
 Background work (`ui.tasks`): `TaskControl` gives long work `progress(done, total, text)` and
 `check()` (raises TaskCancelled after Cancel); `run_with_progress(ctx.tasks, parent, title,
 fn, on_done)` shows a progress dialog with Cancel. `ctx.tasks.wait_idle()` waits for all.

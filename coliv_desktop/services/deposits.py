@@ -50,8 +50,9 @@ def _names(s: Session, lease: Lease) -> tuple[str, str]:
 def _check(s: Session, data: DispositionCreate) -> tuple[Lease, list[uuid.UUID]]:
     lease = get_row(s, Lease, data.lease_id, "lease")
     chain = lease_chain(s, lease.id)
-    later = [i for i in chain if i != lease.id
-             and (s.get(Lease, i) or lease).lease_start > lease.lease_start]
+    others = [s.get(Lease, i) for i in chain if i != lease.id]
+    later = [o.id for o in others if o is not None and o.status != "cancelled"
+             and o.lease_start > lease.lease_start]
     if later:
         raise ValidationError("lease_id", f"the deposit moved with the tenant to lease {later[-1]}")
     if lease.status == "active":

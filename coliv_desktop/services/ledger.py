@@ -188,10 +188,7 @@ def post_charge(db: Database, actor: Actor, data: ChargeCreate) -> ChargeOut:
 
 
 def _reason(reason: str) -> str:
-    text = reason.strip()
-    if not text:
-        raise ValidationError("reason", "say why this entry is voided")
-    return text
+    return rules.check_void_reason(reason)
 
 
 def void_charge(db: Database, actor: Actor, charge_id: uuid.UUID, reason: str,

@@ -13,7 +13,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Property, Reminder, Room, Tenant, Unit
@@ -106,11 +106,19 @@ def refresh_outbox(db: Database, actor: Actor, as_of: date | None = None) -> int
 
 
 def list_outbox(db: Database, status: str | None = "pending") -> list[ReminderOut]:
+    """Reminders by status (None: all). Pending ones are listed only while their charge is
+    still owed: one paid or voided since (a move-out reversed it, say) needs no reminder."""
     query = (select(Reminder, Tenant.first_name + " " + Tenant.last_name)
              .join(Tenant, Tenant.id == Reminder.tenant_id)
              .order_by(Reminder.due_on, Tenant.last_name, Reminder.created_at))
     if status is not None:
         query = query.where(Reminder.status == status)
+    if status == "pending":
+        paid = paid_per_charge()
+        query = (query.join(Charge, Charge.id == Reminder.charge_id)
+                 .outerjoin(paid, paid.c.charge_id == Charge.id)
+                 .where(charge_live(),
+                        cents(Charge.amount) > func.coalesce(paid.c.paid, 0)))
     with db.read() as s:
         return [ReminderOut(id=r.id, charge_id=r.charge_id, lease_id=r.lease_id,
                             tenant_id=r.tenant_id, tenant=name, kind=r.kind, due_on=r.due_on,

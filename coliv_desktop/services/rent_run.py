@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
@@ -23,7 +22,13 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Room, Unit
 from coliv_desktop.db.types import utcnow
 from coliv_desktop.domain import late_fees
-from coliv_desktop.domain.schedule import rent_periods
+from coliv_desktop.domain.schedule import (
+    base_period,
+    is_month,
+    month_name,
+    rent_description,
+    rent_periods,
+)
 from coliv_desktop.schemas.ledger import RentRunResult
 from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
@@ -46,12 +51,6 @@ def _bulk_insert(s: Session, rows: list[dict[str, Any]], progress: Progress | No
         s.execute(insert(CHARGES), rows[start:start + CHUNK])
         if progress:
             progress(min(start + CHUNK, len(rows)), len(rows), label)
-
-
-@lru_cache(maxsize=4096)
-def _month_name(period: str) -> str:
-    year, month = period.split("-")
-    return date(int(year), int(month), 1).strftime("%B %Y")
 
 
 def run_rent(
@@ -84,18 +83,19 @@ def run_rent(
             for p in rent_periods(rent, start, end, through, due_day):
                 if (lease_id, p.period) in posted:
                     continue
-                what = "Rent " + _month_name(p.period)
-                if p.prorated:
-                    what += f" ({p.start.day}-{p.end.day}, prorated)"
+                what = rent_description(p)
                 rows.append({"id": uuid.uuid4(), "lease_id": lease_id, "kind": "rent",
                              "period": p.period, "period_start": p.start, "period_end": p.end,
                              "due_date": p.due_date, "amount": p.amount, "description": what,
                              "working": p.working or None, "created_by": actor.name,
                              "created_at": now})
         _bulk_insert(s, rows, progress, "rent charges")
+        # money paid ahead goes to the new charges before lateness is judged, then to the fees
+        applied = apply_unapplied(s)
         fees = _late_fees(s, actor, min(through, today()), operator_rule)
         _bulk_insert(s, fees, progress, "late fees")
-        applied = apply_unapplied(s)
+        if fees:
+            applied += apply_unapplied(s)
         audit.record(
             s, actor, "rent_run", "ledger", None,
             f"Rent run through {through}: {len(rows) - deposits} rent, {deposits} deposit, "
@@ -111,13 +111,18 @@ def run_rent(
 def _late_fees(
     s: Session, actor: Actor, as_of: date, operator_rule: late_fees.LateFeeRule
 ) -> list[dict[str, Any]]:
-    """One late fee per overdue rent period under the property's rule (or the default)."""
+    """One late fee per overdue rent period under the property's rule (or the default).
+
+    "Once per period" counts every late fee of the month, voided ones too: a fee the operator
+    waived (voided) is not posted again, nor is one for a month whose rent was re-posted under a
+    revision key after a lease change.
+    """
     own = rules_by_property(s)
     if operator_rule.mode == "none" and all(r.mode == "none" for _, r in own.values()):
         return []
     paid = paid_per_charge()
     fee_exists = select(Charge.lease_id, Charge.period).where(Charge.kind == "late_fee")
-    existing = {(lid, period) for lid, period in s.execute(fee_exists)}
+    existing = {(lid, base_period(period)) for lid, period in s.execute(fee_exists)}
     overdue = s.execute(
         select(Charge.id, Charge.lease_id, Charge.period, Charge.due_date, Unit.property_id,
                Charge.amount, paid.c.paid)
@@ -129,7 +134,10 @@ def _late_fees(
     ).all()
     now = utcnow()
     rows: list[dict[str, Any]] = []
-    for charge_id, lease_id, period, due, property_id, amount, paid_cents in overdue:
+    for charge_id, lease_id, key, due, property_id, amount, paid_cents in overdue:
+        if not is_month(key):
+            continue  # rent entered by hand (a correction) carries no automatic late fee
+        period = base_period(key)
         left = amount - money(paid_cents)
         if left <= 0 or (lease_id, period) in existing:
             continue
@@ -142,7 +150,7 @@ def _late_fees(
         rows.append({"id": uuid.uuid4(), "lease_id": lease_id, "kind": "late_fee",
                      "period": period, "period_start": None, "period_end": None,
                      "due_date": late_fees.late_from(due, rule), "amount": fee,
-                     "description": f"Late fee, rent {_month_name(period)}",
+                     "description": f"Late fee, rent {month_name(period)}",
                      "working": late_fees.working(rule, left, fee, due),
                      "late_fee_rule_id": rule_id, "source_charge_id": charge_id,
                      "created_by": actor.name, "created_at": now})

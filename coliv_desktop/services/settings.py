@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from coliv_desktop.config import SETTINGS, SETTINGS_BY_KEY
 from coliv_desktop.db.engine import Database
@@ -30,11 +31,16 @@ def _coerce(key: str, value: Any) -> Any:
 
 
 def get_settings(db: Database) -> dict[str, Any]:
-    values = {s.key: s.default for s in SETTINGS}
     with db.read() as s:
-        for row in s.scalars(select(SettingValue)):
-            if row.key in values:
-                values[row.key] = _coerce(row.key, row.value.get("v"))
+        return read_settings(s)
+
+
+def read_settings(s: Session) -> dict[str, Any]:
+    """The settings, read inside a caller's transaction."""
+    values = {setting.key: setting.default for setting in SETTINGS}
+    for row in s.scalars(select(SettingValue)):
+        if row.key in values:
+            values[row.key] = _coerce(row.key, row.value.get("v"))
     return values
 
 

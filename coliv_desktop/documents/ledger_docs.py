@@ -81,12 +81,15 @@ def deposit_letter(head: Letterhead, data: DispositionOut) -> Document:
     if data.unpaid_before > 0 and data.applied > data.deductions_total:
         rows.append(["Unpaid rent and charges paid from the deposit",
                      "-" + head.money(data.applied - data.deductions_total)])
+    if data.unpaid_before < 0:
+        rows.append(["Credit on your account (rent and charges paid ahead)",
+                     "+" + head.money(-data.unpaid_before)])
     doc.table(["", "Amount"], rows, right=(1,), widths=(120, 45),
-              total=["Refund to you", head.money(data.refund)])
+              total=["Refund to you", head.money(data.total_refund)])
     doc.spacer(4)
-    if data.refund > 0:
+    if data.total_refund > 0:
         how = f" by {METHODS.get(data.refund_method or '', 'the method we agreed')}".lower()
-        doc.paragraph(f"We will refund {head.money(data.refund)} to you{how}.")
+        doc.paragraph(f"We will refund {head.money(data.total_refund)} to you{how}.")
     if data.owed > 0:
         doc.paragraph(f"The deposit did not cover everything: {head.money(data.owed)} is still "
                       "owed. Please pay it within 30 days or contact us to agree a plan.")

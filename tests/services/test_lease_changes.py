@@ -358,3 +358,30 @@ def test_lease_changes_keep_rent_on_schedule(db: Database, actor: Actor, start_d
             assert (leasing.get_lease(db, made.id).status, book.balance,
                     live(book.charges)) == undo_to
         undo_to = state if op in ("move_out", "cancel") and current.status == "active" else None
+
+
+def test_deposit_settlement_refunds_the_rent_credit_too(db: Database, actor: Actor,
+                                                       sarah: uuid.UUID, tmp_path: object
+                                                       ) -> None:
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    from coliv_desktop.services import printing
+
+    leasing.end_lease(db, actor, sarah, date(2025, 12, 20))
+    data = build(DispositionCreate, lease_id=sarah, decided_on="2025-12-22",
+                 deductions=[{"reason": "Carpet cleaning", "amount": "120"}],
+                 refund_method="bank_transfer")
+    preview = deposits.preview_disposition(db, data)
+    # 319.35 of December's rent was reversed by the move-out: it pays the cleaning first
+    assert (preview.unpaid_before, preview.applied, preview.refund, preview.credit_refund,
+            preview.owed) == (D("-319.35"), D("0.00"), D("900.00"), D("199.35"), D("0.00"))
+    done = deposits.settle_deposit(db, actor, data)
+    assert done.total_refund == D("1099.35")
+    book = ledger.lease_ledger(db, sarah)
+    assert (book.balance, book.deposit_held) == (D("0.00"), D("0.00"))
+    assert deposits.get_disposition(db, sarah) == done
+    out = printing.deposit_letter_pdf(db, sarah, Path(str(tmp_path)) / "letter.pdf")
+    text = PdfReader(out).pages[0].extract_text()
+    assert "Carpet cleaning" in text and "$1,099.35" in text and "+$319.35" in text

@@ -9,7 +9,14 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.leasing import LeaseCreate, LeaseOut, LeaseRenewal, LeaseRow
@@ -163,6 +170,15 @@ class MoveOutDialog(FormDialog):
         self.move_out_date = DateField(default)
         self.fields.add("move_out_date", "Last night", self.move_out_date)
         self.fields.alias("lease_end", "move_out_date")
+        note = QLabel("Rent already charged for days after the move-out is reversed, and the "
+                      "last month re-prorated. Undo with Ctrl+Z.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #57606a;")
+        self.body.addWidget(note)
+        self.settle_deposit = QCheckBox("Settle the deposit next (deductions, refund, letter)")
+        self.settle_deposit.setObjectName("settle_deposit_next")
+        self.settle_deposit.setChecked(lease.deposit_amount > 0)
+        self.body.addWidget(self.settle_deposit)
         self.finish_layout()
 
     def build_input(self) -> date:

@@ -28,12 +28,17 @@ from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
 from coliv_desktop.services import deposits, ledger, reminders, reports
 from coliv_desktop.services.late_fees import effective_rule
 from coliv_desktop.services.ledger_sql import balance_of, lease_chain
+from coliv_desktop.services.operator import PLACEHOLDER, get_profile
 from coliv_desktop.services.portfolio import get_row
 from coliv_desktop.services.settings import get_settings
 
 
 def letterhead(db: Database) -> Letterhead:
-    return Letterhead.from_settings(get_settings(db))
+    """The operator's business profile and document settings, as every document prints them."""
+    profile = get_profile(db)
+    if profile.company_name == PLACEHOLDER:  # never filled in: print no made-up name
+        profile = profile.model_copy(update={"company_name": ""})
+    return Letterhead.from_profile(profile, get_settings(db))
 
 
 def _place(s: Session, lease: Lease) -> tuple[Place, Property, Tenant]:

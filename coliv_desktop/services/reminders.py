@@ -25,6 +25,7 @@ from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, writing
 from coliv_desktop.services.ledger_sql import cents, charge_live, money, paid_per_charge
+from coliv_desktop.services.operator import PLACEHOLDER, get_profile
 from coliv_desktop.services.settings import get_settings
 
 LEAD_DAYS = 7
@@ -63,7 +64,8 @@ def _text(kind: str, first: str, what: str, amount: str, due: date, place: str,
 def refresh_outbox(db: Database, actor: Actor, as_of: date | None = None) -> int:
     day = as_of or today()
     settings = get_settings(db)
-    business = str(settings["operator_name"]) or "Your landlord"
+    name = get_profile(db).company_name
+    business = name if name and name != PLACEHOLDER else "Your landlord"
     currency, locale = str(settings["currency"]), str(settings["locale"])
     with writing(db, actor, "ledger.write") as s:
         paid = paid_per_charge()

@@ -51,6 +51,17 @@ class Editing(QObject):
         for name in names:
             getattr(self.ctx.bus, name).emit()
 
+    # --- settings --------------------------------------------------------------------------
+
+    def settings(self) -> Any:
+        """File > Settings…: the business profile and every declared setting."""
+        from coliv_desktop.ui.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.saved
+
     # --- portfolio -------------------------------------------------------------------------
 
     def add_property(self) -> Any:

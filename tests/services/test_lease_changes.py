@@ -33,7 +33,7 @@ from coliv_desktop.services import (
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.ledger_sql import lease_chain
 from coliv_desktop.services.rent_sync import horizon_of
-from coliv_desktop.services.settings import set_setting
+from coliv_desktop.services.settings import set_settings
 from tests.builders import flow_41, lease, tenant
 from tests.services.test_portfolio import snapshot
 
@@ -49,9 +49,8 @@ def live(charges: list[ChargeOut], kind: str = "rent") -> list[tuple[str, D]]:
 
 
 def late_fees_on(db: Database, actor: Actor) -> None:
-    for key, value in (("late_fee_mode", "flat"), ("late_fee_flat", "50"),
-                       ("late_fee_grace_days", 5)):
-        set_setting(db, actor, key, value)
+    set_settings(db, actor, {"late_fee_mode": "flat", "late_fee_flat": "50",
+                             "late_fee_grace_days": 5})
 
 
 @pytest.fixture

@@ -14,9 +14,17 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import PaymentCreate
-from coliv_desktop.services import deposits, leasing, ledger, printing, reminders, rent_run
+from coliv_desktop.schemas.operator import OperatorProfileUpdate
+from coliv_desktop.services import (
+    deposits,
+    leasing,
+    ledger,
+    operator,
+    printing,
+    reminders,
+    rent_run,
+)
 from coliv_desktop.services.context import Actor
-from coliv_desktop.services.settings import set_setting
 from tests.builders import flow_41, lease, tenant
 
 
@@ -26,8 +34,8 @@ def pdf_text(path: Path) -> str:
 
 @pytest.fixture
 def booked(db: Database, actor: Actor) -> dict[str, object]:
-    set_setting(db, actor, "operator_name", "Loft Living & Co")
-    set_setting(db, actor, "operator_address", "9 Congress Ave, Austin TX")
+    operator.update_profile(db, actor, build(OperatorProfileUpdate, company_name="Loft Living & Co",
+                                             address="9 Congress Ave, Austin TX"))
     flow = flow_41(db, actor)
     zoe = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Zoë", "Ørsted-Núñez"),
                 date(2025, 12, 1), rent_amount="900", deposit_amount="450")

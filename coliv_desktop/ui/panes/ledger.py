@@ -47,7 +47,7 @@ STATUSES = [("All entries", None), ("Overdue", "overdue"), ("Pending", "pending"
 
 
 class LedgerPane(Pane):
-    reload_on = ("ledger_posted", "leases_changed", "portfolio_changed")
+    reload_on = ("ledger_posted", "leases_changed", "portfolio_changed", "settings_changed")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

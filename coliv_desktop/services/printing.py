@@ -25,7 +25,7 @@ from coliv_desktop.domain.errors import NotFoundError, ValidationError
 from coliv_desktop.domain.money import money_str
 from coliv_desktop.schemas.ledger import PaymentOut
 from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
-from coliv_desktop.services import deposits, ledger, reminders, reports
+from coliv_desktop.services import deposits, ledger, reminders, reports, utilities
 from coliv_desktop.services.late_fees import effective_rule
 from coliv_desktop.services.ledger_sql import balance_of, lease_chain
 from coliv_desktop.services.operator import PLACEHOLDER, get_profile
@@ -125,6 +125,13 @@ def deposit_letter_pdf(db: Database, lease_id: uuid.UUID, out: Path | str) -> Pa
     if data is None:
         raise NotFoundError("deposit disposition for lease", lease_id)
     return ledger_docs.deposit_letter(letterhead(db), data).save(out)
+
+
+def utility_notices_pdf(db: Database, bill_id: uuid.UUID, out: Path | str,
+                        lease_ids: Sequence[uuid.UUID] | None = None) -> Path:
+    """Each tenant's notice of their share of a utility bill, with the working."""
+    bill = utilities.get_bill(db, bill_id)
+    return ledger_docs.utility_notices(letterhead(db), bill, lease_ids).save(out)
 
 
 def reminder_letters_pdf(db: Database, reminder_ids: Sequence[uuid.UUID] | None,

@@ -10,15 +10,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,11 +40,55 @@ from coliv_desktop.ui.widgets import ListView
 
 STATUS_COLOURS = {"paid": "#1e7b34", "overdue": "#b3261e", "partial": "#a15c00",
                   "pending": "#5f6368", "void": "#9aa0a6", "received": "#1a5fa8"}
+STATUS_LABELS = {"paid": "Paid", "overdue": "Overdue", "partial": "Partly paid",
+                 "pending": "Pending", "void": "Void", "received": "Received"}
 
 
 def status_style(row: Any) -> tuple[QColor | None, bool]:
-    colour = STATUS_COLOURS.get(getattr(row, "status", ""), None)
-    return (QColor(colour) if colour else None, getattr(row, "status", "") == "overdue")
+    """Rows stay in the normal text colour (the status column carries the colour); a void
+    entry is greyed, since it no longer counts."""
+    return (QColor(STATUS_COLOURS["void"]) if getattr(row, "status", "") == "void" else None,
+            False)
+
+
+def status_text(status: str) -> str:
+    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """Paints a status as a small coloured chip: the one place a row shows its colour."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        key = next((k for k, v in STATUS_LABELS.items() if v == text), text.lower())
+        colour = QColor(STATUS_COLOURS.get(key, "#5f6368"))
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        if not text:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(opt.font)
+        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        width = min(metrics.horizontalAdvance(text) + 16, opt.rect.width() - 8)
+        height = min(metrics.height() + 4, opt.rect.height() - 4)
+        chip = QRectF(opt.rect.x() + 4, opt.rect.center().y() - height / 2 + 1, width, height)
+        fill = QColor(colour)
+        fill.setAlpha(34)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(chip, height / 2, height / 2)
+        painter.setPen(colour.darker(115))
+        painter.setFont(font)
+        painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.restore()
 
 
 def export(ctx: AppContext, parent: QWidget, name: str,
@@ -58,8 +106,10 @@ def export(ctx: AppContext, parent: QWidget, name: str,
 
 
 def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
-                write: Callable[[Path], Path]) -> None:
-    """Render a PDF in the background, then show it with Print and Save as."""
+                write: Callable[[Path], Path],
+                opened: Callable[[PdfPreview], None] | None = None) -> None:
+    """Render a PDF in the background, then show it with Print and Save as (`opened` gets the
+    preview, to hear when it was printed or saved)."""
     folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
 
     def done(path: Any, error: BaseException | None) -> None:
@@ -67,6 +117,8 @@ def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
             ctx.bus.error.emit(str(error))
             return
         dialog = PdfPreview(Path(path), title, parent)
+        if opened is not None:
+            opened(dialog)
         dialog.open()
         parent.setProperty("last_preview", dialog)
 
@@ -91,9 +143,12 @@ class CollectionView(QWidget):
             Column("tenant", "Tenant", lambda r: r.tenant),
             Column("due", "Due", lambda r: r.due, "money"),
             Column("paid", "Paid", lambda r: r.paid, "money"),
-            Column("status", "Status", lambda r: r.status.upper()),
+            Column("status", "Status", lambda r: r.status, width=104,
+                   display=lambda r: status_text(r.status)),
         ], money=ctx.money, style=status_style)
         self.view = ListView(self.model, ctx.settings, "collection")
+        self.view.setItemDelegateForColumn(self.model.column_index("status"),
+                                           StatusDelegate(self.view))
         export_button = QPushButton("Export...")
         export_button.clicked.connect(lambda: export(
             ctx, self, f"collection-{self.month_text}.pdf",
@@ -225,16 +280,32 @@ def _bucket_column(bucket: str) -> Column[Any]:
 
 
 def entry_columns() -> list[Column[LedgerEntryRow]]:
+    """The ledger's columns; Description takes the width left over (see `fit_entry_columns`)."""
     return [
-        Column("day", "Date", lambda r: r.day, "date", sort="day", width=95),
-        Column("tenant", "Tenant", lambda r: r.tenant_name, sort="tenant", width=160),
+        Column("day", "Date", lambda r: r.day, "date", sort="day", width=92),
+        Column("tenant", "Tenant", lambda r: r.tenant_name, sort="tenant", width=145),
         Column("room", "Room", lambda r: f"{r.property_name} {r.unit_number}-{r.room_number}",
-               sort="property", width=170),
-        Column("kind", "Kind", lambda r: r.kind.replace("_", " "), sort="kind", width=80),
-        Column("description", "Description", lambda r: r.description, width=240),
-        Column("amount", "Amount", lambda r: r.amount, "money", sort="amount", width=100),
-        Column("status", "Status", lambda r: r.status, sort="status", width=80),
+               sort="property", width=160),
+        Column("kind", "Kind", lambda r: r.kind.replace("_", " "), sort="kind", width=72,
+               visible=False),  # the description says it; right-click the header to show
+        Column("description", "Description", lambda r: r.description, width=200),
+        Column("amount", "Amount", lambda r: r.amount, "money", sort="amount", width=104),
+        Column("status", "Status", lambda r: r.status, sort="status", width=104,
+               display=lambda r: status_text(r.status)),
     ]
+
+
+def fit_entry_columns(view: ListView) -> None:
+    """Fixed widths for the short columns, Description stretching into the rest (so Amount
+    and Status are never cut off), and the status drawn as a chip."""
+    header = view.horizontalHeader()
+    model = view.table_model
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(model.column_index("description"),
+                                QHeaderView.ResizeMode.Stretch)
+    status = model.column_index("status")
+    view.setItemDelegateForColumn(status, StatusDelegate(view))
+    header.setMinimumSectionSize(48)
 
 
 class LeaseLedgerTab(QWidget):
@@ -251,6 +322,7 @@ class LeaseLedgerTab(QWidget):
             run=ctx.run_task, money=ctx.money, style=status_style)
         self.model.descending = False
         self.view = ListView(self.model, ctx.settings, "lease_ledger")
+        fit_entry_columns(self.view)
         self.balance = QLabel()
         self.balance.setObjectName("lease_balance")
         pay = QPushButton("Record payment...")

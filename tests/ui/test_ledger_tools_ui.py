@@ -176,3 +176,23 @@ def test_late_fee_rules_per_property(pane: LedgerPane, ctx: AppContext, qtbot: Q
     qtbot.keyClick(again.save_button, Qt.Key.Key_Space)
     assert late_fees.effective_rule(ctx.db, flow.property_id).property_id is None
     assert not rules.model.rows[0].own
+
+
+def test_utility_bill_from_the_unit_overview(qtbot: QtBot, window: object, ctx: AppContext,
+                                             flow: Flow41) -> None:
+    from coliv_desktop.ui.main_window import MainWindow
+    from coliv_desktop.ui.panes.portfolio import PortfolioPane
+
+    assert isinstance(window, MainWindow)
+    ctx.bus.portfolio_changed.emit()
+    settle(ctx, qtbot)
+    assert window.tree.select(flow.unit_3b)
+    settle(ctx, qtbot)
+    overview = window.pane("tree")
+    assert isinstance(overview, PortfolioPane)
+    click(qtbot, overview.overview.bill_button)
+    dialog = overview.property("bill_dialog")
+    assert isinstance(dialog, UtilityBillDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.unit_id.currentData() == str(flow.unit_3b)
+    assert [r.label for r in dialog.rooms] == ["3B-A", "3B-B", "3B-C", "3B-D"]

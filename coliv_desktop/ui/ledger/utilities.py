@@ -136,6 +136,7 @@ class UtilityBillDialog(FormDialog):
             signal.connect(lambda *_: self._timer.start())
         self.last_preview: UtilityBillOut | None = None
         self._request = 0
+        self.accepted.connect(self.show_notices)
         self._load_units(unit_id)
         self._rule_chosen()
 
@@ -216,6 +217,17 @@ class UtilityBillDialog(FormDialog):
             f"{posted.provider} bill of {self.ctx.money(posted.amount)} posted to "
             f"{tenants} tenants")
         return posted
+
+    def show_notices(self) -> None:
+        """Once posted: each tenant's notice of their share, in the PDF preview."""
+        posted = self.saved
+        if not (isinstance(posted, UtilityBillOut) and posted.id is not None
+                and any(s.lease_id for s in posted.shares)):
+            return
+        bill_id = posted.id
+        parent = self.parentWidget() or self
+        preview_pdf(self.ctx, parent, "Utility notices",
+                    lambda p: printing.utility_notices_pdf(self.ctx.db, bill_id, p))
 
     def _row_error(self, row: int, field: str, message: str) -> bool:
         if field != "percent" or row >= self.percentages.rowCount():
@@ -329,18 +341,10 @@ class UtilitiesView(QWidget):
                    unit_id: uuid.UUID | None = None) -> UtilityBillDialog:
         dialog = UtilityBillDialog(self.ctx, property_id=property_id, unit_id=unit_id,
                                    parent=self)
-        dialog.accepted.connect(lambda: self._posted(dialog))
+        dialog.accepted.connect(self.reload)
         dialog.open()
         return dialog
 
-    def _posted(self, dialog: UtilityBillDialog) -> None:
-        self.reload()
-        posted = dialog.saved
-        if isinstance(posted, UtilityBillOut) and posted.id is not None and any(
-                s.lease_id for s in posted.shares):
-            bill_id = posted.id
-            preview_pdf(self.ctx, self, "Utility notices",
-                        lambda p: printing.utility_notices_pdf(self.ctx.db, bill_id, p))
 
     def notices(self) -> Any:
         row = self.view.current_row()

@@ -325,12 +325,19 @@ class LeaseLedgerTab(QWidget):
         fit_entry_columns(self.view)
         self.balance = QLabel()
         self.balance.setObjectName("lease_balance")
-        pay = QPushButton("Record payment...")
+        pay = QPushButton("Record payment…")
         pay.clicked.connect(self.record_payment)
-        statement = QPushButton("Statement...")
+        statement = QPushButton("Statement…")
         statement.clicked.connect(self.statement)
+        self.deposit_button = QPushButton("Deposit…")
+        self.deposit_button.setObjectName("lease_deposit")
+        self.deposit_button.setToolTip("After the move-out: settle the deposit (deductions, "
+                                       "refund, letter), or print its letter again")
+        self.deposit_button.clicked.connect(self.deposit)
+        self.deposit_button.setEnabled(False)
         top = QHBoxLayout()
         top.addWidget(self.balance, 1)
+        top.addWidget(self.deposit_button)
         top.addWidget(statement)
         top.addWidget(pay)
         layout = QVBoxLayout(self)
@@ -353,12 +360,25 @@ class LeaseLedgerTab(QWidget):
     def reload(self) -> None:
         self.model.reload()
 
-        def done(book: Any, error: BaseException | None) -> None:
+        def load() -> tuple[Any, str]:
+            from coliv_desktop.services import leasing
+
+            return (ledger.lease_ledger(self.ctx.db, self.lease_id),
+                    leasing.get_lease(self.ctx.db, self.lease_id).status)
+
+        def done(result: Any, error: BaseException | None) -> None:
             if error is None:
+                book, status = result
                 self.balance.setText(f"Balance {self.ctx.money(book.balance)} · deposit held "
                                      f"{self.ctx.money(book.deposit_held)}")
+                self.deposit_button.setEnabled(status == "ended")
 
-        self.ctx.run_task(lambda: ledger.lease_ledger(self.ctx.db, self.lease_id), done)
+        self.ctx.run_task(load, done)
+
+    def deposit(self) -> None:
+        from coliv_desktop.ui.ledger.deposit import deposit_action
+
+        deposit_action(self.ctx, self.lease_id, self)
 
     def record_payment(self) -> None:
         from coliv_desktop.ui.ledger.dialogs import RecordPaymentDialog

@@ -54,7 +54,7 @@ class CliContext:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coliv_desktop.cli import data, ledger, portfolio
+    from coliv_desktop.cli import applications, data, ledger, portfolio
 
     parser = argparse.ArgumentParser(
         prog="coliv",
@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         "turnover, ...)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (portfolio, data, ledger):
+    for module in (portfolio, data, ledger, applications):
         module.register(commands)
     return parser
 

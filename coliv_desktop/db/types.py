@@ -57,3 +57,7 @@ def utcnow() -> datetime:
 
 
 JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
+# For optional JSON columns: Python None is stored as SQL NULL (not the JSON value null), so
+# `column.is_(None)` finds the rows without a value.
+NullableJSONType: Any = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True),
+                                                             "postgresql")

@@ -9,14 +9,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Operator, User
 from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError
-from coliv_desktop.services.errors import from_database_error
+from coliv_desktop.services.errors import from_database_error, is_contention
 
 # One permission table: role -> what it may do. Staff accounts (a later issue) only add rows.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -28,6 +28,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "accountant": frozenset({"read", "ledger.write"}),
     "viewer": frozenset({"read"}),
 }
+# Applications and roommate matching: whoever may write leases may decide applications.
+PERMISSIONS.update({role: PERMISSIONS[role] | {"applications.write"}
+                    for role in ("owner", "manager", "staff")})
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,10 @@ def writing(db: Database, actor: Actor, permission: str) -> Iterator[Session]:
             yield session
     except (IntegrityError, StaleDataError) as exc:
         raise from_database_error(exc) from exc
+    except OperationalError as exc:
+        if is_contention(exc):
+            raise from_database_error(exc) from exc
+        raise
 
 
 def ensure_owner(session: Session) -> tuple[Operator, User]:

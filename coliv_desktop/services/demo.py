@@ -17,11 +17,14 @@ from sqlalchemy import func, select
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Property, Room, Tenant, Unit
 from coliv_desktop.domain.errors import ConflictError
+from coliv_desktop.domain.matching import CompatibilityProfile
 from coliv_desktop.locations import resource
+from coliv_desktop.schemas.applications import ApplicationCreate
 from coliv_desktop.schemas.leasing import LeaseCreate
 from coliv_desktop.schemas.people import TenantCreate
 from coliv_desktop.schemas.portfolio import PropertyCreate, RoomCreate, UnitCreate
 from coliv_desktop.services import audit
+from coliv_desktop.services.applications import add_applications_in
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, ensure_owner, writing
 from coliv_desktop.services.leasing import create_lease_in
@@ -61,7 +64,10 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
         tenants: dict[str, Tenant] = {}
         for tenant_data in doc["tenants"]:
             key = tenant_data.pop("key")
+            profile = tenant_data.pop("profile", None)
             tenant = Tenant(**TenantCreate(**tenant_data).model_dump())
+            if profile is not None:
+                tenant.compatibility_profile = CompatibilityProfile(**profile).to_json()
             s.add(tenant)
             tenants[key] = tenant
         s.flush()
@@ -85,6 +91,16 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
             if lease_data.get("moved_out"):
                 lease.status = "ended"
                 lease.move_out_date = end
+        pending = doc.get("applications", [])
+        made = add_applications_in(s, actor, [
+            ApplicationCreate(
+                compatibility_profile=CompatibilityProfile(**a["profile"]),
+                move_in_date=day + timedelta(days=a["move_in"]),
+                **{k: v for k, v in a.items() if k not in ("profile", "move_in", "status")})
+            for a in pending])
+        for application, data in zip(made, pending, strict=True):
+            application.status = data.get("status", "pending")
         audit.record(s, actor, "demo", "portfolio", None, "Loaded the demo portfolio")
         return {"properties": len(doc["properties"]), "rooms": len(rooms),
-                "tenants": len(tenants), "leases": len(doc["leases"])}
+                "tenants": len(tenants), "leases": len(doc["leases"]),
+                "applications": len(made)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from coliv_desktop.domain.errors import (
@@ -32,8 +32,25 @@ _CONSTRAINT_MESSAGES = {
 }
 
 
+# PostgreSQL: deadlock detected, serialization failure, lock not available. SQLite: busy.
+_CONTENTION_SQLSTATES = {"40P01", "40001", "55P03"}
+
+
+def is_contention(exc: OperationalError) -> bool:
+    """Two writers collided (the other clerk won); trying again later is the remedy."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in _CONTENTION_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig)
+
+
 def from_database_error(exc: Exception) -> ColivError:
     """A constraint the service did not catch first (two clerks at once): say it plainly."""
+    if isinstance(exc, OperationalError) and is_contention(exc):
+        return ConflictError(
+            "another change to the same records was being saved at the same moment; "
+            "nothing was written - try again"
+        )
     if isinstance(exc, StaleDataError):
         return ConflictError(
             "someone else changed this record since you opened it; reload and try again"

@@ -46,6 +46,15 @@ def get_row(session: Session, model: type[Any], ident: uuid.UUID, label: str) ->
     return row
 
 
+def mark_archived(s: Session, actor: Actor, row: Any, entity: str, label: str,
+                  archived: bool) -> None:
+    """Archive (or restore) a row with history, audited; archived rows are never deleted."""
+    row.archived_at = utcnow() if archived else None
+    verb = "Archived" if archived else "Restored"
+    audit.record(s, actor, "archive" if archived else "restore", entity, row.id,
+                 f"{verb} {entity} {label}")
+
+
 def _live(row: Any, label: str, field: str) -> None:
     if row.archived_at is not None:
         raise ValidationError(field, f"{label} is archived; restore it first")
@@ -87,10 +96,7 @@ def set_property_archived(
         if archived:
             _refuse_if_let(s, Room.unit_id.in_(select(Unit.id).where(Unit.property_id == prop.id)),
                            f"property {prop.name}")
-        prop.archived_at = utcnow() if archived else None
-        verb = "Archived" if archived else "Restored"
-        audit.record(s, actor, "archive" if archived else "restore", "property", prop.id,
-                     f"{verb} property {prop.name}")
+        mark_archived(s, actor, prop, "property", prop.name, archived)
         return PropertyOut.model_validate(prop)
 
 
@@ -154,10 +160,7 @@ def set_unit_archived(db: Database, actor: Actor, unit_id: uuid.UUID, archived: 
         unit = get_row(s, Unit, unit_id, "unit")
         if archived:
             _refuse_if_let(s, Room.unit_id == unit.id, f"unit {unit.unit_number}")
-        unit.archived_at = utcnow() if archived else None
-        verb = "Archived" if archived else "Restored"
-        audit.record(s, actor, "archive" if archived else "restore", "unit", unit.id,
-                     f"{verb} unit {unit.unit_number}")
+        mark_archived(s, actor, unit, "unit", unit.unit_number, archived)
         return UnitOut.model_validate(unit)
 
 
@@ -277,10 +280,7 @@ def set_room_archived(db: Database, actor: Actor, room_id: uuid.UUID, archived: 
         room = get_row(s, Room, room_id, "room")
         if archived:
             _refuse_if_let(s, Room.id == room.id, f"room {room.room_number}")
-        room.archived_at = utcnow() if archived else None
-        verb = "Archived" if archived else "Restored"
-        audit.record(s, actor, "archive" if archived else "restore", "room", room.id,
-                     f"{verb} room {room.room_number}")
+        mark_archived(s, actor, room, "room", room.room_number, archived)
         return RoomOut.model_validate(room)
 
 

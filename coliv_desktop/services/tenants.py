@@ -9,11 +9,10 @@ from sqlalchemy import func, or_, select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Tenant
-from coliv_desktop.db.types import utcnow
 from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantUpdate
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, check_version, writing
-from coliv_desktop.services.portfolio import _updates, get_row
+from coliv_desktop.services.portfolio import _updates, get_row, mark_archived
 
 TenantSort = Literal["name", "email", "created"]
 
@@ -53,10 +52,8 @@ def set_tenant_archived(
 ) -> TenantOut:
     with writing(db, actor, "tenants.write") as s:
         tenant = get_row(s, Tenant, tenant_id, "tenant")
-        tenant.archived_at = utcnow() if archived else None
-        verb = "Archived" if archived else "Restored"
-        audit.record(s, actor, "archive" if archived else "restore", "tenant", tenant.id,
-                     f"{verb} tenant {tenant.first_name} {tenant.last_name}")
+        mark_archived(s, actor, tenant, "tenant", f"{tenant.first_name} {tenant.last_name}",
+                      archived)
         return TenantOut.model_validate(tenant)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -176,3 +178,46 @@ def test_twenty_clerks_booking_one_room_get_one_lease(db: Database, actor: Actor
         thread.join()
     assert sorted(outcomes) == ["conflict"] * 19 + ["won"]
     assert len(leasing.list_leases(db, leasing.LeaseFilter(room_id=room))) == 1
+
+
+def test_a_writer_blocked_by_another_gets_a_conflict(db: Database, actor: Actor) -> None:
+    """Two clerks collide (a lock wait gives up, a deadlock): a clear conflict, nothing written."""
+    flow = flow_41(db, actor)
+    sarah = tenant(db, actor, "Sarah")
+    before = snapshot(db)
+    if db.is_sqlite:
+        blocker = sqlite3.connect(str(db.url.database), isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another clerk's write transaction
+        release = blocker.close
+    else:
+        connection = db.engine.connect()
+        connection.exec_driver_sql(
+            f"SELECT id FROM rooms WHERE id = '{flow.rooms['3B-A']}' FOR UPDATE")
+        release = connection.close
+    try:
+        fast = Database(db.url, _impatient_engine(db))
+        with pytest.raises(ConflictError, match="at the same moment"):
+            lease(fast, actor, flow.rooms["3B-A"], sarah, date(2026, 1, 1))
+        fast.dispose()
+    finally:
+        release()
+    assert snapshot(db) == before
+
+
+def _impatient_engine(db: Database) -> Any:
+    """An engine on the same database that gives up on a lock at once."""
+    from sqlalchemy import event
+
+    from coliv_desktop.db.engine import make_engine
+
+    engine = make_engine(db.url)
+    if db.is_sqlite:
+        @event.listens_for(engine, "connect")
+        def no_wait(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA busy_timeout=50")
+    else:
+        @event.listens_for(engine, "connect")
+        def lock_timeout(dbapi_connection: Any, _record: Any) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '50ms'")
+    return engine

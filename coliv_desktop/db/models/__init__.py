@@ -1,5 +1,6 @@
 """Every ORM model, imported here so `Base.metadata` is complete for Alembic and exports."""
 
+from coliv_desktop.db.models.applications import Application, MatchingExclusion, MatchingScore
 from coliv_desktop.db.models.base import Base
 from coliv_desktop.db.models.contacts import TenantContact
 from coliv_desktop.db.models.leasing import Lease
@@ -21,6 +22,7 @@ from coliv_desktop.db.models.system import AuditEntry, MetaValue, SettingValue
 
 __all__ = [
     "AllocationRow",
+    "Application",
     "Charge",
     "DepositDeduction",
     "DepositDisposition",
@@ -33,6 +35,8 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Lease",
+    "MatchingExclusion",
+    "MatchingScore",
     "MetaValue",
     "Operator",
     "Property",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coliv_desktop.db.models.base import ArchivableMixin, Base, EditableMixin, IdMixin
+from coliv_desktop.db.types import NullableJSONType
 
 USER_ROLES = ("owner", "manager", "staff", "accountant", "viewer")
 
@@ -53,3 +55,5 @@ class Tenant(IdMixin, EditableMixin, ArchivableMixin, Base):
     emergency_contact_name: Mapped[str | None] = mapped_column(String(255))
     emergency_contact_phone: Mapped[str | None] = mapped_column(String(40))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The roommate-matching profile (domain.matching.CompatibilityProfile as JSON), optional.
+    compatibility_profile: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)

@@ -25,6 +25,9 @@ PANES: list[PaneSpec] = [
     PaneSpec("ledger", "Ledger", "ledger", "Ctrl+6",
              "coliv_desktop.ui.panes.ledger:LedgerPane",
              "Rent charges and payments, collection and reports"),
+    PaneSpec("applications", "Applications", "applications", "Ctrl+7",
+             "coliv_desktop.ui.panes.applications:ApplicationsPane",
+             "Applications, roommate matching, approvals and batch placement"),
 ]
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -63,6 +64,10 @@ class TenantRecord(QWidget):
         top.addWidget(tool_button("New lease", "leases", "Let a room to this tenant",
                                   self.new_lease))
         top.addWidget(tool_button("Archive", "archive", "Archive this tenant", self.archive))
+        self.profile_button = tool_button("Profile…", "applications", "The compatibility "
+                                          "profile applicants are matched against",
+                                          self.edit_profile)
+        top.addWidget(self.profile_button)
         layout.addLayout(top)
         columns = QHBoxLayout()
         left = QVBoxLayout()
@@ -194,6 +199,14 @@ class TenantRecord(QWidget):
     def edit(self) -> None:
         if self.tenant is not None and self.ctx.editing is not None:
             self.ctx.editing.edit_tenant(self.tenant.id)
+
+    def edit_profile(self) -> None:
+        from coliv_desktop.ui.dialogs.application import TenantProfileDialog
+
+        if self.tenant is not None and self.ctx.editing is not None:
+            dialog = TenantProfileDialog(self.ctx, self.tenant, parent=self)
+            if self.ctx.editing.run_dialog(dialog) == QDialog.DialogCode.Accepted:
+                self.ctx.bus.applications_changed.emit()
 
     def archive(self) -> None:
         if self.tenant is not None and self.ctx.editing is not None:

@@ -1,0 +1,429 @@
+"""One application as the operator reviews it (seed flow 4.2): the applicant and their
+profile, the ranked rooms with score, tier colour and roommates' pair scores, the selected
+room's breakdown and recommendation, the excluded rooms with reasons, and the decisions."""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.domain.matching import HUMAN, CompatibilityProfile
+from coliv_desktop.schemas.applications import ApplicationOut, CandidateOut, MatchResult
+from coliv_desktop.services import applications, matching, tenants, welcome
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.dialogs.application import ApplicationDialog, TenantProfileDialog
+from coliv_desktop.ui.dialogs.approve import ApproveDialog
+from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
+from coliv_desktop.ui.models.table import Column, RowTableModel
+from coliv_desktop.ui.widgets import ListView, empty_state, heading, muted, tool_button
+
+TIER_COLOURS = {"excellent": "#1a7f37", "good": "#0969da", "moderate": "#9a6700",
+                "not_recommended": "#b3261e"}
+TIER_BACKGROUNDS = {"excellent": "#dafbe1", "good": "#ddf4ff", "moderate": "#fff8c5",
+                    "not_recommended": "#ffebe9"}
+STATUS_COLOURS = {"pending": "#0969da", "waitlisted": "#9a6700", "approved": "#1a7f37",
+                  "rejected": "#b3261e", "withdrawn": "#57606a"}
+CRITERIA = (("sleep_schedule", "Sleep schedule"), ("cleanliness", "Cleanliness"),
+            ("social_compatibility", "Social"), ("noise_tolerance", "Noise"))
+
+
+def tier_text(tier: str) -> str:
+    return tier.replace("_", " ")
+
+
+def describe_profile(p: CompatibilityProfile) -> str:
+    parts = [HUMAN[p.sleep_schedule].capitalize(), f"cleanliness {p.cleanliness}/5",
+             HUMAN[p.noise_tolerance], HUMAN[p.social_preference]]
+    parts += [text for flag, text in (
+        (p.work_from_home, "works from home"), (p.has_pets, "has pets"),
+        (p.pet_allergies, "allergic to pets"), (p.smoking, "smokes"),
+        (p.smoking_ok and not p.smoking, "accepts smoking")) if flag]
+    if p.age is not None:
+        parts.append(f"age {p.age}")
+    if p.occupation:
+        parts.append(p.occupation)
+    if p.interests:
+        parts.append("likes " + ", ".join(p.interests))
+    return " · ".join(parts)
+
+
+def roommates_text(c: CandidateOut) -> str:
+    if not c.roommates:
+        return "nobody yet"
+    return ", ".join(f"{r.label} {r.pair_score}" if r.pair_score is not None else
+                     f"{r.label} (no profile)" for r in c.roommates)
+
+
+def candidate_columns() -> list[Column[CandidateOut]]:
+    return [
+        Column("score", "Score", lambda c: c.score, kind="int", width=55),
+        Column("tier", "Tier", lambda c: tier_text(c.tier), width=110),
+        Column("room", "Room", lambda c: f"{c.property_name} · {c.room_label}", width=180),
+        Column("rent", "Rent / mo", lambda c: c.rent, kind="money", width=85),
+        Column("roommates", "Roommates (pair scores)", roommates_text, width=240),
+        Column("note", "Note", lambda c: "booked later" if c.warning else "", width=80),
+    ]
+
+
+class CandidateModel(RowTableModel[CandidateOut]):
+    """Ranked rooms; the score and tier cells carry the tier colour."""
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.row() < len(self.rows) and self.columns[
+                index.column()].key in ("score", "tier"):
+            tier = self.rows[index.row()].tier
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(TIER_BACKGROUNDS[tier]))
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor(TIER_COLOURS[tier]))
+        return super().data(index, role)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    application: ApplicationOut
+    matches: MatchResult
+
+
+class ApplicationView(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.application: ApplicationOut | None = None
+        self.matches: MatchResult | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+        self.empty = empty_state("Select an application to see its matches.")
+        self.page = QWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.page)
+        layout = QVBoxLayout(self.page)
+        top = QHBoxLayout()
+        self.name = heading("")
+        self.name.setObjectName("applicant_name")
+        self.status = QLabel()
+        self.status.setObjectName("application_status")
+        top.addWidget(self.name)
+        top.addWidget(self.status)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.facts = muted()
+        self.facts.setObjectName("application_facts")
+        self.profile = QLabel()
+        self.profile.setObjectName("applicant_profile")
+        self.profile.setWordWrap(True)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.profile)
+        buttons = QHBoxLayout()
+        self.approve_button = tool_button("Approve…", "add", "Approve into a room: tenant, "
+                                          "lease and statuses in one step", self.approve)
+        self.reject_button = tool_button("Reject…", "archive", "Reject, keeping the reason",
+                                         self.reject)
+        self.waitlist_button = tool_button("Waitlist", "turnover", "Put on the waitlist",
+                                           lambda: self._decide("waitlist"))
+        self.withdraw_button = tool_button("Withdraw", "archive", "The applicant withdrew",
+                                           lambda: self._decide("withdraw"))
+        self.reopen_button = tool_button("Reopen", "turnover", "Back to pending",
+                                         lambda: self._decide("reopen"))
+        self.rescore_button = tool_button("Rescore", "dashboard",
+                                          "Match again against today's residents",
+                                          self.rescore)
+        self.edit_button = tool_button("Edit…", "edit", "Edit the application and profile",
+                                       self.edit)
+        self.letter_button = tool_button("Welcome letter…", "leases",
+                                         "Preview, save or print the welcome letter",
+                                         self.welcome_letter)
+        more = QHBoxLayout()
+        for button in (self.approve_button, self.reject_button, self.waitlist_button,
+                       self.withdraw_button, self.reopen_button):
+            buttons.addWidget(button)
+        for button in (self.rescore_button, self.edit_button, self.letter_button):
+            more.addWidget(button)
+        buttons.addStretch(1)
+        more.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addLayout(more)
+        self.scored = muted()
+        self.scored.setObjectName("scored_at")
+        layout.addWidget(self.scored)
+        split = QSplitter(Qt.Orientation.Vertical)
+        self.model = CandidateModel(candidate_columns(), money=ctx.money)
+        self.view = ListView(self.model, ctx.settings, "candidates")
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_candidate())
+        self.view.doubleClicked.connect(lambda *_: self.approve())
+        split.addWidget(self.view)
+        self.detail = QLabel()
+        self.detail.setObjectName("candidate_detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.linkActivated.connect(self._link)
+        self.detail.setContentsMargins(4, 4, 4, 4)
+        scroller = QScrollArea()
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        scroller.setWidget(self.detail)
+        split.addWidget(scroller)
+        split.setSizes([260, 220])
+        layout.addWidget(split, 1)
+        self.excluded_toggle = QToolButton()
+        self.excluded_toggle.setObjectName("excluded_toggle")
+        self.excluded_toggle.setCheckable(True)
+        self.excluded_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.excluded_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.excluded_toggle.toggled.connect(self._toggle_excluded)
+        self.excluded = QListWidget()
+        self.excluded.setObjectName("excluded_rooms")
+        self.excluded.setMaximumHeight(150)
+        self.excluded.hide()
+        layout.addWidget(self.excluded_toggle)
+        layout.addWidget(self.excluded)
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def show_application(self, application_id: uuid.UUID | None) -> None:
+        if application_id is None or not self.ctx.has_database:
+            self.application = None
+            self.stack.setCurrentWidget(self.empty)
+            return
+        db = self.ctx.db
+
+        def load() -> Loaded:
+            return Loaded(applications.get_application(db, application_id),
+                          matching.get_matches(db, application_id))
+
+        self.ctx.run_task(load, self._loaded)
+
+    def _loaded(self, loaded: Loaded | None, error: BaseException | None) -> None:
+        if error is not None or loaded is None:
+            self.ctx.bus.error.emit(f"Could not load the application: {error}")
+            return
+        self.fill(loaded.application, loaded.matches)
+
+    def fill(self, app: ApplicationOut, matches: MatchResult) -> None:
+        keep = self.selected_candidate()
+        self.application, self.matches = app, matches
+        self.name.setText(app.full_name)
+        self.status.setText(app.status)
+        colour = STATUS_COLOURS.get(app.status, "#57606a")
+        self.status.setStyleSheet(f"color: white; background: {colour}; padding: 2px 8px;"
+                                  " border-radius: 8px;")
+        contact = " · ".join(p for p in (app.email, app.phone) if p)
+        length = f"{app.lease_length_months} months" if app.lease_length_months else "open-ended"
+        budget = self.ctx.money(app.max_rent) if app.max_rent is not None else "no limit"
+        lines = [contact, f"Move-in {app.move_in_date.isoformat()} · {length} · budget "
+                 f"{budget} · applied {app.created_at.date().isoformat()}"]
+        if app.rejection_reason:
+            lines.append(f"Rejected: {app.rejection_reason}")
+        if app.notes:
+            lines.append(f"Notes: {app.notes}")
+        self.facts.setText("\n".join(lines))
+        self.profile.setText(describe_profile(app.compatibility_profile))
+        is_open = app.is_open
+        self.approve_button.setEnabled(is_open)
+        self.reject_button.setEnabled(is_open)
+        self.waitlist_button.setEnabled(app.status == "pending")
+        self.withdraw_button.setEnabled(is_open)
+        self.reopen_button.setEnabled(app.status in ("waitlisted", "rejected", "withdrawn"))
+        self.rescore_button.setEnabled(is_open)
+        self.edit_button.setEnabled(is_open)
+        self.letter_button.setEnabled(app.status == "approved")
+        when = matches.scored_at.strftime("%Y-%m-%d %H:%M UTC") if matches.scored_at else "never"
+        self.scored.setText(f"{len(matches.candidates)} candidate rooms, ranked by score "
+                            f"(scored {when}).")
+        self.model.set_rows(matches.candidates)
+        self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        target = keep.room_id if keep is not None else None
+        if target is None or not self.view.select_where(lambda c: c.room_id == target):
+            self.view.selectRow(0)
+        self._show_candidate()
+        self.excluded.clear()
+        for e in matches.excluded:
+            self.excluded.addItem(f"{e.property_name} {e.room_label}: {e.reason}")
+        self.excluded_toggle.setText(f"Excluded rooms ({len(matches.excluded)})")
+        self.stack.setCurrentWidget(self.page)
+
+    def selected_candidate(self) -> CandidateOut | None:
+        row = self.view.current_row() if self.model.rows else None
+        return row if isinstance(row, CandidateOut) else None
+
+    def _toggle_excluded(self, shown: bool) -> None:
+        self.excluded.setVisible(shown)
+        self.excluded_toggle.setArrowType(Qt.ArrowType.DownArrow if shown
+                                          else Qt.ArrowType.RightArrow)
+
+    def _show_candidate(self) -> None:
+        c = self.selected_candidate()
+        if c is None:
+            self.detail.setText("<i>No candidate room.</i>" if self.application else "")
+            return
+        b = c.breakdown
+        colour = TIER_COLOURS[c.tier]
+        html = [f"<p><b>{escape(c.property_name)} {escape(c.room_label)}</b> · "
+                f"<span style='color:{colour}'><b>{c.score}</b> {tier_text(c.tier)}</span>"
+                f" · {escape(self.ctx.money(c.rent))} / month</p>",
+                f"<p>{escape(c.recommendation)}</p>"]
+        if c.warning:
+            html.append(f"<p style='color:#9a6700'>Warning: {escape(c.warning)}</p>")
+        rows = "".join(f"<tr><td>{label}</td><td align='right'>{b[key]}</td></tr>"
+                       for key, label in CRITERIA if key in b)
+        rows += f"<tr><td>Dealbreakers</td><td align='right'>{escape(b['dealbreakers'])}</td></tr>"
+        rows += f"<tr><td>Base</td><td align='right'>{float(b['base']):.2f}</td></tr>"
+        for a in b.get("adjustments", []):
+            rows += (f"<tr><td>{escape(a['reason'])}</td>"
+                     f"<td align='right'>{a['delta']:+d}</td></tr>")
+        html.append(f"<table cellspacing='0' cellpadding='2'>{rows}</table>")
+        if c.roommates:
+            mates = []
+            for r in c.roommates:
+                score = (str(r.pair_score) if r.pair_score is not None else
+                         f"no profile · <a href='profile:{r.tenant_id}'>set profile…</a>")
+                mates.append(f"<li><a href='tenant:{r.tenant_id}'>{escape(r.name)}</a> "
+                             f"({escape(r.room)}): {score}</li>")
+            html.append("<p><b>Roommates</b></p><ul>" + "".join(mates) + "</ul>")
+        self.detail.setText("".join(html))
+
+    def _link(self, href: str) -> None:
+        kind, _, ident = href.partition(":")
+        if kind == "tenant":
+            self.ctx.open_tenant(uuid.UUID(ident))
+        elif kind == "profile":
+            self.set_profile(uuid.UUID(ident))
+
+    # --- decisions ---------------------------------------------------------------------------
+
+    def run_dialog(self, dialog: QDialog) -> int:
+        editing = self.ctx.editing
+        return int(editing.run_dialog(dialog) if editing is not None else dialog.exec())
+
+    def _warn(self, title: str, text: str) -> None:
+        editing = self.ctx.editing
+        if editing is not None:
+            editing.warn(title, text)
+        else:
+            self.ctx.bus.error.emit(f"{title}: {text}")
+
+    def _changed(self, *names: str) -> None:
+        for name in ("applications_changed", *names):
+            getattr(self.ctx.bus, name).emit()
+        if self.application is not None:
+            self.show_application(self.application.id)
+
+    def approve(self) -> None:
+        app, matches = self.application, self.matches
+        if app is None or matches is None or not app.is_open:
+            return
+        c = self.selected_candidate()
+        dialog = ApproveDialog(self.ctx, app, matches, room_id=c.room_id if c else None,
+                               parent=self)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return
+        done = dialog.saved
+        self.ctx.bus.status_message.emit(
+            f"Approved {app.full_name}: lease created"
+            + (f"; rescored {len(done.rescored_applications)} other applications"
+               if done.rescored_applications else ""))
+        self._changed("leases_changed", "tenants_changed", "portfolio_changed")
+
+    def reject(self) -> None:
+        app = self.application
+        if app is None:
+            return
+        editing = self.ctx.editing
+        reason = editing.ask_text("Reject application", f"Why is {app.full_name} rejected? "
+                                  "(kept on the application)") if editing else None
+        if reason is None:
+            return
+        try:
+            applications.reject_application(self.ctx.db, self.ctx.actor, app.id, reason,
+                                            expected_version=app.version)
+        except ColivError as exc:
+            self._warn("Cannot reject", str(exc))
+            return
+        self._changed()
+
+    def _decide(self, action: str) -> None:
+        app = self.application
+        if app is None:
+            return
+        change = {"waitlist": applications.waitlist_application,
+                  "withdraw": applications.withdraw_application,
+                  "reopen": applications.reopen_application}[action]
+        try:
+            change(self.ctx.db, self.ctx.actor, app.id, expected_version=app.version)
+        except ColivError as exc:
+            self._warn(f"Cannot {action}", str(exc))
+            return
+        self._changed()
+
+    def rescore(self) -> None:
+        app = self.application
+        if app is None:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def done(result: MatchResult | None, error: BaseException | None) -> None:
+            if error is not None:
+                self._warn("Cannot rescore", str(error))
+                return
+            self._changed()
+
+        self.ctx.run_task(lambda: matching.score_application(db, actor, app.id), done)
+
+    def edit(self) -> None:
+        app = self.application
+        if app is None:
+            return
+        dialog = ApplicationDialog(self.ctx, app, parent=self)
+        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
+            self._changed()
+
+    def set_profile(self, tenant_id: uuid.UUID) -> None:
+        dialog = TenantProfileDialog(self.ctx, tenants.get_tenant(self.ctx.db, tenant_id),
+                                     parent=self)
+        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
+            self._changed("tenants_changed")
+
+    def letter_dialog(self) -> PdfPreview | None:
+        """The welcome letter rendered into a temporary file, in the shared PDF preview."""
+        app = self.application
+        if app is None or app.status != "approved":
+            return None
+        name = f"welcome-{app.first_name}-{app.last_name}.pdf".replace(" ", "-").lower()
+        folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
+        path = welcome.welcome_pdf(self.ctx.db, app.id, folder / name)
+        return PdfPreview(path, f"Welcome letter: {app.full_name}", parent=self)
+
+    def welcome_letter(self) -> None:
+        try:
+            dialog = self.letter_dialog()
+        except ColivError as exc:
+            self._warn("No welcome letter", str(exc))
+            return
+        if dialog is not None:
+            self.run_dialog(dialog)

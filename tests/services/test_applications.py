@@ -1,0 +1,375 @@
+"""Applications and matching through the services, on both engines (seed flow 4.2)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import URL
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import AuditEntry, MatchingExclusion, MatchingScore
+from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError, ValidationError
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.applications import (
+    ApplicationCreate,
+    ApplicationUpdate,
+    ApprovalInput,
+    CandidateOut,
+    MatchResult,
+)
+from coliv_desktop.schemas.portfolio import RoomUpdate
+from coliv_desktop.services import (
+    applications,
+    dashboard,
+    demo,
+    leasing,
+    matching,
+    placement,
+    portability,
+    portfolio,
+)
+from coliv_desktop.services.context import Actor
+from tests.builders import lease, tenant
+from tests.flow42 import MOVE_IN, PROFILES, SARAH, apply, flow_42, profile
+
+
+def snapshot(db: Database) -> str:
+    return portability.dumps(portability.export_data(db))
+
+
+def by_room(result: MatchResult) -> dict[str, CandidateOut]:
+    return {f"{c.property_name} {c.room_label}": c for c in result.candidates}
+
+
+def test_flow_42_scores_explains_and_stores(db: Database, actor: Actor) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    assert sarah.status == "pending" and sarah.max_rent == Decimal("950.00")
+    assert sarah.compatibility_profile.pet_allergies is True
+    result = matching.get_matches(db, sarah.id)
+    rooms = by_room(result)
+
+    best = result.candidates[0]
+    assert (best.property_name, best.room_label, best.score, best.tier) == (
+        "Downtown Loft", "3B-A", 92, "excellent")
+    assert [(r.name, r.pair_score) for r in best.roommates] == [
+        ("Mike Resident", 83), ("Jessica Resident", 79), ("Tom Resident", 100)]
+    assert best.breakdown["individual_scores"] == {"Mike": 83, "Jessica": 79, "Tom": 100}
+    assert "Jessica" in best.recommendation
+
+    cats = rooms["Riverside House 2A-B"]
+    assert (cats.score, cats.tier) == (0, "not_recommended")
+    assert cats.breakdown["dealbreakers"] == "fail"
+    assert "pet allergy: Lisa has pets" in cats.recommendation
+
+    brad = rooms["Riverside House 5C-B"]
+    assert brad.score == 70 and "Brad" in brad.recommendation
+    assert "high vacancy" in brad.recommendation
+    empty = rooms["Downtown Loft 3A-A"]
+    assert (empty.score, empty.roommates) == (65, [])
+
+    scores = [c.score for c in result.candidates]
+    assert scores == sorted(scores, reverse=True)
+
+    excluded = {f"{e.property_name} {e.room_label}": e.reason for e in result.excluded}
+    assert excluded["Riverside House 5C-D"] == "rent 1000.00 is over the budget of 950.00"
+    assert excluded["Downtown Loft 3B-B"].startswith("no free bed on 2025-12-01 (Mike")
+    assert excluded["Riverside House 2A-A"].startswith("no free bed")
+    assert len(result.candidates) + len(result.excluded) == len(flow.rooms)
+
+    # the same numbers later, and a rescore replaces rather than adds
+    again = matching.score_application(db, actor, sarah.id)
+    assert [(c.room_id, c.score, c.recommendation) for c in again.candidates] == [
+        (c.room_id, c.score, c.recommendation) for c in result.candidates]
+    with db.read() as s:
+        stored = s.scalar(select(func.count()).select_from(MatchingScore)
+                          .where(MatchingScore.application_id == sarah.id))
+        left_out = s.scalar(select(func.count()).select_from(MatchingExclusion)
+                            .where(MatchingExclusion.application_id == sarah.id))
+    assert (stored, left_out) == (len(result.candidates), len(result.excluded))
+
+
+def test_every_exclusion_reason(db: Database, actor: Actor) -> None:
+    flow = flow_42(db, actor)
+    portfolio.update_room(db, actor, flow.rooms["3A-A"], RoomUpdate(status="maintenance"))
+    portfolio.update_room(db, actor, flow.rooms["3A-B"],
+                          RoomUpdate(available_date=MOVE_IN + timedelta(days=10)))
+    portfolio.update_room(db, actor, flow.rooms["3A-C"], RoomUpdate(
+        status="maintenance", available_date=MOVE_IN + timedelta(days=1), rent_amount="2000"))
+    result = matching.get_matches(db, apply(db, actor).id)
+    reasons = {e.room_label: e.reason for e in result.excluded}
+    assert reasons["3A-A"] == "under maintenance"
+    assert reasons["3A-B"] == "available from 2025-12-11"
+    assert reasons["3A-C"] == ("under maintenance; available from 2025-12-02; rent 2000.00 is "
+                               "over the budget of 950.00")
+
+
+def test_a_room_booked_later_in_the_term_is_a_candidate_with_a_warning(
+    db: Database, actor: Actor
+) -> None:
+    flow = flow_42(db, actor)
+    later = tenant(db, actor, "Nadia")
+    lease(db, actor, flow.rooms["3B-A"], later, MOVE_IN + timedelta(days=40))
+    sarah = apply(db, actor)
+    top = matching.get_matches(db, sarah.id).candidates[0]
+    assert top.room_label == "3B-A"
+    assert top.warning is not None and "booked from 2026-01-10 by Nadia Tester" in top.warning
+    before = snapshot(db)
+    with pytest.raises(ConflictError, match="no free bed"):
+        placement.approve_application(db, actor, sarah.id,
+                                      ApprovalInput(room_id=flow.rooms["3B-A"]))
+    assert snapshot(db) == before
+    shorter = placement.approve_application(db, actor, sarah.id, ApprovalInput(
+        room_id=flow.rooms["3B-A"], lease_end=MOVE_IN + timedelta(days=39)))
+    assert shorter.application.status == "approved"
+
+
+def test_a_bad_profile_names_the_field_and_writes_nothing(db: Database, actor: Actor) -> None:
+    flow_42(db, actor)
+    before = snapshot(db)
+    with pytest.raises(ValidationError) as caught:
+        apply(db, actor, profile_data={**SARAH, "cleanliness": 7})
+    assert caught.value.field == "compatibility_profile.cleanliness"
+    with pytest.raises(ValidationError) as caught:
+        apply(db, actor, profile_data={**SARAH, "sleep_schedule": "late"})
+    assert caught.value.field == "compatibility_profile.sleep_schedule"
+    with pytest.raises(ValidationError) as caught:
+        apply(db, actor, profile_data={**SARAH, "max_rent": "800"})
+    assert caught.value.field == "max_rent"
+    assert snapshot(db) == before
+
+
+def test_the_budget_can_come_from_the_profile(db: Database, actor: Actor) -> None:
+    flow_42(db, actor)
+    app = apply(db, actor, max_rent=None, profile_data={**SARAH, "max_rent": "720"})
+    assert app.max_rent == Decimal("720.00")
+    assert app.compatibility_profile.max_rent == Decimal("720.00")
+    labels = {c.room_label for c in matching.get_matches(db, app.id).candidates}
+    assert labels == {"3A-A", "3A-B", "3A-C", "2A-B"}
+
+
+def test_approve_creates_the_lease_in_one_transaction(db: Database, actor: Actor) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    board = dashboard.dashboard(db, MOVE_IN)
+    occupied_before = board.rooms_occupied
+    done = placement.approve_application(db, actor, sarah.id,
+                                         ApprovalInput(room_id=flow.rooms["3B-A"]))
+    app = applications.get_application(db, sarah.id)
+    assert app.status == "approved" and app.approved_room_id == flow.rooms["3B-A"]
+    assert app.approved_lease_id == done.lease_id and app.tenant_id == done.tenant_id
+    new_lease = leasing.get_lease(db, done.lease_id)
+    assert (new_lease.lease_start, new_lease.lease_end) == (MOVE_IN, date(2026, 5, 31))
+    assert (new_lease.rent_amount, new_lease.deposit_amount) == (Decimal("900.00"),
+                                                                 Decimal("900.00"))
+    assert applications.get_tenant_profile(db, done.tenant_id) == profile(SARAH).model_copy(
+        update={"max_rent": Decimal("950.00")})
+    board = dashboard.dashboard(db, MOVE_IN)
+    assert board.rooms_occupied == occupied_before + 1
+    unit = next(u for p in board.properties for u in p.units if u.number == "3B")
+    assert unit.rooms_occupied == 4
+    statuses = {c.room_label: c.status for c in matching.get_matches(db, sarah.id).candidates}
+    assert statuses.pop("3B-A") == "approved"
+    assert set(statuses.values()) == {"withdrawn"}
+    with db.read() as s:
+        actions = [e.action for e in s.scalars(
+            select(AuditEntry).where(AuditEntry.entity_id == str(sarah.id)))]
+    assert "approve" in actions
+
+
+def test_a_second_approval_for_the_same_room_is_a_conflict(db: Database, actor: Actor) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    other = apply(db, actor, "Omar", "Haddad", profile_data=PROFILES["Tom"])
+    placement.approve_application(db, actor, sarah.id, ApprovalInput(room_id=flow.rooms["3B-A"]))
+    before = snapshot(db)
+    with pytest.raises(ConflictError, match="room 3B-A has no free bed"):
+        placement.approve_application(db, actor, other.id,
+                                      ApprovalInput(room_id=flow.rooms["3B-A"]))
+    assert snapshot(db) == before
+    with pytest.raises(ConflictError, match="already approved"):
+        placement.approve_application(db, actor, sarah.id,
+                                      ApprovalInput(room_id=flow.rooms["3A-A"]))
+    assert snapshot(db) == before
+
+
+def test_approval_rescores_the_other_applications_of_the_unit(db: Database, actor: Actor
+                                                              ) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    second = apply(db, actor, "Yuki", "Sato", profile_data=PROFILES["Tom"],
+                   move_in_date=MOVE_IN + timedelta(days=5))
+    before = {c.room_label: c for c in matching.get_matches(db, second.id).candidates}
+    assert "3B-A" in before and len(before["3B-A"].roommates) == 3
+    done = placement.approve_application(db, actor, sarah.id,
+                                         ApprovalInput(room_id=flow.rooms["3B-A"]))
+    assert done.rescored_applications == [second.id]
+    after = matching.get_matches(db, second.id)
+    assert "3B-A" not in {c.room_label for c in after.candidates}
+    assert any(e.room_label == "3B-A" and "Sarah Thompson" in e.reason for e in after.excluded)
+
+
+def test_approval_withdraws_the_same_persons_other_applications(db: Database, actor: Actor
+                                                                ) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    again = apply(db, actor, email="SARAH@email.com", move_in_date=MOVE_IN + timedelta(days=30))
+    done = placement.approve_application(db, actor, sarah.id,
+                                         ApprovalInput(room_id=flow.rooms["3B-A"]))
+    assert done.withdrawn_applications == [again.id]
+    assert applications.get_application(db, again.id).status == "withdrawn"
+    assert {c.status for c in matching.get_matches(db, again.id).candidates} == {"withdrawn"}
+
+
+def test_reject_waitlist_withdraw_reopen(db: Database, actor: Actor) -> None:
+    flow_42(db, actor)
+    sarah = apply(db, actor)
+    with pytest.raises(ValidationError) as caught:
+        applications.reject_application(db, actor, sarah.id, "  ")
+    assert caught.value.field == "reason"
+    waiting = applications.waitlist_application(db, actor, sarah.id)
+    assert waiting.status == "waitlisted"
+    rejected = applications.reject_application(db, actor, sarah.id, "References did not check out")
+    assert (rejected.status, rejected.rejection_reason) == ("rejected",
+                                                            "References did not check out")
+    assert {c.status for c in matching.get_matches(db, sarah.id).candidates} == {"withdrawn"}
+    with pytest.raises(ConflictError, match="is rejected"):
+        applications.waitlist_application(db, actor, sarah.id)
+    with pytest.raises(ConflictError, match="is rejected"):
+        applications.update_application(db, actor, sarah.id, ApplicationUpdate(notes="x"))
+    reopened = applications.reopen_application(db, actor, sarah.id)
+    assert reopened.status == "pending" and reopened.rejection_reason is None
+    assert {c.status for c in matching.get_matches(db, sarah.id).candidates} == {"current"}
+    gone = applications.withdraw_application(db, actor, sarah.id)
+    assert gone.status == "withdrawn"
+    with pytest.raises(ConflictError, match="version"):
+        applications.reopen_application(db, actor, sarah.id, expected_version=1)
+
+
+def test_editing_what_matching_reads_rescores(db: Database, actor: Actor) -> None:
+    flow_42(db, actor)
+    sarah = apply(db, actor)
+    assert matching.get_matches(db, sarah.id).candidates[0].room_label == "3B-A"
+    cheaper = applications.update_application(db, actor, sarah.id,
+                                              build(ApplicationUpdate, max_rent="850"))
+    assert cheaper.compatibility_profile.max_rent == Decimal("850.00")
+    result = matching.get_matches(db, sarah.id)
+    assert "3B-A" in {e.room_label for e in result.excluded}
+    no_allergy = applications.update_application(db, actor, sarah.id, build(
+        ApplicationUpdate, compatibility_profile={**SARAH, "pet_allergies": False}))
+    assert no_allergy.max_rent == Decimal("850.00")
+    cats = next(c for c in matching.get_matches(db, sarah.id).candidates
+                if c.room_label == "2A-B")
+    assert cats.score > 0
+    with pytest.raises(ValidationError) as caught:
+        applications.update_application(db, actor, sarah.id, build(
+            ApplicationUpdate, max_rent="900", compatibility_profile={**SARAH, "max_rent": "800"}))
+    assert caught.value.field == "max_rent"
+
+
+def test_a_residents_profile_change_rescores_and_residents_without_one_are_named(
+    db: Database, actor: Actor
+) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    applications.set_tenant_profile(db, actor, flow.tenants["Lisa"],
+                                    profile({**PROFILES["Lisa"], "has_pets": False}))
+    cats = next(c for c in matching.get_matches(db, sarah.id).candidates
+                if c.room_label == "2A-B")
+    assert cats.score > 0
+    applications.set_tenant_profile(db, actor, flow.tenants["Lisa"], None)
+    cats = next(c for c in matching.get_matches(db, sarah.id).candidates
+                if c.room_label == "2A-B")
+    assert cats.score == 65  # nobody to compare with: base 70, vacancy -5
+    assert [(r.name, r.pair_score) for r in cats.roommates] == [("Lisa Resident", None)]
+    assert cats.breakdown["not_scored"] == ["Lisa"]
+    assert "Not scored against Lisa: no compatibility profile on file." in cats.recommendation
+    assert [t.first_name for t in applications.residents_without_profile(db)] == ["Lisa"]
+
+
+def test_list_and_search(db: Database, actor: Actor) -> None:
+    flow_42(db, actor)
+    sarah = apply(db, actor)
+    omar = apply(db, actor, "Omar", "Haddad", profile_data=PROFILES["Brad"], max_rent=None)
+    applications.reject_application(db, actor, omar.id, "no references")
+    rows = applications.list_applications(db)
+    assert [r.full_name for r in rows] == ["Omar Haddad", "Sarah Thompson"]
+    top = next(r for r in rows if r.id == sarah.id)
+    assert (top.best_score, top.best_room) == (92, "Downtown Loft 3B-A")
+    assert top.candidates > 0
+    assert [r.id for r in applications.list_applications(db, "pending")] == [sarah.id]
+    assert [r.id for r in applications.list_applications(db, text="thomp")] == [sarah.id]
+    assert [r.id for r in applications.list_applications(db, text="OMAR@")] == [omar.id]
+    with pytest.raises(ValidationError):
+        applications.list_applications(db, "maybe")
+    assert applications.count_open(db) == 1
+
+
+def test_a_viewer_may_not_decide(db: Database, actor: Actor) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    viewer = Actor(actor.user_id, actor.operator_id, "Vic", "viewer")
+    with pytest.raises(PermissionDeniedError):
+        placement.approve_application(db, viewer, sarah.id,
+                                      ApprovalInput(room_id=flow.rooms["3B-A"]))
+    with pytest.raises(PermissionDeniedError):
+        applications.add_application(db, viewer, build(
+            ApplicationCreate, first_name="A", last_name="B", email="a@b.io",
+            move_in_date=MOVE_IN, compatibility_profile=SARAH))
+    assert matching.get_matches(db, sarah.id).candidates  # reading is allowed
+
+
+def test_two_clerks_approving_into_one_room_at_once(db: Database, actor: Actor,
+                                                    db_url: URL) -> None:
+    """Clerk A's approval is still open when clerk B approves someone else into the same
+    room: B waits for A's transaction, then gets a clear conflict and writes nothing."""
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    omar = apply(db, actor, "Omar", "Haddad", profile_data=PROFILES["Tom"])
+    room = flow.rooms["3B-A"]
+    second_desk = Database(db_url)
+    outcome: dict[str, object] = {}
+
+    def clerk_b() -> None:
+        try:
+            outcome["done"] = placement.approve_application(second_desk, actor, omar.id,
+                                                            ApprovalInput(room_id=room))
+        except Exception as exc:  # the assertion below says which
+            outcome["error"] = exc
+
+    with db.write() as s:
+        placement.approve_in(s, actor, sarah.id, ApprovalInput(room_id=room))
+        desk = threading.Thread(target=clerk_b)
+        desk.start()
+        desk.join(timeout=1.5)
+        assert desk.is_alive(), "clerk B should wait for clerk A's transaction"
+    committed = snapshot(db)
+    desk.join(timeout=15)
+    second_desk.dispose()
+    assert not desk.is_alive()
+    error = outcome.get("error")
+    assert isinstance(error, ConflictError), outcome
+    assert "room 3B-A has no free bed" in str(error)
+    assert snapshot(db) == committed
+    assert applications.get_application(db, omar.id).status == "pending"
+
+
+def test_the_demo_tells_the_seed_story(db: Database, actor: Actor) -> None:
+    counts = demo.load_demo(db, actor, date(2025, 11, 17))
+    assert counts["applications"] == 5
+    rows = {r.full_name: r for r in applications.list_applications(db)}
+    sarah = rows["Sarah Thompson"]
+    assert (sarah.status, sarah.move_in_date) == ("pending", date(2025, 12, 1))
+    assert (sarah.best_room, sarah.best_score) == ("Downtown Loft 3B-A", 92)
+    assert rows["Amara Okoye"].status == "waitlisted"
+    result = matching.get_matches(db, sarah.id)
+    cats = next(c for c in result.candidates if c.room_label == "2A-B")
+    assert cats.score == 0 and "pet allergy: Lisa has pets" in cats.recommendation
+    brad = next(c for c in result.candidates if c.room_label == "5C-B")
+    assert brad.tier == "moderate" and "Brad" in brad.recommendation
+    unprofiled = {t.first_name for t in applications.residents_without_profile(db)}
+    assert unprofiled <= {"Hannah", "Kwame"}

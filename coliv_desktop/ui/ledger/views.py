@@ -138,11 +138,11 @@ class CollectionView(QWidget):
         self.summary.setObjectName("collection_summary")
         self.summary.setStyleSheet("font-size: 12pt; padding: 4px;")
         self.model: RowTableModel[CollectionRow] = RowTableModel([
-            Column("property", "Property", lambda r: r.property),
-            Column("room", "Room", lambda r: f"{r.unit}-{r.room}"),
-            Column("tenant", "Tenant", lambda r: r.tenant),
-            Column("due", "Due", lambda r: r.due, "money"),
-            Column("paid", "Paid", lambda r: r.paid, "money"),
+            Column("property", "Property", lambda r: r.property, width=170),
+            Column("room", "Room", lambda r: f"{r.unit}-{r.room}", width=70),
+            Column("tenant", "Tenant", lambda r: r.tenant, width=190),
+            Column("due", "Due", lambda r: r.due, "money", width=110),
+            Column("paid", "Paid", lambda r: r.paid, "money", width=110),
             Column("status", "Status", lambda r: r.status, width=104,
                    display=lambda r: status_text(r.status)),
         ], money=ctx.money, style=status_style)

@@ -47,6 +47,15 @@ VACANT = [("operator", "The operator (vacant rooms and days are not billed)"),
           ("occupants", "The tenants (spread in proportion to their shares)")]
 
 
+def period_text(start: date, end: date) -> str:
+    """"Oct 1–31, 2026", "Oct 15 – Nov 14, 2026", "Dec 1, 2025 – Jan 31, 2026"."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start:%b} {start.day}–{end.day}, {end.year}"
+    if start.year == end.year:
+        return f"{start:%b} {start.day} – {end:%b} {end.day}, {end.year}"
+    return f"{start:%b} {start.day}, {start.year} – {end:%b} {end.day}, {end.year}"
+
+
 def last_month() -> tuple[date, date]:
     first_this = today().replace(day=1)
     end = first_this - timedelta(days=1)
@@ -298,18 +307,24 @@ class UtilitiesView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model: RowTableModel[UtilityBillRow] = RowTableModel([
-            Column("period", "Period", lambda r: r.period_start, "date", width=95,
-                   display=lambda r: f"{r.period_start:%b %d} – {r.period_end:%b %d, %Y}"),
-            Column("provider", "Provider", lambda r: r.provider, width=170),
+            Column("period", "Period", lambda r: r.period_start, "date", width=115,
+                   display=lambda r: period_text(r.period_start, r.period_end)),
+            Column("provider", "Provider", lambda r: r.provider, width=150),
             Column("where", "Property / unit", lambda r: r.property_name
-                   + (f" {r.unit_number}" if r.unit_number else " (all units)"), width=190),
-            Column("rule", "Split", lambda r: RULE_LABELS.get(r.rule, r.rule), width=150),
-            Column("amount", "Bill", lambda r: r.amount, "money", width=100),
-            Column("tenants", "Tenants", lambda r: r.tenants_share, "money", width=100),
-            Column("operator", "Operator", lambda r: r.operator_share, "money", width=100),
-            Column("due", "Due", lambda r: r.due_date, "date", width=95),
+                   + (f" {r.unit_number}" if r.unit_number else " (all units)"), width=150),
+            Column("rule", "Split", lambda r: RULE_LABELS.get(r.rule, r.rule), width=125),
+            Column("amount", "Bill", lambda r: r.amount, "money", width=90),
+            Column("operator", "Operator carries", lambda r: r.operator_share, "money",
+                   width=115),
+            Column("tenants", "Tenants pay", lambda r: r.tenants_share, "money", width=95,
+                   visible=False),
+            Column("due", "Due", lambda r: r.due_date, "date", width=92),
         ], money=ctx.money)
         self.view = ListView(self.model, ctx.settings, "utility_bills")
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(self.model.column_index("provider"),
+                                    QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda *_: self.notices())
         self.enter_button = QPushButton("Enter bill…")
         self.enter_button.setObjectName("enter_bill")
@@ -331,7 +346,8 @@ class UtilitiesView(QWidget):
         def done(rows: list[UtilityBillRow] | None, error: BaseException | None) -> None:
             if error is None and rows is not None:
                 self.model.set_rows(rows)
-                self.summary.setText(f"{len(rows)} bills" if rows else
+                self.summary.setText((f"{len(rows)} bill" + ("s" if len(rows) != 1 else ""))
+                                     if rows else
                                      "No utility bills yet: “Enter bill…” splits one across "
                                      "the rooms of a unit or a property.")
 

@@ -323,6 +323,7 @@ class LeaseLedgerTab(QWidget):
         self.model.descending = False
         self.view = ListView(self.model, ctx.settings, "lease_ledger")
         fit_entry_columns(self.view)
+        self.view.setColumnHidden(self.model.column_index("tenant"), True)  # always the same
         self.balance = QLabel()
         self.balance.setObjectName("lease_balance")
         pay = QPushButton("Record payment…")

@@ -45,18 +45,17 @@ def _kind(due: date, as_of: date) -> str | None:
 def _text(kind: str, first: str, what: str, amount: str, due: date, place: str,
           business: str) -> tuple[str, str]:
     when = f"{due:%B} {due.day}, {due.year}"
-    thing = what[:1].lower() + what[1:]  # "rent December 2025": the month keeps its capital
+    thing = f"{amount} for “{what}”"
     if kind == "before_due":
         subject = f"{what}: {amount} due {when}"
-        lead = f"this is a friendly reminder that {thing} of {amount} is due on {when}."
+        lead = f"This is a friendly reminder that {thing} is due on {when}."
     elif kind == "due":
         subject = f"{what}: {amount} due today"
-        lead = f"{what} of {amount} is due today, {when}."
+        lead = f"{thing[0].upper()}{thing[1:]} is due today, {when}."
     else:
         subject = f"Overdue: {what}, {amount}"
-        lead = (f"our records show that {thing} of {amount}, due on {when}, "
-                "has not been paid in full yet. Please pay as soon as you can, or talk to us "
-                "if something is wrong.")
+        lead = (f"Our records show that {thing}, due on {when}, has not been paid yet. "
+                "Please pay as soon as you can, or talk to us if something is wrong.")
     body = (f"Dear {first},\n\n{lead}\n\nRoom: {place}\n\n"
             f"If you have already paid, please ignore this message.\n\n{business}")
     return subject, body

@@ -60,10 +60,14 @@ def run_rent(
     due_day = int(settings["rent_due_day"])
     operator_rule = default_rule(settings)
     with writing(db, actor, "ledger.write") as s:
+        # FOR SHARE on PostgreSQL: a move-out committing meanwhile (which corrects the rent
+        # of its lease, rent_sync) waits for the run, or the run waits for it; never both
+        # half-seen. SQLite's BEGIN IMMEDIATE already serializes the two.
         leases = s.execute(
             select(Lease.id, Lease.lease_start, Lease.lease_end, Lease.rent_amount,
                    Lease.deposit_amount, Lease.origin)
             .where(Lease.status != "cancelled", Lease.lease_start <= through)
+            .with_for_update(read=True)
         ).all()
         posted = {(lid, period) for lid, period in s.execute(
             select(Charge.lease_id, Charge.period).where(Charge.kind.in_(("rent", "deposit"))))}

@@ -9,6 +9,7 @@ The business profile (name, address, phone, email) is not a setting: it is the `
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -70,6 +71,13 @@ def check(setting: Setting, value: Any) -> Any:
         value = value.upper()
         if value not in list_currencies():
             raise ValidationError(key, f"{value!r} is not an ISO currency code (e.g. USD, EUR)")
+    if setting.kind == "file" and value:
+        path = Path(value).expanduser()
+        if not path.is_file():
+            raise ValidationError(key, f"there is no file {value}")
+        if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            raise ValidationError(key, "choose a PNG or JPEG image")
+        value = str(path)
     if setting.kind == "locale":
         try:
             Locale.parse(value)

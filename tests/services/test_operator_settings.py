@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AuditEntry, SettingValue
+from coliv_desktop.documents.base import Document
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.operator import OperatorProfileUpdate
@@ -84,6 +85,7 @@ def test_settings_are_checked_and_saved_together(db: Database, actor: Actor) -> 
            ({"late_fee_percent": "150"}, "late_fee_percent", "at most 100"),
            ({"late_fee_mode": "flat"}, "late_fee_flat", "needs an amount"),
            ({"rent_due_day": 5, "late_fee_mode": "percent"}, "late_fee_percent", "percent"),
+           ({"operator_logo": "/nowhere/logo.png"}, "operator_logo", "no file"),
            ({"operator_name": "x"}, "key", "unknown setting")]
     for values, field, message in bad:
         with pytest.raises(ValidationError) as err:
@@ -99,3 +101,19 @@ def test_settings_are_checked_and_saved_together(db: Database, actor: Actor) -> 
     with db.read() as s:
         entries = s.scalars(select(AuditEntry).where(AuditEntry.entity_type == "setting")).all()
     assert len(entries) == 2 and "Currency (ISO code)" in entries[0].summary
+
+
+def test_the_logo_prints_on_documents(db: Database, actor: Actor, tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 60), (45, 91, 135)).save(logo)
+    text = tmp_path / "logo.txt"
+    text.write_text("not an image")
+    with pytest.raises(ValidationError, match="PNG or JPEG"):
+        set_setting(db, actor, "operator_logo", str(text))
+    set_setting(db, actor, "operator_logo", str(logo))
+    head = printing.letterhead(db)
+    assert head.logo == logo
+    out = Document(head, "Statement of account").save(tmp_path / "doc.pdf")
+    assert len(PdfReader(out).pages[0].images) == 1

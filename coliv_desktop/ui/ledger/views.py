@@ -211,26 +211,28 @@ class ReportsView(QWidget):
 
     def _columns(self, name: str) -> list[Column[Any]]:
         if name == "Aging":
-            return [Column("tenant", "Tenant", lambda r: r.tenant),
-                    Column("room", "Room", lambda r: f"{r.property} {r.unit}-{r.room}"),
+            return [Column("tenant", "Tenant", lambda r: r.tenant, width=150),
+                    Column("room", "Room", lambda r: f"{r.property} {r.unit}-{r.room}",
+                           width=160),
                     *[_bucket_column(b) for b in BUCKETS],
-                    Column("total", "Total", lambda r: r.total, "money")]
+                    Column("total", "Total", lambda r: r.total, "money", width=95)]
         if name == "Rent roll":
-            return [Column("property", "Property", lambda r: r.property),
-                    Column("room", "Room", lambda r: f"{r.unit}-{r.room}"),
-                    Column("tenant", "Tenant", lambda r: r.tenant),
-                    Column("start", "Start", lambda r: r.lease_start, "date"),
-                    Column("end", "End", lambda r: r.lease_end, "date"),
-                    Column("rent", "Rent", lambda r: r.rent, "money"),
-                    Column("held", "Deposit held", lambda r: r.deposit_held, "money"),
-                    Column("balance", "Balance", lambda r: r.balance, "money")]
-        return [Column("property", "Property", lambda r: r.property),
-                Column("month", "Month", lambda r: r.month),
-                Column("rent", "Rent", lambda r: r.rent, "money"),
-                Column("late", "Late fees", lambda r: r.late_fees, "money"),
-                Column("utilities", "Utilities", lambda r: r.utilities, "money"),
-                Column("other", "Other", lambda r: r.other, "money"),
-                Column("total", "Total", lambda r: r.total, "money")]
+            return [Column("property", "Property", lambda r: r.property, width=140),
+                    Column("room", "Room", lambda r: f"{r.unit}-{r.room}", width=65),
+                    Column("tenant", "Tenant", lambda r: r.tenant, width=150),
+                    Column("start", "Start", lambda r: r.lease_start, "date", width=92),
+                    Column("end", "End", lambda r: r.lease_end, "date", width=92),
+                    Column("rent", "Rent", lambda r: r.rent, "money", width=90),
+                    Column("held", "Deposit held", lambda r: r.deposit_held, "money",
+                           width=100),
+                    Column("balance", "Balance", lambda r: r.balance, "money", width=95)]
+        return [Column("property", "Property", lambda r: r.property, width=150),
+                Column("month", "Month", lambda r: r.month, width=80),
+                Column("rent", "Rent", lambda r: r.rent, "money", width=100),
+                Column("late", "Late fees", lambda r: r.late_fees, "money", width=90),
+                Column("utilities", "Utilities", lambda r: r.utilities, "money", width=90),
+                Column("other", "Other", lambda r: r.other, "money", width=90),
+                Column("total", "Total", lambda r: r.total, "money", width=100)]
 
     def _query(self, name: str) -> tuple[Any, str]:
         db = self.ctx.db
@@ -257,6 +259,9 @@ class ReportsView(QWidget):
             self.model.beginResetModel()
             self.model.columns = self._columns(name)
             self.model.endResetModel()
+            for index, column in enumerate(self.model.columns):
+                if column.width:
+                    self.view.setColumnWidth(index, column.width)
             self.model.set_rows(rows)
             self.summary.setText(text)
 
@@ -276,7 +281,7 @@ class ReportsView(QWidget):
 
 
 def _bucket_column(bucket: str) -> Column[Any]:
-    return Column(bucket, bucket.title(), lambda r: r.buckets[bucket], "money")
+    return Column(bucket, bucket.title(), lambda r: r.buckets[bucket], "money", width=80)
 
 
 def entry_columns() -> list[Column[LedgerEntryRow]]:

@@ -16,7 +16,14 @@ from datetime import date
 from sqlalchemy import func, select
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import DepositDisposition, Lease, Payment, Room, Tenant
+from coliv_desktop.db.models import (
+    AuditEntry,
+    DepositDisposition,
+    Lease,
+    Payment,
+    Room,
+    Tenant,
+)
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas.leasing import LeaseOut
 from coliv_desktop.services import audit
@@ -132,3 +139,18 @@ def uncancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
                      f"again" + sync.summary(),
                      {"status": ["cancelled", status], **sync.changes()})
         return LeaseOut.model_validate(lease)
+
+
+def end_before_move_out(db: Database, lease_id: uuid.UUID) -> tuple[bool, date | None]:
+    """The end a lease had before its move-out was recorded, from the audit log: (found, end),
+    end None for an open-ended lease. (False, None) when no move-out of it is on record."""
+    with db.read() as s:
+        changes = s.scalar(
+            select(AuditEntry.changes)
+            .where(AuditEntry.entity_type == "lease", AuditEntry.entity_id == str(lease_id),
+                   AuditEntry.action == "end")
+            .order_by(AuditEntry.occurred_at.desc()).limit(1))
+    if not isinstance(changes, dict) or not isinstance(changes.get("lease_end"), list):
+        return False, None
+    old = changes["lease_end"][0]
+    return True, date.fromisoformat(old) if old else None

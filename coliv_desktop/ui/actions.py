@@ -15,10 +15,15 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.schemas.leasing import LeaseRow
-from coliv_desktop.services import leasing, portfolio, tenants
+from coliv_desktop.services import lease_undo, leasing, portfolio, tenants
 from coliv_desktop.ui import commands
 from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.lease import LeaseDialog, MoveOutDialog, RenewDialog
+from coliv_desktop.ui.dialogs.lease import (
+    LeaseDialog,
+    MoveOutDialog,
+    RenewDialog,
+    ReopenDialog,
+)
 from coliv_desktop.ui.dialogs.property import PropertyDialog
 from coliv_desktop.ui.dialogs.rooms import RoomDialog, RoomsGridDialog
 from coliv_desktop.ui.dialogs.tenant import TenantDialog
@@ -226,6 +231,23 @@ class Editing(QObject):
             self.ctx, lease.id, reason, f"Cancellation of {lease.tenant_name}'s lease"))
         self._emit(*commands.LEASE_CHANGED)
         return True
+
+    def reopen(self, lease: LeaseRow) -> Any:
+        """Undo a move-out made earlier (its own undo: move out again)."""
+        before = leasing.get_lease(self.ctx.db, lease.id)
+        dialog = ReopenDialog(self.ctx, lease, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        after, moved_out = dialog.saved, before.lease_end
+        assert moved_out is not None  # an ended lease has its last day
+        self.ctx.undo_stack.push(commands.ServiceCommand(
+            self.ctx, f"Reopening of {lease.tenant_name}'s lease",
+            redo=lambda: lease_undo.reopen_lease(self.ctx.db, self.ctx.actor, lease.id,
+                                                 after.lease_end),
+            undo=lambda: leasing.end_lease(self.ctx.db, self.ctx.actor, lease.id, moved_out),
+            changed=commands.LEASE_CHANGED))
+        self._emit(*commands.LEASE_CHANGED)
+        return after
 
     def settle_deposit(self, lease_id: uuid.UUID) -> Any:
         """The deposit at move-out: deductions, refund or amount owed, then the letter."""

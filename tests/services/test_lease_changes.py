@@ -384,3 +384,15 @@ def test_deposit_settlement_refunds_the_rent_credit_too(db: Database, actor: Act
     out = printing.deposit_letter_pdf(db, sarah, Path(str(tmp_path)) / "letter.pdf")
     text = PdfReader(out).pages[0].extract_text()
     assert "Carpet cleaning" in text and "$1,099.35" in text and "+$319.35" in text
+
+
+def test_the_end_before_a_move_out_is_read_from_the_log(db: Database, actor: Actor,
+                                                        sarah: uuid.UUID) -> None:
+    assert lease_undo.end_before_move_out(db, sarah) == (False, None)
+    leasing.end_lease(db, actor, sarah, date(2025, 12, 20))
+    assert lease_undo.end_before_move_out(db, sarah) == (True, date(2026, 5, 31))
+    open_ended = lease(db, actor, leasing.get_lease(db, sarah).room_id,
+                       tenant(db, actor, "Ola"), date(2026, 1, 1))
+    leasing.end_lease(db, actor, open_ended.id, date(2026, 1, 15))
+    assert lease_undo.end_before_move_out(db, open_ended.id) == (True, None)
+    assert lease_undo.reopen_lease(db, actor, open_ended.id, None).lease_end is None

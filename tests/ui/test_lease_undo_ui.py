@@ -17,7 +17,7 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.services import deposits, leasing, ledger, rent_run
 from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.dialogs.lease import MoveOutDialog, RenewDialog
+from coliv_desktop.ui.dialogs.lease import MoveOutDialog, RenewDialog, ReopenDialog
 from coliv_desktop.ui.ledger.deposit import DepositDialog
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.main_window import MainWindow
@@ -185,3 +185,29 @@ def test_undo_of_a_renewal_and_of_a_cancellation(qtbot: QtBot, window: MainWindo
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     settle(window)
     assert leasing.get_lease(db, renewals[0].id).status == "active"
+
+
+def test_reopen_a_move_out_made_earlier(qtbot: QtBot, window: MainWindow, sarah: uuid.UUID,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    db = window.ctx.db
+    before = ledger.lease_ledger(db, sarah).balance
+    leasing.end_lease(db, window.ctx.actor, sarah, date(2025, 12, 20))  # another day, no undo
+    window.ctx.bus.leases_changed.emit()
+    seen: dict[str, Any] = {}
+
+    def reopen(dialog: ReopenDialog) -> None:
+        seen["end"] = dialog.lease_end.value()  # the end before the move-out, from the log
+        click(qtbot, dialog.save_button)
+
+    driver = Driver(qtbot).then(reopen)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = leases_pane(window, sarah, "ended")
+    assert pane.reopen_button.isEnabled() and not pane.move_out_button.isEnabled()
+    click(qtbot, pane.reopen_button)
+    settle(window)
+    assert seen["end"] == date(2026, 5, 31)
+    assert leasing.get_lease(db, sarah).status == "active"
+    assert ledger.lease_ledger(db, sarah).balance == before
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    settle(window)
+    assert leasing.get_lease(db, sarah).lease_end == date(2025, 12, 20)

@@ -112,13 +112,14 @@ def list_outbox(db: Database, status: str | None = "pending") -> list[ReminderOu
     still owed: one paid or voided since (a move-out reversed it, say) needs no reminder."""
     query = (select(Reminder, Tenant.first_name + " " + Tenant.last_name)
              .join(Tenant, Tenant.id == Reminder.tenant_id)
-             .order_by(Reminder.due_on, Tenant.last_name, Reminder.created_at))
+             .join(Charge, Charge.id == Reminder.charge_id)
+             .order_by(Reminder.due_on, Tenant.last_name, Tenant.first_name, Charge.due_date,
+                       Charge.kind, Reminder.id))
     if status is not None:
         query = query.where(Reminder.status == status)
     if status == "pending":
         paid = paid_per_charge()
-        query = (query.join(Charge, Charge.id == Reminder.charge_id)
-                 .outerjoin(paid, paid.c.charge_id == Charge.id)
+        query = (query.outerjoin(paid, paid.c.charge_id == Charge.id)
                  .where(charge_live(),
                         cents(Charge.amount) > func.coalesce(paid.c.paid, 0)))
     with db.read() as s:

@@ -182,7 +182,10 @@ def get_bill(db: Database, bill_id: uuid.UUID) -> UtilityBillOut:
             .outerjoin(Room, Room.id == ShareRow.room_id)
             .outerjoin(Unit, Unit.id == Room.unit_id)
             .where(ShareRow.bill_id == bill.id)
-            .order_by(ShareRow.created_at, ShareRow.id)).all()
+            # the split's own order: rooms by unit and number, their tenants by move-in,
+            # the operator's vacant share last
+            .order_by(ShareRow.lease_id.is_(None), Unit.unit_number, Room.room_number,
+                      Lease.lease_start, Lease.bed, ShareRow.id)).all()
         shares = [ShareOut(
             lease_id=row.lease_id,
             tenant=f"{first} {last}" if row.lease_id else "Operator (vacant)",

@@ -167,26 +167,48 @@ def with_stored_password(url: URL) -> ConnectTarget:
 
 @dataclass(frozen=True)
 class Setting:
+    """One operator setting: its type, default and label, and what the editor needs to know.
+
+    `kind` says how to edit it beyond its type: "currency", "locale", "file", "money",
+    "percent"; `choices` lists the allowed values; `minimum`/`maximum` bound numbers. The
+    Settings dialog is built from these declarations alone.
+    """
+
     key: str
     type: type
     default: object
     label: str
+    group: str = "General"
+    kind: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: int | Decimal | None = None
+    maximum: int | Decimal | None = None
+    help: str = ""
 
+
+LATE_FEES = "Late fees (operator default)"
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("currency", str, "USD", "Currency (ISO code)"),
-    Setting("locale", str, "en_US", "Number and date format locale"),
-    Setting("rent_due_day", int, 1, "Day of the month rent is due"),
-    Setting("operator_name", str, "", "Business name printed on receipts"),
-    Setting("operator_address", str, "", "Business address printed on receipts"),
-    Setting("operator_phone", str, "", "Business phone"),
-    Setting("operator_email", str, "", "Business email"),
-    Setting("operator_logo", str, "", "Logo image file printed on documents (PNG or JPEG)"),
-    Setting("late_fee_mode", str, "none", "Default late fee: none, flat or percent"),
-    Setting("late_fee_grace_days", int, 5, "Default late fee grace days"),
-    Setting("late_fee_flat", Decimal, Decimal("0.00"), "Default flat late fee"),
-    Setting("late_fee_percent", Decimal, Decimal("0"), "Default late fee percent of overdue rent"),
-    Setting("late_fee_cap", Decimal, Decimal("0.00"), "Default late fee cap (0: no cap)"),
+    Setting("currency", str, "USD", "Currency (ISO code)", "Money and dates", kind="currency",
+            help="The currency every amount is in, e.g. USD, EUR, GBP, CAD"),
+    Setting("locale", str, "en_US", "Number and date format locale", "Money and dates",
+            kind="locale", help="How amounts are written: en_US shows $1,234.50, de_DE "
+                                "1.234,50 $"),
+    Setting("rent_due_day", int, 1, "Day of the month rent is due", "Rent", minimum=1,
+            maximum=28),
+    Setting("operator_logo", str, "", "Logo image file printed on documents (PNG or JPEG)",
+            "Documents", kind="file"),
+    Setting("late_fee_mode", str, "none", "Default late fee: none, flat or percent", LATE_FEES,
+            choices=("none", "flat", "percent"),
+            help="Used by every property without a late fee rule of its own"),
+    Setting("late_fee_grace_days", int, 5, "Default late fee grace days", LATE_FEES, minimum=0,
+            maximum=60),
+    Setting("late_fee_flat", Decimal, Decimal("0.00"), "Default flat late fee", LATE_FEES,
+            kind="money", minimum=Decimal("0")),
+    Setting("late_fee_percent", Decimal, Decimal("0"), "Default late fee percent of overdue rent",
+            LATE_FEES, kind="percent", minimum=Decimal("0"), maximum=Decimal("100")),
+    Setting("late_fee_cap", Decimal, Decimal("0.00"), "Default late fee cap (0: no cap)",
+            LATE_FEES, kind="money", minimum=Decimal("0")),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}

@@ -172,7 +172,8 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> None:
             "charges": [{"id": str(c.id), "kind": c.kind, "period": c.period,
                          "due_date": c.due_date.isoformat(), "amount": money_str(c.amount),
                          "paid": money_str(c.paid), "status": c.status,
-                         "description": c.description} for c in book.charges],
+                         "description": c.description, "void_reason": c.void_reason}
+                        for c in book.charges],
             "payments": [{"id": str(p.id), "kind": p.kind, "amount": money_str(p.amount),
                           "received_on": p.received_on.isoformat(), "method": p.method,
                           "receipt_number": p.receipt_number,
@@ -180,9 +181,10 @@ def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> None:
         })
         return
     for c in book.charges:
-        print(f"{c.due_date}  {c.description:<40} {money_str(c.amount):>10}  {c.status}")
+        why = f" ({c.void_reason})" if c.void_reason else ""
+        print(f"{c.due_date}  {c.description:<40} {money_str(c.amount):>10}  {c.status}{why}")
     for p in book.payments:
-        void = "  VOID" if p.void_reason else ""
+        void = f"  VOID ({p.void_reason})" if p.void_reason else ""
         print(f"{p.received_on}  {p.kind} {p.method or ''} {money_str(p.amount):>10}{void}")
     print(f"balance {money_str(book.balance)}; deposit held {money_str(book.deposit_held)}")
 

@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from coliv_desktop import config
+from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import money_str
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.dashboard import Dashboard, Occupancy
@@ -112,6 +113,37 @@ def cmd_lease_transfer(args: argparse.Namespace, ctx: CliContext) -> None:
     data = build(LeaseTransfer, **_drop_none(room_id=args.room, transfer_date=args.date,
                                              rent_amount=args.rent, bed=args.bed))
     print(leasing.transfer_lease(ctx.db, ctx.actor, args.lease, data).id)
+
+
+def cmd_lease_cancel(args: argparse.Namespace, ctx: CliContext) -> None:
+    lease = leasing.cancel_lease(ctx.db, ctx.actor, args.lease, args.reason)
+    print(f"lease {lease.id} cancelled")
+
+
+def cmd_lease_reopen(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Undo a move-out: the lease runs to --end (or open-ended) again."""
+    from coliv_desktop.services import lease_undo
+
+    if args.end is None and not args.open_ended:
+        raise ValidationError("end", "give --end DATE (the end before the move-out) or "
+                                     "--open-ended")
+    lease = lease_undo.reopen_lease(ctx.db, ctx.actor, args.lease, args.end)
+    end = lease.lease_end.isoformat() if lease.lease_end else "open-ended"
+    print(f"lease {lease.id} is active again, to {end}")
+
+
+def cmd_lease_uncancel(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import lease_undo
+
+    lease = lease_undo.uncancel_lease(ctx.db, ctx.actor, args.lease)
+    print(f"lease {lease.id} is {lease.status} again")
+
+
+def cmd_lease_remove_renewal(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import lease_undo
+
+    lease = lease_undo.remove_renewal(ctx.db, ctx.actor, args.lease)
+    print(f"renewal {lease.id} removed")
 
 
 def cmd_lease_list(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -248,6 +280,21 @@ def register(commands: Any) -> None:
     p.add_argument("--rent")
     p.add_argument("--bed", type=int)
     p.set_defaults(handler=cmd_lease_transfer)
+    p = lease.add_parser("cancel", help="cancel a lease entered by mistake (voids its rent)")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_lease_cancel)
+    p = lease.add_parser("reopen", help="undo a move-out (charges the rent again)")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--end", type=_day, help="the lease's end before the move-out")
+    p.add_argument("--open-ended", action="store_true", help="it had no end date")
+    p.set_defaults(handler=cmd_lease_reopen)
+    p = lease.add_parser("uncancel", help="undo a cancellation, if the bed is still free")
+    p.add_argument("lease", type=_id)
+    p.set_defaults(handler=cmd_lease_uncancel)
+    p = lease.add_parser("remove-renewal", help="undo a renewal that has no payments")
+    p.add_argument("lease", type=_id)
+    p.set_defaults(handler=cmd_lease_remove_renewal)
     p = lease.add_parser("list", help="list leases")
     p.add_argument("--active-on", type=_day)
     p.set_defaults(handler=cmd_lease_list)

@@ -1,7 +1,7 @@
 """The shared base of every printed document.
 
     from coliv_desktop.documents.base import Document, Letterhead
-    doc = Document(Letterhead.from_settings(settings), "Welcome to Downtown Loft")
+    doc = Document(Letterhead.from_profile(profile, settings), "Welcome to Downtown Loft")
     doc.paragraph(f"Dear {tenant_name},")     # user text: always escaped, prints literally
     doc.facts([("Room", "3B-A"), ("Move-in", "December 1, 2025")])
     doc.table(["What", "Amount"], [["Rent", "$900.00"]], right=(1,))
@@ -53,6 +53,7 @@ FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 MISSING_GLYPH = "\u25a1"  # WHITE SQUARE, which DejaVu Sans has
 ACCENT = colors.HexColor("#2d5b87")
+UNNAMED = "Your co-living operator"  # printed until the business profile has a name
 RULE = colors.HexColor("#c9d3dd")
 
 
@@ -95,12 +96,14 @@ class Letterhead:
     locale: str = "en_US"
 
     @classmethod
-    def from_settings(cls, settings: dict[str, Any]) -> Letterhead:
+    def from_profile(cls, profile: Any, settings: dict[str, Any]) -> Letterhead:
+        """From the operator's business profile (name, address, phone, email: the operators
+        row) and the settings (logo, currency, locale)."""
         logo = str(settings.get("operator_logo") or "").strip()
-        return cls(name=str(settings.get("operator_name") or "") or "Your co-living operator",
-                   address=str(settings.get("operator_address") or ""),
-                   phone=str(settings.get("operator_phone") or ""),
-                   email=str(settings.get("operator_email") or ""),
+        return cls(name=str(getattr(profile, "company_name", "") or "") or UNNAMED,
+                   address=str(getattr(profile, "address", "") or ""),
+                   phone=str(getattr(profile, "phone", "") or ""),
+                   email=str(getattr(profile, "email", "") or ""),
                    logo=Path(logo) if logo and Path(logo).is_file() else None,
                    currency=str(settings.get("currency") or "USD"),
                    locale=str(settings.get("locale") or "en_US"))

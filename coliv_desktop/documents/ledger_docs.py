@@ -11,6 +11,7 @@ from coliv_desktop.schemas.deposits import DispositionOut
 from coliv_desktop.schemas.printing import LeaseData, ReceiptData
 from coliv_desktop.schemas.reminders import ReminderOut
 from coliv_desktop.schemas.reports import Statement
+from coliv_desktop.schemas.utilities import UtilityBillOut
 
 METHODS = {"cash": "Cash", "check": "Check", "bank_transfer": "Bank transfer", "card": "Card",
            "other": "Other"}
@@ -81,12 +82,15 @@ def deposit_letter(head: Letterhead, data: DispositionOut) -> Document:
     if data.unpaid_before > 0 and data.applied > data.deductions_total:
         rows.append(["Unpaid rent and charges paid from the deposit",
                      "-" + head.money(data.applied - data.deductions_total)])
+    if data.unpaid_before < 0:
+        rows.append(["Credit on your account (rent and charges paid ahead)",
+                     "+" + head.money(-data.unpaid_before)])
     doc.table(["", "Amount"], rows, right=(1,), widths=(120, 45),
-              total=["Refund to you", head.money(data.refund)])
+              total=["Refund to you", head.money(data.total_refund)])
     doc.spacer(4)
-    if data.refund > 0:
+    if data.total_refund > 0:
         how = f" by {METHODS.get(data.refund_method or '', 'the method we agreed')}".lower()
-        doc.paragraph(f"We will refund {head.money(data.refund)} to you{how}.")
+        doc.paragraph(f"We will refund {head.money(data.total_refund)} to you{how}.")
     if data.owed > 0:
         doc.paragraph(f"The deposit did not cover everything: {head.money(data.owed)} is still "
                       "owed. Please pay it within 30 days or contact us to agree a plan.")
@@ -95,6 +99,44 @@ def deposit_letter(head: Letterhead, data: DispositionOut) -> Document:
     doc.spacer(4)
     doc.paragraph("If you disagree with a deduction, please write to us within 14 days.")
     doc.signatures([head.name])
+    return doc
+
+
+def utility_notices(head: Letterhead, bill: UtilityBillOut,
+                    lease_ids: Sequence[object] | None = None) -> Document:
+    """One page per tenant: the bill, how it was split, their share and its working."""
+    from coliv_desktop.domain.utilities import RULE_LABELS
+
+    period = f"{long_date(bill.period_start)} to {long_date(bill.period_end)}"
+    shares = [s for s in bill.shares if s.lease_id is not None
+              and (lease_ids is None or s.lease_id in lease_ids)]
+    doc = Document(head, f"Utility bill: {bill.provider}", f"{bill.place} · {period}")
+    vacant = ("carried by us, the operator" if bill.vacant_to == "operator"
+              else "spread over the residents")
+    for i, share in enumerate(shares):
+        if i:
+            doc.page_break()
+            doc.heading(f"Utility bill: {bill.provider}")
+        doc.paragraph(f"Dear {share.tenant},")
+        doc.spacer(2)
+        doc.paragraph(f"The {bill.provider} bill for {period} was {head.money(bill.amount)}. "
+                      f"It is split {RULE_LABELS.get(bill.rule, bill.rule)}, each share "
+                      f"prorated by the days its resident lived here; vacant rooms' and days' "
+                      f"shares are {vacant}.")
+        doc.spacer(2)
+        doc.facts([("Room", share.room), ("Your share", head.money(share.amount)),
+                   *([("Due", long_date(bill.due_date))] if bill.due_date else []),
+                   ("Days counted", f"{share.days}")])
+        doc.heading("How your share was worked out")
+        doc.paragraph(share.working)
+        doc.heading("The whole bill")
+        rows = [["Vacant rooms and days (operator)" if s.lease_id is None else s.room,
+                 str(s.days) if s.lease_id is not None else "",
+                 head.money(s.amount)] for s in bill.shares]
+        doc.table(["Room", "Days", "Share"], rows, right=(1, 2), widths=(95, 30, 40),
+                  total=["Total", "", head.money(bill.amount)])
+    if not shares:
+        doc.paragraph("Nobody's share of this bill is on a lease: the operator carries it all.")
     return doc
 
 

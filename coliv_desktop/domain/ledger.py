@@ -21,6 +21,25 @@ CHARGE_KINDS = ("rent", "late_fee", "deposit", "utility", "other")
 PAYMENT_METHODS = ("cash", "check", "bank_transfer", "card", "other")
 STATUSES = ("pending", "partial", "paid", "overdue", "void")
 
+# Voids CoLiv writes itself when a lease change corrects the rent (services.rent_sync) start
+# with this; people may not word a void so, which is how the two are told apart later.
+LEASE_CHANGE = "Lease change: "
+
+
+def is_sync_void(reason: str | None) -> bool:
+    return reason is not None and reason.startswith(LEASE_CHANGE)
+
+
+def check_void_reason(reason: str, field: str = "reason") -> str:
+    """The reason a person gives for a void: not empty, and not worded like CoLiv's own."""
+    text = reason.strip()
+    if not text:
+        raise ValidationError(field, "say why this entry is voided")
+    if text.lower().startswith(LEASE_CHANGE.strip().lower()):
+        raise ValidationError(field, f"“{LEASE_CHANGE.strip()}” is reserved for the corrections "
+                                     "CoLiv makes when a lease changes; word it otherwise")
+    return text
+
 
 def charge_status(
     amount: Decimal, paid: Decimal, due_date: date, today: date, *, voided: bool = False

@@ -8,19 +8,26 @@ rounding each piece on its own. The working is written on every prorated charge.
 
 Due date: the due day of the month (1-28), or the lease's first day when the lease starts after
 it, and never after the last day the lease covers in that month.
+
+Keys: a month's rent is posted under the key "YYYY-MM" (unique per lease). When a lease change
+replaces a posted month (a move-out re-prorates it, an undone move-out re-instates it), the
+replacement gets a revision key "YYYY-MM#2", "YYYY-MM#3"...: the first key stays taken by the
+voided charge, so a rent run never posts that month again.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from coliv_desktop.domain.money import CENT
 
 METHOD = "daily, cumulative rounding"
+REVISION = "#"
 
 
 @dataclass(frozen=True)
@@ -102,3 +109,38 @@ def rent_periods(
             RentPeriod(f"{year:04d}-{month:02d}", start, end, due, amount, days, n, working)
         )
     return result
+
+
+def base_period(key: str) -> str:
+    """The month (or "deposit") a charge key is for: "2025-12#2" -> "2025-12"."""
+    return key.split(REVISION, 1)[0]
+
+
+def next_key(base: str, taken: Collection[str]) -> str:
+    """The key for a new charge of `base`: the base itself while free, else the next revision."""
+    if base not in taken:
+        return base
+    revision = 2
+    while f"{base}{REVISION}{revision}" in taken:
+        revision += 1
+    return f"{base}{REVISION}{revision}"
+
+
+def is_month(key: str) -> bool:
+    """True for "YYYY-MM" keys (and their revisions); False for "manual:...", "deposit"..."""
+    base = base_period(key)
+    return len(base) == 7 and base[4] == "-" and base[:4].isdigit() and base[5:].isdigit()
+
+
+@lru_cache(maxsize=4096)
+def month_name(key: str) -> str:
+    year, month = base_period(key).split("-")
+    return date(int(year), int(month), 1).strftime("%B %Y")
+
+
+def rent_description(p: RentPeriod) -> str:
+    """How a rent charge reads in the ledger: "Rent December 2025 (1-20, prorated)"."""
+    what = "Rent " + month_name(p.period)
+    if p.prorated:
+        what += f" ({p.start.day}-{p.end.day}, prorated)"
+    return what

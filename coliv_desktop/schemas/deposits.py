@@ -43,7 +43,12 @@ class DispositionOut(Output):
     deductions_total: Decimal
     unpaid_before: Decimal  # what the tenant owed besides the deductions
     applied: Decimal
-    refund: Decimal
+    refund: Decimal  # what is left of the deposit, paid back
     owed: Decimal
+    credit_refund: Decimal = Decimal("0.00")  # credit on the account paid back with it
     refund_method: str | None
     note: str | None
+
+    @property
+    def total_refund(self) -> Decimal:
+        return self.refund + self.credit_refund

@@ -27,3 +27,10 @@ class LateFeeRuleOut(Output):
     percent: Decimal
     cap: Decimal | None
     description: str
+
+
+class PropertyLateFee(Output):
+    property_id: uuid.UUID
+    property_name: str
+    own: bool  # False: the operator default applies
+    rule: LateFeeRuleOut

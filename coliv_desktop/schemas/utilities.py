@@ -44,6 +44,8 @@ class ShareOut(Output):
 
 class UtilityBillOut(Output):
     id: uuid.UUID | None  # None for a preview
+    place: str = ""  # "Downtown Loft, unit 3B" (filled in when read back)
+    due_date: date | None = None
     provider: str
     period_start: date
     period_end: date
@@ -51,3 +53,30 @@ class UtilityBillOut(Output):
     rule: str
     vacant_to: str
     shares: list[ShareOut]
+
+
+class BillRoom(Output):
+    """A room a bill can be split across (for the percentages the operator types)."""
+
+    room_id: uuid.UUID
+    label: str
+    size_sqft: int | None
+    beds: int
+
+
+class UtilityBillRow(Output):
+    """One posted bill, for the list of bills."""
+
+    id: uuid.UUID
+    property_name: str
+    unit_number: str | None
+    provider: str
+    period_start: date
+    period_end: date
+    amount: Decimal
+    due_date: date
+    rule: str
+    vacant_to: str
+    tenants_share: Decimal
+    operator_share: Decimal
+    shares: int

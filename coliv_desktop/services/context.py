@@ -99,15 +99,13 @@ def _login_name() -> str:
 
 def local_actor(db: Database) -> Actor:
     """The person at this desktop: the database's owner until staff sign-in exists."""
-    with db.read() as session:  # the usual case: read, no write lock
-        operator = session.scalars(select(Operator).order_by(Operator.created_at).limit(1)
-                                   ).first()
-        owner = session.get(User, operator.user_id) if operator and operator.user_id else None
-        if operator is not None and owner is not None:
-            return Actor(owner.id, operator.id, owner.display_name, owner.role)
+    from coliv_desktop.services.operator import adopt_legacy_settings
+
     with db.write() as session:
         operator, owner = ensure_owner(session)
-        return Actor(owner.id, operator.id, owner.display_name, owner.role)
+        actor = Actor(owner.id, operator.id, owner.display_name, owner.role)
+        adopt_legacy_settings(session, actor)
+        return actor
 
 
 def check_version(row: object, expected: int | None, label: str) -> None:

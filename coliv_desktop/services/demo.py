@@ -7,6 +7,7 @@ loaded, so the demo always shows current tenants, upcoming move-ins and leases e
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -27,6 +28,7 @@ from coliv_desktop.services import audit
 from coliv_desktop.services.applications import add_applications_in
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, ensure_owner, writing
+from coliv_desktop.services.demo_ledger import load_ledger
 from coliv_desktop.services.leasing import create_lease_in
 
 
@@ -71,6 +73,7 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
             s.add(tenant)
             tenants[key] = tenant
         s.flush()
+        lease_ids: dict[str, uuid.UUID] = {}
         for lease_data in doc["leases"]:
             start = day + timedelta(days=lease_data["start"])
             end: date | None
@@ -86,6 +89,7 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
                             tenant_id=tenants[lease_data["tenant"]].id, lease_start=start,
                             lease_end=end, deposit_amount=Decimal(lease_data["deposit"])),
             )
+            lease_ids[lease_data["tenant"]] = lease.id
             if lease.lease_start <= day:
                 lease.move_in_date = lease.lease_start
             if lease_data.get("moved_out"):
@@ -101,6 +105,9 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
         for application, data in zip(made, pending, strict=True):
             application.status = data.get("status", "pending")
         audit.record(s, actor, "demo", "portfolio", None, "Loaded the demo portfolio")
-        return {"properties": len(doc["properties"]), "rooms": len(rooms),
-                "tenants": len(tenants), "leases": len(doc["leases"]),
-                "applications": len(made)}
+        counts = {"properties": len(doc["properties"]), "rooms": len(rooms),
+                  "tenants": len(tenants), "leases": len(doc["leases"]),
+                  "applications": len(made)}
+    # the books: rent, payments, late fees, deposits, utilities (services/demo_ledger.py)
+    counts.update(load_ledger(db, actor, day, doc.get("ledger", {}), lease_ids))
+    return counts

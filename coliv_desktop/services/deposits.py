@@ -1,9 +1,12 @@
 """Deposits: held as a liability while the tenant lives there, settled once at move-out.
 
 Settling: each deduction becomes a charge with its reason; an unpaid part of the deposit charge
-itself is released by a credit (the tenant does not owe a deposit once they leave); the deposit
-held then pays the deductions (and, unless told otherwise, the rent still owed) as money in of
-kind "deposit"; what is left is refunded, and what the deposit could not cover is still owed.
+itself is released by a credit (the tenant does not owe a deposit once they leave). Credit on the
+account (rent paid ahead that a move-out reversed, say) pays the deductions first; the deposit
+held then pays the rest (and, unless told otherwise, the rent still owed) as money in of kind
+"deposit"; what is left of the deposit is refunded, and what the deposit could not cover is still
+owed. Credit still left on the account is refunded too: a charge "credit on account refunded"
+(key `credit-refund:<disposition id>`) takes it off the account, so the balance ends at zero.
 """
 
 from __future__ import annotations
@@ -31,9 +34,16 @@ from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.deposits import DeductionOut, DispositionCreate, DispositionOut
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, ensure_owner, writing
-from coliv_desktop.services.ledger import _plan, _write_allocations, deposit_held_in
+from coliv_desktop.services.ledger import (
+    _plan,
+    _write_allocations,
+    apply_unapplied,
+    deposit_held_in,
+)
 from coliv_desktop.services.ledger_sql import balance_of, lease_chain, open_charges
 from coliv_desktop.services.portfolio import get_row
+
+CREDIT_REFUND = "credit-refund:"
 
 
 def _names(s: Session, lease: Lease) -> tuple[str, str]:
@@ -50,8 +60,9 @@ def _names(s: Session, lease: Lease) -> tuple[str, str]:
 def _check(s: Session, data: DispositionCreate) -> tuple[Lease, list[uuid.UUID]]:
     lease = get_row(s, Lease, data.lease_id, "lease")
     chain = lease_chain(s, lease.id)
-    later = [i for i in chain if i != lease.id
-             and (s.get(Lease, i) or lease).lease_start > lease.lease_start]
+    others = [s.get(Lease, i) for i in chain if i != lease.id]
+    later = [o.id for o in others if o is not None and o.status != "cancelled"
+             and o.lease_start > lease.lease_start]
     if later:
         raise ValidationError("lease_id", f"the deposit moved with the tenant to lease {later[-1]}")
     if lease.status == "active":
@@ -71,8 +82,12 @@ def _compute(s: Session, data: DispositionCreate, lease: Lease,
     deposit_unpaid = sum((v.outstanding for v, c in open_charges(s, chain) if c.kind == "deposit"),
                          ZERO)
     owed_now = balance_of(s, chain) - deposit_unpaid
+    credit = max(-owed_now, ZERO)  # the tenant's own money on the account
     total = sum((d.amount for d in data.deductions), ZERO)
-    to_cover = total + max(owed_now, ZERO) if data.apply_to_balance else total
+    from_credit = min(credit, total)
+    to_cover = total - from_credit
+    if data.apply_to_balance:
+        to_cover += max(owed_now, ZERO)
     applied = min(held, to_cover)
     who, where = _names(s, lease)
     return DispositionOut(
@@ -80,7 +95,8 @@ def _compute(s: Session, data: DispositionCreate, lease: Lease,
         required=lease.deposit_amount, held=held,
         deductions=[DeductionOut(reason=d.reason, amount=d.amount) for d in data.deductions],
         deductions_total=total, unpaid_before=owed_now, applied=applied, refund=held - applied,
-        owed=owed_now + total - applied, refund_method=data.refund_method, note=data.note)
+        owed=max(owed_now, ZERO) + total - from_credit - applied,
+        credit_refund=credit - from_credit, refund_method=data.refund_method, note=data.note)
 
 
 def preview_disposition(db: Database, data: DispositionCreate) -> DispositionOut:
@@ -112,6 +128,7 @@ def settle_deposit(db: Database, actor: Actor, data: DispositionCreate) -> Dispo
             s.add(charge)
             deductions.append((d.reason, d.amount, charge))
         s.flush()
+        apply_unapplied(s, chain)  # credit on the account pays the deductions first
         credit_id = None
         if result.applied > ZERO:
             credit = Payment(operator_id=operator.id, lease_id=lease.id, kind="deposit",
@@ -123,7 +140,7 @@ def settle_deposit(db: Database, actor: Actor, data: DispositionCreate) -> Dispo
             _write_allocations(s, credit.id, plan)
             credit_id = credit.id
         row = DepositDisposition(
-            lease_id=lease.id, decided_on=data.decided_on, held=result.held,
+            id=uuid.uuid4(), lease_id=lease.id, decided_on=data.decided_on, held=result.held,
             deductions_total=result.deductions_total, applied=result.applied,
             refund=result.refund, owed=result.owed, credit_id=credit_id,
             refund_method=data.refund_method, note=data.note, created_by=actor.name)
@@ -132,13 +149,21 @@ def settle_deposit(db: Database, actor: Actor, data: DispositionCreate) -> Dispo
         for reason, amount, charge in deductions:
             s.add(DepositDeduction(disposition_id=row.id, reason=reason, amount=amount,
                                    charge_id=charge.id))
+        if result.credit_refund > ZERO:
+            s.add(Charge(lease_id=lease.id, kind="other", period=f"{CREDIT_REFUND}{row.id}",
+                         due_date=data.decided_on, amount=result.credit_refund,
+                         description="Credit on account refunded at move-out",
+                         created_by=actor.name))
         s.flush()
+        apply_unapplied(s, chain)
         audit.record(s, actor, "settle", "deposit", row.id,
                      f"Deposit settled: held {result.held:.2f}, deductions "
                      f"{result.deductions_total:.2f}, refund {result.refund:.2f}, still owed "
-                     f"{result.owed:.2f}",
+                     f"{result.owed:.2f}" + (f", credit refunded {result.credit_refund:.2f}"
+                                             if result.credit_refund else ""),
                      {"lease_id": lease.id, "held": result.held, "applied": result.applied,
                       "refund": result.refund, "owed": result.owed,
+                      "credit_refund": result.credit_refund,
                       "deductions": [[d.reason, d.amount] for d in data.deductions]})
         return result.model_copy(update={"id": row.id})
 
@@ -154,10 +179,13 @@ def get_disposition(db: Database, lease_id: uuid.UUID) -> DispositionOut | None:
         deductions = s.scalars(select(DepositDeduction)
                                .where(DepositDeduction.disposition_id == row.id)
                                .order_by(DepositDeduction.created_at)).all()
+        credit_refund = s.scalar(select(Charge.amount).where(
+            Charge.lease_id.in_(chain), Charge.period == f"{CREDIT_REFUND}{row.id}")) or ZERO
         return DispositionOut(
             id=row.id, lease_id=lease.id, tenant=who, place=where, decided_on=row.decided_on,
             required=lease.deposit_amount, held=row.held,
             deductions=[DeductionOut(reason=d.reason, amount=d.amount) for d in deductions],
             deductions_total=row.deductions_total,
-            unpaid_before=row.owed + row.applied - row.deductions_total, applied=row.applied,
-            refund=row.refund, owed=row.owed, refund_method=row.refund_method, note=row.note)
+            unpaid_before=row.owed + row.applied - row.deductions_total - credit_refund,
+            applied=row.applied, refund=row.refund, owed=row.owed, credit_refund=credit_refund,
+            refund_method=row.refund_method, note=row.note)

@@ -6,14 +6,15 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import LateFeeRuleRow, Property
+from coliv_desktop.db.models import Charge, LateFeeRuleRow, Property
+from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.late_fees import LateFeeRule
 from coliv_desktop.domain.money import ZERO
-from coliv_desktop.schemas.late_fees import LateFeeRuleIn, LateFeeRuleOut
+from coliv_desktop.schemas.late_fees import LateFeeRuleIn, LateFeeRuleOut, PropertyLateFee
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, writing
 from coliv_desktop.services.portfolio import get_row
@@ -75,3 +76,42 @@ def set_property_rule(
         audit.record(s, actor, "update", "late_fee_rule", row.id,
                      f"Late fee rule for {prop.name}: {rule.describe()}", changes)
         return _out(prop.id, rule)
+
+
+def list_property_rules(db: Database) -> list[PropertyLateFee]:
+    """Every property with the rule its late fees follow: its own, or the operator default."""
+    settings = get_settings(db)
+    fallback = default_rule(settings)
+    with db.read() as s:
+        own = rules_by_property(s)
+        props = s.execute(select(Property.id, Property.name)
+                          .where(Property.archived_at.is_(None)).order_by(Property.name)).all()
+    out = []
+    for pid, name in props:
+        rule = own[pid][1] if pid in own else fallback
+        out.append(PropertyLateFee(property_id=pid, property_name=name, own=pid in own,
+                                   rule=_out(pid if pid in own else None, rule)))
+    return out
+
+
+def clear_property_rule(db: Database, actor: Actor, property_id: uuid.UUID) -> LateFeeRuleOut:
+    """The property follows the operator default again. Its own rule is removed, unless late
+    fees were posted under it: they name the rule that produced them, so it stays on record."""
+    settings = get_settings(db)
+    with writing(db, actor, "ledger.write") as s:
+        prop = get_row(s, Property, property_id, "property")
+        row = s.scalar(select(LateFeeRuleRow).where(LateFeeRuleRow.property_id == prop.id))
+        if row is None:
+            return _out(None, default_rule(settings))
+        used = s.scalar(select(func.count(Charge.id)).where(Charge.late_fee_rule_id == row.id))
+        if used:
+            raise ValidationError("property_id", f"{used} late fee(s) were posted under "
+                                  f"{prop.name}'s own rule, which stays on record with them; "
+                                  "set its values to the default's instead")
+        audit.record(s, actor, "delete", "late_fee_rule", row.id,
+                     f"Late fee rule for {prop.name} removed: the operator default applies",
+                     audit._plain({"mode": row.mode, "grace_days": row.grace_days,
+                                   "flat_amount": row.flat_amount, "percent": row.percent,
+                                   "cap": row.cap}))
+        s.delete(row)
+        return _out(None, default_rule(settings))

@@ -4,6 +4,9 @@ The rule everything here protects: a bed never has two leases active on the same
 runs inside the writing transaction after the room is locked (SQLite: BEGIN IMMEDIATE holds the
 write lock; PostgreSQL: SELECT ... FOR UPDATE on the room), and PostgreSQL's exclusion
 constraint catches anything that slips past.
+
+The ledger follows: a move-out, transfer or cancellation corrects the rent already charged for
+the days the lease no longer holds, in the same transaction (`rent_sync.follow`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
+from coliv_desktop.db.models import (
+    Charge,
+    DepositDisposition,
+    Lease,
+    Payment,
+    Property,
+    Room,
+    Tenant,
+    Unit,
+)
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.schemas.leasing import (
     LeaseCreate,
@@ -29,7 +41,9 @@ from coliv_desktop.schemas.leasing import (
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, check_version, writing
 from coliv_desktop.services.lease_sql import active_on, overlapping
+from coliv_desktop.services.ledger_sql import charge_live, lease_chain, payment_live
 from coliv_desktop.services.portfolio import get_row
+from coliv_desktop.services.rent_sync import follow
 
 __all__ = ["active_on", "overlapping"]  # with the use cases below; defined in lease_sql
 
@@ -161,8 +175,11 @@ def end_lease(
         lease.move_out_date = move_out
         lease.status = "ended"
         s.flush()
-        audit.record(s, actor, "end", "lease", lease.id, f"Move-out on {move_out}",
-                     {"lease_end": [old_end, move_out], "status": ["active", "ended"]})
+        sync = follow(s, actor, [lease], f"move-out on {move_out}")
+        audit.record(s, actor, "end", "lease", lease.id, f"Move-out on {move_out}"
+                     + sync.summary(),
+                     {"lease_end": [old_end, move_out], "status": ["active", "ended"],
+                      **sync.changes()})
         return LeaseOut.model_validate(lease)
 
 
@@ -224,10 +241,13 @@ def transfer_lease(
             origin="transfer", previous_lease_id=lease.id,
         )
         target = s.get(Room, moved.room_id)
+        label = _room_label(s, target) if target else str(moved.room_id)
+        sync = follow(s, actor, [lease, moved], f"transfer to room {label} on "
+                                                f"{data.transfer_date}")
         audit.record(s, actor, "transfer", "lease", lease.id,
-                     f"Transferred on {data.transfer_date} to room "
-                     f"{_room_label(s, target) if target else moved.room_id}",
-                     {"to_lease": moved.id, "lease_end": [old_end, lease.lease_end]})
+                     f"Transferred on {data.transfer_date} to room {label}" + sync.summary(),
+                     {"to_lease": moved.id, "lease_end": [old_end, lease.lease_end],
+                      **sync.changes()})
         return LeaseOut.model_validate(moved)
 
 
@@ -239,12 +259,42 @@ def cancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID, reason: str) -
         lease = get_row(s, Lease, lease_id, "lease")
         if lease.status == "cancelled":
             raise ValidationError("lease_id", "this lease is already cancelled")
+        check_cancellable(s, lease)
         old = lease.status
         lease.status = "cancelled"
         s.flush()
-        audit.record(s, actor, "cancel", "lease", lease.id, f"Cancelled: {reason.strip()}",
-                     {"status": [old, "cancelled"], "reason": reason.strip()})
+        sync = follow(s, actor, [lease], f"lease cancelled ({reason.strip()})")
+        audit.record(s, actor, "cancel", "lease", lease.id,
+                     f"Cancelled: {reason.strip()}" + sync.summary(),
+                     {"status": [old, "cancelled"], "reason": reason.strip(),
+                      **sync.changes()})
         return LeaseOut.model_validate(lease)
+
+
+def check_cancellable(s: Session, lease: Lease) -> None:
+    """A cancelled lease owes nothing: its rent, late fees and deposit are voided with it.
+
+    What CoLiv cannot undo for the operator is refused instead: money received on a lease that
+    has no other lease in its account (it would have nowhere to go), charges entered by hand or
+    utility shares (they are voided, or a bill entered again, by a person), a settled deposit.
+    """
+    others = [i for i in lease_chain(s, lease.id) if i != lease.id]
+    live_others = s.scalar(select(func.count(Lease.id)).where(
+        Lease.id.in_(others), Lease.status != "cancelled")) if others else 0
+    if not live_others:
+        count = s.scalar(select(func.count(Payment.id)).where(
+            Payment.lease_id == lease.id, payment_live()))
+        if count:
+            raise ValidationError("lease_id", f"{count} payment(s) were recorded on this lease; "
+                                              "void them first, then cancel it")
+    manual = s.scalar(select(func.count(Charge.id)).where(
+        Charge.lease_id == lease.id, Charge.kind.in_(("utility", "other")), charge_live()))
+    if manual:
+        raise ValidationError("lease_id", f"this lease has {manual} utility or other charge(s); "
+                                          "void them first, then cancel it")
+    if s.scalar(select(DepositDisposition.id).where(DepositDisposition.lease_id == lease.id)):
+        raise ValidationError("lease_id", "this lease's deposit was settled at move-out; it "
+                                          "cannot be cancelled")
 
 
 def get_lease(db: Database, lease_id: uuid.UUID) -> LeaseOut:

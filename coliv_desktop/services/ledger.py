@@ -119,29 +119,42 @@ def _check_lease_open_for_money(lease: Lease) -> None:
 
 def record_payment(db: Database, actor: Actor, data: PaymentCreate) -> PaymentOut:
     with writing(db, actor, PERMISSION) as s:
-        lease = _lease(s, data.lease_id)
-        _check_lease_open_for_money(lease)
-        if data.amount <= ZERO:
-            raise ValidationError("amount", "must be more than zero")
-        chain = lease_chain(s, lease.id)
-        plan, _unapplied = _plan(s, chain, data.amount, data.allocations)
-        operator, _ = ensure_owner(s)
-        number = _next_receipt_number(s, operator.id)
-        payment = Payment(operator_id=operator.id, lease_id=lease.id, kind="payment",
-                          amount=data.amount, received_on=data.received_on, method=data.method,
-                          reference=data.reference, note=data.note, receipt_number=number,
-                          created_by=actor.name)
-        s.add(payment)
-        s.flush()
-        _write_allocations(s, payment.id, plan)
-        s.flush()
-        audit.record(s, actor, "create", "payment", payment.id,
-                     f"Payment {data.amount:.2f} ({data.method}) on {data.received_on}, "
-                     f"receipt {number}",
-                     {"lease_id": lease.id, "amount": data.amount, "method": data.method,
-                      "reference": data.reference, "receipt_number": number,
-                      "allocations": [[a.charge_id, a.amount] for a in plan]})
-        return _payment_out(s, payment)
+        return _payment_out(s, _record_payment_in(s, actor, data, "amount"))
+
+
+def record_payments(db: Database, actor: Actor, rows: Sequence[PaymentCreate]
+                    ) -> list[uuid.UUID]:
+    """Many payments in one transaction (a day's bank statement, an import): each allocated
+    as `record_payment` would, in the order given; one bad row and none is recorded."""
+    with writing(db, actor, PERMISSION) as s:
+        return [_record_payment_in(s, actor, data, f"rows[{i}].amount").id
+                for i, data in enumerate(rows)]
+
+
+def _record_payment_in(s: Session, actor: Actor, data: PaymentCreate, field: str) -> Payment:
+    lease = _lease(s, data.lease_id)
+    _check_lease_open_for_money(lease)
+    if data.amount <= ZERO:
+        raise ValidationError(field, "must be more than zero")
+    chain = lease_chain(s, lease.id)
+    plan, _unapplied = _plan(s, chain, data.amount, data.allocations)
+    operator, _ = ensure_owner(s)
+    number = _next_receipt_number(s, operator.id)
+    payment = Payment(operator_id=operator.id, lease_id=lease.id, kind="payment",
+                      amount=data.amount, received_on=data.received_on, method=data.method,
+                      reference=data.reference, note=data.note, receipt_number=number,
+                      created_by=actor.name)
+    s.add(payment)
+    s.flush()
+    _write_allocations(s, payment.id, plan)
+    s.flush()
+    audit.record(s, actor, "create", "payment", payment.id,
+                 f"Payment {data.amount:.2f} ({data.method}) on {data.received_on}, "
+                 f"receipt {number}",
+                 {"lease_id": lease.id, "amount": data.amount, "method": data.method,
+                  "reference": data.reference, "receipt_number": number,
+                  "allocations": [[a.charge_id, a.amount] for a in plan]})
+    return payment
 
 
 def add_credit(db: Database, actor: Actor, data: CreditCreate) -> PaymentOut:
@@ -188,10 +201,7 @@ def post_charge(db: Database, actor: Actor, data: ChargeCreate) -> ChargeOut:
 
 
 def _reason(reason: str) -> str:
-    text = reason.strip()
-    if not text:
-        raise ValidationError("reason", "say why this entry is voided")
-    return text
+    return rules.check_void_reason(reason)
 
 
 def void_charge(db: Database, actor: Actor, charge_id: uuid.UUID, reason: str,

@@ -117,11 +117,15 @@ def open_charges(
     s: Session, lease_ids: Iterable[uuid.UUID], *, exclude_kinds: tuple[str, ...] = ()
 ) -> list[tuple[OpenCharge, Charge]]:
     """Charges of these leases with something left to pay, oldest due first."""
-    paid = paid_per_charge()
+    ids = list(lease_ids)
+    alloc = live_allocations()
+    paid = (select(alloc.c.charge_id, func.sum(alloc.c.cents).label("paid"))
+            .where(alloc.c.charge_id.in_(select(Charge.id).where(Charge.lease_id.in_(ids))))
+            .group_by(alloc.c.charge_id).subquery("paid_here"))
     query = (
         select(Charge, func.coalesce(paid.c.paid, 0))
         .outerjoin(paid, paid.c.charge_id == Charge.id)
-        .where(Charge.lease_id.in_(list(lease_ids)), charge_live(),
+        .where(Charge.lease_id.in_(ids), charge_live(),
                cents(Charge.amount) > func.coalesce(paid.c.paid, 0))
         .order_by(*charge_order())
     )

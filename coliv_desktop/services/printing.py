@@ -10,13 +10,14 @@ import csv
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import Lease, Payment, Property, Room, Tenant, Unit
+from coliv_desktop.db.models import Charge, Lease, Payment, Property, Room, Tenant, Unit
 from coliv_desktop.documents import ledger_docs
 from coliv_desktop.documents import reports as report_docs
 from coliv_desktop.documents.base import Document, Letterhead
@@ -25,15 +26,26 @@ from coliv_desktop.domain.errors import NotFoundError, ValidationError
 from coliv_desktop.domain.money import money_str
 from coliv_desktop.schemas.ledger import PaymentOut
 from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
-from coliv_desktop.services import deposits, ledger, reminders, reports
+from coliv_desktop.services import deposits, ledger, reminders, reports, utilities
 from coliv_desktop.services.late_fees import effective_rule
-from coliv_desktop.services.ledger_sql import balance_of, lease_chain
+from coliv_desktop.services.ledger_sql import (
+    cents,
+    charge_live,
+    lease_chain,
+    money,
+    payment_live,
+)
+from coliv_desktop.services.operator import PLACEHOLDER, get_profile
 from coliv_desktop.services.portfolio import get_row
 from coliv_desktop.services.settings import get_settings
 
 
 def letterhead(db: Database) -> Letterhead:
-    return Letterhead.from_settings(get_settings(db))
+    """The operator's business profile and document settings, as every document prints them."""
+    profile = get_profile(db)
+    if profile.company_name == PLACEHOLDER:  # never filled in: print no made-up name
+        profile = profile.model_copy(update={"company_name": ""})
+    return Letterhead.from_profile(profile, get_settings(db))
 
 
 def _place(s: Session, lease: Lease) -> tuple[Place, Property, Tenant]:
@@ -51,12 +63,27 @@ def _receipt_data(s: Session, payment: Payment, out: PaymentOut) -> ReceiptData:
         raise ValidationError("payment_id", "only payments have receipts (this is a credit)")
     lease = get_row(s, Lease, payment.lease_id, "lease")
     place, _prop, tenant = _place(s, lease)
-    after = balance_of(s, lease_chain(s, lease.id), on=payment.received_on)
+    after = balance_after(s, lease_chain(s, lease.id), payment, out)
     return ReceiptData(
         payment_id=out.id, receipt_number=out.receipt_number, received_on=out.received_on,
         tenant=f"{tenant.first_name} {tenant.last_name}", place=place, amount=out.amount,
         method=out.method or "other", reference=out.reference, allocations=out.allocations,
         unapplied=out.unapplied, balance_after=after, void_reason=out.void_reason)
+
+
+def balance_after(s: Session, chain: Sequence[uuid.UUID], payment: Payment,
+                  out: PaymentOut) -> Decimal:
+    """What the tenant owes just after this payment: the charges due by then (or by the due
+    date of what it paid, when it paid ahead) less the money received up to and including it."""
+    until = max([payment.received_on, *(a.due_date for a in out.allocations)])
+    charged = s.scalar(select(func.coalesce(func.sum(cents(Charge.amount)), 0)).where(
+        Charge.lease_id.in_(chain), charge_live(), Charge.due_date <= until))
+    earlier = or_(Payment.received_on < payment.received_on,
+                  and_(Payment.received_on == payment.received_on,
+                       Payment.created_at <= payment.created_at))
+    received = s.scalar(select(func.coalesce(func.sum(cents(Payment.amount)), 0)).where(
+        Payment.lease_id.in_(chain), payment_live(), earlier))
+    return money(charged) - money(received)
 
 
 def receipts_data(db: Database, payment_ids: Sequence[uuid.UUID]) -> list[ReceiptData]:
@@ -120,6 +147,13 @@ def deposit_letter_pdf(db: Database, lease_id: uuid.UUID, out: Path | str) -> Pa
     if data is None:
         raise NotFoundError("deposit disposition for lease", lease_id)
     return ledger_docs.deposit_letter(letterhead(db), data).save(out)
+
+
+def utility_notices_pdf(db: Database, bill_id: uuid.UUID, out: Path | str,
+                        lease_ids: Sequence[uuid.UUID] | None = None) -> Path:
+    """Each tenant's notice of their share of a utility bill, with the working."""
+    bill = utilities.get_bill(db, bill_id)
+    return ledger_docs.utility_notices(letterhead(db), bill, lease_ids).save(out)
 
 
 def reminder_letters_pdf(db: Database, reminder_ids: Sequence[uuid.UUID] | None,

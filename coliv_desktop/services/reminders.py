@@ -13,7 +13,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Property, Reminder, Room, Tenant, Unit
@@ -25,6 +25,7 @@ from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, writing
 from coliv_desktop.services.ledger_sql import cents, charge_live, money, paid_per_charge
+from coliv_desktop.services.operator import PLACEHOLDER, get_profile
 from coliv_desktop.services.settings import get_settings
 
 LEAD_DAYS = 7
@@ -44,17 +45,17 @@ def _kind(due: date, as_of: date) -> str | None:
 def _text(kind: str, first: str, what: str, amount: str, due: date, place: str,
           business: str) -> tuple[str, str]:
     when = f"{due:%B} {due.day}, {due.year}"
+    thing = f"{amount} for “{what}”"
     if kind == "before_due":
         subject = f"{what}: {amount} due {when}"
-        lead = f"this is a friendly reminder that {what.lower()} of {amount} is due on {when}."
+        lead = f"This is a friendly reminder that {thing} is due on {when}."
     elif kind == "due":
         subject = f"{what}: {amount} due today"
-        lead = f"{what.lower()} of {amount} is due today, {when}."
+        lead = f"{thing[0].upper()}{thing[1:]} is due today, {when}."
     else:
         subject = f"Overdue: {what}, {amount}"
-        lead = (f"our records show that {what.lower()} of {amount}, due on {when}, "
-                "has not been paid in full yet. Please pay as soon as you can, or talk to us "
-                "if something is wrong.")
+        lead = (f"Our records show that {thing}, due on {when}, has not been paid yet. "
+                "Please pay as soon as you can, or talk to us if something is wrong.")
     body = (f"Dear {first},\n\n{lead}\n\nRoom: {place}\n\n"
             f"If you have already paid, please ignore this message.\n\n{business}")
     return subject, body
@@ -63,7 +64,8 @@ def _text(kind: str, first: str, what: str, amount: str, due: date, place: str,
 def refresh_outbox(db: Database, actor: Actor, as_of: date | None = None) -> int:
     day = as_of or today()
     settings = get_settings(db)
-    business = str(settings["operator_name"]) or "Your landlord"
+    name = get_profile(db).company_name
+    business = name if name and name != PLACEHOLDER else "Your landlord"
     currency, locale = str(settings["currency"]), str(settings["locale"])
     with writing(db, actor, "ledger.write") as s:
         paid = paid_per_charge()
@@ -106,11 +108,20 @@ def refresh_outbox(db: Database, actor: Actor, as_of: date | None = None) -> int
 
 
 def list_outbox(db: Database, status: str | None = "pending") -> list[ReminderOut]:
+    """Reminders by status (None: all). Pending ones are listed only while their charge is
+    still owed: one paid or voided since (a move-out reversed it, say) needs no reminder."""
     query = (select(Reminder, Tenant.first_name + " " + Tenant.last_name)
              .join(Tenant, Tenant.id == Reminder.tenant_id)
-             .order_by(Reminder.due_on, Tenant.last_name, Reminder.created_at))
+             .join(Charge, Charge.id == Reminder.charge_id)
+             .order_by(Reminder.due_on, Tenant.last_name, Tenant.first_name, Charge.due_date,
+                       Charge.kind, Reminder.id))
     if status is not None:
         query = query.where(Reminder.status == status)
+    if status == "pending":
+        paid = paid_per_charge()
+        query = (query.outerjoin(paid, paid.c.charge_id == Charge.id)
+                 .where(charge_live(),
+                        cents(Charge.amount) > func.coalesce(paid.c.paid, 0)))
     with db.read() as s:
         return [ReminderOut(id=r.id, charge_id=r.charge_id, lease_id=r.lease_id,
                             tenant_id=r.tenant_id, tenant=name, kind=r.kind, due_on=r.due_on,

@@ -13,7 +13,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date
-from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
@@ -23,7 +22,13 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Room, Unit
 from coliv_desktop.db.types import utcnow
 from coliv_desktop.domain import late_fees
-from coliv_desktop.domain.schedule import rent_periods
+from coliv_desktop.domain.schedule import (
+    base_period,
+    is_month,
+    month_name,
+    rent_description,
+    rent_periods,
+)
 from coliv_desktop.schemas.ledger import RentRunResult
 from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
@@ -48,12 +53,6 @@ def _bulk_insert(s: Session, rows: list[dict[str, Any]], progress: Progress | No
             progress(min(start + CHUNK, len(rows)), len(rows), label)
 
 
-@lru_cache(maxsize=4096)
-def _month_name(period: str) -> str:
-    year, month = period.split("-")
-    return date(int(year), int(month), 1).strftime("%B %Y")
-
-
 def run_rent(
     db: Database, actor: Actor, through: date, progress: Progress | None = None
 ) -> RentRunResult:
@@ -61,10 +60,14 @@ def run_rent(
     due_day = int(settings["rent_due_day"])
     operator_rule = default_rule(settings)
     with writing(db, actor, "ledger.write") as s:
+        # FOR SHARE on PostgreSQL: a move-out committing meanwhile (which corrects the rent
+        # of its lease, rent_sync) waits for the run, or the run waits for it; never both
+        # half-seen. SQLite's BEGIN IMMEDIATE already serializes the two.
         leases = s.execute(
             select(Lease.id, Lease.lease_start, Lease.lease_end, Lease.rent_amount,
                    Lease.deposit_amount, Lease.origin)
             .where(Lease.status != "cancelled", Lease.lease_start <= through)
+            .with_for_update(read=True)
         ).all()
         posted = {(lid, period) for lid, period in s.execute(
             select(Charge.lease_id, Charge.period).where(Charge.kind.in_(("rent", "deposit"))))}
@@ -84,18 +87,19 @@ def run_rent(
             for p in rent_periods(rent, start, end, through, due_day):
                 if (lease_id, p.period) in posted:
                     continue
-                what = "Rent " + _month_name(p.period)
-                if p.prorated:
-                    what += f" ({p.start.day}-{p.end.day}, prorated)"
+                what = rent_description(p)
                 rows.append({"id": uuid.uuid4(), "lease_id": lease_id, "kind": "rent",
                              "period": p.period, "period_start": p.start, "period_end": p.end,
                              "due_date": p.due_date, "amount": p.amount, "description": what,
                              "working": p.working or None, "created_by": actor.name,
                              "created_at": now})
         _bulk_insert(s, rows, progress, "rent charges")
+        # money paid ahead goes to the new charges before lateness is judged, then to the fees
+        applied = apply_unapplied(s)
         fees = _late_fees(s, actor, min(through, today()), operator_rule)
         _bulk_insert(s, fees, progress, "late fees")
-        applied = apply_unapplied(s)
+        if fees:
+            applied += apply_unapplied(s)
         audit.record(
             s, actor, "rent_run", "ledger", None,
             f"Rent run through {through}: {len(rows) - deposits} rent, {deposits} deposit, "
@@ -111,13 +115,18 @@ def run_rent(
 def _late_fees(
     s: Session, actor: Actor, as_of: date, operator_rule: late_fees.LateFeeRule
 ) -> list[dict[str, Any]]:
-    """One late fee per overdue rent period under the property's rule (or the default)."""
+    """One late fee per overdue rent period under the property's rule (or the default).
+
+    "Once per period" counts every late fee of the month, voided ones too: a fee the operator
+    waived (voided) is not posted again, nor is one for a month whose rent was re-posted under a
+    revision key after a lease change.
+    """
     own = rules_by_property(s)
     if operator_rule.mode == "none" and all(r.mode == "none" for _, r in own.values()):
         return []
     paid = paid_per_charge()
     fee_exists = select(Charge.lease_id, Charge.period).where(Charge.kind == "late_fee")
-    existing = {(lid, period) for lid, period in s.execute(fee_exists)}
+    existing = {(lid, base_period(period)) for lid, period in s.execute(fee_exists)}
     overdue = s.execute(
         select(Charge.id, Charge.lease_id, Charge.period, Charge.due_date, Unit.property_id,
                Charge.amount, paid.c.paid)
@@ -129,7 +138,10 @@ def _late_fees(
     ).all()
     now = utcnow()
     rows: list[dict[str, Any]] = []
-    for charge_id, lease_id, period, due, property_id, amount, paid_cents in overdue:
+    for charge_id, lease_id, key, due, property_id, amount, paid_cents in overdue:
+        if not is_month(key):
+            continue  # rent entered by hand (a correction) carries no automatic late fee
+        period = base_period(key)
         left = amount - money(paid_cents)
         if left <= 0 or (lease_id, period) in existing:
             continue
@@ -142,7 +154,7 @@ def _late_fees(
         rows.append({"id": uuid.uuid4(), "lease_id": lease_id, "kind": "late_fee",
                      "period": period, "period_start": None, "period_end": None,
                      "due_date": late_fees.late_from(due, rule), "amount": fee,
-                     "description": f"Late fee, rent {_month_name(period)}",
+                     "description": f"Late fee, rent {month_name(period)}",
                      "working": late_fees.working(rule, left, fee, due),
                      "late_fee_rule_id": rule_id, "source_charge_id": charge_id,
                      "created_by": actor.name, "created_at": now})

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
@@ -12,11 +13,18 @@ from coliv_desktop.db.models import Charge, Lease, Property, Room, Tenant, Unit,
 from coliv_desktop.db.models import UtilityShare as ShareRow
 from coliv_desktop.domain import utilities as split
 from coliv_desktop.domain.errors import ValidationError
-from coliv_desktop.schemas.utilities import ShareOut, UtilityBillIn, UtilityBillOut
+from coliv_desktop.schemas.utilities import (
+    BillRoom,
+    ShareOut,
+    UtilityBillIn,
+    UtilityBillOut,
+    UtilityBillRow,
+)
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, writing
 from coliv_desktop.services.lease_sql import overlapping
 from coliv_desktop.services.ledger import apply_unapplied
+from coliv_desktop.services.ledger_sql import cents, money
 from coliv_desktop.services.portfolio import get_row
 
 
@@ -64,7 +72,8 @@ def _out(data: UtilityBillIn, shares: list[split.Share], names: dict[str, str],
          labels: dict[str, str], bill_id: uuid.UUID | None = None,
          charges: dict[str, uuid.UUID] | None = None) -> UtilityBillOut:
     return UtilityBillOut(
-        id=bill_id, provider=data.provider, period_start=data.period_start,
+        id=bill_id, due_date=data.due_date, provider=data.provider,
+        period_start=data.period_start,
         period_end=data.period_end, amount=data.amount, rule=data.rule, vacant_to=data.vacant_to,
         shares=[ShareOut(
             lease_id=None if sh.key == split.OPERATOR else uuid.UUID(sh.key),
@@ -117,3 +126,79 @@ def post_bill(db: Database, actor: Actor, data: UtilityBillIn) -> UtilityBillOut
                      {"amount": data.amount, "rule": data.rule, "vacant_to": data.vacant_to,
                       "shares": [[sh.key, sh.amount] for sh in shares]})
         return _out(data, shares, names, labels, bill.id, charges)
+
+
+def bill_rooms(db: Database, property_id: uuid.UUID,
+               unit_id: uuid.UUID | None = None) -> list[BillRoom]:
+    """The rooms a bill for this property (or unit) is split across, in the order shown."""
+    query = (select(Room, Unit.unit_number).join(Unit, Unit.id == Room.unit_id)
+             .where(Unit.property_id == property_id, Room.archived_at.is_(None))
+             .order_by(Unit.unit_number, Room.room_number))
+    if unit_id is not None:
+        query = query.where(Room.unit_id == unit_id)
+    with db.read() as s:
+        return [BillRoom(room_id=room.id, label=f"{number}-{room.room_number}",
+                         size_sqft=room.size_sqft, beds=room.beds)
+                for room, number in s.execute(query)]
+
+
+def list_bills(db: Database, property_id: uuid.UUID | None = None) -> list[UtilityBillRow]:
+    """Posted bills, newest period first, with how they were shared."""
+    tenants = func.sum(func.coalesce(cents_of(ShareRow.amount, ShareRow.lease_id), 0))
+    query = (
+        select(UtilityBill, Property.name, Unit.unit_number,
+               func.count(ShareRow.id), tenants)
+        .join(Property, Property.id == UtilityBill.property_id)
+        .outerjoin(Unit, Unit.id == UtilityBill.unit_id)
+        .outerjoin(ShareRow, ShareRow.bill_id == UtilityBill.id)
+        .group_by(UtilityBill.id, Property.name, Unit.unit_number)
+        .order_by(UtilityBill.period_start.desc(), UtilityBill.created_at.desc())
+    )
+    if property_id is not None:
+        query = query.where(UtilityBill.property_id == property_id)
+    rows = []
+    with db.read() as s:
+        for bill, prop, unit, count, tenant_cents in s.execute(query):
+            share = money(tenant_cents)
+            rows.append(UtilityBillRow(
+                id=bill.id, property_name=prop, unit_number=unit, provider=bill.provider,
+                period_start=bill.period_start, period_end=bill.period_end, amount=bill.amount,
+                due_date=bill.due_date, rule=bill.rule, vacant_to=bill.vacant_to,
+                tenants_share=share, operator_share=bill.amount - share, shares=count))
+    return rows
+
+
+def get_bill(db: Database, bill_id: uuid.UUID) -> UtilityBillOut:
+    """A posted bill with its shares, as previewed when it was entered."""
+    with db.read() as s:
+        bill = get_row(s, UtilityBill, bill_id, "utility bill")
+        prop = get_row(s, Property, bill.property_id, "property")
+        unit = s.get(Unit, bill.unit_id) if bill.unit_id else None
+        rows = s.execute(
+            select(ShareRow, Tenant.first_name, Tenant.last_name, Room.room_number,
+                   Unit.unit_number)
+            .outerjoin(Lease, Lease.id == ShareRow.lease_id)
+            .outerjoin(Tenant, Tenant.id == Lease.tenant_id)
+            .outerjoin(Room, Room.id == ShareRow.room_id)
+            .outerjoin(Unit, Unit.id == Room.unit_id)
+            .where(ShareRow.bill_id == bill.id)
+            # the split's own order: rooms by unit and number, their tenants by move-in,
+            # the operator's vacant share last
+            .order_by(ShareRow.lease_id.is_(None), Unit.unit_number, Room.room_number,
+                      Lease.lease_start, Lease.bed, ShareRow.id)).all()
+        shares = [ShareOut(
+            lease_id=row.lease_id,
+            tenant=f"{first} {last}" if row.lease_id else "Operator (vacant)",
+            room=f"{unit_number}-{room_number}" if room_number else "", amount=row.amount,
+            days=row.days, working=row.working, charge_id=row.charge_id)
+            for row, first, last, room_number, unit_number in rows]
+        place = prop.name + (f", unit {unit.unit_number}" if unit is not None else "")
+        return UtilityBillOut(
+            id=bill.id, place=place, due_date=bill.due_date, provider=bill.provider,
+            period_start=bill.period_start, period_end=bill.period_end, amount=bill.amount,
+            rule=bill.rule, vacant_to=bill.vacant_to, shares=shares)
+
+
+def cents_of(amount: Any, lease_id: Any) -> Any:
+    """A share's cents when it is a tenant's (it has a lease), else NULL."""
+    return case((lease_id.is_not(None), cents(amount)), else_=None)

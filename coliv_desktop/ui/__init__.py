@@ -65,5 +65,13 @@ next to its field (as you type for touched fields, and on Save); other errors in
 
 Undo (`ui.commands`): run the service, then `ctx.undo_stack.push(ServiceCommand(ctx, text,
 redo=..., undo=..., changed=("ledger_posted",)))`; helpers `edit_command`, `archive_command`,
-`add_command`, `add_rooms_command`, `lease_command`.
+`add_command`, `add_rooms_command`, `lease_command`, and for lease edits `move_out_command`,
+`renew_command`, `cancel_command` (their undo reopens / removes / restores the lease, and the
+ledger follows: the rent a move-out reversed is charged again).
+
+PDFs (`ui.ledger.views.preview_pdf(ctx, parent, title, write, opened=None)`): renders in a
+worker, then shows the QtPdf preview with Print and Save as; `PdfPreview.delivered` says it was
+printed or saved. Statuses in a list: `ui.ledger.views.StatusDelegate` draws a coloured chip.
+Settings: File > Settings… is built from `config.SETTINGS`; declare a new setting there (type,
+label, group, kind, bounds, choices) and it appears in the dialog.
 """

@@ -15,10 +15,15 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.schemas.leasing import LeaseRow
-from coliv_desktop.services import leasing, portfolio, tenants
+from coliv_desktop.services import lease_undo, leasing, portfolio, tenants
 from coliv_desktop.ui import commands
 from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.lease import LeaseDialog, MoveOutDialog, RenewDialog
+from coliv_desktop.ui.dialogs.lease import (
+    LeaseDialog,
+    MoveOutDialog,
+    RenewDialog,
+    ReopenDialog,
+)
 from coliv_desktop.ui.dialogs.property import PropertyDialog
 from coliv_desktop.ui.dialogs.rooms import RoomDialog, RoomsGridDialog
 from coliv_desktop.ui.dialogs.tenant import TenantDialog
@@ -50,6 +55,17 @@ class Editing(QObject):
     def _emit(self, *names: str) -> None:
         for name in names:
             getattr(self.ctx.bus, name).emit()
+
+    # --- settings --------------------------------------------------------------------------
+
+    def settings(self) -> Any:
+        """File > Settings…: the business profile and every declared setting."""
+        from coliv_desktop.ui.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.ctx, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.saved
 
     # --- portfolio -------------------------------------------------------------------------
 
@@ -178,25 +194,68 @@ class Editing(QObject):
         self._emit("leases_changed", "portfolio_changed", "tenants_changed")
         return lease
 
-    def move_out(self, lease: LeaseRow) -> None:
+    def move_out(self, lease: LeaseRow) -> Any:
+        """Record a move-out (undoable), then settle the deposit if the operator asks to."""
+        before = leasing.get_lease(self.ctx.db, lease.id)
         dialog = MoveOutDialog(self.ctx, lease, parent=self.window)
-        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
-            self._emit("leases_changed", "portfolio_changed", "tenants_changed")
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        self.ctx.undo_stack.push(commands.move_out_command(
+            self.ctx, before, dialog.saved, f"Move-out of {lease.tenant_name}"))
+        self._emit(*commands.LEASE_CHANGED)
+        if dialog.settle_deposit.isChecked():
+            self.settle_deposit(lease.id)
+        return dialog.saved
 
-    def renew(self, lease: LeaseRow) -> None:
+    def renew(self, lease: LeaseRow) -> Any:
         dialog = RenewDialog(self.ctx, lease, parent=self.window)
-        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
-            self._emit("leases_changed", "portfolio_changed", "tenants_changed")
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        self.ctx.undo_stack.push(commands.renew_command(
+            self.ctx, dialog.saved, f"Renewal of {lease.tenant_name}'s lease"))
+        self._emit(*commands.LEASE_CHANGED)
+        return dialog.saved
 
-    def cancel_lease(self, lease: LeaseRow) -> None:
+    def cancel_lease(self, lease: LeaseRow) -> bool:
         reason = self.ask_text("Cancel lease",
                                f"Why is {lease.tenant_name}'s lease cancelled? "
                                "(for leases entered by mistake; it stays in the history)")
         if reason is None:
-            return
+            return False
         try:
             leasing.cancel_lease(self.ctx.db, self.ctx.actor, lease.id, reason)
         except ColivError as exc:
             self.warn("Cannot cancel the lease", str(exc))
-            return
-        self._emit("leases_changed", "portfolio_changed", "tenants_changed")
+            return False
+        self.ctx.undo_stack.push(commands.cancel_command(
+            self.ctx, lease.id, reason, f"Cancellation of {lease.tenant_name}'s lease"))
+        self._emit(*commands.LEASE_CHANGED)
+        return True
+
+    def reopen(self, lease: LeaseRow) -> Any:
+        """Undo a move-out made earlier (its own undo: move out again)."""
+        before = leasing.get_lease(self.ctx.db, lease.id)
+        dialog = ReopenDialog(self.ctx, lease, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        after, moved_out = dialog.saved, before.lease_end
+        assert moved_out is not None  # an ended lease has its last day
+        self.ctx.undo_stack.push(commands.ServiceCommand(
+            self.ctx, f"Reopening of {lease.tenant_name}'s lease",
+            redo=lambda: lease_undo.reopen_lease(self.ctx.db, self.ctx.actor, lease.id,
+                                                 after.lease_end),
+            undo=lambda: leasing.end_lease(self.ctx.db, self.ctx.actor, lease.id, moved_out),
+            changed=commands.LEASE_CHANGED))
+        self._emit(*commands.LEASE_CHANGED)
+        return after
+
+    def settle_deposit(self, lease_id: uuid.UUID) -> Any:
+        """The deposit at move-out: deductions, refund or amount owed, then the letter."""
+        from coliv_desktop.ui.ledger.deposit import DepositDialog
+
+        dialog = DepositDialog(self.ctx, lease_id, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return None
+        self._emit("ledger_posted")
+        dialog.show_letter()
+        return dialog.saved

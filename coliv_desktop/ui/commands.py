@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.schemas import build
+from coliv_desktop.schemas.leasing import LeaseOut
 from coliv_desktop.schemas.people import TenantOut, TenantUpdate
 from coliv_desktop.schemas.portfolio import (
     PropertyOut,
@@ -27,7 +28,7 @@ from coliv_desktop.schemas.portfolio import (
     UnitOut,
     UnitUpdate,
 )
-from coliv_desktop.services import leasing, portfolio, tenants
+from coliv_desktop.services import lease_undo, leasing, portfolio, tenants
 from coliv_desktop.ui.context import AppContext
 
 
@@ -170,24 +171,47 @@ def add_rooms_command(ctx: AppContext, rooms: Sequence[RoomOut], text: str) -> S
     return ServiceCommand(ctx, text, redo, undo, changed=("portfolio_changed",))
 
 
+LEASE_CHANGED = ("leases_changed", "portfolio_changed", "tenants_changed", "ledger_posted")
+
+
 def lease_command(ctx: AppContext, lease_id: uuid.UUID, text: str) -> ServiceCommand:
-    """A lease just created: undo cancels it ("entered by mistake"), redo creates it again."""
-    original = leasing.get_lease(ctx.db, lease_id)
-    current = [lease_id]
+    """A lease just created: undo cancels it ("entered by mistake"), redo restores it."""
+    return ServiceCommand(
+        ctx, text,
+        lambda: lease_undo.uncancel_lease(ctx.db, ctx.actor, lease_id),
+        lambda: leasing.cancel_lease(ctx.db, ctx.actor, lease_id, "undone in CoLiv"),
+        changed=LEASE_CHANGED)
 
-    def redo() -> None:
-        from coliv_desktop.schemas.leasing import LeaseCreate
 
-        lease = leasing.create_lease(ctx.db, ctx.actor, build(
-            LeaseCreate, room_id=original.room_id, tenant_id=original.tenant_id,
-            lease_start=original.lease_start, lease_end=original.lease_end,
-            rent_amount=original.rent_amount, deposit_amount=original.deposit_amount,
-            bed=original.bed, notes=original.notes))
-        ctx.ids.alias(current[0], lease.id)
-        current[0] = lease.id
+def move_out_command(ctx: AppContext, before: LeaseOut, after: LeaseOut,
+                     text: str) -> ServiceCommand:
+    """A move-out just recorded: undo reopens the lease to its old end (the rent it reversed
+    is charged again), redo records the move-out again."""
+    ident, move_out = before.id, after.lease_end
+    assert move_out is not None
+    return ServiceCommand(
+        ctx, text,
+        lambda: leasing.end_lease(ctx.db, ctx.actor, ident, move_out),
+        lambda: lease_undo.reopen_lease(ctx.db, ctx.actor, ident, before.lease_end),
+        changed=LEASE_CHANGED)
 
-    def undo() -> None:
-        leasing.cancel_lease(ctx.db, ctx.actor, ctx.ids.resolve(current[0]), "undone in CoLiv")
 
-    return ServiceCommand(ctx, text, redo, undo,
-                          changed=("leases_changed", "portfolio_changed", "tenants_changed"))
+def renew_command(ctx: AppContext, renewal: LeaseOut, text: str) -> ServiceCommand:
+    """A renewal just made: undo removes it (refused once money is recorded on it), redo
+    restores it."""
+    ident = renewal.id
+    return ServiceCommand(
+        ctx, text,
+        lambda: lease_undo.uncancel_lease(ctx.db, ctx.actor, ident),
+        lambda: lease_undo.remove_renewal(ctx.db, ctx.actor, ident),
+        changed=LEASE_CHANGED)
+
+
+def cancel_command(ctx: AppContext, lease_id: uuid.UUID, reason: str,
+                   text: str) -> ServiceCommand:
+    """A lease just cancelled: undo restores it if its bed is still free, redo cancels again."""
+    return ServiceCommand(
+        ctx, text,
+        lambda: leasing.cancel_lease(ctx.db, ctx.actor, lease_id, reason),
+        lambda: lease_undo.uncancel_lease(ctx.db, ctx.actor, lease_id),
+        changed=LEASE_CHANGED)

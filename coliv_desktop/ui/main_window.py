@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action(file, "&Back Up Now", d.back_up, "Ctrl+B",
                                           "Copy the database file into its backups folder",
                                           "backup")
+        self._action(file, "&Settings…", lambda: self.editing.settings(), "Ctrl+,",
+                     "Business profile, currency and locale, rent due day, late fees, logo",
+                     "settings")
         file.addSeparator()
         self._action(file, "&Quit", self.close, "Ctrl+Q", "Quit CoLiv Desktop", "quit",
                      needs_db=False)

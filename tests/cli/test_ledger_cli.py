@@ -89,3 +89,23 @@ def test_cli_errors_name_the_field_and_change_nothing(cli: Cli, booked: dict[str
     assert code == 2 and "reason" in err
     ledger = json.loads(cli.ok("ledger", booked["Tom"], "--json"))
     assert ledger["payments"][0]["voided"] is False and ledger["balance"] == "-10.00"
+
+
+def test_move_out_and_its_undo_through_the_cli(cli: Cli, booked: dict[str, str]) -> None:
+    cli.ok("rent", "run", "--through", "2026-01-31")
+    tom = booked["Tom"]
+    cli.ok("lease", "end", tom, "--date", "2025-12-15")
+    ledger_text = cli.ok("ledger", tom)
+    assert "Lease change: move-out on 2025-12-15" in ledger_text
+    code, _, err = cli.run("lease", "reopen", tom)
+    assert code != 0 and "--end" in err
+    assert "active again, to open-ended" in cli.ok("lease", "reopen", tom, "--open-ended")
+    report = json.loads(cli.ok("report", "collection", "--month", "2026-01", "--json"))
+    assert [r["due"] for r in report["rooms"] if r["tenant"] == "Tom Tester"] == ["800.00"]
+    code, _, err = cli.run("lease", "cancel", booked["Jessica"], "--reason", "wrong room")
+    assert code == 0, err
+    report = json.loads(cli.ok("report", "collection", "--month", "2026-01", "--json"))
+    assert report["expected"] == "2450.00"  # Jessica's January voided with the lease
+    assert "active again" in cli.ok("lease", "uncancel", booked["Jessica"])
+    report = json.loads(cli.ok("report", "collection", "--month", "2026-01", "--json"))
+    assert report["expected"] == "3250.00"

@@ -14,9 +14,17 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import PaymentCreate
-from coliv_desktop.services import deposits, leasing, ledger, printing, reminders, rent_run
+from coliv_desktop.schemas.operator import OperatorProfileUpdate
+from coliv_desktop.services import (
+    deposits,
+    leasing,
+    ledger,
+    operator,
+    printing,
+    reminders,
+    rent_run,
+)
 from coliv_desktop.services.context import Actor
-from coliv_desktop.services.settings import set_setting
 from tests.builders import flow_41, lease, tenant
 
 
@@ -26,8 +34,8 @@ def pdf_text(path: Path) -> str:
 
 @pytest.fixture
 def booked(db: Database, actor: Actor) -> dict[str, object]:
-    set_setting(db, actor, "operator_name", "Loft Living & Co")
-    set_setting(db, actor, "operator_address", "9 Congress Ave, Austin TX")
+    operator.update_profile(db, actor, build(OperatorProfileUpdate, company_name="Loft Living & Co",
+                                             address="9 Congress Ave, Austin TX"))
     flow = flow_41(db, actor)
     zoe = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Zoë", "Ørsted-Núñez"),
                 date(2025, 12, 1), rent_amount="900", deposit_amount="450")
@@ -101,3 +109,20 @@ def test_report_files(db: Database, booked: dict[str, object], tmp_path: Path) -
     assert "1400.00" in income.read_text()
     with pytest.raises(ValidationError):
         printing.rent_roll_file(db, tmp_path / "roll.txt")
+
+
+def test_receipt_for_rent_paid_ahead_owes_nothing_and_shows_no_credit(
+        db: Database, actor: Actor, tmp_path: Path) -> None:
+    flow = flow_41(db, actor)
+    ana = lease(db, actor, flow.rooms["3A-A"], tenant(db, actor, "Ana"), date(2025, 12, 1),
+                rent_amount="700")
+    rent_run.run_rent(db, actor, date(2026, 1, 31))
+    ledger.record_payment(db, actor, build(PaymentCreate, lease_id=ana.id, amount="700",
+                                           received_on="2025-12-01", method="cash"))
+    ahead = ledger.record_payment(db, actor, build(PaymentCreate, lease_id=ana.id,
+                                                   amount="700", received_on="2025-12-28",
+                                                   method="cash"))
+    data = printing.receipt_data(db, ahead.id)
+    assert data.balance_after == 0  # January is paid, not a credit of 700 on December 28
+    text = pdf_text(printing.receipt_pdf(db, ahead.id, tmp_path / "ahead.pdf"))
+    assert "Nothing is owed after this payment" in text and "credit" not in text

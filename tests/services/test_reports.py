@@ -92,10 +92,16 @@ def test_transfer_carries_balance_and_deposit(db: Database, actor: Actor) -> Non
     book = ledger.lease_ledger(db, moved.id)
     assert set(book.lease_ids) == {first.id, moved.id}
     rent = [c for c in book.charges if c.kind == "rent"]
-    # December was charged as posted before the transfer (700); the new lease from the 16th
-    assert [c.amount for c in rent] == [D("700.00"), D("387.10"), D("750.00")]
+    # December was charged in full (700) before the transfer: the transfer voided it and charged
+    # the old room for the 1st-15th, the new lease charges the 16th-31st at the new rent
+    assert [(c.amount, c.status) for c in rent] == [
+        (D("700.00"), "void"), (D("338.71"), "overdue"), (D("387.10"), "overdue"),
+        (D("750.00"), "overdue")]
+    assert rent[1].paid == D("300.00")  # the 300 that paid December moved to the new charge
+    assert rent[0].void_reason is not None and "transfer to room 3B-B" in rent[0].void_reason
+    assert rent[1].period == "2025-12#2" and "15 of 31 days" in (rent[1].working or "")
     assert book.deposit_held == D("700.00")
-    assert book.balance == D("700.00") + D("387.10") + D("750.00") + D("700.00") - D("1000.00")
+    assert book.balance == D("338.71") + D("387.10") + D("750.00") + D("700.00") - D("1000.00")
     credit = ledger.add_credit(db, actor, build(CreditCreate, lease_id=moved.id, amount="50",
                                                 received_on="2026-01-02", reason="heater broken"))
     assert credit.allocated == D("50.00")

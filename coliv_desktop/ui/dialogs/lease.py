@@ -9,7 +9,14 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.leasing import LeaseCreate, LeaseOut, LeaseRenewal, LeaseRow
@@ -163,6 +170,15 @@ class MoveOutDialog(FormDialog):
         self.move_out_date = DateField(default)
         self.fields.add("move_out_date", "Last night", self.move_out_date)
         self.fields.alias("lease_end", "move_out_date")
+        note = QLabel("Rent already charged for days after the move-out is reversed, and the "
+                      "last month re-prorated. Undo with Ctrl+Z.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #57606a;")
+        self.body.addWidget(note)
+        self.settle_deposit = QCheckBox("Settle the deposit next (deductions, refund, letter)")
+        self.settle_deposit.setObjectName("settle_deposit_next")
+        self.settle_deposit.setChecked(lease.deposit_amount > 0)
+        self.body.addWidget(self.settle_deposit)
         self.finish_layout()
 
     def build_input(self) -> date:
@@ -194,3 +210,37 @@ class RenewDialog(FormDialog):
 
     def save(self, data: LeaseRenewal) -> LeaseOut:
         return leasing.renew_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)
+
+
+class ReopenDialog(FormDialog):
+    """Undo a move-out recorded earlier (Ctrl+Z only reaches this session's edits): the lease
+    runs to its old end again and the rent the move-out reversed is charged again."""
+
+    def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
+        from coliv_desktop.services import lease_undo
+
+        super().__init__(f"Reopen: {lease.tenant_name}", parent, save_text="Reopen lease")
+        self.ctx = ctx
+        self.lease = lease
+        found, old_end = lease_undo.end_before_move_out(ctx.db, lease.id)
+        default = old_end if found else None
+        self.lease_end = DateField(default or (lease.lease_end or today()), optional=True,
+                                   none_text="Had an end date (else open-ended)")
+        if found and old_end is None:
+            self.lease_end.set_value(None)
+        self.fields.add("lease_end", "Runs until", self.lease_end)
+        note = QLabel(("The end it had before the move-out is filled in. " if found else "")
+                      + "The rent the move-out reversed is charged again; refused if the bed "
+                        "was let since or the deposit was settled.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #57606a;")
+        self.body.addWidget(note)
+        self.finish_layout()
+
+    def build_input(self) -> date | None:
+        return self.lease_end.value()
+
+    def save(self, data: date | None) -> LeaseOut:
+        from coliv_desktop.services import lease_undo
+
+        return lease_undo.reopen_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)

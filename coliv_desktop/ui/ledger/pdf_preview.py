@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSize
+from PySide6.QtCore import QPointF, QSize, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -21,6 +21,10 @@ from PySide6.QtWidgets import (
 
 
 class PdfPreview(QDialog):
+    """`delivered` is emitted once the document was printed or saved (letters that went out)."""
+
+    delivered = Signal(str)  # "printed" | "saved"
+
     def __init__(self, path: Path, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -56,6 +60,7 @@ class PdfPreview(QDialog):
             return None
         destination = Path(target)
         shutil.copyfile(self.path, destination)
+        self.delivered.emit("saved")
         return destination
 
     def print_to(self, printer: QPrinter) -> None:
@@ -69,6 +74,7 @@ class PdfPreview(QDialog):
                 painter.drawImage(QPointF(0, 0), image)
         finally:
             painter.end()
+        self.delivered.emit("printed")
 
     def print_document(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -10,15 +10,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,11 +41,55 @@ from coliv_desktop.ui.widgets import ListView
 
 STATUS_COLOURS = {"paid": "#1e7b34", "overdue": "#b3261e", "partial": "#a15c00",
                   "pending": "#5f6368", "void": "#9aa0a6", "received": "#1a5fa8"}
+STATUS_LABELS = {"paid": "Paid", "overdue": "Overdue", "partial": "Partly paid",
+                 "pending": "Pending", "void": "Void", "received": "Received"}
 
 
 def status_style(row: Any) -> tuple[QColor | None, bool]:
-    colour = STATUS_COLOURS.get(getattr(row, "status", ""), None)
-    return (QColor(colour) if colour else None, getattr(row, "status", "") == "overdue")
+    """Rows stay in the normal text colour (the status column carries the colour); a void
+    entry is greyed, since it no longer counts."""
+    return (QColor(STATUS_COLOURS["void"]) if getattr(row, "status", "") == "void" else None,
+            False)
+
+
+def status_text(status: str) -> str:
+    return STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+class StatusDelegate(QStyledItemDelegate):
+    """Paints a status as a small coloured chip: the one place a row shows its colour."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        key = next((k for k, v in STATUS_LABELS.items() if v == text), text.lower())
+        colour = QColor(STATUS_COLOURS.get(key, "#5f6368"))
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        if not text:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont(opt.font)
+        font.setPointSizeF(max(font.pointSizeF() - 1, 7))
+        font.setBold(True)
+        metrics = QFontMetrics(font)
+        width = min(metrics.horizontalAdvance(text) + 16, opt.rect.width() - 8)
+        height = min(metrics.height() + 4, opt.rect.height() - 4)
+        chip = QRectF(opt.rect.x() + 4, opt.rect.center().y() - height / 2 + 1, width, height)
+        fill = QColor(colour)
+        fill.setAlpha(34)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(chip, height / 2, height / 2)
+        painter.setPen(colour.darker(115))
+        painter.setFont(font)
+        painter.drawText(chip, int(Qt.AlignmentFlag.AlignCenter), text)
+        painter.restore()
 
 
 def export(ctx: AppContext, parent: QWidget, name: str,
@@ -59,8 +107,10 @@ def export(ctx: AppContext, parent: QWidget, name: str,
 
 
 def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
-                write: Callable[[Path], Path]) -> None:
-    """Render a PDF in the background, then show it with Print and Save as."""
+                write: Callable[[Path], Path],
+                opened: Callable[[PdfPreview], None] | None = None) -> None:
+    """Render a PDF in the background, then show it with Print and Save as (`opened` gets the
+    preview, to hear when it was printed or saved)."""
     folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
 
     def done(path: Any, error: BaseException | None) -> None:
@@ -68,6 +118,8 @@ def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
             ctx.bus.error.emit(str(error))
             return
         dialog = PdfPreview(Path(path), title, parent)
+        if opened is not None:
+            opened(dialog)
         dialog.open()
         parent.setProperty("last_preview", dialog)
 
@@ -87,14 +139,17 @@ class CollectionView(QWidget):
         self.summary.setObjectName("collection_summary")
         self.summary.setStyleSheet("font-size: 12pt; padding: 4px;")
         self.model: RowTableModel[CollectionRow] = RowTableModel([
-            Column("property", "Property", lambda r: r.property),
-            Column("room", "Room", lambda r: f"{r.unit}-{r.room}"),
-            Column("tenant", "Tenant", lambda r: r.tenant),
-            Column("due", "Due", lambda r: r.due, "money"),
-            Column("paid", "Paid", lambda r: r.paid, "money"),
-            Column("status", "Status", lambda r: r.status.upper()),
+            Column("property", "Property", lambda r: r.property, width=170),
+            Column("room", "Room", lambda r: f"{r.unit}-{r.room}", width=70),
+            Column("tenant", "Tenant", lambda r: r.tenant, width=190),
+            Column("due", "Due", lambda r: r.due, "money", width=110),
+            Column("paid", "Paid", lambda r: r.paid, "money", width=110),
+            Column("status", "Status", lambda r: r.status, width=104,
+                   display=lambda r: status_text(r.status)),
         ], money=ctx.money, style=status_style)
         self.view = ListView(self.model, ctx.settings, "collection")
+        self.view.setItemDelegateForColumn(self.model.column_index("status"),
+                                           StatusDelegate(self.view))
         export_button = QPushButton("Export...")
         export_button.clicked.connect(lambda: export(
             ctx, self, f"collection-{self.month_text}.pdf",
@@ -157,26 +212,28 @@ class ReportsView(QWidget):
 
     def _columns(self, name: str) -> list[Column[Any]]:
         if name == "Aging":
-            return [Column("tenant", "Tenant", lambda r: r.tenant),
-                    Column("room", "Room", lambda r: f"{r.property} {r.unit}-{r.room}"),
+            return [Column("tenant", "Tenant", lambda r: r.tenant, width=150),
+                    Column("room", "Room", lambda r: f"{r.property} {r.unit}-{r.room}",
+                           width=160),
                     *[_bucket_column(b) for b in BUCKETS],
-                    Column("total", "Total", lambda r: r.total, "money")]
+                    Column("total", "Total", lambda r: r.total, "money", width=95)]
         if name == "Rent roll":
-            return [Column("property", "Property", lambda r: r.property),
-                    Column("room", "Room", lambda r: f"{r.unit}-{r.room}"),
-                    Column("tenant", "Tenant", lambda r: r.tenant),
-                    Column("start", "Start", lambda r: r.lease_start, "date"),
-                    Column("end", "End", lambda r: r.lease_end, "date"),
-                    Column("rent", "Rent", lambda r: r.rent, "money"),
-                    Column("held", "Deposit held", lambda r: r.deposit_held, "money"),
-                    Column("balance", "Balance", lambda r: r.balance, "money")]
-        return [Column("property", "Property", lambda r: r.property),
-                Column("month", "Month", lambda r: r.month),
-                Column("rent", "Rent", lambda r: r.rent, "money"),
-                Column("late", "Late fees", lambda r: r.late_fees, "money"),
-                Column("utilities", "Utilities", lambda r: r.utilities, "money"),
-                Column("other", "Other", lambda r: r.other, "money"),
-                Column("total", "Total", lambda r: r.total, "money")]
+            return [Column("property", "Property", lambda r: r.property, width=140),
+                    Column("room", "Room", lambda r: f"{r.unit}-{r.room}", width=65),
+                    Column("tenant", "Tenant", lambda r: r.tenant, width=150),
+                    Column("start", "Start", lambda r: r.lease_start, "date", width=92),
+                    Column("end", "End", lambda r: r.lease_end, "date", width=92),
+                    Column("rent", "Rent", lambda r: r.rent, "money", width=90),
+                    Column("held", "Deposit held", lambda r: r.deposit_held, "money",
+                           width=100),
+                    Column("balance", "Balance", lambda r: r.balance, "money", width=95)]
+        return [Column("property", "Property", lambda r: r.property, width=150),
+                Column("month", "Month", lambda r: r.month, width=80),
+                Column("rent", "Rent", lambda r: r.rent, "money", width=100),
+                Column("late", "Late fees", lambda r: r.late_fees, "money", width=90),
+                Column("utilities", "Utilities", lambda r: r.utilities, "money", width=90),
+                Column("other", "Other", lambda r: r.other, "money", width=90),
+                Column("total", "Total", lambda r: r.total, "money", width=100)]
 
     def _query(self, name: str) -> tuple[Any, str]:
         db = self.ctx.db
@@ -203,6 +260,9 @@ class ReportsView(QWidget):
             self.model.beginResetModel()
             self.model.columns = self._columns(name)
             self.model.endResetModel()
+            for index, column in enumerate(self.model.columns):
+                if column.width:
+                    self.view.setColumnWidth(index, column.width)
             self.model.set_rows(rows)
             self.summary.setText(text)
 
@@ -222,20 +282,36 @@ class ReportsView(QWidget):
 
 
 def _bucket_column(bucket: str) -> Column[Any]:
-    return Column(bucket, bucket.title(), lambda r: r.buckets[bucket], "money")
+    return Column(bucket, bucket.title(), lambda r: r.buckets[bucket], "money", width=80)
 
 
 def entry_columns() -> list[Column[LedgerEntryRow]]:
+    """The ledger's columns; Description takes the width left over (see `fit_entry_columns`)."""
     return [
-        Column("day", "Date", lambda r: r.day, "date", sort="day", width=95),
-        Column("tenant", "Tenant", lambda r: r.tenant_name, sort="tenant", width=160),
+        Column("day", "Date", lambda r: r.day, "date", sort="day", width=92),
+        Column("tenant", "Tenant", lambda r: r.tenant_name, sort="tenant", width=145),
         Column("room", "Room", lambda r: f"{r.property_name} {r.unit_number}-{r.room_number}",
-               sort="property", width=170),
-        Column("kind", "Kind", lambda r: r.kind.replace("_", " "), sort="kind", width=80),
-        Column("description", "Description", lambda r: r.description, width=240),
-        Column("amount", "Amount", lambda r: r.amount, "money", sort="amount", width=100),
-        Column("status", "Status", lambda r: r.status, sort="status", width=80),
+               sort="property", width=160),
+        Column("kind", "Kind", lambda r: r.kind.replace("_", " "), sort="kind", width=72,
+               visible=False),  # the description says it; right-click the header to show
+        Column("description", "Description", lambda r: r.description, width=200),
+        Column("amount", "Amount", lambda r: r.amount, "money", sort="amount", width=104),
+        Column("status", "Status", lambda r: r.status, sort="status", width=104,
+               display=lambda r: status_text(r.status)),
     ]
+
+
+def fit_entry_columns(view: ListView) -> None:
+    """Fixed widths for the short columns, Description stretching into the rest (so Amount
+    and Status are never cut off), and the status drawn as a chip."""
+    header = view.horizontalHeader()
+    model = view.table_model
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(model.column_index("description"),
+                                QHeaderView.ResizeMode.Stretch)
+    status = model.column_index("status")
+    view.setItemDelegateForColumn(status, StatusDelegate(view))
+    header.setMinimumSectionSize(48)
 
 
 class LeaseLedgerTab(QWidget):
@@ -252,14 +328,23 @@ class LeaseLedgerTab(QWidget):
             run=ctx.run_task, money=ctx.money, style=status_style)
         self.model.descending = False
         self.view = ListView(self.model, ctx.settings, "lease_ledger")
+        fit_entry_columns(self.view)
+        self.view.setColumnHidden(self.model.column_index("tenant"), True)  # always the same
         self.balance = QLabel()
         self.balance.setObjectName("lease_balance")
-        pay = QPushButton("Record payment...")
+        pay = QPushButton("Record payment…")
         pay.clicked.connect(self.record_payment)
-        statement = QPushButton("Statement...")
+        statement = QPushButton("Statement…")
         statement.clicked.connect(self.statement)
+        self.deposit_button = QPushButton("Deposit…")
+        self.deposit_button.setObjectName("lease_deposit")
+        self.deposit_button.setToolTip("After the move-out: settle the deposit (deductions, "
+                                       "refund, letter), or print its letter again")
+        self.deposit_button.clicked.connect(self.deposit)
+        self.deposit_button.setEnabled(False)
         top = QHBoxLayout()
         top.addWidget(self.balance, 1)
+        top.addWidget(self.deposit_button)
         top.addWidget(statement)
         top.addWidget(pay)
         layout = QVBoxLayout(self)
@@ -282,12 +367,25 @@ class LeaseLedgerTab(QWidget):
     def reload(self) -> None:
         self.model.reload()
 
-        def done(book: Any, error: BaseException | None) -> None:
+        def load() -> tuple[Any, str]:
+            from coliv_desktop.services import leasing
+
+            return (ledger.lease_ledger(self.ctx.db, self.lease_id),
+                    leasing.get_lease(self.ctx.db, self.lease_id).status)
+
+        def done(result: Any, error: BaseException | None) -> None:
             if error is None:
+                book, status = result
                 self.balance.setText(f"Balance {self.ctx.money(book.balance)} · deposit held "
                                      f"{self.ctx.money(book.deposit_held)}")
+                self.deposit_button.setEnabled(status == "ended")
 
-        self.ctx.run_task(lambda: ledger.lease_ledger(self.ctx.db, self.lease_id), done)
+        self.ctx.run_task(load, done)
+
+    def deposit(self) -> None:
+        from coliv_desktop.ui.ledger.deposit import deposit_action
+
+        deposit_action(self.ctx, self.lease_id, self)
 
     def record_payment(self) -> None:
         from coliv_desktop.ui.ledger.dialogs import RecordPaymentDialog

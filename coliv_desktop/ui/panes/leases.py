@@ -56,8 +56,17 @@ class LeasesPane(Pane):
                                         self._renew)
         self.cancel_button = tool_button("Cancel lease…", "archive",
                                          "Void a lease entered by mistake", self._cancel)
+        self.reopen_button = tool_button("Reopen…", "turnover",
+                                         "Undo the selected lease's move-out (made earlier)",
+                                         self._reopen)
+        self.reopen_button.setObjectName("reopen_button")
+        self.deposit_button = tool_button("Deposit…", "ledger",
+                                          "Settle the deposit of an ended lease (deductions, "
+                                          "refund, letter), or print its letter again",
+                                          self._deposit)
+        self.deposit_button.setObjectName("deposit_button")
         for button in (self.new_button, self.move_out_button, self.renew_button,
-                       self.cancel_button):
+                       self.reopen_button, self.cancel_button, self.deposit_button):
             top.addWidget(button)
         layout.addLayout(top)
         filters = QHBoxLayout()
@@ -111,7 +120,10 @@ class LeasesPane(Pane):
         active = row is not None and row.status == "active"
         self.move_out_button.setEnabled(active)
         self.renew_button.setEnabled(row is not None and row.lease_end is not None)
-        self.cancel_button.setEnabled(row is not None)
+        self.cancel_button.setEnabled(row is not None and row.status != "cancelled")
+        self.deposit_button.setEnabled(row is not None and row.status == "ended"
+                                       and row.deposit_amount > 0)
+        self.reopen_button.setEnabled(row is not None and row.status == "ended")
 
     def _open(self, *_: object) -> None:
         row = self.view.current_row()
@@ -136,3 +148,15 @@ class LeasesPane(Pane):
         row = self.view.current_row()
         if row is not None and self.ctx.editing is not None:
             self.ctx.editing.cancel_lease(row)
+
+    def _deposit(self) -> None:
+        from coliv_desktop.ui.ledger.deposit import deposit_action
+
+        row = self.view.current_row()
+        if row is not None:
+            deposit_action(self.ctx, row.id, self)
+
+    def _reopen(self) -> None:
+        row = self.view.current_row()
+        if row is not None and self.ctx.editing is not None:
+            self.ctx.editing.reopen(row)

@@ -1,14 +1,16 @@
 """The Ledger pane: every charge and payment (filtered, sorted and paged by the database, with
-totals), the month's collection board, reports, and the actions: rent run, record payment,
-void, receipt."""
+totals), the month's collection board, reports, utility bills and the reminders outbox; the
+actions: rent run, record payment, void, receipt, utility bill, late fee rules."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,11 +30,14 @@ from coliv_desktop.services.clock import today
 from coliv_desktop.services.ledger_list import LedgerQuery, LedgerTotals
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.ledger.dialogs import RecordPaymentDialog, VoidDialog
+from coliv_desktop.ui.ledger.reminders import RemindersView
 from coliv_desktop.ui.ledger.startup import describe
+from coliv_desktop.ui.ledger.utilities import UtilitiesView, UtilityBillDialog
 from coliv_desktop.ui.ledger.views import (
     CollectionView,
     ReportsView,
     entry_columns,
+    fit_entry_columns,
     preview_pdf,
     status_style,
 )
@@ -41,13 +46,26 @@ from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.tasks import TaskControl, run_with_progress
 from coliv_desktop.ui.widgets import ListView, search_box
 
+
+def footer_html(totals: LedgerTotals, money: Callable[[Decimal], str]) -> str:
+    """The footer: how many entries, what they charge and receive, and the balance left."""
+    balance = totals.net
+    colour = "#b3261e" if balance > 0 else "#1e7b34"
+    label = "Balance owed" if balance > 0 else ("Credit" if balance < 0 else "Balance")
+    cell = "&nbsp;&nbsp;&nbsp;&nbsp;"
+    return (f"<span style='color:#57606a'>{totals.count:,} entries</span>{cell}"
+            f"Charged <b>{money(totals.charged)}</b>{cell}"
+            f"Received <b>{money(totals.received)}</b>{cell}"
+            f"{label} <b style='color:{colour}'>{money(abs(balance))}</b>")
+
+
 STATUSES = [("All entries", None), ("Overdue", "overdue"), ("Pending", "pending"),
             ("Partly paid", "partial"), ("Paid", "paid"), ("Payments", "payment"),
             ("Void", "void")]
 
 
 class LedgerPane(Pane):
-    reload_on = ("ledger_posted", "leases_changed", "portfolio_changed")
+    reload_on = ("ledger_posted", "leases_changed", "portfolio_changed", "settings_changed")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -57,6 +75,8 @@ class LedgerPane(Pane):
             default_sort="day", run=ctx.run_task, money=ctx.money, style=status_style)
         self.model.descending = True
         self.list = ListView(self.model, ctx.settings, "ledger")
+        fit_entry_columns(self.list)
+        self.list.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.list.doubleClicked.connect(lambda _i: self.open_lease())
         # filters
         self.property_box = QComboBox()
@@ -92,17 +112,31 @@ class LedgerPane(Pane):
         filters.addWidget(self.search, 1)
         # actions
         actions = QHBoxLayout()
-        for text, slot, name in [("Rent run...", self.run_rent, "rent_run"),
-                                 ("Record payment...", self.record_payment, "record_payment"),
-                                 ("Void...", self.void_selected, "void"),
-                                 ("Receipt", self.receipt, "receipt")]:
+        for text, slot, name, tip in [
+            ("Rent run…", self.run_rent, "rent_run", "Post the rent due up to today"),
+            ("Record payment…", self.record_payment, "record_payment",
+             "Money received: see where it goes before saving"),
+            ("Void…", self.void_selected, "void", "Void the selected entry, with the reason"),
+            ("Receipt", self.receipt, "receipt", "The selected payment's receipt (PDF)"),
+            ("Utility bill…", self.utility_bill, "utility_bill",
+             "Split a utility bill across the rooms of a unit or a property"),
+            ("Late fees…", self.late_fee_rules, "late_fee_rules",
+             "Late fee rules per property, and the operator default"),
+        ]:
             button = QPushButton(text)
             button.setObjectName(name)
-            button.clicked.connect(slot)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda *_a, s=slot: s())
             actions.addWidget(button)
+            if name == "receipt":
+                actions.addSpacing(16)
         actions.addStretch(1)
         self.footer = QLabel()
         self.footer.setObjectName("ledger_totals")
+        self.footer.setTextFormat(Qt.TextFormat.RichText)
+        self.footer.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.footer.setStyleSheet("padding: 4px 2px;")
+        self.totals: LedgerTotals | None = None
         entries = QWidget()
         box = QVBoxLayout(entries)
         box.addLayout(filters)
@@ -111,10 +145,14 @@ class LedgerPane(Pane):
         box.addWidget(self.footer)
         self.collection = CollectionView(ctx)
         self.reports = ReportsView(ctx)
+        self.utilities = UtilitiesView(ctx)
+        self.reminders = RemindersView(ctx)
         self.tabs = QTabWidget()
         self.tabs.addTab(entries, "Entries")
         self.tabs.addTab(self.collection, "Collection")
         self.tabs.addTab(self.reports, "Reports")
+        self.tabs.addTab(self.utilities, "Utility bills")
+        self.tabs.addTab(self.reminders, "Reminders")
         self.tabs.currentChanged.connect(lambda _i: self._reload_tab())
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -142,10 +180,9 @@ class LedgerPane(Pane):
         self._reload_tab()
 
     def _reload_tab(self) -> None:
-        if self.tabs.currentWidget() is self.collection:
-            self.collection.reload()
-        elif self.tabs.currentWidget() is self.reports:
-            self.reports.reload()
+        current = self.tabs.currentWidget()
+        if current in (self.collection, self.reports, self.utilities, self.reminders):
+            current.reload()
 
     def _load_properties(self) -> None:
         """The property filter's choices, read in a worker (the list does not wait for it)."""
@@ -191,9 +228,8 @@ class LedgerPane(Pane):
         def done(totals: LedgerTotals | None, error: BaseException | None) -> None:
             if request != self._totals_request or totals is None:
                 return
-            money = self.ctx.money
-            self.footer.setText(f"{totals.count} entries · charged {money(totals.charged)} · "
-                                f"received {money(totals.received)} · net {money(totals.net)}")
+            self.totals = totals
+            self.footer.setText(footer_html(totals, self.ctx.money))
 
         self.ctx.run_task(lambda: ledger_list.ledger_totals(self.ctx.db, query), done)
 
@@ -250,3 +286,16 @@ class LedgerPane(Pane):
             return
         preview_pdf(self.ctx, self, "Receipt",
                     lambda p: printing.receipt_pdf(self.ctx.db, row.id, p))
+
+    def utility_bill(self) -> UtilityBillDialog:
+        """Enter a bill (for the property filtered on, if any); its notices show once posted."""
+        chosen = self.property_box.currentData()
+        self.tabs.setCurrentWidget(self.utilities)
+        return self.utilities.enter_bill(uuid.UUID(chosen) if chosen else None)
+
+    def late_fee_rules(self) -> Any:
+        from coliv_desktop.ui.ledger.late_fees import LateFeesDialog
+
+        dialog = LateFeesDialog(self.ctx, self)
+        dialog.open()
+        return dialog

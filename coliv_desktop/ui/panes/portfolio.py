@@ -98,7 +98,11 @@ class OverviewView(QWidget):
         self.add_button = tool_button("Add unit", "add", "Add a unit", pane.add_child)
         self.archive_button = tool_button("Archive", "archive", "Archive (undo with Ctrl+Z)",
                                           pane.archive)
-        for button in (self.add_button, self.edit_button, self.archive_button):
+        self.bill_button = tool_button("Utility bill…", "ledger",
+                                       "Split a utility bill across these rooms",
+                                       pane.utility_bill)
+        for button in (self.add_button, self.edit_button, self.bill_button,
+                       self.archive_button):
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         self.about = muted()
@@ -389,6 +393,19 @@ class PortfolioPane(Pane):
         kind, ident = self.selection
         if editing.archive(kind, ident) and kind != "room":
             self.selection = None
+
+    def utility_bill(self) -> None:
+        """A utility bill for the property or unit shown, split across its rooms."""
+        if self.selection is None or self.selection[0] == "room":
+            return
+        from coliv_desktop.ui.ledger.utilities import UtilityBillDialog
+
+        kind, ident = self.selection
+        unit = portfolio.get_unit(self.ctx.db, ident) if kind == "unit" else None
+        dialog = UtilityBillDialog(self.ctx, property_id=unit.property_id if unit else ident,
+                                   unit_id=unit.id if unit else None, parent=self)
+        dialog.open()
+        self.setProperty("bill_dialog", dialog)
 
     def new_lease(self) -> None:
         editing = self.ctx.editing

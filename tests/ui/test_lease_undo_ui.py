@@ -1,0 +1,213 @@
+"""Lease edits through the window, undone with Ctrl+Z: move-out (with the rent it reversed),
+renewal and cancellation; the deposit settled from the move-out flow, with its letter."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal as D
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
+from pytestqt.qtbot import QtBot
+
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.ledger import PaymentCreate
+from coliv_desktop.services import deposits, leasing, ledger, rent_run
+from coliv_desktop.ui.actions import Editing
+from coliv_desktop.ui.dialogs.lease import MoveOutDialog, RenewDialog, ReopenDialog
+from coliv_desktop.ui.ledger.deposit import DepositDialog
+from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
+from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.panes.leases import LeasesPane
+from tests.builders import flow_41, lease, tenant
+from tests.ui.helpers import DialogDriver, click, settle, type_into
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+class Driver(DialogDriver):
+    """Like a window manager, gives the main window back its activation when a dialog closes
+    (keyboard shortcuts such as Ctrl+Z go to the active window)."""
+
+    def __call__(self, dialog: QDialog) -> int:
+        result = super().__call__(dialog)
+        parent = dialog.parentWidget()
+        if parent is not None and parent.window().isVisible():
+            parent.window().activateWindow()
+            self.qtbot.waitUntil(parent.window().isActiveWindow, timeout=2000)
+        return result
+
+
+@pytest.fixture
+def sarah(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> uuid.UUID:
+    monkeypatch.setenv("COLIV_TODAY", "2026-01-20")
+    db, actor = window.ctx.db, window.ctx.actor
+    flow = flow_41(db, actor)
+    made = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2025, 12, 1),
+                 date(2026, 5, 31), deposit_amount="900")
+    ledger.record_payment(db, actor, build(PaymentCreate, lease_id=made.id, amount="1800",
+                                           received_on="2025-12-01", method="cash"))
+    rent_run.run_rent(db, actor, date(2026, 1, 20))
+    window.ctx.bus.leases_changed.emit()
+    return made.id
+
+
+def leases_pane(window: MainWindow, lease_id: uuid.UUID, status: str = "all") -> LeasesPane:
+    window.show_pane("leases")
+    settle(window)
+    pane = window.pane("leases")
+    assert isinstance(pane, LeasesPane)
+    pane.status.setCurrentIndex(pane.status.findData(status))
+    settle(window)
+    assert pane.view.select_where(lambda r: r.id == lease_id)
+    return pane
+
+
+def move_out_on(qtbot: QtBot, day: str, settle_deposit: bool) -> Any:
+    def handler(dialog: MoveOutDialog) -> None:
+        assert dialog.settle_deposit.isChecked()  # the lease has a deposit: offered by default
+        dialog.move_out_date.set_value(date.fromisoformat(day))  # picked in the calendar
+        if not settle_deposit:
+            click(qtbot, dialog.settle_deposit)
+        click(qtbot, dialog.save_button)
+    return handler
+
+
+def test_ctrl_z_after_a_move_out_restores_the_lease_and_the_balance(
+        qtbot: QtBot, window: MainWindow, sarah: uuid.UUID,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    db = window.ctx.db
+    assert ledger.lease_ledger(db, sarah).balance == D("900.00")  # January
+    driver = Driver(qtbot).then(move_out_on(qtbot, "2025-12-20", settle_deposit=False))
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = leases_pane(window, sarah)
+    click(qtbot, pane.move_out_button)
+    settle(window)
+    ended = leasing.get_lease(db, sarah)
+    assert (ended.status, ended.lease_end) == ("ended", date(2025, 12, 20))
+    assert ledger.lease_ledger(db, sarah).balance == D("-319.35")  # December re-prorated
+    assert window.undo_action.text() == "&Undo Move-out of Sarah Tester"
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    settle(window)
+    reopened = leasing.get_lease(db, sarah)
+    assert (reopened.status, reopened.lease_end) == ("active", date(2026, 5, 31))
+    assert ledger.lease_ledger(db, sarah).balance == D("900.00")
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | SHIFT)
+    settle(window)
+    assert leasing.get_lease(db, sarah).status == "ended"
+    assert ledger.lease_ledger(db, sarah).balance == D("-319.35")
+
+
+def test_move_out_then_settle_the_deposit_and_print_the_letter(
+        qtbot: QtBot, window: MainWindow, sarah: uuid.UUID,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, str] = {}
+
+    def settle_it(dialog: DepositDialog) -> None:
+        click(qtbot, dialog.add_button)
+        dialog.deductions.item(0, 0).setText("Carpet cleaning")
+        dialog.deductions.item(0, 1).setText("12.345")
+        click(qtbot, dialog.save_button)  # three decimals: refused, shown on the row
+        seen["error"] = dialog.grid_error.text()
+        dialog.deductions.item(0, 1).setText("120")
+        window.ctx.tasks.wait_idle()
+        qtbot.wait(20)
+        seen["preview"] = dialog.preview.text()
+        click(qtbot, dialog.save_button)
+
+    driver = (Driver(qtbot).then(move_out_on(qtbot, "2025-12-20", settle_deposit=True))
+              .then(settle_it))
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = leases_pane(window, sarah)
+    click(qtbot, pane.move_out_button)
+    settle(window)
+    assert "Deduction 1, amount" in seen["error"] and "two decimal places" in seen["error"]
+    assert "Carpet cleaning: $120.00" in seen["preview"]
+    assert "Refund to the tenant: $1,099.35" in seen["preview"]
+    done = deposits.get_disposition(window.ctx.db, sarah)
+    assert done is not None and done.total_refund == D("1099.35")
+    letter = window.property("last_preview")
+    assert isinstance(letter, PdfPreview) and letter.page_count == 1
+    assert letter.windowTitle() == "Deposit disposition letter"
+    letter.reject()  # Close
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    # the move-out can no longer be undone: the deposit was settled
+    errors: list[str] = []
+    window.ctx.bus.error.connect(errors.append)
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    assert errors and "deposit was settled" in errors[0]
+    assert leasing.get_lease(window.ctx.db, sarah).status == "ended"
+    # the Leases pane offers the letter again for the ended lease
+    pane = leases_pane(window, sarah)
+    window.setProperty("last_preview", None)
+    pane.setProperty("last_preview", None)
+    assert pane.deposit_button.isEnabled()
+    click(qtbot, pane.deposit_button)
+    settle(window)
+    assert isinstance(pane.property("last_preview"), PdfPreview)
+
+
+def test_undo_of_a_renewal_and_of_a_cancellation(qtbot: QtBot, window: MainWindow,
+                                                 sarah: uuid.UUID,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    db = window.ctx.db
+
+    def renew(dialog: RenewDialog) -> None:
+        dialog.new_end.set_value(date(2026, 11, 30))
+        type_into(qtbot, dialog.rent_amount, "950")
+        click(qtbot, dialog.save_button)
+
+    driver = Driver(qtbot).then(renew)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    monkeypatch.setattr(Editing, "ask_text", lambda self, title, label: "typed in twice")
+    pane = leases_pane(window, sarah)
+    click(qtbot, pane.renew_button)
+    settle(window)
+    renewals = [r for r in leasing.list_leases(db) if r.origin == "renewal"]
+    assert [(r.lease_start, r.rent_amount) for r in renewals] == [(date(2026, 6, 1), D("950.00"))]
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    settle(window)
+    assert leasing.get_lease(db, renewals[0].id).status == "cancelled"
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | SHIFT)
+    settle(window)
+    assert leasing.get_lease(db, renewals[0].id).status == "active"
+    # cancelling the renewal from the pane, then Ctrl+Z
+    pane = leases_pane(window, renewals[0].id)
+    click(qtbot, pane.cancel_button)
+    settle(window)
+    assert leasing.get_lease(db, renewals[0].id).status == "cancelled"
+    assert window.undo_action.text() == "&Undo Cancellation of Sarah Tester's lease"
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    settle(window)
+    assert leasing.get_lease(db, renewals[0].id).status == "active"
+
+
+def test_reopen_a_move_out_made_earlier(qtbot: QtBot, window: MainWindow, sarah: uuid.UUID,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    db = window.ctx.db
+    before = ledger.lease_ledger(db, sarah).balance
+    leasing.end_lease(db, window.ctx.actor, sarah, date(2025, 12, 20))  # another day, no undo
+    window.ctx.bus.leases_changed.emit()
+    seen: dict[str, Any] = {}
+
+    def reopen(dialog: ReopenDialog) -> None:
+        seen["end"] = dialog.lease_end.value()  # the end before the move-out, from the log
+        click(qtbot, dialog.save_button)
+
+    driver = Driver(qtbot).then(reopen)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = leases_pane(window, sarah, "ended")
+    assert pane.reopen_button.isEnabled() and not pane.move_out_button.isEnabled()
+    click(qtbot, pane.reopen_button)
+    settle(window)
+    assert seen["end"] == date(2026, 5, 31)
+    assert leasing.get_lease(db, sarah).status == "active"
+    assert ledger.lease_ledger(db, sarah).balance == before
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    settle(window)
+    assert leasing.get_lease(db, sarah).lease_end == date(2025, 12, 20)

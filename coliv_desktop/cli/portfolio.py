@@ -146,6 +146,13 @@ def cmd_lease_remove_renewal(args: argparse.Namespace, ctx: CliContext) -> None:
     print(f"renewal {lease.id} removed")
 
 
+def cmd_lease_undo_transfer(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import lease_undo
+
+    lease = lease_undo.undo_transfer(ctx.db, ctx.actor, args.lease)
+    print(f"transfer undone; lease {lease.id} is active again")
+
+
 def cmd_lease_list(args: argparse.Namespace, ctx: CliContext) -> None:
     where = leasing.LeaseFilter(active_on=args.active_on)
     for row in leasing.list_leases(ctx.db, where):
@@ -295,6 +302,10 @@ def register(commands: Any) -> None:
     p = lease.add_parser("remove-renewal", help="undo a renewal that has no payments")
     p.add_argument("lease", type=_id)
     p.set_defaults(handler=cmd_lease_remove_renewal)
+    p = lease.add_parser("undo-transfer",
+                         help="undo a transfer: give the lease in the new room (no payments)")
+    p.add_argument("lease", type=_id)
+    p.set_defaults(handler=cmd_lease_undo_transfer)
     p = lease.add_parser("list", help="list leases")
     p.add_argument("--active-on", type=_day)
     p.set_defaults(handler=cmd_lease_list)

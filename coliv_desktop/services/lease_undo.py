@@ -1,5 +1,5 @@
-"""Undoing lease edits: reopen a lease after a move-out, remove a renewal, restore a cancelled
-lease.
+"""Undoing lease edits: reopen a lease after a move-out, remove a renewal, undo a transfer,
+restore a cancelled lease.
 
 Each is the inverse of one edit in `leasing` and, like it, one audited transaction in which the
 ledger follows (`rent_sync.follow`): the rent the edit had reversed is charged again, the late
@@ -113,6 +113,54 @@ def remove_renewal(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
                      + sync.summary(),
                      {"status": [old, "cancelled"], **sync.changes()})
         return LeaseOut.model_validate(lease)
+
+
+def undo_transfer(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
+    """Undo a transfer: the lease in the new room (`lease_id`) is cancelled and the lease it
+    came from runs to its old end again, in its old bed; the ledger follows both. Refused once
+    money was recorded on the new lease, it continued into another, the old bed was let since
+    or the deposit was settled. Returns the reopened lease."""
+    with writing(db, actor, "leases.write") as s:
+        moved = get_row(s, Lease, lease_id, "lease")
+        if moved.origin != "transfer" or moved.previous_lease_id is None:
+            raise ValidationError("lease_id", "this lease did not come from a transfer")
+        if moved.status == "cancelled":
+            raise ValidationError("lease_id", "this transfer was already undone")
+        paid = s.scalar(select(func.count(Payment.id)).where(Payment.lease_id == moved.id,
+                                                             payment_live()))
+        if paid:
+            raise ValidationError("lease_id", f"{paid} payment(s) were recorded on the lease in "
+                                              "the new room; the transfer can no longer be "
+                                              "undone")
+        later = s.scalar(select(Lease.lease_start).where(Lease.previous_lease_id == moved.id,
+                                                         Lease.status != "cancelled"))
+        if later is not None:
+            raise ValidationError("lease_id", f"the lease in the new room continues into another "
+                                              f"lease from {later}; undo that one first")
+        check_cancellable(s, moved)
+        origin = get_row(s, Lease, moved.previous_lease_id, "lease")
+        if origin.status != "ended":
+            raise ValidationError("lease_id", f"the lease before the transfer is "
+                                              f"{origin.status}, not ended")
+        moved.status = "cancelled"
+        s.flush()
+        room = _lock_room(s, origin.room_id, "room_id")
+        _claim_bed(s, room, origin.lease_start, moved.lease_end, origin.bed,
+                   ignore=(origin.id,))
+        old_end = origin.lease_end
+        origin.lease_end = moved.lease_end
+        origin.move_out_date = None
+        origin.status = "active"
+        s.flush()
+        target = s.get(Room, moved.room_id)
+        label = _room_label(s, target) if target else str(moved.room_id)
+        sync = follow(s, actor, [moved, origin], f"transfer to room {label} undone")
+        audit.record(s, actor, "undo_transfer", "lease", origin.id,
+                     f"Transfer to room {label} on {moved.lease_start} undone: the lease runs "
+                     f"to {_until(origin.lease_end)} again" + sync.summary(),
+                     {"cancelled_lease": moved.id, "lease_end": [old_end, origin.lease_end],
+                      "status": ["ended", "active"], **sync.changes()})
+        return LeaseOut.model_validate(origin)
 
 
 def uncancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:

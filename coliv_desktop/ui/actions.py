@@ -23,6 +23,7 @@ from coliv_desktop.ui.dialogs.lease import (
     MoveOutDialog,
     RenewDialog,
     ReopenDialog,
+    TransferDialog,
 )
 from coliv_desktop.ui.dialogs.property import PropertyDialog
 from coliv_desktop.ui.dialogs.rooms import RoomDialog, RoomsGridDialog
@@ -213,6 +214,18 @@ class Editing(QObject):
             return None
         self.ctx.undo_stack.push(commands.renew_command(
             self.ctx, dialog.saved, f"Renewal of {lease.tenant_name}'s lease"))
+        self._emit(*commands.LEASE_CHANGED)
+        return dialog.saved
+
+    def transfer(self, lease: LeaseRow) -> Any:
+        """Move the tenant to another room (undoable)."""
+        dialog = TransferDialog(self.ctx, lease, parent=self.window)
+        if (self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None
+                or dialog.submitted is None):
+            return None
+        self.ctx.undo_stack.push(commands.transfer_command(
+            self.ctx, lease.id, dialog.submitted, dialog.saved,
+            f"Transfer of {lease.tenant_name}"))
         self._emit(*commands.LEASE_CHANGED)
         return dialog.saved
 

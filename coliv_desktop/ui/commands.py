@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.leasing import LeaseOut
+from coliv_desktop.schemas.leasing import LeaseOut, LeaseTransfer
 from coliv_desktop.schemas.people import TenantOut, TenantUpdate
 from coliv_desktop.schemas.portfolio import (
     PropertyOut,
@@ -214,4 +214,21 @@ def cancel_command(ctx: AppContext, lease_id: uuid.UUID, reason: str,
         ctx, text,
         lambda: leasing.cancel_lease(ctx.db, ctx.actor, lease_id, reason),
         lambda: lease_undo.uncancel_lease(ctx.db, ctx.actor, lease_id),
+        changed=LEASE_CHANGED)
+
+
+def transfer_command(ctx: AppContext, origin: uuid.UUID, data: LeaseTransfer, moved: LeaseOut,
+                     text: str) -> ServiceCommand:
+    """A transfer just made: undo cancels the lease in the new room and reopens the old one
+    (refused once money is recorded on the new lease); redo transfers again."""
+    current = [moved.id]
+
+    def redo() -> None:
+        again = leasing.transfer_lease(ctx.db, ctx.actor, origin, data)
+        ctx.ids.alias(current[0], again.id)
+        current[0] = again.id
+
+    return ServiceCommand(
+        ctx, text, redo,
+        lambda: lease_undo.undo_transfer(ctx.db, ctx.actor, current[0]),
         changed=LEASE_CHANGED)

@@ -87,6 +87,11 @@ def test_leases_through_the_cli(cli: Cli) -> None:
     code, _, err = cli.run("lease", "add", "--room", ids["3B-A"], "--tenant", sarah,
                            "--start", "2021-01-01")
     assert code != 0 and "no free bed" in err
+    moved = cli.new_id("lease", "transfer", lease_id, "--room", ids["3B-B"], "--date",
+                       "2020-06-01")
+    code, _, err = cli.run("lease", "undo-transfer", lease_id)
+    assert code != 0 and "did not come from a transfer" in err
+    assert "is active again" in cli.ok("lease", "undo-transfer", moved)
     renewal = cli.ok("lease", "end", lease_id, "--date", "2020-12-31")
     assert "2020-12-31" in renewal
 

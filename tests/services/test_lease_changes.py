@@ -189,6 +189,55 @@ def test_transfer_reverses_the_old_room_and_charges_the_new_one(
     assert book.balance == D("900.00") + D("435.48") + D("387.10") + D("750.00") - D("1800.00")
 
 
+def test_undoing_a_transfer_restores_the_old_room_and_its_rent(
+        db: Database, actor: Actor, sarah: uuid.UUID) -> None:
+    before = snapshot_ledger(db, sarah)
+    old_room = leasing.get_lease(db, sarah).room_id
+    with db.read() as s:
+        room_b = s.scalar(select(Room.id).where(Room.id != old_room, Room.room_number == "B",
+                                                Room.rent_amount == D("750.00")))
+    assert room_b is not None
+    moved = leasing.transfer_lease(db, actor, sarah, build(
+        LeaseTransfer, room_id=room_b, transfer_date="2025-12-16"))
+    with pytest.raises(ValidationError, match="did not come from a transfer"):
+        lease_undo.undo_transfer(db, actor, sarah)
+    reopened = lease_undo.undo_transfer(db, actor, moved.id)
+    assert (reopened.id, reopened.status, reopened.lease_end, reopened.room_id) == (
+        sarah, "active", date(2026, 5, 31), old_room)
+    assert leasing.get_lease(db, moved.id).status == "cancelled"
+    assert snapshot_ledger(db, sarah) == before
+    assert (room_b, 1) in leasing.free_rooms(db, date(2025, 12, 16), None)  # free again
+    with pytest.raises(ValidationError, match="already undone"):
+        lease_undo.undo_transfer(db, actor, moved.id)
+    with db.read() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "undo_transfer")).one()
+    assert entry.entity_id == str(sarah) and "undone" in entry.summary
+
+
+def test_a_transfer_with_money_on_the_new_lease_cannot_be_undone(
+        db: Database, actor: Actor, sarah: uuid.UUID) -> None:
+    old_room = leasing.get_lease(db, sarah).room_id
+    with db.read() as s:
+        room_b = s.scalar(select(Room.id).where(Room.id != old_room, Room.room_number == "B",
+                                                Room.rent_amount == D("750.00")))
+    assert room_b is not None
+    moved = leasing.transfer_lease(db, actor, sarah, build(
+        LeaseTransfer, room_id=room_b, transfer_date="2025-12-16"))
+    pay(db, actor, moved.id, "750", "2026-01-05")
+    state = snapshot(db)
+    with pytest.raises(ValidationError, match="payment"):
+        lease_undo.undo_transfer(db, actor, moved.id)
+    assert snapshot(db) == state
+
+
+def snapshot_ledger(db: Database, lease_id: uuid.UUID) -> tuple[D, list[tuple[str, D]]]:
+    """A lease account's balance and its live rent and late-fee charges, by period."""
+    book = ledger.lease_ledger(db, lease_id)
+    live_charges = sorted((base_period(c.period), c.amount) for c in book.charges
+                          if c.kind in ("rent", "late_fee") and c.status != "void")
+    return book.balance, live_charges
+
+
 def test_cancellation_voids_everything_and_undo_restores_it(db: Database, actor: Actor,
                                                            monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:

@@ -17,7 +17,12 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.services import deposits, leasing, ledger, rent_run
 from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.dialogs.lease import MoveOutDialog, RenewDialog, ReopenDialog
+from coliv_desktop.ui.dialogs.lease import (
+    MoveOutDialog,
+    RenewDialog,
+    ReopenDialog,
+    TransferDialog,
+)
 from coliv_desktop.ui.ledger.deposit import DepositDialog
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.main_window import MainWindow
@@ -211,3 +216,51 @@ def test_reopen_a_move_out_made_earlier(qtbot: QtBot, window: MainWindow, sarah:
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     settle(window)
     assert leasing.get_lease(db, sarah).lease_end == date(2025, 12, 20)
+
+
+def test_transfer_to_another_room_then_undo_and_redo(qtbot: QtBot, window: MainWindow,
+                                                     sarah: uuid.UUID,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    db = window.ctx.db
+    before = ledger.lease_ledger(db, sarah).balance
+    old_room = leasing.get_lease(db, sarah).room_id
+    seen: dict[str, Any] = {}
+
+    def transfer(dialog: TransferDialog) -> None:
+        rooms = [dialog.room_id.itemText(i) for i in range(dialog.room_id.count())]
+        seen["rooms"] = rooms
+        dialog.transfer_date.set_value(date(2026, 1, 16))
+        index = next(i for i, text in enumerate(rooms) if "3B-B" in text)
+        dialog.room_id.setCurrentIndex(index)
+        seen["hint"] = dialog.rent_amount.placeholderText()
+        click(qtbot, dialog.save_button)
+
+    driver = Driver(qtbot).then(transfer)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = leases_pane(window, sarah)
+    assert pane.transfer_button.isEnabled()
+    click(qtbot, pane.transfer_button)
+    settle(window)
+    # the picker offers the free rooms, not the one the tenant is in
+    assert not any("3B-A" in text for text in seen["rooms"]) and seen["hint"] == "750.00"
+    old = leasing.get_lease(db, sarah)
+    assert (old.status, old.lease_end) == ("ended", date(2026, 1, 15))
+    (moved,) = [r for r in leasing.list_leases(db) if r.origin == "transfer"]
+    assert (moved.lease_start, moved.lease_end, moved.rent_amount, moved.status) == (
+        date(2026, 1, 16), date(2026, 5, 31), D("750.00"), "active")
+    assert moved.room_id != old_room
+    assert window.undo_action.text() == "&Undo Transfer of Sarah Tester"
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    settle(window)
+    back = leasing.get_lease(db, sarah)
+    assert (back.status, back.lease_end, back.room_id) == ("active", date(2026, 5, 31), old_room)
+    assert leasing.get_lease(db, moved.id).status == "cancelled"
+    assert ledger.lease_ledger(db, sarah).balance == before
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | SHIFT)
+    settle(window)
+    again = [r for r in leasing.list_leases(db) if r.origin == "transfer" and r.status == "active"]
+    assert [(r.lease_start, r.rent_amount) for r in again] == [(date(2026, 1, 16), D("750.00"))]
+    assert leasing.get_lease(db, sarah).status == "ended"
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # undo reaches the lease redo made
+    settle(window)
+    assert leasing.get_lease(db, sarah).status == "active"

@@ -1,5 +1,5 @@
 """Leases: a new lease (the room picker lists only rooms free for the dates), move-out,
-renewal."""
+renewal, transfer to another room, reopening after a move-out."""
 
 from __future__ import annotations
 
@@ -19,13 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.leasing import LeaseCreate, LeaseOut, LeaseRenewal, LeaseRow
+from coliv_desktop.schemas.leasing import (
+    LeaseCreate,
+    LeaseOut,
+    LeaseRenewal,
+    LeaseRow,
+    LeaseTransfer,
+)
 from coliv_desktop.schemas.overview import TenantRow
 from coliv_desktop.services import directory, leasing, overview
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.common import DateField
-from coliv_desktop.ui.forms import FormDialog
+from coliv_desktop.ui.forms import FieldErrors, FormDialog
 
 
 def chosen(combo: QComboBox) -> uuid.UUID | None:
@@ -39,6 +45,41 @@ def select_id(combo: QComboBox, ident: uuid.UUID | None) -> bool:
     if index >= 0:
         combo.setCurrentIndex(index)
     return index >= 0
+
+
+def fill_free_rooms(ctx: AppContext, fields: FieldErrors, combo: QComboBox,
+                    rents: dict[uuid.UUID, str], start: date | None, end: date | None, *,
+                    prefer: uuid.UUID | None = None, leave_out: uuid.UUID | None = None) -> None:
+    """Fill a room picker with the rooms that have a bed free over [start, end] (rent and free
+    beds in each label; `rents` gets each room's rent for the rent field's hint), keeping the
+    current choice when it is still free; no free room is an error on the `room_id` field."""
+    if start is None or (end is not None and end < start):
+        combo.clear()
+        return
+    current = chosen(combo) or prefer
+    free = dict(leasing.free_rooms(ctx.db, start, end))
+    if leave_out is not None:
+        free.pop(leave_out, None)
+    tree = overview.portfolio_tree(ctx.db, start)
+    combo.blockSignals(True)
+    combo.clear()
+    rents.clear()
+    for row in tree.rows:
+        if row.room_id is None or row.room_id not in free:
+            continue
+        beds = free[row.room_id]
+        extra = f", {beds} beds free" if row.beds > 1 else ""
+        rent = ctx.money(row.rent_amount)
+        combo.addItem(f"{row.property_name} · {row.unit_number}-{row.room_number} ({rent}{extra})",
+                      str(row.room_id))
+        rents[row.room_id] = f"{row.rent_amount:.2f}" if row.rent_amount else ""
+    if not select_id(combo, current):
+        combo.setCurrentIndex(0 if combo.count() else -1)
+    combo.blockSignals(False)
+    if not free:
+        fields.set_error("room_id", "No room has a free bed for these dates")
+    else:
+        fields.clear("room_id")
 
 
 class LeaseDialog(FormDialog):
@@ -110,32 +151,8 @@ class LeaseDialog(FormDialog):
 
     def load_rooms(self) -> None:
         start, end = self.lease_start.value(), self.lease_end.value()
-        if start is None or (end is not None and end < start):
-            self.room_id.clear()
-            return
-        current = chosen(self.room_id) or self.wanted_room
-        free = dict(leasing.free_rooms(self.ctx.db, start, end))
-        tree = overview.portfolio_tree(self.ctx.db, start)
-        self.room_id.blockSignals(True)
-        self.room_id.clear()
-        self._rents.clear()
-        for row in tree.rows:
-            if row.room_id is None or row.room_id not in free:
-                continue
-            beds = free[row.room_id]
-            extra = f", {beds} beds free" if row.beds > 1 else ""
-            rent = self.ctx.money(row.rent_amount)
-            self.room_id.addItem(
-                f"{row.property_name} · {row.unit_number}-{row.room_number} ({rent}{extra})",
-                str(row.room_id))
-            self._rents[row.room_id] = f"{row.rent_amount:.2f}" if row.rent_amount else ""
-        if not select_id(self.room_id, current):
-            self.room_id.setCurrentIndex(0 if self.room_id.count() else -1)
-        self.room_id.blockSignals(False)
-        if not free:
-            self.fields.set_error("room_id", "No room has a free bed for these dates")
-        else:
-            self.fields.clear("room_id")
+        fill_free_rooms(self.ctx, self.fields, self.room_id, self._rents, start, end,
+                        prefer=self.wanted_room)
         self._room_chosen()
 
     def _room_chosen(self) -> None:
@@ -244,3 +261,65 @@ class ReopenDialog(FormDialog):
         from coliv_desktop.services import lease_undo
 
         return lease_undo.reopen_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)
+
+
+class TransferDialog(FormDialog):
+    """Move a tenant to another room: the lease ends the night before the transfer date and a
+    new one in the chosen room runs to the old end, carrying the deposit and the balance."""
+
+    def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
+        super().__init__(f"Transfer: {lease.tenant_name}", parent, save_text="Transfer")
+        self.setMinimumWidth(480)
+        self.ctx = ctx
+        self.lease = lease
+        default = max(today(), lease.lease_start + timedelta(days=1))
+        if lease.lease_end is not None:
+            default = min(default, lease.lease_end)
+        self.transfer_date = DateField(default)
+        self.room_id = QComboBox()
+        self.room_id.setObjectName("transfer_room")
+        self.room_id.setToolTip("Rooms with a bed free from the transfer date to the lease's end")
+        self.rent_amount = QLineEdit()
+        self.rent_amount.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.rent_amount.setPlaceholderText("the new room's rent")
+        self.fields.add("transfer_date", "First night in the new room", self.transfer_date)
+        self.fields.add("room_id", "New room", self.room_id)
+        self.fields.alias("bed", "room_id")
+        self.fields.add("rent_amount", "Rent / month", self.rent_amount)
+        end = lease.lease_end.isoformat() if lease.lease_end else "open-ended"
+        note = QLabel(f"Now in {lease.property_name} · {lease.unit_number}-{lease.room_number} "
+                      f"until {end}. The deposit and the balance move with the tenant; rent "
+                      "already charged is re-prorated between the two rooms. Undo with Ctrl+Z.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #57606a;")
+        self.body.addWidget(note)
+        self._rents: dict[uuid.UUID, str] = {}
+        self.submitted: LeaseTransfer | None = None
+        self.transfer_date.changed.connect(self.load_rooms)
+        self.room_id.currentIndexChanged.connect(self._room_chosen)
+        self.finish_layout()
+        self.load_rooms()
+
+    def load_rooms(self) -> None:
+        fill_free_rooms(self.ctx, self.fields, self.room_id, self._rents,
+                        self.transfer_date.value(), self.lease.lease_end,
+                        leave_out=self.lease.room_id)
+        self._room_chosen()
+
+    def _room_chosen(self) -> None:
+        room = chosen(self.room_id)
+        text = self._rents.get(room, "") if room is not None else ""
+        self.rent_amount.setPlaceholderText(text or "the new room's rent")
+
+    def build_input(self) -> LeaseTransfer:
+        from coliv_desktop.domain.errors import ValidationError
+
+        room_id = chosen(self.room_id)
+        if room_id is None:
+            raise ValidationError("room_id", "no room with a free bed is chosen for these dates")
+        return build(LeaseTransfer, room_id=room_id, transfer_date=self.transfer_date.value(),
+                     rent_amount=self.rent_amount.text().strip() or None)
+
+    def save(self, data: LeaseTransfer) -> LeaseOut:
+        self.submitted = data  # what redo repeats
+        return leasing.transfer_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)

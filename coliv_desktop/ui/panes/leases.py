@@ -1,5 +1,5 @@
 """Leases: current, upcoming or past, searched and sorted by the database a page at a time;
-new lease, move-out, renewal and cancellation from here."""
+new lease, move-out, renewal, transfer and cancellation from here."""
 
 from __future__ import annotations
 
@@ -54,6 +54,10 @@ class LeasesPane(Pane):
                                            self._move_out)
         self.renew_button = tool_button("Renew…", "turnover", "Renew the selected lease",
                                         self._renew)
+        self.transfer_button = tool_button("Transfer…", "leases",
+                                           "Move the selected tenant to another room",
+                                           self._transfer)
+        self.transfer_button.setObjectName("transfer_button")
         self.cancel_button = tool_button("Cancel lease…", "archive",
                                          "Void a lease entered by mistake", self._cancel)
         self.reopen_button = tool_button("Reopen…", "turnover",
@@ -66,7 +70,8 @@ class LeasesPane(Pane):
                                           self._deposit)
         self.deposit_button.setObjectName("deposit_button")
         for button in (self.new_button, self.move_out_button, self.renew_button,
-                       self.reopen_button, self.cancel_button, self.deposit_button):
+                       self.transfer_button, self.reopen_button, self.cancel_button,
+                       self.deposit_button):
             top.addWidget(button)
         layout.addLayout(top)
         filters = QHBoxLayout()
@@ -120,6 +125,7 @@ class LeasesPane(Pane):
         active = row is not None and row.status == "active"
         self.move_out_button.setEnabled(active)
         self.renew_button.setEnabled(row is not None and row.lease_end is not None)
+        self.transfer_button.setEnabled(active)
         self.cancel_button.setEnabled(row is not None and row.status != "cancelled")
         self.deposit_button.setEnabled(row is not None and row.status == "ended"
                                        and row.deposit_amount > 0)
@@ -143,6 +149,11 @@ class LeasesPane(Pane):
         row = self.view.current_row()
         if row is not None and self.ctx.editing is not None:
             self.ctx.editing.renew(row)
+
+    def _transfer(self) -> None:
+        row = self.view.current_row()
+        if row is not None and self.ctx.editing is not None:
+            self.ctx.editing.transfer(row)
 
     def _cancel(self) -> None:
         row = self.view.current_row()

@@ -290,6 +290,8 @@ class RoomView(QWidget):
                                        lambda: editing.move_out(lease)), 0, 2)
             grid.addWidget(tool_button("Renew…", "turnover", "A new term in the same bed",
                                        lambda: editing.renew(lease)), 1, 2)
+            grid.addWidget(tool_button("Transfer…", "leases", "Move to another room",
+                                       lambda: editing.transfer(lease)), 0, 3)
         grid.setColumnStretch(1, 1)
         return box
 

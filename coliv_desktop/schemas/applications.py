@@ -165,6 +165,9 @@ class MatchResult(Output):
     scored_at: datetime | None
     candidates: list[CandidateOut]
     excluded: list[ExcludedOut]
+    # an open application whose leases, rooms or residents changed after it was scored: the
+    # stored numbers may no longer hold (a decided one keeps the numbers it was decided on)
+    out_of_date: bool = False
 
 
 # --- approval -----------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
@@ -381,14 +381,28 @@ def stored_result(s: Session, application: Application) -> MatchResult:
     stamps += list(s.scalars(select(MatchingExclusion.created_at)
                              .where(MatchingExclusion.application_id == application.id)
                              .limit(1)))
+    scored_at = max(stamps) if stamps else None
     return MatchResult(
         application_id=application.id,
         applicant=f"{application.first_name} {application.last_name}",
         move_in_date=application.move_in_date,
-        scored_at=max(stamps) if stamps else None,
+        scored_at=scored_at,
         candidates=candidates,
         excluded=excluded,
+        out_of_date=(application.status in OPEN_STATUSES
+                     and (scored_at is None or changed_since(s, scored_at))),
     )
+
+
+# what scoring reads: who lives where (leases), the rooms (rent, beds, status, availability),
+# their units and properties (archived), the residents (profiles)
+SCORED_FROM = (Lease, Room, Unit, Property, Tenant)
+
+
+def changed_since(s: Session, when: datetime) -> bool:
+    """Whether anything scoring reads was written after `when` (one MAX per table)."""
+    latest = [s.scalar(select(func.max(model.updated_at))) for model in SCORED_FROM]
+    return any(stamp is not None and stamp > when for stamp in latest)
 
 
 def score_application(db: Database, actor: Actor, application_id: uuid.UUID) -> MatchResult:

@@ -213,6 +213,24 @@ def test_approval_rescores_the_other_applications_of_the_unit(db: Database, acto
     assert any(e.room_label == "3B-A" and "Sarah Thompson" in e.reason for e in after.excluded)
 
 
+def test_stored_results_say_when_a_lease_change_made_them_out_of_date(
+        db: Database, actor: Actor) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    assert not matching.get_matches(db, sarah.id).out_of_date
+    # a move-in entered from the Leases pane, not through an approval: nothing rescored it
+    lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Walk-in"), MOVE_IN - timedelta(days=3))
+    stale = matching.get_matches(db, sarah.id)
+    assert stale.out_of_date and "3B-A" in {c.room_label for c in stale.candidates}
+    fresh = matching.score_application(db, actor, sarah.id)
+    assert not fresh.out_of_date and "3B-A" not in {c.room_label for c in fresh.candidates}
+    assert not matching.get_matches(db, sarah.id).out_of_date
+    # a decided application keeps the numbers it was decided on, never "out of date"
+    applications.reject_application(db, actor, sarah.id, "no longer looking")
+    portfolio.update_room(db, actor, flow.rooms["3B-B"], build(RoomUpdate, rent_amount="700"))
+    assert not matching.get_matches(db, sarah.id).out_of_date
+
+
 def test_approval_withdraws_the_same_persons_other_applications(db: Database, actor: Actor
                                                                 ) -> None:
     flow = flow_42(db, actor)

@@ -20,6 +20,7 @@ from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.main_window import MainWindow
 from coliv_desktop.ui.panes.application_view import TIER_BACKGROUNDS
 from coliv_desktop.ui.panes.applications import ApplicationsPane
+from tests.builders import lease, tenant
 from tests.flow42 import MOVE_IN, PROFILES, Flow42, apply, flow_42
 from tests.ui.helpers import DialogDriver, click, menu_action, settle, type_into
 
@@ -156,6 +157,25 @@ def test_reject_with_a_reason_and_the_status_filter(
     click(qtbot, pane.detail.reopen_button)
     settle(window)
     assert applications.get_application(window.ctx.db, omar.id).status == "pending"
+
+
+def test_an_application_out_of_date_is_rescored_when_opened(
+    qtbot: QtBot, window: MainWindow, loft: Flow42
+) -> None:
+    db, actor = window.ctx.db, window.ctx.actor
+    sarah = apply(db, actor)
+    # 3B-A let from the Leases pane after Sarah was scored: her stored results still list it
+    lease(db, actor, loft.rooms["3B-A"], tenant(db, actor, "Walk-in"), MOVE_IN)
+    assert matching.get_matches(db, sarah.id).out_of_date
+    pane = open_pane(window)
+    assert pane.list.select_where(lambda r: r.id == sarah.id)
+    settle(window)
+    window.ctx.tasks.wait_idle()
+    settle(window)
+    view = pane.detail
+    assert "3B-A" not in {c.room_label for c in view.model.rows}
+    assert "changed since" not in view.scored.text()
+    assert not matching.get_matches(db, sarah.id).out_of_date
 
 
 def test_the_plan_review_approves_only_the_ticked_lines(

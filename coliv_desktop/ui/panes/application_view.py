@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,7 @@ class ApplicationView(QWidget):
         layout.addLayout(more)
         self.scored = muted()
         self.scored.setObjectName("scored_at")
+        self._auto_rescored: tuple[uuid.UUID, datetime | None] | None = None
         layout.addWidget(self.scored)
         split = QSplitter(Qt.Orientation.Vertical)
         self.model = CandidateModel(candidate_columns(), money=ctx.money)
@@ -254,8 +256,17 @@ class ApplicationView(QWidget):
         self.edit_button.setEnabled(is_open)
         self.letter_button.setEnabled(app.status == "approved")
         when = matches.scored_at.strftime("%Y-%m-%d %H:%M UTC") if matches.scored_at else "never"
-        self.scored.setText(f"{len(matches.candidates)} candidate rooms, ranked by score "
-                            f"(scored {when}).")
+        summary = f"{len(matches.candidates)} candidate rooms, ranked by score (scored {when})."
+        if matches.out_of_date and self._auto_rescored != (app.id, matches.scored_at):
+            # leases, rooms or residents changed since: an open application is shown as it
+            # stands now (once per stored result, so an application with nothing to score
+            # cannot loop)
+            self._auto_rescored = (app.id, matches.scored_at)
+            summary += " Leases, rooms or residents changed since: rescoring…"
+            self.rescore()
+        elif matches.out_of_date:
+            summary += " Out of date: press Rescore."
+        self.scored.setText(summary)
         self.model.set_rows(matches.candidates)
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         target = keep.room_id if keep is not None else None

@@ -91,8 +91,9 @@ class Evaluation:
     excluded: list[tuple[RoomInfo, str]] = field(default_factory=list)
 
 
-def lettable_rooms(s: Session) -> list[RoomInfo]:
-    """Every room of the live portfolio (archived rooms, units and properties are gone)."""
+def lettable_rooms(s: Session, unit_ids: Iterable[uuid.UUID] | None = None) -> list[RoomInfo]:
+    """Every room of the live portfolio (archived rooms, units and properties are gone), or
+    those of some units."""
     query = (
         select(Room.id, Room.unit_id, Unit.property_id, Property.name, Unit.unit_number,
                Room.room_number, Room.rent_amount, Room.beds, Room.status, Room.available_date)
@@ -102,6 +103,8 @@ def lettable_rooms(s: Session) -> list[RoomInfo]:
                Property.archived_at.is_(None))
         .order_by(Property.name, Unit.unit_number, Room.room_number)
     )
+    if unit_ids is not None:
+        query = query.where(Room.unit_id.in_(list(unit_ids)))
     return [RoomInfo(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
             for r in s.execute(query)]
 
@@ -203,12 +206,15 @@ def _term_warnings(
     return warnings
 
 
-def evaluate(s: Session, application: Application) -> Evaluation:
-    """Candidates and exclusions for one application, scored, without writing anything."""
+def evaluate(s: Session, application: Application,
+             unit_ids: Sequence[uuid.UUID] | None = None) -> Evaluation:
+    """Candidates and exclusions for one application, scored, without writing anything:
+    against every room, or only those of `unit_ids` (a room's result depends on its own unit
+    alone, so a change in one unit needs only that unit's rooms scored again)."""
     profile = CompatibilityProfile.from_json(application.compatibility_profile)
     day = application.move_in_date
-    rooms = lettable_rooms(s)
-    residents = residents_on(s, day)
+    rooms = lettable_rooms(s, unit_ids)
+    residents = residents_on(s, day, unit_ids)
     beds_taken: dict[uuid.UUID, list[Resident]] = defaultdict(list)
     for people in residents.values():
         for person in people:
@@ -260,11 +266,19 @@ def evaluate(s: Session, application: Application) -> Evaluation:
     return result
 
 
-def store(s: Session, application: Application, run: Evaluation) -> None:
-    """Replace the application's stored results with `run` (in the caller's transaction)."""
-    s.execute(delete(MatchingScore).where(MatchingScore.application_id == application.id))
-    s.execute(delete(MatchingExclusion)
-              .where(MatchingExclusion.application_id == application.id))
+def store(s: Session, application: Application, run: Evaluation,
+          unit_ids: Sequence[uuid.UUID] | None = None) -> None:
+    """Replace the application's stored results with `run` (in the caller's transaction):
+    all of them, or those for the rooms of `unit_ids` when `run` covers only those."""
+    old_scores = delete(MatchingScore).where(MatchingScore.application_id == application.id)
+    old_exclusions = delete(MatchingExclusion).where(
+        MatchingExclusion.application_id == application.id)
+    if unit_ids is not None:
+        in_units = select(Room.id).where(Room.unit_id.in_(list(unit_ids)))
+        old_scores = old_scores.where(MatchingScore.room_id.in_(in_units))
+        old_exclusions = old_exclusions.where(MatchingExclusion.room_id.in_(in_units))
+    s.execute(old_scores)
+    s.execute(old_exclusions)
     # Bulk inserts (thousands of rows for a large portfolio); ids and created_at come from
     # the columns' defaults.
     if run.scored:
@@ -278,16 +292,20 @@ def store(s: Session, application: Application, run: Evaluation) -> None:
             for room, reason in run.excluded])
 
 
-def rescore_in(s: Session, actor: Actor, application: Application) -> Evaluation:
-    """Score one application and store the results, inside the caller's transaction."""
-    run = evaluate(s, application)
-    store(s, application, run)
+def rescore_in(s: Session, actor: Actor, application: Application,
+               unit_ids: Sequence[uuid.UUID] | None = None) -> Evaluation:
+    """Score one application and store the results, inside the caller's transaction: against
+    every room, or again for the rooms of `unit_ids` only."""
+    run = evaluate(s, application, unit_ids)
+    store(s, application, run, unit_ids)
     best = (f"best {run.scored[0][0].label} at {run.scored[0][1]}" if run.scored
             else "no candidate room")
+    where = "" if unit_ids is None else f" of {len(unit_ids)} changed unit(s)"
     audit.record(s, actor, "score", "application", application.id,
                  f"Matched {application.first_name} {application.last_name} against "
-                 f"{len(run.scored)} rooms ({best}); {len(run.excluded)} excluded",
-                 {"candidates": len(run.scored), "excluded": len(run.excluded)})
+                 f"{len(run.scored)} rooms{where} ({best}); {len(run.excluded)} excluded",
+                 {"candidates": len(run.scored), "excluded": len(run.excluded),
+                  **({"units": [str(u) for u in unit_ids]} if unit_ids is not None else {})})
     return run
 
 
@@ -327,9 +345,12 @@ def affected_by_unit(
 def rescore_affected(
     s: Session, actor: Actor, unit_ids: Iterable[uuid.UUID], *, skip: Iterable[uuid.UUID] = ()
 ) -> list[uuid.UUID]:
+    """Rescore the open applications with a candidate room in these units, for those units'
+    rooms only (the rest of each application's results did not change)."""
+    units = sorted(set(unit_ids))
     done = []
-    for application in affected_by_unit(s, unit_ids, skip=skip):
-        rescore_in(s, actor, application)
+    for application in affected_by_unit(s, units, skip=skip):
+        rescore_in(s, actor, application, units)
         done.append(application.id)
     return done
 
@@ -378,10 +399,13 @@ def stored_result(s: Session, application: Application) -> MatchResult:
         )
     ]
     stamps: list[datetime] = [row[6] for row in scores]
-    stamps += list(s.scalars(select(MatchingExclusion.created_at)
-                             .where(MatchingExclusion.application_id == application.id)
-                             .limit(1)))
+    stamps += [stamp for stamp in s.execute(
+        select(func.min(MatchingExclusion.created_at), func.max(MatchingExclusion.created_at))
+        .where(MatchingExclusion.application_id == application.id)).one() if stamp is not None]
+    # shown: the latest scoring; out of date: anything written after the oldest stored result
+    # (a unit rescored after an approval leaves the other units' results as they were)
     scored_at = max(stamps) if stamps else None
+    oldest = min(stamps) if stamps else None
     return MatchResult(
         application_id=application.id,
         applicant=f"{application.first_name} {application.last_name}",
@@ -390,7 +414,7 @@ def stored_result(s: Session, application: Application) -> MatchResult:
         candidates=candidates,
         excluded=excluded,
         out_of_date=(application.status in OPEN_STATUSES
-                     and (scored_at is None or changed_since(s, scored_at))),
+                     and (oldest is None or changed_since(s, oldest))),
     )
 
 

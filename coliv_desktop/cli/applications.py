@@ -96,6 +96,12 @@ def cmd_application_status(args: argparse.Namespace, ctx: CliContext) -> None:
     print(f"the application from {app.full_name} is now {app.status}")
 
 
+def cmd_application_unapprove(args: argparse.Namespace, ctx: CliContext) -> None:
+    app = placement.undo_approval(ctx.db, ctx.actor, args.application)
+    print(f"approval undone: the lease is cancelled and the application from {app.full_name} "
+          f"is {app.status} again")
+
+
 def cmd_application_welcome(args: argparse.Namespace, ctx: CliContext) -> None:
     print(welcome.welcome_pdf(ctx.db, args.application, args.out))
 
@@ -236,6 +242,10 @@ def register(commands: Any) -> None:
     p.add_argument("application", type=_id)
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_application_reject)
+    p = app.add_parser("unapprove", help="undo an approval (cancels its lease; refused once "
+                                         "money is recorded on it)")
+    p.add_argument("application", type=_id)
+    p.set_defaults(handler=cmd_application_unapprove)
     p = app.add_parser("welcome", help="the welcome letter of an approved application as PDF")
     p.add_argument("application", type=_id)
     p.add_argument("--out", required=True, metavar="FILE.pdf")

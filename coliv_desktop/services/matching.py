@@ -325,31 +325,37 @@ def lock_applications(
 
 
 def affected_by_unit(
-    s: Session, unit_ids: Iterable[uuid.UUID], *, skip: Iterable[uuid.UUID] = ()
+    s: Session, unit_ids: Iterable[uuid.UUID], *, skip: Iterable[uuid.UUID] = (),
+    freed: bool = False,
 ) -> list[Application]:
-    """Open applications with a stored candidate room in one of the units, locked (rows held
+    """Open applications with a stored candidate room in one of the units (with `freed`, also
+    those with a room there excluded: a bed freed may make it a candidate), locked (rows held
     by another transaction are skipped: that transaction is deciding them)."""
     units = list(set(unit_ids))
-    query = (
-        select(MatchingScore.application_id)
-        .join(Room, Room.id == MatchingScore.room_id)
-        .join(Application, Application.id == MatchingScore.application_id)
-        .where(Room.unit_id.in_(units), Application.status.in_(OPEN_STATUSES))
-        .distinct()
-    )
-    skipped = set(skip)
-    ids = [i for i in s.scalars(query) if i not in skipped]
-    return [a for a in lock_applications(s, ids, wait=False) if a.status in OPEN_STATUSES]
+    pairs = [(MatchingScore.application_id, MatchingScore.room_id)]
+    if freed:
+        pairs.append((MatchingExclusion.application_id, MatchingExclusion.room_id))
+    ids: set[uuid.UUID] = set()
+    for application_id, room_id in pairs:
+        ids.update(s.scalars(
+            select(application_id)
+            .join(Room, Room.id == room_id)
+            .join(Application, Application.id == application_id)
+            .where(Room.unit_id.in_(units), Application.status.in_(OPEN_STATUSES))
+            .distinct()))
+    wanted = ids - set(skip)
+    return [a for a in lock_applications(s, wanted, wait=False) if a.status in OPEN_STATUSES]
 
 
 def rescore_affected(
-    s: Session, actor: Actor, unit_ids: Iterable[uuid.UUID], *, skip: Iterable[uuid.UUID] = ()
+    s: Session, actor: Actor, unit_ids: Iterable[uuid.UUID], *, skip: Iterable[uuid.UUID] = (),
+    freed: bool = False,
 ) -> list[uuid.UUID]:
     """Rescore the open applications with a candidate room in these units, for those units'
     rooms only (the rest of each application's results did not change)."""
     units = sorted(set(unit_ids))
     done = []
-    for application in affected_by_unit(s, units, skip=skip):
+    for application in affected_by_unit(s, units, skip=skip, freed=freed):
         rescore_in(s, actor, application, units)
         done.append(application.id)
     return done

@@ -18,7 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import Application, Lease, MatchingScore, Room, Tenant, Unit
+from coliv_desktop.db.models import (
+    Application,
+    AuditEntry,
+    Lease,
+    MatchingScore,
+    Room,
+    Tenant,
+    Unit,
+)
 from coliv_desktop.db.types import utcnow
 from coliv_desktop.domain.errors import ColivError, ConflictError, ValidationError
 from coliv_desktop.domain.fast_matching import SENTINEL, RoomSet
@@ -42,8 +50,9 @@ from coliv_desktop.schemas.applications import (
 from coliv_desktop.schemas.leasing import LeaseCreate
 from coliv_desktop.services import audit, matching
 from coliv_desktop.services.context import Actor, check_version, writing
-from coliv_desktop.services.leasing import create_lease_in, overlapping
-from coliv_desktop.services.portfolio import get_row
+from coliv_desktop.services.leasing import check_cancellable, create_lease_in, overlapping
+from coliv_desktop.services.portfolio import get_row, mark_archived
+from coliv_desktop.services.rent_sync import follow
 
 
 def approve_application(
@@ -124,6 +133,80 @@ def approve_in(
     return ApprovalOut(application=ApplicationOut.model_validate(application), lease_id=lease.id,
                        tenant_id=tenant.id, withdrawn_applications=withdrawn,
                        rescored_applications=rescored)
+
+
+def undo_approval(db: Database, actor: Actor, application_id: uuid.UUID) -> ApplicationOut:
+    """Take an approval back (one transaction): the lease it created is cancelled (its rent
+    and deposit voided), the tenant it created archived, the application and the applicant's
+    applications it withdrew are pending again, and everything affected is rescored.
+
+    Refused, like cancelling a lease, once money was recorded on the lease or it was renewed,
+    transferred or its deposit settled: by then the tenant has moved in."""
+    actor.require("leases.write")
+    with writing(db, actor, "applications.write") as s:
+        found = get_row(s, Application, application_id, "application")
+        (application,) = matching.lock_applications(s, [found.id])
+        name = f"{application.first_name} {application.last_name}"
+        if application.status != "approved" or application.approved_lease_id is None:
+            raise ValidationError("application_id", f"the application from {name} is "
+                                                    f"{application.status}, not approved")
+        lease = get_row(s, Lease, application.approved_lease_id, "lease")
+        later = s.scalar(select(Lease.lease_start).where(Lease.previous_lease_id == lease.id,
+                                                         Lease.status != "cancelled"))
+        if later is not None:
+            raise ValidationError("application_id", f"the lease continues into another from "
+                                                    f"{later}; undo that first")
+        if lease.status != "cancelled":
+            check_cancellable(s, lease)
+            lease.status = "cancelled"
+            s.flush()
+            sync = follow(s, actor, [lease], f"approval of {name} undone")
+            audit.record(s, actor, "cancel", "lease", lease.id,
+                         f"Cancelled: approval of {name} undone" + sync.summary(),
+                         {"status": ["active", "cancelled"], **sync.changes()})
+        tenant = s.get(Tenant, application.tenant_id) if application.tenant_id else None
+        if tenant is not None and tenant.archived_at is None and not s.scalar(
+                select(func.count(Lease.id)).where(Lease.tenant_id == tenant.id,
+                                                   Lease.status != "cancelled")):
+            mark_archived(s, actor, tenant, "tenant", name, True)
+        room_id = application.approved_room_id
+        withdrawn = _withdrawn_by_approval(s, application.id)
+        reopened = [other for other in matching.lock_applications(s, withdrawn)
+                    if other.status == "withdrawn"]
+        for row in (application, *reopened):
+            old = row.status
+            row.status = "pending"
+            row.decided_at = None
+            if row is application:
+                row.tenant_id = row.approved_room_id = row.approved_lease_id = None
+            else:
+                audit.record(s, actor, "reopen", "application", row.id,
+                             f"Reopened: the approval of {name} was undone",
+                             {"status": [old, "pending"]})
+        s.flush()
+        audit.record(s, actor, "unapprove", "application", application.id,
+                     f"Approval of {name} undone: lease cancelled, application pending again",
+                     {"status": ["approved", "pending"], "lease_id": lease.id,
+                      "reopened_applications": [r.id for r in reopened]})
+        for row in (application, *reopened):
+            matching.rescore_in(s, actor, row)
+        room = s.get(Room, room_id) if room_id else None
+        if room is not None:
+            matching.rescore_affected(s, actor, [room.unit_id],
+                                      skip=[application.id, *(r.id for r in reopened)],
+                                      freed=True)
+        return ApplicationOut.model_validate(application)
+
+
+def _withdrawn_by_approval(s: Session, application_id: uuid.UUID) -> list[uuid.UUID]:
+    """The applications the latest approval of this one withdrew, from its audit row."""
+    changes = s.scalar(
+        select(AuditEntry.changes)
+        .where(AuditEntry.entity_type == "application",
+               AuditEntry.entity_id == str(application_id), AuditEntry.action == "approve")
+        .order_by(AuditEntry.occurred_at.desc()).limit(1))
+    ids = changes.get("withdrawn_applications", []) if isinstance(changes, dict) else []
+    return [uuid.UUID(str(i)) for i in ids]
 
 
 def _label(s: Session, room: Room) -> str:

@@ -106,6 +106,11 @@ def test_a_second_approval_is_a_conflict_and_changes_nothing(
     assert err.startswith("error: room 3B-A has no free bed for those dates")
     assert portability.dumps(portability.export_data(db)) == before
     db.dispose()
+    # the approval taken back: the room is free for the other applicant
+    assert "approval undone" in cli.ok("application", "unapprove", sarah)
+    code, _, err = cli.run("application", "unapprove", sarah)
+    assert code != 0 and "not approved" in err
+    cli.new_id("application", "approve", other, "--room", ids["3B-A"])
 
 
 def test_reject_and_the_plan(cli: Cli, tmp_path: Path) -> None:

@@ -21,16 +21,19 @@ from coliv_desktop.schemas.applications import (
     CandidateOut,
     MatchResult,
 )
+from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.schemas.portfolio import RoomUpdate
 from coliv_desktop.services import (
     applications,
     dashboard,
     demo,
     leasing,
+    ledger,
     matching,
     placement,
     portability,
     portfolio,
+    tenants,
 )
 from coliv_desktop.services.context import Actor
 from tests.builders import lease, tenant
@@ -179,6 +182,45 @@ def test_approve_creates_the_lease_in_one_transaction(db: Database, actor: Actor
         actions = [e.action for e in s.scalars(
             select(AuditEntry).where(AuditEntry.entity_id == str(sarah.id)))]
     assert "approve" in actions
+
+
+def test_an_approval_can_be_undone_until_money_is_recorded(db: Database, actor: Actor) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    again = apply(db, actor, email="SARAH@email.com", move_in_date=MOVE_IN + timedelta(days=30))
+    yuki = apply(db, actor, "Yuki", "Sato", profile_data=PROFILES["Tom"],
+                 move_in_date=MOVE_IN + timedelta(days=5))
+    done = placement.approve_application(db, actor, sarah.id,
+                                         ApprovalInput(room_id=flow.rooms["3B-A"]))
+    assert applications.get_application(db, again.id).status == "withdrawn"
+    assert "3B-A" not in {c.room_label for c in matching.get_matches(db, yuki.id).candidates}
+    occupied = dashboard.dashboard(db, MOVE_IN).rooms_occupied
+
+    back = placement.undo_approval(db, actor, sarah.id)
+    assert (back.status, back.tenant_id, back.approved_lease_id) == ("pending", None, None)
+    assert leasing.get_lease(db, done.lease_id).status == "cancelled"
+    assert tenants.get_tenant(db, done.tenant_id).archived_at is not None
+    assert applications.get_application(db, again.id).status == "pending"
+    assert dashboard.dashboard(db, MOVE_IN).rooms_occupied == occupied - 1
+    for app in (sarah, again, yuki):  # 3B-A is a candidate again for each
+        result = matching.get_matches(db, app.id)
+        assert "3B-A" in {c.room_label for c in result.candidates}
+        assert result.out_of_date == (app is yuki)  # Yuki: only unit 3B was scored again
+    with pytest.raises(ValidationError, match="pending, not approved"):
+        placement.undo_approval(db, actor, sarah.id)
+    with db.read() as s:
+        assert s.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == "unapprove", AuditEntry.entity_id == str(sarah.id))) == 1
+
+    # approved again, a payment recorded: the tenant has moved in, no undo any more
+    done = placement.approve_application(db, actor, sarah.id,
+                                         ApprovalInput(room_id=flow.rooms["3B-A"]))
+    ledger.record_payment(db, actor, build(PaymentCreate, lease_id=done.lease_id, amount="900",
+                                           received_on=MOVE_IN, method="cash"))
+    before = snapshot(db)
+    with pytest.raises(ValidationError, match="payment"):
+        placement.undo_approval(db, actor, sarah.id)
+    assert snapshot(db) == before
 
 
 def test_a_second_approval_for_the_same_room_is_a_conflict(db: Database, actor: Actor) -> None:

@@ -135,6 +135,60 @@ def test_add_review_approve_and_see_the_tree_change(
     assert isinstance(letter, Path) and letter.read_bytes().startswith(b"%PDF")
 
 
+def test_an_approval_undone_with_ctrl_z_and_with_its_button(
+    qtbot: QtBot, window: MainWindow, loft: Flow42, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = window.ctx.db
+    sarah = apply(db, window.ctx.actor)
+
+    def approve(dialog: ApproveDialog) -> None:
+        type_into(qtbot, dialog.deposit_amount, "450")
+        click(qtbot, dialog.save_button)
+
+    driver = DialogDriver(qtbot).then(approve)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    monkeypatch.setattr(Editing, "confirm", lambda self, title, text: True)
+    pane = open_pane(window)
+    assert pane.list.select_where(lambda r: r.id == sarah.id)
+    settle(window)
+    view = pane.detail
+    assert view.view.select_where(lambda c: c.room_label == "3B-A")
+    assert not view.unapprove_button.isEnabled()
+    click(qtbot, view.approve_button)
+    settle(window)
+    assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "Sarah Thompson")
+    first = applications.get_application(db, sarah.id).approved_lease_id
+    assert window.undo_action.text() == "&Undo Approval of Sarah Thompson"
+
+    window.activateWindow()  # as the window manager does when the dialog closes
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(window)
+    assert applications.get_application(db, sarah.id).status == "pending"
+    assert first is not None and leasing.get_lease(db, first).status == "cancelled"
+    assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "vacant")
+
+    window.redo_action.trigger()
+    settle(window)
+    again = applications.get_application(db, sarah.id)
+    assert again.status == "approved" and again.approved_lease_id not in (None, first)
+    lease = leasing.get_lease(db, again.approved_lease_id)  # type: ignore[arg-type]
+    assert (lease.room_id, str(lease.deposit_amount)) == (loft.rooms["3B-A"], "450.00")
+    assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "Sarah Thompson")
+
+    # later, from the application itself (the status filter shows approved ones)
+    pane.status.setCurrentIndex(pane.status.findData("approved"))
+    settle(window)
+    assert pane.list.select_where(lambda r: r.id == sarah.id)
+    settle(window)
+    assert view.unapprove_button.isEnabled()
+    click(qtbot, view.unapprove_button)
+    settle(window)
+    assert applications.get_application(db, sarah.id).status == "pending"
+    assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "vacant")
+    assert window.undo_action.text() == "&Undo Undo approval of Sarah Thompson"
+
+
 def test_reject_with_a_reason_and_the_status_filter(
     qtbot: QtBot, window: MainWindow, loft: Flow42, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -32,6 +32,7 @@ class ApproveDialog(FormDialog):
     def __init__(self, ctx: AppContext, application: ApplicationOut, matches: MatchResult,
                  *, room_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
         super().__init__(f"Approve {application.full_name}", parent, save_text="Approve")
+        self.submitted: ApprovalInput | None = None
         self.setMinimumWidth(560)
         self.ctx = ctx
         self.application = application
@@ -135,5 +136,6 @@ class ApproveDialog(FormDialog):
                      expected_version=self.application.version)
 
     def save(self, data: ApprovalInput) -> ApprovalOut:
+        self.submitted = data  # what redo repeats
         return placement.approve_application(self.ctx.db, self.ctx.actor, self.application.id,
                                              data)

@@ -30,7 +30,12 @@ from PySide6.QtWidgets import (
 
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.domain.matching import HUMAN, CompatibilityProfile
-from coliv_desktop.schemas.applications import ApplicationOut, CandidateOut, MatchResult
+from coliv_desktop.schemas.applications import (
+    ApplicationOut,
+    ApprovalInput,
+    CandidateOut,
+    MatchResult,
+)
 from coliv_desktop.services import applications, matching, tenants, welcome
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.application import ApplicationDialog, TenantProfileDialog
@@ -150,6 +155,11 @@ class ApplicationView(QWidget):
                                            lambda: self._decide("withdraw"))
         self.reopen_button = tool_button("Reopen", "turnover", "Back to pending",
                                          lambda: self._decide("reopen"))
+        self.unapprove_button = tool_button(
+            "Undo approval…", "archive", "Cancel the lease this approval created and put the "
+            "application back to pending (until money is recorded on the lease)",
+            self.unapprove)
+        self.unapprove_button.setObjectName("unapprove_button")
         self.rescore_button = tool_button("Rescore", "dashboard",
                                           "Match again against today's residents",
                                           self.rescore)
@@ -160,7 +170,7 @@ class ApplicationView(QWidget):
                                          self.welcome_letter)
         more = QHBoxLayout()
         for button in (self.approve_button, self.reject_button, self.waitlist_button,
-                       self.withdraw_button, self.reopen_button):
+                       self.withdraw_button, self.reopen_button, self.unapprove_button):
             buttons.addWidget(button)
         for button in (self.rescore_button, self.edit_button, self.letter_button):
             more.addWidget(button)
@@ -252,6 +262,7 @@ class ApplicationView(QWidget):
         self.waitlist_button.setEnabled(app.status == "pending")
         self.withdraw_button.setEnabled(is_open)
         self.reopen_button.setEnabled(app.status in ("waitlisted", "rejected", "withdrawn"))
+        self.unapprove_button.setEnabled(app.status == "approved")
         self.rescore_button.setEnabled(is_open)
         self.edit_button.setEnabled(is_open)
         self.letter_button.setEnabled(app.status == "approved")
@@ -358,7 +369,57 @@ class ApplicationView(QWidget):
         self.ctx.bus.status_message.emit(
             f"Approved {app.full_name}: lease created"
             + (f"; rescored {len(done.rescored_applications)} other applications"
-               if done.rescored_applications else ""))
+               if done.rescored_applications else "") + ". Undo with Ctrl+Z.")
+        if dialog.submitted is not None:
+            self.ctx.undo_stack.push(self._approval_command(
+                app, dialog.submitted, f"Approval of {app.full_name}", approved=True))
+        self._changed("leases_changed", "tenants_changed", "portfolio_changed")
+
+    def _approval_command(self, app: ApplicationOut, data: ApprovalInput, text: str, *,
+                          approved: bool) -> Any:
+        """An approval made (`approved`) or taken back: undo/redo flip between the two, the
+        approval repeated with the same room, dates, rent and deposit."""
+        from coliv_desktop.services import placement
+        from coliv_desktop.ui.commands import LEASE_CHANGED, ServiceCommand
+
+        db, actor, ident = self.ctx.db, self.ctx.actor, app.id
+        again = data.model_copy(update={"expected_version": None})
+
+        def approve() -> None:
+            placement.approve_application(db, actor, ident, again)
+
+        def take_back() -> None:
+            placement.undo_approval(db, actor, ident)
+
+        return ServiceCommand(self.ctx, text, approve if approved else take_back,
+                              take_back if approved else approve,
+                              changed=("applications_changed", *LEASE_CHANGED))
+
+    def unapprove(self) -> None:
+        """Take an approval back: its lease cancelled, the application pending again."""
+        from coliv_desktop.services import leasing, placement
+
+        app = self.application
+        if app is None or app.status != "approved" or app.approved_lease_id is None:
+            return
+        editing = self.ctx.editing
+        if editing is not None and not editing.confirm(
+                "Undo approval",
+                f"Undo the approval of {app.full_name}? The lease it created is cancelled (its "
+                "rent and deposit voided), the tenant archived, and the application is pending "
+                "again. You can redo this with Ctrl+Shift+Z."):
+            return
+        lease = leasing.get_lease(self.ctx.db, app.approved_lease_id)
+        made = ApprovalInput(room_id=lease.room_id, lease_start=lease.lease_start,
+                             lease_end=lease.lease_end, rent_amount=lease.rent_amount,
+                             deposit_amount=lease.deposit_amount, bed=lease.bed)
+        try:
+            placement.undo_approval(self.ctx.db, self.ctx.actor, app.id)
+        except ColivError as exc:
+            self._warn("Cannot undo the approval", str(exc))
+            return
+        self.ctx.undo_stack.push(self._approval_command(
+            app, made, f"Undo approval of {app.full_name}", approved=False))
         self._changed("leases_changed", "tenants_changed", "portfolio_changed")
 
     def reject(self) -> None:

@@ -14,6 +14,7 @@ import uuid
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import (
@@ -84,6 +85,23 @@ def reopen_lease(db: Database, actor: Actor, lease_id: uuid.UUID, lease_end: dat
         return LeaseOut.model_validate(lease)
 
 
+def check_undoable(s: Session, lease: Lease, what: str, consequence: str) -> None:
+    """A lease an undo would cancel (a renewal, a transfer's new lease, an approval's lease):
+    refused once money was recorded on it (the tenant has lived there) or it continues into
+    another lease, then as `leasing.check_cancellable`."""
+    paid = s.scalar(select(func.count(Payment.id)).where(Payment.lease_id == lease.id,
+                                                         payment_live()))
+    if paid:
+        raise ValidationError("lease_id", f"{paid} payment(s) were recorded on {what}; "
+                                          f"{consequence}")
+    later = s.scalar(select(Lease.lease_start).where(Lease.previous_lease_id == lease.id,
+                                                     Lease.status != "cancelled"))
+    if later is not None:
+        raise ValidationError("lease_id", f"{what} continues into another lease from {later}; "
+                                          "undo that one first")
+    check_cancellable(s, lease)
+
+
 def remove_renewal(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
     """Undo a renewal: the renewal lease is cancelled (it stays in the history), its charges
     voided. Refused once money was recorded on it or it was renewed or transferred again."""
@@ -93,17 +111,7 @@ def remove_renewal(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
             raise ValidationError("lease_id", "this lease is not a renewal")
         if lease.status == "cancelled":
             raise ValidationError("lease_id", "this renewal was already removed")
-        paid = s.scalar(select(func.count(Payment.id)).where(Payment.lease_id == lease.id,
-                                                             payment_live()))
-        if paid:
-            raise ValidationError("lease_id", f"{paid} payment(s) were recorded on this renewal; "
-                                              "it can no longer be removed")
-        later = s.scalar(select(Lease.lease_start).where(Lease.previous_lease_id == lease.id,
-                                                         Lease.status != "cancelled"))
-        if later is not None:
-            raise ValidationError("lease_id", f"this renewal continues into another lease from "
-                                              f"{later}; remove that one first")
-        check_cancellable(s, lease)
+        check_undoable(s, lease, "this renewal", "it can no longer be removed")
         old = lease.status
         lease.status = "cancelled"
         s.flush()
@@ -126,18 +134,8 @@ def undo_transfer(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
             raise ValidationError("lease_id", "this lease did not come from a transfer")
         if moved.status == "cancelled":
             raise ValidationError("lease_id", "this transfer was already undone")
-        paid = s.scalar(select(func.count(Payment.id)).where(Payment.lease_id == moved.id,
-                                                             payment_live()))
-        if paid:
-            raise ValidationError("lease_id", f"{paid} payment(s) were recorded on the lease in "
-                                              "the new room; the transfer can no longer be "
-                                              "undone")
-        later = s.scalar(select(Lease.lease_start).where(Lease.previous_lease_id == moved.id,
-                                                         Lease.status != "cancelled"))
-        if later is not None:
-            raise ValidationError("lease_id", f"the lease in the new room continues into another "
-                                              f"lease from {later}; undo that one first")
-        check_cancellable(s, moved)
+        check_undoable(s, moved, "the lease in the new room",
+                       "the transfer can no longer be undone")
         origin = get_row(s, Lease, moved.previous_lease_id, "lease")
         if origin.status != "ended":
             raise ValidationError("lease_id", f"the lease before the transfer is "

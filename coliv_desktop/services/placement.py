@@ -50,7 +50,8 @@ from coliv_desktop.schemas.applications import (
 from coliv_desktop.schemas.leasing import LeaseCreate
 from coliv_desktop.services import audit, matching
 from coliv_desktop.services.context import Actor, check_version, writing
-from coliv_desktop.services.leasing import check_cancellable, create_lease_in, overlapping
+from coliv_desktop.services.lease_undo import check_undoable
+from coliv_desktop.services.leasing import create_lease_in, overlapping
 from coliv_desktop.services.portfolio import get_row, mark_archived
 from coliv_desktop.services.rent_sync import follow
 
@@ -151,13 +152,10 @@ def undo_approval(db: Database, actor: Actor, application_id: uuid.UUID) -> Appl
             raise ValidationError("application_id", f"the application from {name} is "
                                                     f"{application.status}, not approved")
         lease = get_row(s, Lease, application.approved_lease_id, "lease")
-        later = s.scalar(select(Lease.lease_start).where(Lease.previous_lease_id == lease.id,
-                                                         Lease.status != "cancelled"))
-        if later is not None:
-            raise ValidationError("application_id", f"the lease continues into another from "
-                                                    f"{later}; undo that first")
         if lease.status != "cancelled":
-            check_cancellable(s, lease)
+            check_undoable(s, lease, "the lease this approval created",
+                           "the approval can no longer be undone (cancel or end the lease "
+                           "instead)")
             lease.status = "cancelled"
             s.flush()
             sync = follow(s, actor, [lease], f"approval of {name} undone")

@@ -168,13 +168,18 @@ def test_reopen_is_refused_after_the_deposit_was_settled(db: Database, actor: Ac
         lease_undo.reopen_lease(db, actor, sarah, date(2026, 5, 31))
 
 
+def room_3b_b(db: Database) -> uuid.UUID:
+    """Room 3B-B ($750), where the transfer tests move Sarah."""
+    with db.read() as s:
+        room = s.scalar(select(Room.id).where(Room.room_number == "B",
+                                              Room.rent_amount == D("750.00")))
+    assert room is not None
+    return room
+
+
 def test_transfer_reverses_the_old_room_and_charges_the_new_one(
         db: Database, actor: Actor, sarah: uuid.UUID) -> None:
-    old_room = leasing.get_lease(db, sarah).room_id
-    with db.read() as s:
-        room_b = s.scalar(select(Room.id).where(Room.id != old_room, Room.room_number == "B",
-                                                Room.rent_amount == D("750.00")))
-    assert room_b is not None
+    room_b = room_3b_b(db)
     moved = leasing.transfer_lease(db, actor, sarah, build(
         LeaseTransfer, room_id=room_b, transfer_date="2025-12-16"))
     book = ledger.lease_ledger(db, moved.id)
@@ -193,10 +198,7 @@ def test_undoing_a_transfer_restores_the_old_room_and_its_rent(
         db: Database, actor: Actor, sarah: uuid.UUID) -> None:
     before = snapshot_ledger(db, sarah)
     old_room = leasing.get_lease(db, sarah).room_id
-    with db.read() as s:
-        room_b = s.scalar(select(Room.id).where(Room.id != old_room, Room.room_number == "B",
-                                                Room.rent_amount == D("750.00")))
-    assert room_b is not None
+    room_b = room_3b_b(db)
     moved = leasing.transfer_lease(db, actor, sarah, build(
         LeaseTransfer, room_id=room_b, transfer_date="2025-12-16"))
     with pytest.raises(ValidationError, match="did not come from a transfer"):
@@ -216,11 +218,7 @@ def test_undoing_a_transfer_restores_the_old_room_and_its_rent(
 
 def test_a_transfer_with_money_on_the_new_lease_cannot_be_undone(
         db: Database, actor: Actor, sarah: uuid.UUID) -> None:
-    old_room = leasing.get_lease(db, sarah).room_id
-    with db.read() as s:
-        room_b = s.scalar(select(Room.id).where(Room.id != old_room, Room.room_number == "B",
-                                                Room.rent_amount == D("750.00")))
-    assert room_b is not None
+    room_b = room_3b_b(db)
     moved = leasing.transfer_lease(db, actor, sarah, build(
         LeaseTransfer, room_id=room_b, transfer_date="2025-12-16"))
     pay(db, actor, moved.id, "750", "2026-01-05")

@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import Property, Room, Tenant, Unit
+from coliv_desktop.db.models import Property, Room, Tenant, TenantContact, Unit
 from coliv_desktop.domain.errors import ConflictError
 from coliv_desktop.domain.matching import CompatibilityProfile
 from coliv_desktop.locations import resource
@@ -104,10 +104,15 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
             for a in pending])
         for application, data in zip(made, pending, strict=True):
             application.status = data.get("status", "pending")
+        contacts = doc.get("contacts", [])
+        s.add_all(TenantContact(tenant_id=tenants[c["tenant"]].id, kind=c["kind"],
+                                contact_date=day + timedelta(days=c["day"]),
+                                summary=c["summary"], recorded_by=actor.name)
+                  for c in contacts)
         audit.record(s, actor, "demo", "portfolio", None, "Loaded the demo portfolio")
         counts = {"properties": len(doc["properties"]), "rooms": len(rooms),
                   "tenants": len(tenants), "leases": len(doc["leases"]),
-                  "applications": len(made)}
+                  "applications": len(made), "contacts": len(contacts)}
     # the books: rent, payments, late fees, deposits, utilities (services/demo_ledger.py)
     counts.update(load_ledger(db, actor, day, doc.get("ledger", {}), lease_ids))
     return counts

@@ -3,7 +3,7 @@ time, one late, one partly paid, the moved-out tenant's deposit refunded, a util
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Payment
 from coliv_desktop.services import (
+    contacts,
     deposits,
     leasing,
     ledger,
@@ -31,6 +32,9 @@ def test_the_demo_has_books(db: Database, actor: Actor, monkeypatch: pytest.Monk
     counts = load_demo(db, actor, DAY)
     assert counts["payments"] > 80 and counts["late fees"] == 2
     assert counts["deposits settled"] == 1 and counts["utility bills"] == 2
+    tom = next(r for r in leasing.list_leases(db) if r.tenant_name == "Tom Becker").tenant_id
+    log = contacts.list_contacts(db, tom, "late")  # the contact log has the story too
+    assert counts["contacts"] == 8 and [c.contact_date for c in log] == [DAY - timedelta(18)]
     november = reports.collection(db, "2025-11")
     late = {r.tenant: r for r in november.rooms if r.status != "paid"}
     assert set(late) == {"Tom Becker", "Jessica Alvarez"}

@@ -69,11 +69,14 @@ class LeasesPane(Pane):
                                           "refund, letter), or print its letter again",
                                           self._deposit)
         self.deposit_button.setObjectName("deposit_button")
+        layout.addLayout(top)
+        actions = QHBoxLayout()  # a row of their own: the pane keeps its width for the list
         for button in (self.new_button, self.move_out_button, self.renew_button,
                        self.transfer_button, self.reopen_button, self.cancel_button,
                        self.deposit_button):
-            top.addWidget(button)
-        layout.addLayout(top)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
         filters = QHBoxLayout()
         self.status = QComboBox()
         self.status.setObjectName("lease_status")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -247,12 +248,20 @@ def _free_for_terms(
 _OPEN = date.max.toordinal()
 
 
-def plan(db: Database, *, min_score: int = 1) -> PlanOut:
+Progress = Callable[[int, int, str], None]
+
+
+def plan(db: Database, *, min_score: int = 1, progress: Progress | None = None) -> PlanOut:
     """Propose rooms for every pending application at once (nothing is written).
 
     Candidates are as for one application, and the bed must be free for the whole term wanted
-    (so every line of the plan can be approved as it stands).
+    (so every line of the plan can be approved as it stands). `progress(done, total, text)` is
+    called between steps (it may raise to stop: nothing is written, so stopping is safe).
     """
+    def step(done: int, total: int, text: str) -> None:
+        if progress is not None:
+            progress(done, total, text)
+
     if not 0 <= min_score <= 100:
         raise ValidationError("min_score", "must be between 0 and 100")
     with db.read() as s:
@@ -262,6 +271,7 @@ def plan(db: Database, *, min_score: int = 1) -> PlanOut:
         rooms = matching.lettable_rooms(s)
         if not applications or not rooms:
             return _empty_plan(applications, rooms, min_score)
+        step(0, 0, f"Reading {len(applications):,} applications and {len(rooms):,} rooms…")
         profiles = [CompatibilityProfile.from_json(a.compatibility_profile) for a in applications]
         days = sorted({a.move_in_date for a in applications})
         period_of = {d: i for i, d in enumerate(days)}
@@ -294,6 +304,9 @@ def plan(db: Database, *, min_score: int = 1) -> PlanOut:
         applicants = []
         for i, (application, profile, term) in enumerate(
                 zip(applications, profiles, terms, strict=True)):
+            if i % 50 == 0:
+                step(i, len(applications), f"Scoring applicant {i + 1:,} of "
+                                           f"{len(applications):,} against every room…")
             period = period_of[application.move_in_date]
             mask = lettable & free[term] & available_by_day[application.move_in_date]
             if application.max_rent is not None:
@@ -303,6 +316,7 @@ def plan(db: Database, *, min_score: int = 1) -> PlanOut:
             applicants.append(PlanApplicant(
                 profile.profile_class, term.start.toordinal(),
                 None if term.end is None else term.end.toordinal(), period))
+        step(0, 0, "Finding the best assignment, then keeping dealbreaker pairs apart…")
         result = plan_placements(PlanProblem(applicants, room_units, scores, residents,
                                              min_score))
 

@@ -116,3 +116,28 @@ def test_plan_edges(db: Database, actor: Actor) -> None:
         (picky.id, "no candidate room for the whole term wanted")]
     strict = placement.plan(db, min_score=100)
     assert strict.placements == []
+
+
+def test_the_plan_reports_progress_and_stops_when_asked(db: Database, actor: Actor) -> None:
+    flow_42(db, actor)
+    for i in range(3):
+        apply(db, actor, f"Applicant{i}", "Tester", profile_data=PROFILES["Tom"])
+    steps: list[tuple[int, int, str]] = []
+    full = placement.plan(db, progress=lambda done, total, text: steps.append(
+        (done, total, text)))
+    assert steps[0][2].startswith("Reading 3 applications")
+    assert (0, 3) in [(d, t) for d, t, _ in steps]  # scoring, counted per applicant
+    assert steps[-1][2].startswith("Finding the best assignment")
+    assert full == placement.plan(db)  # the same plan with or without a listener
+
+    class Stop(Exception):
+        pass
+
+    def stop_when_scoring(done: int, total: int, text: str) -> None:
+        if text.startswith("Scoring"):
+            raise Stop
+
+    before = portability.dumps(portability.export_data(db))
+    with pytest.raises(Stop):
+        placement.plan(db, progress=stop_when_scoring)
+    assert portability.dumps(portability.export_data(db)) == before

@@ -3,7 +3,9 @@ read the ranked rooms, approve through the dialog, see the property tree change.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -264,6 +266,44 @@ def test_the_plan_review_approves_only_the_ticked_lines(
     assert applications.get_application(db, sarah.id).status == "approved"
     assert applications.get_application(db, yuki.id).status == "pending"
     assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "Sarah Thompson")
+
+
+def test_planning_shows_progress_and_can_be_cancelled(
+    qtbot: QtBot, window: MainWindow, loft: Flow42, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from coliv_desktop.ui.dialogs import plan as plan_dialog
+
+    def slow_plan(db: object, *, min_score: int, progress: Any) -> None:
+        for i in range(400):  # about 4 s, unless cancelled
+            progress(i, 400, f"Scoring applicant {i + 1} of 400…")
+            time.sleep(0.01)
+
+    monkeypatch.setattr(plan_dialog.placement, "plan", slow_plan)
+    seen: dict[str, str] = {}
+
+    def cancel(dialog: PlanDialog) -> None:
+        progress = None
+        def shown() -> bool:
+            nonlocal progress
+            found = [d for d in dialog.findChildren(QProgressDialog) if d.isVisible()]
+            progress = found[0] if found else None
+            return progress is not None
+        qtbot.waitUntil(shown, timeout=3000)
+        assert progress is not None and "Scoring applicant" in progress.labelText()
+        (button,) = [b for b in progress.findChildren(QPushButton) if b.text() == "Cancel"]
+        click(qtbot, button)
+        window.ctx.tasks.wait_idle()
+        settle(window)
+        seen["totals"] = dialog.totals.text()
+        dialog.accept()
+
+    driver = DialogDriver(qtbot).then(cancel)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    click(qtbot, open_pane(window).plan_button)
+    settle(window)
+    assert seen["totals"].startswith("Planning cancelled")
 
 
 def test_a_residents_profile_from_the_tenant_record(

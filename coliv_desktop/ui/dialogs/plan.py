@@ -1,8 +1,9 @@
 """Review a batch placement plan: tick what to approve, see the totals, approve the rest.
 
-The plan is computed in the background (nothing is written); approving runs each ticked line
-through the same approval transaction as a single approval, one after the other, with
-progress and Cancel between lines (lines already approved stay approved).
+The plan is computed in the background with progress and Cancel (nothing is written);
+approving runs each ticked line through the same approval transaction as a single approval,
+one after the other, with progress and Cancel between lines (lines already approved stay
+approved).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from coliv_desktop.schemas.applications import ApprovalInput, ApprovalOut, PlanO
 from coliv_desktop.services import placement
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.panes.application_view import TIER_BACKGROUNDS
-from coliv_desktop.ui.tasks import TaskControl, run_with_progress
+from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
 
 COLUMNS = ("Approve", "Applicant", "Move-in", "Room", "Rent", "Score", "Alone", "Shares unit with")
 
@@ -103,9 +104,19 @@ class PlanDialog(QDialog):
         db, min_score = self.ctx.db, self.min_score.value()
         self.totals.setText("Planning…")
         self.approve_button.setEnabled(False)
-        self.ctx.run_task(lambda: placement.plan(db, min_score=min_score), self._planned)
+
+        def work(control: TaskControl) -> PlanOut:
+            def progress(done: int, total: int, text: str) -> None:
+                control.check()  # Cancel stops here; planning writes nothing
+                control.progress(done, total, text)
+            return placement.plan(db, min_score=min_score, progress=progress)
+
+        run_with_progress(self.ctx.tasks, self, "Planning placements", work, self._planned)
 
     def _planned(self, plan: PlanOut | None, error: BaseException | None) -> None:
+        if isinstance(error, TaskCancelled):
+            self.totals.setText("Planning cancelled: press Plan again to start over.")
+            return
         if error is not None or plan is None:
             self.totals.setText(f"Could not plan: {error}")
             return

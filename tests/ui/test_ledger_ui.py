@@ -17,7 +17,7 @@ from coliv_desktop.services import ledger, printing
 from coliv_desktop.services.context import Actor
 from coliv_desktop.ui.context import AppContext, OpenedDatabase
 from coliv_desktop.ui.ledger import startup
-from coliv_desktop.ui.ledger.dialogs import RecordPaymentDialog, VoidDialog
+from coliv_desktop.ui.ledger.dialogs import UNDONE, RecordPaymentDialog, VoidDialog
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.ledger.views import LeaseLedgerTab
 from coliv_desktop.ui.panes.ledger import LedgerPane
@@ -92,6 +92,20 @@ def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: A
     assert dialog.saved.receipt_number == 4
     settle(ctx, qtbot)
     assert pane.model.rowCount() == 0  # Tom's December is paid now
+    # a payment typed in by mistake: Ctrl+Z (Edit > Undo) voids it, the ledger keeps both
+    tom = dialog.saved.lease_id
+    assert ctx.undo_stack.undoText() == "Payment of $1,000.00 (receipt 4)"
+    ctx.undo_stack.undo()
+    settle(ctx, qtbot)
+    assert ledger.get_payment(ctx.db, dialog.saved.id).void_reason == UNDONE
+    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("800.00")
+    assert pane.model.rowCount() == 1  # Tom's December is pending again
+    ctx.undo_stack.redo()  # recorded again, as a new payment with its own receipt
+    settle(ctx, qtbot)
+    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("-200.00")
+    ctx.undo_stack.undo()
+    settle(ctx, qtbot)
+    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("800.00")
 
 
 def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: QtBot) -> None:
@@ -102,6 +116,47 @@ def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: Qt
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "two decimal places" in dialog.fields.error("amount")
     assert dialog.saved is None
+
+
+def test_a_charge_and_a_credit_by_hand_undone_with_ctrl_z(pane: LedgerPane, ctx: AppContext,
+                                                          qtbot: QtBot) -> None:
+    pane.status.setCurrentIndex(pane.status.findData("pending"))
+    settle(ctx, qtbot)
+    pane.list.selectRow(0)  # Tom's December rent
+    row = pane.selected()
+    assert row is not None
+    tom = row.lease_id
+    dialog = pane.charge_or_credit()
+    qtbot.addWidget(dialog)
+    assert dialog.lease.currentData() == str(tom)
+    qtbot.keyClicks(dialog.amount, "-5")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.saved is None and dialog.fields.error("amount")
+    dialog.amount.clear()
+    qtbot.keyClicks(dialog.amount, "35")
+    qtbot.keyClicks(dialog.description, "Replacement key")
+    with qtbot.waitSignal(ctx.bus.ledger_posted):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("835.00")
+    assert ctx.undo_stack.undoText() == "Charge of $35.00"
+
+    credit = pane.charge_or_credit()
+    qtbot.addWidget(credit)
+    credit.kind.setCurrentIndex(credit.kind.findData("credit"))
+    qtbot.keyClicks(credit.amount, "100")
+    qtbot.keyClicks(credit.description, "Goodwill: no heating for two days")
+    with qtbot.waitSignal(ctx.bus.ledger_posted):
+        qtbot.mouseClick(credit.save_button, Qt.MouseButton.LeftButton)
+    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("735.00")
+    ctx.undo_stack.undo()  # the credit, voided
+    settle(ctx, qtbot)
+    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("835.00")
+    ctx.undo_stack.undo()  # the charge, voided
+    settle(ctx, qtbot)
+    book = ledger.lease_ledger(ctx.db, tom)
+    assert book.balance == Decimal("800.00")
+    assert [c.void_reason for c in book.charges if c.description == "Replacement key"] == [
+        UNDONE]
 
 
 def test_void_with_reason(pane: LedgerPane, ctx: AppContext, qtbot: QtBot) -> None:

@@ -1,8 +1,11 @@
-"""Record payment (with the allocation shown before saving) and Void (with a reason)."""
+"""Record payment (with the allocation shown before saving), a charge or credit entered by
+hand, and Void (with a reason). What is entered here can be undone with Ctrl+Z: the entry is
+voided, so the ledger keeps both."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +21,13 @@ from PySide6.QtWidgets import (
 from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.domain.money import parse_money
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.ledger import AllocationPreview, PaymentCreate, PaymentOut
+from coliv_desktop.schemas.ledger import (
+    AllocationPreview,
+    ChargeCreate,
+    CreditCreate,
+    PaymentCreate,
+    PaymentOut,
+)
 from coliv_desktop.services import leasing, ledger
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.context import AppContext
@@ -32,6 +41,40 @@ def qdate(day: Any) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
+UNDONE = "undone with Ctrl+Z right after it was entered"
+
+
+def lease_picker(ctx: AppContext, lease_id: uuid.UUID | None) -> QComboBox:
+    """Every lease by tenant and room, `lease_id` chosen."""
+    combo = QComboBox()
+    for row in leasing.list_leases(ctx.db, leasing.LeaseFilter(active_on=None)):
+        combo.addItem(f"{row.tenant_name} - {row.property_name} {row.unit_number}-"
+                      f"{row.room_number} ({row.status})", str(row.id))
+    if lease_id is not None:  # ids travel as text: QVariant cannot compare Python UUIDs
+        combo.setCurrentIndex(max(0, combo.findData(str(lease_id))))
+    return combo
+
+
+def picked(combo: QComboBox) -> uuid.UUID | None:
+    data = combo.currentData()
+    return uuid.UUID(data) if data else None
+
+
+def entry_command(ctx: AppContext, text: str, made: uuid.UUID, post: Callable[[], Any],
+                  void: Callable[[uuid.UUID], Any]) -> Any:
+    """An entry just posted (`made`): undo voids it (the ledger keeps both, as for any
+    correction); redo posts it again, as a new entry (a payment gets a new receipt number)."""
+    from coliv_desktop.ui.commands import ServiceCommand
+
+    current = [made]
+
+    def again() -> None:
+        current[0] = post().id
+
+    return ServiceCommand(ctx, text, again, lambda: void(current[0]),
+                          changed=("ledger_posted",))
+
+
 class RecordPaymentDialog(FormDialog):
     """Lease, amount, date, method, reference; below them, where the money will go."""
 
@@ -39,13 +82,7 @@ class RecordPaymentDialog(FormDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__("Record payment", parent, save_text="Record payment")
         self.ctx = ctx
-        self.lease = QComboBox()
-        rows = leasing.list_leases(ctx.db, leasing.LeaseFilter(active_on=None))
-        for row in rows:
-            self.lease.addItem(f"{row.tenant_name} - {row.property_name} {row.unit_number}-"
-                               f"{row.room_number} ({row.status})", str(row.id))
-        if lease_id is not None:  # ids travel as text: QVariant cannot compare Python UUIDs
-            self.lease.setCurrentIndex(max(0, self.lease.findData(str(lease_id))))
+        self.lease = lease_picker(ctx, lease_id)
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("900.00")
         self.day = QDateEdit(qdate(today()))
@@ -74,8 +111,7 @@ class RecordPaymentDialog(FormDialog):
 
     @property
     def lease_id(self) -> uuid.UUID | None:
-        data = self.lease.currentData()
-        return uuid.UUID(data) if data else None
+        return picked(self.lease)
 
     def build_input(self) -> PaymentCreate:
         return build(PaymentCreate, lease_id=self.lease_id, amount=self.amount.text(),
@@ -84,9 +120,15 @@ class RecordPaymentDialog(FormDialog):
 
     def save(self, data: PaymentCreate) -> PaymentOut:
         result = ledger.record_payment(self.ctx.db, self.ctx.actor, data)
+        ctx = self.ctx
+        self.ctx.undo_stack.push(entry_command(
+            ctx, f"Payment of {ctx.money(result.amount)} (receipt {result.receipt_number})",
+            result.id, lambda: ledger.record_payment(ctx.db, ctx.actor, data),
+            lambda ident: ledger.void_payment(ctx.db, ctx.actor, ident, UNDONE)))
         self.ctx.bus.ledger_posted.emit()
         self.ctx.bus.status_message.emit(
-            f"Recorded {self.ctx.money(result.amount)}, receipt {result.receipt_number}")
+            f"Recorded {self.ctx.money(result.amount)}, receipt {result.receipt_number}. "
+            "Undo with Ctrl+Z (it is voided).")
         return result
 
     def update_preview(self) -> None:
@@ -124,6 +166,71 @@ class RecordPaymentDialog(FormDialog):
             lines.append("Nothing is owed now: all of it is kept as credit.")
         lines.append(f"Balance {money(result.balance_before)} -> {money(result.balance_after)}")
         self.preview.setText("This payment will go to:\n" + "\n".join(lines))
+
+
+class ChargeOrCreditDialog(FormDialog):
+    """A charge entered by hand (a repair, a lost key) or a credit (goodwill, a correction),
+    with its description; undone with Ctrl+Z (voided)."""
+
+    def __init__(self, ctx: AppContext, lease_id: uuid.UUID | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Charge or credit", parent, save_text="Post")
+        self.ctx = ctx
+        self.lease = lease_picker(ctx, lease_id)
+        self.kind = QComboBox()
+        self.kind.setObjectName("entry_kind")
+        self.kind.addItem("Charge: the tenant owes more", "charge")
+        self.kind.addItem("Credit: the tenant owes less", "credit")
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("25.00")
+        self.day = QDateEdit(qdate(today()))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.description = QLineEdit()
+        self.description.setPlaceholderText("e.g. replacement key, goodwill for the broken heater")
+        self.fields.add("lease_id", "Lease", self.lease)
+        self.fields.add("kind", "Entry", self.kind)
+        self.fields.add("amount", "Amount", self.amount)
+        self.fields.add("due_date", "Due on", self.day)
+        self.fields.alias("received_on", "due_date")
+        self.fields.add("description", "Description", self.description)
+        self.fields.alias("reason", "description")
+        self.finish_layout()
+
+    def build_input(self) -> ChargeCreate | CreditCreate:
+        if self.kind.currentData() == "credit":
+            return build(CreditCreate, lease_id=picked(self.lease), amount=self.amount.text(),
+                         received_on=self.day.date().toPython(),
+                         reason=self.description.text())
+        return build(ChargeCreate, lease_id=picked(self.lease), amount=self.amount.text(),
+                     due_date=self.day.date().toPython(), description=self.description.text())
+
+    def save(self, data: ChargeCreate | CreditCreate) -> Any:
+        result = manual_entry(self.ctx, data)
+        self.ctx.bus.ledger_posted.emit()
+        self.ctx.bus.status_message.emit(
+            f"Posted a {self.kind.currentData()} of {self.ctx.money(data.amount)}. "
+            "Undo with Ctrl+Z (it is voided).")
+        return result
+
+
+def manual_entry(ctx: AppContext, data: ChargeCreate | CreditCreate) -> Any:
+    """Post a charge or a credit, undoably."""
+    def post() -> Any:
+        if isinstance(data, CreditCreate):
+            return ledger.add_credit(ctx.db, ctx.actor, data)
+        return ledger.post_charge(ctx.db, ctx.actor, data)
+
+    def void(ident: uuid.UUID) -> Any:
+        if isinstance(data, CreditCreate):
+            return ledger.void_payment(ctx.db, ctx.actor, ident, UNDONE)
+        return ledger.void_charge(ctx.db, ctx.actor, ident, UNDONE)
+
+    made = post()
+    what = "Credit" if isinstance(data, CreditCreate) else "Charge"
+    ctx.undo_stack.push(entry_command(ctx, f"{what} of {ctx.money(data.amount)}", made.id,
+                                      post, void))
+    return made
 
 
 class VoidDialog(FormDialog):

@@ -334,6 +334,10 @@ class LeaseLedgerTab(QWidget):
         self.balance.setObjectName("lease_balance")
         pay = QPushButton("Record payment…")
         pay.clicked.connect(self.record_payment)
+        manual = QPushButton("Charge / credit…")
+        manual.setObjectName("lease_charge_or_credit")
+        manual.setToolTip("A charge entered by hand (a repair, a key) or a credit")
+        manual.clicked.connect(self.charge_or_credit)
         statement = QPushButton("Statement…")
         statement.clicked.connect(self.statement)
         self.deposit_button = QPushButton("Deposit…")
@@ -346,6 +350,7 @@ class LeaseLedgerTab(QWidget):
         top.addWidget(self.balance, 1)
         top.addWidget(self.deposit_button)
         top.addWidget(statement)
+        top.addWidget(manual)
         top.addWidget(pay)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -391,6 +396,12 @@ class LeaseLedgerTab(QWidget):
         from coliv_desktop.ui.ledger.dialogs import RecordPaymentDialog
 
         dialog = RecordPaymentDialog(self.ctx, self.lease_id, self)
+        dialog.open()
+
+    def charge_or_credit(self) -> None:
+        from coliv_desktop.ui.ledger.dialogs import ChargeOrCreditDialog
+
+        dialog = ChargeOrCreditDialog(self.ctx, self.lease_id, self)
         dialog.open()
 
     def statement(self) -> None:

@@ -29,7 +29,11 @@ from coliv_desktop.services import ledger_list, portfolio, printing, rent_run
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.ledger_list import LedgerQuery, LedgerTotals
 from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.ledger.dialogs import RecordPaymentDialog, VoidDialog
+from coliv_desktop.ui.ledger.dialogs import (
+    ChargeOrCreditDialog,
+    RecordPaymentDialog,
+    VoidDialog,
+)
 from coliv_desktop.ui.ledger.reminders import RemindersView
 from coliv_desktop.ui.ledger.startup import describe
 from coliv_desktop.ui.ledger.utilities import UtilitiesView, UtilityBillDialog
@@ -116,6 +120,8 @@ class LedgerPane(Pane):
             ("Rent run…", self.run_rent, "rent_run", "Post the rent due up to today"),
             ("Record payment…", self.record_payment, "record_payment",
              "Money received: see where it goes before saving"),
+            ("Charge / credit…", self.charge_or_credit, "charge_or_credit",
+             "A charge entered by hand (a repair, a key) or a credit (goodwill, a correction)"),
             ("Void…", self.void_selected, "void", "Void the selected entry, with the reason"),
             ("Receipt", self.receipt, "receipt", "The selected payment's receipt (PDF)"),
             ("Utility bill…", self.utility_bill, "utility_bill",
@@ -266,6 +272,12 @@ class LedgerPane(Pane):
     def record_payment(self) -> RecordPaymentDialog:
         row = self.selected()
         dialog = RecordPaymentDialog(self.ctx, row.lease_id if row else None, self)
+        dialog.open()
+        return dialog
+
+    def charge_or_credit(self) -> ChargeOrCreditDialog:
+        row = self.selected()
+        dialog = ChargeOrCreditDialog(self.ctx, row.lease_id if row else None, self)
         dialog.open()
         return dialog
 

@@ -73,6 +73,15 @@ def test_pane_lists_entries_with_totals_and_filters(pane: LedgerPane, ctx: AppCo
     pane.tabs.setCurrentWidget(pane.reports)
     settle(ctx, qtbot)
     assert pane.reports.model.rowCount() == 1  # Tom owes, nobody else
+    pane.reports.choice.setCurrentIndex(2)  # income by property and month, for a chosen year
+    settle(ctx, qtbot)
+    assert not pane.reports.year.isHidden()
+    pane.reports.year.setValue(2025)
+    settle(ctx, qtbot)
+    assert pane.reports.summary.text() == "Income 2025: $2,450.00"
+    pane.reports.year.setValue(2024)
+    settle(ctx, qtbot)
+    assert pane.reports.summary.text() == "Income 2024: $0.00"
 
 
 def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: AppContext,
@@ -199,7 +208,7 @@ def test_rent_run_on_open_tells_the_operator(qtbot: QtBot, qsettings: object, db
 
 
 def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtBot,
-                                   tmp_path: Path) -> None:
+                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pane.status.setCurrentIndex(pane.status.findData("payment"))
     settle(ctx, qtbot)
     pane.list.selectRow(0)
@@ -218,6 +227,29 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
     assert tab.model.rowCount() == 2
     assert "Balance $0.00" in tab.balance.text()
     assert Decimal(0) == ledger.lease_ledger(ctx.db, row.lease_id).balance
+    # a statement for a date range the operator picks, as PDF or CSV
+    statement = tab.statement()
+    qtbot.addWidget(statement)
+    assert statement.start.value() == date(2025, 12, 1)  # the account's first day
+    statement.start.set_value(date(2025, 12, 2))
+    statement.end.set_value(date(2025, 12, 1))
+    qtbot.mouseClick(statement.save_button, Qt.MouseButton.LeftButton)
+    assert "before the first day" in statement.fields.error("end")
+    statement.end.set_value(date(2025, 12, 31))
+    qtbot.mouseClick(statement.save_button, Qt.MouseButton.LeftButton)
+    settle(ctx, qtbot)
+    shown_pdf = tab.property("last_preview")
+    assert isinstance(shown_pdf, PdfPreview) and shown_pdf.windowTitle() == "Statement"
+    csv_file = tmp_path / "statement.csv"
+    monkeypatch.setattr("coliv_desktop.ui.ledger.dialogs.QFileDialog.getSaveFileName",
+                        lambda *a, **k: (str(csv_file), ""))
+    statement = tab.statement()
+    qtbot.addWidget(statement)
+    statement.output.setCurrentIndex(statement.output.findData("csv"))
+    qtbot.mouseClick(statement.save_button, Qt.MouseButton.LeftButton)
+    lines = csv_file.read_text("utf-8").splitlines()
+    assert lines[0] == "date,description,charge,payment,balance"
+    assert lines[1].startswith("2025-12-01,Opening balance") and lines[-1].endswith(",0.00")
 
 
 def test_window_has_the_ledger_pane_and_a_room_ledger_tab(

@@ -1,18 +1,21 @@
 """Record payment (with the allocation shown before saving), a charge or credit entered by
-hand, and Void (with a reason). What is entered here can be undone with Ctrl+Z: the entry is
-voided, so the ledger keeps both."""
+hand, Void (with a reason), and a tenant statement for a date range. A payment, charge or
+credit entered here can be undone with Ctrl+Z: it is voided, so the ledger keeps both."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QLabel,
     QLineEdit,
     QWidget,
@@ -28,7 +31,7 @@ from coliv_desktop.schemas.ledger import (
     PaymentCreate,
     PaymentOut,
 )
-from coliv_desktop.services import leasing, ledger
+from coliv_desktop.services import leasing, ledger, printing
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.forms import FormDialog
@@ -269,3 +272,58 @@ class VoidDialog(FormDialog):
             raise
         self.ctx.bus.ledger_posted.emit()
         return result
+
+
+class StatementDialog(FormDialog):
+    """A lease's statement (its whole account: renewals and transfers included) for a date
+    range, with the running balance: previewed as PDF (print, save) or written as CSV."""
+
+    def __init__(self, ctx: AppContext, lease_id: uuid.UUID, parent: QWidget | None = None
+                 ) -> None:
+        from coliv_desktop.ui.dialogs.common import DateField
+
+        super().__init__("Tenant statement", parent, save_text="Make statement")
+        self.ctx = ctx
+        self.lease_id = lease_id
+        first = leasing.get_lease(ctx.db, ledger.account_of(ctx.db, lease_id)[0]).lease_start
+        end = today()
+        self.start = DateField(max(first, date(end.year, 1, 1)) if first <= end else first)
+        self.end = DateField(end)
+        self.output = QComboBox()
+        self.output.setObjectName("statement_format")
+        self.output.addItem("PDF: preview, print or save", "pdf")
+        self.output.addItem("CSV file, for a spreadsheet", "csv")
+        self.fields.add("start", "From", self.start)
+        self.fields.add("end", "To", self.end)
+        self.fields.add("format", "As", self.output)
+        note = QLabel(f"The account began on {first.isoformat()}; the opening balance on the "
+                      "first day is carried in.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #57606a;")
+        self.body.addWidget(note)
+        self.finish_layout()
+
+    def build_input(self) -> tuple[date, date, str]:
+        start, end = self.start.value(), self.end.value()
+        if start is None:
+            raise ValidationError("start", "choose the first day")
+        if end is None or end < start:
+            raise ValidationError("end", "must not be before the first day")
+        return start, end, str(self.output.currentData())
+
+    def save(self, data: tuple[date, date, str]) -> Path | None:
+        from coliv_desktop.ui.ledger.views import preview_pdf
+
+        start, end, kind = data
+        db, lease_id = self.ctx.db, self.lease_id
+        if kind == "pdf":
+            owner = self.parentWidget() or self
+            preview_pdf(self.ctx, owner, "Statement", lambda p: printing.statement_pdf(
+                db, lease_id, start, end, p))
+            return None
+        target, _ = QFileDialog.getSaveFileName(self, "Save statement",
+                                                f"statement-{start}-{end}.csv",
+                                                "CSV files (*.csv)")
+        if not target:
+            raise ColivError("choose a file to save the CSV to")
+        return printing.statement_file(db, lease_id, start, end, Path(target))

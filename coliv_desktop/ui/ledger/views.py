@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QSpinBox,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -188,7 +189,7 @@ class CollectionView(QWidget):
 class ReportsView(QWidget):
     """Aging, rent roll and income on screen, exported as CSV or PDF."""
 
-    REPORTS = ("Aging", "Rent roll", "Income this year")
+    REPORTS = ("Aging", "Rent roll", "Income by property and month")
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,6 +197,12 @@ class ReportsView(QWidget):
         self.choice = QComboBox()
         self.choice.setObjectName("report_choice")
         self.choice.addItems(self.REPORTS)
+        self.year = QSpinBox()  # the income report's year
+        self.year.setObjectName("report_year")
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today().year)
+        self.year.setToolTip("The year of the income report")
+        self.year.hide()
         self.summary = QLabel()
         self.model: RowTableModel[Any] = RowTableModel([], money=ctx.money)
         self.view = ListView(self.model, ctx.settings, "ledger_report")
@@ -203,12 +210,14 @@ class ReportsView(QWidget):
         export_button.clicked.connect(self.export)
         top = QHBoxLayout()
         top.addWidget(self.choice)
+        top.addWidget(self.year)
         top.addWidget(self.summary, 1)
         top.addWidget(export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view)
         self.choice.currentIndexChanged.connect(lambda _i: self.reload())
+        self.year.valueChanged.connect(lambda _v: self.reload())
 
     def _columns(self, name: str) -> list[Column[Any]]:
         if name == "Aging":
@@ -245,12 +254,13 @@ class ReportsView(QWidget):
             roll = reports.rent_roll(db)
             return roll.rows, (f"{len(roll.rows)} leases, rent {money(roll.total_rent)}, "
                                f"balance {money(roll.total_balance)}")
-        year = today().year
+        year = self.year.value()
         income = reports.income(db, date(year, 1, 1), date(year, 12, 31))
         return income.rows, f"Income {year}: {money(income.total)}"
 
     def reload(self) -> None:
         name = self.choice.currentText()
+        self.year.setVisible(name == self.REPORTS[2])
 
         def done(result: Any, error: BaseException | None) -> None:
             if error is not None:
@@ -276,7 +286,7 @@ class ReportsView(QWidget):
         elif name == "Rent roll":
             export(self.ctx, self, "rent-roll.pdf", lambda p: printing.rent_roll_file(db, p))
         else:
-            year = today().year
+            year = self.year.value()
             export(self.ctx, self, f"income-{year}.pdf", lambda p: printing.income_file(
                 db, date(year, 1, 1), date(year, 12, 31), p))
 
@@ -404,7 +414,9 @@ class LeaseLedgerTab(QWidget):
         dialog = ChargeOrCreditDialog(self.ctx, self.lease_id, self)
         dialog.open()
 
-    def statement(self) -> None:
-        start, end = date(today().year, 1, 1), today()
-        preview_pdf(self.ctx, self, "Statement", lambda p: printing.statement_pdf(
-            self.ctx.db, self.lease_id, start, end, p))
+    def statement(self) -> Any:
+        from coliv_desktop.ui.ledger.dialogs import StatementDialog
+
+        dialog = StatementDialog(self.ctx, self.lease_id, self)
+        dialog.open()
+        return dialog

@@ -78,7 +78,7 @@ class Editing(QObject):
         self.ctx.undo_stack.push(commands.add_command(self.ctx, prop, f"Add property {prop.name}"))
         self._emit("portfolio_changed")
         self.ctx.bus.open_property.emit(prop.id)
-        if dialog.add_units_next:
+        if dialog.next_requested:
             self.add_unit(prop.id)
         return prop
 
@@ -98,7 +98,7 @@ class Editing(QObject):
             self.ctx, unit, f"Add unit {unit.unit_number}"))
         self._emit("portfolio_changed")
         self.ctx.bus.open_unit.emit(unit.id)
-        if dialog.add_rooms_next:
+        if dialog.next_requested:
             self.add_rooms(unit.id)
         return unit
 

@@ -139,6 +139,7 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self.saved: Any = None
+        self.next_requested = False
         self._touched: set[str] = set()
         outer = QVBoxLayout(self)
         self.banner = QLabel()
@@ -162,6 +163,21 @@ class FormDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         self._buttons_added = False
+
+    def add_next_button(self, text: str) -> None:
+        """A second save button ("Save && Add Units") that also asks for the next step:
+        `next_requested` is true after a save through it."""
+        self.next_button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.next_button.setObjectName("save_and_next")
+        self.buttons.accepted.disconnect()
+        self.save_button.clicked.connect(self.submit)
+        self.next_button.clicked.connect(self._save_and_next)
+
+    def _save_and_next(self) -> None:
+        self.next_requested = True
+        self.submit()
+        if not self.saved:
+            self.next_requested = False
 
     def finish_layout(self) -> None:
         """Call after adding fields: adds the buttons and live validation."""

@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialogButtonBox,
     QGridLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -57,7 +56,6 @@ class PropertyDialog(FormDialog):
         super().__init__("Edit property" if existing else "Add property", parent)
         self.ctx = ctx
         self.existing = existing
-        self.add_units_next = False
         self.name = QLineEdit(existing.name if existing else "")
         self.name.setPlaceholderText("e.g. Downtown Loft")
         self.address = QLineEdit(existing.address if existing else "")
@@ -76,19 +74,8 @@ class PropertyDialog(FormDialog):
         ):
             self.fields.add(name, label, widget)
         if existing is None:
-            self.next_button = self.buttons.addButton(
-                "Save && Add Units", QDialogButtonBox.ButtonRole.AcceptRole)
-            self.next_button.setObjectName("save_and_next")
-            self.buttons.accepted.disconnect()
-            self.save_button.clicked.connect(self.submit)
-            self.next_button.clicked.connect(self._save_and_next)
+            self.add_next_button("Save && Add Units")
         self.finish_layout()
-
-    def _save_and_next(self) -> None:
-        self.add_units_next = True
-        self.submit()
-        if not self.saved:
-            self.add_units_next = False
 
     def build_input(self) -> Any:
         values: dict[str, Any] = dict(

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QLineEdit,
     QSpinBox,
@@ -31,7 +30,6 @@ class UnitDialog(FormDialog):
         self.ctx = ctx
         self.property_id = property_id
         self.existing = existing
-        self.add_rooms_next = False
         self.unit_number = QLineEdit(existing.unit_number if existing else "")
         self.unit_number.setPlaceholderText("e.g. 3B")
         self.floor = QLineEdit("" if existing is None or existing.floor is None
@@ -55,19 +53,8 @@ class UnitDialog(FormDialog):
         ):
             self.fields.add(name, label, widget)
         if existing is None:
-            self.next_button = self.buttons.addButton(
-                "Save && Add Rooms", QDialogButtonBox.ButtonRole.AcceptRole)
-            self.next_button.setObjectName("save_and_next")
-            self.buttons.accepted.disconnect()
-            self.save_button.clicked.connect(self.submit)
-            self.next_button.clicked.connect(self._save_and_next)
+            self.add_next_button("Save && Add Rooms")
         self.finish_layout()
-
-    def _save_and_next(self) -> None:
-        self.add_rooms_next = True
-        self.submit()
-        if not self.saved:
-            self.add_rooms_next = False
 
     def build_input(self) -> Any:
         values: dict[str, Any] = dict(

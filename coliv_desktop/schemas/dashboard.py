@@ -38,3 +38,12 @@ class PropertyOccupancy(Occupancy):
 class Dashboard(Occupancy):
     on: date
     properties: list[PropertyOccupancy]
+
+
+class AttentionItem(Output):
+    """Something the operator should deal with, and the pane where it is done."""
+
+    kind: str  # move_outs, deposits, overdue, reminders, applications
+    pane: str
+    count: int
+    text: str

@@ -120,6 +120,13 @@ def test_opening_a_second_database_switches_every_pane(qtbot: QtBot, window: Mai
         window.show_pane(key)
         settle(window)
     assert panes["dashboard"].rooms_card.value.text() == "14/23"
+    # what needs attention: Kwame's lease ran out without a move-out, with a link to the pane
+    board = panes["dashboard"]
+    kinds = [item.kind for item in board.attention_items]
+    assert kinds[0] == "move_outs" and "applications" in kinds
+    assert "Kwame Mensah" in board.attention.text() and not board.attention.isHidden()
+    board.attention.linkActivated.emit("leases")
+    assert window.current_pane == "leases"
     assert panes["tenants"].model.total == 20
     assert panes["leases"].model.total == 16
     assert panes["turnover"].data.turnover.move_ins  # the demo has move-ins coming

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
@@ -19,7 +20,14 @@ from PySide6.QtCharts import (
 )
 from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QHBoxLayout, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.models.table import Column, RowTableModel
@@ -27,9 +35,11 @@ from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.widgets import ListView, StatCard, empty_state, heading, muted
 
 if TYPE_CHECKING:
-    from coliv_desktop.schemas.dashboard import Dashboard
+    from coliv_desktop.schemas.dashboard import AttentionItem, Dashboard
     from coliv_desktop.schemas.overview import PropertyRentRoll
 
+PANE_VERBS = {"leases": "Open Leases", "ledger": "Open Ledger",
+              "applications": "Open Applications"}
 BLUE = QColor("#2563eb")
 LIGHT = QColor("#cbd5e1")
 
@@ -78,7 +88,8 @@ def _chart(title: str) -> QChart:
 
 
 class DashboardPane(Pane):
-    reload_on = ("portfolio_changed", "leases_changed", "settings_changed")
+    reload_on = ("portfolio_changed", "leases_changed", "settings_changed", "ledger_posted",
+                 "applications_changed")
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -106,6 +117,16 @@ class DashboardPane(Pane):
         for card in (self.rooms_card, self.occupancy_card, self.revenue_card, self.roll_card):
             cards.addWidget(card)
         layout.addLayout(cards)
+        self.attention = QLabel()
+        self.attention.setObjectName("attention")
+        self.attention.setWordWrap(True)
+        self.attention.setTextFormat(Qt.TextFormat.RichText)
+        self.attention.setStyleSheet("background: #fff8e1; border: 1px solid #f0d58c;"
+                                     " border-radius: 6px; padding: 6px 10px;")
+        self.attention.linkActivated.connect(self.ctx.bus.open_pane.emit)
+        self.attention.hide()
+        self.attention_items: list[AttentionItem] = []
+        layout.addWidget(self.attention)
         split = QSplitter(Qt.Orientation.Vertical)
         split.setObjectName("dashboard_split")
         charts = QWidget()
@@ -174,6 +195,29 @@ class DashboardPane(Pane):
         self._occupancy_chart(board)
         self._roll_chart(data.rent_roll)
         self.loaded.emit()
+        self._load_attention()
+
+    def _load_attention(self) -> None:
+        """After the figures (so they paint first): what needs the operator's attention."""
+        db, money = self.ctx.db, self.ctx.money
+
+        def load() -> list[AttentionItem]:
+            from coliv_desktop.services.attention import needs_attention
+
+            return needs_attention(db, money=money)
+
+        self.ctx.run_task(load, self._show_attention)
+
+    def _show_attention(self, items: list[AttentionItem] | None,
+                        error: BaseException | None) -> None:
+        if error is not None or items is None:
+            self.ctx.bus.error.emit(f"Could not check what needs attention: {error}")
+            return
+        self.attention_items = items
+        lines = [f"• {escape(i.text)} <a href='{i.pane}'>{PANE_VERBS.get(i.pane, 'Open')}</a>"
+                 for i in items]
+        self.attention.setText("<b>Needs attention</b><br>" + "<br>".join(lines))
+        self.attention.setVisible(bool(items))
 
     def _occupancy_chart(self, board: Dashboard) -> None:
         chart = _chart("Occupancy by property (% of beds)")

@@ -1,0 +1,89 @@
+"""What needs the operator's attention today, for the dashboard: leases past their end with no
+move-out recorded, deposits of ended leases not yet settled, money past due, reminders waiting
+in the outbox, applications waiting for a decision. Each item names the pane that deals with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import DepositDisposition, Lease, Property, Room, Tenant, Unit
+from coliv_desktop.domain.money import ZERO, money_str
+from coliv_desktop.schemas.dashboard import AttentionItem
+from coliv_desktop.services import applications, reminders, reports
+from coliv_desktop.services.clock import today
+
+NAMED = 3  # people named in an item; the rest are counted
+
+
+def _names(people: list[str]) -> str:
+    shown = ", ".join(people[:NAMED])
+    return shown + (f" and {len(people) - NAMED} more" if len(people) > NAMED else "")
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def needs_attention(db: Database, on: date | None = None,
+                    money: Callable[[Decimal], str] = money_str) -> list[AttentionItem]:
+    """The items, most urgent first; `money` formats amounts (the app passes the operator's
+    currency format)."""
+    day = on or today()
+    place = (Tenant.first_name + " " + Tenant.last_name + " (" + Property.name + " "
+             + Unit.unit_number + "-" + Room.room_number + ")")
+    joined = (select(place, Lease.lease_end).select_from(Lease)
+              .join(Tenant, Tenant.id == Lease.tenant_id)
+              .join(Room, Room.id == Lease.room_id)
+              .join(Unit, Unit.id == Room.unit_id)
+              .join(Property, Property.id == Unit.property_id))
+    items: list[AttentionItem] = []
+    with db.read() as s:
+        overstayed = s.execute(joined.where(Lease.status == "active", Lease.lease_end < day)
+                               .order_by(Lease.lease_end)).all()
+        following = aliased(Lease)  # a renewal or transfer: the deposit went on with it
+        unsettled = s.execute(
+            joined.outerjoin(DepositDisposition, DepositDisposition.lease_id == Lease.id)
+            .where(Lease.status == "ended", Lease.deposit_amount > 0,
+                   DepositDisposition.id.is_(None),
+                   ~select(following.id).where(following.previous_lease_id == Lease.id,
+                                               following.status != "cancelled").exists())
+            .order_by(Lease.lease_end)).all()
+    if overstayed:
+        items.append(AttentionItem(
+            kind="move_outs", pane="leases", count=len(overstayed),
+            text=f"{_plural(len(overstayed), 'lease has', 'leases have')} passed the end date "
+                 f"with no move-out recorded: {_names([r[0] for r in overstayed])}. Record "
+                 "the move-out or renew."))
+    if unsettled:
+        items.append(AttentionItem(
+            kind="deposits", pane="leases", count=len(unsettled),
+            text=f"{_plural(len(unsettled), 'deposit', 'deposits')} of ended leases to settle: "
+                 f"{_names([r[0] for r in unsettled])}."))
+    aging = reports.aging_report(db, day)
+    late = [r for r in aging.rows if r.total - r.buckets["current"] > ZERO]
+    if late:
+        owed = sum((r.total - r.buckets["current"] for r in late), ZERO)
+        items.append(AttentionItem(
+            kind="overdue", pane="ledger", count=len(late),
+            text=f"{_plural(len(late), 'tenant owes', 'tenants owe')} {money(owed)} past "
+                 f"due: {_names([r.tenant for r in late])}."))
+    waiting = len(reminders.list_outbox(db))
+    if waiting:
+        items.append(AttentionItem(
+            kind="reminders", pane="ledger", count=waiting,
+            text=f"{_plural(waiting, 'reminder is', 'reminders are')} waiting in the outbox "
+                 "(Ledger ▸ Reminders)."))
+    undecided = applications.count_open(db)
+    if undecided:
+        items.append(AttentionItem(
+            kind="applications", pane="applications", count=undecided,
+            text=f"{_plural(undecided, 'application is', 'applications are')} waiting for a "
+                 "decision."))
+    return items

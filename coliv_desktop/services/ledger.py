@@ -366,6 +366,12 @@ def account_of(db: Database, lease_id: uuid.UUID) -> list[uuid.UUID]:
         return lease_chain(s, lease_id)
 
 
+def tenant_balance(db: Database, tenant_id: uuid.UUID) -> Decimal:
+    """What a tenant owes over all their leases (negative: credit)."""
+    with db.read() as s:
+        return balance_of(s, s.scalars(select(Lease.id).where(Lease.tenant_id == tenant_id)))
+
+
 def lease_ledger(db: Database, lease_id: uuid.UUID) -> LeaseLedger:
     with db.read() as s:
         _lease(s, lease_id)

@@ -49,6 +49,11 @@ def test_flow_43_collection(db: Database, actor: Actor, monkeypatch: pytest.Monk
     monkeypatch.setenv("COLIV_TODAY", "2025-12-02")
     assert reports.collection(db, "2025-12").rooms[3].status == "overdue"
     assert reports.collection(db, "2026-01").expected == D("0.00")
+    tom = next(r.tenant_id for r in leasing.list_leases(db) if r.tenant_name == "Tom Tester")
+    sarah = next(r.tenant_id for r in leasing.list_leases(db)
+                 if r.tenant_name == "Sarah Tester")
+    assert ledger.tenant_balance(db, tom) == D("800.00")  # the tenant record's balance
+    assert ledger.tenant_balance(db, sarah) == D("0.00")
 
 
 def test_aging_rent_roll_statement_and_income(

@@ -117,6 +117,22 @@ def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: A
     assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("800.00")
 
 
+def test_the_tenant_record_shows_what_the_tenant_owes(pane: LedgerPane, ctx: AppContext,
+                                                      qtbot: QtBot) -> None:
+    from coliv_desktop.services import leasing
+    from coliv_desktop.ui.panes.tenant_record import TenantRecord
+
+    record = TenantRecord(ctx)
+    qtbot.addWidget(record)
+    by_name = {r.tenant_name: r.tenant_id for r in leasing.list_leases(ctx.db)}
+    record.show_tenant(by_name["Tom Tester"])
+    settle(ctx, qtbot)
+    assert record.balance.text() == "owes $800.00"
+    record.show_tenant(by_name["Sarah Tester"])
+    settle(ctx, qtbot)
+    assert record.balance.text() == "nothing owed"
+
+
 def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: QtBot) -> None:
     flow_43(ctx.db, ctx.actor)
     dialog = RecordPaymentDialog(ctx)

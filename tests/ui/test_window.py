@@ -270,6 +270,7 @@ def test_tenant_record_logs_contacts_and_searches_them(qtbot: QtBot, window: Mai
     settle(window)
     record: Any = window.pane("tenants").record  # type: ignore[attr-defined]
     assert record.name.text() == "Sarah Thompson"
+    assert record.balance.text() == "nothing owed"
     click(qtbot, record.log_button)  # an empty summary is refused, next to the field
     assert not record.log_error.isHidden()
     for kind, text in (("call", "Asked about the parking permit"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtWidgets import (
@@ -26,7 +27,7 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.schemas.overview import ContactCreate, ContactOut
 from coliv_desktop.schemas.people import TenantOut
-from coliv_desktop.services import contacts, leasing, tenants
+from coliv_desktop.services import contacts, leasing, ledger, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.common import DateField
@@ -40,6 +41,7 @@ class RecordData:
     tenant: TenantOut
     leases: list[LeaseRow]
     log: list[ContactOut]
+    balance: Decimal
 
 
 class TenantRecord(QWidget):
@@ -85,6 +87,9 @@ class TenantRecord(QWidget):
         self.phone = muted()
         self.emergency = muted()
         self.notes = muted()
+        self.balance = QLabel()
+        self.balance.setObjectName("tenant_balance")
+        form.addRow("Balance", self.balance)
         form.addRow("Email", self.email)
         form.addRow("Phone", self.phone)
         form.addRow("Emergency contact", self.emergency)
@@ -155,7 +160,8 @@ class TenantRecord(QWidget):
             return RecordData(
                 tenants.get_tenant(db, tenant_id),
                 leasing.list_leases(db, leasing.LeaseFilter(tenant_id=tenant_id)),
-                contacts.list_contacts(db, tenant_id))
+                contacts.list_contacts(db, tenant_id),
+                ledger.tenant_balance(db, tenant_id))
 
         self.ctx.run_task(load, self._show)
 
@@ -174,6 +180,10 @@ class TenantRecord(QWidget):
                                           t.emergency_contact_phone) if x)
         self.emergency.setText(emergency or "— (add one with Edit)")
         self.notes.setText(t.notes or "—")
+        owed = data.balance
+        self.balance.setText(f"owes {self.ctx.money(owed)}" if owed > 0 else
+                             f"credit {self.ctx.money(-owed)}" if owed < 0 else "nothing owed")
+        self.balance.setStyleSheet("color: #b3261e; font-weight: 600;" if owed > 0 else "")
         self.lease_model.set_rows(sorted(data.leases, key=lambda r: r.lease_start,
                                          reverse=True))
         self.log_model.set_rows(data.log)

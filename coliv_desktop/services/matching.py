@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -406,12 +406,9 @@ def stored_result(s: Session, application: Application) -> MatchResult:
     ]
     stamps: list[datetime] = [row[6] for row in scores]
     stamps += [stamp for stamp in s.execute(
-        select(func.min(MatchingExclusion.created_at), func.max(MatchingExclusion.created_at))
+        select(func.max(MatchingExclusion.created_at))
         .where(MatchingExclusion.application_id == application.id)).one() if stamp is not None]
-    # shown: the latest scoring; out of date: anything written after the oldest stored result
-    # (a unit rescored after an approval leaves the other units' results as they were)
-    scored_at = max(stamps) if stamps else None
-    oldest = min(stamps) if stamps else None
+    scored_at = max(stamps) if stamps else None  # shown: the latest scoring
     return MatchResult(
         application_id=application.id,
         applicant=f"{application.first_name} {application.last_name}",
@@ -419,8 +416,7 @@ def stored_result(s: Session, application: Application) -> MatchResult:
         scored_at=scored_at,
         candidates=candidates,
         excluded=excluded,
-        out_of_date=(application.status in OPEN_STATUSES
-                     and (oldest is None or changed_since(s, oldest))),
+        out_of_date=out_of_date(s, application, latest_change(s)),
     )
 
 
@@ -429,10 +425,24 @@ def stored_result(s: Session, application: Application) -> MatchResult:
 SCORED_FROM = (Lease, Room, Unit, Property, Tenant)
 
 
-def changed_since(s: Session, when: datetime) -> bool:
-    """Whether anything scoring reads was written after `when` (one MAX per table)."""
-    latest = [s.scalar(select(func.max(model.updated_at))) for model in SCORED_FROM]
-    return any(stamp is not None and stamp > when for stamp in latest)
+def latest_change(s: Session) -> datetime | None:
+    """When anything scoring reads was last written (one MAX per table)."""
+    stamps = [s.scalar(select(func.max(model.updated_at))) for model in SCORED_FROM]
+    known = [stamp for stamp in stamps if stamp is not None]
+    return max(known) if known else None
+
+
+def out_of_date(s: Session, application: Application, latest: datetime | None) -> bool:
+    """An open application whose oldest stored result predates `latest_change` (a unit
+    rescored after an approval leaves the other units' results as they were, so the oldest
+    counts). A decided application keeps the numbers it was decided on: never out of date."""
+    if application.status not in OPEN_STATUSES:
+        return False
+    oldest = [s.scalar(select(func.min(table.created_at))
+                       .where(table.application_id == application.id))
+              for table in (MatchingScore, MatchingExclusion)]
+    known = [stamp for stamp in oldest if stamp is not None]
+    return not known or (latest is not None and latest > min(known))
 
 
 def score_application(db: Database, actor: Actor, application_id: uuid.UUID) -> MatchResult:
@@ -447,6 +457,25 @@ def score_application(db: Database, actor: Actor, application_id: uuid.UUID) -> 
         if application.status in OPEN_STATUSES:
             rescore_in(s, actor, application)
         return stored_result(s, application)
+
+
+def rescore_out_of_date(
+    db: Database, actor: Actor, progress: Callable[[int, int, str], None] | None = None
+) -> list[uuid.UUID]:
+    """Rescore every open application whose stored results are out of date, each in its own
+    transaction (a stop between two leaves each one either rescored or as it was). Returns
+    the ones rescored."""
+    with db.read() as s:
+        latest = latest_change(s)
+        stale = [a.id for a in s.scalars(
+            select(Application).where(Application.status.in_(OPEN_STATUSES))
+            .order_by(Application.move_in_date, Application.id))
+            if out_of_date(s, a, latest)]
+    for index, application_id in enumerate(stale):
+        if progress is not None:
+            progress(index, len(stale), f"Rescoring {index + 1} of {len(stale)}…")
+        score_application(db, actor, application_id)
+    return stale
 
 
 def get_matches(db: Database, application_id: uuid.UUID) -> MatchResult:

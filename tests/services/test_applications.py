@@ -306,6 +306,20 @@ def test_stored_results_say_when_a_lease_change_made_them_out_of_date(
     assert not matching.get_matches(db, sarah.id).out_of_date
 
 
+def test_rescoring_every_application_out_of_date(db: Database, actor: Actor) -> None:
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    yuki = apply(db, actor, "Yuki", "Sato", profile_data=PROFILES["Tom"])
+    applications.reject_application(db, actor, yuki.id, "found a place")
+    assert matching.rescore_out_of_date(db, actor) == []  # nothing changed since
+    lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Walk-in"), MOVE_IN)
+    steps: list[str] = []
+    done = matching.rescore_out_of_date(db, actor, lambda d, t, text: steps.append(text))
+    assert done == [sarah.id] and steps == ["Rescoring 1 of 1…"]  # not the rejected one
+    result = matching.get_matches(db, sarah.id)
+    assert not result.out_of_date and "3B-A" not in {c.room_label for c in result.candidates}
+
+
 def test_approval_withdraws_the_same_persons_other_applications(db: Database, actor: Actor
                                                                 ) -> None:
     flow = flow_42(db, actor)

@@ -234,6 +234,24 @@ def test_an_application_out_of_date_is_rescored_when_opened(
     assert not matching.get_matches(db, sarah.id).out_of_date
 
 
+def test_rescore_out_of_date_from_the_pane(
+    qtbot: QtBot, window: MainWindow, loft: Flow42
+) -> None:
+    db, actor = window.ctx.db, window.ctx.actor
+    sarah = apply(db, actor)
+    pane = open_pane(window)
+    assert [r.best_room for r in pane.model.rows] == ["Downtown Loft 3B-A"]
+    lease(db, actor, loft.rooms["3B-A"], tenant(db, actor, "Walk-in"), MOVE_IN)
+    messages: list[str] = []
+    window.ctx.bus.status_message.connect(messages.append)
+    click(qtbot, pane.rescore_button)
+    window.ctx.tasks.wait_idle()
+    settle(window)
+    assert messages[-1] == "Rescored 1 application."
+    assert [r.best_room for r in pane.model.rows] != ["Downtown Loft 3B-A"]
+    assert not matching.get_matches(db, sarah.id).out_of_date
+
+
 def test_the_plan_review_approves_only_the_ticked_lines(
     qtbot: QtBot, window: MainWindow, loft: Flow42, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -52,7 +52,12 @@ class ApplicationsPane(Pane):
         self.plan_button = tool_button("Plan placements…", "dashboard",
                                        "Propose rooms for every pending application at once",
                                        self.plan)
+        self.rescore_button = tool_button(
+            "Rescore out of date", "turnover", "Score again every open application whose "
+            "leases, rooms or residents changed since it was scored", self.rescore_out_of_date)
+        self.rescore_button.setObjectName("rescore_out_of_date")
         top.addWidget(self.new_button)
+        top.addWidget(self.rescore_button)
         top.addWidget(self.plan_button)
         layout.addLayout(top)
         filters = QHBoxLayout()
@@ -140,3 +145,31 @@ class ApplicationsPane(Pane):
             for name in ("applications_changed", "leases_changed", "tenants_changed",
                          "portfolio_changed"):
                 getattr(self.ctx.bus, name).emit()
+
+    def rescore_out_of_date(self) -> None:
+        """Each out-of-date open application rescored in its own transaction, with progress
+        and Cancel (those done stay done)."""
+        from coliv_desktop.services import matching
+        from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
+
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def work(control: TaskControl) -> list[uuid.UUID]:
+            def progress(done: int, total: int, text: str) -> None:
+                control.check()
+                control.progress(done, total, text)
+            return matching.rescore_out_of_date(db, actor, progress)
+
+        def done(result: list[uuid.UUID] | None, error: BaseException | None) -> None:
+            if isinstance(error, TaskCancelled):
+                message = "Rescoring stopped; the applications rescored so far keep their scores."
+            elif error is not None or result is None:
+                message = f"Could not rescore: {error}"
+            else:
+                message = (f"Rescored {len(result)} application"
+                           f"{'s' if len(result) != 1 else ''}." if result
+                           else "Every open application's scores are up to date.")
+            self.ctx.bus.status_message.emit(message)
+            self.ctx.bus.applications_changed.emit()
+
+        run_with_progress(self.ctx.tasks, self, "Rescoring applications", work, done)

@@ -170,9 +170,10 @@ class ApplicationView(QWidget):
                                          self.welcome_letter)
         more = QHBoxLayout()
         for button in (self.approve_button, self.reject_button, self.waitlist_button,
-                       self.withdraw_button, self.reopen_button, self.unapprove_button):
+                       self.withdraw_button, self.reopen_button):
             buttons.addWidget(button)
-        for button in (self.rescore_button, self.edit_button, self.letter_button):
+        for button in (self.rescore_button, self.edit_button, self.letter_button,
+                       self.unapprove_button):
             more.addWidget(button)
         buttons.addStretch(1)
         more.addStretch(1)

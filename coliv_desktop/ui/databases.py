@@ -1,5 +1,6 @@
 """File menu work: new/open SQLite files, connect to PostgreSQL, recent databases, back up,
-the demo portfolio. Opening runs in a worker (it may upgrade and back up the schema)."""
+copy the database to PostgreSQL, the demo portfolio. Opening runs in a worker (it may upgrade
+and back up the schema)."""
 
 from __future__ import annotations
 
@@ -136,6 +137,61 @@ class Databases(QObject):
         dialog = ConnectDialog(self.window)
         if self.run_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.url is not None:
             self.open_url(dialog.url)
+
+    def copy_to_postgres(self) -> None:
+        """Copy the open database to an empty PostgreSQL database (the office outgrows one
+        desk), verify row counts and money totals, then offer to switch to it. The copy is
+        one transaction: cancelled or failed, the target stays empty."""
+        from coliv_desktop.db.migrate import open_database
+        from coliv_desktop.services import portability
+        from coliv_desktop.ui.dialogs.connect import ConnectDialog
+
+        if not self.ctx.has_database:
+            return
+        dialog = ConnectDialog(self.window, title="Copy this database to PostgreSQL",
+                               save_text="Copy")
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.url is None:
+            return
+        target_url = dialog.url
+        label = config.display_url(target_url)
+        if label == config.display_url(self.ctx.db.url):
+            self.fail("Copy database", "That is the database open now.")
+            return
+        source, actor = self.ctx.db, self.ctx.actor
+
+        def work(control: TaskControl) -> list[Any]:
+            def step(done: int, total: int, text: str) -> None:
+                control.check()
+                control.progress(done, total, f"Copying {text}…")
+
+            control.progress(0, 0, f"Preparing {label} …")
+            target = open_database(target_url)
+            try:
+                return portability.transfer(source, target, actor, step)
+            finally:
+                target.dispose()
+
+        def finished(checks: Any, error: BaseException | None) -> None:
+            if isinstance(error, TaskCancelled):
+                self.ctx.bus.status_message.emit(f"Copy to {label} cancelled; nothing was "
+                                                 "written there")
+                return
+            if error is not None:
+                self.fail("Could not copy the database", f"{label}\n\n{error}")
+                return
+            rows = sum(c.rows_target for c in checks)
+            self.ctx.bus.status_message.emit(f"Copied {rows:,} rows to {label}: verified")
+            if self.ask("Database copied",
+                        f"Copied and verified: {len(checks)} tables, {rows:,} rows, every "
+                        f"money total equal, in {label}.\n\nOpen the copy now? (Other "
+                        "computers connect to it with File ▸ Connect to PostgreSQL.)"):
+                self.open_url(target_url)
+
+        run_with_progress(self.ctx.tasks, self.window, f"Copying to {label}", work, finished)
+
+    def ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self.window, title, text)
+        return answer == QMessageBox.StandardButton.Yes
 
     def start_empty(self) -> None:
         self.open_url(config.parse_db_url(config.default_db_url()))

@@ -154,6 +154,9 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action(file, "&Back Up Now", d.back_up, "Ctrl+B",
                                           "Copy the database file into its backups folder",
                                           "backup")
+        self._action(file, "Copy Database to Post&greSQL…", d.copy_to_postgres, None,
+                     "Copy everything to an empty shared PostgreSQL database, verified",
+                     "copy_to_postgres")
         self._action(file, "&Settings…", lambda: self.editing.settings(), "Ctrl+,",
                      "Business profile, currency and locale, rent due day, late fees, logo",
                      "settings")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
@@ -19,7 +20,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.people import TenantCreate
 from coliv_desktop.schemas.portfolio import RoomUpdate
-from coliv_desktop.services import overview, portfolio, tenants
+from coliv_desktop.services import overview, portability, portfolio, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
 from coliv_desktop.ui.app import start_url
@@ -28,6 +29,7 @@ from coliv_desktop.ui.main_window import MainWindow
 from coliv_desktop.ui.models.tree import MAINTENANCE, VACANT, PropertyTreeModel, TreeFilterProxy
 from coliv_desktop.ui.panes.tenants import TenantsPane
 from tests.builders import flow_41, lease, tenant
+from tests.conftest import engines
 from tests.ui.helpers import menu_action, settle
 
 
@@ -150,6 +152,39 @@ def test_new_database_and_backup_from_the_file_menu(qtbot: QtBot, window: MainWi
     menu_action(window, "backup").trigger()
     backups = list((tmp_path / "backups").glob("fresh-*-manual.db"))
     assert len(backups) == 1 and str(backups[0]) in reports[0]
+
+
+@pytest.mark.parametrize("target", [e for e in engines() if e == "postgresql"])
+def test_copy_the_database_to_postgresql_from_the_file_menu(
+        qtbot: QtBot, window: MainWindow, target: str, fresh_pg_url: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The office outgrows one desk: File ▸ Copy Database to PostgreSQL, then work there."""
+    from coliv_desktop.ui.dialogs.connect import ConnectDialog
+
+    flow_41(window.ctx.db, window.ctx.actor)
+    source = portability.dumps(portability.export_data(window.ctx.db))
+
+    def fill(dialog: QDialog) -> int:
+        assert isinstance(dialog, ConnectDialog) and dialog.save_button.text() == "Copy"
+        dialog.host.setText(fresh_pg_url.host)
+        dialog.port.setValue(fresh_pg_url.port or 5432)
+        dialog.database.setText(fresh_pg_url.database)
+        dialog.username.setText(fresh_pg_url.username)
+        dialog.submit()
+        return int(dialog.result())
+
+    questions: list[str] = []
+    monkeypatch.setattr(type(window.databases), "run_dialog", lambda self, d: fill(d))
+    monkeypatch.setattr(type(window.databases), "ask",
+                        lambda self, title, text: questions.append(text) or True)
+    menu_action(window, "copy_to_postgres").trigger()
+    window.ctx.tasks.wait_idle()
+    settle(window)
+    assert questions and questions[0].startswith("Copied and verified:")
+    assert fresh_pg_url.database in window.ctx.db_label  # switched to the copy
+    assert portability.dumps(portability.export_data(window.ctx.db)) == source
+    assert window.pane("dashboard").rooms_card.value.text() == "0/7"  # type: ignore[attr-defined]
+    window.ctx.close_database()  # so the fixture can drop the database
 
 
 def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(

@@ -13,8 +13,9 @@ from coliv_desktop.ui.forms import FormDialog
 class ConnectDialog(FormDialog):
     """Builds the URL and stores the password; the caller opens the database."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Connect to PostgreSQL", parent, save_text="Connect")
+    def __init__(self, parent: QWidget | None = None, *, title: str = "Connect to PostgreSQL",
+                 save_text: str = "Connect") -> None:
+        super().__init__(title, parent, save_text=save_text)
         self.host = QLineEdit("localhost")
         self.port = QSpinBox()
         self.port.setRange(1, 65535)

@@ -228,8 +228,8 @@ def register(commands: Any) -> None:
     p = app.add_parser("show", help="one application as JSON")
     p.add_argument("application", type=_id)
     p.set_defaults(handler=cmd_application_show)
-    p = app.add_parser("approve", help="approve into a room: creates the tenant and the lease; "
-                       "prints the lease id")
+    p = app.add_parser("approve", help="approve into a room: creates the lease (and the "
+                       "tenant, unless on file); prints the lease id")
     p.add_argument("application", type=_id)
     p.add_argument("--room", required=True, type=_id)
     p.add_argument("--start", type=_day, help="lease start (default: the desired move-in)")

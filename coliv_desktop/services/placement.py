@@ -1,6 +1,7 @@
 """Placing applicants: approval into a lease (one transaction), and batch placement plans.
 
-Approval creates the tenant and the lease, marks the application approved, withdraws the
+Approval creates the lease for the tenant (a new one, or the former tenant with the same email,
+brought back), marks the application approved, withdraws the
 applicant's other open applications (same email) and the stored matches for other rooms,
 rescores the open applications affected by the new roommate, and writes the audit rows, all in
 one transaction. A room taken meanwhile (another clerk) is a ConflictError and nothing is written.
@@ -13,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -91,14 +93,7 @@ def approve_in(
     rent = data.rent_amount if data.rent_amount is not None else room.rent_amount
     deposit = data.deposit_amount if data.deposit_amount is not None else rent
 
-    tenant = Tenant(first_name=application.first_name, last_name=application.last_name,
-                    email=application.email, phone=application.phone,
-                    compatibility_profile=application.compatibility_profile,
-                    notes=f"Approved from the application of {application.created_at.date()}.")
-    s.add(tenant)
-    s.flush()
-    audit.record(s, actor, "create", "tenant", tenant.id, f"Added tenant {name} (approved "
-                 "application)", {"application_id": application.id})
+    tenant, reused, restored = _tenant_for(s, actor, application)
     lease = create_lease_in(s, actor, LeaseCreate(
         room_id=room.id, tenant_id=tenant.id, lease_start=start, lease_end=end,
         rent_amount=rent, deposit_amount=deposit, bed=data.bed,
@@ -129,7 +124,8 @@ def approve_in(
     audit.record(s, actor, "approve", "application", application.id,
                  f"Approved {name} for room {_label(s, room)} from {start.isoformat()}",
                  {"status": ["pending", "approved"], "room_id": room.id, "lease_id": lease.id,
-                  "tenant_id": tenant.id, "withdrawn_applications": withdrawn})
+                  "tenant_id": tenant.id, "withdrawn_applications": withdrawn,
+                  "tenant_reused": reused, "tenant_restored": restored})
     rescored = matching.rescore_affected(s, actor, [room.unit_id],
                                          skip=[application.id, *withdrawn])
     return ApprovalOut(application=ApplicationOut.model_validate(application), lease_id=lease.id,
@@ -139,8 +135,9 @@ def approve_in(
 
 def undo_approval(db: Database, actor: Actor, application_id: uuid.UUID) -> ApplicationOut:
     """Take an approval back (one transaction): the lease it created is cancelled (its rent
-    and deposit voided), the tenant it created archived, the application and the applicant's
-    applications it withdrew are pending again, and everything affected is rescored.
+    and deposit voided), the tenant it created (or brought back from the archive) archived,
+    the application and the applicant's applications it withdrew are pending again, and
+    everything affected is rescored.
 
     Refused, like cancelling a lease, once money was recorded on the lease or it was renewed,
     transferred or its deposit settled: by then the tenant has moved in."""
@@ -163,13 +160,16 @@ def undo_approval(db: Database, actor: Actor, application_id: uuid.UUID) -> Appl
             audit.record(s, actor, "cancel", "lease", lease.id,
                          f"Cancelled: approval of {name} undone" + sync.summary(),
                          {"status": ["active", "cancelled"], **sync.changes()})
+        approval = _approval_record(s, application.id)
         tenant = s.get(Tenant, application.tenant_id) if application.tenant_id else None
-        if tenant is not None and tenant.archived_at is None and not s.scalar(
-                select(func.count(Lease.id)).where(Lease.tenant_id == tenant.id,
-                                                   Lease.status != "cancelled")):
+        created_or_restored = (not approval.get("tenant_reused")
+                               or bool(approval.get("tenant_restored")))
+        if tenant is not None and tenant.archived_at is None and created_or_restored and not \
+                s.scalar(select(func.count(Lease.id)).where(
+                    Lease.tenant_id == tenant.id, Lease.status == "active")):
             mark_archived(s, actor, tenant, "tenant", name, True)
         room_id = application.approved_room_id
-        withdrawn = _withdrawn_by_approval(s, application.id)
+        withdrawn = [uuid.UUID(str(i)) for i in approval.get("withdrawn_applications", [])]
         reopened = [other for other in matching.lock_applications(s, withdrawn)
                     if other.status == "withdrawn"]
         for row in (application, *reopened):
@@ -197,15 +197,47 @@ def undo_approval(db: Database, actor: Actor, application_id: uuid.UUID) -> Appl
         return ApplicationOut.model_validate(application)
 
 
-def _withdrawn_by_approval(s: Session, application_id: uuid.UUID) -> list[uuid.UUID]:
-    """The applications the latest approval of this one withdrew, from its audit row."""
+def _approval_record(s: Session, application_id: uuid.UUID) -> dict[str, Any]:
+    """What the latest approval of this application did (its audit row's changes: the
+    applications it withdrew, whether it reused or restored a tenant)."""
     changes = s.scalar(
         select(AuditEntry.changes)
         .where(AuditEntry.entity_type == "application",
                AuditEntry.entity_id == str(application_id), AuditEntry.action == "approve")
         .order_by(AuditEntry.occurred_at.desc()).limit(1))
-    ids = changes.get("withdrawn_applications", []) if isinstance(changes, dict) else []
-    return [uuid.UUID(str(i)) for i in ids]
+    return changes if isinstance(changes, dict) else {}
+
+
+def _tenant_for(s: Session, actor: Actor, application: Application
+                ) -> tuple[Tenant, bool, bool]:
+    """The tenant an approval lets to: someone already on file with the applicant's email (a
+    former tenant coming back; restored if archived, their profile updated from the
+    application), else a new tenant. Returns (tenant, reused, restored)."""
+    name = f"{application.first_name} {application.last_name}"
+    known = s.scalar(select(Tenant).where(func.lower(Tenant.email) == application.email.lower())
+                     .order_by(Tenant.archived_at.is_not(None), Tenant.created_at.desc())
+                     .limit(1))
+    if known is None:
+        tenant = Tenant(first_name=application.first_name, last_name=application.last_name,
+                        email=application.email, phone=application.phone,
+                        compatibility_profile=application.compatibility_profile,
+                        notes=f"Approved from the application of "
+                              f"{application.created_at.date()}.")
+        s.add(tenant)
+        s.flush()
+        audit.record(s, actor, "create", "tenant", tenant.id, f"Added tenant {name} (approved "
+                     "application)", {"application_id": application.id})
+        return tenant, False, False
+    restored = known.archived_at is not None
+    if restored:
+        mark_archived(s, actor, known, "tenant", f"{known.first_name} {known.last_name}", False)
+    known.compatibility_profile = application.compatibility_profile
+    known.phone = known.phone or application.phone
+    s.flush()
+    audit.record(s, actor, "update", "tenant", known.id,
+                 f"{known.first_name} {known.last_name} is back: approved application, profile "
+                 "updated from it", {"application_id": application.id})
+    return known, True, restored
 
 
 def _label(s: Session, room: Room) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import AuditEntry, MatchingExclusion, MatchingScore
+from coliv_desktop.db.models import AuditEntry, MatchingExclusion, MatchingScore, Tenant
 from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.applications import (
@@ -22,6 +22,7 @@ from coliv_desktop.schemas.applications import (
     MatchResult,
 )
 from coliv_desktop.schemas.ledger import PaymentCreate
+from coliv_desktop.schemas.people import TenantCreate
 from coliv_desktop.schemas.portfolio import RoomUpdate
 from coliv_desktop.services import (
     applications,
@@ -221,6 +222,32 @@ def test_an_approval_can_be_undone_until_money_is_recorded(db: Database, actor: 
     with pytest.raises(ValidationError, match="payment"):
         placement.undo_approval(db, actor, sarah.id)
     assert snapshot(db) == before
+
+
+def test_a_former_tenant_who_applies_again_keeps_their_record(db: Database, actor: Actor
+                                                             ) -> None:
+    flow = flow_42(db, actor)
+    former = tenants.add_tenant(db, actor, build(
+        TenantCreate, first_name="Sarah", last_name="Thompson", email="Sarah@Email.com",
+        phone="555-0100"))
+    old = lease(db, actor, flow.rooms["3A-A"], former.id, MOVE_IN - timedelta(days=400),
+                MOVE_IN - timedelta(days=200))
+    leasing.end_lease(db, actor, old.id, MOVE_IN - timedelta(days=200))
+    tenants.set_tenant_archived(db, actor, former.id, True)
+    with db.read() as s:
+        people = s.scalar(select(func.count(Tenant.id)))
+    sarah = apply(db, actor)  # sarah@email.com: the same person
+    done = placement.approve_application(db, actor, sarah.id,
+                                         ApprovalInput(room_id=flow.rooms["3B-A"]))
+    assert done.tenant_id == former.id
+    back = tenants.get_tenant(db, former.id)
+    assert back.archived_at is None and back.phone == "555-0100"
+    assert applications.get_tenant_profile(db, former.id) is not None  # from the application
+    with db.read() as s:
+        assert s.scalar(select(func.count(Tenant.id))) == people  # no duplicate record
+    placement.undo_approval(db, actor, sarah.id)  # back to the archive, history intact
+    assert tenants.get_tenant(db, former.id).archived_at is not None
+    assert leasing.get_lease(db, old.id).status == "ended"
 
 
 def test_a_second_approval_for_the_same_room_is_a_conflict(db: Database, actor: Actor) -> None:

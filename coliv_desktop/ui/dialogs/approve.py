@@ -41,8 +41,9 @@ class ApproveDialog(FormDialog):
         self.excluded = {e.room_id: e for e in matches.excluded}
         self.rents: dict[uuid.UUID, Decimal] = {c.room_id: c.rent for c in matches.candidates}
         intro = QLabel(
-            f"Creates {application.first_name}'s tenant record and lease, marks the "
-            "application approved and rescores the other open applications for that unit.")
+            f"Creates {application.first_name}'s lease (and tenant record, unless a former "
+            "tenant with the same email is on file), marks the application approved and "
+            "rescores the other open applications for that unit.")
         intro.setWordWrap(True)
         self.form.addRow(intro)
         start = application.move_in_date

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
 FILE_FILTER = "CoLiv databases (*.db *.sqlite);;All files (*)"
+JSON_FILTER = "CoLiv exports (*.json);;All files (*)"
 
 
 def open_demo_blocking(url: URL, progress: Callable[[str], None] | None = None
@@ -49,6 +50,17 @@ class Databases(QObject):
     def choose_existing_file(self) -> str | None:
         path, _ = QFileDialog.getOpenFileName(self.window, "Open database",
                                               str(config.data_dir()), FILE_FILTER)
+        return path or None
+
+    def choose_json_to_write(self) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(self.window, "Export to JSON",
+                                              str(config.data_dir() / "coliv-export.json"),
+                                              JSON_FILTER)
+        return path or None
+
+    def choose_json_to_read(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Import from JSON",
+                                              str(config.data_dir()), JSON_FILTER)
         return path or None
 
     def run_dialog(self, dialog: QDialog) -> int:
@@ -204,9 +216,17 @@ class Databases(QObject):
             return None
         url = self.ctx.db.url
         if not config.is_sqlite(url):
-            self.fail("Back up", "Back Up Now copies SQLite files. Back up a PostgreSQL "
-                      "database with pg_dump, or with `coliv export FILE.json`.")
-            return None
+            # A server database: a full export (every table, `coliv import` reads it back)
+            # into the backups folder under the data folder.
+            from datetime import UTC, datetime
+
+            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+            name = (url.database or "database").replace("/", "_")
+            target = (config.backups_dir(url)
+                      / f"{url.get_backend_name()}-{name}-{stamp}-manual.json")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.export_to(target, "Backed up")
+            return target
         from coliv_desktop.db.migrate import backup_sqlite
 
         path = backup_sqlite(url, "manual")
@@ -216,3 +236,60 @@ class Databases(QObject):
         self.ctx.bus.status_message.emit(f"Backed up to {path}")
         self.report("Backed up", f"A copy of the database is in\n{path}")
         return path
+
+    # --- JSON export and import (every table, full fidelity) --------------------------------
+
+    def export_json(self) -> None:
+        path = self.choose_json_to_write()
+        if path:
+            self.export_to(Path(path), "Exported")
+
+    def export_to(self, target: Path, done_title: str) -> None:
+        from coliv_desktop.services import portability
+
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def work(control: TaskControl) -> dict[str, int]:
+            control.progress(0, 0, f"Writing {target.name} …")
+            return portability.export_file(db, actor, target)
+
+        def finished(counts: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.fail("Could not export", f"{target}\n\n{error}")
+                return
+            rows = sum(counts.values())
+            self.ctx.bus.status_message.emit(f"{done_title}: {rows:,} rows to {target}")
+            self.report(done_title, f"Every table ({rows:,} rows) is in\n{target}\n\n"
+                                    "File ▸ Import from JSON (into an empty database) or "
+                                    "`coliv import` reads it back.")
+
+        run_with_progress(self.ctx.tasks, self.window, "Exporting", work, finished)
+
+    def import_json(self) -> None:
+        """Load an export into the open database, which must be empty (one transaction)."""
+        from coliv_desktop.services import portability
+
+        path = self.choose_json_to_read()
+        if not path:
+            return
+        db, actor, source = self.ctx.db, self.ctx.actor, Path(path)
+
+        def work(control: TaskControl) -> dict[str, int]:
+            control.progress(0, 0, f"Reading {source.name} …")
+            return portability.import_file(db, actor, source)
+
+        def finished(counts: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.fail("Could not import", f"{source}\n\n{error}\n\nNothing was changed.")
+                return
+            rows = sum(counts.values())
+            self.ctx.undo_stack.clear()
+            bus = self.ctx.bus
+            for signal in (bus.portfolio_changed, bus.tenants_changed, bus.leases_changed,
+                           bus.ledger_posted, bus.applications_changed, bus.settings_changed):
+                signal.emit()
+            self.ctx.bus.status_message.emit(f"Imported {rows:,} rows from {source}")
+            self.report("Imported", f"{rows:,} rows from\n{source}")
+
+        run_with_progress(self.ctx.tasks, self.window, "Importing", work, finished)
+

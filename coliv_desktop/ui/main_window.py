@@ -157,6 +157,11 @@ class MainWindow(QMainWindow):
         self._action(file, "Copy Database to Post&greSQL…", d.copy_to_postgres, None,
                      "Copy everything to an empty shared PostgreSQL database, verified",
                      "copy_to_postgres")
+        self._action(file, "&Export to JSON…", d.export_json, None,
+                     "Every table in one file (a backup you can read back anywhere)",
+                     "export_json")
+        self._action(file, "&Import from JSON…", d.import_json, None,
+                     "Load an export into this database (it must be empty)", "import_json")
         self._action(file, "&Settings…", lambda: self.editing.settings(), "Ctrl+,",
                      "Business profile, currency and locale, rent due day, late fees, logo",
                      "settings")
@@ -346,7 +351,10 @@ class MainWindow(QMainWindow):
         if enabled and self.ctx.has_database:
             from coliv_desktop import config
 
-            self.backup_action.setEnabled(config.is_sqlite(self.ctx.db.url))
+            self.backup_action.setStatusTip(
+                "Copy the database file into its backups folder"
+                if config.is_sqlite(self.ctx.db.url) else
+                "Export every table to a JSON file in the backups folder")
 
     def _update_title(self) -> None:
         label = self.ctx.db_label

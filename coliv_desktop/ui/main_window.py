@@ -331,8 +331,9 @@ class MainWindow(QMainWindow):
         widget = self.stack.currentWidget()
         from PySide6.QtWidgets import QLineEdit
 
-        box = widget.findChild(QLineEdit, "search") if widget is not None else None
-        (box or self.tree.filter).setFocus()
+        boxes = widget.findChildren(QLineEdit, "search") if widget is not None else []
+        shown = [box for box in boxes if box.isVisible()]  # not one on a hidden tab
+        (shown[0] if shown else self.tree.filter).setFocus()
 
     # --- database state ---------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ box, empty-state messages, icons."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -39,6 +40,14 @@ def search_box(placeholder: str, parent: QWidget | None = None) -> QLineEdit:
     box.setClearButtonEnabled(True)
     box.setObjectName("search")
     box.setToolTip(f"{placeholder} (Ctrl+F)")
+    return box
+
+
+def list_filter(views: Sequence[ListView], placeholder: str = "Filter this list") -> QLineEdit:
+    """A search box over in-memory lists: each keeps the rows whose shown text matches."""
+    box = search_box(placeholder)
+    for view in views:
+        box.textChanged.connect(view.proxy.set_search)
     return box
 
 

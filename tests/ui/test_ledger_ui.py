@@ -70,6 +70,9 @@ def test_pane_lists_entries_with_totals_and_filters(pane: LedgerPane, ctx: AppCo
     assert "Collected $2,450.00 / $3,250.00 (75.4%)" in text and "$800.00" in text
     rows = pane.collection.model.rows
     assert [(r.room, r.status) for r in rows][-1] == ("D", "pending")
+    qtbot.keyClicks(pane.collection.filter, "tom")
+    assert pane.collection.view.proxy.rowCount() == 1
+    pane.collection.filter.clear()
     pane.tabs.setCurrentWidget(pane.reports)
     settle(ctx, qtbot)
     assert pane.reports.model.rowCount() == 1  # Tom owes, nobody else

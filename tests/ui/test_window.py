@@ -177,6 +177,12 @@ def test_turnover_lists_a_lease_ending_in_20_days_under_30_days(
     settle(window)
     assert len(pane.models["ending_without_renewal"].rows) == 2
     assert pane.timeline_view.lanes  # the timeline drew the units' beds
+    # Ctrl+F reaches the pane's filter, which narrows every tab
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert pane.filter.hasFocus()
+    qtbot.keyClicks(pane.filter, "chen")
+    assert pane.views["ending_without_renewal"].proxy.rowCount() == 1
+    assert pane.views["ending_without_renewal"].proxy.index(0, 4).data() == "Mike Chen"
 
 
 def test_a_validation_error_shows_next_to_its_field_and_writes_nothing(

@@ -27,7 +27,7 @@ from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.ledger.views import preview_pdf
 from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView
+from coliv_desktop.ui.widgets import ListView, list_filter
 
 KINDS = {"before_due": "due in 7 days", "due": "due today", "overdue": "overdue"}
 SHOW = [("Waiting to go out", "pending"), ("Handled", "handled"), ("All", None)]
@@ -88,8 +88,10 @@ class RemindersView(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setSizes([520, 300])
+        self.filter = list_filter([self.view], "Filter reminders by tenant or text")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.filter)
         layout.addWidget(split, 1)
         self.show_box.currentIndexChanged.connect(lambda *_: self.reload())
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._show_text())

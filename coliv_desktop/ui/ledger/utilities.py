@@ -41,7 +41,7 @@ from coliv_desktop.ui.dialogs.common import DateField
 from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog
 from coliv_desktop.ui.ledger.views import preview_pdf
 from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView
+from coliv_desktop.ui.widgets import ListView, list_filter
 
 VACANT = [("operator", "The operator (vacant rooms and days are not billed)"),
           ("occupants", "The tenants (spread in proportion to their shares)")]
@@ -338,8 +338,10 @@ class UtilitiesView(QWidget):
         top.addWidget(self.enter_button)
         top.addWidget(self.notices_button)
         top.addWidget(self.summary, 1)
+        self.filter = list_filter([self.view], "Filter bills by property, unit or provider")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.filter)
         layout.addWidget(self.view)
 
     def reload(self) -> None:

@@ -38,7 +38,7 @@ from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView
+from coliv_desktop.ui.widgets import ListView, list_filter
 
 STATUS_COLOURS = {"paid": "#1e7b34", "overdue": "#b3261e", "partial": "#a15c00",
                   "pending": "#5f6368", "void": "#9aa0a6", "received": "#1a5fa8"}
@@ -160,8 +160,10 @@ class CollectionView(QWidget):
         top.addWidget(self.month)
         top.addWidget(self.summary, 1)
         top.addWidget(export_button)
+        self.filter = list_filter([self.view], "Filter by property, room, tenant or status")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.filter)
         layout.addWidget(self.view)
         self.month.dateChanged.connect(lambda _d: self.reload())
         self.report: CollectionReport | None = None
@@ -213,8 +215,10 @@ class ReportsView(QWidget):
         top.addWidget(self.year)
         top.addWidget(self.summary, 1)
         top.addWidget(export_button)
+        self.filter = list_filter([self.view], "Filter the report")
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.filter)
         layout.addWidget(self.view)
         self.choice.currentIndexChanged.connect(lambda _i: self.reload())
         self.year.valueChanged.connect(lambda _v: self.reload())

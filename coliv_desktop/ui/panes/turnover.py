@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from coliv_desktop.schemas.overview import Timeline, Turnover, TurnoverEvent
@@ -27,7 +28,7 @@ from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.timeline import TimelineView
-from coliv_desktop.ui.widgets import ListView, heading, muted
+from coliv_desktop.ui.widgets import ListView, heading, list_filter, muted
 
 LISTS = (("move_ins", "Moving in"), ("move_outs", "Moving out"),
          ("ending_without_renewal", "Ending, no renewal"),
@@ -102,7 +103,14 @@ class TurnoverPane(Pane):
             self.models[key] = model
             self.views[key] = view
             self.tabs.addTab(view, title)
-        split.addWidget(self.tabs)
+        self.filter = list_filter(list(self.views.values()),
+                                  "Filter by room, tenant or date (every tab)")
+        lists = QWidget()
+        lists_layout = QVBoxLayout(lists)
+        lists_layout.setContentsMargins(0, 0, 0, 0)
+        lists_layout.addWidget(self.filter)
+        lists_layout.addWidget(self.tabs)
+        split.addWidget(lists)
         self.timeline_view = TimelineView()
         self.timeline_view.tenant_clicked.connect(ctx.open_tenant)
         scroll = QScrollArea()

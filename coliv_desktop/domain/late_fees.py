@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -45,6 +46,19 @@ class LateFeeRule:
             f"{self.percent.normalize():f}% of the overdue rent")
         cap = f", capped at {self.cap:.2f}" if self.cap is not None else ""
         return f"{what} after {self.grace_days} grace days{cap} ({self.source})"
+
+
+def tenant_wording(mode: str, grace_days: int, flat_amount: Decimal, percent: Decimal,
+                   cap: Decimal | None, money: Callable[[Decimal], str]) -> str:
+    """A late fee rule as a lease states it to the tenant (amounts in the operator's currency)."""
+    if mode == "none":
+        return "none"
+    when = (f"if the rent is still unpaid {grace_days} day{'s' if grace_days != 1 else ''} "
+            "after it is due" if grace_days else "if the rent is not paid on the day it is due")
+    what = money(flat_amount) if mode == "flat" else (
+        f"{percent.normalize():f}% of the rent overdue")
+    limit = f", at most {money(cap)}" if cap is not None else ""
+    return f"{what} {when}, once per month{limit}"
 
 
 def late_from(due_date: date, rule: LateFeeRule) -> date:

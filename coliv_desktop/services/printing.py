@@ -23,7 +23,8 @@ from coliv_desktop.documents import reports as report_docs
 from coliv_desktop.documents.base import Document, Letterhead
 from coliv_desktop.domain.aging import BUCKETS
 from coliv_desktop.domain.errors import NotFoundError, ValidationError
-from coliv_desktop.domain.money import money_str
+from coliv_desktop.domain.late_fees import tenant_wording
+from coliv_desktop.domain.money import format_money, money_str
 from coliv_desktop.schemas.ledger import PaymentOut
 from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
 from coliv_desktop.services import deposits, ledger, reminders, reports, utilities
@@ -129,7 +130,10 @@ def lease_data(db: Database, lease_id: uuid.UUID) -> LeaseData:
         tenant_email=tenant.email, tenant_phone=tenant.phone, place=place,
         lease_start=lease.lease_start, lease_end=lease.lease_end, rent=lease.rent_amount,
         deposit=lease.deposit_amount, due_day=int(settings["rent_due_day"]),
-        house_rules=prop.house_rules or "", late_fee=rule.description)
+        house_rules=prop.house_rules or "", late_fee=tenant_wording(
+            rule.mode, rule.grace_days, rule.flat_amount, rule.percent, rule.cap,
+            lambda amount: format_money(amount, str(settings["currency"]),
+                                        str(settings["locale"]))))
 
 
 def lease_pdf(db: Database, lease_id: uuid.UUID, out: Path | str) -> Path:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from coliv_desktop.domain import aging
 from coliv_desktop.domain.errors import ValidationError
-from coliv_desktop.domain.late_fees import LateFeeRule, late_fee, late_from
+from coliv_desktop.domain.late_fees import LateFeeRule, late_fee, late_from, tenant_wording
 from coliv_desktop.domain.ledger import (
     Allocation,
     OpenCharge,
@@ -103,3 +103,16 @@ def test_aging_buckets(due: date, bucket: str) -> None:
     assert aging.bucket(due, as_of) == bucket
     edge = next((name for name, first in aging.bucket_edges(as_of) if due >= first), "90+")
     assert edge == bucket
+
+
+def test_a_late_fee_as_the_lease_states_it() -> None:
+    def dollars(amount: Decimal) -> str:
+        return f"${amount:,.2f}"
+    assert tenant_wording("flat", 5, Decimal("50"), Decimal(0), None, dollars) == (
+        "$50.00 if the rent is still unpaid 5 days after it is due, once per month")
+    assert tenant_wording("percent", 1, Decimal(0), Decimal("10.0"), Decimal("60"), dollars) == (
+        "10% of the rent overdue if the rent is still unpaid 1 day after it is due, once per "
+        "month, at most $60.00")
+    assert tenant_wording("flat", 0, Decimal("25"), Decimal(0), None, dollars).endswith(
+        "if the rent is not paid on the day it is due, once per month")
+    assert tenant_wording("none", 5, Decimal(0), Decimal(0), None, dollars) == "none"

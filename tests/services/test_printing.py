@@ -25,6 +25,7 @@ from coliv_desktop.services import (
     rent_run,
 )
 from coliv_desktop.services.context import Actor
+from coliv_desktop.services.settings import set_settings
 from tests.builders import flow_41, lease, tenant
 
 
@@ -70,6 +71,12 @@ def test_lease_statement_and_reminder_letters(
                      "December 1, 2025", "No smoking", "Signatures", "(Resident)"]:
         assert expected in text, expected
     assert "$placeholders" not in text and "#!" not in text
+    assert "Late fee: none" in " ".join(text.split())  # the default: no late fee
+    set_settings(db, actor, {"late_fee_mode": "flat", "late_fee_flat": "50",
+                             "late_fee_grace_days": 5})
+    text = pdf_text(printing.lease_pdf(db, booked["zoe"], tmp_path / "l2.pdf"))  # type: ignore[arg-type]
+    assert ("Late fee: $50.00 if the rent is still unpaid 5 days after it is due, once per "
+            "month") in " ".join(text.split())  # worded for the tenant, in their currency
     st = pdf_text(printing.statement_pdf(db, booked["odd"], date(2025, 12, 1),  # type: ignore[arg-type]
                                          date(2025, 12, 31), tmp_path / "s.pdf"))
     assert "<b>Bob</b> Smith & Sons" in st and "$750.00" in st and "$250.00" in st

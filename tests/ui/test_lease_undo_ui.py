@@ -264,3 +264,29 @@ def test_transfer_to_another_room_then_undo_and_redo(qtbot: QtBot, window: MainW
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # undo reaches the lease redo made
     settle(window)
     assert leasing.get_lease(db, sarah).status == "active"
+
+
+def test_the_lease_agreement_from_the_leases_pane_and_the_lease_tab(
+        qtbot: QtBot, window: MainWindow, sarah: uuid.UUID, tmp_path: Any) -> None:
+    from pypdf import PdfReader
+
+    from coliv_desktop.ui.ledger.views import LeaseLedgerTab
+
+    pane = leases_pane(window, sarah)
+    assert pane.agreement_button.isEnabled()
+    click(qtbot, pane.agreement_button)
+    settle(window)
+    preview = pane.property("last_preview")
+    assert isinstance(preview, PdfPreview) and preview.windowTitle() == "Lease agreement"
+    saved = preview.save_as(str(tmp_path / "agreement.pdf"))
+    assert saved is not None
+    text = " ".join(page.extract_text() for page in PdfReader(saved).pages)
+    assert "Sarah Tester" in text and "900.00" in text
+    preview.reject()
+    tab = LeaseLedgerTab(window.ctx, sarah)
+    qtbot.addWidget(tab)
+    tab.agreement()
+    settle(window)
+    again = tab.property("last_preview")
+    assert isinstance(again, PdfPreview) and again.page_count == preview.page_count
+    again.reject()

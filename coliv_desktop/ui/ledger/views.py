@@ -107,6 +107,12 @@ def export(ctx: AppContext, parent: QWidget, name: str,
     ctx.run_task(lambda: write(Path(target)), done)
 
 
+def lease_agreement(ctx: AppContext, parent: QWidget, lease_id: uuid.UUID) -> None:
+    """The lease agreement (from resources/templates), previewed with Print and Save as."""
+    preview_pdf(ctx, parent, "Lease agreement",
+                lambda p: printing.lease_pdf(ctx.db, lease_id, p))
+
+
 def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
                 write: Callable[[Path], Path],
                 opened: Callable[[PdfPreview], None] | None = None) -> None:
@@ -348,6 +354,11 @@ class LeaseLedgerTab(QWidget):
         self.balance.setObjectName("lease_balance")
         pay = QPushButton("Record payment…")
         pay.clicked.connect(self.record_payment)
+        agreement = QPushButton("Lease agreement…")
+        agreement.setObjectName("lease_agreement")
+        agreement.setToolTip("The lease agreement as PDF (house rules, rent, deposit, dates, "
+                             "signature lines): preview, print or save")
+        agreement.clicked.connect(self.agreement)
         manual = QPushButton("Charge / credit…")
         manual.setObjectName("lease_charge_or_credit")
         manual.setToolTip("A charge entered by hand (a repair, a key) or a credit")
@@ -363,6 +374,7 @@ class LeaseLedgerTab(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.balance, 1)
         top.addWidget(self.deposit_button)
+        top.addWidget(agreement)
         top.addWidget(statement)
         top.addWidget(manual)
         top.addWidget(pay)
@@ -411,6 +423,9 @@ class LeaseLedgerTab(QWidget):
 
         dialog = RecordPaymentDialog(self.ctx, self.lease_id, self)
         dialog.open()
+
+    def agreement(self) -> None:
+        lease_agreement(self.ctx, self, self.lease_id)
 
     def charge_or_credit(self) -> None:
         from coliv_desktop.ui.ledger.dialogs import ChargeOrCreditDialog

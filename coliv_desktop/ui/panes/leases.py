@@ -69,11 +69,15 @@ class LeasesPane(Pane):
                                           "refund, letter), or print its letter again",
                                           self._deposit)
         self.deposit_button.setObjectName("deposit_button")
+        self.agreement_button = tool_button("Agreement…", "ledger",
+                                            "The selected lease's agreement as PDF: preview, "
+                                            "print or save", self._agreement)
+        self.agreement_button.setObjectName("agreement_button")
         layout.addLayout(top)
         actions = QHBoxLayout()  # a row of their own: the pane keeps its width for the list
         for button in (self.new_button, self.move_out_button, self.renew_button,
                        self.transfer_button, self.reopen_button, self.cancel_button,
-                       self.deposit_button):
+                       self.deposit_button, self.agreement_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -133,6 +137,7 @@ class LeasesPane(Pane):
         self.deposit_button.setEnabled(row is not None and row.status == "ended"
                                        and row.deposit_amount > 0)
         self.reopen_button.setEnabled(row is not None and row.status == "ended")
+        self.agreement_button.setEnabled(row is not None and row.status != "cancelled")
 
     def _open(self, *_: object) -> None:
         row = self.view.current_row()
@@ -169,6 +174,13 @@ class LeasesPane(Pane):
         row = self.view.current_row()
         if row is not None:
             deposit_action(self.ctx, row.id, self)
+
+    def _agreement(self) -> None:
+        from coliv_desktop.ui.ledger.views import lease_agreement
+
+        row = self.view.current_row()
+        if row is not None:
+            lease_agreement(self.ctx, self, row.id)
 
     def _reopen(self) -> None:
         row = self.view.current_row()

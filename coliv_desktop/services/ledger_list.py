@@ -260,6 +260,19 @@ def _page_keys(s: Session, q: LedgerQuery, sort: str, backwards: bool, offset: i
     return [(r.entry, r.id) for r in s.execute(query)]
 
 
+def receipt_payment_ids(db: Database, q: LedgerQuery) -> list[uuid.UUID]:
+    """The payments the ledger shows for `q` that have a receipt (money received, not
+    voided), oldest receipt first: for printing their receipts in one go."""
+    query = _joins(select(Payment.id), Payment.lease_id).where(
+        Payment.kind == "payment", Payment.receipt_number.is_not(None),
+        ~select(Void.id).where(Void.payment_id == Payment.id).exists(),
+        *_filters(q, Payment.lease_id, Payment.received_on, Payment.note))
+    if q.status not in (None, "payment"):
+        return []  # a charge status: the list shows no payments
+    with db.read() as s:
+        return list(s.scalars(query.order_by(Payment.receipt_number)))
+
+
 def ledger_count(db: Database, q: LedgerQuery) -> int:
     if q == LedgerQuery():  # no filter: two index counts, not a scan of the union
         with db.read() as s:

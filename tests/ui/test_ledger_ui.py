@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel
@@ -185,6 +186,27 @@ def test_a_charge_and_a_credit_by_hand_undone_with_ctrl_z(pane: LedgerPane, ctx:
     assert book.balance == Decimal("800.00")
     assert [c.void_reason for c in book.charges if c.description == "Replacement key"] == [
         UNDONE]
+
+
+def test_receipts_for_every_payment_listed(pane: LedgerPane, ctx: AppContext, qtbot: QtBot,
+                                          tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "receipts"
+    folder.mkdir()
+    monkeypatch.setattr(LedgerPane, "choose_folder", lambda self: str(folder))
+    pane.receipts()
+    settle(ctx, qtbot)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "receipt-000001.pdf", "receipt-000002.pdf", "receipt-000003.pdf"]
+    for path in folder.iterdir():
+        path.unlink()
+    qtbot.keyClicks(pane.search, "mike")  # the filters apply
+    qtbot.wait(300)
+    settle(ctx, qtbot)
+    pane.receipts()
+    settle(ctx, qtbot)
+    (only,) = folder.iterdir()
+    assert "Mike Tester" in PdfReader(only).pages[0].extract_text()
 
 
 def test_void_with_reason(pane: LedgerPane, ctx: AppContext, qtbot: QtBot) -> None:

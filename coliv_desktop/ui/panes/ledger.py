@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -47,8 +49,10 @@ from coliv_desktop.ui.ledger.views import (
 )
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.panes.base import Pane
-from coliv_desktop.ui.tasks import TaskControl, run_with_progress
+from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
 from coliv_desktop.ui.widgets import ListView, search_box
+
+RECEIPT_BATCH = 50  # receipts per step: progress moves and Cancel answers between steps
 
 
 def footer_html(totals: LedgerTotals, money: Callable[[Decimal], str]) -> str:
@@ -124,6 +128,8 @@ class LedgerPane(Pane):
              "A charge entered by hand (a repair, a key) or a credit (goodwill, a correction)"),
             ("Void…", self.void_selected, "void", "Void the selected entry, with the reason"),
             ("Receipt", self.receipt, "receipt", "The selected payment's receipt (PDF)"),
+            ("Receipts…", self.receipts, "receipts",
+             "A receipt PDF for every payment the list shows now, into a folder"),
             ("Utility bill…", self.utility_bill, "utility_bill",
              "Split a utility bill across the rooms of a unit or a property"),
             ("Late fees…", self.late_fee_rules, "late_fee_rules",
@@ -134,7 +140,7 @@ class LedgerPane(Pane):
             button.setToolTip(tip)
             button.clicked.connect(lambda *_a, s=slot: s())
             actions.addWidget(button)
-            if name == "receipt":
+            if name == "receipts":
                 actions.addSpacing(16)
         actions.addStretch(1)
         self.footer = QLabel()
@@ -298,6 +304,41 @@ class LedgerPane(Pane):
             return
         preview_pdf(self.ctx, self, "Receipt",
                     lambda p: printing.receipt_pdf(self.ctx.db, row.id, p))
+
+    def choose_folder(self) -> str | None:
+        folder = QFileDialog.getExistingDirectory(self, "Save the receipts in")
+        return folder or None
+
+    def receipts(self) -> None:
+        """Every receipt of the payments listed (the filters apply), as PDFs in a folder:
+        in the background, with progress and Cancel (receipts made so far stay)."""
+        folder = self.choose_folder()
+        if not folder:
+            return
+        db, query, target = self.ctx.db, self.current_query(), Path(folder)
+
+        def work(control: TaskControl) -> list[Path]:
+            ids = ledger_list.receipt_payment_ids(db, query)
+            made: list[Path] = []
+            for start in range(0, len(ids), RECEIPT_BATCH):
+                control.check()
+                control.progress(start, len(ids), f"Receipt {start + 1:,} of {len(ids):,}…")
+                made += printing.receipts_pdfs(db, ids[start:start + RECEIPT_BATCH], target)
+            return made
+
+        def done(made: Any, error: BaseException | None) -> None:
+            if isinstance(error, TaskCancelled):
+                self.ctx.bus.status_message.emit("Receipts stopped; those made so far are in "
+                                                 f"{target}")
+            elif error is not None:
+                self.ctx.bus.error.emit(f"Could not make the receipts: {error}")
+            elif not made:
+                QMessageBox.information(self, "Receipts", "The list shows no payments with a "
+                                        "receipt. Choose \"Payments\" or widen the filters.")
+            else:
+                self.ctx.bus.status_message.emit(f"{len(made):,} receipts saved in {target}")
+
+        run_with_progress(self.ctx.tasks, self, "Receipts", work, done)
 
     def utility_bill(self) -> UtilityBillDialog:
         """Enter a bill (for the property filtered on, if any); its notices show once posted."""

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import AuditEntry, Lease, Room
+from coliv_desktop.db.models import AuditEntry, Lease, Room, Unit
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.domain.schedule import base_period, is_month, rent_periods
 from coliv_desktop.schemas import build
@@ -404,6 +404,46 @@ def test_lease_changes_keep_rent_on_schedule(db: Database, actor: Actor, start_d
             assert (leasing.get_lease(db, made.id).status, book.balance,
                     live(book.charges)) == undo_to
         undo_to = state if op in ("move_out", "cancel") and current.status == "active" else None
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.integers(0, 27), st.integers(60, 300), st.integers(1, 299), st.integers(0, 330),
+       st.integers(0, 3000), st.booleans())
+def test_a_transfer_undone_leaves_the_books_as_they_were(
+        db: Database, actor: Actor, start_day: int, length: int, moved_after: int,
+        run_days: int, paid: int, run_again: bool) -> None:
+    """Whatever was charged and paid before, a transfer followed by its undo (Ctrl+Z) gives
+    back the same balance and the same live rent, and the old room's schedule holds."""
+    with db.read() as s:
+        used = len(s.scalars(select(Lease.id)).all())
+    if not used:
+        flow_41(db, actor)
+    with db.read() as s:
+        rooms = {r.room_number: r.id for r in s.scalars(
+            select(Room).join(Unit).where(Unit.unit_number == "3A"))}
+    start = START + timedelta(days=400 * used + start_day)
+    end = start + timedelta(days=length)
+    made = lease(db, actor, rooms["A"], tenant(db, actor, f"T{used}"), start, end,
+                 rent_amount="1234.56", deposit_amount="500")
+    rent_run.run_rent(db, actor, start + timedelta(days=run_days))
+    if paid:
+        pay(db, actor, made.id, str(paid), start.isoformat())
+    before = ledger.lease_ledger(db, made.id)
+    snapshot = (before.balance, live(before.charges), live(before.charges, "deposit"))
+    day = start + timedelta(days=min(moved_after, length))
+    try:
+        moved = leasing.transfer_lease(db, actor, made.id, build(
+            LeaseTransfer, room_id=rooms["B"], transfer_date=day))
+    except ValidationError:
+        return  # on the first day: not a transfer (nothing was written)
+    if run_again:
+        rent_run.run_rent(db, actor, start + timedelta(days=run_days))
+    lease_undo.undo_transfer(db, actor, moved.id)
+    after = ledger.lease_ledger(db, made.id)
+    assert (after.balance, live(after.charges), live(after.charges, "deposit")) == snapshot
+    assert leasing.get_lease(db, moved.id).status == "cancelled"
+    check_schedule(db, made.id)
 
 
 def test_deposit_settlement_refunds_the_rent_credit_too(db: Database, actor: Actor,

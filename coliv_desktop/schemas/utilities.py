@@ -80,3 +80,4 @@ class UtilityBillRow(Output):
     tenants_share: Decimal
     operator_share: Decimal
     shares: int
+    voided: bool = False  # every tenant's share voided (the bill was entered by mistake)

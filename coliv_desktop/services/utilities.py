@@ -9,8 +9,18 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import Charge, Lease, Property, Room, Tenant, Unit, UtilityBill
+from coliv_desktop.db.models import (
+    Charge,
+    Lease,
+    Property,
+    Room,
+    Tenant,
+    Unit,
+    UtilityBill,
+    Void,
+)
 from coliv_desktop.db.models import UtilityShare as ShareRow
+from coliv_desktop.domain import ledger as rules
 from coliv_desktop.domain import utilities as split
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas.utilities import (
@@ -21,10 +31,11 @@ from coliv_desktop.schemas.utilities import (
     UtilityBillRow,
 )
 from coliv_desktop.services import audit
+from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, writing
 from coliv_desktop.services.lease_sql import overlapping
 from coliv_desktop.services.ledger import apply_unapplied
-from coliv_desktop.services.ledger_sql import cents, money
+from coliv_desktop.services.ledger_sql import cents, charge_live, lease_chain, money
 from coliv_desktop.services.portfolio import get_row
 
 
@@ -128,6 +139,33 @@ def post_bill(db: Database, actor: Actor, data: UtilityBillIn) -> UtilityBillOut
         return _out(data, shares, names, labels, bill.id, charges)
 
 
+def void_bill(db: Database, actor: Actor, bill_id: uuid.UUID, reason: str) -> int:
+    """Void every tenant's share of a posted bill (entered with the wrong amount, say): each
+    share's charge is voided with the reason, money that paid it is free again; the bill and
+    its shares stay on record. Returns how many charges were voided."""
+    why = rules.check_void_reason(reason)
+    with writing(db, actor, "ledger.write") as s:
+        bill = get_row(s, UtilityBill, bill_id, "bill")
+        live = list(s.scalars(
+            select(Charge).join(ShareRow, ShareRow.charge_id == Charge.id)
+            .where(ShareRow.bill_id == bill.id, charge_live())))
+        if not live:
+            raise ValidationError("bill_id", "this bill has no live charges: it was already "
+                                             "voided")
+        for charge in live:
+            s.add(Void(charge_id=charge.id, voided_on=today(), reason=f"Bill voided: {why}",
+                       created_by=actor.name))
+        s.flush()
+        chains: set[uuid.UUID] = set()
+        for charge in live:
+            chains.update(lease_chain(s, charge.lease_id))
+        apply_unapplied(s, sorted(chains))
+        audit.record(s, actor, "void", "utility_bill", bill.id,
+                     f"Voided the {bill.provider} bill {bill.amount:.2f} ({len(live)} "
+                     f"tenant shares): {why}", {"reason": why, "charges": len(live)})
+        return len(live)
+
+
 def bill_rooms(db: Database, property_id: uuid.UUID,
                unit_id: uuid.UUID | None = None) -> list[BillRoom]:
     """The rooms a bill for this property (or unit) is split across, in the order shown."""
@@ -145,9 +183,13 @@ def bill_rooms(db: Database, property_id: uuid.UUID,
 def list_bills(db: Database, property_id: uuid.UUID | None = None) -> list[UtilityBillRow]:
     """Posted bills, newest period first, with how they were shared."""
     tenants = func.sum(func.coalesce(cents_of(ShareRow.amount, ShareRow.lease_id), 0))
+    voided = select(Void.charge_id).where(Void.charge_id.is_not(None))
+    live_charges = func.sum(case((ShareRow.charge_id.is_not(None)
+                                  & ShareRow.charge_id.not_in(voided), 1), else_=0))
+    charged = func.sum(case((ShareRow.charge_id.is_not(None), 1), else_=0))
     query = (
         select(UtilityBill, Property.name, Unit.unit_number,
-               func.count(ShareRow.id), tenants)
+               func.count(ShareRow.id), tenants, live_charges, charged)
         .join(Property, Property.id == UtilityBill.property_id)
         .outerjoin(Unit, Unit.id == UtilityBill.unit_id)
         .outerjoin(ShareRow, ShareRow.bill_id == UtilityBill.id)
@@ -158,13 +200,14 @@ def list_bills(db: Database, property_id: uuid.UUID | None = None) -> list[Utili
         query = query.where(UtilityBill.property_id == property_id)
     rows = []
     with db.read() as s:
-        for bill, prop, unit, count, tenant_cents in s.execute(query):
+        for bill, prop, unit, count, tenant_cents, live, with_charge in s.execute(query):
             share = money(tenant_cents)
             rows.append(UtilityBillRow(
                 id=bill.id, property_name=prop, unit_number=unit, provider=bill.provider,
                 period_start=bill.period_start, period_end=bill.period_end, amount=bill.amount,
                 due_date=bill.due_date, rule=bill.rule, vacant_to=bill.vacant_to,
-                tenants_share=share, operator_share=bill.amount - share, shares=count))
+                tenants_share=share, operator_share=bill.amount - share, shares=count,
+                voided=bool(with_charge) and not live))
     return rows
 
 

@@ -6,12 +6,15 @@ from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from coliv_desktop.db.engine import Database
+from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas import build
+from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.schemas.utilities import UtilityBillIn
-from coliv_desktop.services import printing, utilities
+from coliv_desktop.services import ledger, printing, utilities
 from coliv_desktop.services.context import Actor
 from tests.builders import flow_41, lease, tenant
 
@@ -47,3 +50,28 @@ def test_bills_read_back_and_notices_print_each_share(db: Database, actor: Actor
     only = printing.utility_notices_pdf(db, posted.id, tmp_path / "mike.pdf", [mike.id])
     assert len(PdfReader(only).pages) == 1
     assert sarah.id != mike.id
+
+
+def test_a_bill_entered_by_mistake_is_voided_whole(db: Database, actor: Actor) -> None:
+    flow = flow_41(db, actor)
+    sarah = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2025, 6, 1))
+    mike = lease(db, actor, flow.rooms["3B-B"], tenant(db, actor, "Mike"), date(2025, 6, 1))
+    posted = utilities.post_bill(db, actor, build(
+        UtilityBillIn, property_id=flow.property_id, unit_id=flow.unit_3b,
+        provider="City Water", period_start="2025-12-01", period_end="2025-12-31",
+        amount="1000.00", due_date="2026-01-15", rule="equal"))  # meant 100.00
+    assert posted.id is not None
+    ledger.record_payment(db, actor, build(PaymentCreate, lease_id=sarah.id, amount="500",
+                                           received_on="2026-01-10", method="cash"))
+    with pytest.raises(ValidationError, match="reason"):
+        utilities.void_bill(db, actor, posted.id, "  ")
+    assert utilities.void_bill(db, actor, posted.id, "typed 1000 for 100") == 2
+    for made in (sarah, mike):
+        book = ledger.lease_ledger(db, made.id)
+        assert [c.void_reason for c in book.charges if c.kind == "utility"] == [
+            "Bill voided: typed 1000 for 100"]
+    assert ledger.lease_ledger(db, sarah.id).balance == D("-500.00")  # her payment: credit
+    (row,) = utilities.list_bills(db)
+    assert row.voided and row.amount == D("1000.00")  # the bill stays on record
+    with pytest.raises(ValidationError, match="already voided"):
+        utilities.void_bill(db, actor, posted.id, "again")

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton, QTableWidgetItem
+from PySide6.QtWidgets import QApplication, QPushButton, QTableWidgetItem, QWidget
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.services import late_fees, leasing, ledger, reminders, rent_run, utilities
 from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.ledger.dialogs import UNDONE
 from coliv_desktop.ui.ledger.late_fees import LateFeeRuleDialog, LateFeesDialog
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.ledger.utilities import UtilityBillDialog
@@ -25,7 +26,7 @@ from tests.builders import Flow41, flow_41, lease, tenant
 from tests.ui.helpers import click, type_into
 
 
-def button(pane: LedgerPane, name: str) -> QPushButton:
+def button(pane: QWidget, name: str) -> QPushButton:
     found = pane.findChild(QPushButton, name)
     assert isinstance(found, QPushButton), name
     return found
@@ -103,6 +104,24 @@ def test_utility_bill_split_previewed_then_posted_with_notices(
     charges = [c for c in ledger.lease_ledger(ctx.db, ledger_lease(ctx, "Sarah")).charges
                if c.kind == "utility"]
     assert [c.amount for c in charges] == [D("106.00")]
+    # posted by mistake: Ctrl+Z voids every share; Ctrl+Shift+Z posts the bill again
+    assert ctx.undo_stack.undoText() == "Austin Energy bill of $265.00"
+    ctx.undo_stack.undo()
+    settle(ctx, qtbot)
+    assert [b.voided for b in utilities.list_bills(ctx.db)] == [True]
+    assert [r.voided for r in pane.utilities.model.rows] == [True]
+    ctx.undo_stack.redo()
+    settle(ctx, qtbot)
+    assert sorted(b.voided for b in utilities.list_bills(ctx.db)) == [False, True]
+    # and a bill found wrong later: Void bill…, with the reason
+    pane.utilities.ask_reason = lambda row: "the meter was misread"  # type: ignore[method-assign]
+    assert pane.utilities.view.select_where(lambda r: not r.voided)
+    click(qtbot, button(pane.utilities, "void_bill"))
+    settle(ctx, qtbot)
+    assert [b.voided for b in utilities.list_bills(ctx.db)] == [True, True]
+    sarah = ledger.lease_ledger(ctx.db, ledger_lease(ctx, "Sarah"))
+    assert {c.void_reason for c in sarah.charges if c.kind == "utility"} == {
+        f"Bill voided: {UNDONE}", "Bill voided: the meter was misread"}
 
 
 def ledger_lease(ctx: AppContext, first: str) -> uuid.UUID:

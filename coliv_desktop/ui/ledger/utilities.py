@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.domain.utilities import RULE_LABELS
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.utilities import (
@@ -219,12 +221,29 @@ class UtilityBillDialog(FormDialog):
                      notes=self.notes.toPlainText())
 
     def save(self, data: UtilityBillIn) -> UtilityBillOut:
-        posted = utilities.post_bill(self.ctx.db, self.ctx.actor, data)
-        self.ctx.bus.ledger_posted.emit()
+        from coliv_desktop.ui.commands import ServiceCommand
+        from coliv_desktop.ui.ledger.dialogs import UNDONE
+
+        ctx = self.ctx
+        posted = utilities.post_bill(ctx.db, ctx.actor, data)
+        current = [posted.id]
+
+        def again() -> None:
+            current[0] = utilities.post_bill(ctx.db, ctx.actor, data).id
+
+        def void() -> None:
+            assert current[0] is not None
+            utilities.void_bill(ctx.db, ctx.actor, current[0], UNDONE)
+
+        if any(s.lease_id for s in posted.shares):  # a bill the operator carries has no charge
+            ctx.undo_stack.push(ServiceCommand(
+                ctx, f"{posted.provider} bill of {ctx.money(posted.amount)}", again, void,
+                changed=("ledger_posted",)))
+        ctx.bus.ledger_posted.emit()
         tenants = sum(1 for s in posted.shares if s.lease_id is not None)
-        self.ctx.bus.status_message.emit(
-            f"{posted.provider} bill of {self.ctx.money(posted.amount)} posted to "
-            f"{tenants} tenants")
+        ctx.bus.status_message.emit(
+            f"{posted.provider} bill of {ctx.money(posted.amount)} posted to "
+            f"{tenants} tenants. Undo with Ctrl+Z (its shares are voided).")
         return posted
 
     def show_notices(self) -> None:
@@ -319,7 +338,8 @@ class UtilitiesView(QWidget):
             Column("tenants", "Tenants pay", lambda r: r.tenants_share, "money", width=95,
                    visible=False),
             Column("due", "Due", lambda r: r.due_date, "date", width=92),
-        ], money=ctx.money)
+            Column("status", "Status", lambda r: "void" if r.voided else "posted", width=60),
+        ], money=ctx.money, style=lambda r: (QColor("#9ca3af") if r.voided else None, False))
         self.view = ListView(self.model, ctx.settings, "utility_bills")
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
@@ -333,10 +353,16 @@ class UtilitiesView(QWidget):
         self.notices_button.setObjectName("bill_notices")
         self.notices_button.setToolTip("Each tenant's share with its working, as a PDF")
         self.notices_button.clicked.connect(lambda: self.notices())
+        self.void_button = QPushButton("Void bill…")
+        self.void_button.setObjectName("void_bill")
+        self.void_button.setToolTip("Void every tenant's share of the selected bill (entered "
+                                    "by mistake), with the reason")
+        self.void_button.clicked.connect(lambda: self.void_selected())
         self.summary = QLabel()
         top = QHBoxLayout()
         top.addWidget(self.enter_button)
         top.addWidget(self.notices_button)
+        top.addWidget(self.void_button)
         top.addWidget(self.summary, 1)
         self.filter = list_filter([self.view], "Filter bills by property, unit or provider")
         layout = QVBoxLayout(self)
@@ -363,6 +389,30 @@ class UtilitiesView(QWidget):
         dialog.open()
         return dialog
 
+
+    def ask_reason(self, row: UtilityBillRow) -> str | None:
+        text, ok = QInputDialog.getText(
+            self, "Void bill", f"Why is the {row.provider} bill of "
+            f"{self.ctx.money(row.amount)} voided? Every tenant's share is voided with it.")
+        return text if ok else None
+
+    def void_selected(self) -> int:
+        row = self.view.current_row()
+        if not isinstance(row, UtilityBillRow) or row.voided:
+            self.summary.setText("Select a bill that is not void.")
+            return 0
+        reason = self.ask_reason(row)
+        if reason is None:
+            return 0
+        try:
+            count = utilities.void_bill(self.ctx.db, self.ctx.actor, row.id, reason)
+        except ColivError as exc:
+            self.summary.setText(str(exc))
+            return 0
+        self.ctx.bus.ledger_posted.emit()
+        self.ctx.bus.status_message.emit(f"Voided the {row.provider} bill: {count} shares")
+        self.reload()
+        return count
 
     def notices(self) -> Any:
         row = self.view.current_row()

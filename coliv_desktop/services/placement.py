@@ -93,7 +93,7 @@ def approve_in(
     rent = data.rent_amount if data.rent_amount is not None else room.rent_amount
     deposit = data.deposit_amount if data.deposit_amount is not None else rent
 
-    tenant, reused, restored = _tenant_for(s, actor, application)
+    tenant, reused, restored, profile_before = _tenant_for(s, actor, application)
     lease = create_lease_in(s, actor, LeaseCreate(
         room_id=room.id, tenant_id=tenant.id, lease_start=start, lease_end=end,
         rent_amount=rent, deposit_amount=deposit, bed=data.bed,
@@ -125,7 +125,8 @@ def approve_in(
                  f"Approved {name} for room {_label(s, room)} from {start.isoformat()}",
                  {"status": ["pending", "approved"], "room_id": room.id, "lease_id": lease.id,
                   "tenant_id": tenant.id, "withdrawn_applications": withdrawn,
-                  "tenant_reused": reused, "tenant_restored": restored})
+                  "tenant_reused": reused, "tenant_restored": restored,
+                  "tenant_profile_before": profile_before})
     rescored = matching.rescore_affected(s, actor, [room.unit_id],
                                          skip=[application.id, *withdrawn])
     return ApprovalOut(application=ApplicationOut.model_validate(application), lease_id=lease.id,
@@ -164,6 +165,8 @@ def undo_approval(db: Database, actor: Actor, application_id: uuid.UUID) -> Appl
         tenant = s.get(Tenant, application.tenant_id) if application.tenant_id else None
         created_or_restored = (not approval.get("tenant_reused")
                                or bool(approval.get("tenant_restored")))
+        if tenant is not None and approval.get("tenant_reused"):
+            tenant.compatibility_profile = approval.get("tenant_profile_before")
         if tenant is not None and tenant.archived_at is None and created_or_restored and not \
                 s.scalar(select(func.count(Lease.id)).where(
                     Lease.tenant_id == tenant.id, Lease.status == "active")):
@@ -209,10 +212,11 @@ def _approval_record(s: Session, application_id: uuid.UUID) -> dict[str, Any]:
 
 
 def _tenant_for(s: Session, actor: Actor, application: Application
-                ) -> tuple[Tenant, bool, bool]:
+                ) -> tuple[Tenant, bool, bool, dict[str, Any] | None]:
     """The tenant an approval lets to: someone already on file with the applicant's email (a
     former tenant coming back; restored if archived, their profile updated from the
-    application), else a new tenant. Returns (tenant, reused, restored)."""
+    application), else a new tenant. Returns (tenant, reused, restored, the reused tenant's
+    profile before, for an undo)."""
     name = f"{application.first_name} {application.last_name}"
     known = s.scalar(select(Tenant).where(func.lower(Tenant.email) == application.email.lower())
                      .order_by(Tenant.archived_at.is_not(None), Tenant.created_at.desc())
@@ -227,7 +231,8 @@ def _tenant_for(s: Session, actor: Actor, application: Application
         s.flush()
         audit.record(s, actor, "create", "tenant", tenant.id, f"Added tenant {name} (approved "
                      "application)", {"application_id": application.id})
-        return tenant, False, False
+        return tenant, False, False, None
+    before = known.compatibility_profile
     restored = known.archived_at is not None
     if restored:
         mark_archived(s, actor, known, "tenant", f"{known.first_name} {known.last_name}", False)
@@ -237,7 +242,7 @@ def _tenant_for(s: Session, actor: Actor, application: Application
     audit.record(s, actor, "update", "tenant", known.id,
                  f"{known.first_name} {known.last_name} is back: approved application, profile "
                  "updated from it", {"application_id": application.id})
-    return known, True, restored
+    return known, True, restored, before
 
 
 def _label(s: Session, room: Room) -> str:

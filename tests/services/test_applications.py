@@ -233,6 +233,7 @@ def test_a_former_tenant_who_applies_again_keeps_their_record(db: Database, acto
     old = lease(db, actor, flow.rooms["3A-A"], former.id, MOVE_IN - timedelta(days=400),
                 MOVE_IN - timedelta(days=200))
     leasing.end_lease(db, actor, old.id, MOVE_IN - timedelta(days=200))
+    applications.set_tenant_profile(db, actor, former.id, profile(PROFILES["Mike"]))
     tenants.set_tenant_archived(db, actor, former.id, True)
     with db.read() as s:
         people = s.scalar(select(func.count(Tenant.id)))
@@ -242,11 +243,13 @@ def test_a_former_tenant_who_applies_again_keeps_their_record(db: Database, acto
     assert done.tenant_id == former.id
     back = tenants.get_tenant(db, former.id)
     assert back.archived_at is None and back.phone == "555-0100"
-    assert applications.get_tenant_profile(db, former.id) is not None  # from the application
+    assert applications.get_tenant_profile(db, former.id) == profile(SARAH).model_copy(
+        update={"max_rent": Decimal("950.00")})  # from the application
     with db.read() as s:
         assert s.scalar(select(func.count(Tenant.id))) == people  # no duplicate record
     placement.undo_approval(db, actor, sarah.id)  # back to the archive, history intact
     assert tenants.get_tenant(db, former.id).archived_at is not None
+    assert applications.get_tenant_profile(db, former.id) == profile(PROFILES["Mike"])
     assert leasing.get_lease(db, old.id).status == "ended"
 
 

@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -232,7 +233,13 @@ class FormDialog(QDialog):
         self.show_banner(None)
         try:
             data = self.build_input()
-            self.saved = self.save(data)
+            # a save is one short transaction; the wait cursor covers a slow one (an approval
+            # rescoring many applications, a busy server)
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.saved = self.save(data)
+            finally:
+                QApplication.restoreOverrideCursor()
         except ColivError as exc:
             self.show_error(exc)
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -83,11 +84,27 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> None:
     if not config.is_sqlite(ctx.url):
-        raise ValidationError("db", "`db backup` copies SQLite files; back up PostgreSQL with "
-                                    "pg_dump or `coliv export`")
+        exported, _ = portability.backup_export(ctx.db, ctx.actor)  # a server: all as JSON
+        print(exported)
+        return
     _ = ctx.db  # make sure it exists and is current
-    path = backup_sqlite(ctx.url, "manual")
-    print(path)
+    print(backup_sqlite(ctx.url, "manual"))
+
+
+def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
+    from coliv_desktop.services import integrity
+
+    results = integrity.verify_books(ctx.db)
+    if args.json:
+        print(json.dumps({"ok": all(r.ok for r in results),
+                          "checks": [{"check": r.name, "ok": r.ok, "problems": r.problems}
+                                     for r in results]}, indent=2, ensure_ascii=False))
+    else:
+        for r in results:
+            print(f"{'ok  ' if r.ok else 'FAIL'} {r.name}")
+            for problem in r.problems:
+                print(f"       {problem}")
+    return 0 if all(r.ok for r in results) else 1
 
 
 def register(commands: Any) -> None:
@@ -109,5 +126,9 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=cmd_set_password)
     p = db.add_parser("status", help="which database, which schema revision, where backups go")
     p.set_defaults(handler=cmd_status)
-    p = db.add_parser("backup", help="back up the SQLite database now")
+    p = db.add_parser("backup", help="back up now (SQLite: a copy of the file; PostgreSQL: "
+                                     "every table as JSON), into the backups folder")
     p.set_defaults(handler=cmd_backup)
+    p = db.add_parser("check", help="verify the books (read only); exit 1 when a check fails")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_check)

@@ -218,15 +218,11 @@ class Databases(QObject):
         if not config.is_sqlite(url):
             # A server database: a full export (every table, `coliv import` reads it back)
             # into the backups folder under the data folder.
-            from datetime import UTC, datetime
+            from coliv_desktop.services import portability
 
-            stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-            name = (url.database or "database").replace("/", "_")
-            target = (config.backups_dir(url)
-                      / f"{url.get_backend_name()}-{name}-{stamp}-manual.json")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.export_to(target, "Backed up")
-            return target
+            db, actor = self.ctx.db, self.ctx.actor
+            self._export("Backed up", lambda: portability.backup_export(db, actor))
+            return None
         from coliv_desktop.db.migrate import backup_sqlite
 
         path = backup_sqlite(url, "manual")
@@ -240,23 +236,26 @@ class Databases(QObject):
     # --- JSON export and import (every table, full fidelity) --------------------------------
 
     def export_json(self) -> None:
-        path = self.choose_json_to_write()
-        if path:
-            self.export_to(Path(path), "Exported")
-
-    def export_to(self, target: Path, done_title: str) -> None:
         from coliv_desktop.services import portability
 
-        db, actor = self.ctx.db, self.ctx.actor
+        path = self.choose_json_to_write()
+        if not path:
+            return
+        db, actor, target = self.ctx.db, self.ctx.actor, Path(path)
+        self._export("Exported", lambda: (target, portability.export_file(db, actor, target)))
 
-        def work(control: TaskControl) -> dict[str, int]:
-            control.progress(0, 0, f"Writing {target.name} …")
-            return portability.export_file(db, actor, target)
+    def _export(self, done_title: str, write: Callable[[], tuple[Path, dict[str, int]]]
+                ) -> None:
+        """Write an export in the background, then say where it is."""
+        def work(control: TaskControl) -> tuple[Path, dict[str, int]]:
+            control.progress(0, 0, "Writing every table …")
+            return write()
 
-        def finished(counts: Any, error: BaseException | None) -> None:
+        def finished(result: Any, error: BaseException | None) -> None:
             if error is not None:
-                self.fail("Could not export", f"{target}\n\n{error}")
+                self.fail("Could not export", str(error))
                 return
+            target, counts = result
             rows = sum(counts.values())
             self.ctx.bus.status_message.emit(f"{done_title}: {rows:,} rows to {target}")
             self.report(done_title, f"Every table ({rows:,} rows) is in\n{target}\n\n"
@@ -292,4 +291,36 @@ class Databases(QObject):
             self.report("Imported", f"{rows:,} rows from\n{source}")
 
         run_with_progress(self.ctx.tasks, self.window, "Importing", work, finished)
+
+    # --- verifying the books ----------------------------------------------------------------
+
+    def verify_books(self) -> None:
+        """Check the whole database against the ledger's and the leases' rules (read only)."""
+        from coliv_desktop.services import integrity
+
+        db = self.ctx.db
+
+        def work(control: TaskControl) -> list[Any]:
+            control.progress(0, 0, "Checking every charge, payment and lease …")
+            return integrity.verify_books(db)
+
+        def finished(results: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.fail("Could not verify the books", str(error))
+                return
+            lines = []
+            for r in results:
+                lines.append(f"{'✓' if r.ok else '✗'} {r.name}")
+                lines += [f"      {problem}" for problem in r.problems]
+            failed = sum(1 for r in results if not r.ok)
+            if failed:
+                self.fail("Verify books", f"{failed} of {len(results)} checks found problems "
+                          "(nothing was changed):\n\n" + "\n".join(lines))
+            else:
+                self.report("Verify books", f"All {len(results)} checks passed.\n\n"
+                            + "\n".join(lines))
+            self.ctx.bus.status_message.emit(
+                f"Books verified: {len(results) - failed} of {len(results)} checks passed")
+
+        run_with_progress(self.ctx.tasks, self.window, "Verifying the books", work, finished)
 

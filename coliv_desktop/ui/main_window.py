@@ -162,6 +162,9 @@ class MainWindow(QMainWindow):
                      "export_json")
         self._action(file, "&Import from JSON…", d.import_json, None,
                      "Load an export into this database (it must be empty)", "import_json")
+        self._action(file, "&Verify Books…", d.verify_books, None,
+                     "Check every charge, payment and lease against the rules (read only)",
+                     "verify_books")
         self._action(file, "&Settings…", lambda: self.editing.settings(), "Ctrl+,",
                      "Business profile, currency and locale, rent due day, late fees, logo",
                      "settings")

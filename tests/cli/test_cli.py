@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
 from coliv_desktop.__main__ import main
@@ -151,6 +152,22 @@ def test_export_import_and_transfer(cli: Cli, tmp_path: Path,
     assert "verified" in out
     code, _, err = cli.run("transfer", "--to", copy_url)
     assert code != 0 and "empty database" in err
+
+
+def test_db_check_and_backup(cli: Cli, db_url: URL, tmp_path: Path) -> None:
+    cli.ok("demo")
+    report = json.loads(cli.ok("db", "check", "--json"))
+    assert report["ok"] is True and len(report["checks"]) == 7
+    assert set(report["checks"][0]) == {"check", "ok", "problems"}
+    backup = Path(cli.ok("db", "backup").strip().splitlines()[-1])
+    assert backup.exists() and backup.parent.name == "backups"  # SQLite: a copy; PG: JSON
+    db = Database(db_url)
+    with db.write() as s:  # damage behind the services' back
+        s.execute(text("UPDATE leases SET bed = 9 WHERE id = "
+                       "(SELECT id FROM leases ORDER BY id LIMIT 1)"))
+    db.dispose()
+    code, out, _ = cli.run("db", "check")
+    assert code == 1 and "FAIL Every lease holds a bed its room has" in out
 
 
 def test_help_lists_the_commands() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -200,6 +201,66 @@ def test_copy_the_database_to_postgresql_from_the_file_menu(
     assert portability.dumps(portability.export_data(window.ctx.db)) == source
     assert window.pane("dashboard").rooms_card.value.text() == "0/7"  # type: ignore[attr-defined]
     window.ctx.close_database()  # so the fixture can drop the database
+
+
+def test_export_import_and_back_up_from_the_file_menu(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every table to a JSON file and back into a new, empty database; on a server database
+    Back Up Now writes such a file into the backups folder."""
+    flow_41(window.ctx.db, window.ctx.actor)
+    before = portability.dumps(portability.export_data(window.ctx.db))
+    exported = tmp_path / "office.json"
+    reports: list[str] = []
+    databases = type(window.databases)
+    monkeypatch.setattr(databases, "report", lambda self, title, text: reports.append(text))
+    monkeypatch.setattr(databases, "choose_json_to_write", lambda self: str(exported))
+    monkeypatch.setattr(databases, "choose_json_to_read", lambda self: str(exported))
+    if window.ctx.db.url.get_backend_name() == "postgresql":
+        menu_action(window, "backup").trigger()
+        window.ctx.tasks.wait_idle()
+        settle(window)
+        (backup,) = (tmp_path / "data" / "backups").glob("postgresql-*-manual.json")
+        assert str(backup) in reports[-1]
+        assert json.loads(backup.read_text("utf-8"))["tables"]["rooms"]
+    menu_action(window, "export_json").trigger()
+    window.ctx.tasks.wait_idle()
+    settle(window)
+    assert str(exported) in reports[-1]
+    window.databases.choose_new_file = lambda: str(tmp_path / "copy.db")  # type: ignore[method-assign]
+    menu_action(window, "new_database").trigger()
+    settle(window)
+    assert window.pane("dashboard").stack.currentWidget() is \
+        window.pane("dashboard").empty  # type: ignore[attr-defined]
+    menu_action(window, "import_json").trigger()
+    window.ctx.tasks.wait_idle()
+    settle(window)
+    assert reports[-1].startswith("Imported") or "rows from" in reports[-1]
+    assert portability.dumps(portability.export_data(window.ctx.db)) == before
+    window.show_pane("dashboard")
+    settle(window)
+    assert window.pane("dashboard").rooms_card.value.text() == "0/7"  # type: ignore[attr-defined]
+    # a second import is refused: the database is no longer empty, and nothing changes
+    failures: list[str] = []
+    monkeypatch.setattr(databases, "fail", lambda self, title, text: failures.append(text))
+    menu_action(window, "import_json").trigger()
+    window.ctx.tasks.wait_idle()
+    settle(window)
+    assert "empty database" in failures[-1] and "Nothing was changed" in failures[-1]
+    assert portability.dumps(portability.export_data(window.ctx.db)) == before
+
+
+def test_verify_books_from_the_file_menu(qtbot: QtBot, window: MainWindow,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    flow_41(window.ctx.db, window.ctx.actor)
+    reports: list[str] = []
+    databases = type(window.databases)
+    monkeypatch.setattr(databases, "report", lambda self, title, text: reports.append(text))
+    menu_action(window, "verify_books").trigger()
+    window.ctx.tasks.wait_idle()
+    settle(window)
+    assert reports[-1].startswith("All 7 checks passed.")
+    assert "✓ No bed is let twice on the same day" in reports[-1]
 
 
 def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(

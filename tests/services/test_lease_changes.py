@@ -23,6 +23,7 @@ from coliv_desktop.schemas.leasing import LeaseRenewal, LeaseTransfer
 from coliv_desktop.schemas.ledger import ChargeOut, PaymentCreate
 from coliv_desktop.services import (
     deposits,
+    integrity,
     lease_undo,
     leasing,
     ledger,
@@ -360,6 +361,7 @@ def check_schedule(db: Database, lease_id: uuid.UUID) -> None:
     charged = sum((c.amount for c in book.charges if c.status != "void"), D(0))
     received = sum((p.amount for p in book.payments if p.void_reason is None), D(0))
     assert book.balance == charged - received
+    assert [p for r in integrity.verify_books(db) for p in r.problems] == []
 
 
 @settings(max_examples=15, deadline=None,

@@ -57,13 +57,13 @@ def needs_attention(db: Database, on: date | None = None,
             .order_by(Lease.lease_end)).all()
     if overstayed:
         items.append(AttentionItem(
-            kind="move_outs", pane="leases", count=len(overstayed),
+            kind="move_outs", pane="leases:overdue", count=len(overstayed),
             text=f"{_plural(len(overstayed), 'lease has', 'leases have')} passed the end date "
                  f"with no move-out recorded: {_names([r[0] for r in overstayed])}. Record "
                  "the move-out or renew."))
     if unsettled:
         items.append(AttentionItem(
-            kind="deposits", pane="leases", count=len(unsettled),
+            kind="deposits", pane="leases:ended", count=len(unsettled),
             text=f"{_plural(len(unsettled), 'deposit', 'deposits')} of ended leases to settle: "
                  f"{_names([r[0] for r in unsettled])}."))
     aging = reports.aging_report(db, day)

@@ -21,10 +21,10 @@ from coliv_desktop.services.leasing import _lease_rows_query, active_on
 
 TenantSort = Literal["name", "email", "phone", "room", "lease_end", "created"]
 LeaseSort = Literal["tenant", "room", "start", "end", "rent", "status"]
-LeaseStatus = Literal["current", "upcoming", "ended", "all"]
+LeaseStatus = Literal["current", "upcoming", "ended", "overdue", "all"]
 TENANT_SORTS: tuple[str, ...] = ("name", "email", "phone", "room", "lease_end", "created")
 LEASE_SORTS: tuple[str, ...] = ("tenant", "room", "start", "end", "rent", "status")
-LEASE_STATUSES: tuple[str, ...] = ("current", "upcoming", "ended", "all")
+LEASE_STATUSES: tuple[str, ...] = ("current", "upcoming", "ended", "overdue", "all")
 
 
 def _like(text: str) -> str | None:
@@ -138,6 +138,8 @@ def _lease_query(query: Any, text: str, status: str, day: date) -> Any:
         query = query.where(Lease.lease_start > day)
     elif status == "ended":
         query = query.where(Lease.lease_end < day)
+    elif status == "overdue":  # past its end and nobody recorded the move-out
+        query = query.where(Lease.status == "active", Lease.lease_end < day)
     pattern = _like(text)
     if pattern:
         query = query.where(or_(

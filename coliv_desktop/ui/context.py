@@ -44,6 +44,7 @@ class SignalBus(QObject):
     settings_changed = Signal()
 
     open_pane = Signal(str)  # pane key
+    open_lease_list = Signal(str)  # the Leases pane with one filter ("overdue", "ended", ...)
     open_property = Signal(object)  # uuid.UUID
     open_unit = Signal(object)
     open_room = Signal(object)

@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         bus = ctx.bus
         bus.database_switched.connect(self._database_switched)
         bus.open_pane.connect(self.show_pane)
+        bus.open_lease_list.connect(self._open_lease_list)
         bus.open_property.connect(partial(self._open_node, "property"))
         bus.open_unit.connect(partial(self._open_node, "unit"))
         bus.open_room.connect(partial(self._open_node, "room"))
@@ -236,6 +237,12 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.db_label)
 
     # --- panes ------------------------------------------------------------------------------
+
+    def _open_lease_list(self, status: str) -> None:
+        self.show_pane("leases")
+        show_status = getattr(self.pane("leases"), "show_status", None)
+        if callable(show_status):
+            show_status(status)
 
     def pane(self, key: str) -> Pane:
         pane = self.panes.get(key)

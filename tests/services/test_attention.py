@@ -10,7 +10,7 @@ import pytest
 from coliv_desktop.db.engine import Database
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.deposits import DispositionCreate
-from coliv_desktop.services import attention, deposits, leasing, reminders
+from coliv_desktop.services import attention, deposits, directory, leasing, reminders
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.demo import load_demo
 
@@ -24,7 +24,9 @@ def test_what_needs_attention(db: Database, actor: Actor, monkeypatch: pytest.Mo
     items = {i.kind: i for i in attention.needs_attention(db, money=lambda d: f"${d:,.2f}")}
     assert list(items) == ["move_outs", "overdue", "reminders", "applications"]
     # Kwame's lease ended yesterday and nobody recorded his move-out
-    assert items["move_outs"].count == 1 and items["move_outs"].pane == "leases"
+    assert items["move_outs"].count == 1 and items["move_outs"].pane == "leases:overdue"
+    overdue = directory.lease_rows(db, status="overdue")  # what that link lists
+    assert [r.tenant_name for r in overdue] == ["Kwame Mensah"]
     assert "Kwame Mensah (Maple Commons 102-B)" in items["move_outs"].text
     assert items["overdue"].text.startswith("2 tenants owe $")
     assert "Jessica Alvarez, Tom Becker" in items["overdue"].text
@@ -36,7 +38,7 @@ def test_what_needs_attention(db: Database, actor: Actor, monkeypatch: pytest.Mo
     assert kwame.deposit_amount > Decimal(0)
     leasing.end_lease(db, actor, kwame.id, DAY - timedelta(days=1))
     items = {i.kind: i for i in attention.needs_attention(db)}
-    assert "move_outs" not in items
+    assert "move_outs" not in items and directory.lease_rows(db, status="overdue") == []
     assert items["deposits"].count == 1 and "Kwame Mensah" in items["deposits"].text
     deposits.settle_deposit(db, actor, build(DispositionCreate, lease_id=kwame.id,
                                              decided_on=DAY.isoformat()))

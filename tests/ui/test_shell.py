@@ -130,8 +130,15 @@ def test_opening_a_second_database_switches_every_pane(qtbot: QtBot, window: Mai
     kinds = [item.kind for item in board.attention_items]
     assert kinds[0] == "move_outs" and "applications" in kinds
     assert "Kwame Mensah" in board.attention.text() and not board.attention.isHidden()
-    board.attention.linkActivated.emit("leases")
+    board.attention.linkActivated.emit("leases:overdue")
     assert window.current_pane == "leases"
+    settle(window)
+    leases_pane: Any = window.pane("leases")
+    assert leases_pane.status.currentData() == "overdue"
+    assert [leases_pane.model.row(i).tenant_name
+            for i in range(leases_pane.model.rowCount())] == ["Kwame Mensah"]
+    leases_pane.show_status("current")
+    settle(window)
     assert panes["tenants"].model.total == 20
     assert panes["leases"].model.total == 16
     assert panes["turnover"].data.turnover.move_ins  # the demo has move-ins coming

@@ -123,7 +123,7 @@ class DashboardPane(Pane):
         self.attention.setTextFormat(Qt.TextFormat.RichText)
         self.attention.setStyleSheet("background: #fff8e1; border: 1px solid #f0d58c;"
                                      " border-radius: 6px; padding: 6px 10px;")
-        self.attention.linkActivated.connect(self.ctx.bus.open_pane.emit)
+        self.attention.linkActivated.connect(self._follow)
         self.attention.hide()
         self.attention_items: list[AttentionItem] = []
         layout.addWidget(self.attention)
@@ -197,6 +197,14 @@ class DashboardPane(Pane):
         self.loaded.emit()
         self._load_attention()
 
+    def _follow(self, link: str) -> None:
+        """A link of the attention list: "pane" or "leases:filter"."""
+        pane, _, leases_filter = link.partition(":")
+        if pane == "leases" and leases_filter:
+            self.ctx.bus.open_lease_list.emit(leases_filter)
+        else:
+            self.ctx.bus.open_pane.emit(pane)
+
     def _load_attention(self) -> None:
         """After the figures (so they paint first): what needs the operator's attention."""
         db, money = self.ctx.db, self.ctx.money
@@ -214,8 +222,8 @@ class DashboardPane(Pane):
             self.ctx.bus.error.emit(f"Could not check what needs attention: {error}")
             return
         self.attention_items = items
-        lines = [f"• {escape(i.text)} <a href='{i.pane}'>{PANE_VERBS.get(i.pane, 'Open')}</a>"
-                 for i in items]
+        lines = [f"• {escape(i.text)} <a href='{i.pane}'>"
+                 f"{PANE_VERBS.get(i.pane.partition(':')[0], 'Open')}</a>" for i in items]
         self.attention.setText("<b>Needs attention</b><br>" + "<br>".join(lines))
         self.attention.setVisible(bool(items))
 

@@ -16,7 +16,7 @@ from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.widgets import ListView, heading, muted, search_box, tool_button
 
 STATUSES = (("current", "Current"), ("upcoming", "Upcoming"), ("ended", "Ended"),
-            ("all", "All"))
+            ("overdue", "Past end, no move-out"), ("all", "All"))
 
 
 def lease_columns() -> list[Column[LeaseRow]]:
@@ -107,6 +107,12 @@ class LeasesPane(Pane):
         self.model.modelReset.connect(self._update_count)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         self._enable()
+
+    def show_status(self, status: str) -> None:
+        """List the leases of one filter ("overdue": past their end, no move-out recorded)."""
+        index = self.status.findData(status)
+        if index >= 0:
+            self.status.setCurrentIndex(index)
 
     def _fetch(self, search: str, sort: str, descending: bool, offset: int, limit: int
                ) -> list[LeaseRow]:

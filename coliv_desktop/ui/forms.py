@@ -141,6 +141,7 @@ class FormDialog(QDialog):
         self.setMinimumWidth(420)
         self.saved: Any = None
         self.next_requested = False
+        self.saving = False  # a background save is running (see `save_in_background`)
         self._touched: set[str] = set()
         outer = QVBoxLayout(self)
         self.banner = QLabel()
@@ -228,9 +229,50 @@ class FormDialog(QDialog):
             return
         self.show_banner(str(exc))
 
+    # A dialog whose save can take long (an approval rescoring many applications) sets this
+    # and a task runner: save() then runs in a worker and must touch no widget; the dialog
+    # stays open, its buttons off, until the transaction is done (and cannot be dismissed
+    # meanwhile, so what the operator sees is what happened).
+    save_in_background = False
+    runner: Any = None  # with run_task(fn, done), e.g. the AppContext
+
+    def _save_in_background(self, data: Any) -> None:
+        self.saving = True
+        self.buttons.setEnabled(False)
+        self.show_banner(None)
+        self.setCursor(Qt.CursorShape.BusyCursor)
+
+        def done(result: Any, error: BaseException | None) -> None:
+            self.saving = False
+            self.buttons.setEnabled(True)
+            self.unsetCursor()
+            if isinstance(error, ColivError):
+                self.show_error(error)
+            elif error is not None:
+                self.show_banner(f"Could not save: {error}")
+            else:
+                self.saved = result
+                self.accept()
+
+        self.runner.run_task(lambda: self.save(data), done)
+
+    def reject(self) -> None:
+        if not self.saving:  # a save under way finishes first
+            super().reject()
+
     def submit(self) -> None:
+        if self.saving:
+            return
         self.fields.clear()
         self.show_banner(None)
+        if self.save_in_background and self.runner is not None:
+            try:
+                data = self.build_input()
+            except ColivError as exc:
+                self.show_error(exc)
+                return
+            self._save_in_background(data)
+            return
         try:
             data = self.build_input()
             # a save is one short transaction; the wait cursor covers a slow one (an approval

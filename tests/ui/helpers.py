@@ -68,6 +68,8 @@ class DialogDriver:
         dialog.show()
         assert self.handlers, f"unexpected dialog {dialog.windowTitle()!r}"
         self.handlers.pop(0)(dialog)
+        if getattr(dialog, "saving", False):  # a background save: wait for its transaction
+            self.qtbot.waitUntil(lambda: not getattr(dialog, "saving", False), timeout=10000)
         if dialog.isVisible() and dialog.result() == 0:
             dialog.reject()
         return dialog.result()

@@ -3,6 +3,7 @@ read the ranked rooms, approve through the dialog, see the property tree change.
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
-from coliv_desktop.services import applications, leasing, matching
+from coliv_desktop.services import applications, leasing, matching, placement
 from coliv_desktop.ui.actions import Editing
 from coliv_desktop.ui.dialogs.application import ApplicationDialog, TenantProfileDialog
 from coliv_desktop.ui.dialogs.approve import ApproveDialog
@@ -143,9 +144,21 @@ def test_an_approval_undone_with_ctrl_z_and_with_its_button(
     db = window.ctx.db
     sarah = apply(db, window.ctx.actor)
 
+    threads: list[str] = []
+    real_approve = placement.approve_application
+
+    def approve_in_a_worker(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real_approve(*args, **kwargs)
+
+    monkeypatch.setattr(placement, "approve_application", approve_in_a_worker)
+
     def approve(dialog: ApproveDialog) -> None:
         type_into(qtbot, dialog.deposit_amount, "450")
         click(qtbot, dialog.save_button)
+        assert dialog.saving and not dialog.buttons.isEnabled()  # the transaction runs
+        dialog.reject()  # Esc meanwhile: the dialog waits for the save to finish
+        assert dialog.isVisible()
 
     driver = DialogDriver(qtbot).then(approve)
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
@@ -159,6 +172,7 @@ def test_an_approval_undone_with_ctrl_z_and_with_its_button(
     click(qtbot, view.approve_button)
     settle(window)
     assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "Sarah Thompson")
+    assert threads and threads[0] != threading.main_thread().name  # off the GUI thread
     first = applications.get_application(db, sarah.id).approved_lease_id
     assert window.undo_action.text() == "&Undo Approval of Sarah Thompson"
 

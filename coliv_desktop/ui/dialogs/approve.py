@@ -33,6 +33,8 @@ class ApproveDialog(FormDialog):
                  *, room_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
         super().__init__(f"Approve {application.full_name}", parent, save_text="Approve")
         self.submitted: ApprovalInput | None = None
+        self.save_in_background = True  # it rescores every open application of the unit
+        self.runner = ctx
         self.setMinimumWidth(560)
         self.ctx = ctx
         self.application = application

@@ -134,20 +134,33 @@ class Editing(QObject):
         if self.run_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self._push_edit(before, dialog.saved, f"Edit room {before.room_number}")
 
-    def archive(self, kind: str, ident: uuid.UUID) -> bool:
-        row: Any
+    def _row_and_label(self, kind: str, ident: uuid.UUID) -> tuple[Any, str]:
         if kind == "property":
-            row = portfolio.get_property(self.ctx.db, ident)
-            label = row.name
-        elif kind == "unit":
-            row = portfolio.get_unit(self.ctx.db, ident)
-            label = f"unit {row.unit_number}"
-        elif kind == "room":
-            row = portfolio.get_room(self.ctx.db, ident)
-            label = f"room {row.room_number}"
-        else:
-            row = tenants.get_tenant(self.ctx.db, ident)
-            label = row.full_name
+            prop = portfolio.get_property(self.ctx.db, ident)
+            return prop, prop.name
+        if kind == "unit":
+            unit = portfolio.get_unit(self.ctx.db, ident)
+            return unit, f"unit {unit.unit_number}"
+        if kind == "room":
+            room = portfolio.get_room(self.ctx.db, ident)
+            return room, f"room {room.room_number}"
+        tenant = tenants.get_tenant(self.ctx.db, ident)
+        return tenant, tenant.full_name
+
+    def restore(self, kind: str, ident: uuid.UUID) -> bool:
+        """Bring an archived row back (undoable: Ctrl+Z archives it again)."""
+        row, label = self._row_and_label(kind, ident)
+        try:
+            command = commands.archive_command(self.ctx, row, False, f"Restore {label}")
+        except ColivError as exc:
+            self.warn(f"Cannot restore {label}", str(exc))
+            return False
+        self.ctx.undo_stack.push(command)
+        self._emit(*commands.KINDS[kind].changed)
+        return True
+
+    def archive(self, kind: str, ident: uuid.UUID) -> bool:
+        row, label = self._row_and_label(kind, ident)
         if not self.confirm(f"Archive {kind}",
                             f"Archive {label}? Its history is kept; you can undo this."):
             return False

@@ -291,6 +291,36 @@ def test_tenant_record_logs_contacts_and_searches_them(qtbot: QtBot, window: Mai
     assert record.log_view.proxy.index(0, 2).data() == "Asked about the parking permit"
 
 
+def test_an_archived_tenant_is_listed_on_request_and_restored(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.ui.actions import Editing
+
+    db = window.ctx.db
+    sarah = tenant(db, window.ctx.actor, "Sarah", "Thompson")
+    tenant(db, window.ctx.actor, "Mike", "Chen")
+    monkeypatch.setattr(Editing, "confirm", lambda self, title, text: True)
+    window.ctx.open_tenant(sarah)
+    settle(window)
+    pane: Any = window.pane("tenants")
+    record = pane.record
+    assert record.archive_button.text() == "Archive"
+    click(qtbot, record.archive_button)
+    settle(window)
+    assert pane.model.total == 1  # archived tenants are left out of the list
+    click(qtbot, pane.show_archived)
+    settle(window)
+    assert pane.model.total == 2
+    assert pane.view.select_where(lambda r: r.id == sarah)
+    settle(window)
+    assert record.archive_button.text() == "Restore"
+    assert record.name.text() == "Sarah Thompson (archived)"
+    click(qtbot, record.archive_button)
+    settle(window)
+    assert tenants.get_tenant(db, sarah).archived_at is None
+    assert record.archive_button.text() == "Archive"
+    assert window.undo_action.text() == "&Undo Restore Sarah Thompson"
+
+
 def test_ctrl_f_focuses_the_search_box(qtbot: QtBot, window: MainWindow) -> None:
     # Ctrl+F focuses the current pane's search box.
     menu_action(window, "pane_tenants").trigger()

@@ -69,7 +69,11 @@ class TenantRecord(QWidget):
         top.addWidget(tool_button("Edit", "edit", "Edit this tenant (F2)", self.edit))
         top.addWidget(tool_button("New lease", "leases", "Let a room to this tenant",
                                   self.new_lease))
-        top.addWidget(tool_button("Archive", "archive", "Archive this tenant", self.archive))
+        self.archive_button = tool_button("Archive", "archive", "Archive this tenant "
+                                          "(history kept; Restore brings them back)",
+                                          self.archive)
+        self.archive_button.setObjectName("archive_tenant")
+        top.addWidget(self.archive_button)
         self.profile_button = tool_button("Profile…", "applications", "The compatibility "
                                           "profile applicants are matched against",
                                           self.edit_profile)
@@ -174,6 +178,7 @@ class TenantRecord(QWidget):
         self.tenant = t
         archived = " (archived)" if t.archived_at else ""
         self.name.setText(t.full_name + archived)
+        self.archive_button.setText("Restore" if t.archived_at else "Archive")
         self.email.setText(t.email)
         self.phone.setText(t.phone or "—")
         emergency = " · ".join(x for x in (t.emergency_contact_name,
@@ -225,7 +230,12 @@ class TenantRecord(QWidget):
                 self.ctx.bus.applications_changed.emit()
 
     def archive(self) -> None:
-        if self.tenant is not None and self.ctx.editing is not None:
+        """Archive the tenant, or restore one who is archived."""
+        if self.tenant is None or self.ctx.editing is None:
+            return
+        if self.tenant.archived_at is not None:
+            self.ctx.editing.restore("tenant", self.tenant.id)
+        else:
             self.ctx.editing.archive("tenant", self.tenant.id)
 
     def new_lease(self) -> None:

@@ -7,7 +7,14 @@ import uuid
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from coliv_desktop.schemas.overview import TenantRow
 from coliv_desktop.services import directory
@@ -46,7 +53,15 @@ class TenantsPane(Pane):
                                   self._add))
         layout.addLayout(top)
         self.search = search_box("Search name, email, phone or room")
-        layout.addWidget(self.search)
+        self.show_archived = QCheckBox("Show archived")
+        self.show_archived.setObjectName("show_archived_tenants")
+        self.show_archived.setToolTip("List archived tenants too (greyed); open one to restore")
+        self._with_archived = False  # read by the page queries, which run in workers
+        self.show_archived.toggled.connect(self._toggle_archived)
+        find = QHBoxLayout()
+        find.addWidget(self.search, 1)
+        find.addWidget(self.show_archived)
+        layout.addLayout(find)
         self.model: PagedQueryModel[TenantRow] = PagedQueryModel(
             tenant_columns(), self._fetch, self._count, run=ctx.run_task, money=ctx.money,
             style=lambda r: (QColor("#9ca3af") if r.archived_at else None, False))
@@ -81,12 +96,18 @@ class TenantsPane(Pane):
     def _fetch(self, search: str, sort: str, descending: bool, offset: int, limit: int
                ) -> list[TenantRow]:
         return directory.tenant_rows(self.ctx.db, search, sort=sort, descending=descending,
-                                     offset=offset, limit=limit)
+                                     offset=offset, limit=limit,
+                                     include_archived=self._with_archived)
 
     def _count(self, search: str) -> int:
-        return directory.count_tenant_rows(self.ctx.db, search)
+        return directory.count_tenant_rows(self.ctx.db, search,
+                                           include_archived=self._with_archived)
 
     def reload(self) -> None:
+        self.model.reload()
+
+    def _toggle_archived(self, shown: bool) -> None:
+        self._with_archived = shown
         self.model.reload()
 
     def apply_search_now(self) -> None:

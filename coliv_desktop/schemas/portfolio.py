@@ -146,3 +146,13 @@ class RoomOut(Output):
     status: str
     archived_at: datetime | None
     version: int
+
+
+class ArchivedItem(Output):
+    """An archived property, unit or room, as the archive lists it."""
+
+    kind: str  # property, unit, room
+    id: uuid.UUID
+    label: str
+    archived_at: datetime
+

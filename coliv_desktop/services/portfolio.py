@@ -19,6 +19,7 @@ from coliv_desktop.db.types import utcnow
 from coliv_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
 from coliv_desktop.schemas.common import FieldProblem
 from coliv_desktop.schemas.portfolio import (
+    ArchivedItem,
     PropertyCreate,
     PropertyOut,
     PropertyUpdate,
@@ -168,6 +169,9 @@ def set_unit_archived(db: Database, actor: Actor, unit_id: uuid.UUID, archived: 
         unit = get_row(s, Unit, unit_id, "unit")
         if archived:
             _refuse_if_let(s, Room.unit_id == unit.id, f"unit {unit.unit_number}")
+        else:
+            prop = get_row(s, Property, unit.property_id, "property")
+            _live(prop, f"property {prop.name}", "unit_id")
         mark_archived(s, actor, unit, "unit", unit.unit_number, archived)
         return UnitOut.model_validate(unit)
 
@@ -288,6 +292,11 @@ def set_room_archived(db: Database, actor: Actor, room_id: uuid.UUID, archived: 
         room = get_row(s, Room, room_id, "room")
         if archived:
             _refuse_if_let(s, Room.id == room.id, f"room {room.room_number}")
+        else:
+            unit = get_row(s, Unit, room.unit_id, "unit")
+            _live(unit, f"unit {unit.unit_number}", "room_id")
+            prop = get_row(s, Property, unit.property_id, "property")
+            _live(prop, f"property {prop.name}", "room_id")
         mark_archived(s, actor, room, "room", room.room_number, archived)
         return RoomOut.model_validate(room)
 
@@ -326,3 +335,33 @@ def list_rooms(
 def get_room(db: Database, room_id: uuid.UUID) -> RoomOut:
     with db.read() as s:
         return RoomOut.model_validate(get_row(s, Room, room_id, "room"))
+
+
+# --- the archive --------------------------------------------------------------------------------
+
+def archived_items(db: Database) -> list[ArchivedItem]:
+    """Every archived property, unit and room, newest first, for restoring."""
+    items: list[ArchivedItem] = []
+    with db.read() as s:
+        for prop in s.scalars(select(Property).where(Property.archived_at.is_not(None))):
+            assert prop.archived_at is not None
+            items.append(ArchivedItem(kind="property", id=prop.id, label=prop.name,
+                                      archived_at=prop.archived_at))
+        for unit, name in s.execute(select(Unit, Property.name)
+                                    .join(Property, Property.id == Unit.property_id)
+                                    .where(Unit.archived_at.is_not(None))):
+            assert unit.archived_at is not None
+            items.append(ArchivedItem(kind="unit", id=unit.id,
+                                      label=f"{name} · unit {unit.unit_number}",
+                                      archived_at=unit.archived_at))
+        for room, unit_number, name in s.execute(
+                select(Room, Unit.unit_number, Property.name)
+                .join(Unit, Unit.id == Room.unit_id)
+                .join(Property, Property.id == Unit.property_id)
+                .where(Room.archived_at.is_not(None))):
+            assert room.archived_at is not None
+            items.append(ArchivedItem(kind="room", id=room.id,
+                                      label=f"{name} · room {unit_number}-{room.room_number}",
+                                      archived_at=room.archived_at))
+    return sorted(items, key=lambda i: i.archived_at, reverse=True)
+

@@ -147,6 +147,13 @@ class Editing(QObject):
         tenant = tenants.get_tenant(self.ctx.db, ident)
         return tenant, tenant.full_name
 
+    def show_archive(self) -> Any:
+        from coliv_desktop.ui.dialogs.archive import ArchiveDialog
+
+        dialog = ArchiveDialog(self.ctx, self, parent=self.window)
+        self.run_dialog(dialog)
+        return dialog
+
     def restore(self, kind: str, ident: uuid.UUID) -> bool:
         """Bring an archived row back (undoable: Ctrl+Z archives it again)."""
         row, label = self._row_and_label(kind, ident)

@@ -202,6 +202,8 @@ class MainWindow(QMainWindow):
         self._action(port, "&Archive Selected", self._archive_selected, "Ctrl+Del",
                      "Archive the selection (history is kept; undo with Ctrl+Z)",
                      "archive_selected")
+        self._action(port, "Archi&ved…", lambda: e.show_archive(), None,
+                     "Archived properties, units and rooms: restore one", "show_archive")
 
         people = bar.addMenu("&Tenants")
         self._action(people, "Add &Tenant…", lambda: e.add_tenant(), "Ctrl+Shift+T",

@@ -200,3 +200,20 @@ def test_property_choices_list_live_properties_by_name(db: Database, actor: Acto
                                               (flow.property_id, "Downtown Loft")]
     portfolio.set_property_archived(db, actor, other.id, True)
     assert portfolio.property_choices(db) == [(flow.property_id, "Downtown Loft")]
+
+
+def test_the_archive_lists_what_is_archived_and_restores_parents_first(
+        db: Database, actor: Actor) -> None:
+    flow = flow_41(db, actor)
+    assert portfolio.archived_items(db) == []
+    portfolio.set_room_archived(db, actor, flow.rooms["3B-D"], True)
+    portfolio.set_unit_archived(db, actor, flow.unit_3b, True)
+    items = portfolio.archived_items(db)
+    assert [(i.kind, i.label) for i in items] == [
+        ("unit", "Downtown Loft · unit 3B"), ("room", "Downtown Loft · room 3B-D")]
+    with pytest.raises(ValidationError, match="unit 3B is archived; restore it first"):
+        portfolio.set_room_archived(db, actor, flow.rooms["3B-D"], False)
+    portfolio.set_unit_archived(db, actor, flow.unit_3b, False)
+    portfolio.set_room_archived(db, actor, flow.rooms["3B-D"], False)
+    assert portfolio.archived_items(db) == []
+    assert dashboard.dashboard(db, date(2025, 11, 1)).rooms_total == 7

@@ -321,6 +321,39 @@ def test_an_archived_tenant_is_listed_on_request_and_restored(
     assert window.undo_action.text() == "&Undo Restore Sarah Thompson"
 
 
+def test_the_archive_restores_a_unit_archived_earlier(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.ui.actions import Editing
+    from coliv_desktop.ui.dialogs.archive import ArchiveDialog
+    from tests.ui.helpers import DialogDriver
+
+    db, actor = window.ctx.db, window.ctx.actor
+    flow = flow_41(db, actor)
+    portfolio.set_unit_archived(db, actor, flow.unit_3b, True)  # last week, say
+    window.ctx.bus.portfolio_changed.emit()
+    settle(window)
+    assert [u.label for u in window.tree.model.roots[0].children] == ["Unit 3A"]
+    seen: dict[str, Any] = {}
+
+    def restore(dialog: ArchiveDialog) -> None:
+        seen["listed"] = [r.label for r in dialog.model.rows]
+        assert dialog.view.select_where(lambda r: r.kind == "unit")
+        click(qtbot, dialog.restore_button)
+        seen["after"] = dialog.note.text()
+        dialog.accept()
+
+    driver = DialogDriver(qtbot).then(restore)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    menu_action(window, "show_archive").trigger()
+    settle(window)
+    assert seen["listed"] == ["Downtown Loft · unit 3B"]
+    assert seen["after"] == "Restored Downtown Loft · unit 3B."
+    assert portfolio.get_unit(db, flow.unit_3b).archived_at is None
+    assert sorted(u.label for u in window.tree.model.roots[0].children) == [
+        "Unit 3A", "Unit 3B"]
+    assert window.undo_action.text() == "&Undo Restore unit 3B"
+
+
 def test_ctrl_f_focuses_the_search_box(qtbot: QtBot, window: MainWindow) -> None:
     # Ctrl+F focuses the current pane's search box.
     menu_action(window, "pane_tenants").trigger()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -101,42 +102,47 @@ def preview_bill(db: Database, data: UtilityBillIn) -> UtilityBillOut:
 
 def post_bill(db: Database, actor: Actor, data: UtilityBillIn) -> UtilityBillOut:
     with writing(db, actor, "ledger.write") as s:
-        shares, names, labels = _compute(s, data)
-        bill = UtilityBill(
-            property_id=data.property_id, unit_id=data.unit_id, provider=data.provider,
-            period_start=data.period_start, period_end=data.period_end, amount=data.amount,
-            due_date=data.due_date, rule=data.rule, vacant_to=data.vacant_to,
-            percentages={str(k): str(v) for k, v in data.percentages.items()},
-            notes=data.notes, created_by=actor.name)
-        s.add(bill)
-        s.flush()
-        charges: dict[str, uuid.UUID] = {}
-        for sh in shares:
-            charge_id = None
-            if sh.key != split.OPERATOR and sh.amount > 0:
-                charge = Charge(
-                    lease_id=uuid.UUID(sh.key), kind="utility", period=f"bill:{bill.id}",
-                    period_start=data.period_start, period_end=data.period_end,
-                    due_date=data.due_date, amount=sh.amount,
-                    description=f"{data.provider} {data.period_start:%b %d} - "
-                                f"{data.period_end:%b %d, %Y} (your share)",
-                    working=sh.working, created_by=actor.name)
-                s.add(charge)
-                s.flush()
-                charge_id = charges[sh.key] = charge.id
-            s.add(ShareRow(bill_id=bill.id,
-                           lease_id=None if sh.key == split.OPERATOR else uuid.UUID(sh.key),
-                           room_id=uuid.UUID(sh.room_key) if sh.room_key else None,
-                           amount=sh.amount, days=sh.days, working=sh.working,
-                           charge_id=charge_id))
-        s.flush()
-        apply_unapplied(s, [uuid.UUID(k) for k in charges])
-        audit.record(s, actor, "create", "utility_bill", bill.id,
-                     f"{data.provider} bill {data.amount:.2f} split {data.rule} across "
-                     f"{len(charges)} leases",
-                     {"amount": data.amount, "rule": data.rule, "vacant_to": data.vacant_to,
-                      "shares": [[sh.key, sh.amount] for sh in shares]})
-        return _out(data, shares, names, labels, bill.id, charges)
+        return _post_in(s, actor, data)
+
+
+def _post_in(s: Session, actor: Actor, data: UtilityBillIn) -> UtilityBillOut:
+    """Post a bill inside the caller's transaction (a re-split voids and posts together)."""
+    shares, names, labels = _compute(s, data)
+    bill = UtilityBill(
+        property_id=data.property_id, unit_id=data.unit_id, provider=data.provider,
+        period_start=data.period_start, period_end=data.period_end, amount=data.amount,
+        due_date=data.due_date, rule=data.rule, vacant_to=data.vacant_to,
+        percentages={str(k): str(v) for k, v in data.percentages.items()},
+        notes=data.notes, created_by=actor.name)
+    s.add(bill)
+    s.flush()
+    charges: dict[str, uuid.UUID] = {}
+    for sh in shares:
+        charge_id = None
+        if sh.key != split.OPERATOR and sh.amount > 0:
+            charge = Charge(
+                lease_id=uuid.UUID(sh.key), kind="utility", period=f"bill:{bill.id}",
+                period_start=data.period_start, period_end=data.period_end,
+                due_date=data.due_date, amount=sh.amount,
+                description=f"{data.provider} {data.period_start:%b %d} - "
+                            f"{data.period_end:%b %d, %Y} (your share)",
+                working=sh.working, created_by=actor.name)
+            s.add(charge)
+            s.flush()
+            charge_id = charges[sh.key] = charge.id
+        s.add(ShareRow(bill_id=bill.id,
+                       lease_id=None if sh.key == split.OPERATOR else uuid.UUID(sh.key),
+                       room_id=uuid.UUID(sh.room_key) if sh.room_key else None,
+                       amount=sh.amount, days=sh.days, working=sh.working,
+                       charge_id=charge_id))
+    s.flush()
+    apply_unapplied(s, [uuid.UUID(k) for k in charges])
+    audit.record(s, actor, "create", "utility_bill", bill.id,
+                 f"{data.provider} bill {data.amount:.2f} split {data.rule} across "
+                 f"{len(charges)} leases",
+                 {"amount": data.amount, "rule": data.rule, "vacant_to": data.vacant_to,
+                  "shares": [[sh.key, sh.amount] for sh in shares]})
+    return _out(data, shares, names, labels, bill.id, charges)
 
 
 def void_bill(db: Database, actor: Actor, bill_id: uuid.UUID, reason: str) -> int:
@@ -146,24 +152,70 @@ def void_bill(db: Database, actor: Actor, bill_id: uuid.UUID, reason: str) -> in
     why = rules.check_void_reason(reason)
     with writing(db, actor, "ledger.write") as s:
         bill = get_row(s, UtilityBill, bill_id, "bill")
-        live = list(s.scalars(
-            select(Charge).join(ShareRow, ShareRow.charge_id == Charge.id)
-            .where(ShareRow.bill_id == bill.id, charge_live())))
-        if not live:
+        count = _void_in(s, actor, bill, f"Bill voided: {why}")
+        if not count:
             raise ValidationError("bill_id", "this bill has no live charges: it was already "
                                              "voided")
-        for charge in live:
-            s.add(Void(charge_id=charge.id, voided_on=today(), reason=f"Bill voided: {why}",
-                       created_by=actor.name))
-        s.flush()
-        chains: set[uuid.UUID] = set()
-        for charge in live:
-            chains.update(lease_chain(s, charge.lease_id))
-        apply_unapplied(s, sorted(chains))
         audit.record(s, actor, "void", "utility_bill", bill.id,
-                     f"Voided the {bill.provider} bill {bill.amount:.2f} ({len(live)} "
-                     f"tenant shares): {why}", {"reason": why, "charges": len(live)})
-        return len(live)
+                     f"Voided the {bill.provider} bill {bill.amount:.2f} ({count} "
+                     f"tenant shares): {why}", {"reason": why, "charges": count})
+        return count
+
+
+def _void_in(s: Session, actor: Actor, bill: UtilityBill, reason: str) -> int:
+    """Void the bill's live share charges (money that paid them is free again)."""
+    live = list(s.scalars(
+        select(Charge).join(ShareRow, ShareRow.charge_id == Charge.id)
+        .where(ShareRow.bill_id == bill.id, charge_live())))
+    for charge in live:
+        s.add(Void(charge_id=charge.id, voided_on=today(), reason=reason,
+                   created_by=actor.name))
+    s.flush()
+    chains: set[uuid.UUID] = set()
+    for charge in live:
+        chains.update(lease_chain(s, charge.lease_id))
+    apply_unapplied(s, sorted(chains))
+    return len(live)
+
+
+def bill_input(db: Database, bill_id: uuid.UUID) -> UtilityBillIn:
+    """What a posted bill was entered with (to split it again as it was)."""
+    with db.read() as s:
+        return _input_of(get_row(s, UtilityBill, bill_id, "bill"))
+
+
+def _input_of(bill: UtilityBill) -> UtilityBillIn:
+    return UtilityBillIn(
+        property_id=bill.property_id, unit_id=bill.unit_id, provider=bill.provider,
+        period_start=bill.period_start, period_end=bill.period_end, amount=bill.amount,
+        due_date=bill.due_date, rule=bill.rule,
+        vacant_to=bill.vacant_to,
+        percentages={uuid.UUID(k): Decimal(v) for k, v in (bill.percentages or {}).items()},
+        notes=bill.notes)
+
+
+def resplit_bill(db: Database, actor: Actor, bill_id: uuid.UUID) -> UtilityBillOut:
+    """Split a posted bill again over who lives there now (a move-in or move-out recorded
+    late, inside the bill's period): its shares are voided and the bill posted anew with the
+    same entries, in one transaction. Returns the new bill with its shares."""
+    with writing(db, actor, "ledger.write") as s:
+        bill = get_row(s, UtilityBill, bill_id, "bill")
+        if not _void_in(s, actor, bill, "Bill split again after lease changes") and \
+                _bill_voided(s, bill):
+            raise ValidationError("bill_id", "this bill was voided; enter it again instead")
+        fresh = _post_in(s, actor, _input_of(bill))
+        audit.record(s, actor, "resplit", "utility_bill", bill.id,
+                     f"Split the {bill.provider} bill {bill.amount:.2f} again: replaced by "
+                     f"bill {fresh.id}", {"replaced_by": fresh.id})
+        return fresh
+
+
+def _bill_voided(s: Session, bill: UtilityBill) -> bool:
+    """Every share that had a charge has it voided (a bill the operator carried whole has
+    none, and is not void)."""
+    charged = s.scalar(select(func.count(ShareRow.id)).where(
+        ShareRow.bill_id == bill.id, ShareRow.charge_id.is_not(None))) or 0
+    return bool(charged)
 
 
 def bill_rooms(db: Database, property_id: uuid.UUID,

@@ -14,7 +14,7 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.schemas.utilities import UtilityBillIn
-from coliv_desktop.services import ledger, printing, utilities
+from coliv_desktop.services import leasing, ledger, printing, utilities
 from coliv_desktop.services.context import Actor
 from tests.builders import flow_41, lease, tenant
 
@@ -75,3 +75,30 @@ def test_a_bill_entered_by_mistake_is_voided_whole(db: Database, actor: Actor) -
     assert row.voided and row.amount == D("1000.00")  # the bill stays on record
     with pytest.raises(ValidationError, match="already voided"):
         utilities.void_bill(db, actor, posted.id, "again")
+
+
+def test_a_bill_split_again_after_a_move_out_recorded_late(db: Database, actor: Actor) -> None:
+    flow = flow_41(db, actor)
+    sarah = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2025, 6, 1))
+    mike = lease(db, actor, flow.rooms["3B-B"], tenant(db, actor, "Mike"), date(2025, 6, 1))
+    data = build(UtilityBillIn, property_id=flow.property_id, unit_id=flow.unit_3b,
+                 provider="Austin Energy", period_start="2025-12-01", period_end="2025-12-31",
+                 amount="124.00", due_date="2026-01-15", rule="per_person",
+                 vacant_to="occupants")
+    first = utilities.post_bill(db, actor, data)
+    assert first.id is not None
+    assert {s.tenant: s.amount for s in first.shares} == {
+        "Sarah Tester": D("62.00"), "Mike Tester": D("62.00")}
+    assert utilities.bill_input(db, first.id) == data  # what it was entered with
+    leasing.end_lease(db, actor, mike.id, date(2025, 12, 15))  # he left mid-month, told late
+    again = utilities.resplit_bill(db, actor, first.id)
+    shares = {s.tenant: s.amount for s in again.shares}
+    assert sum(shares.values()) == D("124.00") and shares["Mike Tester"] < D("62.00")
+    live = {made: [c.amount for c in ledger.lease_ledger(db, made.id).charges
+                   if c.kind == "utility" and c.void_reason is None] for made in (sarah, mike)}
+    assert live[sarah] == [shares["Sarah Tester"]] and live[mike] == [shares["Mike Tester"]]
+    rows = {r.id: r.voided for r in utilities.list_bills(db)}
+    assert rows == {first.id: True, again.id: False}
+    utilities.void_bill(db, actor, again.id, "entered twice")
+    with pytest.raises(ValidationError, match="voided"):
+        utilities.resplit_bill(db, actor, again.id)

@@ -113,15 +113,26 @@ def test_utility_bill_split_previewed_then_posted_with_notices(
     ctx.undo_stack.redo()
     settle(ctx, qtbot)
     assert sorted(b.voided for b in utilities.list_bills(ctx.db)) == [False, True]
+    # Mike moved out on Dec 20, recorded late: Split again gives him less, Sarah more
+    leasing.end_lease(ctx.db, ctx.actor, ledger_lease(ctx, "Mike"), date(2025, 12, 20))
+    asked: list[str] = []
+    pane.utilities.confirm = (  # type: ignore[method-assign]
+        lambda title, text: asked.append(text) or True)
+    assert pane.utilities.view.select_where(lambda r: not r.voided)
+    click(qtbot, button(pane.utilities, "resplit_bill"))
+    settle(ctx, qtbot)
+    assert "Mike Tester: $" in asked[0] and "Void its shares" in asked[0]
+    assert sorted(b.voided for b in utilities.list_bills(ctx.db)) == [False, True, True]
     # and a bill found wrong later: Void bill…, with the reason
     pane.utilities.ask_reason = lambda row: "the meter was misread"  # type: ignore[method-assign]
     assert pane.utilities.view.select_where(lambda r: not r.voided)
     click(qtbot, button(pane.utilities, "void_bill"))
     settle(ctx, qtbot)
-    assert [b.voided for b in utilities.list_bills(ctx.db)] == [True, True]
+    assert [b.voided for b in utilities.list_bills(ctx.db)] == [True, True, True]
     sarah = ledger.lease_ledger(ctx.db, ledger_lease(ctx, "Sarah"))
     assert {c.void_reason for c in sarah.charges if c.kind == "utility"} == {
-        f"Bill voided: {UNDONE}", "Bill voided: the meter was misread"}
+        f"Bill voided: {UNDONE}", "Bill split again after lease changes",
+        "Bill voided: the meter was misread"}
 
 
 def ledger_lease(ctx: AppContext, first: str) -> uuid.UUID:

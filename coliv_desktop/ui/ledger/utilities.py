@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -358,10 +359,16 @@ class UtilitiesView(QWidget):
         self.void_button.setToolTip("Void every tenant's share of the selected bill (entered "
                                     "by mistake), with the reason")
         self.void_button.clicked.connect(lambda: self.void_selected())
+        self.resplit_button = QPushButton("Split again…")
+        self.resplit_button.setObjectName("resplit_bill")
+        self.resplit_button.setToolTip("Split the selected bill again over who lives there now "
+                                       "(a move-in or move-out recorded after it was posted)")
+        self.resplit_button.clicked.connect(lambda: self.resplit_selected())
         self.summary = QLabel()
         top = QHBoxLayout()
         top.addWidget(self.enter_button)
         top.addWidget(self.notices_button)
+        top.addWidget(self.resplit_button)
         top.addWidget(self.void_button)
         top.addWidget(self.summary, 1)
         self.filter = list_filter([self.view], "Filter bills by property, unit or provider")
@@ -389,6 +396,38 @@ class UtilitiesView(QWidget):
         dialog.open()
         return dialog
 
+
+    def confirm(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def resplit_selected(self) -> Any:
+        """Show the bill's split as it would be now, then (confirmed) void the old shares and
+        post the new ones, in one transaction."""
+        row = self.view.current_row()
+        if not isinstance(row, UtilityBillRow) or row.voided:
+            self.summary.setText("Select a bill that is not void.")
+            return None
+        money = self.ctx.money
+        try:
+            now = utilities.preview_bill(self.ctx.db, utilities.bill_input(self.ctx.db, row.id))
+        except ColivError as exc:
+            self.summary.setText(str(exc))
+            return None
+        lines = "\n".join(f"{share.tenant}: {money(share.amount)}" for share in now.shares)
+        if not self.confirm("Split again", f"The {row.provider} bill of {money(row.amount)} "
+                            f"split over who lives there now:\n\n{lines}\n\nVoid its shares "
+                            "and post these instead?"):
+            return None
+        try:
+            fresh = utilities.resplit_bill(self.ctx.db, self.ctx.actor, row.id)
+        except ColivError as exc:
+            self.summary.setText(str(exc))
+            return None
+        self.ctx.bus.ledger_posted.emit()
+        self.ctx.bus.status_message.emit(f"Split the {row.provider} bill again")
+        self.reload()
+        return fresh
 
     def ask_reason(self, row: UtilityBillRow) -> str | None:
         text, ok = QInputDialog.getText(

@@ -1,4 +1,5 @@
-"""`coliv rent|payment|charge|credit|receipt|lease-pdf|statement|report|reminders|deposit|ledger`.
+"""`coliv rent|payment|charge|credit|utility|receipt|lease-pdf|statement|report|reminders|deposit|
+ledger`.
 
 Money is printed in the machine form, a decimal string with two places ("3250.00").
 """
@@ -12,13 +13,22 @@ from typing import TYPE_CHECKING, Any
 
 from coliv_desktop.cli.portfolio import _day, _drop_none, _id
 from coliv_desktop.domain.aging import BUCKETS
-from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.domain.money import money_str
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
 from coliv_desktop.schemas.reports import AgingReport, CollectionReport
-from coliv_desktop.services import deposits, ledger, printing, reminders, rent_run, reports
+from coliv_desktop.schemas.utilities import UtilityBillIn
+from coliv_desktop.services import (
+    deposits,
+    ledger,
+    printing,
+    reminders,
+    rent_run,
+    reports,
+    utilities,
+)
 from coliv_desktop.services.clock import today
 
 if TYPE_CHECKING:
@@ -229,6 +239,61 @@ def _month(text: str) -> str:
     return text
 
 
+def _percentages(items: list[str]) -> dict[str, str]:
+    """ROOM_ID=PERCENT pairs, as typed."""
+    out = {}
+    for item in items:
+        room, sep, percent = item.partition("=")
+        if not sep:
+            raise ValidationError("percentages", f"write ROOM_ID=PERCENT, not {item!r}")
+        out[room.strip()] = percent.strip()
+    return out
+
+
+def cmd_utility_add(args: argparse.Namespace, ctx: CliContext) -> None:
+    data = build(UtilityBillIn, **_drop_none(
+        property_id=args.property, unit_id=args.unit, provider=args.provider,
+        period_start=args.start, period_end=args.end, amount=args.amount, due_date=args.due,
+        rule=args.rule, vacant_to=args.vacant_to,
+        percentages=_percentages(args.percent) if args.percent else None, notes=args.notes))
+    if args.preview:
+        shown = utilities.preview_bill(ctx.db, data)
+    else:
+        shown = utilities.post_bill(ctx.db, ctx.actor, data)
+    for share in shown.shares:
+        print(f"  {share.room:<8} {share.tenant:<28} {money_str(share.amount):>10}")
+    if shown.id is not None:
+        print(shown.id)
+
+
+def cmd_utility_list(args: argparse.Namespace, ctx: CliContext) -> None:
+    rows = utilities.list_bills(ctx.db)
+    if args.json:
+        _print_json([{"id": str(r.id), "property": r.property_name, "unit": r.unit_number,
+                      "provider": r.provider, "period_start": r.period_start.isoformat(),
+                      "period_end": r.period_end.isoformat(), "amount": money_str(r.amount),
+                      "tenants_share": money_str(r.tenants_share),
+                      "operator_share": money_str(r.operator_share), "voided": r.voided}
+                     for r in rows])
+        return
+    for r in rows:
+        void = "  (void)" if r.voided else ""
+        print(f"{r.id}  {r.period_start}..{r.period_end}  {r.provider}  "
+              f"{money_str(r.amount)}{void}")
+
+
+def cmd_utility_void(args: argparse.Namespace, ctx: CliContext) -> None:
+    count = utilities.void_bill(ctx.db, ctx.actor, args.bill, args.reason)
+    print(f"voided {count} tenant shares")
+
+
+def cmd_utility_resplit(args: argparse.Namespace, ctx: CliContext) -> None:
+    fresh = utilities.resplit_bill(ctx.db, ctx.actor, args.bill)
+    for share in fresh.shares:
+        print(f"  {share.room:<8} {share.tenant:<28} {money_str(share.amount):>10}")
+    print(fresh.id)
+
+
 def register(commands: Any) -> None:
     rent = commands.add_parser("rent", help="the rent run").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -275,6 +340,35 @@ def register(commands: Any) -> None:
     p.add_argument("--reason", required=True)
     p.add_argument("--date", type=_day)
     p.set_defaults(handler=cmd_credit_add)
+
+    util = commands.add_parser("utility", help="utility bills split across rooms").add_subparsers(
+        dest="action", metavar="ACTION", required=True)
+    p = util.add_parser("add", help="split a bill and post each share; prints the bill's id")
+    p.add_argument("--property", required=True, type=_id)
+    p.add_argument("--unit", type=_id, help="one unit (default: every room of the property)")
+    p.add_argument("--provider", required=True)
+    p.add_argument("--from", dest="start", required=True, type=_day)
+    p.add_argument("--to", dest="end", required=True, type=_day)
+    p.add_argument("--amount", required=True)
+    p.add_argument("--due", required=True, type=_day)
+    p.add_argument("--rule", choices=["equal", "per_person", "by_size", "percentages"])
+    p.add_argument("--vacant-to", choices=["operator", "occupants"])
+    p.add_argument("--percent", action="append", metavar="ROOM_ID=PERCENT",
+                   help="with --rule percentages, once per room")
+    p.add_argument("--notes")
+    p.add_argument("--preview", action="store_true", help="show the split, post nothing")
+    p.set_defaults(handler=cmd_utility_add)
+    p = util.add_parser("list", help="posted bills")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_utility_list)
+    p = util.add_parser("void", help="void every tenant's share of a bill, with the reason")
+    p.add_argument("bill", type=_id)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_utility_void)
+    p = util.add_parser("resplit", help="split a bill again over who lives there now; "
+                                        "prints the new bill's id")
+    p.add_argument("bill", type=_id)
+    p.set_defaults(handler=cmd_utility_resplit)
 
     p = commands.add_parser("receipt", help="print a payment's receipt as PDF")
     p.add_argument("payment", type=_id)

@@ -109,3 +109,23 @@ def test_move_out_and_its_undo_through_the_cli(cli: Cli, booked: dict[str, str])
     assert "active again" in cli.ok("lease", "uncancel", booked["Jessica"])
     report = json.loads(cli.ok("report", "collection", "--month", "2026-01", "--json"))
     assert report["expected"] == "3250.00"
+
+
+def test_utility_bills_through_the_cli(cli: Cli, booked: dict[str, str]) -> None:
+    bill_args = ["utility", "add", "--property", booked["property"], "--unit", booked["3B"],
+                 "--provider", "City Water", "--from", "2025-12-01", "--to", "2025-12-31",
+                 "--amount", "100", "--due", "2026-01-15", "--rule", "percentages"]
+    percent = [x for room, p in (("A", "40"), ("B", "20"), ("C", "20"), ("D", "20"))
+               for x in ("--percent", f"{booked[f'3B-{room}']}={p}")]
+    preview = cli.ok(*bill_args, *percent, "--preview")
+    assert "40.00" in preview and json.loads(cli.ok("utility", "list", "--json")) == []
+    code, out, err = cli.run(*bill_args, "--percent", f"{booked['3B-A']}=40")
+    assert code != 0 and out == "" and "room 3B-B needs a percentage" in err
+    bill = cli.new_id(*bill_args, *percent)
+    (row,) = json.loads(cli.ok("utility", "list", "--json"))
+    assert (row["id"], row["amount"], row["tenants_share"], row["voided"]) == (
+        bill, "100.00", "100.00", False)
+    again = cli.new_id("utility", "resplit", bill)
+    assert "voided 4 tenant shares" in cli.ok("utility", "void", again, "--reason", "wrong")
+    assert [r["voided"] for r in json.loads(cli.ok("utility", "list", "--json"))] == [
+        True, True]

@@ -212,6 +212,24 @@ class MainWindow(QMainWindow):
         self._action(people, "New &Lease…", self._new_lease, "Ctrl+Shift+L",
                      "Let a room: the picker lists rooms free for the dates", "new_lease")
 
+        money = bar.addMenu("Led&ger")
+        for text, method, shortcut, tip, name in (
+            ("&Record Payment…", "record_payment", "Ctrl+Shift+M",
+             "Money received: see where it goes before saving", "menu_record_payment"),
+            ("&Charge or Credit…", "charge_or_credit", None,
+             "A charge entered by hand or a credit", "menu_charge_or_credit"),
+            ("&Void Selected Entry…", "void_selected", None,
+             "Void the entry selected in the ledger, with the reason", "menu_void"),
+            ("Rent &Run…", "run_rent", None, "Post the rent due up to today", "menu_rent_run"),
+            ("Receipts for the &List…", "receipts", None,
+             "A receipt PDF for every payment the ledger lists", "menu_receipts"),
+            ("&Utility Bill…", "utility_bill", None,
+             "Split a utility bill across rooms", "menu_utility_bill"),
+            ("&Late Fee Rules…", "late_fee_rules", None,
+             "Late fee rules per property, and the operator default", "menu_late_fees"),
+        ):
+            self._action(money, text, lambda m=method: self._in_ledger(m), shortcut, tip, name)
+
         view = bar.addMenu("&View")
         for spec in PANES:
             view.addAction(self.pane_actions[spec.key])
@@ -333,6 +351,11 @@ class MainWindow(QMainWindow):
         selection = self._selection()
         if selection is not None:
             self.editing.archive(*selection)
+
+    def _in_ledger(self, method: str) -> None:
+        """A Ledger menu item: the ledger pane, then its action."""
+        self.show_pane("ledger")
+        getattr(self.pane("ledger"), method)()
 
     def _new_lease(self) -> None:
         selection = self._selection()

@@ -316,3 +316,23 @@ def test_window_has_the_ledger_pane_and_a_room_ledger_tab(
     assert tab is not None
     settle(ctx, qtbot)
     assert "Balance $800.00" in tab.balance.text() and tab.model.rowCount() == 1
+
+
+def test_the_ledger_menu_and_its_shortcut(qtbot: QtBot, window: object, ctx: AppContext,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    monkeypatch.setenv("COLIV_TODAY", "2025-12-01")
+    flow_43(ctx.db, ctx.actor)
+    window.show_pane("dashboard")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    qtbot.keyClick(window, Qt.Key.Key_M,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    settle(ctx, qtbot)
+    assert window.current_pane == "ledger"
+    pane = window.pane("ledger")
+    dialogs = pane.findChildren(RecordPaymentDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    dialogs[0].reject()

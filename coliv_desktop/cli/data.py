@@ -107,6 +107,23 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
+def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import history
+
+    rows = history.audit_entries(ctx.db, args.search or "", entity_id=args.entity,
+                                 limit=args.limit)
+    if args.json:
+        print(json.dumps([{"occurred_at": r.occurred_at.isoformat(), "actor": r.actor_name,
+                           "action": r.action, "entity_type": r.entity_type,
+                           "entity_id": r.entity_id, "summary": r.summary,
+                           "changes": r.changes} for r in rows],
+                         indent=2, ensure_ascii=False))
+        return
+    for r in rows:
+        print(f"{r.occurred_at.astimezone():%Y-%m-%d %H:%M}  {r.actor_name:<10} "
+              f"{r.action:<10} {r.entity_type:<12} {r.summary}")
+
+
 def register(commands: Any) -> None:
     p = commands.add_parser("export", help="write every table to a JSON file")
     p.add_argument("file")
@@ -117,6 +134,13 @@ def register(commands: Any) -> None:
     p = commands.add_parser("transfer", help="copy the whole database to another (empty) one")
     p.add_argument("--to", required=True, metavar="URL")
     p.set_defaults(handler=cmd_transfer)
+
+    p = commands.add_parser("audit", help="the audit log, newest first")
+    p.add_argument("--search", help="text in the summary, who, the action or the kind of thing")
+    p.add_argument("--entity", help="only the entries about this id")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_audit)
 
     db = commands.add_parser("db", help="database connection and maintenance").add_subparsers(
         dest="action", metavar="ACTION", required=True)

@@ -324,3 +324,10 @@ class Databases(QObject):
 
         run_with_progress(self.ctx.tasks, self.window, "Verifying the books", work, finished)
 
+    def show_audit_log(self) -> Any:
+        from coliv_desktop.ui.dialogs.history import HistoryDialog
+
+        dialog = HistoryDialog(self.ctx, self.window)
+        self.run_dialog(dialog)
+        return dialog
+

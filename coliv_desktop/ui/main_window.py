@@ -166,6 +166,8 @@ class MainWindow(QMainWindow):
         self._action(file, "&Verify Books…", d.verify_books, None,
                      "Check every charge, payment and lease against the rules (read only)",
                      "verify_books")
+        self._action(file, "Audit &Log…", d.show_audit_log, None,
+                     "Every change anyone made, newest first, searchable", "audit_log")
         self._action(file, "&Settings…", lambda: self.editing.settings(), "Ctrl+,",
                      "Business profile, currency and locale, rent due day, late fees, logo",
                      "settings")

@@ -170,6 +170,17 @@ def test_db_check_and_backup(cli: Cli, db_url: URL, tmp_path: Path) -> None:
     assert code == 1 and "FAIL Every lease holds a bed its room has" in out
 
 
+def test_the_audit_log_from_the_command_line(cli: Cli) -> None:
+    ids = flow_41(cli)
+    entries = json.loads(cli.ok("audit", "--json", "--limit", "3"))
+    assert len(entries) == 3 and set(entries[0]) == {
+        "occurred_at", "actor", "action", "entity_type", "entity_id", "summary", "changes"}
+    assert entries[0]["entity_type"] == "room"  # the last thing flow 4.1 did
+    about = json.loads(cli.ok("audit", "--json", "--entity", ids["3B"]))
+    assert [e["action"] for e in about] == ["create"]
+    assert "Downtown Loft" in cli.ok("audit", "--search", "downtown")
+
+
 def test_help_lists_the_commands() -> None:
     result = subprocess.run([sys.executable, "-m", "coliv_desktop", "--help"],
                             capture_output=True, text=True, check=True)

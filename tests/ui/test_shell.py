@@ -270,6 +270,37 @@ def test_verify_books_from_the_file_menu(qtbot: QtBot, window: MainWindow,
     assert "✓ No bed is let twice on the same day" in reports[-1]
 
 
+def test_the_audit_log_from_the_file_menu(qtbot: QtBot, window: MainWindow,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.ui.dialogs.history import HistoryDialog
+
+    flow = flow_41(window.ctx.db, window.ctx.actor)
+    portfolio.update_room(window.ctx.db, window.ctx.actor, flow.rooms["3B-A"],
+                          build(RoomUpdate, rent_amount="950"))
+    seen: dict[str, Any] = {}
+
+    def look(dialog: QDialog) -> int:
+        assert isinstance(dialog, HistoryDialog)
+        window.ctx.tasks.wait_idle()
+        settle(window)
+        seen["total"] = dialog.model.total
+        seen["first"] = dialog.view.model().index(0, 4).data()
+        dialog.view.selectRow(0)
+        seen["changes"] = dialog.changes.toPlainText()
+        qtbot.keyClicks(dialog.search, "edited room")
+        dialog.apply_search_now()
+        window.ctx.tasks.wait_idle()
+        settle(window)
+        seen["found"] = (dialog.model.total, dialog.count.text())
+        return 0
+
+    monkeypatch.setattr(type(window.databases), "run_dialog", lambda self, d: look(d))
+    menu_action(window, "audit_log").trigger()
+    assert seen["total"] >= 11 and seen["first"].startswith("Edited room")
+    assert '"rent_amount"' in seen["changes"] and '"950.00"' in seen["changes"]
+    assert seen["found"] == (1, "1 entry matching “edited room”")
+
+
 def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(
         qtbot: QtBot, qsettings: QSettings) -> None:
     assert start_url(None, qsettings) is None  # no database anywhere yet: first run

@@ -1,0 +1,46 @@
+"""Reading the audit log (written only by `services.audit.record`): newest first, searched in
+SQL, a page at a time, so a log of millions of rows reads as fast as a short one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import AuditEntry
+from coliv_desktop.schemas.history import AuditRow
+
+
+def _query(search: str, entity_id: str | None) -> Any:
+    query = select(AuditEntry)
+    if entity_id:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    needle = search.strip().lower()
+    if needle:
+        pattern = f"%{needle}%"
+        query = query.where(or_(func.lower(AuditEntry.summary).like(pattern),
+                                func.lower(AuditEntry.actor_name).like(pattern),
+                                func.lower(AuditEntry.action).like(pattern),
+                                func.lower(AuditEntry.entity_type).like(pattern)))
+    return query
+
+
+def audit_entries(db: Database, search: str = "", *, entity_id: str | None = None,
+                  descending: bool = True, offset: int = 0, limit: int | None = 200
+                  ) -> list[AuditRow]:
+    """Entries matching `search` (summary, who, action or kind of thing), newest first."""
+    order = (AuditEntry.occurred_at.desc(), AuditEntry.id.desc()) if descending else (
+        AuditEntry.occurred_at.asc(), AuditEntry.id.asc())
+    query = _query(search, entity_id).order_by(*order).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    with db.read() as s:
+        return [AuditRow.model_validate(row) for row in s.scalars(query)]
+
+
+def count_audit_entries(db: Database, search: str = "", *, entity_id: str | None = None
+                        ) -> int:
+    inner = _query(search, entity_id).with_only_columns(AuditEntry.id).subquery()
+    with db.read() as s:
+        return int(s.scalar(select(func.count()).select_from(inner)) or 0)

@@ -1,0 +1,83 @@
+"""The audit log: every change anyone made, newest first, searched by the database a page at
+a time; the selected entry's changes (old and new values) below the list."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coliv_desktop.schemas.history import AuditRow
+from coliv_desktop.services import history
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.models.paged import PagedQueryModel
+from coliv_desktop.ui.models.table import Column
+from coliv_desktop.ui.widgets import ListView, muted, search_box
+
+
+class HistoryDialog(QDialog):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Audit log")
+        self.resize(980, 620)
+        self.ctx = ctx
+        db = ctx.db
+        self.search = search_box("Search what was done, by whom, to what")
+        self.count = muted()
+        self.count.setObjectName("audit_count")
+        self.model: PagedQueryModel[AuditRow] = PagedQueryModel(
+            [Column("when", "When", lambda r: r.occurred_at.astimezone(), width=150,
+                    sort="when", display=lambda r: f"{r.occurred_at.astimezone():%Y-%m-%d %H:%M}"),
+             Column("who", "Who", lambda r: r.actor_name, width=90),
+             Column("action", "Did", lambda r: r.action, width=90),
+             Column("what", "To", lambda r: r.entity_type, width=90),
+             Column("summary", "What happened", lambda r: r.summary, width=520)],
+            lambda search, sort, descending, offset, limit: history.audit_entries(
+                db, search, descending=descending, offset=offset, limit=limit),
+            lambda search: history.count_audit_entries(db, search),
+            run=ctx.run_task, default_sort="when")
+        self.model.descending = True  # newest first
+        self.view = ListView(self.model, ctx.settings, "audit_log")
+        self.changes = QPlainTextEdit()
+        self.changes.setObjectName("audit_changes")
+        self.changes.setReadOnly(True)
+        self.changes.setMaximumHeight(150)
+        self.changes.setPlaceholderText("Select an entry to see what it changed")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.count)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.changes)
+        layout.addWidget(buttons)
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(250)
+        self._typing.timeout.connect(lambda: self.view.proxy.set_search(self.search.text()))
+        self.search.textChanged.connect(lambda *_: self._typing.start())
+        self.model.modelReset.connect(self._counted)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_changes())
+        self.model.reload()
+
+    def apply_search_now(self) -> None:
+        self._typing.stop()
+        self.view.proxy.set_search(self.search.text())
+
+    def _counted(self) -> None:
+        total = self.model.total
+        self.count.setText(f"{total:,} entr{'y' if total == 1 else 'ies'}"
+                           + (f" matching “{self.model.search}”" if self.model.search else ""))
+
+    def _show_changes(self) -> None:
+        row = self.view.current_row()
+        if isinstance(row, AuditRow):
+            self.changes.setPlainText(json.dumps(row.changes, indent=2, ensure_ascii=False)
+                                      if row.changes else "(no field changes recorded)")

@@ -1,0 +1,32 @@
+"""The audit log read back: newest first, searched in SQL, paged; on both engines."""
+
+from __future__ import annotations
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.portfolio import RoomUpdate
+from coliv_desktop.services import history, portfolio
+from coliv_desktop.services.context import Actor
+from tests.builders import flow_41
+
+
+def test_the_audit_log_newest_first_searched_and_paged(db: Database, actor: Actor) -> None:
+    flow = flow_41(db, actor)
+    portfolio.update_room(db, actor, flow.rooms["3B-A"], build(RoomUpdate, rent_amount="950"))
+    total = history.count_audit_entries(db)
+    assert total >= 10  # the property, two units, seven rooms, the edit
+    newest = history.audit_entries(db, limit=1)[0]
+    assert (newest.action, newest.entity_type, newest.entity_id) == (
+        "update", "room", str(flow.rooms["3B-A"]))
+    assert newest.changes["rent_amount"] == ["900.00", "950.00"]
+    everything = history.audit_entries(db, limit=None)
+    assert len(everything) == total
+    assert [e.occurred_at for e in everything] == sorted(
+        (e.occurred_at for e in everything), reverse=True)
+    pages = history.audit_entries(db, limit=4) + history.audit_entries(db, offset=4, limit=4)
+    assert pages == everything[:8]
+    edits = history.audit_entries(db, "EDITED ROOM")  # case-insensitive
+    assert [e.entity_id for e in edits] == [str(flow.rooms["3B-A"])]
+    assert history.count_audit_entries(db, "edited room") == 1
+    about = history.audit_entries(db, entity_id=str(flow.rooms["3B-A"]))
+    assert [e.action for e in about] == ["update", "create"]

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.welcome.empty_requested.connect(self.databases.start_empty)
         self.welcome.demo_requested.connect(self.databases.start_demo)
         self.welcome.open_requested.connect(self.databases.open_database)
+        self.welcome.connect_requested.connect(self.databases.connect_postgres)
         self.stack.addWidget(self.welcome)
         self.opening = empty_state("")
         self.opening.setObjectName("opening")

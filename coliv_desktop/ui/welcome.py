@@ -13,6 +13,7 @@ class WelcomePage(QWidget):
     empty_requested = Signal()
     demo_requested = Signal()
     open_requested = Signal()
+    connect_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,8 +57,19 @@ class WelcomePage(QWidget):
         open_link.setFlat(True)
         open_link.setStyleSheet("color: #2563eb;")
         open_link.clicked.connect(self.open_requested.emit)
+        connect_link = QPushButton("Connect to the office's PostgreSQL server…")
+        connect_link.setObjectName("connect_server")
+        connect_link.setFlat(True)
+        connect_link.setStyleSheet("color: #2563eb;")
+        connect_link.setToolTip("When the office shares one database on a server")
+        connect_link.clicked.connect(self.connect_requested.emit)
+        links = QHBoxLayout()
+        links.addStretch(1)
+        links.addWidget(open_link)
+        links.addWidget(connect_link)
+        links.addStretch(1)
         outer.addSpacing(12)
-        outer.addWidget(open_link, 0, Qt.AlignmentFlag.AlignCenter)
+        outer.addLayout(links)
         outer.addStretch(2)
 
     def _choice(self, title: str, detail: str) -> QPushButton:

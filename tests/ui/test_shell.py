@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
@@ -321,6 +321,30 @@ def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(
     # Next start opens the demo again rather than the welcome screen.
     assert str(start_url(None, qsettings)) == f"sqlite:///{demo_path}"
     ctx.tasks.wait_idle()
+
+
+def test_first_run_offers_the_office_server_too(qtbot: QtBot, qsettings: QSettings,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.ui.databases import Databases
+    from coliv_desktop.ui.dialogs.connect import ConnectDialog
+
+    shown: list[str] = []
+
+    def cancel(self: Databases, dialog: QDialog) -> int:
+        assert isinstance(dialog, ConnectDialog)
+        shown.append(dialog.windowTitle())
+        return int(QDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(Databases, "run_dialog", cancel)
+    ctx = AppContext(qsettings)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    link = window.welcome.findChild(QPushButton, "connect_server")
+    assert link is not None
+    qtbot.mouseClick(link, Qt.MouseButton.LeftButton)
+    assert shown == ["Connect to PostgreSQL"]
+    assert window.stack.currentWidget() is window.welcome  # cancelled: still on the welcome
 
 
 def test_start_empty_creates_the_default_file(qtbot: QtBot, qsettings: QSettings) -> None:

@@ -14,7 +14,6 @@ from coliv_desktop.db.migrate import (
     backup_sqlite,
     current_revision,
     head_revision,
-    open_database,
 )
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.services import portability
@@ -35,13 +34,8 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def cmd_transfer(args: argparse.Namespace, ctx: CliContext) -> int:
     target_url = config.parse_db_url(args.to)
-    if config.display_url(target_url) == config.display_url(ctx.url):
-        raise ValidationError("to", "the target is the database being copied")
-    target = open_database(target_url, progress=lambda msg: print(msg, file=sys.stderr))
-    try:
-        checks = portability.transfer(ctx.db, target, ctx.actor)
-    finally:
-        target.dispose()
+    checks = portability.transfer_to(ctx.db, ctx.actor, target_url,
+                                     opening=lambda msg: print(msg, file=sys.stderr))
     for check in checks:
         print(f"{check.table:<14} {check.rows_target:>8} rows  money {check.money_target:>14}  ok")
     print(f"copied {config.display_url(ctx.url)} to {config.display_url(target_url)}: verified")

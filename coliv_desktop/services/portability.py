@@ -31,11 +31,11 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection
 
 from coliv_desktop import __version__
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.migrate import head_revision, record_app_version
+from coliv_desktop.db.migrate import head_revision, open_database, record_app_version
 from coliv_desktop.db.models import Base
 from coliv_desktop.db.types import Money, UTCDateTime
 from coliv_desktop.domain.errors import ConflictError, ValidationError
@@ -284,6 +284,24 @@ def table_totals(db: Database) -> dict[str, tuple[int, str]]:
                 money += Decimal(value or 0)
             totals[table.name] = (int(count), money_str(money))
     return totals
+
+
+def transfer_to(
+    source: Database, actor: Actor, url: URL, progress: Progress | None = None,
+    opening: Callable[[str], None] | None = None,
+) -> list[TableCheck]:
+    """Copy the whole database to the (empty) one at `url`, opened and brought to the current
+    schema first (`opening` hears what that does), and verify it; `coliv transfer` and the
+    app's Copy Database both come here."""
+    from coliv_desktop import config
+
+    if config.display_url(url) == config.display_url(source.url):
+        raise ValidationError("to", "the target is the database being copied")
+    target = open_database(url, progress=opening)
+    try:
+        return transfer(source, target, actor, progress)
+    finally:
+        target.dispose()
 
 
 def transfer(

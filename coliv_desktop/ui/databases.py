@@ -154,7 +154,6 @@ class Databases(QObject):
         """Copy the open database to an empty PostgreSQL database (the office outgrows one
         desk), verify row counts and money totals, then offer to switch to it. The copy is
         one transaction: cancelled or failed, the target stays empty."""
-        from coliv_desktop.db.migrate import open_database
         from coliv_desktop.services import portability
         from coliv_desktop.ui.dialogs.connect import ConnectDialog
 
@@ -166,9 +165,6 @@ class Databases(QObject):
             return
         target_url = dialog.url
         label = config.display_url(target_url)
-        if label == config.display_url(self.ctx.db.url):
-            self.fail("Copy database", "That is the database open now.")
-            return
         source, actor = self.ctx.db, self.ctx.actor
 
         def work(control: TaskControl) -> list[Any]:
@@ -177,11 +173,8 @@ class Databases(QObject):
                 control.progress(done, total, f"Copying {text}…")
 
             control.progress(0, 0, f"Preparing {label} …")
-            target = open_database(target_url)
-            try:
-                return portability.transfer(source, target, actor, step)
-            finally:
-                target.dispose()
+            return portability.transfer_to(source, actor, target_url, step,
+                                           opening=lambda text: control.progress(0, 0, text))
 
         def finished(checks: Any, error: BaseException | None) -> None:
             if isinstance(error, TaskCancelled):

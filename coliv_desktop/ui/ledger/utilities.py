@@ -222,24 +222,16 @@ class UtilityBillDialog(FormDialog):
                      notes=self.notes.toPlainText())
 
     def save(self, data: UtilityBillIn) -> UtilityBillOut:
-        from coliv_desktop.ui.commands import ServiceCommand
-        from coliv_desktop.ui.ledger.dialogs import UNDONE
+        from coliv_desktop.ui.ledger.dialogs import UNDONE, entry_command
 
         ctx = self.ctx
         posted = utilities.post_bill(ctx.db, ctx.actor, data)
-        current = [posted.id]
-
-        def again() -> None:
-            current[0] = utilities.post_bill(ctx.db, ctx.actor, data).id
-
-        def void() -> None:
-            assert current[0] is not None
-            utilities.void_bill(ctx.db, ctx.actor, current[0], UNDONE)
-
-        if any(s.lease_id for s in posted.shares):  # a bill the operator carries has no charge
-            ctx.undo_stack.push(ServiceCommand(
-                ctx, f"{posted.provider} bill of {ctx.money(posted.amount)}", again, void,
-                changed=("ledger_posted",)))
+        if posted.id is not None and any(s.lease_id for s in posted.shares):
+            # undone like any entry: voided (a bill the operator carries has nothing to void)
+            ctx.undo_stack.push(entry_command(
+                ctx, f"{posted.provider} bill of {ctx.money(posted.amount)}", posted.id,
+                lambda: utilities.post_bill(ctx.db, ctx.actor, data),
+                lambda ident: utilities.void_bill(ctx.db, ctx.actor, ident, UNDONE)))
         ctx.bus.ledger_posted.emit()
         tenants = sum(1 for s in posted.shares if s.lease_id is not None)
         ctx.bus.status_message.emit(

@@ -407,8 +407,8 @@ class ApplicationView(QWidget):
         if editing is not None and not editing.confirm(
                 "Undo approval",
                 f"Undo the approval of {app.full_name}? The lease it created is cancelled (its "
-                "rent and deposit voided), the tenant archived, and the application is pending "
-                "again. You can redo this with Ctrl+Shift+Z."):
+                "rent and deposit voided), a tenant record it created is archived, and the "
+                "application is pending again. You can redo this with Ctrl+Shift+Z."):
             return
         lease = leasing.get_lease(self.ctx.db, app.approved_lease_id)
         made = ApprovalInput(room_id=lease.room_id, lease_start=lease.lease_start,

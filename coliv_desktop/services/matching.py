@@ -438,11 +438,27 @@ def out_of_date(s: Session, application: Application, latest: datetime | None) -
     counts). A decided application keeps the numbers it was decided on: never out of date."""
     if application.status not in OPEN_STATUSES:
         return False
-    oldest = [s.scalar(select(func.min(table.created_at))
-                       .where(table.application_id == application.id))
-              for table in (MatchingScore, MatchingExclusion)]
-    known = [stamp for stamp in oldest if stamp is not None]
-    return not known or (latest is not None and latest > min(known))
+    return _stale(oldest_results(s, [application.id]).get(application.id), latest)
+
+
+def _stale(oldest: datetime | None, latest: datetime | None) -> bool:
+    """Never scored, or something scoring reads was written after the oldest result."""
+    return oldest is None or (latest is not None and latest > oldest)
+
+
+def oldest_results(s: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, datetime]:
+    """When each application's oldest stored result (score or exclusion) was written: two
+    grouped queries, however many applications."""
+    oldest: dict[uuid.UUID, datetime] = {}
+    if not ids:
+        return oldest
+    for app_col, stamp_col in ((MatchingScore.application_id, MatchingScore.created_at),
+                               (MatchingExclusion.application_id, MatchingExclusion.created_at)):
+        for ident, stamp in s.execute(select(app_col, func.min(stamp_col))
+                                      .where(app_col.in_(list(ids))).group_by(app_col)):
+            if ident not in oldest or stamp < oldest[ident]:
+                oldest[ident] = stamp
+    return oldest
 
 
 def score_application(db: Database, actor: Actor, application_id: uuid.UUID) -> MatchResult:
@@ -467,10 +483,11 @@ def rescore_out_of_date(
     the ones rescored."""
     with db.read() as s:
         latest = latest_change(s)
-        stale = [a.id for a in s.scalars(
-            select(Application).where(Application.status.in_(OPEN_STATUSES))
-            .order_by(Application.move_in_date, Application.id))
-            if out_of_date(s, a, latest)]
+        open_ids = list(s.scalars(
+            select(Application.id).where(Application.status.in_(OPEN_STATUSES))
+            .order_by(Application.move_in_date, Application.id)))
+        oldest = oldest_results(s, open_ids)
+    stale = [i for i in open_ids if _stale(oldest.get(i), latest)]
     for index, application_id in enumerate(stale):
         if progress is not None:
             progress(index, len(stale), f"Rescoring {index + 1} of {len(stale)}…")

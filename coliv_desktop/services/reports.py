@@ -188,10 +188,14 @@ def rent_roll(db: Database, as_of: date | None = None) -> RentRoll:
                     total_balance=sum((r.balance for r in rows), ZERO))
 
 
-def statement(db: Database, lease_id: uuid.UUID, start: date, end: date) -> Statement:
-    """Every entry of the tenant's account from `start` to `end` with a running balance."""
+def check_statement_period(start: date, end: date) -> None:
     if end < start:
         raise ValidationError("to", "the statement must end on or after its start")
+
+
+def statement(db: Database, lease_id: uuid.UUID, start: date, end: date) -> Statement:
+    """Every entry of the tenant's account from `start` to `end` with a running balance."""
+    check_statement_period(start, end)
     with db.read() as s:
         lease = get_row(s, Lease, lease_id, "lease")
         chain = lease_chain(s, lease.id)

@@ -275,7 +275,7 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
     statement.start.set_value(date(2025, 12, 2))
     statement.end.set_value(date(2025, 12, 1))
     qtbot.mouseClick(statement.save_button, Qt.MouseButton.LeftButton)
-    assert "before the first day" in statement.fields.error("end")
+    assert "must end on or after its start" in statement.fields.error("end")
     statement.end.set_value(date(2025, 12, 31))
     qtbot.mouseClick(statement.save_button, Qt.MouseButton.LeftButton)
     settle(ctx, qtbot)

@@ -295,6 +295,7 @@ class StatementDialog(FormDialog):
         self.output.addItem("CSV file, for a spreadsheet", "csv")
         self.fields.add("start", "From", self.start)
         self.fields.add("end", "To", self.end)
+        self.fields.alias("to", "end")
         self.fields.add("format", "As", self.output)
         note = QLabel(f"The account began on {first.isoformat()}; the opening balance on the "
                       "first day is carried in.")
@@ -304,11 +305,12 @@ class StatementDialog(FormDialog):
         self.finish_layout()
 
     def build_input(self) -> tuple[date, date, str]:
+        from coliv_desktop.services.reports import check_statement_period
+
         start, end = self.start.value(), self.end.value()
-        if start is None:
-            raise ValidationError("start", "choose the first day")
-        if end is None or end < start:
-            raise ValidationError("end", "must not be before the first day")
+        if start is None or end is None:  # the date fields are not optional: a safeguard
+            raise ValidationError("start" if start is None else "end", "choose a day")
+        check_statement_period(start, end)  # the service's rule, shown next to "To"
         return start, end, str(self.output.currentData())
 
     def save(self, data: tuple[date, date, str]) -> Path | None:

@@ -18,6 +18,7 @@ from coliv_desktop.domain.money import ZERO, money_str
 from coliv_desktop.schemas.dashboard import AttentionItem
 from coliv_desktop.services import applications, reminders, reports
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.lease_sql import past_end_without_move_out
 
 NAMED = 3  # people named in an item; the rest are counted
 
@@ -45,7 +46,7 @@ def needs_attention(db: Database, on: date | None = None,
               .join(Property, Property.id == Unit.property_id))
     items: list[AttentionItem] = []
     with db.read() as s:
-        overstayed = s.execute(joined.where(Lease.status == "active", Lease.lease_end < day)
+        overstayed = s.execute(joined.where(past_end_without_move_out(day))
                                .order_by(Lease.lease_end)).all()
         following = aliased(Lease)  # a renewal or transfer: the deposit went on with it
         unsettled = s.execute(

@@ -17,6 +17,7 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.schemas.overview import TenantRow
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.lease_sql import past_end_without_move_out
 from coliv_desktop.services.leasing import _lease_rows_query, active_on
 
 TenantSort = Literal["name", "email", "phone", "room", "lease_end", "created"]
@@ -139,7 +140,7 @@ def _lease_query(query: Any, text: str, status: str, day: date) -> Any:
     elif status == "ended":
         query = query.where(Lease.lease_end < day)
     elif status == "overdue":  # past its end and nobody recorded the move-out
-        query = query.where(Lease.status == "active", Lease.lease_end < day)
+        query = query.where(past_end_without_move_out(day))
     pattern = _like(text)
     if pattern:
         query = query.where(or_(

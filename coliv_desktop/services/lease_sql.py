@@ -29,3 +29,8 @@ def overlapping(start: date, end: date | None) -> ColumnElement[bool]:
     if end is not None:
         conditions.append(Lease.lease_start <= end)
     return and_(*conditions)
+
+
+def past_end_without_move_out(day: date) -> ColumnElement[bool]:
+    """SQL: the lease's end date has passed and nobody recorded the move-out (still active)."""
+    return and_(Lease.status == "active", Lease.lease_end < day)

@@ -275,13 +275,10 @@ class Databases(QObject):
                 self.fail("Could not import", f"{source}\n\n{error}\n\nNothing was changed.")
                 return
             rows = sum(counts.values())
-            self.ctx.undo_stack.clear()
-            bus = self.ctx.bus
-            for signal in (bus.portfolio_changed, bus.tenants_changed, bus.leases_changed,
-                           bus.ledger_posted, bus.applications_changed, bus.settings_changed):
-                signal.emit()
-            self.ctx.bus.status_message.emit(f"Imported {rows:,} rows from {source}")
             self.report("Imported", f"{rows:,} rows from\n{source}")
+            # everything changed, the settings (currency, locale) too: open it again, as on
+            # any switch of database (every pane reloads, the rent run on open runs)
+            self.open_url(db.url)
 
         run_with_progress(self.ctx.tasks, self.window, "Importing", work, finished)
 

@@ -55,6 +55,7 @@ class CliContext:
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
+            self._db = None
 
 
 def build_parser() -> argparse.ArgumentParser:

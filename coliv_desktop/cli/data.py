@@ -85,6 +85,33 @@ def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> None:
     print(backup_sqlite(ctx.url, "manual"))
 
 
+def cmd_backups(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import backups
+
+    found = backups.list_backups(ctx.url)
+    if args.json:
+        print(json.dumps([{"file": str(b.path), "taken_at": b.taken_at.isoformat(),
+                           "kind": b.label, "bytes": b.size} for b in found], indent=2))
+        return
+    if not found:
+        print(f"no backups in {config.backups_dir(ctx.url)}")
+    for b in found:
+        print(f"{b.taken_at.astimezone():%Y-%m-%d %H:%M}  {b.size / 1e6:8.1f} MB  "
+              f"{b.kind:<36} {b.path}")
+
+
+def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import backups
+
+    source = Path(args.file)
+    backups.check_restore(ctx.url, source)  # before opening anything
+    owner = ctx.actor  # opened (and closed below) only to know who restores
+    ctx.close()
+    restored = backups.restore(ctx.url, source, owner)
+    print(f"restored {config.display_url(ctx.url)} from {restored.source}")
+    print(f"the database as it was is in {restored.safety_copy}")
+
+
 def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     from coliv_desktop.services import integrity
 
@@ -147,6 +174,13 @@ def register(commands: Any) -> None:
     p = db.add_parser("backup", help="back up now (SQLite: a copy of the file; PostgreSQL: "
                                      "every table as JSON), into the backups folder")
     p.set_defaults(handler=cmd_backup)
+    p = db.add_parser("backups", help="the backups of this database file, newest first")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_backups)
+    p = db.add_parser("restore", help="put a backup in place of this database file (the file "
+                                      "as it was is kept as a before-restore backup)")
+    p.add_argument("file", help="a backup (see `coliv db backups`)")
+    p.set_defaults(handler=cmd_restore)
     p = db.add_parser("check", help="verify the books (read only); exit 1 when a check fails")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)

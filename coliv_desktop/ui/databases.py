@@ -226,6 +226,22 @@ class Databases(QObject):
         self.report("Backed up", f"A copy of the database is in\n{path}")
         return path
 
+    def restore_backup(self) -> QDialog | None:
+        """File ▸ Restore from Backup…: the backups of this database file, one put back."""
+        if not self.ctx.has_database:
+            return None
+        if not config.is_sqlite(self.ctx.db.url):
+            self.report("Restore from backup",
+                        "A shared PostgreSQL database is restored by its server's own "
+                        "backups. A JSON export (File ▸ Back Up Now writes one) can be loaded "
+                        "into an empty database with File ▸ Import from JSON.")
+            return None
+        from coliv_desktop.ui.dialogs.backups import BackupsDialog
+
+        dialog = BackupsDialog(self.ctx, self, self.window)
+        self.run_dialog(dialog)
+        return dialog
+
     # --- JSON export and import (every table, full fidelity) --------------------------------
 
     def export_json(self) -> None:

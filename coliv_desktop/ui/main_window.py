@@ -156,6 +156,9 @@ class MainWindow(QMainWindow):
         self.backup_action = self._action(file, "&Back Up Now", d.back_up, "Ctrl+B",
                                           "Copy the database file into its backups folder",
                                           "backup")
+        self._action(file, "&Restore from Backup…", d.restore_backup, None,
+                     "Put back a backup of this database file (what is there now is kept)",
+                     "restore_backup")
         self._action(file, "Copy Database to Post&greSQL…", d.copy_to_postgres, None,
                      "Copy everything to an empty shared PostgreSQL database, verified",
                      "copy_to_postgres")

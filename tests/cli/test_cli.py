@@ -170,6 +170,31 @@ def test_db_check_and_backup(cli: Cli, db_url: URL, tmp_path: Path) -> None:
     assert code == 1 and "FAIL Every lease holds a bed its room has" in out
 
 
+def test_db_backups_and_restore(cli: Cli, db_url: URL) -> None:
+    cli.ok("property", "add", "--name", "Kept", "--address", "1 A St", "--city", "Austin",
+           "--state", "TX", "--zip", "78701")
+    if db_url.get_backend_name() != "sqlite":  # a server restores its own backups
+        assert json.loads(cli.ok("db", "backups", "--json")) == []
+        code, _, err = cli.run("db", "restore", "x.db")
+        assert code != 0 and "SQLite database files only" in err
+        return
+    copy = cli.ok("db", "backup").strip()
+    cli.ok("property", "add", "--name", "Added later", "--address", "2 B St", "--city",
+           "Austin", "--state", "TX", "--zip", "78701")
+    listed = json.loads(cli.ok("db", "backups", "--json"))
+    assert [(b["file"], b["kind"]) for b in listed] == [(copy, "manual")]
+    assert set(listed[0]) == {"file", "taken_at", "kind", "bytes"}
+    out = cli.ok("db", "restore", copy)
+    assert "the database as it was is in" in out
+    names = cli.ok("property", "list")
+    assert "Kept" in names and "Added later" not in names
+    kinds = [b["kind"] for b in json.loads(cli.ok("db", "backups", "--json"))]
+    assert sorted(kinds) == ["before-restore", "manual"]
+    assert "Restored from the backup" in cli.ok("audit", "--search", "restored")
+    code, _, err = cli.run("db", "restore", str(Path(copy).with_name("missing.db")))
+    assert code != 0 and "backup:" in err and "does not exist" in err
+
+
 def test_the_audit_log_from_the_command_line(cli: Cli) -> None:
     ids = flow_41(cli)
     entries = json.loads(cli.ok("audit", "--json", "--limit", "3"))

@@ -1,7 +1,9 @@
-"""The rent run the app does when a database opens: posts what is due today and says so."""
+"""What the app does when a database opens: the day's backup of the file, then the rent run
+(posts what is due today and says so)."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from coliv_desktop.ui.context import AppContext
@@ -22,26 +24,44 @@ def describe(result: RentRunResult) -> str:
 
 
 def run_rent_on_open(ctx: AppContext) -> None:
-    """Post everything due up to today in the background, then tell the operator."""
-    from coliv_desktop.services import reminders, rent_run
+    """The day's backup of a database file (before anything is written), then everything due
+    up to today posted, in the background; then tell the operator."""
+    from coliv_desktop.services import backups, reminders, rent_run
     from coliv_desktop.services.clock import today
 
-    if not ctx.has_database or not ctx.actor.may("ledger.write"):
+    if not ctx.has_database:
         return
     db, actor, day = ctx.db, ctx.actor, today()
+    posting = actor.may("ledger.write")
 
-    def work() -> tuple[RentRunResult, int]:
+    def work() -> tuple[str | None, RentRunResult | None, int]:
+        try:
+            made = backups.daily_backup(db.url)
+            backup_problem = None
+        except (OSError, sqlite3.Error) as exc:  # a full disk, a folder not writable
+            made, backup_problem = None, f"{type(exc).__name__}: {exc}"
+        if backup_problem is None and made is not None:
+            backup_problem = ""  # made: said in the status bar
+        if not posting:
+            return backup_problem, None, 0
         result = rent_run.run_rent(db, actor, day)
-        return result, reminders.refresh_outbox(db, actor, day)
+        return backup_problem, result, reminders.refresh_outbox(db, actor, day)
 
     def done(outcome: Any, error: BaseException | None) -> None:
         if error is not None:
             ctx.bus.error.emit(f"The rent run did not complete: {error}")
             return
-        result, reminded = outcome
+        backup_problem, result, reminded = outcome
+        if backup_problem:
+            ctx.bus.error.emit(f"Today's automatic backup could not be made "
+                               f"({backup_problem}). Use File ▸ Back Up Now to try again.")
+        if result is None:
+            return
         text = describe(result)
         if reminded:
             text += f" {reminded} reminders are waiting in the outbox."
+        if backup_problem == "":
+            text += " Today's backup is made."
         ctx.bus.status_message.emit(text)
         if result.charges_created or result.late_fees_created:
             ctx.bus.ledger_posted.emit()

@@ -3,16 +3,19 @@
 SQLite: every connection runs with foreign keys on, WAL and `synchronous=FULL`; write
 transactions start with BEGIN IMMEDIATE so a check-then-write (a bed's free dates) holds the
 write lock from the check on. PostgreSQL: services lock the rows they check, and constraints
-(the lease exclusion constraint) catch what slips through.
+(the lease exclusion constraint) catch what slips through; rows written are stamped with the
+server's clock (`_stamp_with_server_clock`), so desks whose clocks disagree still agree on
+what was written after what.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,6 +57,34 @@ def make_engine(url: URL, *, migrating: bool = False) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
+# Stamps the server sets on PostgreSQL (when the code has not set them itself, as an import
+# does): the times every desk compares, e.g. "was a lease written after these scores?".
+_CREATED = ("created_at", "occurred_at")
+
+
+def _stamp_with_server_clock(session: Session, _context: Any, _instances: Any) -> None:
+    """Before a flush on a shared server: new rows' created/occurred times and changed rows'
+    `updated_at` from the server's clock (one query per flush), not the desk's, which may run
+    minutes behind another desk's."""
+    new = list(session.new)
+    changed = [row for row in session.dirty
+               if hasattr(row, "updated_at") and session.is_modified(row)]
+    if not new and not changed:
+        return
+    now = session.execute(select(func.clock_timestamp())).scalar_one().astimezone(UTC)
+    for row in new:
+        for name in (*_CREATED, "updated_at"):
+            if hasattr(row, name) and getattr(row, name) is None:
+                setattr(row, name, now)
+    for row in changed:
+        if not _set_by_code(row, "updated_at"):
+            row.updated_at = now
+
+
+def _set_by_code(row: Any, name: str) -> bool:
+    return bool(inspect(row).attrs[name].history.added)
+
+
 class Database:
     """One open database: its engine and the two kinds of session the services use."""
 
@@ -64,6 +95,8 @@ class Database:
         self._writer = sessionmaker(
             self.engine.execution_options(coliv_write=True), expire_on_commit=False
         )
+        if self.engine.dialect.name == "postgresql":
+            event.listen(self._writer, "before_flush", _stamp_with_server_clock)
 
     @property
     def dialect(self) -> str:

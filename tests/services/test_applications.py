@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import URL
 
+from coliv_desktop.db import types as db_types
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import AuditEntry, MatchingExclusion, MatchingScore, Tenant
+from coliv_desktop.db.models import (
+    AuditEntry,
+    Lease,
+    MatchingExclusion,
+    MatchingScore,
+    Tenant,
+)
 from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.applications import (
@@ -28,6 +35,7 @@ from coliv_desktop.services import (
     applications,
     dashboard,
     demo,
+    history,
     leasing,
     ledger,
     matching,
@@ -334,6 +342,37 @@ def test_stored_results_say_when_a_lease_change_made_them_out_of_date(
     applications.reject_application(db, actor, sarah.id, "no longer looking")
     portfolio.update_room(db, actor, flow.rooms["3B-B"], build(RoomUpdate, rent_amount="700"))
     assert not matching.get_matches(db, sarah.id).out_of_date
+
+
+class _DeskClock(datetime):
+    """The clock of a desk that runs an hour behind the others."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _DeskClock:
+        return super().now(tz) - timedelta(hours=1)  # type: ignore[return-value]
+
+
+def test_a_desk_whose_clock_runs_behind_still_marks_results_out_of_date(
+        db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a shared server, what was written when is told by the server's clock: a lease
+    entered at a desk an hour behind, after the scores were stored, still makes them out of
+    date. (A SQLite file has one desk, so one clock: its own.)"""
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    monkeypatch.setattr(db_types, "datetime", _DeskClock)
+    walk_in = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Walk-in"),
+                    MOVE_IN - timedelta(days=3))
+    with db.read() as s:
+        written = s.get(Lease, walk_in.id)
+        assert written is not None
+        lag = datetime.now(UTC) - written.updated_at
+    if db.is_sqlite:
+        assert lag > timedelta(minutes=59)  # the desk's own clock
+        return
+    assert abs(lag) < timedelta(minutes=5)  # the server's clock, not the desk's
+    assert matching.get_matches(db, sarah.id).out_of_date
+    audit_time = history.audit_entries(db, limit=1)[0].occurred_at
+    assert abs(datetime.now(UTC) - audit_time) < timedelta(minutes=5)
 
 
 def test_rescoring_every_application_out_of_date(db: Database, actor: Actor) -> None:

@@ -100,8 +100,16 @@ def launch(db_url: str | None, settings: QSettings) -> tuple[AppContext, MainWin
 
 def run(db_url: str | None = None) -> int:
     """`coliv` with no subcommand: the desktop window."""
+    from coliv_desktop.ui.crash import CrashReporter, setup_logging
+
     app = create_app()
+    try:
+        log_file = setup_logging()
+    except OSError:  # a read-only data folder: still start, and report to the terminal
+        log_file = None
     ctx, window = launch(db_url, user_settings())
+    if log_file is not None:
+        CrashReporter(log_file, parent=app).install()
     code = app.exec()
     ctx.tasks.wait_idle()
     ctx.close_database()

@@ -7,6 +7,7 @@ through one signal.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -141,6 +142,7 @@ class AppContext(QObject):
         self.settings.setValue("database/last", remembered)
         if old is not None and old is not opened.db:
             old.dispose()
+        logging.getLogger("coliv").info("Opened %s", self.db_label)
         self.bus.database_switched.emit()
 
     def open_database(self, url: URL, on_done: Done | None = None) -> None:

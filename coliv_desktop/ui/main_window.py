@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from functools import partial
 from typing import Any
@@ -422,6 +423,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(partial(self.databases.open_text, text))
 
     def _show_error(self, text: str) -> None:
+        logging.getLogger("coliv").warning("%s", text)  # the status bar forgets; the log keeps
         self.statusBar().showMessage(text, 10000)
 
     def _about(self) -> None:

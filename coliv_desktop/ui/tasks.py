@@ -13,12 +13,15 @@ Cancel button.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+
+from coliv_desktop.domain.errors import ColivError
 
 Done = Callable[[Any, BaseException | None], None]
 
@@ -84,6 +87,8 @@ class _Runnable(QRunnable):
         try:
             result = self._fn()
         except BaseException as exc:  # delivered to on_done, never lost in a worker
+            if not isinstance(exc, ColivError | TaskCancelled):  # refused input is expected
+                logging.getLogger("coliv").error("A background task failed", exc_info=exc)
             self._relay.finished.emit(None, exc)
         else:
             self._relay.finished.emit(result, None)

@@ -32,6 +32,11 @@ def data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
+def log_file() -> Path:
+    """The app's log (rotated beside itself): in the data folder, so support finds one place."""
+    return data_dir() / "logs" / "coliv.log"
+
+
 def default_db_path() -> Path:
     return (data_dir() / "coliv.db").expanduser().resolve()
 

@@ -30,13 +30,9 @@ LOG_BYTES = 1_000_000
 LOG_KEEP = 3
 
 
-def log_path() -> Path:
-    return config.data_dir() / "logs" / "coliv.log"
-
-
 def setup_logging(path: Path | None = None) -> Path:
     """Log to a rotating file (four files of at most a megabyte); returns its path."""
-    target = path or log_path()
+    target = path or config.log_file()
     target.parent.mkdir(parents=True, exist_ok=True)
     for handler in list(log.handlers):
         if isinstance(handler, RotatingFileHandler):

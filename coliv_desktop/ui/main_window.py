@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sys
 import uuid
 from functools import partial
+from html import escape
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -20,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop import __version__
+from coliv_desktop import __version__, config
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.databases import Databases
 from coliv_desktop.ui.panes import PANES, Pane, pane_spec
@@ -60,6 +63,7 @@ class MainWindow(QMainWindow):
         self.panes: dict[str, Pane] = {}
         self.pane_actions: dict[str, QAction] = {}
         self.current_pane: str | None = None
+        self.shortcuts_dialog: Any = None  # ui.dialogs.shortcuts.ShortcutsDialog, made once
 
         self.stack = QStackedWidget()
         self.welcome = WelcomePage()
@@ -247,6 +251,17 @@ class MainWindow(QMainWindow):
         view.addAction(toggle)
 
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard Shortcuts…", self.show_shortcuts, "F1",
+                     "Every command that has a key, searchable", "shortcuts", needs_db=False)
+        self._action(help_menu, "Open &Data Folder",
+                     lambda: self._open_in_system(config.data_dir()), None,
+                     "Where the database, its backups and the log live", "data_folder",
+                     needs_db=False)
+        self._action(help_menu, "Open &Log File",
+                     lambda: self._open_in_system(config.log_file()), None,
+                     "What the app recorded: databases opened, errors with their details",
+                     "log_file", needs_db=False)
+        help_menu.addSeparator()
         self._action(help_menu, "&About CoLiv Desktop", self._about, None, "", "about",
                      needs_db=False)
 
@@ -392,8 +407,6 @@ class MainWindow(QMainWindow):
             action.setEnabled(enabled)
         self.tree.setVisible(enabled)
         if enabled and self.ctx.has_database:
-            from coliv_desktop import config
-
             self.backup_action.setStatusTip(
                 "Copy the database file into its backups folder"
                 if config.is_sqlite(self.ctx.db.url) else
@@ -402,8 +415,6 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         label = self.ctx.db_label
         if self.ctx.has_database:
-            from pathlib import Path
-
             short = Path(label).name if "://" not in label else label
             self.setWindowTitle(f"{short} — {APP_TITLE}")
             kind = "SQLite" if self.ctx.db.is_sqlite else "PostgreSQL"
@@ -427,9 +438,33 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 10000)
 
     def _about(self) -> None:
+        from PySide6 import __version__ as pyside_version
+
         QMessageBox.about(self, f"About {APP_TITLE}",
                           f"<b>{APP_TITLE}</b> {__version__}<br>Property management for "
-                          "small co-living operators: rooms, tenants, leases.")
+                          "small co-living operators: rooms, tenants, leases and rent books."
+                          f"<br><br>Database: {escape(self.ctx.db_label)}"
+                          f"<br>Data folder: {escape(str(config.data_dir()))}"
+                          f"<br>Log: {escape(str(config.log_file()))}"
+                          f"<br><br>Python {sys.version.split()[0]}, PySide6 {pyside_version}")
+
+    def show_shortcuts(self) -> Any:
+        """Non-modal, so it can stay open beside the window while the keys are tried."""
+        from coliv_desktop.ui.dialogs.shortcuts import ShortcutsDialog
+
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(self.ctx, self.menuBar(), self)
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
+        self.shortcuts_dialog.search.setFocus()
+        return self.shortcuts_dialog
+
+    def _open_in_system(self, path: Path) -> None:
+        """The folder or file in the system's file manager or viewer (a log not written yet:
+        its folder)."""
+        target = path if path.exists() else path.parent
+        target.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     # --- settings ---------------------------------------------------------------------------
 

@@ -1,0 +1,48 @@
+"""Help menu: the keyboard shortcuts (read from the menus, no key bound twice), About."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from coliv_desktop import config
+from coliv_desktop.ui.dialogs.shortcuts import clashing_keys, shortcut_rows
+from coliv_desktop.ui.main_window import MainWindow
+from tests.ui.helpers import menu_action, type_into
+
+
+def test_keyboard_shortcuts_lists_every_key_and_none_is_bound_twice(
+        qtbot: QtBot, window: MainWindow) -> None:
+    assert clashing_keys(window.menuBar()) == {}  # Qt runs neither command of a clash
+    menu_action(window, "shortcuts").trigger()
+    dialog = window.show_shortcuts()
+    assert dialog.isVisible() and not dialog.isModal()
+    rows = {(r.menu, r.command): r.keys for r in dialog.model.rows}
+    assert rows[("File", "Back Up Now")] == "Ctrl+B"
+    assert rows[("Edit", "Undo")] == "Ctrl+Z"
+    assert rows[("Edit", "Redo")].startswith("Ctrl+Shift+Z")
+    assert rows[("Ledger", "Record Payment")] == "Ctrl+Shift+M"
+    assert rows[("Help", "Keyboard Shortcuts")] == "F1"
+    assert ("View", "Dashboard") in rows  # the panes' keys too
+    assert len(rows) == len(shortcut_rows(window.menuBar())) >= 25
+    type_into(qtbot, dialog.search, "payment")
+    shown = {dialog.view.model().index(i, 2).data() for i in range(dialog.view.model().rowCount())}
+    assert shown and all("payment" in text.lower() for text in shown)
+
+
+def test_about_names_the_database_and_where_the_log_is(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+    said: list[str] = []
+    monkeypatch.setattr("coliv_desktop.ui.main_window.QMessageBox.about",
+                        lambda parent, title, text: said.append(text))
+    opened: list[str] = []
+    monkeypatch.setattr("coliv_desktop.ui.main_window.QDesktopServices.openUrl",
+                        lambda url: opened.append(url.toLocalFile()) or True)
+    menu_action(window, "about").trigger()
+    assert window.ctx.db_label in said[0] and str(config.log_file()) in said[0]
+    menu_action(window, "log_file").trigger()
+    menu_action(window, "data_folder").trigger()
+    assert Path(opened[0]) in (config.log_file(), config.log_file().parent)
+    assert Path(opened[1]) == config.data_dir()

@@ -273,11 +273,12 @@ def cmd_utility_list(args: argparse.Namespace, ctx: CliContext) -> None:
                       "provider": r.provider, "period_start": r.period_start.isoformat(),
                       "period_end": r.period_end.isoformat(), "amount": money_str(r.amount),
                       "tenants_share": money_str(r.tenants_share),
-                      "operator_share": money_str(r.operator_share), "voided": r.voided}
+                      "operator_share": money_str(r.operator_share), "voided": r.voided,
+                      "needs_resplit": r.needs_resplit}
                      for r in rows])
         return
     for r in rows:
-        void = "  (void)" if r.voided else ""
+        void = "  (void)" if r.voided else "  (split again?)" if r.needs_resplit else ""
         print(f"{r.id}  {r.period_start}..{r.period_end}  {r.provider}  "
               f"{money_str(r.amount)}{void}")
 

@@ -81,3 +81,4 @@ class UtilityBillRow(Output):
     operator_share: Decimal
     shares: int
     voided: bool = False  # every tenant's share voided (the bill was entered by mistake)
+    needs_resplit: bool = False  # a lease change inside its period, entered after it

@@ -1,6 +1,7 @@
 """What needs the operator's attention today, for the dashboard: leases past their end with no
-move-out recorded, deposits of ended leases not yet settled, money past due, reminders waiting
-in the outbox, applications waiting for a decision. Each item names the pane that deals with it.
+move-out recorded, deposits of ended leases not yet settled, money past due, utility bills
+split before a lease change in their period, reminders waiting in the outbox, applications
+waiting for a decision. Each item names the pane that deals with it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import DepositDisposition, Lease, Property, Room, Tenant, Unit
 from coliv_desktop.domain.money import ZERO, money_str
 from coliv_desktop.schemas.dashboard import AttentionItem
-from coliv_desktop.services import applications, reminders, reports
+from coliv_desktop.services import applications, reminders, reports, utilities
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.lease_sql import past_end_without_move_out
 
@@ -75,10 +76,19 @@ def needs_attention(db: Database, on: date | None = None,
             kind="overdue", pane="ledger", count=len(late),
             text=f"{_plural(len(late), 'tenant owes', 'tenants owe')} {money(owed)} past "
                  f"due: {_names([r.tenant for r in late])}."))
+    resplit = utilities.bills_to_split_again(db)
+    if resplit:
+        bills = [f"{b.provider} {b.period_start:%b %Y} ({b.property_name}"
+                 + (f" {b.unit_number})" if b.unit_number else ")") for b in resplit]
+        items.append(AttentionItem(
+            kind="utilities", pane="ledger:utilities", count=len(resplit),
+            text=f"{_plural(len(resplit), 'utility bill was', 'utility bills were')} split "
+                 f"before a move-in or move-out in its period was entered: {_names(bills)}. "
+                 "Select it in the Ledger's utility bills and Split again."))
     waiting = len(reminders.list_outbox(db))
     if waiting:
         items.append(AttentionItem(
-            kind="reminders", pane="ledger", count=waiting,
+            kind="reminders", pane="ledger:reminders", count=waiting,
             text=f"{_plural(waiting, 'reminder is', 'reminders are')} waiting in the outbox "
                  "(Ledger ▸ Reminders)."))
     undecided = applications.count_open(db)

@@ -218,6 +218,49 @@ def _bill_voided(s: Session, bill: UtilityBill) -> bool:
     return bool(charged)
 
 
+def bills_to_split_again(db: Database) -> list[UtilityBillRow]:
+    """Bills in force whose split no longer matches the leases (`needs_resplit`)."""
+    return [row for row in list_bills(db) if row.needs_resplit]
+
+
+def _out_of_step(s: Session) -> set[uuid.UUID]:
+    """Bills in force whose split no longer matches the leases: a move-in, move-out or
+    cancellation entered after the bill, inside its period, left someone's share wrong
+    (the fix is Split again, a deliberate step: it changes other tenants' charges).
+
+    Only bills with a lease of their rooms written after them are split again to compare, so
+    this costs a query or two per such bill, whatever the number of bills."""
+    rooms_of_bill = (select(Room.id).join(Unit, Unit.id == Room.unit_id)
+                     .where(Unit.property_id == UtilityBill.property_id,
+                            UtilityBill.unit_id.is_(None) | (Room.unit_id == UtilityBill.unit_id)))
+    changed_since = (select(Lease.id)
+                     .where(Lease.room_id.in_(rooms_of_bill),
+                            Lease.updated_at > UtilityBill.created_at,
+                            Lease.lease_start <= UtilityBill.period_end,
+                            (Lease.lease_end.is_(None))
+                            | (Lease.lease_end >= UtilityBill.period_start))
+                     .correlate(UtilityBill).exists())
+    stale: set[uuid.UUID] = set()
+    for bill in s.scalars(select(UtilityBill).where(changed_since)):
+        stored = s.execute(select(ShareRow.lease_id, ShareRow.amount, ShareRow.charge_id)
+                           .where(ShareRow.bill_id == bill.id)).all()
+        charged = {c for _, _, c in stored if c is not None}
+        if charged and charged <= set(s.scalars(select(Void.charge_id).where(
+                Void.charge_id.in_(charged)))):
+            continue  # voided (or replaced by a split made again): not in force
+        try:
+            fresh, _, _ = _compute(s, _input_of(bill))
+        except ValidationError:  # its rooms were archived since: nothing to compare
+            continue
+        now = {uuid.UUID(sh.key): sh.amount for sh in fresh
+               if sh.key != split.OPERATOR and sh.amount}
+        then = {lease_id: amount for lease_id, amount, _ in stored
+                if lease_id is not None and amount}
+        if now != then:
+            stale.add(bill.id)
+    return stale
+
+
 def bill_rooms(db: Database, property_id: uuid.UUID,
                unit_id: uuid.UUID | None = None) -> list[BillRoom]:
     """The rooms a bill for this property (or unit) is split across, in the order shown."""
@@ -252,6 +295,7 @@ def list_bills(db: Database, property_id: uuid.UUID | None = None) -> list[Utili
         query = query.where(UtilityBill.property_id == property_id)
     rows = []
     with db.read() as s:
+        out_of_step = _out_of_step(s)
         for bill, prop, unit, count, tenant_cents, live, with_charge in s.execute(query):
             share = money(tenant_cents)
             rows.append(UtilityBillRow(
@@ -259,7 +303,7 @@ def list_bills(db: Database, property_id: uuid.UUID | None = None) -> list[Utili
                 period_start=bill.period_start, period_end=bill.period_end, amount=bill.amount,
                 due_date=bill.due_date, rule=bill.rule, vacant_to=bill.vacant_to,
                 tenants_share=share, operator_share=bill.amount - share, shares=count,
-                voided=bool(with_charge) and not live))
+                voided=bool(with_charge) and not live, needs_resplit=bill.id in out_of_step))
     return rows
 
 

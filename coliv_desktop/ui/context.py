@@ -45,7 +45,9 @@ class SignalBus(QObject):
     settings_changed = Signal()
 
     open_pane = Signal(str)  # pane key
-    open_lease_list = Signal(str)  # the Leases pane with one filter ("overdue", "ended", ...)
+    # A pane at one of its views: ("leases", "overdue") the Leases pane with one filter,
+    # ("ledger", "utilities") the Ledger pane's utility bills; the pane's `show_view` knows.
+    open_pane_view = Signal(str, str)
     open_property = Signal(object)  # uuid.UUID
     open_unit = Signal(object)
     open_room = Signal(object)

@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         bus = ctx.bus
         bus.database_switched.connect(self._database_switched)
         bus.open_pane.connect(self.show_pane)
-        bus.open_lease_list.connect(self._open_lease_list)
+        bus.open_pane_view.connect(self._open_pane_view)
         bus.open_property.connect(partial(self._open_node, "property"))
         bus.open_unit.connect(partial(self._open_node, "unit"))
         bus.open_room.connect(partial(self._open_node, "room"))
@@ -280,11 +280,11 @@ class MainWindow(QMainWindow):
 
     # --- panes ------------------------------------------------------------------------------
 
-    def _open_lease_list(self, status: str) -> None:
-        self.show_pane("leases")
-        show_status = getattr(self.pane("leases"), "show_status", None)
-        if callable(show_status):
-            show_status(status)
+    def _open_pane_view(self, key: str, view: str) -> None:
+        self.show_pane(key)
+        show_view = getattr(self.pane(key), "show_view", None)
+        if callable(show_view):
+            show_view(view)
 
     def pane(self, key: str) -> Pane:
         pane = self.panes.get(key)

@@ -123,8 +123,8 @@ def test_utility_bills_through_the_cli(cli: Cli, booked: dict[str, str]) -> None
     assert code != 0 and out == "" and "room 3B-B needs a percentage" in err
     bill = cli.new_id(*bill_args, *percent)
     (row,) = json.loads(cli.ok("utility", "list", "--json"))
-    assert (row["id"], row["amount"], row["tenants_share"], row["voided"]) == (
-        bill, "100.00", "100.00", False)
+    assert (row["id"], row["amount"], row["tenants_share"], row["voided"],
+            row["needs_resplit"]) == (bill, "100.00", "100.00", False, False)
     again = cli.new_id("utility", "resplit", bill)
     assert "voided 4 tenant shares" in cli.ok("utility", "void", again, "--reason", "wrong")
     assert [r["voided"] for r in json.loads(cli.ok("utility", "list", "--json"))] == [

@@ -14,7 +14,7 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.schemas.utilities import UtilityBillIn
-from coliv_desktop.services import leasing, ledger, printing, utilities
+from coliv_desktop.services import attention, leasing, ledger, printing, utilities
 from coliv_desktop.services.context import Actor
 from tests.builders import flow_41, lease, tenant
 
@@ -90,8 +90,12 @@ def test_a_bill_split_again_after_a_move_out_recorded_late(db: Database, actor: 
     assert {s.tenant: s.amount for s in first.shares} == {
         "Sarah Tester": D("62.00"), "Mike Tester": D("62.00")}
     assert utilities.bill_input(db, first.id) == data  # what it was entered with
+    assert utilities.bills_to_split_again(db) == []
     leasing.end_lease(db, actor, mike.id, date(2025, 12, 15))  # he left mid-month, told late
+    (flagged,) = utilities.bills_to_split_again(db)  # the dashboard names it
+    assert flagged.id == first.id and flagged.provider == "Austin Energy"
     again = utilities.resplit_bill(db, actor, first.id)
+    assert utilities.bills_to_split_again(db) == []  # the old one is void, the new one right
     shares = {s.tenant: s.amount for s in again.shares}
     assert sum(shares.values()) == D("124.00") and shares["Mike Tester"] < D("62.00")
     live = {made: [c.amount for c in ledger.lease_ledger(db, made.id).charges
@@ -102,3 +106,30 @@ def test_a_bill_split_again_after_a_move_out_recorded_late(db: Database, actor: 
     utilities.void_bill(db, actor, again.id, "entered twice")
     with pytest.raises(ValidationError, match="voided"):
         utilities.resplit_bill(db, actor, again.id)
+    assert utilities.bills_to_split_again(db) == []  # a void bill is not in force
+
+
+def test_a_move_in_recorded_after_the_bill_puts_it_on_the_dashboard(
+        db: Database, actor: Actor) -> None:
+    flow = flow_41(db, actor)
+    lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2025, 6, 1))
+    lease(db, actor, flow.rooms["3A-A"], tenant(db, actor, "Ines"), date(2025, 6, 1))
+    bill = utilities.post_bill(db, actor, build(
+        UtilityBillIn, property_id=flow.property_id, unit_id=flow.unit_3b,
+        provider="Gas Co", period_start="2025-12-01", period_end="2025-12-31",
+        amount="90.00", due_date="2026-01-15", rule="equal"))
+    other = utilities.post_bill(db, actor, build(  # unit 3A: nobody moved in there
+        UtilityBillIn, property_id=flow.property_id, unit_id=flow.unit_3a,
+        provider="Gas Co", period_start="2025-12-01", period_end="2025-12-31",
+        amount="60.00", due_date="2026-01-15", rule="equal"))
+    lease(db, actor, flow.rooms["3B-C"], tenant(db, actor, "Omar"), date(2025, 12, 10))
+    lease(db, actor, flow.rooms["3B-D"], tenant(db, actor, "Later"), date(2026, 2, 1))
+    assert [b.id for b in utilities.bills_to_split_again(db)] == [bill.id]
+    rows = {r.id: r.needs_resplit for r in utilities.list_bills(db)}
+    assert rows == {bill.id: True, other.id: False}
+    items = {i.kind: i for i in attention.needs_attention(db, date(2026, 1, 2))}
+    assert items["utilities"].pane == "ledger:utilities" and items["utilities"].count == 1
+    assert "Gas Co" in items["utilities"].text and "Split again" in items["utilities"].text
+    utilities.resplit_bill(db, actor, bill.id)
+    assert "utilities" not in {i.kind for i in attention.needs_attention(db, date(2026, 1, 2))}
+    assert other.id is not None

@@ -312,6 +312,10 @@ class UtilityBillDialog(FormDialog):
         self.working.setText(row.working if isinstance(row, ShareOut) else "")
 
 
+def _status(row: UtilityBillRow) -> str:
+    return "void" if row.voided else "split again?" if row.needs_resplit else "posted"
+
+
 class UtilitiesView(QWidget):
     """The ledger pane's Utilities tab: posted bills, newest first; enter a bill; notices."""
 
@@ -319,24 +323,28 @@ class UtilitiesView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.model: RowTableModel[UtilityBillRow] = RowTableModel([
-            Column("period", "Period", lambda r: r.period_start, "date", width=115,
+            Column("period", "Period", lambda r: r.period_start, "date", width=125,
                    display=lambda r: period_text(r.period_start, r.period_end)),
-            Column("provider", "Provider", lambda r: r.provider, width=150),
+            Column("provider", "Provider", lambda r: r.provider, width=120),
             Column("where", "Property / unit", lambda r: r.property_name
                    + (f" {r.unit_number}" if r.unit_number else " (all units)"), width=150),
-            Column("rule", "Split", lambda r: RULE_LABELS.get(r.rule, r.rule), width=125),
-            Column("amount", "Bill", lambda r: r.amount, "money", width=90),
+            Column("rule", "Split", lambda r: RULE_LABELS.get(r.rule, r.rule), width=110),
+            Column("amount", "Bill", lambda r: r.amount, "money", width=80),
             Column("operator", "Operator carries", lambda r: r.operator_share, "money",
                    width=115),
             Column("tenants", "Tenants pay", lambda r: r.tenants_share, "money", width=95,
                    visible=False),
             Column("due", "Due", lambda r: r.due_date, "date", width=92),
-            Column("status", "Status", lambda r: "void" if r.voided else "posted", width=60),
-        ], money=ctx.money, style=lambda r: (QColor("#9ca3af") if r.voided else None, False))
+            Column("status", "Status", _status, width=100,
+                   tooltip="“split again?”: a move-in or move-out inside the bill's period "
+                           "was entered after it; Split again shares it over who lived there"),
+        ], money=ctx.money, style=lambda r: (
+            QColor("#9ca3af") if r.voided else QColor("#b45309") if r.needs_resplit else None,
+            r.needs_resplit))
         self.view = ListView(self.model, ctx.settings, "utility_bills")
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(self.model.column_index("provider"),
+        header.setSectionResizeMode(self.model.column_index("rule"),  # the least read
                                     QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(lambda *_: self.notices())
         self.enter_button = QPushButton("Enter bill…")
@@ -373,10 +381,14 @@ class UtilitiesView(QWidget):
         def done(rows: list[UtilityBillRow] | None, error: BaseException | None) -> None:
             if error is None and rows is not None:
                 self.model.set_rows(rows)
-                self.summary.setText((f"{len(rows)} bill" + ("s" if len(rows) != 1 else ""))
-                                     if rows else
-                                     "No utility bills yet: “Enter bill…” splits one across "
-                                     "the rooms of a unit or a property.")
+                resplit = sum(1 for r in rows if r.needs_resplit)
+                self.summary.setText(
+                    (f"{len(rows)} bill" + ("s" if len(rows) != 1 else "")
+                     + (f"; {resplit} to split again (a move-in or move-out in its period "
+                        "was entered after it)" if resplit else ""))
+                    if rows else
+                    "No utility bills yet: “Enter bill…” splits one across the rooms of a "
+                    "unit or a property.")
 
         self.ctx.run_task(lambda: utilities.list_bills(self.ctx.db), done)
 

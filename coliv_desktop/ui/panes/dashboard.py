@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from coliv_desktop.schemas.overview import PropertyRentRoll
 
 PANE_VERBS = {"leases": "Open Leases", "ledger": "Open Ledger",
+              "ledger:utilities": "Open Utility Bills", "ledger:reminders": "Open Reminders",
               "applications": "Open Applications"}
 BLUE = QColor("#2563eb")
 LIGHT = QColor("#cbd5e1")
@@ -60,6 +61,11 @@ class BoardRow:
 class BoardData:
     board: Dashboard
     rent_roll: list[PropertyRentRoll]
+
+
+def _verb(link: str) -> str:
+    """The words of an attention item's link: "ledger:utilities" -> "Open Utility Bills"."""
+    return PANE_VERBS.get(link) or PANE_VERBS.get(link.partition(":")[0], "Open")
 
 
 def board_rows(board: Dashboard) -> list[BoardRow]:
@@ -198,10 +204,11 @@ class DashboardPane(Pane):
         self._load_attention()
 
     def _follow(self, link: str) -> None:
-        """A link of the attention list: "pane" or "leases:filter"."""
-        pane, _, leases_filter = link.partition(":")
-        if pane == "leases" and leases_filter:
-            self.ctx.bus.open_lease_list.emit(leases_filter)
+        """A link of the attention list: "pane", or "pane:view" (the Leases pane with one
+        filter, the Ledger pane's utility bills)."""
+        pane, _, view = link.partition(":")
+        if view:
+            self.ctx.bus.open_pane_view.emit(pane, view)
         else:
             self.ctx.bus.open_pane.emit(pane)
 
@@ -222,8 +229,7 @@ class DashboardPane(Pane):
             self.ctx.bus.error.emit(f"Could not check what needs attention: {error}")
             return
         self.attention_items = items
-        lines = [f"• {escape(i.text)} <a href='{i.pane}'>"
-                 f"{PANE_VERBS.get(i.pane.partition(':')[0], 'Open')}</a>" for i in items]
+        lines = [f"• {escape(i.text)} <a href='{i.pane}'>{_verb(i.pane)}</a>" for i in items]
         self.attention.setText("<b>Needs attention</b><br>" + "<br>".join(lines))
         self.attention.setVisible(bool(items))
 

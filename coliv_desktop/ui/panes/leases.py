@@ -108,6 +108,10 @@ class LeasesPane(Pane):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         self._enable()
 
+    def show_view(self, view: str) -> None:
+        """`open_pane_view`: the views of this pane are its filters."""
+        self.show_status(view)
+
     def show_status(self, status: str) -> None:
         """List the leases of one filter ("overdue": past their end, no move-out recorded)."""
         index = self.status.findData(status)

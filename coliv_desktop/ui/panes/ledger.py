@@ -340,6 +340,11 @@ class LedgerPane(Pane):
 
         run_with_progress(self.ctx.tasks, self, "Receipts", work, done)
 
+    def show_view(self, view: str) -> None:
+        """`open_pane_view`: "utilities" or "reminders" (the tab), else the entries."""
+        tabs: dict[str, QWidget] = {"utilities": self.utilities, "reminders": self.reminders}
+        self.tabs.setCurrentIndex(self.tabs.indexOf(tabs[view]) if view in tabs else 0)
+
     def utility_bill(self) -> UtilityBillDialog:
         """Enter a bill (for the property filtered on, if any); its notices show once posted."""
         chosen = self.property_box.currentData()

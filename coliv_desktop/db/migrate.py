@@ -83,6 +83,14 @@ def backup_sqlite(url: URL, label: str) -> Path | None:
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     target_path = folder / f"{source_path.stem}-{stamp}-{label}.db"
+    copy_sqlite(source_path, target_path)
+    return target_path
+
+
+def copy_sqlite(source_path: Path, target_path: Path) -> None:
+    """The whole of one SQLite file into another with the online backup API: consistent even
+    while others write, and all or nothing for the target (one transaction). The source is
+    only read (opened as usual: a read-only connection to a file in WAL mode can fail)."""
     source = sqlite3.connect(source_path)
     try:
         target = sqlite3.connect(target_path)
@@ -92,7 +100,6 @@ def backup_sqlite(url: URL, label: str) -> Path | None:
             target.close()
     finally:
         source.close()
-    return target_path
 
 
 def _json_default(value: object) -> object:

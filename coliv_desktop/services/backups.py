@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from coliv_desktop import config
-from coliv_desktop.db.migrate import backup_sqlite, open_database
+from coliv_desktop.db.migrate import backup_sqlite, copy_sqlite, open_database
 from coliv_desktop.db.revisions import head_revision, known_revisions
 from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.services import audit
@@ -163,15 +163,7 @@ def restore(url: URL, source: Path, actor: Actor) -> Restored:
     safety = backup_sqlite(url, BEFORE_RESTORE)
     if safety is None:
         raise ColivError(f"{target} does not exist: there is nothing to restore into")
-    reader = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
-    try:
-        writer = sqlite3.connect(target)
-        try:
-            reader.backup(writer)
-        finally:
-            writer.close()
-    finally:
-        reader.close()
+    copy_sqlite(source, target)
     db = open_database(url)
     try:
         restorer = local_actor(db)

@@ -78,9 +78,11 @@ def start_url(cli_value: str | None, settings: QSettings) -> URL | None:
 
 def build_window(settings: QSettings) -> tuple[AppContext, MainWindow]:
     from coliv_desktop.ui.ledger import startup
+    from coliv_desktop.ui.watch import ChangeWatcher
 
     ctx = AppContext(settings)
     startup.install(ctx)  # the rent run for today, each time a database opens
+    ChangeWatcher(ctx)  # what other desks write shows by itself
     return ctx, MainWindow(ctx)
 
 

@@ -43,6 +43,7 @@ class SignalBus(QObject):
     ledger_posted = Signal()
     applications_changed = Signal()
     settings_changed = Signal()
+    everything_changed = Signal()  # Refresh (F5), or another desk wrote: reload what you show
 
     open_pane = Signal(str)  # pane key
     # A pane at one of its views: ("leases", "overdue") the Leases pane with one filter,
@@ -165,6 +166,28 @@ class AppContext(QObject):
             self._db.dispose()
         self._db = None
         self._actor = None
+
+    def refresh_all(self, why: str = "") -> None:
+        """Read everything again (settings first, as another desk may have changed the
+        currency), then every pane reloads what it shows."""
+        if self._db is None:
+            return
+        db = self._db
+
+        def read() -> tuple[str, str]:
+            from coliv_desktop.services.settings import get_settings
+
+            values = get_settings(db)
+            return str(values["currency"]), str(values["locale"])
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if error is None and result is not None:
+                self.currency, self.locale = result
+            self.bus.everything_changed.emit()
+            if why:
+                self.bus.status_message.emit(why)
+
+        self.run_task(read, done)
 
     # --- background work -------------------------------------------------------------------
 

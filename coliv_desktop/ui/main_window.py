@@ -249,6 +249,10 @@ class MainWindow(QMainWindow):
         toggle.setText("Property &Tree")
         toggle.setShortcut(QKeySequence("Ctrl+T"))
         view.addAction(toggle)
+        view.addSeparator()
+        self._action(view, "Re&fresh", lambda: self.ctx.refresh_all("Refreshed"), "F5",
+                     "Read everything again (what other desks entered shows by itself within "
+                     "a quarter of a minute)", "refresh")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard Shortcuts…", self.show_shortcuts, "F1",

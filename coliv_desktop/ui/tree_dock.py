@@ -76,7 +76,7 @@ class TreeDock(QDockWidget):
         self.filter.textChanged.connect(lambda *_: self._typing.start())
         self.view.selectionModel().currentChanged.connect(self._current_changed)
         for name in ("database_switched", "portfolio_changed", "leases_changed",
-                     "tenants_changed"):
+                     "tenants_changed", "everything_changed"):
             getattr(ctx.bus, name).connect(self.reload)
         self._select_after: uuid.UUID | None = None
 

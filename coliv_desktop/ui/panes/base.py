@@ -29,6 +29,7 @@ class Pane(QWidget):
         self.ctx = ctx
         self._stale = True
         ctx.bus.database_switched.connect(self.mark_stale)
+        ctx.bus.everything_changed.connect(self.mark_stale)
         for name in self.reload_on:
             getattr(ctx.bus, name).connect(self.mark_stale)
 

@@ -1,0 +1,62 @@
+"""What another desk writes shows by itself; F5 reads everything again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytestqt.qtbot import QtBot
+
+from coliv_desktop.db.engine import Database
+from coliv_desktop.services.context import local_actor
+from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.watch import ChangeWatcher
+from tests.builders import tenant
+from tests.ui.helpers import menu_action, settle
+
+
+def _at_another_desk(ctx: AppContext, first: str) -> None:
+    """Another desk: its own connection to the same database, its own write."""
+    desk = Database(ctx.db.url)
+    try:
+        tenant(desk, local_actor(desk), first)
+    finally:
+        desk.dispose()
+
+
+def test_another_desks_write_reloads_the_panes_and_our_own_does_not(
+        qtbot: QtBot, ctx: AppContext) -> None:
+    said: list[str] = []
+    reloads: list[bool] = []
+    ctx.bus.status_message.connect(said.append)
+    ctx.bus.everything_changed.connect(lambda: reloads.append(True))
+    watcher = ChangeWatcher(ctx, interval_ms=30)
+    qtbot.waitUntil(lambda: watcher._seen_at_own == watcher._own, timeout=5000)
+
+    tenant(ctx.db, ctx.actor, "Mine")  # this window's own write, and the signal it sends
+    ctx.bus.tenants_changed.emit()
+    qtbot.wait(300)  # several looks
+    assert not reloads and not any("another desk" in text for text in said)
+
+    _at_another_desk(ctx, "Theirs")
+    qtbot.waitUntil(lambda: bool(reloads), timeout=5000)
+    assert "Updated with changes entered at another desk" in said
+    count = len(reloads)
+    qtbot.wait(300)
+    assert len(reloads) == count  # once per change, not on every look
+    watcher.timer.stop()
+    ctx.tasks.wait_idle()
+
+
+def test_refresh_reads_what_another_desk_entered(qtbot: QtBot, window: MainWindow) -> None:
+    pane: Any = window.pane("tenants")
+    window.show_pane("tenants")
+    settle(window)
+    before = pane.model.total
+    _at_another_desk(window.ctx, "Walk-in")
+    settle(window)
+    assert pane.model.total == before  # nobody told this window
+    menu_action(window, "refresh").trigger()
+    window.ctx.tasks.wait_idle()
+    settle(window)
+    assert pane.model.total == before + 1

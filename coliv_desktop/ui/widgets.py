@@ -119,6 +119,12 @@ class ListView(QTableView):
         header.sectionResized.connect(lambda *_: self._save_timer.start())
         header.sectionMoved.connect(lambda *_: self._save_timer.start())
         header.sortIndicatorChanged.connect(lambda *_: self._save_timer.start())
+        # A reload (an edit here, another desk's, F5) resets the model: keep the reader's place.
+        self._place: tuple[Any, int, int, int] | None = None
+        self._wanted: tuple[Any, int] | None = None  # (id, column) not loaded yet (paged)
+        self.proxy.modelAboutToBeReset.connect(self._remember_place)
+        self.proxy.modelReset.connect(lambda: QTimer.singleShot(0, self._restore_place))
+        self.proxy.dataChanged.connect(lambda *_: self._select_wanted())
 
     def _restore(self) -> None:
         state = self.settings.value(self.settings_key)
@@ -155,6 +161,50 @@ class ListView(QTableView):
             return None
         source = self.proxy.mapToSource(index)
         return self.table_model.cached_row(source.row())
+
+    def _remember_place(self) -> None:
+        index = self.currentIndex()
+        row = self.current_row()
+        self._place = (getattr(row, "id", None), index.row(), max(index.column(), 0),
+                       self.verticalScrollBar().value())
+        self._wanted = None
+
+    def _restore_place(self) -> None:
+        """After a reset: the same scroll position and the same record selected (once its
+        page has come, for a list the database pages), unless the code that reloaded chose a
+        row or a position itself meanwhile."""
+        place, self._place = self._place, None
+        if place is None:
+            return
+        ident, row_number, column, scroll = place
+        bar = self.verticalScrollBar()
+        if bar.value() == 0 and scroll:
+            bar.setValue(min(scroll, bar.maximum()))
+        if ident is None or self.currentIndex().isValid():
+            return
+        same = self.proxy.index(row_number, column)
+        source = self.proxy.mapToSource(same) if same.isValid() else same
+        if source.isValid() and getattr(
+                self.table_model.cached_row(source.row()), "id", None) == ident:
+            self.setCurrentIndex(same)
+            return
+        self._wanted = (ident, column)
+        self._select_wanted()
+
+    def _select_wanted(self) -> None:
+        if self._wanted is None:
+            return
+        if self.currentIndex().isValid():  # the person (or the code) chose meanwhile
+            self._wanted = None
+            return
+        ident, column = self._wanted
+        for number, row in self.table_model.loaded_rows():
+            if getattr(row, "id", None) == ident:
+                found = self.proxy.mapFromSource(self.table_model.index(number, column))
+                if found.isValid():
+                    self._wanted = None
+                    self.setCurrentIndex(found)
+                return
 
     def select_where(self, predicate: Any) -> bool:
         """Select the first row (of those loaded) that `predicate` accepts."""

@@ -60,3 +60,33 @@ def test_refresh_reads_what_another_desk_entered(qtbot: QtBot, window: MainWindo
     window.ctx.tasks.wait_idle()
     settle(window)
     assert pane.model.total == before + 1
+
+
+def test_a_reload_keeps_the_place_in_a_long_list(qtbot: QtBot, ctx: AppContext) -> None:
+    """Reloads come often with several desks: the list stays where the reader was."""
+    from coliv_desktop.schemas import build
+    from coliv_desktop.schemas.people import TenantCreate
+    from coliv_desktop.services import tenants
+    from coliv_desktop.ui.panes.tenants import TenantsPane
+
+    tenants.add_tenants(ctx.db, ctx.actor, [
+        build(TenantCreate, first_name=f"Person{i:04d}", last_name="Lee",
+              email=f"p{i}@example.com") for i in range(600)])
+    pane = TenantsPane(ctx)
+    qtbot.addWidget(pane)
+    pane.resize(900, 600)
+    pane.show()
+    ctx.tasks.wait_idle()
+    view = pane.view
+    view.scrollTo(view.model().index(450, 0))
+    qtbot.waitUntil(lambda: pane.model.has_rows(range(440, 460)))
+    view.selectRow(450)
+    chosen = view.current_row().id
+    scroll = view.verticalScrollBar().value()
+    assert scroll > 0
+    _at_another_desk(ctx, "Aaron")  # sorts first: every row moves down by one
+    ctx.bus.everything_changed.emit()
+    ctx.tasks.wait_idle()
+    qtbot.waitUntil(lambda: view.current_row() is not None
+                    and getattr(view.current_row(), "id", None) == chosen, timeout=5000)
+    assert abs(view.verticalScrollBar().value() - scroll) <= 1

@@ -433,9 +433,21 @@ class MainWindow(QMainWindow):
         if not recent:
             empty = self.recent_menu.addAction("(none yet)")
             empty.setEnabled(False)
-        for text in recent:
-            action = self.recent_menu.addAction(text)
+        for number, text in enumerate(recent, start=1):
+            path = config.sqlite_text_path(text)
+            label = path.name if path is not None else config.display_text(text)
+            missing = path is not None and not path.exists()
+            action = self.recent_menu.addAction(
+                f"&{number} {label}" + ("  (missing)" if missing else ""))
+            action.setToolTip(str(path) if path is not None else config.display_text(text))
+            action.setStatusTip(action.toolTip())
+            action.setEnabled(not missing)  # moved, renamed or on a drive not plugged in
             action.triggered.connect(partial(self.databases.open_text, text))
+        if recent:
+            self.recent_menu.addSeparator()
+            clear = self.recent_menu.addAction("&Clear the List")
+            clear.setObjectName("clear_recent")
+            clear.triggered.connect(lambda: self.ctx.settings.setValue("database/recent", []))
 
     def _show_error(self, text: str) -> None:
         logging.getLogger("coliv").warning("%s", text)  # the status bar forgets; the log keeps

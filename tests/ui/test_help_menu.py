@@ -46,3 +46,21 @@ def test_about_names_the_database_and_where_the_log_is(
     menu_action(window, "data_folder").trigger()
     assert Path(opened[0]) in (config.log_file(), config.log_file().parent)
     assert Path(opened[1]) == config.data_dir()
+
+
+def test_open_recent_numbers_the_files_and_marks_the_missing(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    here = tmp_path / "office.db"
+    here.write_bytes(b"")
+    gone = tmp_path / "usb" / "old.db"
+    window.ctx.settings.setValue("database/recent", [f"sqlite:///{here}", f"sqlite:///{gone}"])
+    window.recent_menu.aboutToShow.emit()
+    actions = [a for a in window.recent_menu.actions() if not a.isSeparator()]
+    assert [(a.text(), a.isEnabled()) for a in actions[:2]] == [
+        ("&1 office.db", True), ("&2 old.db  (missing)", False)]
+    assert actions[1].toolTip() == str(gone)
+    clear = next(a for a in actions if a.objectName() == "clear_recent")
+    clear.trigger()
+    assert window.ctx.recent_databases() == []
+    window.recent_menu.aboutToShow.emit()
+    assert [a.text() for a in window.recent_menu.actions()] == ["(none yet)"]

@@ -192,7 +192,8 @@ class AppContext(QObject):
     # --- background work -------------------------------------------------------------------
 
     def run_task(
-        self, fn: Callable[..., Any], on_done: Done, *, control: TaskControl | None = None
+        self, fn: Callable[..., Any], on_done: Done, *, control: TaskControl | None = None,
+        quiet: bool = False,
     ) -> TaskControl:
         """`TaskRunner.run_task`, except that a result from before a database switch is dropped."""
         generation = self.generation
@@ -201,7 +202,7 @@ class AppContext(QObject):
             if generation == self.generation:
                 on_done(result, error)
 
-        return self.tasks.run_task(fn, guarded, control=control)
+        return self.tasks.run_task(fn, guarded, control=control, quiet=quiet)
 
     # --- presentation helpers ----------------------------------------------------------------
 

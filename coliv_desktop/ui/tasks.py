@@ -103,6 +103,7 @@ class TaskRunner(QObject):
         super().__init__()
         self.pool = pool or QThreadPool.globalInstance()
         self._relays: set[_Relay] = set()
+        self._quiet: set[_Relay] = set()  # running, but not worth the busy indicator
         self._when_idle: list[Callable[[], None]] = []
 
     @property
@@ -110,13 +111,18 @@ class TaskRunner(QObject):
         return len(self._relays)
 
     def run_task(
-        self, fn: Callable[..., Any], on_done: Done, *, control: TaskControl | None = None
+        self, fn: Callable[..., Any], on_done: Done, *, control: TaskControl | None = None,
+        quiet: bool = False,
     ) -> TaskControl:
-        """Run `fn()` (or `fn(control)` when a control is given) in a worker thread."""
+        """Run `fn()` (or `fn(control)` when a control is given) in a worker thread. A `quiet`
+        task (a look in the background every few seconds) does not show the busy indicator."""
         control_used = control or TaskControl()
         relay = _Relay(on_done, self._forget)
+        was_busy = self.busy
         self._relays.add(relay)
-        if len(self._relays) == 1:
+        if quiet:
+            self._quiet.add(relay)
+        if self.busy and not was_busy:
             self.busy_changed.emit(True)
 
         def call() -> Any:
@@ -126,11 +132,18 @@ class TaskRunner(QObject):
         self.pool.start(_Runnable(call, relay))
         return control_used
 
+    @property
+    def busy(self) -> bool:
+        return len(self._relays) > len(self._quiet)
+
     def _forget(self, relay: _Relay) -> None:
+        was_busy = self.busy
         self._relays.discard(relay)
+        self._quiet.discard(relay)
         relay.deleteLater()
-        if not self._relays:
+        if was_busy and not self.busy:
             self.busy_changed.emit(False)
+        if not self._relays:
             waiting, self._when_idle = self._when_idle, []
             for fn in waiting:
                 fn()

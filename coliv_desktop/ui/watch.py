@@ -58,4 +58,4 @@ class ChangeWatcher(QObject):
                 self.ctx.refresh_all("Updated with changes entered at another desk")
             self._seen, self._seen_at_own = latest, own
 
-        self.ctx.run_task(lambda: history.last_change(db), done)
+        self.ctx.run_task(lambda: history.last_change(db), done, quiet=True)

@@ -90,3 +90,17 @@ def test_a_reload_keeps_the_place_in_a_long_list(qtbot: QtBot, ctx: AppContext) 
     qtbot.waitUntil(lambda: view.current_row() is not None
                     and getattr(view.current_row(), "id", None) == chosen, timeout=5000)
     assert abs(view.verticalScrollBar().value() - scroll) <= 1
+
+
+def test_the_watchers_looks_do_not_flash_the_busy_indicator(qtbot: QtBot,
+                                                            ctx: AppContext) -> None:
+    flashes: list[bool] = []
+    ctx.tasks.busy_changed.connect(flashes.append)
+    watcher = ChangeWatcher(ctx, interval_ms=20)
+    qtbot.waitUntil(lambda: watcher._seen_at_own == watcher._own, timeout=5000)
+    qtbot.wait(100)
+    assert flashes == []
+    ctx.run_task(lambda: None, lambda *_: None)  # real work still shows it
+    ctx.tasks.wait_idle()
+    assert flashes == [True, False]
+    watcher.timer.stop()

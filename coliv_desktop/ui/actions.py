@@ -61,11 +61,18 @@ class Editing(QObject):
 
     def settings(self) -> Any:
         """File > Settings…: the business profile and every declared setting."""
+        from coliv_desktop.services import operator
+        from coliv_desktop.services import settings as settings_service
         from coliv_desktop.ui.dialogs.settings import SettingsDialog
 
-        dialog = SettingsDialog(self.ctx, parent=self.window)
-        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted:
+        ctx = self.ctx
+        before = (operator.get_profile(ctx.db), settings_service.get_settings(ctx.db))
+        dialog = SettingsDialog(ctx, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
             return None
+        command = commands.settings_command(ctx, before, dialog.saved)
+        if command is not None:
+            ctx.undo_stack.push(command)
         return dialog.saved
 
     # --- portfolio -------------------------------------------------------------------------

@@ -232,3 +232,33 @@ def transfer_command(ctx: AppContext, origin: uuid.UUID, data: LeaseTransfer, mo
         ctx, text, redo,
         lambda: lease_undo.undo_transfer(ctx.db, ctx.actor, current[0]),
         changed=LEASE_CHANGED)
+
+
+PROFILE_FIELDS = ("company_name", "address", "phone", "email")
+
+
+def settings_command(ctx: AppContext, before: tuple[Any, dict[str, Any]],
+                     after: tuple[Any, dict[str, Any]]) -> ServiceCommand | None:
+    """File ▸ Settings saved: undo puts back the profile fields and settings it changed (a
+    wrong rent due day or late fee is easy to type and costly to keep)."""
+    from coliv_desktop.schemas.operator import OperatorProfileUpdate
+    from coliv_desktop.services import operator
+
+    (old_profile, old_values), (new_profile, new_values) = before, after
+    keys = [k for k in new_values if old_values.get(k) != new_values.get(k)]
+    fields = [f for f in PROFILE_FIELDS
+              if getattr(old_profile, f) != getattr(new_profile, f)]
+    if not keys and not fields:
+        return None
+
+    def apply(profile: Any, values: dict[str, Any]) -> Callable[[], Any]:
+        def run() -> Any:
+            update = build(OperatorProfileUpdate,
+                           **{f: getattr(profile, f) for f in PROFILE_FIELDS})
+            _, current = operator.save_preferences(ctx.db, ctx.actor, update,
+                                                   {k: values[k] for k in keys})
+            ctx.currency, ctx.locale = str(current["currency"]), str(current["locale"])
+        return run
+
+    return ServiceCommand(ctx, "Change settings", apply(new_profile, new_values),
+                          apply(old_profile, old_values), changed=("settings_changed",))

@@ -79,6 +79,19 @@ def test_settings_dialog_saves_profile_and_settings(qtbot: QtBot, window: MainWi
             values["currency"]) == ("flat", Decimal("35.00"), 5, "EUR")
     assert printing.letterhead(window.ctx.db).name == "Brightside Co-Living"
     assert window.ctx.money(Decimal("1234.5")) == "€1,234.50"
+    # Ctrl+Z puts back what the save changed; Ctrl+Shift+Z applies it again
+    first_name = profile.company_name
+    window.undo_action.trigger()
+    values = settings.get_settings(window.ctx.db)
+    assert (values["late_fee_mode"], values["rent_due_day"], values["currency"]) != (
+        "flat", 5, "EUR")
+    assert values["currency"] == "USD" and window.ctx.money(Decimal("1")) == "$1.00"
+    assert operator.get_profile(window.ctx.db).company_name != first_name
+    assert changed == [True, True]
+    window.redo_action.trigger()
+    assert settings.get_settings(window.ctx.db)["currency"] == "EUR"
+    assert operator.get_profile(window.ctx.db).company_name == first_name
+    assert window.ctx.money(Decimal("1234.5")) == "€1,234.50"
     # Escape closes without saving
     again = SettingsDialog(window.ctx)
     qtbot.addWidget(again)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import func, select
+
 from coliv_desktop.db.engine import Database
+from coliv_desktop.db.models import Lease, Room
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.leasing import LeaseCreate, LeaseOut
 from coliv_desktop.schemas.people import TenantCreate
@@ -66,3 +69,19 @@ def lease(db: Database, actor: Actor, room_id: uuid.UUID, tenant_id: uuid.UUID, 
 
 def money(text: str) -> Decimal:
     return Decimal(text)
+
+
+PROPERTY_START = date(2025, 1, 1)
+
+
+def fresh_lease(db: Database, actor: Actor, length: int = 120, offset: int = 0,
+                **extra: object) -> LeaseOut:
+    """A lease of its own for one example: the same room, years apart from the others."""
+    with db.read() as s:
+        room = s.scalars(select(Room.id).order_by(Room.room_number)).first()
+        used = s.scalar(select(func.count(Lease.id))) or 0
+    if room is None:
+        room = flow_41(db, actor).rooms["3A-A"]
+    start = PROPERTY_START + timedelta(days=400 * used + offset)
+    return lease(db, actor, room, tenant(db, actor, f"T{used}"), start,
+                 start + timedelta(days=length), **extra)

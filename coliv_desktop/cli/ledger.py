@@ -231,6 +231,11 @@ def cmd_deposit_settle(args: argparse.Namespace, ctx: CliContext) -> None:
         print(printing.deposit_letter_pdf(ctx.db, args.lease, args.out))
 
 
+def cmd_deposit_unsettle(args: argparse.Namespace, ctx: CliContext) -> None:
+    count = deposits.reverse_settlement(ctx.db, ctx.actor, args.lease, args.reason)
+    print(f"settlement reversed: {count} entries voided; the deposit is held again")
+
+
 def _month(text: str) -> str:
     try:
         reports.parse_month(text)
@@ -435,3 +440,8 @@ def register(commands: Any) -> None:
                    help="do not use the deposit for unpaid rent")
     p.add_argument("--out", help="write the deposit letter PDF here")
     p.set_defaults(handler=cmd_deposit_settle)
+    p = dep.add_parser("unsettle", help="reverse a settlement entered wrongly (its entries are "
+                                        "voided; the deposit is held again, to settle anew)")
+    p.add_argument("lease", type=_id)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_deposit_unsettle)

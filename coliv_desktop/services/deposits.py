@@ -28,11 +28,14 @@ from coliv_desktop.db.models import (
     Room,
     Tenant,
     Unit,
+    Void,
 )
+from coliv_desktop.domain import ledger as rules
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.deposits import DeductionOut, DispositionCreate, DispositionOut
 from coliv_desktop.services import audit
+from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, ensure_owner, writing
 from coliv_desktop.services.ledger import (
     _plan,
@@ -44,6 +47,7 @@ from coliv_desktop.services.ledger_sql import balance_of, lease_chain, open_char
 from coliv_desktop.services.portfolio import get_row
 
 CREDIT_REFUND = "credit-refund:"
+RELEASE_NOTE = "Unpaid deposit released at move-out"
 
 
 def _names(s: Session, lease: Lease) -> tuple[str, str]:
@@ -114,7 +118,7 @@ def settle_deposit(db: Database, actor: Actor, data: DispositionCreate) -> Dispo
             if charge.kind == "deposit":
                 release = Payment(operator_id=operator.id, lease_id=lease.id, kind="credit",
                                   amount=_view.outstanding, received_on=data.decided_on,
-                                  note="Unpaid deposit released at move-out",
+                                  note=RELEASE_NOTE,
                                   created_by=actor.name)
                 s.add(release)
                 s.flush()
@@ -166,6 +170,61 @@ def settle_deposit(db: Database, actor: Actor, data: DispositionCreate) -> Dispo
                       "credit_refund": result.credit_refund,
                       "deductions": [[d.reason, d.amount] for d in data.deductions]})
         return result.model_copy(update={"id": row.id})
+
+
+def reverse_settlement(db: Database, actor: Actor, lease_id: uuid.UUID, reason: str) -> int:
+    """Take a settlement back (one transaction), as if the deposit had not been settled: the
+    entries it made are voided with the reason (its deductions, the deposit applied, the
+    release of an unpaid deposit, the refund of credit), so the ledger keeps both; its record
+    is removed (the audit log keeps its figures), the deposit is held again and can be settled
+    anew. Returns how many entries were voided.
+
+    A refund the settlement worked out may already have been paid to the tenant: settling
+    again works it out again, so the caller warns not to pay it twice."""
+    why = rules.check_void_reason(reason)
+    with writing(db, actor, "ledger.write") as s:
+        chain = lease_chain(s, lease_id)
+        row = s.scalar(select(DepositDisposition)
+                       .where(DepositDisposition.lease_id.in_(chain)).with_for_update())
+        if row is None:
+            raise ValidationError("lease_id", "this deposit has not been settled")
+        deductions = s.scalars(select(DepositDeduction)
+                               .where(DepositDeduction.disposition_id == row.id)).all()
+        voided_charges = select(Void.charge_id).where(Void.charge_id.is_not(None))
+        voided_payments = select(Void.payment_id).where(Void.payment_id.is_not(None))
+        charges = [*(d.charge_id for d in deductions if d.charge_id is not None),
+                   *s.scalars(select(Charge.id).where(
+                       Charge.lease_id.in_(chain),
+                       Charge.period == f"{CREDIT_REFUND}{row.id}"))]
+        charges = list(s.scalars(select(Charge.id).where(Charge.id.in_(charges),
+                                                         Charge.id.not_in(voided_charges))))
+        payments = list(s.scalars(select(Payment.id).where(
+            Payment.lease_id.in_(chain), Payment.id.not_in(voided_payments),
+            ((Payment.kind == "credit") & (Payment.note == RELEASE_NOTE))
+            | (Payment.id == row.credit_id))))
+        note = f"Deposit settlement reversed: {why}"
+        for charge_id in charges:
+            s.add(Void(charge_id=charge_id, voided_on=today(), reason=note,
+                       created_by=actor.name))
+        for payment_id in payments:
+            s.add(Void(payment_id=payment_id, voided_on=today(), reason=note,
+                       created_by=actor.name))
+        figures = {"lease_id": row.lease_id, "decided_on": row.decided_on, "held": row.held,
+                   "applied": row.applied, "refund": row.refund, "owed": row.owed,
+                   "refund_method": row.refund_method,
+                   "deductions": [[d.reason, d.amount] for d in deductions],
+                   "voided_charges": charges, "voided_payments": payments, "reason": why}
+        for deduction in deductions:
+            s.delete(deduction)
+        s.flush()
+        s.delete(row)
+        s.flush()
+        apply_unapplied(s, chain)
+        audit.record(s, actor, "reverse", "deposit", row.id,
+                     f"Deposit settlement of {row.decided_on} reversed (held {row.held:.2f}, "
+                     f"deductions {row.deductions_total:.2f}, refund {row.refund:.2f}): {why}",
+                     figures)
+        return len(charges) + len(payments)
 
 
 def get_disposition(db: Database, lease_id: uuid.UUID) -> DispositionOut | None:

@@ -129,3 +129,29 @@ def test_utility_bills_through_the_cli(cli: Cli, booked: dict[str, str]) -> None
     assert "voided 4 tenant shares" in cli.ok("utility", "void", again, "--reason", "wrong")
     assert [r["voided"] for r in json.loads(cli.ok("utility", "list", "--json"))] == [
         True, True]
+
+
+def test_deposit_settled_then_reversed_through_the_cli(cli: Cli, tmp_path: Path) -> None:
+    flow = flow_41(cli)
+    tenant = cli.new_id("tenant", "add", "--first-name", "Ana", "--last-name", "Tester",
+                        "--email", "ana@example.com")
+    ana = cli.new_id("lease", "add", "--room", flow["3B-A"], "--tenant", tenant,
+                     "--start", "2025-12-01", "--end", "2025-12-31", "--rent", "700",
+                     "--deposit", "700")
+    cli.ok("rent", "run", "--through", "2025-12-31")
+    cli.ok("payment", "add", "--lease", ana, "--amount", "1400", "--date", "2025-12-01",
+           "--method", "cash")
+    cli.ok("lease", "end", ana, "--date", "2025-12-31")
+    out = cli.ok("deposit", "settle", ana, "--deduct", "Cleaning=600", "--date", "2026-01-02",
+                 "--out", str(tmp_path / "letter.pdf"))
+    assert "refund 100.00" in out and (tmp_path / "letter.pdf").exists()
+    code, _, err = cli.run("deposit", "settle", ana, "--deduct", "Cleaning=60")
+    assert code != 0 and "already settled" in err
+    out = cli.ok("deposit", "unsettle", ana, "--reason", "typed 600 for 60")
+    assert "2 entries voided" in out  # the deduction and the deposit applied
+    book = json.loads(cli.ok("ledger", ana, "--json"))
+    assert book["deposit_held"] == "700.00" and book["balance"] == "0.00"
+    out = cli.ok("deposit", "settle", ana, "--deduct", "Cleaning=60", "--date", "2026-01-02")
+    assert "refund 640.00" in out
+    with pytest.raises(SystemExit):  # a reason is required
+        cli.run("deposit", "unsettle", ana)

@@ -6,22 +6,19 @@ Each example works on a lease of its own, so examples share the database but not
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import Lease, Room
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.leasing import LeaseOut
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
 from coliv_desktop.services import integrity, ledger, rent_run
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.settings import set_setting
-from tests.builders import flow_41, lease, tenant
+from tests.builders import fresh_lease
 
 amounts = st.integers(min_value=1, max_value=150_000).map(lambda c: Decimal(c) / 100)
 step = st.one_of(
@@ -31,7 +28,6 @@ step = st.one_of(
     st.tuples(st.just("void_charge"), st.integers(0, 20), st.just(0)),
     st.tuples(st.just("void_payment"), st.integers(0, 20), st.just(0)),
 )
-START = date(2025, 1, 1)
 
 
 def check_invariants(db: Database, lease_id: uuid.UUID) -> None:
@@ -45,19 +41,6 @@ def check_invariants(db: Database, lease_id: uuid.UUID) -> None:
         assert Decimal(0) <= p.allocated <= p.amount
     # the same, and the rest of the rules, from the raw rows (what Verify Books runs)
     assert [p for r in integrity.verify_books(db) for p in r.problems] == []
-
-
-def fresh_lease(db: Database, actor: Actor, length: int = 120, offset: int = 0,
-                **extra: object) -> LeaseOut:
-    """A lease of its own for one example: the same room, years apart from the others."""
-    with db.read() as s:
-        room = s.scalars(select(Room.id).order_by(Room.room_number)).first()
-        used = s.scalar(select(func.count(Lease.id))) or 0
-    if room is None:
-        room = flow_41(db, actor).rooms["3A-A"]
-    start = START + timedelta(days=400 * used + offset)
-    return lease(db, actor, room, tenant(db, actor, f"T{used}"), start,
-                 start + timedelta(days=length), **extra)
 
 
 @settings(max_examples=15, deadline=None,

@@ -291,11 +291,13 @@ class Editing(QObject):
 
     def settle_deposit(self, lease_id: uuid.UUID) -> Any:
         """The deposit at move-out: deductions, refund or amount owed, then the letter."""
-        from coliv_desktop.ui.ledger.deposit import DepositDialog
+        from coliv_desktop.ui.ledger.deposit import DepositDialog, settle_command
 
         dialog = DepositDialog(self.ctx, lease_id, parent=self.window)
         if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
             return None
+        if dialog.entered is not None:
+            self.ctx.undo_stack.push(settle_command(self.ctx, dialog.entered))
         self._emit("ledger_posted")
         dialog.show_letter()
         return dialog.saved

@@ -141,13 +141,23 @@ def test_move_out_then_settle_the_deposit_and_print_the_letter(
     letter.reject()  # Close
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
-    # the move-out can no longer be undone: the deposit was settled
-    errors: list[str] = []
-    window.ctx.bus.error.connect(errors.append)
+    # Ctrl+Z right after takes the settlement back (the deposit is held again); redo
+    # settles it again the same way
+    held = ledger.lease_ledger(window.ctx.db, sarah).deposit_held
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
-    assert errors and "deposit was settled" in errors[0]
-    assert leasing.get_lease(window.ctx.db, sarah).status == "ended"
-    # the Leases pane offers the letter again for the ended lease
+    settle(window)
+    assert deposits.get_disposition(window.ctx.db, sarah) is None
+    assert ledger.lease_ledger(window.ctx.db, sarah).deposit_held > held
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | SHIFT)
+    settle(window)
+    again = deposits.get_disposition(window.ctx.db, sarah)
+    assert again is not None and again.total_refund == D("1099.35")
+    # the Leases pane's Deposit… on a settled deposit: the letter again, or a reversal
+    from coliv_desktop.ui.ledger import deposit as deposit_ui
+
+    choices = iter(["letter", "reverse"])
+    monkeypatch.setattr(deposit_ui, "ask_settled_action", lambda *_: next(choices))
+    monkeypatch.setattr(deposit_ui, "ask_reverse_reason", lambda *_: "wrong deduction")
     pane = leases_pane(window, sarah)
     window.setProperty("last_preview", None)
     pane.setProperty("last_preview", None)
@@ -155,6 +165,13 @@ def test_move_out_then_settle_the_deposit_and_print_the_letter(
     click(qtbot, pane.deposit_button)
     settle(window)
     assert isinstance(pane.property("last_preview"), PdfPreview)
+    pane.property("last_preview").reject()
+    click(qtbot, pane.deposit_button)
+    settle(window)
+    assert deposits.get_disposition(window.ctx.db, sarah) is None
+    book = ledger.lease_ledger(window.ctx.db, sarah)
+    assert any(c.void_reason == "Deposit settlement reversed: wrong deduction"
+               for c in book.charges)
 
 
 def test_undo_of_a_renewal_and_of_a_cancellation(qtbot: QtBot, window: MainWindow,

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -22,15 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.deposits import DispositionCreate, DispositionOut
 from coliv_desktop.services import deposits, leasing, printing
 from coliv_desktop.services.clock import today
+from coliv_desktop.ui.commands import ServiceCommand
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.common import DateField
 from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog
-from coliv_desktop.ui.ledger.dialogs import METHODS
+from coliv_desktop.ui.ledger.dialogs import METHODS, UNDONE
 from coliv_desktop.ui.ledger.views import preview_pdf
 
 PREVIEW_STYLE = "background: #f3f6f9; padding: 8px; border-radius: 4px;"
@@ -95,6 +98,7 @@ class DepositDialog(FormDialog):
         self.setMinimumWidth(560)
         self.ctx = ctx
         self.lease_id = lease_id
+        self.entered: DispositionCreate | None = None  # what was settled, once saved
         if row is not None:
             place = f"{row.property_name} {row.unit_number}-{row.room_number}"
             ended = row.lease_end.isoformat() if row.lease_end else "open-ended"
@@ -170,7 +174,9 @@ class DepositDialog(FormDialog):
                      note=self.note.toPlainText())
 
     def save(self, data: DispositionCreate) -> DispositionOut:
-        return deposits.settle_deposit(self.ctx.db, self.ctx.actor, data)
+        saved = deposits.settle_deposit(self.ctx.db, self.ctx.actor, data)
+        self.entered = data  # for redo after an undo: the same settlement again
+        return saved
 
     def _row_error(self, row: int, field: str, message: str) -> bool:
         column = {"reason": 0, "amount": 1}.get(field)
@@ -242,12 +248,67 @@ class DepositDialog(FormDialog):
                     lambda p: printing.deposit_letter_pdf(self.ctx.db, self.lease_id, p))
 
 
+def settle_command(ctx: AppContext, data: DispositionCreate) -> ServiceCommand:
+    """A settlement just saved: Ctrl+Z reverses it (its entries voided, the deposit held
+    again), Ctrl+Shift+Z settles it again the same way."""
+    return ServiceCommand(
+        ctx, "Settle deposit",
+        lambda: deposits.settle_deposit(ctx.db, ctx.actor, data),
+        lambda: deposits.reverse_settlement(ctx.db, ctx.actor, data.lease_id, UNDONE),
+        changed=("ledger_posted", "leases_changed"))
+
+
+def ask_settled_action(parent: QWidget, ctx: AppContext, done: DispositionOut) -> str | None:
+    """A settled deposit: "letter" (show it again), "reverse" or None."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Deposit settled")
+    day = done.decided_on
+    box.setText(f"The deposit was settled on {day:%B} {day.day}, {day.year}: refund "
+                f"{ctx.money(done.total_refund)}, still owed {ctx.money(done.owed)}.")
+    letter = box.addButton("Letter…", QMessageBox.ButtonRole.AcceptRole)
+    reverse = box.addButton("Reverse Settlement…", QMessageBox.ButtonRole.DestructiveRole)
+    reverse.setToolTip("Entered wrongly: void what it posted and hold the deposit again")
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.setDefaultButton(letter)
+    box.exec()
+    clicked = box.clickedButton()
+    return "letter" if clicked is letter else "reverse" if clicked is reverse else None
+
+
+def ask_reverse_reason(parent: QWidget, ctx: AppContext, done: DispositionOut) -> str | None:
+    paid = (f"\n\nIf the refund of {ctx.money(done.total_refund)} was already paid to the "
+            "tenant, settling again works it out again: do not pay it twice."
+            if done.total_refund > 0 else "")
+    text, ok = QInputDialog.getText(
+        parent, "Reverse the settlement",
+        "Its deductions, the deposit applied and any refund of credit are voided (the "
+        "ledger keeps both), and the deposit is held again, to settle anew." + paid
+        + "\n\nWhy is it reversed?")
+    return text if ok else None
+
+
 def deposit_action(ctx: AppContext, lease_id: uuid.UUID, parent: QWidget) -> Any:
-    """Settle the deposit (when not yet done) or show its letter again."""
-    if deposits.get_disposition(ctx.db, lease_id) is not None:
+    """Settle the deposit (when not yet done); once settled, show its letter again or reverse
+    the settlement."""
+    done = deposits.get_disposition(ctx.db, lease_id)
+    if done is None:
+        return ctx.editing.settle_deposit(lease_id) if ctx.editing is not None else None
+    choice = ask_settled_action(parent, ctx, done)
+    if choice == "letter":
         preview_pdf(ctx, parent, "Deposit disposition letter",
                     lambda p: printing.deposit_letter_pdf(ctx.db, lease_id, p))
-        return None
-    if ctx.editing is not None:
-        return ctx.editing.settle_deposit(lease_id)
+    elif choice == "reverse":
+        reason = ask_reverse_reason(parent, ctx, done)
+        if reason is None:
+            return None
+        try:
+            count = deposits.reverse_settlement(ctx.db, ctx.actor, lease_id, reason)
+        except ColivError as exc:
+            QMessageBox.warning(parent, "Reverse the settlement", str(exc))
+            return None
+        ctx.bus.ledger_posted.emit()
+        ctx.bus.leases_changed.emit()
+        ctx.bus.status_message.emit(f"Settlement reversed: {count} entries voided; the "
+                                    "deposit is held again")
+        return count
     return None

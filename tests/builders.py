@@ -76,12 +76,14 @@ PROPERTY_START = date(2025, 1, 1)
 
 def fresh_lease(db: Database, actor: Actor, length: int = 120, offset: int = 0,
                 **extra: object) -> LeaseOut:
-    """A lease of its own for one example: the same room, years apart from the others."""
+    """A lease of its own for one example: the same room, years apart from the others (each
+    one further in the past)."""
     with db.read() as s:
         room = s.scalars(select(Room.id).order_by(Room.room_number)).first()
         used = s.scalar(select(func.count(Lease.id))) or 0
     if room is None:
         room = flow_41(db, actor).rooms["3A-A"]
-    start = PROPERTY_START + timedelta(days=400 * used + offset)
+    # backwards in time: money may be dated in the past, not years ahead
+    start = PROPERTY_START - timedelta(days=400 * used - offset)
     return lease(db, actor, room, tenant(db, actor, f"T{used}"), start,
                  start + timedelta(days=length), **extra)

@@ -30,6 +30,18 @@ def is_sync_void(reason: str | None) -> bool:
     return reason is not None and reason.startswith(LEASE_CHANGE)
 
 
+POST_DATED_DAYS = 400  # post-dated checks for a year's rent; further ahead is a typed year
+
+
+def check_received_on(received_on: date, today: date, field: str = "received_on") -> date:
+    """Money may be dated ahead (a post-dated check is kept as credit until the charges come
+    due), but not years ahead: "2062" for "2026" would sit unnoticed as credit."""
+    if (received_on - today).days > POST_DATED_DAYS:
+        raise ValidationError(field, f"{received_on.isoformat()} is more than a year ahead; "
+                                     "check the year")
+    return received_on
+
+
 def check_void_reason(reason: str, field: str = "reason") -> str:
     """The reason a person gives for a void: not empty, and not worded like CoLiv's own."""
     text = reason.strip()

@@ -136,6 +136,8 @@ def _record_payment_in(s: Session, actor: Actor, data: PaymentCreate, field: str
     _check_lease_open_for_money(lease)
     if data.amount <= ZERO:
         raise ValidationError(field, "must be more than zero")
+    rules.check_received_on(data.received_on, today(),
+                            field.removesuffix("amount") + "received_on")
     chain = lease_chain(s, lease.id)
     plan, _unapplied = _plan(s, chain, data.amount, data.allocations)
     operator, _ = ensure_owner(s)
@@ -164,6 +166,7 @@ def add_credit(db: Database, actor: Actor, data: CreditCreate) -> PaymentOut:
         _check_lease_open_for_money(lease)
         if data.amount <= ZERO:
             raise ValidationError("amount", "must be more than zero")
+        rules.check_received_on(data.received_on, today())
         chain = lease_chain(s, lease.id)
         plan, _ = _plan(s, chain, data.amount, data.allocations)
         operator, _ = ensure_owner(s)

@@ -31,6 +31,7 @@ from coliv_desktop.services import (
     rent_run,
     reports,
 )
+from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.ledger_sql import lease_chain
 from coliv_desktop.services.rent_sync import horizon_of
@@ -42,6 +43,12 @@ from tests.services.test_portfolio import snapshot
 def pay(db: Database, actor: Actor, lease_id: uuid.UUID, amount: str, day: str) -> None:
     ledger.record_payment(db, actor, build(PaymentCreate, lease_id=lease_id, amount=amount,
                                            received_on=day, method="bank_transfer"))
+
+
+def received_by(start: date) -> str:
+    """The day money for a lease starting on `start` is received: then, or today for the
+    leases the properties put years ahead (money is not dated more than a year ahead)."""
+    return min(start, today()).isoformat()
 
 
 def live(charges: list[ChargeOut], kind: str = "rent") -> list[tuple[str, D]]:
@@ -387,7 +394,7 @@ def test_lease_changes_keep_rent_on_schedule(db: Database, actor: Actor, start_d
             if op == "run":
                 rent_run.run_rent(db, actor, start + timedelta(days=value))
             elif op == "pay":
-                pay(db, actor, made.id, str(value), start.isoformat())
+                pay(db, actor, made.id, str(value), received_by(start))
             elif op == "move_out":
                 leasing.end_lease(db, actor, made.id, start + timedelta(days=min(value, length)))
             elif op == "reopen":
@@ -430,7 +437,7 @@ def test_a_transfer_undone_leaves_the_books_as_they_were(
                  rent_amount="1234.56", deposit_amount="500")
     rent_run.run_rent(db, actor, start + timedelta(days=run_days))
     if paid:
-        pay(db, actor, made.id, str(paid), start.isoformat())
+        pay(db, actor, made.id, str(paid), received_by(start))
     before = ledger.lease_ledger(db, made.id)
     snapshot = (before.balance, live(before.charges), live(before.charges, "deposit"))
     day = start + timedelta(days=min(moved_after, length))

@@ -73,3 +73,27 @@ def test_void_payment_restores_the_balance_and_keeps_the_receipt_number(
     with pytest.raises(ValidationError) as err:
         ledger.void_payment(db, actor, second.id, "  ")  # type: ignore[attr-defined]
     assert err.value.field == "reason"
+
+
+def test_money_may_be_post_dated_but_not_years_ahead(db: Database, actor: Actor) -> None:
+    from datetime import timedelta
+
+    from coliv_desktop.schemas.ledger import CreditCreate
+    from coliv_desktop.services.clock import today
+
+    flow = flow_41(db, actor)
+    ana = lease(db, actor, flow.rooms["3A-A"], tenant(db, actor, "Ana"), date(2025, 12, 1))
+    soon = today() + timedelta(days=300)  # a post-dated check for the months ahead
+    ledger.record_payment(db, actor, build(PaymentCreate, lease_id=ana.id, amount="700",
+                                           received_on=soon, method="check"))
+    typo = date(today().year + 36, 1, 1)
+    rows = [build(PaymentCreate, lease_id=ana.id, amount="10", received_on=day, method="cash")
+            for day in (today(), typo)]
+    with pytest.raises(ValidationError) as caught:
+        ledger.record_payments(db, actor, rows)
+    assert caught.value.field == "rows[1].received_on" and "check the year" in str(caught.value)
+    with pytest.raises(ValidationError) as caught:
+        ledger.add_credit(db, actor, build(CreditCreate, lease_id=ana.id, amount="5",
+                                           received_on=typo, reason="Goodwill"))
+    assert caught.value.field == "received_on"
+    assert len(ledger.lease_ledger(db, ana.id).payments) == 1  # nothing of the refused batch

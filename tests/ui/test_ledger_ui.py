@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
@@ -144,6 +144,14 @@ def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: Qt
     qtbot.keyClicks(dialog.amount, "12.345")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "two decimal places" in dialog.fields.error("amount")
+    assert dialog.saved is None
+    # a date ahead is said (a post-dated check); years ahead is refused as a typed year
+    dialog.amount.setText("100")
+    dialog.day.setDate(QDate.currentDate().addDays(20))
+    assert dialog.date_note.isVisibleTo(dialog) and "20 days from today" in dialog.date_note.text()
+    dialog.day.setDate(QDate.currentDate().addYears(36))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert "more than a year ahead" in dialog.fields.error("received_on")
     assert dialog.saved is None
 
 

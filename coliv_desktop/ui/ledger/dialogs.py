@@ -101,6 +101,12 @@ class RecordPaymentDialog(FormDialog):
         self.fields.add("received_on", "Received on", self.day)
         self.fields.add("method", "Method", self.method)
         self.fields.add("reference", "Reference", self.reference)
+        self.date_note = QLabel()
+        self.date_note.setObjectName("date_note")
+        self.date_note.setWordWrap(True)
+        self.date_note.setStyleSheet("color: #92400e;")
+        self.date_note.hide()
+        self.body.addWidget(self.date_note)
         self.preview = QLabel("Type an amount to see where it goes.")
         self.preview.setObjectName("allocation_preview")
         self.preview.setWordWrap(True)
@@ -109,6 +115,7 @@ class RecordPaymentDialog(FormDialog):
         self.finish_layout()
         self.amount.textEdited.connect(lambda _t: self.update_preview())
         self.lease.currentIndexChanged.connect(lambda _i: self.update_preview())
+        self.day.dateChanged.connect(lambda _d: self._show_date_note())
         self.last_preview: AllocationPreview | None = None
         self._request = 0
 
@@ -169,6 +176,15 @@ class RecordPaymentDialog(FormDialog):
             lines.append("Nothing is owed now: all of it is kept as credit.")
         lines.append(f"Balance {money(result.balance_before)} -> {money(result.balance_after)}")
         self.preview.setText("This payment will go to:\n" + "\n".join(lines))
+        self._show_date_note()
+
+    def _show_date_note(self) -> None:
+        """A date ahead is allowed (a post-dated check) but said, so a wrong year shows."""
+        picked_day: date = self.day.date().toPython()  # type: ignore[assignment]
+        ahead = (picked_day - today()).days
+        self.date_note.setText(f"Dated {ahead} days from today: a post-dated check? It is "
+                               "kept as credit until the charges come due." if ahead > 0 else "")
+        self.date_note.setVisible(ahead > 0)
 
 
 class ChargeOrCreditDialog(FormDialog):

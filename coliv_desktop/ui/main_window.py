@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.pane_actions: dict[str, QAction] = {}
         self.current_pane: str | None = None
         self.shortcuts_dialog: Any = None  # ui.dialogs.shortcuts.ShortcutsDialog, made once
+        self.quick_find_dialog: Any = None  # the last Go To window
 
         self.stack = QStackedWidget()
         self.welcome = WelcomePage()
@@ -198,6 +199,8 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         self._action(edit, "&Find", self._focus_search, "Ctrl+F",
                      "Search the current list", "find")
+        self._action(edit, "&Go To…", self.quick_find, "Ctrl+K",
+                     "A tenant, property, unit or room by name: type, then Enter", "go_to")
 
         e = self.editing
         port = bar.addMenu("&Portfolio")
@@ -463,6 +466,17 @@ class MainWindow(QMainWindow):
                           f"<br>Data folder: {escape(str(config.data_dir()))}"
                           f"<br>Log: {escape(str(config.log_file()))}"
                           f"<br><br>Python {sys.version.split()[0]}, PySide6 {pyside_version}")
+
+    def quick_find(self) -> Any:
+        """Edit ▸ Go To…: a small window over this one; Enter opens what was found."""
+        from coliv_desktop.ui.dialogs.quick_find import QuickFind
+
+        dialog = QuickFind(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        dialog.search.setFocus()
+        self.quick_find_dialog = dialog
+        return dialog
 
     def show_shortcuts(self) -> Any:
         """Non-modal, so it can stay open beside the window while the keys are tried."""

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.pane_actions: dict[str, QAction] = {}
         self.current_pane: str | None = None
         self.shortcuts_dialog: Any = None  # ui.dialogs.shortcuts.ShortcutsDialog, made once
-        self.quick_find_dialog: Any = None  # the last Go To window
+        self.quick_find_dialog: Any = None  # the Go To window, made once
 
         self.stack = QStackedWidget()
         self.welcome = WelcomePage()
@@ -471,12 +471,10 @@ class MainWindow(QMainWindow):
         """Edit ▸ Go To…: a small window over this one; Enter opens what was found."""
         from coliv_desktop.ui.dialogs.quick_find import QuickFind
 
-        dialog = QuickFind(self.ctx, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        dialog.search.setFocus()
-        self.quick_find_dialog = dialog
-        return dialog
+        if self.quick_find_dialog is None:  # one, kept: a search still running finds it there
+            self.quick_find_dialog = QuickFind(self.ctx, self)
+        self.quick_find_dialog.start()
+        return self.quick_find_dialog
 
     def show_shortcuts(self) -> Any:
         """Non-modal, so it can stay open beside the window while the keys are tried."""

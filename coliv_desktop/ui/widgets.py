@@ -123,7 +123,13 @@ class ListView(QTableView):
         self._place: tuple[Any, int, int, int] | None = None
         self._wanted: tuple[Any, int] | None = None  # (id, column) not loaded yet (paged)
         self.proxy.modelAboutToBeReset.connect(self._remember_place)
-        self.proxy.modelReset.connect(lambda: QTimer.singleShot(0, self._restore_place))
+        # a timer of this view: gone with it, so a reset just before a dialog closes cannot
+        # call back into a deleted view
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(0)
+        self._place_timer.timeout.connect(self._restore_place)
+        self.proxy.modelReset.connect(self._place_timer.start)
         self.proxy.dataChanged.connect(lambda *_: self._select_wanted())
 
     def _restore(self) -> None:

@@ -277,6 +277,8 @@ def test_the_audit_log_from_the_file_menu(qtbot: QtBot, window: MainWindow,
     flow = flow_41(window.ctx.db, window.ctx.actor)
     portfolio.update_room(window.ctx.db, window.ctx.actor, flow.rooms["3B-A"],
                           build(RoomUpdate, rent_amount="950"))
+    window.ctx.bus.portfolio_changed.emit()  # as the dialogs would: the tree shows them
+    window.ctx.tasks.wait_idle()
     seen: dict[str, Any] = {}
 
     def look(dialog: QDialog) -> int:
@@ -292,6 +294,9 @@ def test_the_audit_log_from_the_file_menu(qtbot: QtBot, window: MainWindow,
         window.ctx.tasks.wait_idle()
         settle(window)
         seen["found"] = (dialog.model.total, dialog.count.text())
+        dialog.view.selectRow(0)  # the edited room: Open shows it in the window
+        seen["open_enabled"] = dialog.open_button.isEnabled()
+        seen["opened"] = dialog.open_selected()
         return 0
 
     monkeypatch.setattr(type(window.databases), "run_dialog", lambda self, d: look(d))
@@ -299,6 +304,12 @@ def test_the_audit_log_from_the_file_menu(qtbot: QtBot, window: MainWindow,
     assert seen["total"] >= 11 and seen["first"].startswith("Edited room")
     assert '"rent_amount"' in seen["changes"] and '"950.00"' in seen["changes"]
     assert seen["found"] == (1, "1 entry matching “edited room”")
+    assert seen["open_enabled"] and seen["opened"]
+    settle(window)
+    assert window.current_pane == "tree"
+    qtbot.waitUntil(lambda: window.tree.selected_node() is not None
+                    and window.tree.selected_node().id == flow.rooms["3B-A"],  # type: ignore[union-attr]
+                    timeout=5000)
 
 
 def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(
@@ -458,3 +469,22 @@ def test_coliv_without_a_command_starts_the_window(monkeypatch: pytest.MonkeyPat
     assert main([]) == 0
     assert main(["--db", "sqlite:///x.db"]) == 0
     assert started == [None, "sqlite:///x.db"]
+
+
+def test_an_audit_entry_about_money_opens_its_lease(qtbot: QtBot, window: MainWindow) -> None:
+    from coliv_desktop.schemas.ledger import PaymentCreate
+    from coliv_desktop.services import history, ledger
+    from coliv_desktop.ui.dialogs.history import opens
+
+    ctx = window.ctx
+    flow = flow_41(ctx.db, ctx.actor)
+    made = lease(ctx.db, ctx.actor, flow.rooms["3B-A"], tenant(ctx.db, ctx.actor, "Sarah"),
+                 today())
+    ledger.record_payment(ctx.db, ctx.actor, build(PaymentCreate, lease_id=made.id,
+                                                   amount="100", received_on=today(),
+                                                   method="cash"))
+    (entry,) = history.audit_entries(ctx.db, "payment 100.00")
+    assert opens(ctx, entry) == ("open_lease", made.id)
+    (about_property,) = [e for e in history.audit_entries(ctx.db, "Downtown Loft")
+                   if e.entity_type == "property"][:1]
+    assert opens(ctx, about_property) == ("open_property", flow.property_id)

@@ -4,12 +4,14 @@ a time; the selected entry's changes (old and new values) below the list."""
 from __future__ import annotations
 
 import json
+import uuid
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -20,6 +22,30 @@ from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column
 from coliv_desktop.ui.widgets import ListView, muted, search_box
+
+# What an entry is about -> the bus signal that shows it (money entries show their lease).
+OPENS = {"tenant": "open_tenant", "lease": "open_lease", "room": "open_room",
+         "unit": "open_unit", "property": "open_property", "payment": "open_lease",
+         "credit": "open_lease", "charge": "open_lease"}
+
+
+def opens(ctx: AppContext, row: AuditRow) -> tuple[str, uuid.UUID] | None:
+    """(signal, id) for the record an entry is about, if it still exists to be shown."""
+    from coliv_desktop.domain.errors import ColivError
+    from coliv_desktop.services import ledger
+
+    signal = OPENS.get(row.entity_type)
+    if signal is None or not row.entity_id:
+        return None
+    try:
+        ident = uuid.UUID(row.entity_id)
+        if row.entity_type in ("payment", "credit"):
+            ident = ledger.get_payment(ctx.db, ident).lease_id
+        elif row.entity_type == "charge":
+            ident = ledger.get_charge(ctx.db, ident).lease_id
+    except (ValueError, ColivError):  # gone since (an add undone), or not an id
+        return None
+    return signal, ident
 
 
 class HistoryDialog(QDialog):
@@ -52,6 +78,13 @@ class HistoryDialog(QDialog):
         self.changes.setPlaceholderText("Select an entry to see what it changed")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.open_button = QPushButton("Open")
+        self.open_button.setObjectName("audit_open")
+        self.open_button.setToolTip("Show the record this entry is about (Enter)")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(lambda *_: self.open_selected())
+        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.view.activated.connect(lambda *_: self.open_selected())
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.count)
@@ -76,8 +109,20 @@ class HistoryDialog(QDialog):
         self.count.setText(f"{total:,} entr{'y' if total == 1 else 'ies'}"
                            + (f" matching “{self.model.search}”" if self.model.search else ""))
 
+    def open_selected(self) -> bool:
+        """The record the selected entry is about, in the window (the log closes)."""
+        row = self.view.current_row()
+        target = opens(self.ctx, row) if isinstance(row, AuditRow) else None
+        if target is None:
+            return False
+        signal, ident = target
+        self.accept()
+        getattr(self.ctx.bus, signal).emit(ident)
+        return True
+
     def _show_changes(self) -> None:
         row = self.view.current_row()
+        self.open_button.setEnabled(isinstance(row, AuditRow) and row.entity_type in OPENS)
         if isinstance(row, AuditRow):
             self.changes.setPlainText(json.dumps(row.changes, indent=2, ensure_ascii=False)
                                       if row.changes else "(no field changes recorded)")

@@ -19,6 +19,7 @@ from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.widgets import ListView
 
 SHOWN = 8  # of each kind
+HINT = "Type to search; ↑ ↓ to choose, Enter to open, Esc to close."
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class QuickFind(QDialog):
         ])
         self.view = ListView(self.model, ctx.settings, "quick_find", sortable=False)
         self.view.doubleClicked.connect(lambda *_: self.open_selected())
-        self.note = QLabel("Type to search; ↑ ↓ to choose, Enter to open, Esc to close.")
+        self.note = QLabel(HINT)
         self.note.setObjectName("quick_find_note")
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
@@ -92,6 +93,16 @@ class QuickFind(QDialog):
         self._answered = 0  # the last request whose results are shown
         self._open_when_found = False
 
+    def start(self) -> None:
+        """Shown again (the window keeps one): an empty search, nothing pending."""
+        self._open_when_found = False
+        self._typing.stop()
+        self.search.clear()
+        self.look()
+        self.show()
+        self.raise_()
+        self.search.setFocus()
+
     def look(self) -> None:
         text = self.search.text().strip()
         self._request += 1
@@ -99,6 +110,7 @@ class QuickFind(QDialog):
         if not text:
             self._answered = request
             self.model.set_rows([])
+            self.note.setText(HINT)
             return
 
         def done(found: Any, error: BaseException | None) -> None:

@@ -3,6 +3,7 @@ themselves (so the list cannot drift from what the keys do), searchable and sort
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -25,46 +26,43 @@ def _plain(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
 
 
-def shortcut_rows(bar: QMenuBar) -> list[ShortcutRow]:
-    """The commands of every menu (submenus included) that have keyboard shortcuts."""
-    rows: list[ShortcutRow] = []
+def menu_actions(bar: QMenuBar) -> Iterator[tuple[str, QAction]]:
+    """(menu path, command) for every command of every menu, submenus included, in order."""
 
-    def walk(menu: QMenu, path: str) -> None:
+    def walk(menu: QMenu, path: str) -> Iterator[tuple[str, QAction]]:
         for action in menu.actions():
             sub = action.menu()
             if isinstance(sub, QMenu):
-                walk(sub, f"{path} ▸ {_plain(sub.title())}")
-            elif not action.isSeparator() and action.shortcuts():
-                keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
-                                 for k in action.shortcuts())
-                rows.append(ShortcutRow(path, _plain(action.text()), keys, len(rows)))
+                yield from walk(sub, f"{path} ▸ {_plain(sub.title())}")
+            elif not action.isSeparator():
+                yield path, action
 
     for top in bar.actions():
         menu = top.menu()
         if isinstance(menu, QMenu):
-            walk(menu, _plain(menu.title()))
+            yield from walk(menu, _plain(menu.title()))
+
+
+def shortcut_rows(bar: QMenuBar) -> list[ShortcutRow]:
+    """The commands of the menus that have keyboard shortcuts."""
+    rows: list[ShortcutRow] = []
+    for path, action in menu_actions(bar):
+        if action.shortcuts():
+            keys = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                             for k in action.shortcuts())
+            rows.append(ShortcutRow(path, _plain(action.text()), keys, len(rows)))
     return rows
 
 
 def clashing_keys(bar: QMenuBar) -> dict[str, list[str]]:
     """Key sequences bound to more than one command (Qt then runs neither)."""
     seen: dict[str, list[str]] = {}
-    found: set[int] = set()
-
-    def walk(menu: QMenu) -> None:
-        for action in menu.actions():
-            sub = action.menu()
-            if isinstance(sub, QMenu):
-                walk(sub)
-            elif isinstance(action, QAction) and id(action) not in found:
-                found.add(id(action))
-                for key in action.shortcuts():
-                    seen.setdefault(key.toString(), []).append(_plain(action.text()))
-
-    for top in bar.actions():
-        menu = top.menu()
-        if isinstance(menu, QMenu):
-            walk(menu)
+    done: set[int] = set()  # an action in two menus is one command
+    for _path, action in menu_actions(bar):
+        if id(action) not in done:
+            done.add(id(action))
+            for key in action.shortcuts():
+                seen.setdefault(key.toString(), []).append(_plain(action.text()))
     return {key: names for key, names in seen.items() if len(names) > 1}
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coliv_desktop.ui.context import AppContext
@@ -34,33 +35,30 @@ def run_rent_on_open(ctx: AppContext) -> None:
     db, actor, day = ctx.db, ctx.actor, today()
     posting = actor.may("ledger.write")
 
-    def work() -> tuple[str | None, RentRunResult | None, int]:
+    def work() -> tuple[Path | None, str | None, RentRunResult | None, int]:
         try:
-            made = backups.daily_backup(db.url)
-            backup_problem = None
+            made, problem = backups.daily_backup(db.url), None
         except (OSError, sqlite3.Error) as exc:  # a full disk, a folder not writable
-            made, backup_problem = None, f"{type(exc).__name__}: {exc}"
-        if backup_problem is None and made is not None:
-            backup_problem = ""  # made: said in the status bar
+            made, problem = None, f"{type(exc).__name__}: {exc}"
         if not posting:
-            return backup_problem, None, 0
+            return made, problem, None, 0
         result = rent_run.run_rent(db, actor, day)
-        return backup_problem, result, reminders.refresh_outbox(db, actor, day)
+        return made, problem, result, reminders.refresh_outbox(db, actor, day)
 
     def done(outcome: Any, error: BaseException | None) -> None:
         if error is not None:
             ctx.bus.error.emit(f"The rent run did not complete: {error}")
             return
-        backup_problem, result, reminded = outcome
-        if backup_problem:
-            ctx.bus.error.emit(f"Today's automatic backup could not be made "
-                               f"({backup_problem}). Use File ▸ Back Up Now to try again.")
+        made, problem, result, reminded = outcome
+        if problem:
+            ctx.bus.error.emit(f"Today's automatic backup could not be made ({problem}). "
+                               "Use File ▸ Back Up Now to try again.")
         if result is None:
             return
         text = describe(result)
         if reminded:
             text += f" {reminded} reminders are waiting in the outbox."
-        if backup_problem == "":
+        if made is not None:
             text += " Today's backup is made."
         ctx.bus.status_message.emit(text)
         if result.charges_created or result.late_fees_created:

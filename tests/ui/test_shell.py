@@ -22,7 +22,7 @@ from coliv_desktop import config
 from coliv_desktop.db.engine import Database
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.people import TenantCreate
-from coliv_desktop.schemas.portfolio import RoomUpdate
+from coliv_desktop.schemas.portfolio import PropertyCreate, RoomUpdate, UnitCreate
 from coliv_desktop.services import overview, portability, portfolio, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
@@ -58,6 +58,18 @@ def test_tree_model_without_widgets(db: Database, actor: Actor) -> None:
     assert rooms["Room C"].data(Qt.ItemDataRole.ForegroundRole) == VACANT
     assert model.parent(rooms["Room A"]).data() == "Unit 3B"
     assert model.parent(prop) == QModelIndex()
+    # every property knows its own row (not only the first): an index made from an id, and
+    # the parent of a unit, point at the right property
+    second = portfolio.add_property(db, actor, build(
+        PropertyCreate, name="Maple Commons", address="9 Elm St", city="Austin", state="TX",
+        zip="78702"))
+    portfolio.add_unit(db, actor, build(UnitCreate, property_id=second.id, unit_number="1",
+                                        bedrooms=2, bathrooms="1"))
+    model.set_rows(overview.portfolio_tree(db).rows)
+    assert model.index_of(second.id).row() == 1 and model.index_of(second.id).data() == \
+        "Maple Commons"
+    unit = model.index(0, 0, model.index(1, 0))
+    assert model.parent(unit).row() == 1 and model.parent(unit).data() == "Maple Commons"
     proxy = TreeFilterProxy()
     proxy.setSourceModel(model)
     proxy.set_search("sarah")

@@ -55,10 +55,6 @@ class Node:
     children_total: int = 0  # how many children there are to load, while not loaded
 
     @property
-    def row(self) -> int:
-        return self.parent.children.index(self) if self.parent else 0
-
-    @property
     def vacant(self) -> bool:
         return (self.kind == "room" and self.room is not None
                 and self.room.status != "maintenance" and not self.room.tenants)
@@ -166,7 +162,7 @@ class PropertyTreeModel(QAbstractItemModel):
             return
         units = unit_nodes(prop, rows)
         if units:
-            self.beginInsertRows(self.createIndex(prop.row, 0, prop), 0, len(units) - 1)
+            self.beginInsertRows(self.createIndex(self._row(prop), 0, prop), 0, len(units) - 1)
             prop.children = units
             for unit in units:
                 self._by_id[unit.id] = unit
@@ -178,7 +174,7 @@ class PropertyTreeModel(QAbstractItemModel):
         unit = self._by_id.get(unit_id)
         if unit is None or unit.kind != "unit":
             return
-        parent = self.createIndex(unit.row, 0, unit)
+        parent = self.createIndex(self._row(unit), 0, unit)
         if unit.children:
             self.beginRemoveRows(parent, 0, len(unit.children) - 1)
             for child in unit.children:
@@ -247,7 +243,7 @@ class PropertyTreeModel(QAbstractItemModel):
         node = self._by_id.get(ident)
         if node is None:
             return QModelIndex()
-        return self.createIndex(node.row, 0, node)
+        return self.createIndex(self._row(node), 0, node)
 
     # --- Qt model API ------------------------------------------------------------------------
 
@@ -261,11 +257,16 @@ class PropertyTreeModel(QAbstractItemModel):
         node = self.node(parent)
         return self.roots if node is None else node.children
 
+    def _row(self, node: Node) -> int:
+        """Where `node` is among its siblings (a property: among the roots)."""
+        siblings = node.parent.children if node.parent is not None else self.roots
+        return siblings.index(node)
+
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         node = self.node(index)
         if node is None or node.parent is None:
             return QModelIndex()
-        return self.createIndex(node.parent.row, 0, node.parent)
+        return self.createIndex(self._row(node.parent), 0, node.parent)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() and parent.column() != 0:

@@ -43,3 +43,36 @@ def test_a_bill_to_split_again_is_named_and_its_link_opens_the_utility_bills(
     assert view.model.rows[0].id == bill.id
     status = view.model.index(0, view.model.column_index("status")).data()
     assert status == "split again?" and "1 to split again" in view.summary.text()
+
+
+def test_a_click_on_a_chart_bar_shows_that_property(qtbot: QtBot, window: MainWindow) -> None:
+    from coliv_desktop.schemas.portfolio import PropertyCreate
+    from coliv_desktop.services import portfolio
+
+    ctx = window.ctx
+    flow = flow_41(ctx.db, ctx.actor)
+    other = portfolio.add_property(ctx.db, ctx.actor, build(
+        PropertyCreate, name="Maple Commons", address="9 Elm St", city="Austin", state="TX",
+        zip="78702"))
+    ctx.bus.portfolio_changed.emit()
+    board: Any = window.pane("dashboard")
+    window.show_pane("dashboard")
+    settle(window)
+    qtbot.waitUntil(lambda: board.data is not None and len(board.data.board.properties) == 2)
+    qtbot.waitUntil(lambda: len(window.tree.model.roots) == 2)  # the tree has them too
+    ctx.tasks.wait_idle()
+    names = [p.name for p in board.data.board.properties]
+    assert names == ["Downtown Loft", "Maple Commons"]
+    (occupancy,) = board.occupancy_chart.chart().series()
+    occupancy.barSets()[0].clicked.emit(0)  # the chart lists the properties bottom-up
+    settle(window)
+    assert window.current_pane == "tree"
+    qtbot.waitUntil(lambda: window.tree.selected_node() is not None
+                    and window.tree.selected_node().id == other.id, timeout=5000)
+    window.show_pane("dashboard")
+    settle(window)
+    (roll,) = board.roll_chart.chart().series()
+    roll.barSets()[1].clicked.emit(1)  # the vacant part of the other bar
+    settle(window)
+    qtbot.waitUntil(lambda: window.tree.selected_node() is not None
+                    and window.tree.selected_node().id == flow.property_id, timeout=5000)

@@ -240,6 +240,8 @@ class DashboardPane(Pane):
         bars.setColor(BLUE)
         for prop in board.properties[::-1]:
             bars.append(float(prop.occupancy_rate))  # display only: a chart takes floats
+        shown = board.properties[::-1]
+        bars.clicked.connect(lambda index: self.ctx.bus.open_property.emit(shown[index].id))
         series = QHorizontalBarSeries()
         series.append(bars)
         series.setLabelsVisible(True)
@@ -256,6 +258,7 @@ class DashboardPane(Pane):
         series.attachAxis(axis_x)
         chart.legend().hide()
         self.occupancy_chart.setChart(chart)
+        self.occupancy_chart.setToolTip("Click a bar to show that property")
 
     def _roll_chart(self, rolls: list[PropertyRentRoll]) -> None:
         chart = _chart(f"Rent roll by property ({self.ctx.currency} / month)")
@@ -266,6 +269,10 @@ class DashboardPane(Pane):
         for roll in rolls[::-1]:
             let.append(float(roll.rent_roll))
             vacant.append(float(max(roll.potential - roll.rent_roll, Decimal(0))))
+        ordered = rolls[::-1]
+        for part in (let, vacant):  # a click on a bar shows that property in the tree
+            part.clicked.connect(
+                lambda index: self.ctx.bus.open_property.emit(ordered[index].property_id))
         series = QHorizontalStackedBarSeries()
         series.append(let)
         series.append(vacant)
@@ -284,3 +291,4 @@ class DashboardPane(Pane):
         series.attachAxis(axis_x)
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.roll_chart.setChart(chart)
+        self.roll_chart.setToolTip("Click a bar to show that property")

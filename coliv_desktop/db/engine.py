@@ -64,14 +64,14 @@ _CREATED = ("created_at", "occurred_at")
 
 def _stamp_with_server_clock(session: Session, _context: Any, _instances: Any) -> None:
     """Before a flush on a shared server: new rows' created/occurred times and changed rows'
-    `updated_at` from the server's clock (one query per flush), not the desk's, which may run
-    minutes behind another desk's."""
+    `updated_at` from the server's clock (read once per transaction), not the desk's, which
+    may run minutes behind another desk's."""
     new = list(session.new)
     changed = [row for row in session.dirty
                if hasattr(row, "updated_at") and session.is_modified(row)]
     if not new and not changed:
         return
-    now = session.execute(select(func.clock_timestamp())).scalar_one().astimezone(UTC)
+    now = _server_now(session)
     for row in new:
         for name in (*_CREATED, "updated_at"):
             if hasattr(row, name) and getattr(row, name) is None:
@@ -79,6 +79,17 @@ def _stamp_with_server_clock(session: Session, _context: Any, _instances: Any) -
     for row in changed:
         if not _set_by_code(row, "updated_at"):
             row.updated_at = now
+
+
+def _server_now(session: Session) -> Any:
+    """The server's time, read once per transaction (a rent run flushes many times)."""
+    transaction = session.get_transaction()
+    cached = session.info.get("server_now")
+    if cached is not None and cached[0] is transaction:
+        return cached[1]
+    now = session.execute(select(func.clock_timestamp())).scalar_one().astimezone(UTC)
+    session.info["server_now"] = (transaction, now)
+    return now
 
 
 def _set_by_code(row: Any, name: str) -> bool:

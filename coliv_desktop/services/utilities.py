@@ -228,17 +228,28 @@ def _out_of_step(s: Session) -> set[uuid.UUID]:
     cancellation entered after the bill, inside its period, left someone's share wrong
     (the fix is Split again, a deliberate step: it changes other tenants' charges).
 
-    Only bills with a lease of their rooms written after them are split again to compare, so
-    this costs a query or two per such bill, whatever the number of bills."""
+    Only bills with a lease of their rooms written after them, in a way that can change the
+    split (it starts or ends inside the period, was cancelled, or has no share), are split
+    again to compare: a query or two per such bill, not per bill."""
     rooms_of_bill = (select(Room.id).join(Unit, Unit.id == Room.unit_id)
                      .where(Unit.property_id == UtilityBill.property_id,
                             UtilityBill.unit_id.is_(None) | (Room.unit_id == UtilityBill.unit_id)))
+    has_share = (select(ShareRow.id)
+                 .where(ShareRow.bill_id == UtilityBill.id, ShareRow.lease_id == Lease.id)
+                 .correlate(UtilityBill, Lease).exists())
+    # A lease that covers the whole period, has its share and is not cancelled splits as it
+    # did, whatever else was edited on it (a later move-out, notes): not worth a new split.
+    could_change_split = (
+        (Lease.lease_start > UtilityBill.period_start)
+        | (Lease.lease_end < UtilityBill.period_end)
+        | (Lease.status == "cancelled") | ~has_share)
     changed_since = (select(Lease.id)
                      .where(Lease.room_id.in_(rooms_of_bill),
                             Lease.updated_at > UtilityBill.created_at,
                             Lease.lease_start <= UtilityBill.period_end,
                             (Lease.lease_end.is_(None))
-                            | (Lease.lease_end >= UtilityBill.period_start))
+                            | (Lease.lease_end >= UtilityBill.period_start),
+                            could_change_split)
                      .correlate(UtilityBill).exists())
     stale: set[uuid.UUID] = set()
     for bill in s.scalars(select(UtilityBill).where(changed_since)):

@@ -91,6 +91,8 @@ def test_a_bill_split_again_after_a_move_out_recorded_late(db: Database, actor: 
         "Sarah Tester": D("62.00"), "Mike Tester": D("62.00")}
     assert utilities.bill_input(db, first.id) == data  # what it was entered with
     assert utilities.bills_to_split_again(db) == []
+    leasing.end_lease(db, actor, sarah.id, date(2026, 2, 28))  # after the period: no change
+    assert utilities.bills_to_split_again(db) == []
     leasing.end_lease(db, actor, mike.id, date(2025, 12, 15))  # he left mid-month, told late
     (flagged,) = utilities.bills_to_split_again(db)  # the dashboard names it
     assert flagged.id == first.id and flagged.provider == "Austin Energy"

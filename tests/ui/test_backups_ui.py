@@ -116,7 +116,9 @@ def test_restore_from_backup_from_the_file_menu(
     notes = Path(str(ctx.db.url.database)).with_name("notes.db")
     notes.write_text("shopping list")
     dialog.restore_from(notes, notes.name)
-    assert "not a SQLite database" in dialog.note.text() and len(questions) == asked
+    ctx.tasks.wait_idle()
+    qtbot.waitUntil(lambda: "not a SQLite database" in dialog.note.text(), timeout=5000)
+    assert len(questions) == asked
 
 
 def _later() -> Any:

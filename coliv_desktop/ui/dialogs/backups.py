@@ -106,18 +106,28 @@ class BackupsDialog(QDialog):
             self.restore_from(Path(path), Path(path).name)
 
     def restore_from(self, source: Path, described: str) -> None:
-        """Check, confirm, then restore in a worker and open the restored database."""
-        try:
-            backups.check_restore(self.url, source)
-        except Exception as exc:  # a service error: say what is wrong with that file
-            self.note.setText(f"Cannot restore {source.name}: {exc}")
-            return
-        if not self.databases.ask(
-                "Restore from backup",
-                f"Replace everything in {config.sqlite_path(self.url)} with {described}?\n\n"
-                "What is in the database now is kept first as a “before a restore” backup: "
-                "restoring that one takes this back."):
-            return
+        """Check the file (in a worker: a large file takes a moment to read through), confirm,
+        then restore in a worker and open the restored database."""
+        url = self.url
+        self.setEnabled(False)
+        self.note.setText(f"Checking {source.name} …")
+
+        def checked(_revision: Any, error: BaseException | None) -> None:
+            self.setEnabled(True)
+            if error is not None:  # a service error: say what is wrong with that file
+                self.note.setText(f"Cannot restore {source.name}: {error}")
+                return
+            self.note.setText("")
+            if self.databases.ask(
+                    "Restore from backup",
+                    f"Replace everything in {config.sqlite_path(url)} with {described}?\n\n"
+                    "What is in the database now is kept first as a “before a restore” "
+                    "backup: restoring that one takes this back."):
+                self._restore(source)
+
+        self.ctx.tasks.run_task(lambda: backups.check_restore(url, source), checked)
+
+    def _restore(self, source: Path) -> None:
         ctx, url, actor = self.ctx, self.url, self.ctx.actor
         self.setEnabled(False)
         self.note.setText(f"Restoring {source.name} …")

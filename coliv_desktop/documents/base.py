@@ -47,6 +47,7 @@ from reportlab.platypus import (
 )
 
 from coliv_desktop.domain.money import format_money
+from coliv_desktop.files import write_atomically
 from coliv_desktop.locations import resource
 
 FONT = "DejaVuSans"
@@ -297,10 +298,4 @@ class Document:
         return buffer.getvalue()
 
     def save(self, path: Path | str) -> Path:
-        target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = self.render()
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-        return target
+        return write_atomically(path, self.render())

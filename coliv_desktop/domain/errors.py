@@ -31,6 +31,16 @@ class ValidationError(ColivError):
         self.detail = message
 
 
+class NeedsConfirmation(ValidationError):
+    """Allowed, but unusual enough that a person must say yes first (a lease starting years
+    back, money dated before the book's first lease, a room whose match is a dealbreaker).
+
+    Services raise it unless called with `force=True`; the GUI asks with `message` and calls
+    again with `force=True`, the CLI wants `--force`. A forced call records what was overridden
+    in the audit log (`forced` in the entry's changes).
+    """
+
+
 class NotFoundError(ColivError):
     exit_code = 3
 
@@ -50,7 +60,18 @@ class PermissionDeniedError(ColivError):
     exit_code = 5
 
 
+class FileProblem(ColivError):
+    """A file or folder that cannot be read or written: names the path and the reason."""
+
+    exit_code = 6
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 class DatabaseVersionError(ColivError):
     """The database was written by a newer CoLiv than this one."""
 
-    exit_code = 6
+    exit_code = 7

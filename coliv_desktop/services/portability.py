@@ -40,6 +40,7 @@ from coliv_desktop.db.models import Base
 from coliv_desktop.db.types import Money, UTCDateTime
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.domain.money import money_str
+from coliv_desktop.files import write_atomically
 from coliv_desktop.services.context import Actor
 
 FORMAT = "coliv-export"
@@ -127,7 +128,7 @@ def dumps(document: dict[str, Any]) -> str:
 def export_file(db: Database, actor: Actor, path: Path) -> dict[str, int]:
     actor.require("read")
     document = export_data(db)
-    path.write_text(dumps(document), encoding="utf-8")
+    write_atomically(path, dumps(document))
     return {name: len(rows) for name, rows in document["tables"].items()}
 
 

@@ -7,6 +7,7 @@ of money ("3250.00") so a spreadsheet reads them as numbers.
 from __future__ import annotations
 
 import csv
+import io
 import uuid
 from collections.abc import Sequence
 from datetime import date
@@ -25,6 +26,7 @@ from coliv_desktop.domain.aging import BUCKETS
 from coliv_desktop.domain.errors import NotFoundError, ValidationError
 from coliv_desktop.domain.late_fees import tenant_wording
 from coliv_desktop.domain.money import format_money, money_str
+from coliv_desktop.files import write_atomically
 from coliv_desktop.schemas.ledger import PaymentOut
 from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
 from coliv_desktop.services import deposits, ledger, reminders, reports, utilities
@@ -172,14 +174,11 @@ def reminder_letters_pdf(db: Database, reminder_ids: Sequence[uuid.UUID] | None,
 # --- reports: PDF and CSV ----------------------------------------------------------------------
 
 def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    tmp.replace(path)
-    return path
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return write_atomically(path, buffer.getvalue())
 
 
 def _pdf_or_csv(out: Path | str, document: Document, header: list[str],

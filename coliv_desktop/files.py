@@ -1,0 +1,46 @@
+"""Writing a file the operator asked for: whole or not at all, and a plain reason when not."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from coliv_desktop.domain.errors import FileProblem
+
+
+def write_atomically(path: Path | str, data: bytes | str) -> Path:
+    """Write `data` to `path` through a temporary file beside it, then rename it into place.
+
+    A folder that cannot be written, a full disk or a name that is a folder raise FileProblem
+    naming the path and the reason; no partial file is left behind (the previous file, if any,
+    stays as it was).
+    """
+    target = Path(path).expanduser()
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    tmp: str | None = None
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(21, "is a folder, not a file name")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                       suffix=".part")
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, target)
+        tmp = None
+    except OSError as exc:
+        raise FileProblem(target, _reason(exc)) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return target
+
+
+def _reason(exc: OSError) -> str:
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return reason[0].lower() + reason[1:] if reason else "cannot be written"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from coliv_desktop import APP_NAME
 from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.money import DEFAULT_MAXIMUM, HIGHEST_MAXIMUM
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the first URL parsed, not with this module
     from sqlalchemy.engine import URL
@@ -197,8 +198,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("currency", str, "USD", "Currency (ISO code)", "Money and dates", kind="currency",
             help="The currency every amount is in, e.g. USD, EUR, GBP, CAD"),
     Setting("locale", str, "en_US", "Number and date format locale", "Money and dates",
-            kind="locale", help="How amounts are written: en_US shows $1,234.50, de_DE "
-                                "1.234,50 $"),
+            kind="locale", help="How amounts are written and typed: en_US shows $1,234.50, "
+                                "de_DE 1.234,50 $ (1234.50 is understood in every locale)"),
+    Setting("max_amount", Decimal, DEFAULT_MAXIMUM, "Largest single amount accepted",
+            "Money and dates", kind="money", minimum=Decimal("1.00"), maximum=HIGHEST_MAXIMUM,
+            help="A rent, payment, charge or deposit typed above this is refused as a slip of "
+                 "the finger; raise it if your amounts are really that large"),
     Setting("rent_due_day", int, 1, "Day of the month rent is due", "Rent", minimum=1,
             maximum=28),
     Setting("operator_logo", str, "", "Logo image file printed on documents (PNG or JPEG)",

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from coliv_desktop import __version__, config
-from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.domain.errors import ColivError, NeedsConfirmation
+from coliv_desktop.domain.money import MoneyFormat, reset_money_format, set_money_format
 
 if TYPE_CHECKING:  # `coliv` without a command starts the window before these load
     from sqlalchemy.engine import URL
@@ -52,6 +53,14 @@ class CliContext:
             self._actor = local_actor(self.db)
         return self._actor
 
+    def money_format(self) -> MoneyFormat:
+        """The book's money format: amounts in flags are typed the way the book writes them.
+        Asked for when the first amount is parsed (opening the book then), so commands that
+        parse none never open it for this."""
+        from coliv_desktop.services.settings import book_money_format
+
+        return book_money_format(self.db)
+
     def close(self) -> None:
         if self._db is not None:
             self._db.dispose()
@@ -59,7 +68,7 @@ class CliContext:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coliv_desktop.cli import applications, data, ledger, portfolio
+    from coliv_desktop.cli import applications, data, ledger, portfolio, settings
 
     parser = argparse.ArgumentParser(
         prog="coliv",
@@ -87,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         "turnover, ...)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (portfolio, data, ledger, applications):
+    for module in (portfolio, data, ledger, applications, settings):
         module.register(commands)
     return parser
 
@@ -134,10 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
     ctx = CliContext(args.db)
+    fmt_token = set_money_format(ctx.money_format)
     try:
         return handler(args, ctx) or 0
     except ColivError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        go_ahead = "; add --force to go ahead" if isinstance(exc, NeedsConfirmation) else ""
+        print(f"error: {exc}{go_ahead}", file=sys.stderr)
         return exc.exit_code
     except OperationalError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
@@ -151,4 +162,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted; nothing was changed by the unfinished step", file=sys.stderr)
         return 130
     finally:
+        reset_money_format(fmt_token)
         ctx.close()

@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from coliv_desktop.domain import limits
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import parse_money
 
@@ -117,9 +118,14 @@ class CompatibilityProfile(BaseModel):
             return ()
         if not isinstance(value, list | tuple):
             raise ValueError("must be a list of strings")
+        if len(value) > limits.INTERESTS:
+            raise ValueError(f"has too many items (at most {limits.INTERESTS})")
         for item in value:
             if not isinstance(item, str):
                 raise ValueError(f"{item!r} is not a string")
+            problem = limits.text_problem(item.strip(), limits.INTEREST)
+            if problem:
+                raise ValueError(f"{item.strip()[:20]!r} {problem}")
         return tuple(item.strip() for item in value if item.strip())
 
     @field_validator("max_rent", mode="before")
@@ -131,6 +137,9 @@ class CompatibilityProfile(BaseModel):
     @classmethod
     def _occupation(cls, value: Any) -> Any:
         if isinstance(value, str):
+            problem = limits.text_problem(value.strip(), limits.OCCUPATION)
+            if problem:
+                raise ValueError(problem)
             return value.strip() or None
         return value
 

@@ -9,6 +9,7 @@ from typing import Any, Literal, Self
 
 from pydantic import Field, model_validator
 
+from coliv_desktop.domain import limits
 from coliv_desktop.domain.matching import CompatibilityProfile
 from coliv_desktop.schemas.common import (
     Day,
@@ -16,9 +17,11 @@ from coliv_desktop.schemas.common import (
     FieldProblem,
     Input,
     Money,
-    Name,
-    OptionalText,
+    Notes,
     Output,
+    PersonName,
+    Phone,
+    Version,
 )
 
 ApplicationStatus = Literal["pending", "approved", "rejected", "withdrawn", "waitlisted"]
@@ -37,14 +40,14 @@ def _budget(max_rent: Decimal | None, profile: CompatibilityProfile | None) -> D
 
 
 class ApplicationCreate(Input):
-    first_name: Name = Field(max_length=100)
-    last_name: Name = Field(max_length=100)
+    first_name: PersonName
+    last_name: PersonName
     email: Email
-    phone: OptionalText = Field(default=None, max_length=40)
+    phone: Phone = None
     move_in_date: Day
     lease_length_months: int | None = Field(default=None, ge=1, le=120)
     max_rent: Money | None = None  # the budget; also read from the profile's max_rent
-    notes: OptionalText = None
+    notes: Notes = None
     compatibility_profile: CompatibilityProfile
 
     @model_validator(mode="after")
@@ -54,16 +57,16 @@ class ApplicationCreate(Input):
 
 
 class ApplicationUpdate(Input):
-    first_name: Name | None = Field(default=None, max_length=100)
-    last_name: Name | None = Field(default=None, max_length=100)
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
     email: Email | None = None
-    phone: OptionalText = Field(default=None, max_length=40)
+    phone: Phone = None
     move_in_date: Day | None = None
     lease_length_months: int | None = Field(default=None, ge=1, le=120)
     max_rent: Money | None = None
-    notes: OptionalText = None
+    notes: Notes = None
     compatibility_profile: CompatibilityProfile | None = None
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 class ApplicationOut(Output):
@@ -178,8 +181,8 @@ class ApprovalInput(Input):
     lease_end: Day | None = None  # default: start + the lease length wanted, or open-ended
     rent_amount: Money | None = None  # default: the room's rent (per bed)
     deposit_amount: Money | None = None  # default: one month's rent
-    bed: int | None = Field(default=None, ge=1)
-    expected_version: int | None = None
+    bed: int | None = Field(default=None, ge=1, le=limits.MAX_BEDS)
+    expected_version: Version | None = None
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:

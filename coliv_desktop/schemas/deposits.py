@@ -8,12 +8,12 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from coliv_desktop.schemas.common import Day, Input, Money, Name, OptionalText, Output
+from coliv_desktop.schemas.common import Day, Input, Line, Money, Notes, Output
 from coliv_desktop.schemas.ledger import Method
 
 
 class DeductionIn(Input):
-    reason: Name
+    reason: Line
     amount: Money
 
 
@@ -23,7 +23,7 @@ class DispositionCreate(Input):
     deductions: list[DeductionIn] = Field(default_factory=list)
     apply_to_balance: bool = True  # use the deposit for rent still owed, too
     refund_method: Method | None = None
-    note: OptionalText = None
+    note: Notes = None
 
 
 class DeductionOut(Output):

@@ -8,14 +8,14 @@ from typing import Literal
 
 from pydantic import Field
 
-from coliv_desktop.schemas.common import Input, Money, Output
+from coliv_desktop.schemas.common import Input, Money, Output, Percent
 
 
 class LateFeeRuleIn(Input):
     mode: Literal["none", "flat", "percent"]
     grace_days: int = Field(default=5, ge=0, le=60)
     flat_amount: Money = Decimal("0.00")
-    percent: Decimal = Field(default=Decimal("0"), ge=0, le=100, decimal_places=2)
+    percent: Percent = Decimal("0")
     cap: Money | None = None
 
 

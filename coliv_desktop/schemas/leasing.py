@@ -9,7 +9,8 @@ from typing import Self
 
 from pydantic import Field, model_validator
 
-from coliv_desktop.schemas.common import Day, FieldProblem, Input, Money, OptionalText, Output
+from coliv_desktop.domain import limits
+from coliv_desktop.schemas.common import Day, FieldProblem, Input, Money, Notes, Output
 
 
 class LeaseCreate(Input):
@@ -19,8 +20,8 @@ class LeaseCreate(Input):
     lease_end: Day | None = None
     rent_amount: Money | None = None  # defaults to the room's rent (per bed)
     deposit_amount: Money = Decimal("0.00")
-    bed: int | None = Field(default=None, ge=1)  # a free bed is chosen when None
-    notes: OptionalText = None
+    bed: int | None = Field(default=None, ge=1, le=limits.MAX_BEDS)  # None: a free bed
+    notes: Notes = None
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
@@ -38,7 +39,7 @@ class LeaseTransfer(Input):
     room_id: uuid.UUID
     transfer_date: Day
     rent_amount: Money | None = None
-    bed: int | None = Field(default=None, ge=1)
+    bed: int | None = Field(default=None, ge=1, le=limits.MAX_BEDS)
 
 
 class LeaseOut(Output):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-
-from coliv_desktop.schemas.common import Day, Input, Money, Name, OptionalText, Output
+from coliv_desktop.domain import limits
+from coliv_desktop.schemas.common import Day, Input, Line, Money, Notes, Output, text
 
 Method = Literal["cash", "check", "bank_transfer", "card", "other"]
 
@@ -24,8 +23,8 @@ class PaymentCreate(Input):
     amount: Money
     received_on: Day
     method: Method
-    reference: OptionalText = Field(default=None, max_length=255)
-    note: OptionalText = None
+    reference: Annotated[str | None, text(limits.REFERENCE, optional=True)] = None
+    note: Notes = None
     # None: oldest charge first. A list: exactly these amounts; what is left stays as credit.
     allocations: list[AllocationIn] | None = None
 
@@ -34,7 +33,7 @@ class CreditCreate(Input):
     lease_id: uuid.UUID
     amount: Money
     received_on: Day
-    reason: Name
+    reason: Line
     allocations: list[AllocationIn] | None = None
 
 
@@ -45,7 +44,7 @@ class ChargeCreate(Input):
     kind: Literal["rent", "utility", "other"] = "other"
     due_date: Day
     amount: Money
-    description: Name
+    description: Line
     period_start: Day | None = None
     period_end: Day | None = None
 

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import field_validator
 
-from coliv_desktop.schemas.common import Email, Input, Name, OptionalText, Output
+from coliv_desktop.domain import limits
+from coliv_desktop.schemas.common import Email, Input, Name, Output, Phone, Version, text
 
 
 class OperatorProfileUpdate(Input):
-    company_name: Name = Field(max_length=255)
-    address: OptionalText = None
-    phone: OptionalText = Field(default=None, max_length=40)
+    company_name: Name
+    # printed as typed, on as many lines, at the head of every document
+    address: Annotated[str | None, text(limits.ADDRESS, multiline=True, optional=True)] = None
+    phone: Phone = None
     email: Email | None = None
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
     @field_validator("email", mode="before")
     @classmethod

@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from coliv_desktop.schemas.common import Day, Input, Name, Output
+from coliv_desktop.domain import limits
+from coliv_desktop.schemas.common import Day, Input, Output, text
 
 
 class TreeRow(Output):
@@ -144,7 +145,7 @@ class ContactCreate(Input):
     tenant_id: uuid.UUID
     kind: ContactKind
     contact_date: Day
-    summary: Name
+    summary: Annotated[str, text(limits.NOTES, multiline=True)]
 
 
 class ContactOut(Output):

@@ -4,31 +4,42 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import Field
+from coliv_desktop.domain import limits
+from coliv_desktop.schemas.common import (
+    Email,
+    Input,
+    Notes,
+    Output,
+    PersonName,
+    Phone,
+    Version,
+    text,
+)
 
-from coliv_desktop.schemas.common import Email, Input, Name, OptionalText, Output
+ContactName = Annotated[str | None, text(limits.NAME, optional=True)]
 
 
 class TenantCreate(Input):
-    first_name: Name = Field(max_length=100)
-    last_name: Name = Field(max_length=100)
+    first_name: PersonName
+    last_name: PersonName
     email: Email
-    phone: OptionalText = Field(default=None, max_length=40)
-    emergency_contact_name: OptionalText = None
-    emergency_contact_phone: OptionalText = Field(default=None, max_length=40)
-    notes: OptionalText = None
+    phone: Phone = None
+    emergency_contact_name: ContactName = None
+    emergency_contact_phone: Phone = None
+    notes: Notes = None
 
 
 class TenantUpdate(Input):
-    first_name: Name | None = Field(default=None, max_length=100)
-    last_name: Name | None = Field(default=None, max_length=100)
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
     email: Email | None = None
-    phone: OptionalText = Field(default=None, max_length=40)
-    emergency_contact_name: OptionalText = None
-    emergency_contact_phone: OptionalText = Field(default=None, max_length=40)
-    notes: OptionalText = None
-    expected_version: int | None = None
+    phone: Phone = None
+    emergency_contact_name: ContactName = None
+    emergency_contact_phone: Phone = None
+    notes: Notes = None
+    expected_version: Version | None = None
 
 
 class TenantOut(Output):

@@ -5,48 +5,82 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
+from coliv_desktop.domain import limits
+from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas.common import (
     Day,
     FieldProblem,
     Input,
     Money,
     Name,
-    OptionalText,
     Output,
+    Version,
+    text,
 )
 
 RoomType = Literal["private", "shared"]
 RoomStatus = Literal["available", "maintenance"]
+Address = Annotated[str, text(limits.ADDRESS)]
+City = Annotated[str, text(limits.CITY)]
+State = Annotated[str, text(limits.STATE)]
+Zip = Annotated[str, text(limits.ZIP)]
+HouseRules = Annotated[str | None, text(limits.HOUSE_RULES, multiline=True, optional=True)]
+UnitNumber = Annotated[str, text(limits.UNIT_NUMBER)]
+RoomNumber = Annotated[str, text(limits.ROOM_NUMBER)]
+Floor = Annotated[int, Field(ge=limits.MIN_FLOOR, le=limits.MAX_FLOOR)]
+UnitArea = Annotated[int, Field(gt=0, le=limits.MAX_SQFT)]
+RoomArea = Annotated[int, Field(gt=0, le=limits.MAX_ROOM_SQFT)]
+
+
+def clean_amenities(amenities: list[str]) -> list[str]:
+    """Each amenity one short line; blanks dropped; not more than `limits.AMENITIES`."""
+    if len(amenities) > limits.AMENITIES:
+        raise FieldProblem("amenities", f"has too many items (at most {limits.AMENITIES})")
+    out = []
+    for i, amenity in enumerate(amenities):
+        try:
+            cleaned = limits.clean_text(amenity, "amenity", limits.AMENITY)
+        except ValidationError as exc:
+            raise FieldProblem(f"amenities[{i}]", exc.detail) from None
+        if cleaned:
+            out.append(cleaned)
+    return out
 
 
 class PropertyCreate(Input):
     name: Name
-    address: Name
-    city: Name
-    state: Name
-    zip: Name
+    address: Address
+    city: City
+    state: State
+    zip: Zip
     amenities: list[str] = Field(default_factory=list)
-    house_rules: OptionalText = None
+    house_rules: HouseRules = None
 
     @model_validator(mode="after")
     def _clean_amenities(self) -> Self:
-        self.amenities = [a.strip() for a in self.amenities if a.strip()]
+        self.amenities = clean_amenities(self.amenities)
         return self
 
 
 class PropertyUpdate(Input):
     name: Name | None = None
-    address: Name | None = None
-    city: Name | None = None
-    state: Name | None = None
-    zip: Name | None = None
+    address: Address | None = None
+    city: City | None = None
+    state: State | None = None
+    zip: Zip | None = None
     amenities: list[str] | None = None
-    house_rules: OptionalText = None
-    expected_version: int | None = None
+    house_rules: HouseRules = None
+    expected_version: Version | None = None
+
+    @model_validator(mode="after")
+    def _clean_amenities(self) -> Self:
+        if self.amenities is not None:
+            self.amenities = clean_amenities(self.amenities)
+        return self
 
 
 class PropertyOut(Output):
@@ -64,22 +98,22 @@ class PropertyOut(Output):
 
 class UnitCreate(Input):
     property_id: uuid.UUID
-    unit_number: Name = Field(max_length=20)
-    floor: int | None = None
-    bedrooms: int = Field(ge=0, le=50)
+    unit_number: UnitNumber
+    floor: Floor | None = None
+    bedrooms: int = Field(ge=0, le=limits.MAX_BEDROOMS)
     bathrooms: Decimal = Field(ge=0, le=50, decimal_places=1)
-    square_feet: int | None = Field(default=None, gt=0)
+    square_feet: UnitArea | None = None
     furnished: bool = False
 
 
 class UnitUpdate(Input):
-    unit_number: Name | None = Field(default=None, max_length=20)
-    floor: int | None = None
-    bedrooms: int | None = Field(default=None, ge=0, le=50)
+    unit_number: UnitNumber | None = None
+    floor: Floor | None = None
+    bedrooms: int | None = Field(default=None, ge=0, le=limits.MAX_BEDROOMS)
     bathrooms: Decimal | None = Field(default=None, ge=0, le=50, decimal_places=1)
-    square_feet: int | None = Field(default=None, gt=0)
+    square_feet: UnitArea | None = None
     furnished: bool | None = None
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 class UnitOut(Output):
@@ -104,10 +138,10 @@ def check_beds(room_type: str | None, beds: int | None) -> None:
 
 class RoomCreate(Input):
     unit_id: uuid.UUID
-    room_number: Name = Field(max_length=10)
+    room_number: RoomNumber
     room_type: RoomType = "private"
-    beds: int | None = Field(default=None, ge=1, le=20)
-    size_sqft: int | None = Field(default=None, gt=0)
+    beds: int | None = Field(default=None, ge=1, le=limits.MAX_BEDS)
+    size_sqft: RoomArea | None = None
     has_private_bath: bool = False
     rent_amount: Money
     available_date: Day | None = None
@@ -122,15 +156,15 @@ class RoomCreate(Input):
 
 
 class RoomUpdate(Input):
-    room_number: Name | None = Field(default=None, max_length=10)
+    room_number: RoomNumber | None = None
     room_type: RoomType | None = None
-    beds: int | None = Field(default=None, ge=1, le=20)
-    size_sqft: int | None = Field(default=None, gt=0)
+    beds: int | None = Field(default=None, ge=1, le=limits.MAX_BEDS)
+    size_sqft: RoomArea | None = None
     has_private_bath: bool | None = None
     rent_amount: Money | None = None
     available_date: Day | None = None
     status: RoomStatus | None = None
-    expected_version: int | None = None
+    expected_version: Version | None = None
 
 
 class RoomOut(Output):

@@ -9,21 +9,30 @@ from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
-from coliv_desktop.schemas.common import Day, FieldProblem, Input, Money, Name, OptionalText, Output
+from coliv_desktop.schemas.common import (
+    Day,
+    FieldProblem,
+    Input,
+    Money,
+    Name,
+    Notes,
+    Output,
+    Percent,
+)
 
 
 class UtilityBillIn(Input):
     property_id: uuid.UUID
     unit_id: uuid.UUID | None = None  # None: every room of the property
-    provider: Name = Field(max_length=255)
+    provider: Name
     period_start: Day
     period_end: Day
     amount: Money
     due_date: Day
     rule: Literal["equal", "per_person", "by_size", "percentages"] = "equal"
     vacant_to: Literal["operator", "occupants"] = "operator"
-    percentages: dict[uuid.UUID, Decimal] = Field(default_factory=dict)  # room id -> percent
-    notes: OptionalText = None
+    percentages: dict[uuid.UUID, Percent] = Field(default_factory=dict)  # room id -> percent
+    notes: Notes = None
 
     @model_validator(mode="after")
     def _period(self) -> Self:

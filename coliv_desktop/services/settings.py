@@ -2,18 +2,25 @@
 bounds. Values are checked against the declaration (and the late fee default as a whole) before
 anything is written; several settings are saved in one transaction.
 
+Typed amounts and percentages are read as the book writes them (`domain.money`): in the
+locale being saved, when the same change sets it. The currency must have cents: CoLiv keeps
+every amount in hundredths, which is exact for USD or EUR but would store a yen or a Kuwaiti
+fils wrong, so JPY (no decimals) and KWD (three) are refused here, for the GUI and the CLI
+alike, with the reason.
+
 The business profile (name, address, phone, email) is not a setting: it is the `operators` row
 (`services.operator`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import list_currencies
+from babel.numbers import get_currency_precision, list_currencies
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,7 +29,16 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import SettingValue
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.late_fees import LateFeeRule
-from coliv_desktop.domain.money import CENT
+from coliv_desktop.domain.money import (
+    CENT,
+    PLACES,
+    MoneyFormat,
+    example,
+    money_format,
+    parse_money,
+    parse_number,
+    parse_percent,
+)
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, ensure_owner, writing
 
@@ -30,17 +46,24 @@ from coliv_desktop.services.context import Actor, ensure_owner, writing
 LATE_FEE_FIELDS = {"mode": "late_fee_mode", "grace_days": "late_fee_grace_days",
                    "flat_amount": "late_fee_flat", "percent": "late_fee_percent",
                    "cap": "late_fee_cap"}
+FORMAT_KEYS = ("locale", "currency", "max_amount")  # what `MoneyFormat` is made of
+
+
+def _unknown(key: str) -> ValidationError:
+    known = ", ".join(s.key for s in SETTINGS)
+    return ValidationError("key", f"unknown setting {key!r} (the settings are: {known})")
 
 
 def _coerce(key: str, value: Any) -> Any:
+    """A stored value (or one given by code) to the declared type."""
     setting = SETTINGS_BY_KEY.get(key)
     if setting is None:
-        raise ValidationError("key", f"unknown setting {key!r}")
+        raise _unknown(key)
     try:
         if setting.type is Decimal:
             if isinstance(value, float):
                 raise ValueError("floats lose cents")
-            number = Decimal(str(value).strip() or "0")
+            number = Decimal(str(value).strip())
             if not number.is_finite():
                 raise ValueError("not a number")
             return number
@@ -51,10 +74,29 @@ def _coerce(key: str, value: Any) -> Any:
         raise ValidationError(key, f"{value!r} is not a valid {setting.label.lower()}") from None
 
 
-def check(setting: Setting, value: Any) -> Any:
-    """The value, coerced and checked against its declaration."""
+def _typed_number(setting: Setting, value: Any, fmt: MoneyFormat) -> Decimal:
+    """An amount or a percentage as a person types it, in the book's format. Left empty, the
+    setting goes back to its default (a cleared late fee cap: no cap)."""
+    if isinstance(value, str) and not value.strip():
+        return Decimal(str(setting.default))
+    if setting.kind == "money":
+        limit = None if setting.maximum is None else Decimal(setting.maximum)
+        return parse_money(value, setting.key, fmt=fmt, maximum=limit)
+    if setting.kind == "percent":
+        return parse_percent(value, setting.key, fmt=fmt)
+    if isinstance(value, str):
+        return parse_number(value, setting.key, fmt)
+    return Decimal(_coerce(setting.key, value))
+
+
+def check(setting: Setting, value: Any, fmt: MoneyFormat | None = None) -> Any:
+    """The value, coerced and checked against its declaration. Amounts and percentages typed
+    as text are read in `fmt` (by default the open book's)."""
     key = setting.key
-    value = _coerce(key, value)
+    if setting.type is Decimal:
+        value = _typed_number(setting, value, fmt or money_format())
+    else:
+        value = _coerce(key, value)
     if isinstance(value, str):
         value = value.strip()
     if setting.choices and value not in setting.choices:
@@ -68,9 +110,7 @@ def check(setting: Setting, value: Any) -> Any:
             raise ValidationError(key, "has more than two decimal places")
         value = value.quantize(CENT)
     if setting.kind == "currency":
-        value = value.upper()
-        if value not in list_currencies():
-            raise ValidationError(key, f"{value!r} is not an ISO currency code (e.g. USD, EUR)")
+        value = check_currency(value)
     if setting.kind == "file" and value:
         path = Path(value).expanduser()
         if not path.is_file():
@@ -79,12 +119,52 @@ def check(setting: Setting, value: Any) -> Any:
             raise ValidationError(key, "choose a PNG or JPEG image")
         value = str(path)
     if setting.kind == "locale":
-        try:
-            Locale.parse(value)
-        except (UnknownLocaleError, ValueError, TypeError):
-            raise ValidationError(key, f"{value!r} is not a known locale (e.g. en_US, fr_FR)"
-                                  ) from None
+        check_locale(value)
     return value
+
+
+def check_currency(code: str) -> str:
+    """An ISO currency whose amounts have cents: CoLiv stores hundredths."""
+    code = code.strip().upper()
+    if code not in list_currencies():
+        raise ValidationError("currency", f"{code!r} is not an ISO currency code (e.g. USD, EUR)")
+    places = get_currency_precision(code)
+    if places != PLACES:
+        written = "without decimals" if places == 0 else f"with {places} decimal places"
+        raise ValidationError(
+            "currency", f"{code} amounts are written {written}, but CoLiv keeps every amount in "
+                        f"cents (two decimal places), so a {code} book would not add up; choose "
+                        "a currency with cents, such as USD, EUR or GBP")
+    return code
+
+
+def check_locale(value: str) -> None:
+    """A locale babel knows, whose way of writing amounts CoLiv can read back."""
+    try:
+        Locale.parse(value)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValidationError("locale", f"{value!r} is not a known locale (e.g. en_US, fr_FR)"
+                              ) from None
+    fmt = MoneyFormat(locale=value)
+    written = example(fmt)
+    try:
+        readable = parse_number(written, "locale", fmt) == Decimal("1234.56")
+    except ValidationError:
+        readable = False
+    if not readable:
+        raise ValidationError("locale", f"{value} writes amounts as {written}, which CoLiv cannot "
+                                        "read back; choose another locale for this language")
+
+
+def money_format_of(values: dict[str, Any]) -> MoneyFormat:
+    """The book's money format from its settings (`get_settings`)."""
+    return MoneyFormat(locale=str(values["locale"]), currency=str(values["currency"]),
+                       maximum=Decimal(values["max_amount"]))
+
+
+def book_money_format(db: Database) -> MoneyFormat:
+    """The money format of the book in `db`: what its amounts are typed and shown in."""
+    return money_format_of(get_settings(db))
 
 
 def _check_late_fee_default(values: dict[str, Any]) -> None:
@@ -113,9 +193,21 @@ def read_settings(s: Session) -> dict[str, Any]:
 
 
 def prepare(changes: dict[str, Any]) -> dict[str, Any]:
-    """Each value coerced and checked against its declaration (nothing written)."""
-    return {key: check(SETTINGS_BY_KEY[key], value) if key in SETTINGS_BY_KEY
-            else _coerce(key, value) for key, value in changes.items()}
+    """Each value coerced and checked against its declaration (nothing written). Amounts are
+    read in the locale, and held to the maximum, that the same changes set, if they do."""
+    unknown = [key for key in changes if key not in SETTINGS_BY_KEY]
+    if unknown:
+        raise _unknown(unknown[0])
+    checked = {key: check(SETTINGS_BY_KEY[key], changes[key]) for key in FORMAT_KEYS
+               if key in changes}
+    fmt = money_format()
+    fmt = replace(fmt, locale=str(checked.get("locale", fmt.locale)),
+                  currency=str(checked.get("currency", fmt.currency)),
+                  maximum=Decimal(checked.get("max_amount", fmt.maximum)))
+    for key, value in changes.items():
+        if key not in checked:
+            checked[key] = check(SETTINGS_BY_KEY[key], value, fmt)
+    return {key: checked[key] for key in changes}
 
 
 def apply_settings(s: Session, actor: Actor, checked: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from coliv_desktop import config
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.migrate import upgrade
 from coliv_desktop.db.models import Base
+from coliv_desktop.domain.money import DEFAULT_FORMAT, reset_money_format, set_money_format
 from coliv_desktop.services.context import Actor, local_actor
 
 PG_ENV = "COLIV_TEST_PG_URL"
@@ -58,6 +59,15 @@ def isolated_environment(
     keyring.set_keyring(memory)
     yield memory
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def default_money_format() -> Iterator[None]:
+    """Each test starts with amounts read as en_US/USD (a test that opened a de_DE book on
+    this thread leaves nothing behind)."""
+    token = set_money_format(DEFAULT_FORMAT)
+    yield
+    reset_money_format(token)
 
 
 def engines() -> list[str]:

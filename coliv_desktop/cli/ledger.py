@@ -55,7 +55,7 @@ def cmd_payment_add(args: argparse.Namespace, ctx: CliContext) -> None:
     data = build(PaymentCreate, **_drop_none(
         lease_id=args.lease, amount=args.amount, received_on=args.date or today(),
         method=args.method, reference=args.reference, note=args.note))
-    payment = ledger.record_payment(ctx.db, ctx.actor, data)
+    payment = ledger.record_payment(ctx.db, ctx.actor, data, force=args.force)
     print(f"receipt {payment.receipt_number}: {money_str(payment.amount)} applied "
           f"{money_str(payment.allocated)}, unapplied {money_str(payment.unapplied)}")
     print(payment.id)
@@ -69,7 +69,7 @@ def cmd_payment_void(args: argparse.Namespace, ctx: CliContext) -> None:
 def cmd_charge_add(args: argparse.Namespace, ctx: CliContext) -> None:
     data = build(ChargeCreate, lease_id=args.lease, kind=args.kind, amount=args.amount,
                  due_date=args.due, description=args.description)
-    print(ledger.post_charge(ctx.db, ctx.actor, data).id)
+    print(ledger.post_charge(ctx.db, ctx.actor, data, force=args.force).id)
 
 
 def cmd_charge_void(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -80,7 +80,7 @@ def cmd_charge_void(args: argparse.Namespace, ctx: CliContext) -> None:
 def cmd_credit_add(args: argparse.Namespace, ctx: CliContext) -> None:
     data = build(CreditCreate, lease_id=args.lease, amount=args.amount,
                  received_on=args.date or today(), reason=args.reason)
-    print(ledger.add_credit(ctx.db, ctx.actor, data).id)
+    print(ledger.add_credit(ctx.db, ctx.actor, data, force=args.force).id)
 
 
 def cmd_receipt(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -300,6 +300,9 @@ def cmd_utility_resplit(args: argparse.Namespace, ctx: CliContext) -> None:
     print(fresh.id)
 
 
+FORCE_MONEY = "go ahead with a date before the book's first lease"
+
+
 def register(commands: Any) -> None:
     rent = commands.add_parser("rent", help="the rent run").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -318,6 +321,7 @@ def register(commands: Any) -> None:
                    choices=["cash", "check", "bank_transfer", "card", "other"])
     p.add_argument("--reference")
     p.add_argument("--note")
+    p.add_argument("--force", action="store_true", help=FORCE_MONEY)
     p.set_defaults(handler=cmd_payment_add)
     p = pay.add_parser("void", help="void a payment, with the reason")
     p.add_argument("payment", type=_id)
@@ -332,6 +336,7 @@ def register(commands: Any) -> None:
     p.add_argument("--due", required=True, type=_day)
     p.add_argument("--description", required=True)
     p.add_argument("--kind", default="other", choices=["rent", "utility", "other"])
+    p.add_argument("--force", action="store_true", help=FORCE_MONEY)
     p.set_defaults(handler=cmd_charge_add)
     p = charge.add_parser("void", help="void a charge, with the reason")
     p.add_argument("charge", type=_id)
@@ -345,6 +350,7 @@ def register(commands: Any) -> None:
     p.add_argument("--amount", required=True)
     p.add_argument("--reason", required=True)
     p.add_argument("--date", type=_day)
+    p.add_argument("--force", action="store_true", help=FORCE_MONEY)
     p.set_defaults(handler=cmd_credit_add)
 
     util = commands.add_parser("utility", help="utility bills split across rooms").add_subparsers(

@@ -96,7 +96,7 @@ def cmd_lease_add(args: argparse.Namespace, ctx: CliContext) -> None:
     data = build(LeaseCreate, **_drop_none(
         room_id=args.room, tenant_id=args.tenant, lease_start=args.start, lease_end=args.end,
         rent_amount=args.rent, deposit_amount=args.deposit, bed=args.bed))
-    print(leasing.create_lease(ctx.db, ctx.actor, data).id)
+    print(leasing.create_lease(ctx.db, ctx.actor, data, force=args.force).id)
 
 
 def cmd_lease_end(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -270,6 +270,8 @@ def register(commands: Any) -> None:
     p.add_argument("--rent", help="monthly rent (default: the room's)")
     p.add_argument("--deposit")
     p.add_argument("--bed", type=int, help="bed number in a shared room (default: a free one)")
+    p.add_argument("--force", action="store_true",
+                   help="go ahead with a start more than a year back")
     p.set_defaults(handler=cmd_lease_add)
     p = lease.add_parser("end", help="record a move-out")
     p.add_argument("lease", type=_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
-from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.errors import NeedsConfirmation, ValidationError
 
 # --- dates ------------------------------------------------------------------------------------
 # CoLiv keeps a live rent book, so every date typed into it (a lease term, money received, a
@@ -30,6 +30,9 @@ LAST_DAY = date(2099, 12, 31)
 # a wish. A tenant whose earlier rent was settled outside CoLiv is entered from the first month
 # CoLiv should charge.
 LEASE_START_CONFIRM_DAYS = 365
+# Money dated before the book's first lease began asks for confirmation too, except within
+# this many days before it: the first tenants pay a deposit or the first month ahead.
+MONEY_AHEAD_OF_FIRST_LEASE_DAYS = 62
 
 
 def check_day(day: date, field: str) -> date:
@@ -42,6 +45,37 @@ def check_day(day: date, field: str) -> date:
 def day_problem(day: date) -> str:
     return (f"{day.isoformat()} is not a plausible date (CoLiv takes dates from "
             f"{FIRST_DAY.year} to {LAST_DAY.year}); check the year")
+
+
+def lease_start_problem(start: date, today: date) -> str | None:
+    """Why a lease start wants confirmation (it is more than a year back), or None."""
+    if (today - start).days <= LEASE_START_CONFIRM_DAYS:
+        return None
+    months = (today.year - start.year) * 12 + today.month - start.month + 1
+    return (f"{start.isoformat()} is more than a year ago: the rent run will charge the "
+            f"{months} months of rent since then at once. Is the year right?")
+
+
+def money_date_problem(day: date, first_lease_start: date | None) -> str | None:
+    """Why money (a payment, a credit, a charge) dated `day` wants confirmation: it is dated
+    before the book's first lease began (by more than `MONEY_AHEAD_OF_FIRST_LEASE_DAYS`),
+    which is a mistyped year far more often than not."""
+    if first_lease_start is None:
+        return None
+    if (first_lease_start - day).days <= MONEY_AHEAD_OF_FIRST_LEASE_DAYS:
+        return None
+    return (f"{day.isoformat()} is before the first lease in this book began "
+            f"({first_lease_start.isoformat()}). Is the date right?")
+
+
+def confirm(field: str, problem: str | None, force: bool) -> list[str]:
+    """A soft check's outcome: nothing to say ([]); said and overridden ([problem], for the
+    audit entry's "forced"); or, without `force`, a NeedsConfirmation for a person to answer."""
+    if problem is None:
+        return []
+    if not force:
+        raise NeedsConfirmation(field, problem)
+    return [problem]
 
 
 # --- text -------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from coliv_desktop.db.models import (
     Unit,
 )
 from coliv_desktop.domain.errors import ConflictError, ValidationError
+from coliv_desktop.domain.limits import confirm, lease_start_problem
 from coliv_desktop.schemas.leasing import (
     LeaseCreate,
     LeaseOut,
@@ -39,6 +40,7 @@ from coliv_desktop.schemas.leasing import (
     LeaseTransfer,
 )
 from coliv_desktop.services import audit
+from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, check_version, writing
 from coliv_desktop.services.lease_sql import active_on, overlapping
 from coliv_desktop.services.ledger_sql import charge_live, lease_chain, payment_live
@@ -111,7 +113,8 @@ def _check_room_lettable(s: Session, room: Room, field: str) -> None:
         raise ValidationError(field, f"room {_room_label(s, room)} is under maintenance")
 
 
-def _new_lease(s: Session, actor: Actor, data: LeaseCreate, **extra: Any) -> Lease:
+def _new_lease(s: Session, actor: Actor, data: LeaseCreate, *, forced: list[str] | None = None,
+               **extra: Any) -> Lease:
     room = _lock_room(s, data.room_id, "room_id")
     _check_room_lettable(s, room, "room_id")
     tenant = s.get(Tenant, data.tenant_id)
@@ -140,14 +143,25 @@ def _new_lease(s: Session, actor: Actor, data: LeaseCreate, **extra: Any) -> Lea
         f"bed {bed} from {lease.lease_start}",
         {"room_id": room.id, "tenant_id": tenant.id, "bed": bed, "lease_start": lease.lease_start,
          "lease_end": lease.lease_end, "rent_amount": lease.rent_amount,
-         "deposit_amount": lease.deposit_amount, "origin": lease.origin},
+         "deposit_amount": lease.deposit_amount, "origin": lease.origin,
+         **({"forced": forced} if forced else {})},
     )
     return lease
 
 
-def create_lease(db: Database, actor: Actor, data: LeaseCreate) -> LeaseOut:
+def check_lease_start(start: date, *, force: bool = False) -> list[str]:
+    """A lease start more than a year back needs a person's yes (`domain.limits`); returns what
+    was overridden, for the audit entry."""
+    return confirm("lease_start", lease_start_problem(start, today()), force)
+
+
+def create_lease(db: Database, actor: Actor, data: LeaseCreate, *, force: bool = False
+                 ) -> LeaseOut:
+    """A new lease. One starting more than a year back raises NeedsConfirmation unless
+    `force` (the rent run would charge every month since at once)."""
+    forced = check_lease_start(data.lease_start, force=force)
     with writing(db, actor, "leases.write") as s:
-        return LeaseOut.model_validate(_new_lease(s, actor, data))
+        return LeaseOut.model_validate(_new_lease(s, actor, data, forced=forced))
 
 
 def create_lease_in(s: Session, actor: Actor, data: LeaseCreate) -> Lease:
@@ -199,7 +213,10 @@ def renew_lease(
         renewal = _new_lease(
             s, actor,
             LeaseCreate(room_id=lease.room_id, tenant_id=lease.tenant_id, lease_start=start,
-                        lease_end=data.new_end, rent_amount=data.rent_amount or lease.rent_amount,
+                        lease_end=data.new_end,
+                        # a renewal at 0.00 is a renewal at 0.00 (a live-in manager's room)
+                        rent_amount=(lease.rent_amount if data.rent_amount is None
+                                     else data.rent_amount),
                         deposit_amount=lease.deposit_amount, bed=lease.bed),
             origin="renewal", previous_lease_id=lease.id,
         )

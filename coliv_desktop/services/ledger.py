@@ -20,6 +20,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AllocationRow, Charge, Lease, Operator, Payment, Void
 from coliv_desktop.domain import ledger as rules
 from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.limits import confirm, money_date_problem
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.ledger import (
     AllocationIn,
@@ -117,27 +118,42 @@ def _check_lease_open_for_money(lease: Lease) -> None:
         raise ValidationError("lease_id", "this lease was cancelled; record money on a real lease")
 
 
-def record_payment(db: Database, actor: Actor, data: PaymentCreate) -> PaymentOut:
+def _first_lease_start(s: Session) -> date | None:
+    return s.scalar(select(func.min(Lease.lease_start)).where(Lease.status != "cancelled"))
+
+
+def check_money_date(s: Session, day: date, field: str, *, force: bool = False) -> list[str]:
+    """Money dated before the book's first lease began needs a person's yes (NeedsConfirmation
+    unless `force`); returns what was overridden, for the audit entry."""
+    return confirm(field, money_date_problem(day, _first_lease_start(s)), force)
+
+
+def record_payment(db: Database, actor: Actor, data: PaymentCreate, *, force: bool = False
+                   ) -> PaymentOut:
+    """Money received. Dated before the book's first lease, it raises NeedsConfirmation
+    unless `force`."""
     with writing(db, actor, PERMISSION) as s:
-        return _payment_out(s, _record_payment_in(s, actor, data, "amount"))
+        return _payment_out(s, _record_payment_in(s, actor, data, "amount", force))
 
 
-def record_payments(db: Database, actor: Actor, rows: Sequence[PaymentCreate]
-                    ) -> list[uuid.UUID]:
+def record_payments(db: Database, actor: Actor, rows: Sequence[PaymentCreate], *,
+                    force: bool = False) -> list[uuid.UUID]:
     """Many payments in one transaction (a day's bank statement, an import): each allocated
     as `record_payment` would, in the order given; one bad row and none is recorded."""
     with writing(db, actor, PERMISSION) as s:
-        return [_record_payment_in(s, actor, data, f"rows[{i}].amount").id
+        return [_record_payment_in(s, actor, data, f"rows[{i}].amount", force).id
                 for i, data in enumerate(rows)]
 
 
-def _record_payment_in(s: Session, actor: Actor, data: PaymentCreate, field: str) -> Payment:
+def _record_payment_in(s: Session, actor: Actor, data: PaymentCreate, field: str,
+                       force: bool = False) -> Payment:
     lease = _lease(s, data.lease_id)
     _check_lease_open_for_money(lease)
     if data.amount <= ZERO:
         raise ValidationError(field, "must be more than zero")
-    rules.check_received_on(data.received_on, today(),
-                            field.removesuffix("amount") + "received_on")
+    date_field = field.removesuffix("amount") + "received_on"
+    rules.check_received_on(data.received_on, today(), date_field)
+    forced = check_money_date(s, data.received_on, date_field, force=force)
     chain = lease_chain(s, lease.id)
     plan, _unapplied = _plan(s, chain, data.amount, data.allocations)
     operator, _ = ensure_owner(s)
@@ -155,18 +171,22 @@ def _record_payment_in(s: Session, actor: Actor, data: PaymentCreate, field: str
                  f"receipt {number}",
                  {"lease_id": lease.id, "amount": data.amount, "method": data.method,
                   "reference": data.reference, "receipt_number": number,
-                  "allocations": [[a.charge_id, a.amount] for a in plan]})
+                  "allocations": [[a.charge_id, a.amount] for a in plan],
+                  **({"forced": forced} if forced else {})})
     return payment
 
 
-def add_credit(db: Database, actor: Actor, data: CreditCreate) -> PaymentOut:
-    """A credit (goodwill, a correction): reduces what the tenant owes, with the reason."""
+def add_credit(db: Database, actor: Actor, data: CreditCreate, *, force: bool = False
+               ) -> PaymentOut:
+    """A credit (goodwill, a correction): reduces what the tenant owes, with the reason.
+    Dated before the book's first lease, it raises NeedsConfirmation unless `force`."""
     with writing(db, actor, PERMISSION) as s:
         lease = _lease(s, data.lease_id)
         _check_lease_open_for_money(lease)
         if data.amount <= ZERO:
             raise ValidationError("amount", "must be more than zero")
         rules.check_received_on(data.received_on, today())
+        forced = check_money_date(s, data.received_on, "received_on", force=force)
         chain = lease_chain(s, lease.id)
         plan, _ = _plan(s, chain, data.amount, data.allocations)
         operator, _ = ensure_owner(s)
@@ -179,16 +199,21 @@ def add_credit(db: Database, actor: Actor, data: CreditCreate) -> PaymentOut:
         s.flush()
         audit.record(s, actor, "create", "credit", credit.id,
                      f"Credit {data.amount:.2f}: {data.reason}",
-                     {"lease_id": lease.id, "amount": data.amount, "reason": data.reason})
+                     {"lease_id": lease.id, "amount": data.amount, "reason": data.reason,
+                      **({"forced": forced} if forced else {})})
         return _payment_out(s, credit)
 
 
-def post_charge(db: Database, actor: Actor, data: ChargeCreate) -> ChargeOut:
+def post_charge(db: Database, actor: Actor, data: ChargeCreate, *, force: bool = False
+                ) -> ChargeOut:
+    """A charge entered by hand. Due before the book's first lease, it raises
+    NeedsConfirmation unless `force`."""
     with writing(db, actor, PERMISSION) as s:
         lease = _lease(s, data.lease_id)
         _check_lease_open_for_money(lease)
         if data.amount <= ZERO:
             raise ValidationError("amount", "must be more than zero")
+        forced = check_money_date(s, data.due_date, "due_date", force=force)
         charge = Charge(lease_id=lease.id, kind=data.kind, period=f"manual:{uuid.uuid4()}",
                         period_start=data.period_start, period_end=data.period_end,
                         due_date=data.due_date, amount=data.amount,
@@ -199,7 +224,7 @@ def post_charge(db: Database, actor: Actor, data: ChargeCreate) -> ChargeOut:
         audit.record(s, actor, "create", "charge", charge.id,
                      f"Charge {data.amount:.2f}: {data.description}",
                      {"lease_id": lease.id, "kind": data.kind, "amount": data.amount,
-                      "due_date": data.due_date})
+                      "due_date": data.due_date, **({"forced": forced} if forced else {})})
         return _charge_out(s, charge)
 
 

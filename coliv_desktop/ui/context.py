@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 
 from coliv_desktop import config
-from coliv_desktop.domain.money import format_money
+from coliv_desktop.domain.money import MoneyFormat, format_money, set_money_format
 from coliv_desktop.ui.tasks import Done, TaskControl, TaskRunner
 
 if TYPE_CHECKING:  # the database layers load in the worker that opens the first database
@@ -102,6 +102,8 @@ class AppContext(QObject):
         self.currency = "USD"
         self.locale = "en_US"
         self.generation = 0  # bumped on every database switch; stale task results are dropped
+        # amounts typed in dialogs are read in the book's format (set on this, the GUI thread)
+        self.bus.settings_changed.connect(self._reload_money_format)
         # The main window's editing actions (ui.actions.Editing): dialogs any pane may open.
         self.editing: Any = None
 
@@ -137,6 +139,7 @@ class AppContext(QObject):
         self._actor = opened.actor
         self.currency = opened.currency
         self.locale = opened.locale
+        set_money_format(opened.money_format)
         self.generation += 1
         self.undo_stack.clear()
         self.ids.clear()
@@ -174,20 +177,35 @@ class AppContext(QObject):
             return
         db = self._db
 
-        def read() -> tuple[str, str]:
-            from coliv_desktop.services.settings import get_settings
+        def read() -> tuple[str, str, MoneyFormat]:
+            from coliv_desktop.services.settings import get_settings, money_format_of
 
             values = get_settings(db)
-            return str(values["currency"]), str(values["locale"])
+            return str(values["currency"]), str(values["locale"]), money_format_of(values)
 
         def done(result: Any, error: BaseException | None) -> None:
             if error is None and result is not None:
-                self.currency, self.locale = result
+                self.currency, self.locale, fmt = result
+                set_money_format(fmt)
             self.bus.everything_changed.emit()
             if why:
                 self.bus.status_message.emit(why)
 
         self.run_task(read, done)
+
+    def _reload_money_format(self) -> None:
+        """Settings saved (the locale, currency or largest amount may have changed)."""
+        if self._db is None:
+            return
+        from coliv_desktop.services.settings import book_money_format
+
+        db = self._db
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if error is None and isinstance(result, MoneyFormat):
+                set_money_format(result)
+
+        self.run_task(lambda: book_money_format(db), done, quiet=True)
 
     # --- background work -------------------------------------------------------------------
 
@@ -245,11 +263,13 @@ def url_without_password(url: URL) -> str:
 class OpenedDatabase:
     """What a worker hands back after opening a database: ready to switch to."""
 
-    def __init__(self, db: Database, actor: Actor, currency: str, locale: str) -> None:
+    def __init__(self, db: Database, actor: Actor, currency: str, locale: str,
+                 money_format: MoneyFormat | None = None) -> None:
         self.db = db
         self.actor = actor
         self.currency = currency
         self.locale = locale
+        self.money_format = money_format or MoneyFormat(locale=locale, currency=currency)
 
 
 def open_database_blocking(url: URL, progress: Callable[[str], None] | None = None
@@ -257,7 +277,7 @@ def open_database_blocking(url: URL, progress: Callable[[str], None] | None = No
     """Open, migrate and read the operator's display settings. Runs in a worker."""
     from coliv_desktop.db.migrate import open_database
     from coliv_desktop.services.context import local_actor
-    from coliv_desktop.services.settings import get_settings
+    from coliv_desktop.services.settings import get_settings, money_format_of
 
     db = open_database(url, progress=progress)
     try:
@@ -270,4 +290,4 @@ def open_database_blocking(url: URL, progress: Callable[[str], None] | None = No
     # Load the locale's number formats here, off the GUI thread: the first amount a pane
     # formats would otherwise pay for it while painting.
     format_money(Decimal(0), currency, locale)
-    return OpenedDatabase(db, actor, currency, locale)
+    return OpenedDatabase(db, actor, currency, locale, money_format_of(values))

@@ -72,7 +72,7 @@ def fill_free_rooms(ctx: AppContext, fields: FieldErrors, combo: QComboBox,
         rent = ctx.money(row.rent_amount)
         combo.addItem(f"{row.property_name} · {row.unit_number}-{row.room_number} ({rent}{extra})",
                       str(row.room_id))
-        rents[row.room_id] = f"{row.rent_amount:.2f}" if row.rent_amount else ""
+        rents[row.room_id] = "" if row.rent_amount is None else f"{row.rent_amount:.2f}"
     if not select_id(combo, current):
         combo.setCurrentIndex(0 if combo.count() else -1)
     combo.blockSignals(False)

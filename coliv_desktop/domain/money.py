@@ -28,9 +28,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextvars import ContextVar, Token
+from copy import copy
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 from coliv_desktop.domain.errors import ValidationError
 
@@ -98,11 +100,20 @@ def _currency_marks(currency: str, locale: str) -> tuple[str, ...]:
     return tuple(sorted((m for m in marks if m), key=len, reverse=True))
 
 
+@lru_cache(maxsize=64)
+def _two_places(locale: str) -> Any:
+    """The locale's own number pattern (its grouping: 1,00,000 in en_IN), with two places."""
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    pattern = copy(parse_pattern(Locale.parse(locale).decimal_formats[None]))
+    pattern.frac_prec = (PLACES, PLACES)
+    return pattern
+
+
 def shown(amount: Decimal, fmt: MoneyFormat) -> str:
     """An amount with grouping and two places, as the locale writes it: "1,250.00"."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(amount, "#,##0.00", locale=fmt.locale)
+    return str(_two_places(fmt.locale).apply(amount, fmt.locale))
 
 
 def _typable(amount: Decimal, fmt: MoneyFormat) -> str:
@@ -150,6 +161,10 @@ def _one_separator_readings(body: str) -> tuple[Decimal, Decimal] | None:
     return as_decimal, as_grouping
 
 
+def _fits(number: Decimal) -> bool:
+    return number == number.quantize(CENT)
+
+
 def parse_number(value: str, field: str, fmt: MoneyFormat | None = None) -> Decimal:
     """Typed text to a Decimal: in the book's locale or the plain form, strictly (see the
     module's docstring). Signs are kept; callers check the range."""
@@ -177,7 +192,13 @@ def parse_number(value: str, field: str, fmt: MoneyFormat | None = None) -> Deci
     except (NumberFormatError, InvalidOperation, ValueError):
         local = None
     if plain is not None and local is not None and plain != local:
-        raise _ambiguous(field, typed, plain, local, fmt)
+        # a reading with more decimals than cents is no amount ("134.463" in de_DE: 134463)
+        if not _fits(plain):
+            plain = None
+        elif not _fits(local):
+            local = None
+        else:
+            raise _ambiguous(field, typed, plain, local, fmt)
     reading = plain if plain is not None else local
     if reading is not None:
         return reading

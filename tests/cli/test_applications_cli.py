@@ -41,7 +41,7 @@ def flow_42(cli: Cli, tmp_path: Path) -> dict[str, str]:
         ids[name] = cli.new_id("tenant", "add", "--first-name", name, "--last-name", "Resident",
                                "--email", f"{name.lower()}@example.com")
         cli.ok("lease", "add", "--room", ids[room], "--tenant", ids[name], "--start",
-               "2025-06-01")
+               "2025-06-01", "--force")
         out = cli.ok("tenant", "profile", ids[name], "--profile",
                      write(tmp_path, name, PROFILES[name]))
         assert out.strip() == f"compatibility profile saved for {name} Resident"

@@ -81,12 +81,12 @@ def test_leases_through_the_cli(cli: Cli) -> None:
     sarah = cli.new_id("tenant", "add", "--first-name", "Sarah", "--last-name", "Thompson",
                        "--email", "sarah@email.com", "--phone", "555-0123")
     lease_id = cli.new_id("lease", "add", "--room", ids["3B-A"], "--tenant", sarah, "--start",
-                          "2020-01-01", "--deposit", "900")
+                          "2020-01-01", "--deposit", "900", "--force")
     board = json.loads(cli.ok("dashboard", "--json"))
     assert (board["rooms_occupied"], board["beds_occupied"]) == (1, 1)
     assert board["occupancy_rate"] == pytest.approx(14.3)
     code, _, err = cli.run("lease", "add", "--room", ids["3B-A"], "--tenant", sarah,
-                           "--start", "2021-01-01")
+                           "--start", "2021-01-01", "--force")
     assert code != 0 and "no free bed" in err
     moved = cli.new_id("lease", "transfer", lease_id, "--room", ids["3B-B"], "--date",
                        "2020-06-01")

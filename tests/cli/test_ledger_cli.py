@@ -27,7 +27,7 @@ def booked(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         tenant = cli.new_id("tenant", "add", "--first-name", name, "--last-name", "Tester",
                             "--email", f"{name.lower()}@example.com")
         ids[name] = cli.new_id("lease", "add", "--room", ids[f"3B-{room}"], "--tenant", tenant,
-                               "--start", "2025-12-01", "--rent", rent)
+                               "--start", "2025-12-01", "--rent", rent, "--force")
     return ids
 
 
@@ -137,7 +137,7 @@ def test_deposit_settled_then_reversed_through_the_cli(cli: Cli, tmp_path: Path)
                         "--email", "ana@example.com")
     ana = cli.new_id("lease", "add", "--room", flow["3B-A"], "--tenant", tenant,
                      "--start", "2025-12-01", "--end", "2025-12-31", "--rent", "700",
-                     "--deposit", "700")
+                     "--deposit", "700", "--force")
     cli.ok("rent", "run", "--through", "2025-12-31")
     cli.ok("payment", "add", "--lease", ana, "--amount", "1400", "--date", "2025-12-01",
            "--method", "cash")

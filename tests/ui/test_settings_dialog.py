@@ -25,7 +25,8 @@ def test_every_declared_setting_has_an_editor(qtbot: QtBot, window: MainWindow) 
     dialog = SettingsDialog(window.ctx)
     qtbot.addWidget(dialog)
     kinds = {s.key: type(dialog.fields.widgets[s.key]) for s in SETTINGS}
-    assert kinds == {"currency": QComboBox, "locale": QComboBox, "rent_due_day": QSpinBox,
+    assert kinds == {"currency": QComboBox, "locale": QComboBox, "max_amount": QLineEdit,
+                     "rent_due_day": QSpinBox,
                      "operator_logo": FileField, "late_fee_mode": QComboBox,
                      "late_fee_grace_days": QSpinBox, "late_fee_flat": QLineEdit,
                      "late_fee_percent": QLineEdit, "late_fee_cap": QLineEdit}

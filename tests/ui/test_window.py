@@ -209,7 +209,7 @@ def test_a_validation_error_shows_next_to_its_field_and_writes_nothing(
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     window.tree.select(flow.property_id)
     menu_action(window, "add_unit").trigger()
-    assert seen["typing"] == "Input should be greater than 0"
+    assert seen["typing"] == "must be more than zero"
     assert seen["unit_number"] == "this property already has a unit 3B"
     assert seen["visible"] == "True"  # the dialog stays open for a fix
     assert portability.dumps(portability.export_data(db)) == before
@@ -240,7 +240,8 @@ def test_a_rooms_grid_error_names_the_row(qtbot: QtBot, window: MainWindow,
     driver = DialogDriver(qtbot).then(bad_rent)
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     window.editing.add_rooms(flow.unit_3b)
-    assert seen["error"] == "Room F, rent / month: 'abc' is not an amount of money"
+    assert seen["error"] == ("Room F, rent / month: \"abc\" is not an amount of money (type it "
+                             "like 1,234.56 or 1234.56)")
     assert portability.dumps(portability.export_data(db)) == before
 
 

@@ -19,7 +19,7 @@ from coliv_desktop.db.models import Operator, SettingValue
 from coliv_desktop.schemas.operator import OperatorProfile, OperatorProfileUpdate
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, check_version, ensure_owner, writing
-from coliv_desktop.services.settings import apply_settings, prepare
+from coliv_desktop.services.settings import apply_settings, book_money_format, prepare
 
 PLACEHOLDER = "My co-living business"  # what a new database calls the operator
 LEGACY = {"operator_name": "company_name", "operator_address": "address",
@@ -63,7 +63,7 @@ def _update(s: Session, actor: Actor, data: OperatorProfileUpdate) -> OperatorPr
 def save_preferences(db: Database, actor: Actor, profile: OperatorProfileUpdate,
                      settings: dict[str, Any]) -> tuple[OperatorProfile, dict[str, Any]]:
     """The Settings dialog's Save: the business profile and the settings in one transaction."""
-    checked = prepare(settings)
+    checked = prepare(settings, book_money_format(db))
     with writing(db, actor, "settings.write") as s:
         saved = _update(s, actor, profile)
         return saved, apply_settings(s, actor, checked)

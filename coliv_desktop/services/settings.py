@@ -192,18 +192,21 @@ def read_settings(s: Session) -> dict[str, Any]:
     return values
 
 
-def prepare(changes: dict[str, Any]) -> dict[str, Any]:
+def prepare(changes: dict[str, Any], base: MoneyFormat | None = None) -> dict[str, Any]:
     """Each value coerced and checked against its declaration (nothing written). Amounts are
-    read in the locale, and held to the maximum, that the same changes set, if they do."""
+    read in the book's format (`base`, by default the open book's `money_format()`), with the
+    locale and maximum the same changes set, if they do."""
     unknown = [key for key in changes if key not in SETTINGS_BY_KEY]
     if unknown:
         raise _unknown(unknown[0])
-    checked = {key: check(SETTINGS_BY_KEY[key], changes[key]) for key in FORMAT_KEYS
-               if key in changes}
-    fmt = money_format()
-    fmt = replace(fmt, locale=str(checked.get("locale", fmt.locale)),
-                  currency=str(checked.get("currency", fmt.currency)),
-                  maximum=Decimal(checked.get("max_amount", fmt.maximum)))
+    checked: dict[str, Any] = {}
+    fmt = base or money_format()
+    for key in FORMAT_KEYS:  # the locale first: the maximum is typed in it
+        if key in changes:
+            checked[key] = check(SETTINGS_BY_KEY[key], changes[key], fmt)
+            fmt = replace(fmt, locale=str(checked.get("locale", fmt.locale)),
+                          currency=str(checked.get("currency", fmt.currency)),
+                          maximum=Decimal(checked.get("max_amount", fmt.maximum)))
     for key, value in changes.items():
         if key not in checked:
             checked[key] = check(SETTINGS_BY_KEY[key], value, fmt)
@@ -243,7 +246,7 @@ def apply_settings(s: Session, actor: Actor, checked: dict[str, Any]) -> dict[st
 def set_settings(db: Database, actor: Actor, changes: dict[str, Any]) -> dict[str, Any]:
     """Check every value, then save them all in one transaction (or none). Returns the settings
     as they are afterwards."""
-    checked = prepare(changes)
+    checked = prepare(changes, book_money_format(db))
     with writing(db, actor, "settings.write") as s:
         return apply_settings(s, actor, checked)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from coliv_desktop.domain import limits
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import ZERO
 
@@ -43,8 +44,9 @@ def check_received_on(received_on: date, today: date, field: str = "received_on"
 
 
 def check_void_reason(reason: str, field: str = "reason") -> str:
-    """The reason a person gives for a void: not empty, and not worded like CoLiv's own."""
-    text = reason.strip()
+    """The reason a person gives for a void: one line, not empty, and not worded like CoLiv's
+    own."""
+    text = limits.clean_text(reason, field, limits.LINE)
     if not text:
         raise ValidationError(field, "say why this entry is voided")
     if text.lower().startswith(LEASE_CHANGE.strip().lower()):

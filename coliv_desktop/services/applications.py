@@ -15,6 +15,7 @@ from sqlalchemy import String, and_, cast, func, or_, select
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Application, Lease, MatchingScore, Property, Room, Tenant, Unit
 from coliv_desktop.db.types import utcnow
+from coliv_desktop.domain import limits
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.domain.matching import CompatibilityProfile
 from coliv_desktop.schemas.applications import (
@@ -150,9 +151,10 @@ def _decide(
 def reject_application(db: Database, actor: Actor, application_id: uuid.UUID, reason: str,
                        expected_version: int | None = None) -> ApplicationOut:
     """Reject with a reason kept on the application."""
-    if not reason or not reason.strip():
+    reason = limits.clean_text(reason or "", "reason", limits.LINE)
+    if not reason:
         raise ValidationError("reason", "say why the application is rejected")
-    return _decide(db, actor, application_id, "rejected", reason=reason.strip(),
+    return _decide(db, actor, application_id, "rejected", reason=reason,
                    expected_version=expected_version)
 
 

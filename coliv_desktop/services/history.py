@@ -10,7 +10,11 @@ from sqlalchemy import func, or_, select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AuditEntry
+from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.limits import MAX_VERSION
 from coliv_desktop.schemas.history import AuditRow
+
+MAX_ROWS = 100_000  # a page of the log; a 20-digit --limit is a clear error, not an overflow
 
 
 def _query(search: str, entity_id: str | None) -> Any:
@@ -31,6 +35,10 @@ def audit_entries(db: Database, search: str = "", *, entity_id: str | None = Non
                   descending: bool = True, offset: int = 0, limit: int | None = 200
                   ) -> list[AuditRow]:
     """Entries matching `search` (summary, who, action or kind of thing), newest first."""
+    if limit is not None and not 0 <= limit <= MAX_ROWS:
+        raise ValidationError("limit", f"must be between 0 and {MAX_ROWS}")
+    if not 0 <= offset <= MAX_VERSION:
+        raise ValidationError("offset", f"must be between 0 and {MAX_VERSION}")
     order = (AuditEntry.occurred_at.desc(), AuditEntry.id.desc()) if descending else (
         AuditEntry.occurred_at.asc(), AuditEntry.id.asc())
     query = _query(search, entity_id).order_by(*order).offset(offset)

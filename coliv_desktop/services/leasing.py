@@ -31,7 +31,7 @@ from coliv_desktop.db.models import (
     Unit,
 )
 from coliv_desktop.domain.errors import ConflictError, ValidationError
-from coliv_desktop.domain.limits import confirm, lease_start_problem
+from coliv_desktop.domain.limits import LINE, clean_text, confirm, lease_start_problem
 from coliv_desktop.schemas.leasing import (
     LeaseCreate,
     LeaseOut,
@@ -270,7 +270,8 @@ def transfer_lease(
 
 def cancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID, reason: str) -> LeaseOut:
     """Void a lease entered by mistake; it frees the bed and stays in the history."""
-    if not reason.strip():
+    reason = clean_text(reason, "reason", LINE)
+    if not reason:
         raise ValidationError("reason", "say why the lease is cancelled")
     with writing(db, actor, "leases.write") as s:
         lease = get_row(s, Lease, lease_id, "lease")

@@ -31,7 +31,13 @@ from coliv_desktop.db.models import (
     Unit,
 )
 from coliv_desktop.domain.errors import ConflictError, ValidationError
-from coliv_desktop.domain.limits import LINE, clean_text, confirm, lease_start_problem
+from coliv_desktop.domain.limits import (
+    LINE,
+    check_day,
+    clean_text,
+    confirm,
+    lease_start_problem,
+)
 from coliv_desktop.schemas.leasing import (
     LeaseCreate,
     LeaseOut,
@@ -174,6 +180,7 @@ def end_lease(
     expected_version: int | None = None,
 ) -> LeaseOut:
     """Move-out: the lease ends on `move_out` (the tenant's last night)."""
+    check_day(move_out, "move_out_date")
     with writing(db, actor, "leases.write") as s:
         lease = get_row(s, Lease, lease_id, "lease")
         check_version(lease, expected_version, "This lease")

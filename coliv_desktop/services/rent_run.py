@@ -22,6 +22,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Room, Unit
 from coliv_desktop.db.types import utcnow
 from coliv_desktop.domain import late_fees
+from coliv_desktop.domain.limits import check_day
 from coliv_desktop.domain.schedule import (
     base_period,
     is_month,
@@ -56,6 +57,7 @@ def _bulk_insert(s: Session, rows: list[dict[str, Any]], progress: Progress | No
 def run_rent(
     db: Database, actor: Actor, through: date, progress: Progress | None = None
 ) -> RentRunResult:
+    check_day(through, "through")  # a run through 9999 would post rent for thousands of years
     settings = get_settings(db)
     due_day = int(settings["rent_due_day"])
     operator_rule = default_rule(settings)

@@ -111,6 +111,8 @@ def test_year_one_and_absurd_amounts_are_refused(cli: Cli, db_url: URL) -> None:
                 "--method", "cash")
     refused(cli, db_url, "payment", "add", "--lease", lease, "--amount", "10",
             "--method", "cash", "--date", "0001-01-01")
+    refused(cli, db_url, "rent", "run", "--through", "9999-12-31")
+    refused(cli, db_url, "lease", "end", lease, "--date", "9999-12-31")
     refused(cli, db_url, "charge", "add", "--lease", lease, "--amount", "10",
             "--due", "0001-01-01", "--description", "Key")
     refused(cli, db_url, "unit", "add", "--property", ids["property"], "--number", "9Z",

@@ -4,6 +4,7 @@ Only the standard library is used here, as in bootstrap.py: on a fresh clone wit
 
     python3 packaging/build.py            # -> dist/CoLiv/coliv (coliv.exe; dist/CoLiv.app)
     python3 packaging/build.py --clean    # drop PyInstaller's cache in build/ first
+    python3 packaging/build.py --archive  # Linux: also dist/CoLiv-VERSION-linux-ARCH.tar.gz
 
 sets up `.venv` (through bootstrap.py), installs the pinned PyInstaller from pyproject.toml's
 `build` extra into it, and runs packaging/coliv.spec. Installers and signing, per operating
@@ -13,7 +14,9 @@ system, are in packaging/README.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -45,6 +48,18 @@ def build_requirements() -> list[str]:
     return requirements
 
 
+def add_linux_files() -> None:
+    """The menu entry and the per-user installer go beside the executable (packaging/linux/)."""
+    for name in ("coliv.desktop", "install.sh"):
+        shutil.copy2(ROOT / "packaging" / "linux" / name, APP_FOLDER / name)
+
+
+def archive() -> Path:
+    version = json.loads((APP_FOLDER / "_internal" / "build-info.json").read_text())["version"]
+    base = DIST / f"CoLiv-{version}-linux-{platform.machine()}"
+    return Path(shutil.make_archive(str(base), "gztar", root_dir=DIST, base_dir="CoLiv"))
+
+
 def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
@@ -53,6 +68,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clean", action="store_true",
                         help="empty PyInstaller's cache (build/) before building")
+    parser.add_argument("--archive", action="store_true",
+                        help="Linux: pack the app folder as a .tar.gz in dist/")
     args = parser.parse_args(argv)
 
     python = bootstrap.ensure_environment()
@@ -73,9 +90,15 @@ def main(argv: list[str]) -> int:
     if not program.exists():
         print(f"PyInstaller finished but {program} is missing", file=sys.stderr)
         return 1
+    linux = sys.platform.startswith("linux")
+    if linux:
+        add_linux_files()
     size = folder_size(APP_FOLDER)
     print(f"Built {program.relative_to(ROOT)} in {time.monotonic() - started:.0f} s; "
           f"{APP_FOLDER.relative_to(ROOT)}/ holds {size / 1e6:.0f} MB", flush=True)
+    if args.archive and linux:
+        packed = archive()
+        print(f"Packed {packed.relative_to(ROOT)}: {packed.stat().st_size / 1e6:.0f} MB")
     return 0
 
 

@@ -43,7 +43,7 @@ def render_pngs(svg: Path = SVG, out: Path = OUT) -> dict[int, Path]:
         renderer.render(painter, QRectF(0, 0, size, size))
         painter.end()
         path = out / f"coliv-{size}.png"
-        if not image.save(str(path), "PNG"):
+        if not image.save(str(path)):  # PNG, from the suffix
             raise SystemExit(f"cannot write {path}")
         written[size] = path
     return written

@@ -50,6 +50,7 @@ def test_the_bundle_carries_what_is_loaded_by_name_and_leaves_out_the_rest(
                      "templates/lease_agreement.txt", "demo/portfolio.json"):
         assert (inside / "resources" / resource).is_file(), resource
     assert (inside / "licences" / "LGPL-3.0.txt").is_file()
+    assert (bundle.folder / "coliv.desktop").is_file() and (bundle.folder / "install.sh").is_file()
     qt = inside / "PySide6" / "Qt"
     for plugin in ("platforms/libqxcb.so", "platforms/libqwayland.so",
                    "platforms/libqoffscreen.so", "imageformats/libqsvg.so",
@@ -185,3 +186,21 @@ def test_figures_bundle_size_and_start_against_source(bundle: Bundle, tmp_path: 
     built = f"{bundle.build_seconds:.0f} s" if bundle.build_seconds is not None else "not built"
     print(f"\n[frozen] build {built}; dist/CoLiv holds {bundle.size() / 1e6:.0f} MB "
           f"({bundle.size() / 2**20:.0f} MiB)\n" + "\n".join(rows))
+
+
+def test_the_linux_install_script_adds_the_app_for_one_user(bundle: Bundle,
+                                                              tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "PATH": os.environ["PATH"]}
+    subprocess.run(["sh", str(bundle.folder / "install.sh")], env=env, check=True,
+                   capture_output=True)
+    installed = home / ".local" / "lib" / "coliv-desktop"
+    entry = (home / ".local/share/applications/coliv.desktop").read_text()
+    assert f"Exec={installed}/coliv\n" in entry and "Icon=coliv\n" in entry
+    for size in (16, 48, 256, 512):
+        assert (home / f".local/share/icons/hicolor/{size}x{size}/apps/coliv.png").is_file()
+    result = run(home / ".local" / "bin" / "coliv", ["--version"], tmp_path / "data")
+    assert result.stdout.strip() == f"CoLiv Desktop {version('coliv-desktop')}"
+    subprocess.run(["sh", str(installed / "install.sh"), "--remove"], env=env, check=True,
+                   capture_output=True)
+    assert not installed.exists() and not (home / ".local" / "bin" / "coliv").exists()

@@ -1,8 +1,8 @@
 """Batch placement: one room (or none) per applicant, maximising the plan's total score.
 
 1. The independent problem: every applicant scored against each candidate room's current
-   residents only. scipy's `linear_sum_assignment` solves it exactly (one dummy "no room"
-   column per applicant, forbidden pairs priced out), giving the independent total.
+   residents only. `linear_sum_assignment` (domain/assignment.py) solves it exactly (one dummy
+   "no room" column per applicant, forbidden pairs priced out), giving the independent total.
 2. Repair: applicants the plan puts in the same unit are roommates of each other (when their
    lease terms overlap), so their final scores are recomputed with each other counted. A unit
    holding a dealbreaker pair loses the member whose removal leaves the unit the higher total;
@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linear_sum_assignment
 
+from coliv_desktop.domain.assignment import linear_sum_assignment
 from coliv_desktop.domain.fast_matching import ClassScorer
 
 IntArray = npt.NDArray[np.int64]

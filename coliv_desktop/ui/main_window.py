@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import sys
 import uuid
 from functools import partial
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +14,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QStackedWidget,
     QToolBar,
     QWidget,
 )
 
-from coliv_desktop import __version__, config
+from coliv_desktop import config
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.databases import Databases
 from coliv_desktop.ui.panes import PANES, Pane, pane_spec
@@ -456,16 +453,14 @@ class MainWindow(QMainWindow):
         logging.getLogger("coliv").warning("%s", text)  # the status bar forgets; the log keeps
         self.statusBar().showMessage(text, 10000)
 
-    def _about(self) -> None:
-        from PySide6 import __version__ as pyside_version
+    def _about(self) -> Any:
+        """Help ▸ About: version, data locations and the licences (ui/about.py)."""
+        from coliv_desktop.ui.about import AboutDialog
 
-        QMessageBox.about(self, f"About {APP_TITLE}",
-                          f"<b>{APP_TITLE}</b> {__version__}<br>Property management for "
-                          "small co-living operators: rooms, tenants, leases and rent books."
-                          f"<br><br>Database: {escape(self.ctx.db_label)}"
-                          f"<br>Data folder: {escape(str(config.data_dir()))}"
-                          f"<br>Log: {escape(str(config.log_file()))}"
-                          f"<br><br>Python {sys.version.split()[0]}, PySide6 {pyside_version}")
+        dialog = AboutDialog(self.ctx.db_label, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def quick_find(self) -> Any:
         """Edit ▸ Go To…: a small window over this one; Enter opens what was found."""

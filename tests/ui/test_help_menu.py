@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop import config
+from coliv_desktop.ui.about import AboutDialog
 from coliv_desktop.ui.dialogs.shortcuts import clashing_keys, shortcut_rows
 from coliv_desktop.ui.main_window import MainWindow
 from tests.ui.helpers import menu_action, type_into
@@ -34,18 +36,37 @@ def test_keyboard_shortcuts_lists_every_key_and_none_is_bound_twice(
 
 def test_about_names_the_database_and_where_the_log_is(
         qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    said: list[str] = []
-    monkeypatch.setattr("coliv_desktop.ui.main_window.QMessageBox.about",
-                        lambda parent, title, text: said.append(text))
     opened: list[str] = []
     monkeypatch.setattr("coliv_desktop.ui.main_window.QDesktopServices.openUrl",
                         lambda url: opened.append(url.toLocalFile()) or True)
     menu_action(window, "about").trigger()
-    assert window.ctx.db_label in said[0] and str(config.log_file()) in said[0]
+    about = window.findChild(AboutDialog, "about")
+    assert about is not None and about.isVisible()
+    said = about.details.text()
+    assert window.ctx.db_label in said and str(config.log_file()) in said
     menu_action(window, "log_file").trigger()
     menu_action(window, "data_folder").trigger()
     assert Path(opened[0]) in (config.log_file(), config.log_file().parent)
     assert Path(opened[1]) == config.data_dir()
+
+
+def test_about_shows_the_package_version_and_the_licences(
+        qtbot: QtBot, window: MainWindow) -> None:
+    menu_action(window, "about").trigger()
+    about = window.findChild(AboutDialog, "about")
+    assert about is not None
+    # The version a `pip install` recorded: the one `coliv --version` prints too.
+    assert about.version.text() == f"<b>CoLiv Desktop</b> {version('coliv-desktop')}"
+    text = about.licences.toPlainText()
+    assert "LGPL" in text and "relinking" in text and "LGPL-3.0.txt" in text  # Qt's terms
+    assert "DejaVu" in text
+    for name in ("PySide6", "SQLAlchemy", "alembic", "pydantic", "reportlab", "keyring",
+                 "psycopg", "babel", "numpy"):
+        assert name in text, name
+    assert f"SQLAlchemy\n{version('sqlalchemy')}\nMIT\n" in text  # name, version, licence
+    assert "scipy" not in text  # a test-only dependency since domain/assignment.py
+    about.reject()
+    assert not about.isVisible()
 
 
 def test_open_recent_numbers_the_files_and_marks_the_missing(

@@ -17,7 +17,8 @@ class CollectionRow(Output):
     tenant: str
     due: Decimal
     paid: Decimal
-    status: str
+    past_due: Decimal  # of what is still open, the part past its due date
+    status: str  # paid, due or overdue (domain.aging.account_status)
 
 
 class CollectionReport(Output):
@@ -37,6 +38,7 @@ class AgingRow(Output):
     room: str
     buckets: dict[str, Decimal]
     total: Decimal
+    past_due: Decimal  # every bucket but "current": what is owed past its due date
 
 
 class AgingReport(Output):

@@ -69,9 +69,9 @@ def needs_attention(db: Database, on: date | None = None,
             text=f"{_plural(len(unsettled), 'deposit', 'deposits')} of ended leases to settle: "
                  f"{_names([r[0] for r in unsettled])}."))
     aging = reports.aging_report(db, day)
-    late = [r for r in aging.rows if r.total - r.buckets["current"] > ZERO]
+    late = [r for r in aging.rows if r.past_due > ZERO]
     if late:
-        owed = sum((r.total - r.buckets["current"] for r in late), ZERO)
+        owed = sum((r.past_due for r in late), ZERO)
         items.append(AttentionItem(
             kind="overdue", pane="ledger", count=len(late),
             text=f"{_plural(len(late), 'tenant owes', 'tenants owe')} {money(owed)} past "

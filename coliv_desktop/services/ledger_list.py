@@ -46,7 +46,7 @@ from coliv_desktop.db.models import (
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.ledger import LedgerEntryRow
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.ledger_sql import cents, money
+from coliv_desktop.services.ledger_sql import cents, money, past_due
 
 SORTS = ("day", "tenant", "property", "amount", "kind", "status")
 STATUS_FILTERS = ("pending", "partial", "paid", "overdue", "void", "payment")
@@ -76,7 +76,7 @@ def _charge_status(day: date) -> ColumnElement[str]:
     return case(
         (voided, "void"),
         (paid >= cents(Charge.amount), "paid"),
-        (Charge.due_date < day, "overdue"),
+        (past_due(day), "overdue"),
         (paid > 0, "partial"),
         else_="pending",
     )

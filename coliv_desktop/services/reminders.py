@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Property, Reminder, Room, Tenant, Unit
 from coliv_desktop.db.types import utcnow
+from coliv_desktop.domain.aging import is_past_due
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import format_money
 from coliv_desktop.schemas.reminders import ReminderOut
@@ -33,7 +34,7 @@ HANDLED = ("printed", "copied", "sent", "dismissed")
 
 
 def _kind(due: date, as_of: date) -> str | None:
-    if as_of > due:
+    if is_past_due(due, as_of):
         return "overdue"
     if as_of == due:
         return "due"

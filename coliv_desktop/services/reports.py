@@ -21,7 +21,6 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Payment, Property, Room, Tenant, Unit, Void
 from coliv_desktop.domain import aging
 from coliv_desktop.domain.errors import ValidationError
-from coliv_desktop.domain.ledger import charge_status
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.reports import (
     AgingReport,
@@ -46,6 +45,7 @@ from coliv_desktop.services.ledger_sql import (
     live_allocations,
     money,
     paid_per_charge,
+    past_due,
     payment_live,
 )
 from coliv_desktop.services.portfolio import get_row
@@ -69,12 +69,17 @@ def rate(collected: Decimal, expected: Decimal) -> Decimal:
 
 
 def collection(db: Database, month: str, property_id: uuid.UUID | None = None) -> CollectionReport:
+    """Each lease with charges due in `month`: what was due, what is paid, and its status:
+    overdue when a charge of the month is unpaid past its due date, due when something is
+    open but nothing is past due yet, paid when nothing is open (`domain.aging`)."""
     first, last = parse_month(month)
+    day = today()
     paid = paid_per_charge()
+    got = func.coalesce(paid.c.paid, 0)
+    late = case((past_due(day), cents(Charge.amount) - got), else_=0)
     query = (
         select(Lease.id, Property.name, Unit.unit_number, Room.room_number, tenant_name,
-               func.sum(cents(Charge.amount)), func.sum(func.coalesce(paid.c.paid, 0)),
-               func.min(Charge.due_date))
+               func.sum(cents(Charge.amount)), func.sum(got), func.sum(late))
         .select_from(Charge)
         .outerjoin(paid, paid.c.charge_id == Charge.id)
         .join(Lease, Lease.id == Charge.lease_id)
@@ -89,14 +94,14 @@ def collection(db: Database, month: str, property_id: uuid.UUID | None = None) -
     )
     if property_id is not None:
         query = query.where(Unit.property_id == property_id)
-    day = today()
     rows: list[CollectionRow] = []
     with db.read() as s:
-        for lid, prop, unit, room, who, due_c, paid_c, first_due in s.execute(query):
-            due, got = money(due_c), money(paid_c)
-            rows.append(CollectionRow(lease_id=lid, property=prop, unit=unit, room=room,
-                                      tenant=who, due=due, paid=got,
-                                      status=charge_status(due, got, first_due, day)))
+        for lid, prop, unit, room, who, due_c, paid_c, late_c in s.execute(query):
+            due, received = money(due_c), money(paid_c)
+            rows.append(CollectionRow(
+                lease_id=lid, property=prop, unit=unit, room=room, tenant=who, due=due,
+                paid=received, past_due=money(late_c),
+                status=aging.account_status(due - received, money(late_c))))
     expected = sum((r.due for r in rows), ZERO)
     collected = sum((r.paid for r in rows), ZERO)
     return CollectionReport(month=first.strftime("%Y-%m"), expected=expected,
@@ -107,8 +112,9 @@ def collection(db: Database, month: str, property_id: uuid.UUID | None = None) -
 def aging_report(db: Database, as_of: date | None = None) -> AgingReport:
     day = as_of or today()
     paid = paid_per_charge()
-    edges = aging.bucket_edges(day)
-    bucket = case(*[(Charge.due_date >= edge, name) for name, edge in edges], else_="90+")
+    edges = aging.bucket_edges(day)[1:]  # "current" is what is not past due
+    bucket = case((~past_due(day), "current"),
+                  *[(Charge.due_date >= edge, name) for name, edge in edges], else_="90+")
     left = cents(Charge.amount) - func.coalesce(paid.c.paid, 0)
     query = (
         select(Lease.id, tenant_name, Property.name, Unit.unit_number, Room.room_number,
@@ -134,8 +140,9 @@ def aging_report(db: Database, as_of: date | None = None) -> AgingReport:
             names[lid] = (who, prop, unit, room)
     for lid, values in buckets.items():
         who, prop, unit, room = names[lid]
+        total = sum(values.values(), ZERO)
         per[lid] = AgingRow(lease_id=lid, tenant=who, property=prop, unit=unit, room=room,
-                            buckets=values, total=sum(values.values(), ZERO))
+                            buckets=values, total=total, past_due=total - values["current"])
     rows = sorted(per.values(), key=lambda r: (r.property, r.unit, r.room, r.tenant))
     totals = {b: sum((r.buckets[b] for r in rows), ZERO) for b in aging.BUCKETS}
     return AgingReport(as_of=day, rows=rows, totals=totals, total=sum(totals.values(), ZERO))

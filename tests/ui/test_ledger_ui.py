@@ -70,7 +70,9 @@ def test_pane_lists_entries_with_totals_and_filters(pane: LedgerPane, ctx: AppCo
     text = pane.collection.summary.text()
     assert "Collected $2,450.00 / $3,250.00 (75.4%)" in text and "$800.00" in text
     rows = pane.collection.model.rows
-    assert [(r.room, r.status) for r in rows][-1] == ("D", "pending")
+    assert [(r.room, r.status) for r in rows][-1] == ("D", "due")
+    status = pane.collection.model.column_index("status")
+    assert pane.collection.model.index(len(rows) - 1, status).data() == "Due"
     qtbot.keyClicks(pane.collection.filter, "tom")
     assert pane.collection.view.proxy.rowCount() == 1
     pane.collection.filter.clear()

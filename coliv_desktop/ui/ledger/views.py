@@ -40,10 +40,13 @@ from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.widgets import ListView, list_filter
 
+# Charge statuses (domain.ledger.charge_status) and a room's standing for a month
+# (domain.aging.account_status: "due" = something open, nothing past due).
 STATUS_COLOURS = {"paid": "#1e7b34", "overdue": "#b3261e", "partial": "#a15c00",
-                  "pending": "#5f6368", "void": "#9aa0a6", "received": "#1a5fa8"}
+                  "pending": "#5f6368", "due": "#5f6368", "void": "#9aa0a6",
+                  "received": "#1a5fa8"}
 STATUS_LABELS = {"paid": "Paid", "overdue": "Overdue", "partial": "Partly paid",
-                 "pending": "Pending", "void": "Void", "received": "Received"}
+                 "pending": "Pending", "due": "Due", "void": "Void", "received": "Received"}
 
 
 def status_style(row: Any) -> tuple[QColor | None, bool]:
@@ -134,7 +137,7 @@ def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
 
 
 class CollectionView(QWidget):
-    """Rent collection for one month: each room's tenant with PAID / PENDING / OVERDUE."""
+    """Rent collection for one month: each room's tenant with Paid / Due / Overdue."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

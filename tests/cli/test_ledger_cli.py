@@ -47,7 +47,7 @@ def test_flow_43_through_the_cli(cli: Cli, booked: dict[str, str], tmp_path: Pat
         "outstanding": "800.00", "collection_rate": 75.4}
     assert report["rooms"][3] == {"property": "Downtown Loft", "unit": "3B", "room": "D",
                                   "tenant": "Tom Tester", "due": "800.00", "paid": "0.00",
-                                  "status": "pending"}
+                                  "status": "due"}
     assert [r["status"] for r in report["rooms"]] == ["paid", "paid", "paid", "pending"]
     receipt = tmp_path / "receipt.pdf"
     cli.ok("receipt", payments["Sarah"], "--out", str(receipt))

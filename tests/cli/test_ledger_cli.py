@@ -48,7 +48,7 @@ def test_flow_43_through_the_cli(cli: Cli, booked: dict[str, str], tmp_path: Pat
     assert report["rooms"][3] == {"property": "Downtown Loft", "unit": "3B", "room": "D",
                                   "tenant": "Tom Tester", "due": "800.00", "paid": "0.00",
                                   "status": "due"}
-    assert [r["status"] for r in report["rooms"]] == ["paid", "paid", "paid", "pending"]
+    assert [r["status"] for r in report["rooms"]] == ["paid", "paid", "paid", "due"]
     receipt = tmp_path / "receipt.pdf"
     cli.ok("receipt", payments["Sarah"], "--out", str(receipt))
     assert "$900.00" in PdfReader(receipt).pages[0].extract_text()

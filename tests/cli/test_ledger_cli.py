@@ -61,7 +61,7 @@ def test_flow_43_through_the_cli(cli: Cli, booked: dict[str, str], tmp_path: Pat
     assert "$800.00" in PdfReader(statement).pages[0].extract_text()
     cli.ok("payment", "void", payments["Mike"], "--reason", "bounced")
     report = json.loads(cli.ok("report", "collection", "--month", "2025-12", "--json"))
-    assert report["collected"] == "1700.00" and report["rooms"][1]["status"] == "pending"
+    assert report["collected"] == "1700.00" and report["rooms"][1]["status"] == "due"
     aging = json.loads(cli.ok("report", "aging", "--as-of", "2026-01-15", "--json"))
     assert aging["total"] == "1550.00" and aging["totals"]["31-60"] == "1550.00"
     roll = tmp_path / "roll.csv"

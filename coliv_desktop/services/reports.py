@@ -22,6 +22,7 @@ from coliv_desktop.db.models import Charge, Lease, Payment, Property, Room, Tena
 from coliv_desktop.domain import aging
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import ZERO
+from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.schemas.reports import (
     AgingReport,
     AgingRow,
@@ -33,6 +34,7 @@ from coliv_desktop.schemas.reports import (
     RentRollRow,
     Statement,
     StatementLine,
+    VacancyRow,
 )
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.lease_sql import active_on
@@ -176,6 +178,7 @@ def rent_roll(db: Database, as_of: date | None = None) -> RentRoll:
     rows: list[RentRollRow] = []
     with db.read() as s:
         leases = s.execute(query).all()
+        vacancies = _vacancies(s, day)
         roots = account_roots(s)
         balances = _balances(s)
         held = deposits_held(s)
@@ -192,7 +195,28 @@ def rent_roll(db: Database, as_of: date | None = None) -> RentRoll:
             lease_start=start, lease_end=end, rent=rent, deposit=deposit,
             deposit_held=held_account[root], balance=per_account[root]))
     return RentRoll(as_of=day, rows=rows, total_rent=sum((r.rent for r in rows), ZERO),
-                    total_balance=sum((r.balance for r in rows), ZERO))
+                    total_balance=sum((r.balance for r in rows), ZERO), vacancies=vacancies,
+                    total_asking=sum((v.asking_rent for v in vacancies), ZERO))
+
+
+def _vacancies(s: Session, day: date) -> list[VacancyRow]:
+    """Every bed of a live room that no lease holds on `day`, with the room's rent per bed."""
+    rooms = s.execute(
+        select(Room.id, Property.name, Unit.unit_number, Room.room_number, Room.beds,
+               Room.room_type, Room.rent_amount, Room.status, Room.available_date)
+        .join(Unit, Unit.id == Room.unit_id)
+        .join(Property, Property.id == Unit.property_id)
+        .where(Room.archived_at.is_(None), Unit.archived_at.is_(None),
+               Property.archived_at.is_(None))
+        .order_by(Property.name, Unit.unit_number, Room.room_number)).all()
+    taken: dict[uuid.UUID, set[int]] = defaultdict(set)
+    for room_id, bed in s.execute(select(Lease.room_id, Lease.bed).where(active_on(day))):
+        taken[room_id].add(bed)
+    return [VacancyRow(room_id=rid, property=prop, unit=unit, room=room, bed=bed,
+                       shared=kind == "shared", asking_rent=rent, status=status,
+                       available_date=available)
+            for rid, prop, unit, room, beds, kind, rent, status, available in rooms
+            for bed in range(1, beds + 1) if bed not in taken[rid]]
 
 
 def check_statement_period(start: date, end: date) -> None:
@@ -228,7 +252,8 @@ def statement(db: Database, lease_id: uuid.UUID, start: date, end: date) -> Stat
         events.append((due, 0, description, amount, None, bool(void)))
     for day, kind, method, number, note, amount, void in payments:
         if kind == "payment":
-            text = f"Payment, {str(method).replace('_', ' ')}, receipt {number}"
+            text = f"Payment, {str(method).replace('_', ' ')}" + (
+                f", receipt No. {receipt_no(number)}" if number is not None else "")
         elif kind == "deposit":
             text = "Deposit applied at move-out"
         else:

@@ -68,7 +68,12 @@ def test_flow_43_through_the_cli(cli: Cli, booked: dict[str, str], tmp_path: Pat
     cli.ok("report", "rent-roll", "--out", str(roll))
     with roll.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["balance"] for r in rows] == ["0.00", "750.00", "0.00", "800.00"]
+    assert [r["balance"] for r in rows if r["occupancy"] == "let"] == [
+        "0.00", "750.00", "0.00", "800.00"]
+    # then the vacant rooms of 3A with their asking rent
+    assert [(r["unit"], r["room"], r["rent"], r["occupancy"]) for r in rows[4:]] == [
+        ("3A", "A", "700.00", "vacant"), ("3A", "B", "700.00", "vacant"),
+        ("3A", "C", "700.00", "vacant")]
     cli.ok("report", "rent-roll", "--out", str(tmp_path / "roll.pdf"))
     assert (tmp_path / "roll.pdf").stat().st_size > 1000
 

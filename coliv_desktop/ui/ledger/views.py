@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.domain.aging import BUCKETS
+from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.ledger import LedgerEntryRow
-from coliv_desktop.schemas.reports import CollectionReport, CollectionRow
+from coliv_desktop.schemas.reports import CollectionReport, CollectionRow, RentRollRow
 from coliv_desktop.services import ledger, ledger_list, printing, reports
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.ledger_list import LedgerQuery
@@ -239,16 +240,23 @@ class ReportsView(QWidget):
                            width=160),
                     *[_bucket_column(b) for b in BUCKETS],
                     Column("total", "Total", lambda r: r.total, "money", width=95)]
-        if name == "Rent roll":
+        if name == "Rent roll":  # the leases, then the vacant rooms and beds
             return [Column("property", "Property", lambda r: r.property, width=140),
-                    Column("room", "Room", lambda r: f"{r.unit}-{r.room}", width=65),
-                    Column("tenant", "Tenant", lambda r: r.tenant, width=150),
-                    Column("start", "Start", lambda r: r.lease_start, "date", width=92),
-                    Column("end", "End", lambda r: r.lease_end, "date", width=92),
-                    Column("rent", "Rent", lambda r: r.rent, "money", width=90),
-                    Column("held", "Deposit held", lambda r: r.deposit_held, "money",
-                           width=100),
-                    Column("balance", "Balance", lambda r: r.balance, "money", width=95)]
+                    Column("room", "Room", lambda r: f"{r.unit}-{r.room}" + (
+                        f" bed {r.bed}" if getattr(r, "shared", False) else ""), width=65),
+                    Column("tenant", "Tenant", lambda r: r.tenant if isinstance(
+                        r, RentRollRow) else f"Vacant: {r.note()}", width=150),
+                    Column("start", "Start", lambda r: getattr(r, "lease_start", None), "date",
+                           width=92),
+                    Column("end", "End", lambda r: getattr(r, "lease_end", None), "date",
+                           width=92),
+                    Column("rent", "Rent", lambda r: r.rent if isinstance(
+                        r, RentRollRow) else r.asking_rent, "money", width=90,
+                           tooltip="A vacant room's or bed's asking rent"),
+                    Column("held", "Deposit held", lambda r: getattr(r, "deposit_held", None),
+                           "money", width=100),
+                    Column("balance", "Balance", lambda r: getattr(r, "balance", None), "money",
+                           width=95)]
         return [Column("property", "Property", lambda r: r.property, width=150),
                 Column("month", "Month", lambda r: r.month, width=80),
                 Column("rent", "Rent", lambda r: r.rent, "money", width=100),
@@ -265,8 +273,10 @@ class ReportsView(QWidget):
             return aging.rows, f"Total owed {money(aging.total)}"
         if name == "Rent roll":
             roll = reports.rent_roll(db)
-            return roll.rows, (f"{len(roll.rows)} leases, rent {money(roll.total_rent)}, "
-                               f"balance {money(roll.total_balance)}")
+            return [*roll.rows, *roll.vacancies], (
+                f"{plural(len(roll.rows), 'lease')}, rent {money(roll.total_rent)}, balance "
+                f"{money(roll.total_balance)} · {roll.vacancy_text()}, asking "
+                f"{money(roll.total_asking)}")
         year = self.year.value()
         income = reports.income(db, date(year, 1, 1), date(year, 12, 31))
         return income.rows, f"Income {year}: {money(income.total)}"

@@ -22,7 +22,8 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Payment, Property, Room, Tenant, Unit
 from coliv_desktop.documents import ledger_docs
 from coliv_desktop.documents import reports as report_docs
-from coliv_desktop.documents.base import UNNAMED, Document, Letterhead
+from coliv_desktop.documents.base import UNNAMED as UNNAMED  # the stand-in letterhead
+from coliv_desktop.documents.base import Document, Letterhead
 from coliv_desktop.domain.aging import BUCKETS
 from coliv_desktop.domain.errors import FileProblem, NotFoundError, ValidationError
 from coliv_desktop.domain.late_fees import tenant_wording

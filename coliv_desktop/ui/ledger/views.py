@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QStyle,
@@ -97,6 +98,63 @@ class StatusDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+PROFILE_ANSWERED = "profile_prompt_generation"  # ctx property: the database it was settled for
+
+
+def mark_profile_answered(ctx: AppContext) -> None:
+    """No more asking about the business profile for the open database (it is set, or the
+    operator chose to print anyway)."""
+    ctx.setProperty(PROFILE_ANSWERED, ctx.generation)
+
+
+def with_profile(ctx: AppContext, parent: QWidget, proceed: Callable[[], None]) -> None:
+    """Before a document: a book whose business profile has no name prints a stand-in
+    letterhead, so the first document of each database asks once (Open Settings… / Print
+    anyway / Cancel); then `proceed()` makes the document."""
+    if ctx.property(PROFILE_ANSWERED) == ctx.generation:
+        proceed()
+        return
+    db = ctx.db
+
+    def checked(is_set: Any, error: BaseException | None) -> None:
+        if error is not None:
+            ctx.bus.error.emit(str(error))
+        elif is_set:
+            mark_profile_answered(ctx)
+            proceed()
+        else:
+            ask_for_profile(ctx, parent, proceed)
+
+    ctx.run_task(lambda: printing.profile_is_set(db), checked)
+
+
+def ask_for_profile(ctx: AppContext, parent: QWidget, proceed: Callable[[], None]) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Question, "Business profile",
+                      "Your business profile has no name yet, so this document would print "
+                      f"“{printing.UNNAMED}” as its letterhead, without your address and contact "
+                      "details.", parent=parent)
+    box.setObjectName("profile_prompt")
+    box.setInformativeText("Fill in the profile in Settings (asked once for this database).")
+    settings = box.addButton("Open Settings…", QMessageBox.ButtonRole.AcceptRole)
+    anyway = box.addButton("Print anyway", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(settings)
+
+    def answered(button: Any) -> None:
+        if button is anyway:
+            mark_profile_answered(ctx)
+            proceed()
+        elif button is settings and ctx.editing is not None:
+            if ctx.editing.settings() is not None:  # saved: the document gets the profile
+                mark_profile_answered(ctx)
+                proceed()
+
+    box.buttonClicked.connect(answered)
+    box.open()
+    parent.setProperty("profile_prompt", box)
+    return box
+
+
 def export(ctx: AppContext, parent: QWidget, name: str,
            write: Callable[[Path], Path]) -> None:
     """Ask for a .csv or .pdf file name, then write it in the background."""
@@ -108,11 +166,17 @@ def export(ctx: AppContext, parent: QWidget, name: str,
     def done(path: Any, error: BaseException | None) -> None:
         ctx.bus.status_message.emit(f"Could not export: {error}" if error else f"Saved {path}")
 
-    ctx.run_task(lambda: write(Path(target)), done)
+    def start() -> None:
+        ctx.run_task(lambda: write(Path(target)), done)
+
+    if target.lower().endswith(".csv"):
+        start()
+    else:
+        with_profile(ctx, parent, start)
 
 
 def lease_agreement(ctx: AppContext, parent: QWidget, lease_id: uuid.UUID) -> None:
-    """The lease agreement (from resources/templates), previewed with Print and Save as."""
+    """The lease agreement (from its template), previewed with Print and Save as."""
     preview_pdf(ctx, parent, "Lease agreement",
                 lambda p: printing.lease_pdf(ctx.db, lease_id, p))
 
@@ -121,8 +185,8 @@ def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
                 write: Callable[[Path], Path],
                 opened: Callable[[PdfPreview], None] | None = None) -> None:
     """Render a PDF in the background, then show it with Print and Save as (`opened` gets the
-    preview, to hear when it was printed or saved)."""
-    folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
+    preview, to hear when it was printed or saved). Asks about an unset business profile
+    first (`with_profile`)."""
 
     def done(path: Any, error: BaseException | None) -> None:
         if error is not None:
@@ -134,7 +198,11 @@ def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
         dialog.open()
         parent.setProperty("last_preview", dialog)
 
-    ctx.run_task(lambda: write(folder / "document.pdf"), done)
+    def start() -> None:
+        folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
+        ctx.run_task(lambda: write(folder / "document.pdf"), done)
+
+    with_profile(ctx, parent, start)
 
 
 class CollectionView(QWidget):

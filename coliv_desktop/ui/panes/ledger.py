@@ -46,6 +46,7 @@ from coliv_desktop.ui.ledger.views import (
     fit_entry_columns,
     preview_pdf,
     status_style,
+    with_profile,
 )
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.panes.base import Pane
@@ -312,6 +313,9 @@ class LedgerPane(Pane):
     def receipts(self) -> None:
         """Every receipt of the payments listed (the filters apply), as PDFs in a folder:
         in the background, with progress and Cancel (receipts made so far stay)."""
+        with_profile(self.ctx, self, self._receipts)
+
+    def _receipts(self) -> None:
         folder = self.choose_folder()
         if not folder:
             return

@@ -15,6 +15,7 @@ from coliv_desktop.cli.portfolio import _day, _drop_none, _id
 from coliv_desktop.domain.aging import BUCKETS
 from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.domain.money import money_str
+from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
@@ -56,7 +57,7 @@ def cmd_payment_add(args: argparse.Namespace, ctx: CliContext) -> None:
         lease_id=args.lease, amount=args.amount, received_on=args.date or today(),
         method=args.method, reference=args.reference, note=args.note))
     payment = ledger.record_payment(ctx.db, ctx.actor, data)
-    print(f"receipt {payment.receipt_number}: {money_str(payment.amount)} applied "
+    print(f"receipt No. {receipt_no(payment.receipt_number)}: {money_str(payment.amount)} applied "
           f"{money_str(payment.allocated)}, unapplied {money_str(payment.unapplied)}")
     print(payment.id)
 

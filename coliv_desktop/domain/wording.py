@@ -10,6 +10,7 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many if many is not None else one + 's')}"
 
 
-def receipt_no(number: int) -> str:
-    """A receipt number as printed on the receipt and named everywhere else: "000042"."""
-    return f"{number:0{RECEIPT_DIGITS}d}"
+def receipt_no(number: int | None) -> str:
+    """A receipt number as printed on the receipt and named everywhere else: "000042"
+    (money in without a receipt, a credit: "none")."""
+    return "none" if number is None else f"{number:0{RECEIPT_DIGITS}d}"

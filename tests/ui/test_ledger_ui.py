@@ -109,7 +109,7 @@ def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: A
     assert pane.model.rowCount() == 0  # Tom's December is paid now
     # a payment typed in by mistake: Ctrl+Z (Edit > Undo) voids it, the ledger keeps both
     tom = dialog.saved.lease_id
-    assert ctx.undo_stack.undoText() == "Payment of $1,000.00 (receipt 4)"
+    assert ctx.undo_stack.undoText() == "Payment of $1,000.00 (receipt No. 000004)"
     ctx.undo_stack.undo()
     settle(ctx, qtbot)
     assert ledger.get_payment(ctx.db, dialog.saved.id).void_reason == UNDONE

@@ -5,6 +5,7 @@ kept with their text, and any length of text laid out without a LayoutError."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,13 +18,17 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.documents import ledger_docs
 from coliv_desktop.documents import reports as report_docs
 from coliv_desktop.documents.base import UNNAMED, Document, Letterhead
+from coliv_desktop.documents.welcome import welcome_letter
 from coliv_desktop.domain.errors import FileProblem
 from coliv_desktop.domain.wording import plural, receipt_no
 from coliv_desktop.locations import resource
 from coliv_desktop.schemas import build
+from coliv_desktop.schemas.applications import WelcomeData
+from coliv_desktop.schemas.deposits import DeductionOut, DispositionOut
 from coliv_desktop.schemas.ledger import AllocationOut, PaymentCreate
 from coliv_desktop.schemas.operator import OperatorProfileUpdate
 from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
+from coliv_desktop.schemas.reminders import ReminderOut
 from coliv_desktop.schemas.reports import (
     AgingReport,
     AgingRow,
@@ -37,6 +42,7 @@ from coliv_desktop.schemas.reports import (
     StatementLine,
     VacancyRow,
 )
+from coliv_desktop.schemas.utilities import ShareOut, UtilityBillOut
 from coliv_desktop.services import ledger, operator, printing, rent_run, reports
 from coliv_desktop.services.context import Actor
 from tests.builders import flow_41, lease, tenant
@@ -252,12 +258,36 @@ def test_long_text_wraps_in_every_document(spaces: bool) -> None:
     income = IncomeReport(start=date(2025, 1, 1), end=date(2025, 12, 31), rows=[IncomeRow(
         property=name, month="2025-12", rent=Decimal("1"), late_fees=Decimal("0"),
         utilities=Decimal("0"), other=Decimal("0"), total=Decimal("1"))], total=Decimal("1"))
+    uid = "00000000-0000-0000-0000-000000000009"
+    welcome = WelcomeData(
+        application_id=uid, first_name=name, full_name=name, property_name=name, address=note,
+        unit=name[:20], room=name[:10], bed=1, shared_room=False, move_in=date(2025, 12, 1),
+        lease_end=None, rent=Decimal("900"), deposit=Decimal("900"), house_rules=note,
+        roommates=[name, name], written_on=date(2025, 11, 20))
+    letter = DispositionOut(
+        id=None, lease_id=uid, tenant=name, place=note, decided_on=date(2026, 1, 5),
+        required=Decimal("900"), held=Decimal("900"),
+        deductions=[DeductionOut(reason=note, amount=Decimal("100"))],
+        deductions_total=Decimal("100"), unpaid_before=Decimal("0"), applied=Decimal("100"),
+        refund=Decimal("800"), owed=Decimal("0"), refund_method="check", note=note)
+    bill = UtilityBillOut(
+        id=None, place=note, due_date=date(2026, 1, 15), provider=name,
+        period_start=date(2025, 12, 1), period_end=date(2025, 12, 31), amount=Decimal("100"),
+        rule="equal", vacant_to="operator", shares=[ShareOut(
+            lease_id=uid, tenant=name, room=name, amount=Decimal("100"), days=31,
+            working=note)])
+    reminder = ReminderOut(id=uid, charge_id=uid, lease_id=uid, tenant_id=uid, tenant=name,
+                           kind="overdue", due_on=date(2026, 1, 2), amount=Decimal("1"),
+                           subject=name, body=f"Dear {name},\n\n{note}", status="pending")
     template = resource("templates", "lease_agreement.txt").read_text(encoding="utf-8")
     documents: list[Document] = [
         ledger_docs.receipt(head, receipt), ledger_docs.statement(head, statement),
         ledger_docs.lease_agreement(head, _lease(note, None, name, name), template),
         report_docs.rent_roll(head, roll), report_docs.aging(head, aging),
-        report_docs.collection(head, collection), report_docs.income(head, income)]
+        report_docs.collection(head, collection), report_docs.income(head, income),
+        welcome_letter(head, welcome), ledger_docs.deposit_letter(head, letter),
+        ledger_docs.utility_notices(head, bill), ledger_docs.reminder_letters(
+            head, [reminder, reminder.model_copy(update={"id": uuid.uuid4()})])]
     for doc in documents:
         text = "".join(pdf_pages(doc.render()))
         # the name or the note printed whole (cells split across lines and pages)

@@ -24,7 +24,7 @@ def ctx(qtbot: object, qsettings: QSettings, db: Database, actor: Actor) -> Iter
     context.set_database(OpenedDatabase(db, actor, "USD", "en_US"))
     # the business profile question (asked before a database's first document) is answered;
     # tests/ui/test_documents_ui.py asks it
-    from coliv_desktop.ui.ledger.views import mark_profile_answered
+    from coliv_desktop.ui.ledger.profile_prompt import mark_profile_answered
 
     mark_profile_answered(context)
     yield context

@@ -16,7 +16,7 @@ from coliv_desktop.documents.base import UNNAMED
 from coliv_desktop.ui.actions import Editing
 from coliv_desktop.ui.dialogs.settings import SettingsDialog
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
-from coliv_desktop.ui.ledger.views import PROFILE_ANSWERED
+from coliv_desktop.ui.ledger.profile_prompt import PROFILE_ANSWERED
 from coliv_desktop.ui.main_window import MainWindow
 from coliv_desktop.ui.panes.leases import LeasesPane
 from tests.builders import flow_41, lease, tenant

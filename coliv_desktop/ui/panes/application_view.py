@@ -493,7 +493,7 @@ class ApplicationView(QWidget):
         return PdfPreview(path, f"Welcome letter: {app.full_name}", parent=self)
 
     def welcome_letter(self) -> None:
-        from coliv_desktop.ui.ledger.views import with_profile
+        from coliv_desktop.ui.ledger.profile_prompt import with_profile
 
         with_profile(self.ctx, self, self._welcome_letter)
 

@@ -36,6 +36,7 @@ from coliv_desktop.ui.ledger.dialogs import (
     RecordPaymentDialog,
     VoidDialog,
 )
+from coliv_desktop.ui.ledger.profile_prompt import with_profile
 from coliv_desktop.ui.ledger.reminders import RemindersView
 from coliv_desktop.ui.ledger.startup import describe
 from coliv_desktop.ui.ledger.utilities import UtilitiesView, UtilityBillDialog
@@ -46,7 +47,6 @@ from coliv_desktop.ui.ledger.views import (
     fit_entry_columns,
     preview_pdf,
     status_style,
-    with_profile,
 )
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.panes.base import Pane

@@ -94,3 +94,22 @@ def test_the_collection_tab_and_the_dashboard_agree_on_past_due(
              for i in range(model.rowCount())}
     assert [t for t, s in shown.items() if s == "Overdue"] == ["Jessica Alvarez", "Tom Becker"]
     assert shown["Aiko Tanaka"] == "Due" and shown["Priya Nair"] == "Paid"
+
+
+def test_the_rent_roll_tab_lists_the_vacancies(qtbot: QtBot, demo: MainWindow) -> None:
+    demo.show_pane("ledger")
+    settle(demo)
+    pane = demo.pane("ledger")
+    assert isinstance(pane, LedgerPane)
+    pane.tabs.setCurrentWidget(pane.reports)
+    pane.reports.choice.setCurrentText("Rent roll")
+    settle(demo)
+    text = pane.reports.summary.text()
+    assert text.startswith("16 leases, rent $10,685.00")
+    assert "9 vacant rooms and 1 vacant bed, asking $7,115.00" in text
+    model = pane.reports.model
+    tenant, rent = model.column_index("tenant"), model.column_index("rent")
+    rows = [(model.index(i, tenant).data(), model.index(i, rent).data())
+            for i in range(model.rowCount())]
+    assert ("Vacant: under maintenance", "$640.00") in rows
+    assert sum(1 for who, _ in rows if who.startswith("Vacant")) == 10

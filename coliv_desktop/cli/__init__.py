@@ -131,6 +131,17 @@ def _window_options(argv: Sequence[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
+def _warn_if_unnamed(args: argparse.Namespace, ctx: CliContext) -> None:
+    """A PDF was printed with the stand-in letterhead: say so in one line (it is printed)."""
+    out = getattr(args, "out", None)
+    if not out or str(out).lower().endswith(".csv"):
+        return
+    from coliv_desktop.services import printing
+
+    if not printing.profile_is_set(ctx.db):
+        print(f"warning: {printing.UNNAMED_WARNING}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     window = _window_options(sys.argv[1:] if argv is None else list(argv))
     if window is not None:
@@ -145,7 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = CliContext(args.db)
     fmt_token = set_money_format(ctx.money_format)
     try:
-        return handler(args, ctx) or 0
+        code = handler(args, ctx) or 0
+        if code == 0 and getattr(args, "prints_document", False):
+            _warn_if_unnamed(args, ctx)
+        return code
     except ColivError as exc:
         go_ahead = "; add --force to go ahead" if isinstance(exc, NeedsConfirmation) else ""
         print(f"error: {exc}{go_ahead}", file=sys.stderr)

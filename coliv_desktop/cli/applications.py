@@ -249,7 +249,7 @@ def register(commands: Any) -> None:
     p = app.add_parser("welcome", help="the welcome letter of an approved application as PDF")
     p.add_argument("application", type=_id)
     p.add_argument("--out", required=True, metavar="FILE.pdf")
-    p.set_defaults(handler=cmd_application_welcome)
+    p.set_defaults(handler=cmd_application_welcome, prints_document=True)
     for action, text in [("waitlist", "put on the waitlist"),
                          ("withdraw", "the applicant withdrew"),
                          ("reopen", "back to pending")]:

@@ -15,6 +15,7 @@ from coliv_desktop.cli.portfolio import _day, _drop_none, _id
 from coliv_desktop.domain.aging import BUCKETS
 from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.domain.money import money_str
+from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
@@ -56,7 +57,7 @@ def cmd_payment_add(args: argparse.Namespace, ctx: CliContext) -> None:
         lease_id=args.lease, amount=args.amount, received_on=args.date or today(),
         method=args.method, reference=args.reference, note=args.note))
     payment = ledger.record_payment(ctx.db, ctx.actor, data, force=args.force)
-    print(f"receipt {payment.receipt_number}: {money_str(payment.amount)} applied "
+    print(f"receipt No. {receipt_no(payment.receipt_number)}: {money_str(payment.amount)} applied "
           f"{money_str(payment.allocated)}, unapplied {money_str(payment.unapplied)}")
     print(payment.id)
 
@@ -385,17 +386,17 @@ def register(commands: Any) -> None:
     p = commands.add_parser("receipt", help="print a payment's receipt as PDF")
     p.add_argument("payment", type=_id)
     p.add_argument("--out", required=True)
-    p.set_defaults(handler=cmd_receipt)
+    p.set_defaults(handler=cmd_receipt, prints_document=True)
     p = commands.add_parser("lease-pdf", help="print a lease agreement as PDF")
     p.add_argument("lease", type=_id)
     p.add_argument("--out", required=True)
-    p.set_defaults(handler=cmd_lease_pdf)
+    p.set_defaults(handler=cmd_lease_pdf, prints_document=True)
     p = commands.add_parser("statement", help="a tenant statement as PDF or CSV")
     p.add_argument("lease", type=_id)
     p.add_argument("--from", dest="start", required=True, type=_day)
     p.add_argument("--to", dest="end", required=True, type=_day)
     p.add_argument("--out", required=True)
-    p.set_defaults(handler=cmd_statement)
+    p.set_defaults(handler=cmd_statement, prints_document=True)
     p = commands.add_parser("ledger", help="a lease's ledger and balance")
     p.add_argument("lease", type=_id)
     p.add_argument("--json", action="store_true")
@@ -407,22 +408,22 @@ def register(commands: Any) -> None:
     p.add_argument("--month", type=_month, help="YYYY-MM (default: this month)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", help="FILE.pdf or FILE.csv")
-    p.set_defaults(handler=cmd_report_collection)
+    p.set_defaults(handler=cmd_report_collection, prints_document=True)
     p = report.add_parser("aging", help="amounts owed by age")
     p.add_argument("--as-of", type=_day)
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", help="FILE.pdf or FILE.csv")
-    p.set_defaults(handler=cmd_report_aging)
+    p.set_defaults(handler=cmd_report_aging, prints_document=True)
     p = report.add_parser("rent-roll", help="the rent roll as CSV or PDF")
     p.add_argument("--as-of", type=_day)
     p.add_argument("--out", required=True, help="FILE.csv or FILE.pdf")
-    p.set_defaults(handler=cmd_report_rent_roll)
+    p.set_defaults(handler=cmd_report_rent_roll, prints_document=True)
     p = report.add_parser("income", help="income by property and month")
     p.add_argument("--from", dest="start", type=_day)
     p.add_argument("--to", dest="end", type=_day)
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", help="FILE.pdf or FILE.csv")
-    p.set_defaults(handler=cmd_report_income)
+    p.set_defaults(handler=cmd_report_income, prints_document=True)
 
     rem = commands.add_parser("reminders", help="the reminders outbox").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -433,7 +434,7 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=cmd_reminders_list)
     p = rem.add_parser("print", help="print pending reminders as letters and mark them printed")
     p.add_argument("--out", required=True)
-    p.set_defaults(handler=cmd_reminders_print)
+    p.set_defaults(handler=cmd_reminders_print, prints_document=True)
 
     dep = commands.add_parser("deposit", help="deposits").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -445,7 +446,7 @@ def register(commands: Any) -> None:
     p.add_argument("--deductions-only", action="store_true",
                    help="do not use the deposit for unpaid rent")
     p.add_argument("--out", help="write the deposit letter PDF here")
-    p.set_defaults(handler=cmd_deposit_settle)
+    p.set_defaults(handler=cmd_deposit_settle, prints_document=True)
     p = dep.add_parser("unsettle", help="reverse a settlement entered wrongly (its entries are "
                                         "voided; the deposit is held again, to settle anew)")
     p.add_argument("lease", type=_id)

@@ -8,7 +8,10 @@
     doc.save(path)                              # or doc.render() -> bytes
 
 Text goes through `paragraph` (escaped: `<b>` and `&` in a tenant's name print as typed) or
-`rich` (markup written by our own code only). The font is DejaVu Sans, bundled with its licence
+`rich` (markup written by our own code only). Whatever its length, text wraps: long words are
+split, table rows split across pages, a heading stays with the text after it, and the
+letterhead and footer lines are shortened with "…" to the page's width; no text a person
+typed can make a document fail to lay out. The font is DejaVu Sans, bundled with its licence
 under resources/fonts, so accents, Greek and Cyrillic print everywhere; characters it has no
 glyph for (CJK, for instance) print as a box and the document ends with a note naming them, so
 nothing is silently lost.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -33,6 +36,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -56,6 +60,9 @@ MISSING_GLYPH = "\u25a1"  # WHITE SQUARE, which DejaVu Sans has
 ACCENT = colors.HexColor("#2d5b87")
 UNNAMED = "Your co-living operator"  # printed until the business profile has a name
 RULE = colors.HexColor("#c9d3dd")
+MARGIN: float = 18 * mm
+CELL_PADDING = 6  # points, left and right of every table cell (ReportLab's default)
+MIN_WRAPPED_COLUMN: float = 18 * mm  # a column of text that wraps is never narrower
 
 
 @lru_cache(maxsize=1)
@@ -122,6 +129,20 @@ def long_date(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
 
 
+def clip(text: str, font: str, size: float, width: float) -> str:
+    """`text` shortened with "…" to fit `width` points on one line (letterhead, footer)."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if stringWidth(text[:middle] + "…", font, size) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "…"
+
+
 @lru_cache(maxsize=1)
 def styles() -> dict[str, ParagraphStyle]:
     register_fonts()
@@ -134,9 +155,10 @@ def styles() -> dict[str, ParagraphStyle]:
                                 leading=22, textColor=ACCENT, spaceAfter=2 * mm),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=11, leading=14,
                                    textColor=colors.HexColor("#444444"), spaceAfter=4 * mm),
+        # a heading is never left alone at the foot of a page
         "heading": ParagraphStyle("heading", parent=body, fontName=FONT_BOLD, fontSize=12,
                                   leading=16, spaceBefore=4 * mm, spaceAfter=2 * mm,
-                                  textColor=ACCENT),
+                                  textColor=ACCENT, keepWithNext=1),
         "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11),
         "cell_right": ParagraphStyle("cell_right", parent=body, fontSize=9, leading=11,
                                      alignment=TA_RIGHT),
@@ -162,6 +184,16 @@ class Document:
         self.story.append(Paragraph(self._safe(self.title), styles()["title"]))
         if self.subtitle:
             self.story.append(Paragraph(self._safe(self.subtitle), styles()["subtitle"]))
+
+    @property
+    def page_size(self) -> tuple[float, float]:
+        width, height = self.letterhead.page_size
+        return (height, width) if self.landscape else (width, height)
+
+    @property
+    def frame_width(self) -> float:
+        """The width text may take, in points (the page less margins and frame padding)."""
+        return self.page_size[0] - 2 * MARGIN - 12
 
     # text ---------------------------------------------------------------------------------------
     def _safe(self, text: str) -> str:
@@ -198,16 +230,46 @@ class Document:
     def facts(self, rows: Sequence[tuple[str, str]], label_width_mm: float = 45) -> None:
         """Label / value pairs, the way a receipt lists what it is for."""
         data = [[self.text(label, "cell_bold"), self.text(value)] for label, value in rows]
-        table = Table(data, colWidths=[label_width_mm * mm, None], hAlign="LEFT")
+        label = label_width_mm * mm
+        table = Table(data, colWidths=[label, self.frame_width - label], hAlign="LEFT",
+                      splitInRow=1)
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         self.story.append(table)
 
+    def column_widths(self, rows: Sequence[Sequence[str]], widths: Sequence[float] | None,
+                      keep: set[int], bold_rows: Set[int] = frozenset({0})) -> list[float]:
+        """Widths in points that fill the frame: the `keep` columns (amounts, dates) as wide
+        as their widest cell, so they never wrap; the others share what is left in the
+        proportions of `widths` (mm) and wrap. When the kept columns leave too little, every
+        column is scaled to fit instead (and may wrap)."""
+        count = max((len(r) for r in rows), default=0)
+        base = [w * mm for w in widths] if widths else [1.0] * count
+
+        def width(row: int, text: str) -> float:
+            font = FONT_BOLD if row in bold_rows else FONT
+            return float(stringWidth(printable(str(text))[0], font, 9))
+
+        fixed = {i: max((width(n, r[i]) for n, r in enumerate(rows) if i < len(r)),
+                        default=0.0) + 2 * CELL_PADDING + 1
+                 for i in keep if i < count}
+        flex = [i for i in range(count) if i not in fixed]
+        room = self.frame_width - sum(fixed.values())
+        if flex and room >= MIN_WRAPPED_COLUMN * len(flex):
+            share = sum(base[i] for i in flex)
+            return [fixed[i] if i in fixed else room * base[i] / share for i in range(count)]
+        if not flex and room >= 0:
+            return [fixed[i] for i in range(count)]
+        scale = self.frame_width / sum(base)
+        return [w * scale for w in base]
+
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]], *,
               right: Sequence[int] = (), widths: Sequence[float] | None = None,
-              total: Sequence[str] | None = None) -> None:
-        """A ruled table; `right` lists the columns of amounts (right-aligned)."""
+              total: Sequence[str] | None = None, keep: Sequence[int] = ()) -> None:
+        """A ruled table as wide as the page's text; `right` lists the columns of amounts
+        (right-aligned), which like the `keep` columns (dates) stay on one line; `widths` (mm)
+        gives the proportions of the columns that wrap."""
         def cells(values: Sequence[str], bold: bool = False) -> list[Paragraph]:
             out = []
             for i, value in enumerate(values):
@@ -220,8 +282,11 @@ class Document:
         data = [cells(header, bold=True)] + [cells(r) for r in rows]
         if total is not None:
             data.append(cells(total, bold=True))
-        col_widths = [w * mm for w in widths] if widths else None
-        table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT")
+        texts = [list(header), *[list(r) for r in rows], *([list(total)] if total else [])]
+        bold = {0} | ({len(texts) - 1} if total is not None else set())
+        col_widths = self.column_widths(texts, widths, set(right) | set(keep), bold)
+        # a row taller than a page (a long note) splits across pages rather than failing
+        table = Table(data, colWidths=col_widths, repeatRows=1, hAlign="LEFT", splitInRow=1)
         commands: list[Any] = [
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
             ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
@@ -239,7 +304,8 @@ class Document:
         for name in names:
             cells.append([Paragraph("<br/><br/>" + "_" * 34, styles()["body"]),
                           self.text(name, "cell"), self.text("Date: ____________", "small")])
-        table = Table([cells], hAlign="LEFT")
+        table = Table([cells], colWidths=[self.frame_width / max(len(names), 1)] * len(names),
+                      hAlign="LEFT", splitInRow=1)
         table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         self.story.append(KeepTogether([Spacer(1, 8 * mm), table]))
@@ -258,19 +324,22 @@ class Document:
                 x += 28 * mm
             except OSError:
                 pass  # a logo file that cannot be read is left out, never fatal
-        name, _ = printable(head.name)
+        line = width - doc.rightMargin - x  # one line each, shortened to the page's width
+        name, _ = printable(" ".join(head.name.split()))
         canvas.setFont(FONT_BOLD, 12)
         canvas.setFillColor(ACCENT)
-        canvas.drawString(x, top - 4 * mm, name)
+        canvas.drawString(x, top - 4 * mm, clip(name, FONT_BOLD, 12, line))
         canvas.setFont(FONT, 8)
         canvas.setFillColor(colors.HexColor("#444444"))
-        contact = " · ".join(p for p in (head.address.replace("\n", ", "), head.phone,
-                                         head.email) if p)
-        canvas.drawString(x, top - 9 * mm, printable(contact)[0])
+        contact = " · ".join(" ".join(p.split()) for p in (head.address, head.phone,
+                                                             head.email) if p)
+        canvas.drawString(x, top - 9 * mm, clip(printable(contact)[0], FONT, 8, line))
         canvas.setStrokeColor(RULE)
         canvas.line(doc.leftMargin, top - 14 * mm, width - doc.rightMargin, top - 14 * mm)
         canvas.setFont(FONT, 7)
-        canvas.drawString(doc.leftMargin, 10 * mm, printable(self.title)[0])
+        footer = width - doc.leftMargin - doc.rightMargin - 20 * mm  # room for "Page N"
+        canvas.drawString(doc.leftMargin, 10 * mm,
+                          clip(printable(" ".join(self.title.split()))[0], FONT, 7, footer))
         canvas.drawRightString(width - doc.rightMargin, 10 * mm, f"Page {doc.page}")
         canvas.restoreState()
 
@@ -287,11 +356,8 @@ class Document:
 
     def render(self) -> bytes:
         buffer = io.BytesIO()
-        size = self.letterhead.page_size
-        if self.landscape:
-            size = (size[1], size[0])
         template = SimpleDocTemplate(
-            buffer, pagesize=size, leftMargin=18 * mm, rightMargin=18 * mm,
+            buffer, pagesize=self.page_size, leftMargin=MARGIN, rightMargin=MARGIN,
             topMargin=32 * mm, bottomMargin=18 * mm, title=printable(self.title)[0],
             author=printable(self.letterhead.name)[0], creator="CoLiv Desktop")
         template.build(self._finish(), onFirstPage=self._page, onLaterPages=self._page)

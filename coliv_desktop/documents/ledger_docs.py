@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from string import Template
 
 from coliv_desktop.documents.base import Document, Letterhead, long_date
-from coliv_desktop.locations import resource
+from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.schemas.deposits import DispositionOut
 from coliv_desktop.schemas.printing import LeaseData, ReceiptData
 from coliv_desktop.schemas.reminders import ReminderOut
@@ -18,7 +18,7 @@ METHODS = {"cash": "Cash", "check": "Check", "bank_transfer": "Bank transfer", "
 
 
 def receipt(head: Letterhead, data: ReceiptData) -> Document:
-    doc = Document(head, f"Receipt No. {data.receipt_number:06d}",
+    doc = Document(head, f"Receipt No. {receipt_no(data.receipt_number)}",
                    f"Received on {long_date(data.received_on)}")
     if data.void_reason:
         doc.paragraph(f"VOID: this payment was voided ({data.void_reason}).", "big")
@@ -37,7 +37,7 @@ def receipt(head: Letterhead, data: ReceiptData) -> Document:
     if data.unapplied > 0:
         rows.append(["Credit on account (applied to the next charges)", "",
                      head.money(data.unapplied)])
-    doc.table(["For", "Due", "Amount"], rows, right=(2,), widths=(95, 40, 35),
+    doc.table(["For", "Due", "Amount"], rows, right=(2,), keep=(1,), widths=(95, 40, 35),
               total=["Total received", "", head.money(data.amount)])
     doc.spacer(6)
     balance = data.balance_after
@@ -45,8 +45,8 @@ def receipt(head: Letterhead, data: ReceiptData) -> Document:
             "Nothing is owed after this payment" + (
                 f" (credit {head.money(-balance)})" if balance < 0 else ""))
     doc.paragraph(owed, "heading")
-    doc.paragraph(f"Thank you. Keep this receipt; its number {data.receipt_number:06d} is unique "
-                  f"and is never reused by {head.name}.", "small")
+    doc.paragraph(f"Thank you. Keep this receipt; its number {receipt_no(data.receipt_number)} "
+                  f"is unique and is never reused by {head.name}.", "small")
     return doc
 
 
@@ -61,7 +61,7 @@ def statement(head: Letterhead, data: Statement) -> Document:
                      head.money(line.payment) if line.payment is not None else "",
                      head.money(line.balance)])
     doc.table(["Date", "Description", "Charge", "Paid", "Balance"], rows, right=(2, 3, 4),
-              widths=(32, 72, 24, 24, 26),
+              keep=(0,), widths=(32, 72, 24, 24, 26),
               total=["", "Closing balance", "", "", head.money(data.closing)])
     doc.spacer()
     doc.paragraph("Voided entries are listed for completeness and do not count in the balance. "
@@ -155,54 +155,91 @@ def reminder_letters(head: Letterhead, reminders: Sequence[ReminderOut]) -> Docu
     return doc
 
 
-def lease_agreement(head: Letterhead, data: LeaseData) -> Document:
-    text = resource("templates", "lease_agreement.txt").read_text(encoding="utf-8")
-    term = (f"ends on {long_date(data.lease_end)}" if data.lease_end
-            else "continues month to month until either party ends it")
+FIXED_TERM, MONTH_TO_MONTH = "[fixed-term]", "[month-to-month]"
+
+
+def lease_agreement(head: Letterhead, data: LeaseData, template: str) -> Document:
+    """The agreement worded from `template` (see resources/templates/lease_agreement.txt):
+    the lease's terms, the property's rules and the operator's business profile."""
+    fixed = data.lease_end is not None
+    contact = " or ".join(p for p in (head.phone, head.email) if p)
+    place = data.place
     values = {
-        "operator": head.name, "tenant": data.tenant, "property": data.place.property_name,
-        "address": data.place.address, "unit": data.place.unit, "room": data.place.room,
-        "bed": str(data.place.bed), "start": long_date(data.lease_start),
-        "end": long_date(data.lease_end) if data.lease_end else "open-ended", "term": term,
+        "operator": head.name, "operator_address": " ".join(head.address.split()),
+        "operator_phone": head.phone, "operator_email": head.email,
+        "operator_contact": contact or "the address above",
+        "tenant": data.tenant, "property": place.property_name, "address": place.address,
+        "jurisdiction": data.jurisdiction or place.address, "unit": place.unit,
+        "room": place.room, "bed": str(place.bed),
+        "space": (f"bed {place.bed} in shared room {place.room}" if data.shared_room
+                  else f"room {place.room}"),
+        "start": long_date(data.lease_start),
+        "end": long_date(data.lease_end) if data.lease_end else "no fixed end date",
         "rent": head.money(data.rent), "deposit": head.money(data.deposit),
         "due_day": str(data.due_day), "late_fee": data.late_fee,
         "house_rules": data.house_rules.strip() or "(none recorded)",
     }
-    doc = Document(head, "Room rental agreement",
-                   f"{data.tenant} · {data.place.label}")
+    doc = Document(head, "Room rental agreement", f"{data.tenant} · {place.label}")
     doc.facts([("Resident", data.tenant), ("Email", data.tenant_email),
                *([("Phone", data.tenant_phone)] if data.tenant_phone else []),
-               ("Room", data.place.label), ("Start", values["start"]),
-               ("End", values["end"]), ("Monthly rent", values["rent"]),
-               ("Deposit", values["deposit"])])
-    _emit(doc, text, values)
+               ("Room", place.label + (f", bed {place.bed}" if data.shared_room else "")),
+               ("Start", values["start"]),
+               ("Term", f"Fixed term, ends {values['end']}" if fixed
+                else "Month to month (no fixed end date)"),
+               ("Monthly rent", values["rent"]), ("Deposit", values["deposit"])])
+    _emit(doc, template, values, fixed)
     doc.signatures([f"{head.name} (Operator)", f"{data.tenant} (Resident)"])
     return doc
 
 
-def _emit(doc: Document, text: str, values: dict[str, str]) -> None:
-    """Template text -> headings and paragraphs; values are substituted after escaping."""
-    lines = [ln for ln in text.splitlines() if not ln.startswith("#!")]
+def _sections(text: str, fixed: bool) -> list[tuple[str | None, list[str]]]:
+    """The template as (heading, paragraphs), keeping the paragraphs meant for this kind of
+    lease (and dropping the markers); notes left out."""
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
     block: list[str] = []
 
     def flush() -> None:
-        if block:
-            doc.paragraph(Template(" ".join(block)).safe_substitute(values))
-            doc.spacer(1.5)
-            block.clear()
+        if not block:
+            return
+        paragraph = " ".join(block)
+        block.clear()
+        for marker, wanted in ((FIXED_TERM, fixed), (MONTH_TO_MONTH, not fixed)):
+            if paragraph.startswith(marker):
+                if not wanted:
+                    return
+                paragraph = paragraph[len(marker):].strip()
+        sections[-1][1].append(paragraph)
 
-    for line in lines:
+    for line in text.splitlines():
+        if line.startswith("#!"):
+            continue
         if line.startswith("# "):
             flush()
-            doc.heading(line[2:].strip())
+            sections.append((line[2:].strip(), []))
         elif not line.strip():
             flush()
         elif line.strip() == "$house_rules":
             flush()
-            for rule in values["house_rules"].splitlines():
-                if rule.strip():
-                    doc.paragraph(f"• {rule.strip()}")
-            doc.spacer(1.5)
+            sections[-1][1].append("$house_rules")
         else:
             block.append(line.strip())
     flush()
+    return sections
+
+
+def _emit(doc: Document, text: str, values: dict[str, str], fixed: bool) -> None:
+    """Template text -> headings and paragraphs; values are substituted after escaping. A
+    heading whose paragraphs are all for the other kind of lease is left out."""
+    for heading, paragraphs in _sections(text, fixed):
+        if not paragraphs:
+            continue
+        if heading:
+            doc.heading(Template(heading).safe_substitute(values))
+        for paragraph in paragraphs:
+            if paragraph == "$house_rules":
+                for rule in values["house_rules"].splitlines():
+                    if rule.strip():
+                        doc.paragraph(f"• {rule.strip()}")
+            else:
+                doc.paragraph(Template(paragraph).safe_substitute(values))
+            doc.spacer(1.5)

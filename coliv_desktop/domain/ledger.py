@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from coliv_desktop.domain import limits
+from coliv_desktop.domain.aging import is_past_due
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import ZERO
 
@@ -58,13 +59,13 @@ def check_void_reason(reason: str, field: str = "reason") -> str:
 def charge_status(
     amount: Decimal, paid: Decimal, due_date: date, today: date, *, voided: bool = False
 ) -> str:
-    """void; paid when nothing is left; overdue when something is left after the due date;
-    partial when part is paid and it is not yet late; pending otherwise."""
+    """void; paid when nothing is left; overdue when something is left and it is past due
+    (domain.aging); partial when part is paid and it is not yet late; pending otherwise."""
     if voided:
         return "void"
     if paid >= amount:
         return "paid"
-    if due_date < today:
+    if is_past_due(due_date, today):
         return "overdue"
     if paid > ZERO:
         return "partial"

@@ -19,9 +19,16 @@ class Occupancy(Output):
     @property
     def occupancy_rate(self) -> Decimal:
         """Occupied beds over beds, in percent, one decimal place."""
-        if not self.beds_total:
-            return Decimal("0.0")
-        return (Decimal(self.beds_occupied) * 100 / self.beds_total).quantize(Decimal("0.1"))
+        return percent(self.beds_occupied, self.beds_total)
+
+    @property
+    def room_rate(self) -> Decimal:
+        """Rooms with anyone in them over rooms, in percent, one decimal place."""
+        return percent(self.rooms_occupied, self.rooms_total)
+
+
+def percent(part: int, whole: int) -> Decimal:
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1")) if whole else Decimal("0.0")
 
 
 class UnitOccupancy(Occupancy):

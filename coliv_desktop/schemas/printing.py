@@ -50,3 +50,5 @@ class LeaseData(Output):
     due_day: int
     house_rules: str
     late_fee: str
+    shared_room: bool = False
+    jurisdiction: str = ""  # the property's city and state: the law the agreement follows

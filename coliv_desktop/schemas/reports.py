@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 
+from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.common import Output
 
 
@@ -17,7 +18,8 @@ class CollectionRow(Output):
     tenant: str
     due: Decimal
     paid: Decimal
-    status: str
+    past_due: Decimal  # of what is still open, the part past its due date
+    status: str  # paid, due or overdue (domain.aging.account_status)
 
 
 class CollectionReport(Output):
@@ -37,6 +39,7 @@ class AgingRow(Output):
     room: str
     buckets: dict[str, Decimal]
     total: Decimal
+    past_due: Decimal  # every bucket but "current": what is owed past its due date
 
 
 class AgingReport(Output):
@@ -61,11 +64,43 @@ class RentRollRow(Output):
     balance: Decimal
 
 
+class VacancyRow(Output):
+    """A bed nobody leases on the rent roll's day, with the rent asked for it."""
+
+    room_id: uuid.UUID
+    property: str
+    unit: str
+    room: str
+    bed: int
+    shared: bool  # a bed of a shared room (else the whole private room)
+    asking_rent: Decimal
+    status: str  # the room's own status: available or maintenance
+    available_date: date | None
+
+    def note(self) -> str:
+        """Under maintenance, or available (from when)."""
+        if self.status == "maintenance":
+            return "under maintenance"
+        if self.available_date is not None:
+            return f"available from {self.available_date.isoformat()}"
+        return "available"
+
+
 class RentRoll(Output):
     as_of: date
     rows: list[RentRollRow]
     total_rent: Decimal
     total_balance: Decimal
+    vacancies: list[VacancyRow] = []
+    total_asking: Decimal = Decimal("0.00")
+
+    def vacancy_text(self) -> str:
+        """"3 vacant rooms and 1 vacant bed" (a bed: of a shared room), "nothing vacant"."""
+        beds = sum(1 for v in self.vacancies if v.shared)
+        rooms = len(self.vacancies) - beds
+        parts = ([plural(rooms, "vacant room")] if rooms else []) + (
+            [plural(beds, "vacant bed")] if beds else [])
+        return " and ".join(parts) or "nothing vacant"
 
 
 class StatementLine(Output):

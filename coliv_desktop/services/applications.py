@@ -32,6 +32,7 @@ from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, check_version, writing
 from coliv_desktop.services.leasing import active_on
 from coliv_desktop.services.portfolio import get_row
+from coliv_desktop.services.search import matches
 
 MATCHING_FIELDS = {"compatibility_profile", "move_in_date", "lease_length_months", "max_rent"}
 
@@ -205,15 +206,11 @@ def list_applications(
     )
     if status is not None:
         query = query.where(Application.status == status)
-    needle = text.strip().lower()
-    if needle:
-        pattern = f"%{needle}%"
-        query = query.where(or_(
-            func.lower(Application.first_name + " " + Application.last_name).like(pattern),
-            func.lower(Application.email).like(pattern),
-            func.lower(func.coalesce(Application.phone, "")).like(pattern),
-            func.lower(func.coalesce(Application.notes, "")).like(pattern),
-        ))
+    found = matches(text, Application.first_name + " " + Application.last_name,
+                    Application.email, func.coalesce(Application.phone, ""),
+                    func.coalesce(Application.notes, ""))
+    if found is not None:
+        query = query.where(found)
     with db.read() as s:
         rows = s.execute(query).all()
         ids = [a.id for a, best_score, _ in rows if best_score is not None]

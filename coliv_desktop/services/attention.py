@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import DepositDisposition, Lease, Property, Room, Tenant, Unit
 from coliv_desktop.domain.money import ZERO, money_str
+from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.dashboard import AttentionItem
 from coliv_desktop.services import applications, reminders, reports, utilities
 from coliv_desktop.services.clock import today
@@ -27,10 +28,6 @@ NAMED = 3  # people named in an item; the rest are counted
 def _names(people: list[str]) -> str:
     shown = ", ".join(people[:NAMED])
     return shown + (f" and {len(people) - NAMED} more" if len(people) > NAMED else "")
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 def needs_attention(db: Database, on: date | None = None,
@@ -60,21 +57,21 @@ def needs_attention(db: Database, on: date | None = None,
     if overstayed:
         items.append(AttentionItem(
             kind="move_outs", pane="leases:overdue", count=len(overstayed),
-            text=f"{_plural(len(overstayed), 'lease has', 'leases have')} passed the end date "
+            text=f"{plural(len(overstayed), 'lease has', 'leases have')} passed the end date "
                  f"with no move-out recorded: {_names([r[0] for r in overstayed])}. Record "
                  "the move-out or renew."))
     if unsettled:
         items.append(AttentionItem(
             kind="deposits", pane="leases:ended", count=len(unsettled),
-            text=f"{_plural(len(unsettled), 'deposit', 'deposits')} of ended leases to settle: "
+            text=f"{plural(len(unsettled), 'deposit', 'deposits')} of ended leases to settle: "
                  f"{_names([r[0] for r in unsettled])}."))
     aging = reports.aging_report(db, day)
-    late = [r for r in aging.rows if r.total - r.buckets["current"] > ZERO]
+    late = [r for r in aging.rows if r.past_due > ZERO]
     if late:
-        owed = sum((r.total - r.buckets["current"] for r in late), ZERO)
+        owed = sum((r.past_due for r in late), ZERO)
         items.append(AttentionItem(
             kind="overdue", pane="ledger", count=len(late),
-            text=f"{_plural(len(late), 'tenant owes', 'tenants owe')} {money(owed)} past "
+            text=f"{plural(len(late), 'tenant owes', 'tenants owe')} {money(owed)} past "
                  f"due: {_names([r.tenant for r in late])}."))
     resplit = utilities.bills_to_split_again(db)
     if resplit:
@@ -82,19 +79,19 @@ def needs_attention(db: Database, on: date | None = None,
                  + (f" {b.unit_number})" if b.unit_number else ")") for b in resplit]
         items.append(AttentionItem(
             kind="utilities", pane="ledger:utilities", count=len(resplit),
-            text=f"{_plural(len(resplit), 'utility bill was', 'utility bills were')} split "
+            text=f"{plural(len(resplit), 'utility bill was', 'utility bills were')} split "
                  f"before a move-in or move-out in its period was entered: {_names(bills)}. "
                  "Select it in the Ledger's utility bills and Split again."))
     waiting = len(reminders.list_outbox(db))
     if waiting:
         items.append(AttentionItem(
             kind="reminders", pane="ledger:reminders", count=waiting,
-            text=f"{_plural(waiting, 'reminder is', 'reminders are')} waiting in the outbox "
+            text=f"{plural(waiting, 'reminder is', 'reminders are')} waiting in the outbox "
                  "(Ledger ▸ Reminders)."))
     undecided = applications.count_open(db)
     if undecided:
         items.append(AttentionItem(
             kind="applications", pane="applications", count=undecided,
-            text=f"{_plural(undecided, 'application is', 'applications are')} waiting for a "
+            text=f"{plural(undecided, 'application is', 'applications are')} waiting for a "
                  "decision."))
     return items

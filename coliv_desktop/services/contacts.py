@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Tenant, TenantContact
@@ -12,6 +12,7 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas.overview import ContactCreate, ContactOut
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, writing
+from coliv_desktop.services.search import matches
 
 
 def add_contact(db: Database, actor: Actor, data: ContactCreate) -> ContactOut:
@@ -31,11 +32,9 @@ def add_contact(db: Database, actor: Actor, data: ContactCreate) -> ContactOut:
 def list_contacts(db: Database, tenant_id: uuid.UUID, text: str = "") -> list[ContactOut]:
     """Newest first; `text` matches the summary or the kind, case-insensitively."""
     query = select(TenantContact).where(TenantContact.tenant_id == tenant_id)
-    needle = text.strip().lower()
-    if needle:
-        pattern = f"%{needle}%"
-        query = query.where(func.lower(TenantContact.summary).like(pattern)
-                            | func.lower(TenantContact.kind).like(pattern))
+    found = matches(text, TenantContact.summary, TenantContact.kind)
+    if found is not None:
+        query = query.where(found)
     query = query.order_by(TenantContact.contact_date.desc(), TenantContact.created_at.desc())
     with db.read() as s:
         return [ContactOut.model_validate(c) for c in s.scalars(query)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
@@ -19,6 +19,7 @@ from coliv_desktop.schemas.overview import TenantRow
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.lease_sql import past_end_without_move_out
 from coliv_desktop.services.leasing import _lease_rows_query, active_on
+from coliv_desktop.services.search import matches
 
 TenantSort = Literal["name", "email", "phone", "room", "lease_end", "created"]
 LeaseSort = Literal["tenant", "room", "start", "end", "rent", "status"]
@@ -26,11 +27,6 @@ LeaseStatus = Literal["current", "upcoming", "ended", "overdue", "all"]
 TENANT_SORTS: tuple[str, ...] = ("name", "email", "phone", "room", "lease_end", "created")
 LEASE_SORTS: tuple[str, ...] = ("tenant", "room", "start", "end", "rent", "status")
 LEASE_STATUSES: tuple[str, ...] = ("current", "upcoming", "ended", "overdue", "all")
-
-
-def _like(text: str) -> str | None:
-    needle = text.strip().lower()
-    return f"%{needle}%" if needle else None
 
 
 def _homes(day: date, tenant_ids: list[Any] | None = None) -> Any:
@@ -54,13 +50,10 @@ def _homes(day: date, tenant_ids: list[Any] | None = None) -> Any:
 def _tenant_query(text: str, include_archived: bool, homes: Any) -> Any:
     query = select(Tenant, homes.c.room, homes.c.lease_end).outerjoin(
         homes, homes.c.tenant_id == Tenant.id)
-    pattern = _like(text)
-    if pattern:
-        full_name = func.lower(Tenant.first_name + " " + Tenant.last_name)
-        query = query.where(or_(
-            full_name.like(pattern), func.lower(Tenant.email).like(pattern),
-            func.lower(func.coalesce(Tenant.phone, "")).like(pattern),
-            func.lower(func.coalesce(homes.c.room, "")).like(pattern)))
+    found = matches(text, Tenant.first_name + " " + Tenant.last_name, Tenant.email,
+                    func.coalesce(Tenant.phone, ""), func.coalesce(homes.c.room, ""))
+    if found is not None:
+        query = query.where(found)
     if not include_archived:
         query = query.where(Tenant.archived_at.is_(None))
     return query
@@ -90,7 +83,7 @@ def tenant_rows(
     # NULLs (no phone, no room) sort last either way, as a person expects.
     order = [k.is_(None) for k in keys[sort]] + [
         k.desc() if descending else k.asc() for k in keys[sort]]
-    if _like(text) or sort in ("room", "lease_end"):
+    if text.strip() or sort in ("room", "lease_end"):
         choose = _tenant_query(text, include_archived, homes).with_only_columns(Tenant.id)
     else:
         choose = select(Tenant.id)
@@ -141,12 +134,10 @@ def _lease_query(query: Any, text: str, status: str, day: date) -> Any:
         query = query.where(Lease.lease_end < day)
     elif status == "overdue":  # past its end and nobody recorded the move-out
         query = query.where(past_end_without_move_out(day))
-    pattern = _like(text)
-    if pattern:
-        query = query.where(or_(
-            func.lower(Tenant.first_name + " " + Tenant.last_name).like(pattern),
-            func.lower(Property.name).like(pattern),
-            func.lower(Unit.unit_number + "-" + Room.room_number).like(pattern)))
+    found = matches(text, Tenant.first_name + " " + Tenant.last_name, Property.name,
+                    Unit.unit_number + "-" + Room.room_number)
+    if found is not None:
+        query = query.where(found)
     return query
 
 

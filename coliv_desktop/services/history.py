@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AuditEntry
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.limits import MAX_VERSION
 from coliv_desktop.schemas.history import AuditRow
+from coliv_desktop.services.search import matches
 
 MAX_ROWS = 100_000  # a page of the log; a 20-digit --limit is a clear error, not an overflow
 
@@ -21,13 +22,10 @@ def _query(search: str, entity_id: str | None) -> Any:
     query = select(AuditEntry)
     if entity_id:
         query = query.where(AuditEntry.entity_id == entity_id)
-    needle = search.strip().lower()
-    if needle:
-        pattern = f"%{needle}%"
-        query = query.where(or_(func.lower(AuditEntry.summary).like(pattern),
-                                func.lower(AuditEntry.actor_name).like(pattern),
-                                func.lower(AuditEntry.action).like(pattern),
-                                func.lower(AuditEntry.entity_type).like(pattern)))
+    found = matches(search, AuditEntry.summary, AuditEntry.actor_name, AuditEntry.action,
+                    AuditEntry.entity_type)
+    if found is not None:
+        query = query.where(found)
     return query
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AllocationRow, Charge, Lease, Payment, Room, Tenant
 from coliv_desktop.domain.money import money_str
+from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.services.ledger_sql import (
     cents,
     charge_live,
@@ -72,7 +73,7 @@ def _over_allocated_payments(s: Session) -> list[str]:
         .group_by(Payment.id, Payment.lease_id, Payment.receipt_number, Payment.amount)
         .having(used > cents(Payment.amount))).all()
     who = _who(s, {r[0] for r in rows})
-    return [f"{who.get(lid, lid)}: {f'receipt {number} ' if number else ''}"
+    return [f"{who.get(lid, lid)}: {f'receipt No. {receipt_no(number)} ' if number else ''}"
             f"({money_str(money(amount))}) is applied {money_str(money(total))}"
             for lid, number, amount, total in rows]
 

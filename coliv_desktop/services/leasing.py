@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
@@ -52,6 +52,7 @@ from coliv_desktop.services.lease_sql import active_on, overlapping
 from coliv_desktop.services.ledger_sql import charge_live, lease_chain, payment_live
 from coliv_desktop.services.portfolio import get_row
 from coliv_desktop.services.rent_sync import follow
+from coliv_desktop.services.search import matches
 
 __all__ = ["active_on", "overlapping"]  # with the use cases below; defined in lease_sql
 
@@ -369,13 +370,10 @@ def list_leases(db: Database, where: LeaseFilter = LeaseFilter()) -> list[LeaseR
         query = query.where(active_on(where.active_on))
     if not where.include_cancelled:
         query = query.where(Lease.status != "cancelled")
-    if where.text.strip():
-        pattern = f"%{where.text.strip().lower()}%"
-        query = query.where(
-            or_(func.lower(Tenant.first_name + " " + Tenant.last_name).like(pattern),
-                func.lower(Property.name).like(pattern),
-                func.lower(Unit.unit_number + "-" + Room.room_number).like(pattern))
-        )
+    found = matches(where.text, Tenant.first_name + " " + Tenant.last_name, Property.name,
+                    Unit.unit_number + "-" + Room.room_number)
+    if found is not None:
+        query = query.where(found)
     query = query.order_by(Property.name, Unit.unit_number, Room.room_number, Lease.bed,
                            Lease.lease_start)
     with db.read() as s:

@@ -22,6 +22,7 @@ from coliv_desktop.domain import ledger as rules
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.limits import confirm, money_date_problem
 from coliv_desktop.domain.money import ZERO
+from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.schemas.ledger import (
     AllocationIn,
     AllocationOut,
@@ -168,7 +169,7 @@ def _record_payment_in(s: Session, actor: Actor, data: PaymentCreate, field: str
     s.flush()
     audit.record(s, actor, "create", "payment", payment.id,
                  f"Payment {data.amount:.2f} ({data.method}) on {data.received_on}, "
-                 f"receipt {number}",
+                 f"receipt No. {receipt_no(number)}",
                  {"lease_id": lease.id, "amount": data.amount, "method": data.method,
                   "reference": data.reference, "receipt_number": number,
                   "allocations": [[a.charge_id, a.amount] for a in plan],
@@ -265,7 +266,8 @@ def void_payment(db: Database, actor: Actor, payment_id: uuid.UUID, reason: str,
         s.flush()
         audit.record(s, actor, "void", "payment", payment.id,
                      f"Voided {payment.kind} {payment.amount:.2f}"
-                     + (f" (receipt {payment.receipt_number})" if payment.receipt_number else "")
+                     + (f" (receipt No. {receipt_no(payment.receipt_number)})"
+                        if payment.receipt_number else "")
                      + f": {why}", {"amount": payment.amount, "reason": why})
         return _payment_out(s, payment)
 

@@ -25,7 +25,6 @@ from sqlalchemy import (
     case,
     func,
     literal,
-    or_,
     select,
     union_all,
 )
@@ -46,7 +45,8 @@ from coliv_desktop.db.models import (
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.ledger import LedgerEntryRow
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.ledger_sql import cents, money
+from coliv_desktop.services.ledger_sql import cents, money, past_due
+from coliv_desktop.services.search import matches
 
 SORTS = ("day", "tenant", "property", "amount", "kind", "status")
 STATUS_FILTERS = ("pending", "partial", "paid", "overdue", "void", "payment")
@@ -76,7 +76,7 @@ def _charge_status(day: date) -> ColumnElement[str]:
     return case(
         (voided, "void"),
         (paid >= cents(Charge.amount), "paid"),
-        (Charge.due_date < day, "overdue"),
+        (past_due(day), "overdue"),
         (paid > 0, "partial"),
         else_="pending",
     )
@@ -109,10 +109,8 @@ def _filters(q: LedgerQuery, lease_col: Any, day_col: Any, text_col: Any) -> lis
     if q.end is not None:
         where.append(day_col <= q.end)
     if q.search.strip():
-        pattern = f"%{q.search.strip().lower()}%"
-        where.append(or_(func.lower(Tenant.first_name + " " + Tenant.last_name).like(pattern),
-                         func.lower(Unit.unit_number + "-" + Room.room_number).like(pattern),
-                         func.lower(text_col).like(pattern)))
+        where.append(matches(q.search, Tenant.first_name + " " + Tenant.last_name,
+                             Unit.unit_number + "-" + Room.room_number, text_col))
     return where
 
 

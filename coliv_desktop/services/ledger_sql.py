@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.models import AllocationRow, Charge, Lease, Payment, Void
+from coliv_desktop.domain.aging import last_due_date_past_due
 from coliv_desktop.domain.ledger import OpenCharge
 from coliv_desktop.domain.money import ZERO, from_cents
 
@@ -50,6 +51,12 @@ def charge_order() -> tuple[Any, ...]:
     """The order money reaches charges and ledgers list them: due date, kind, period, posting."""
     rank = case(*[(Charge.kind == k, v) for k, v in KIND_ORDER.items()], else_=9)
     return (Charge.due_date, rank, Charge.period, Charge.created_at, Charge.id)
+
+
+def past_due(day: date) -> ColumnElement[bool]:
+    """The charge's due date is past on `day`: `domain.aging.is_past_due` in SQL (whether
+    anything is left to pay is the caller's other condition)."""
+    return Charge.due_date <= last_due_date_past_due(day)
 
 
 def charge_live() -> ColumnElement[bool]:

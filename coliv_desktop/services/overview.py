@@ -18,6 +18,7 @@ from coliv_desktop.domain.money import from_cents
 from coliv_desktop.schemas.overview import OutlineRow, PortfolioTree, PropertyRentRoll, TreeRow
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.lease_sql import active_on
+from coliv_desktop.services.search import matches
 
 
 def portfolio_tree(db: Database, on: date | None = None, *,
@@ -55,20 +56,13 @@ def portfolio_tree(db: Database, on: date | None = None, *,
     if unit_id is not None:
         structure = structure.where(Unit.id == unit_id)
         occupants = occupants.where(Room.unit_id == unit_id)
-    needle = search.strip().lower()
-    if needle:
-        pattern = f"%{needle}%"
-        living = (
-            select(Lease.room_id).join(Tenant, Tenant.id == Lease.tenant_id)
-            .where(active_on(day),
-                   func.lower(Tenant.first_name + " " + Tenant.last_name).like(pattern))
-        )
-        structure = structure.where(Room.id.is_not(None), or_(
-            func.lower(Property.name).like(pattern), func.lower(Unit.unit_number).like(pattern),
-            func.lower("unit " + Unit.unit_number).like(pattern),
-            func.lower("room " + Room.room_number).like(pattern),
-            func.lower(Unit.unit_number + "-" + Room.room_number).like(pattern),
-            Room.id.in_(living)))
+    named = matches(search, Tenant.first_name + " " + Tenant.last_name)
+    found = matches(search, Property.name, Unit.unit_number, "unit " + Unit.unit_number,
+                    "room " + Room.room_number, Unit.unit_number + "-" + Room.room_number)
+    if named is not None and found is not None:
+        living = (select(Lease.room_id).join(Tenant, Tenant.id == Lease.tenant_id)
+                  .where(active_on(day), named))
+        structure = structure.where(Room.id.is_not(None), or_(found, Room.id.in_(living)))
     with db.read() as s:
         rows = s.execute(structure).all()
         held: dict[uuid.UUID, list[tuple[int, uuid.UUID, date | None, str]]] = defaultdict(list)

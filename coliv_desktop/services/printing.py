@@ -17,16 +17,20 @@ from pathlib import Path
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from coliv_desktop import config
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Payment, Property, Room, Tenant, Unit
 from coliv_desktop.documents import ledger_docs
 from coliv_desktop.documents import reports as report_docs
+from coliv_desktop.documents.base import UNNAMED as UNNAMED  # the stand-in letterhead
 from coliv_desktop.documents.base import Document, Letterhead
 from coliv_desktop.domain.aging import BUCKETS
-from coliv_desktop.domain.errors import NotFoundError, ValidationError
+from coliv_desktop.domain.errors import FileProblem, NotFoundError, ValidationError
 from coliv_desktop.domain.late_fees import tenant_wording
 from coliv_desktop.domain.money import format_money, money_str
+from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.files import write_atomically
+from coliv_desktop.locations import resource
 from coliv_desktop.schemas.ledger import PaymentOut
 from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
 from coliv_desktop.services import deposits, ledger, reminders, reports, utilities
@@ -42,6 +46,8 @@ from coliv_desktop.services.operator import PLACEHOLDER, get_profile
 from coliv_desktop.services.portfolio import get_row
 from coliv_desktop.services.settings import get_settings
 
+LEASE_TEMPLATE = "lease_agreement.txt"
+
 
 def letterhead(db: Database) -> Letterhead:
     """The operator's business profile and document settings, as every document prints them."""
@@ -49,6 +55,33 @@ def letterhead(db: Database) -> Letterhead:
     if profile.company_name == PLACEHOLDER:  # never filled in: print no made-up name
         profile = profile.model_copy(update={"company_name": ""})
     return Letterhead.from_profile(profile, get_settings(db))
+
+
+def profile_is_set(db: Database) -> bool:
+    """Whether the business profile has a name of its own (else documents print a stand-in
+    letterhead: the GUI asks before the first document, the CLI warns)."""
+    name = get_profile(db).company_name.strip()
+    return bool(name) and name != PLACEHOLDER
+
+
+UNNAMED_WARNING = (f"the business profile has no name yet, so the letterhead reads "
+                   f"“{UNNAMED}”; fill in the profile in File ▸ Settings…")
+
+
+def lease_template_path() -> Path:
+    """The operator's own copy in the data folder when there is one, else the bundled text."""
+    own = config.data_dir() / "templates" / LEASE_TEMPLATE
+    return own if own.is_file() else resource("templates", LEASE_TEMPLATE)
+
+
+def lease_template() -> str:
+    path = lease_template_path()
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else (
+            "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else str(exc))
+        raise FileProblem(path, f"cannot read the lease template ({reason})") from None
 
 
 def _place(s: Session, lease: Lease) -> tuple[Place, Property, Tenant]:
@@ -117,7 +150,7 @@ def receipts_pdfs(db: Database, payment_ids: Sequence[uuid.UUID], folder: Path,
     for start in range(0, len(payment_ids), chunk):
         for data in receipts_data(db, payment_ids[start:start + chunk]):
             paths.append(ledger_docs.receipt(head, data).save(
-                folder / f"receipt-{data.receipt_number:06d}.pdf"))
+                folder / f"receipt-{receipt_no(data.receipt_number)}.pdf"))
     return paths
 
 
@@ -126,8 +159,10 @@ def lease_data(db: Database, lease_id: uuid.UUID) -> LeaseData:
     with db.read() as s:
         lease = get_row(s, Lease, lease_id, "lease")
         place, prop, tenant = _place(s, lease)
+        shared = get_row(s, Room, lease.room_id, "room").room_type == "shared"
     rule = effective_rule(db, prop.id)
     return LeaseData(
+        shared_room=shared, jurisdiction=", ".join(p for p in (prop.city, prop.state) if p),
         lease_id=lease.id, tenant=f"{tenant.first_name} {tenant.last_name}",
         tenant_email=tenant.email, tenant_phone=tenant.phone, place=place,
         lease_start=lease.lease_start, lease_end=lease.lease_end, rent=lease.rent_amount,
@@ -139,7 +174,8 @@ def lease_data(db: Database, lease_id: uuid.UUID) -> LeaseData:
 
 
 def lease_pdf(db: Database, lease_id: uuid.UUID, out: Path | str) -> Path:
-    return ledger_docs.lease_agreement(letterhead(db), lease_data(db, lease_id)).save(out)
+    return ledger_docs.lease_agreement(letterhead(db), lease_data(db, lease_id),
+                                       lease_template()).save(out)
 
 
 def statement_pdf(db: Database, lease_id: uuid.UUID, start: date, end: date,
@@ -193,13 +229,17 @@ def _pdf_or_csv(out: Path | str, document: Document, header: list[str],
 
 
 def rent_roll_file(db: Database, out: Path | str, as_of: date | None = None) -> Path:
+    """The leases, then every vacant room or bed with its asking rent (in `rent`)."""
     data = reports.rent_roll(db, as_of)
     rows = [[r.property, r.unit, r.room, str(r.bed), r.tenant, r.lease_start.isoformat(),
              r.lease_end.isoformat() if r.lease_end else "", money_str(r.rent),
              money_str(r.deposit), money_str(r.deposit_held), money_str(r.balance),
-             str(r.lease_id)] for r in data.rows]
+             str(r.lease_id), "let"] for r in data.rows]
+    rows += [[v.property, v.unit, v.room, str(v.bed), "", "", "", money_str(v.asking_rent), "",
+              "", "", "", "vacant" + (" (maintenance)" if v.status == "maintenance" else "")]
+             for v in data.vacancies]
     header = ["property", "unit", "room", "bed", "tenant", "lease_start", "lease_end", "rent",
-              "deposit", "deposit_held", "balance", "lease_id"]
+              "deposit", "deposit_held", "balance", "lease_id", "occupancy"]
     return _pdf_or_csv(out, report_docs.rent_roll(letterhead(db), data), header, rows)
 
 

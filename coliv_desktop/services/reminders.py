@@ -18,8 +18,10 @@ from sqlalchemy import func, insert, select
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Property, Reminder, Room, Tenant, Unit
 from coliv_desktop.db.types import utcnow
+from coliv_desktop.domain.aging import is_past_due
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import format_money
+from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.reminders import ReminderOut
 from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
@@ -33,7 +35,7 @@ HANDLED = ("printed", "copied", "sent", "dismissed")
 
 
 def _kind(due: date, as_of: date) -> str | None:
-    if as_of > due:
+    if is_past_due(due, as_of):
         return "overdue"
     if as_of == due:
         return "due"
@@ -102,7 +104,7 @@ def refresh_outbox(db: Database, actor: Actor, as_of: date | None = None) -> int
         if new:
             s.execute(insert(Reminder), new)
             audit.record(s, actor, "create", "reminders", None,
-                         f"{len(new)} reminders added to the outbox for {day}",
+                         f"{plural(len(new), 'reminder')} added to the outbox for {day}",
                          {"as_of": day, "count": len(new)})
         return len(new)
 
@@ -139,6 +141,7 @@ def mark(db: Database, actor: Actor, ids: list[uuid.UUID], status: str) -> int:
             row.status = status
             row.handled_at = utcnow()
         s.flush()
-        audit.record(s, actor, "update", "reminders", None, f"{len(rows)} reminders {status}",
+        audit.record(s, actor, "update", "reminders", None,
+                     f"{plural(len(rows), 'reminder')} {status}",
                      {"ids": [r.id for r in rows], "status": status})
         return len(rows)

@@ -21,8 +21,8 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Payment, Property, Room, Tenant, Unit, Void
 from coliv_desktop.domain import aging
 from coliv_desktop.domain.errors import ValidationError
-from coliv_desktop.domain.ledger import charge_status
 from coliv_desktop.domain.money import ZERO
+from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.schemas.reports import (
     AgingReport,
     AgingRow,
@@ -34,6 +34,7 @@ from coliv_desktop.schemas.reports import (
     RentRollRow,
     Statement,
     StatementLine,
+    VacancyRow,
 )
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.lease_sql import active_on
@@ -46,6 +47,7 @@ from coliv_desktop.services.ledger_sql import (
     live_allocations,
     money,
     paid_per_charge,
+    past_due,
     payment_live,
 )
 from coliv_desktop.services.portfolio import get_row
@@ -69,12 +71,17 @@ def rate(collected: Decimal, expected: Decimal) -> Decimal:
 
 
 def collection(db: Database, month: str, property_id: uuid.UUID | None = None) -> CollectionReport:
+    """Each lease with charges due in `month`: what was due, what is paid, and its status:
+    overdue when a charge of the month is unpaid past its due date, due when something is
+    open but nothing is past due yet, paid when nothing is open (`domain.aging`)."""
     first, last = parse_month(month)
+    day = today()
     paid = paid_per_charge()
+    got = func.coalesce(paid.c.paid, 0)
+    late = case((past_due(day), cents(Charge.amount) - got), else_=0)
     query = (
         select(Lease.id, Property.name, Unit.unit_number, Room.room_number, tenant_name,
-               func.sum(cents(Charge.amount)), func.sum(func.coalesce(paid.c.paid, 0)),
-               func.min(Charge.due_date))
+               func.sum(cents(Charge.amount)), func.sum(got), func.sum(late))
         .select_from(Charge)
         .outerjoin(paid, paid.c.charge_id == Charge.id)
         .join(Lease, Lease.id == Charge.lease_id)
@@ -89,14 +96,14 @@ def collection(db: Database, month: str, property_id: uuid.UUID | None = None) -
     )
     if property_id is not None:
         query = query.where(Unit.property_id == property_id)
-    day = today()
     rows: list[CollectionRow] = []
     with db.read() as s:
-        for lid, prop, unit, room, who, due_c, paid_c, first_due in s.execute(query):
-            due, got = money(due_c), money(paid_c)
-            rows.append(CollectionRow(lease_id=lid, property=prop, unit=unit, room=room,
-                                      tenant=who, due=due, paid=got,
-                                      status=charge_status(due, got, first_due, day)))
+        for lid, prop, unit, room, who, due_c, paid_c, late_c in s.execute(query):
+            due, received = money(due_c), money(paid_c)
+            rows.append(CollectionRow(
+                lease_id=lid, property=prop, unit=unit, room=room, tenant=who, due=due,
+                paid=received, past_due=money(late_c),
+                status=aging.account_status(due - received, money(late_c))))
     expected = sum((r.due for r in rows), ZERO)
     collected = sum((r.paid for r in rows), ZERO)
     return CollectionReport(month=first.strftime("%Y-%m"), expected=expected,
@@ -107,8 +114,9 @@ def collection(db: Database, month: str, property_id: uuid.UUID | None = None) -
 def aging_report(db: Database, as_of: date | None = None) -> AgingReport:
     day = as_of or today()
     paid = paid_per_charge()
-    edges = aging.bucket_edges(day)
-    bucket = case(*[(Charge.due_date >= edge, name) for name, edge in edges], else_="90+")
+    edges = aging.bucket_edges(day)[1:]  # "current" is what is not past due
+    bucket = case((~past_due(day), "current"),
+                  *[(Charge.due_date >= edge, name) for name, edge in edges], else_="90+")
     left = cents(Charge.amount) - func.coalesce(paid.c.paid, 0)
     query = (
         select(Lease.id, tenant_name, Property.name, Unit.unit_number, Room.room_number,
@@ -134,8 +142,9 @@ def aging_report(db: Database, as_of: date | None = None) -> AgingReport:
             names[lid] = (who, prop, unit, room)
     for lid, values in buckets.items():
         who, prop, unit, room = names[lid]
+        total = sum(values.values(), ZERO)
         per[lid] = AgingRow(lease_id=lid, tenant=who, property=prop, unit=unit, room=room,
-                            buckets=values, total=sum(values.values(), ZERO))
+                            buckets=values, total=total, past_due=total - values["current"])
     rows = sorted(per.values(), key=lambda r: (r.property, r.unit, r.room, r.tenant))
     totals = {b: sum((r.buckets[b] for r in rows), ZERO) for b in aging.BUCKETS}
     return AgingReport(as_of=day, rows=rows, totals=totals, total=sum(totals.values(), ZERO))
@@ -169,6 +178,7 @@ def rent_roll(db: Database, as_of: date | None = None) -> RentRoll:
     rows: list[RentRollRow] = []
     with db.read() as s:
         leases = s.execute(query).all()
+        vacancies = _vacancies(s, day)
         roots = account_roots(s)
         balances = _balances(s)
         held = deposits_held(s)
@@ -185,7 +195,28 @@ def rent_roll(db: Database, as_of: date | None = None) -> RentRoll:
             lease_start=start, lease_end=end, rent=rent, deposit=deposit,
             deposit_held=held_account[root], balance=per_account[root]))
     return RentRoll(as_of=day, rows=rows, total_rent=sum((r.rent for r in rows), ZERO),
-                    total_balance=sum((r.balance for r in rows), ZERO))
+                    total_balance=sum((r.balance for r in rows), ZERO), vacancies=vacancies,
+                    total_asking=sum((v.asking_rent for v in vacancies), ZERO))
+
+
+def _vacancies(s: Session, day: date) -> list[VacancyRow]:
+    """Every bed of a live room that no lease holds on `day`, with the room's rent per bed."""
+    rooms = s.execute(
+        select(Room.id, Property.name, Unit.unit_number, Room.room_number, Room.beds,
+               Room.room_type, Room.rent_amount, Room.status, Room.available_date)
+        .join(Unit, Unit.id == Room.unit_id)
+        .join(Property, Property.id == Unit.property_id)
+        .where(Room.archived_at.is_(None), Unit.archived_at.is_(None),
+               Property.archived_at.is_(None))
+        .order_by(Property.name, Unit.unit_number, Room.room_number)).all()
+    taken: dict[uuid.UUID, set[int]] = defaultdict(set)
+    for room_id, bed in s.execute(select(Lease.room_id, Lease.bed).where(active_on(day))):
+        taken[room_id].add(bed)
+    return [VacancyRow(room_id=rid, property=prop, unit=unit, room=room, bed=bed,
+                       shared=kind == "shared", asking_rent=rent, status=status,
+                       available_date=available)
+            for rid, prop, unit, room, beds, kind, rent, status, available in rooms
+            for bed in range(1, beds + 1) if bed not in taken[rid]]
 
 
 def check_statement_period(start: date, end: date) -> None:
@@ -221,7 +252,8 @@ def statement(db: Database, lease_id: uuid.UUID, start: date, end: date) -> Stat
         events.append((due, 0, description, amount, None, bool(void)))
     for day, kind, method, number, note, amount, void in payments:
         if kind == "payment":
-            text = f"Payment, {str(method).replace('_', ' ')}, receipt {number}"
+            text = f"Payment, {str(method).replace('_', ' ')}" + (
+                f", receipt No. {receipt_no(number)}" if number is not None else "")
         elif kind == "deposit":
             text = "Deposit applied at move-out"
         else:

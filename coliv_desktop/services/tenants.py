@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Tenant
@@ -13,6 +13,7 @@ from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantUpdate
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, check_version, writing
 from coliv_desktop.services.portfolio import _updates, get_row, mark_archived
+from coliv_desktop.services.search import matches
 
 TenantSort = Literal["name", "email", "created"]
 
@@ -75,14 +76,10 @@ def search_tenants(
     """Tenants whose name, email or phone contains `text` (case-insensitive), sorted in SQL."""
     with db.read() as s:
         query = select(Tenant)
-        needle = text.strip().lower()
-        if needle:
-            pattern = f"%{needle}%"
-            full_name = func.lower(Tenant.first_name + " " + Tenant.last_name)
-            query = query.where(
-                or_(full_name.like(pattern), func.lower(Tenant.email).like(pattern),
-                    func.lower(func.coalesce(Tenant.phone, "")).like(pattern))
-            )
+        found = matches(text, Tenant.first_name + " " + Tenant.last_name, Tenant.email,
+                        func.coalesce(Tenant.phone, ""))
+        if found is not None:
+            query = query.where(found)
         if not include_archived:
             query = query.where(Tenant.archived_at.is_(None))
         sort_keys: dict[str, list[Any]] = {

@@ -71,7 +71,10 @@ ledger follows: the rent a move-out reversed is charged again).
 
 PDFs (`ui.ledger.views.preview_pdf(ctx, parent, title, write, opened=None)`): renders in a
 worker, then shows the QtPdf preview with Print and Save as; `PdfPreview.delivered` says it was
-printed or saved. Statuses in a list: `ui.ledger.views.StatusDelegate` draws a coloured chip.
+printed or saved. It asks about an unset business profile first; a document made another way
+(a folder of receipts, a file written directly) starts with
+`ui.ledger.profile_prompt.with_profile(ctx, parent, proceed)`. Statuses in a list:
+`ui.ledger.views.StatusDelegate` draws a coloured chip.
 Settings: File > Settings… is built from `config.SETTINGS`; declare a new setting there (type,
 label, group, kind, bounds, choices) and it appears in the dialog.
 """

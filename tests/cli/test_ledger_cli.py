@@ -47,8 +47,8 @@ def test_flow_43_through_the_cli(cli: Cli, booked: dict[str, str], tmp_path: Pat
         "outstanding": "800.00", "collection_rate": 75.4}
     assert report["rooms"][3] == {"property": "Downtown Loft", "unit": "3B", "room": "D",
                                   "tenant": "Tom Tester", "due": "800.00", "paid": "0.00",
-                                  "status": "pending"}
-    assert [r["status"] for r in report["rooms"]] == ["paid", "paid", "paid", "pending"]
+                                  "status": "due"}
+    assert [r["status"] for r in report["rooms"]] == ["paid", "paid", "paid", "due"]
     receipt = tmp_path / "receipt.pdf"
     cli.ok("receipt", payments["Sarah"], "--out", str(receipt))
     assert "$900.00" in PdfReader(receipt).pages[0].extract_text()
@@ -61,14 +61,19 @@ def test_flow_43_through_the_cli(cli: Cli, booked: dict[str, str], tmp_path: Pat
     assert "$800.00" in PdfReader(statement).pages[0].extract_text()
     cli.ok("payment", "void", payments["Mike"], "--reason", "bounced")
     report = json.loads(cli.ok("report", "collection", "--month", "2025-12", "--json"))
-    assert report["collected"] == "1700.00" and report["rooms"][1]["status"] == "pending"
+    assert report["collected"] == "1700.00" and report["rooms"][1]["status"] == "due"
     aging = json.loads(cli.ok("report", "aging", "--as-of", "2026-01-15", "--json"))
     assert aging["total"] == "1550.00" and aging["totals"]["31-60"] == "1550.00"
     roll = tmp_path / "roll.csv"
     cli.ok("report", "rent-roll", "--out", str(roll))
     with roll.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["balance"] for r in rows] == ["0.00", "750.00", "0.00", "800.00"]
+    assert [r["balance"] for r in rows if r["occupancy"] == "let"] == [
+        "0.00", "750.00", "0.00", "800.00"]
+    # then the vacant rooms of 3A with their asking rent
+    assert [(r["unit"], r["room"], r["rent"], r["occupancy"]) for r in rows[4:]] == [
+        ("3A", "A", "700.00", "vacant"), ("3A", "B", "700.00", "vacant"),
+        ("3A", "C", "700.00", "vacant")]
     cli.ok("report", "rent-roll", "--out", str(tmp_path / "roll.pdf"))
     assert (tmp_path / "roll.pdf").stat().st_size > 1000
 

@@ -45,7 +45,7 @@ def test_flow_43_collection(db: Database, actor: Actor, monkeypatch: pytest.Monk
     assert report.collection_rate == D("75.4")
     assert [(r.room, r.tenant, r.status) for r in report.rooms] == [
         ("A", "Sarah Tester", "paid"), ("B", "Mike Tester", "paid"),
-        ("C", "Jessica Tester", "paid"), ("D", "Tom Tester", "pending")]
+        ("C", "Jessica Tester", "paid"), ("D", "Tom Tester", "due")]
     monkeypatch.setenv("COLIV_TODAY", "2025-12-02")
     assert reports.collection(db, "2025-12").rooms[3].status == "overdue"
     assert reports.collection(db, "2026-01").expected == D("0.00")

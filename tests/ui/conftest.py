@@ -22,6 +22,11 @@ def qsettings(tmp_path: Path) -> QSettings:
 def ctx(qtbot: object, qsettings: QSettings, db: Database, actor: Actor) -> Iterator[AppContext]:
     context = AppContext(qsettings)
     context.set_database(OpenedDatabase(db, actor, "USD", "en_US"))
+    # the business profile question (asked before a database's first document) is answered;
+    # tests/ui/test_documents_ui.py asks it
+    from coliv_desktop.ui.ledger.profile_prompt import mark_profile_answered
+
+    mark_profile_answered(context)
     yield context
     context.tasks.wait_idle()
 

@@ -70,7 +70,9 @@ def test_pane_lists_entries_with_totals_and_filters(pane: LedgerPane, ctx: AppCo
     text = pane.collection.summary.text()
     assert "Collected $2,450.00 / $3,250.00 (75.4%)" in text and "$800.00" in text
     rows = pane.collection.model.rows
-    assert [(r.room, r.status) for r in rows][-1] == ("D", "pending")
+    assert [(r.room, r.status) for r in rows][-1] == ("D", "due")
+    status = pane.collection.model.column_index("status")
+    assert pane.collection.model.index(len(rows) - 1, status).data() == "Due"
     qtbot.keyClicks(pane.collection.filter, "tom")
     assert pane.collection.view.proxy.rowCount() == 1
     pane.collection.filter.clear()
@@ -107,7 +109,7 @@ def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: A
     assert pane.model.rowCount() == 0  # Tom's December is paid now
     # a payment typed in by mistake: Ctrl+Z (Edit > Undo) voids it, the ledger keeps both
     tom = dialog.saved.lease_id
-    assert ctx.undo_stack.undoText() == "Payment of $1,000.00 (receipt 4)"
+    assert ctx.undo_stack.undoText() == "Payment of $1,000.00 (receipt No. 000004)"
     ctx.undo_stack.undo()
     settle(ctx, qtbot)
     assert ledger.get_payment(ctx.db, dialog.saved.id).void_reason == UNDONE

@@ -95,7 +95,8 @@ def test_flow_41_through_the_dialogs(qtbot: QtBot, window: MainWindow,
     board = window.pane("dashboard")
     rows = {r.label.strip(): r for r in board.model.rows}  # type: ignore[attr-defined]
     assert rows["Unit 3B"].rooms_total == 4
-    shown = board.model.index(list(rows).index("Unit 3B"), 4).data()  # type: ignore[attr-defined]
+    shown = board.model.index(list(rows).index("Unit 3B"),  # type: ignore[attr-defined]
+                              board.model.column_index("revenue")).data()  # type: ignore[attr-defined]
     assert shown == "$3,250.00"
     assert board.rooms_card.value.text() == "0/7"  # type: ignore[attr-defined]
     assert board.occupancy_card.value.text() == "0.0%"  # type: ignore[attr-defined]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.domain.money import parse_money
+from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.ledger import (
     AllocationPreview,
@@ -132,12 +133,14 @@ class RecordPaymentDialog(FormDialog):
         result = ledger.record_payment(self.ctx.db, self.ctx.actor, data)
         ctx = self.ctx
         self.ctx.undo_stack.push(entry_command(
-            ctx, f"Payment of {ctx.money(result.amount)} (receipt {result.receipt_number})",
+            ctx, f"Payment of {ctx.money(result.amount)} "
+                 f"(receipt No. {receipt_no(result.receipt_number)})",
             result.id, lambda: ledger.record_payment(ctx.db, ctx.actor, data),
             lambda ident: ledger.void_payment(ctx.db, ctx.actor, ident, UNDONE)))
         self.ctx.bus.ledger_posted.emit()
         self.ctx.bus.status_message.emit(
-            f"Recorded {self.ctx.money(result.amount)}, receipt {result.receipt_number}. "
+            f"Recorded {self.ctx.money(result.amount)}, "
+            f"receipt No. {receipt_no(result.receipt_number)}. "
             "Undo with Ctrl+Z (it is voided).")
         return result
 

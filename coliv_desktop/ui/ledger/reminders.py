@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.reminders import ReminderOut
 from coliv_desktop.services import printing, reminders
 from coliv_desktop.services.clock import today
@@ -115,8 +116,8 @@ class RemindersView(QWidget):
             pending = wanted == "pending"
             self.view.setColumnHidden(self.model.column_index("status"), pending)
             self.summary.setText(
-                (f"{len(rows)} reminders waiting" if rows else "Nothing waiting to go out.")
-                if pending else f"{len(rows)} reminders")
+                (f"{plural(len(rows), 'reminder')} waiting" if rows
+                 else "Nothing waiting to go out.") if pending else plural(len(rows), "reminder"))
             for button in (self.print_button, self.copy_button, self.dismiss_button):
                 button.setEnabled(bool(rows))
             self._show_text()
@@ -144,7 +145,7 @@ class RemindersView(QWidget):
         if not pending:
             return
         count = reminders.mark(self.ctx.db, self.ctx.actor, pending, status)
-        self.ctx.bus.status_message.emit(f"{count} reminders {status}")
+        self.ctx.bus.status_message.emit(f"{plural(count, 'reminder')} {status}")
         self.reload()
 
     def check_new(self) -> int:

@@ -29,21 +29,26 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.domain.aging import BUCKETS
+from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.ledger import LedgerEntryRow
-from coliv_desktop.schemas.reports import CollectionReport, CollectionRow
+from coliv_desktop.schemas.reports import CollectionReport, CollectionRow, RentRollRow
 from coliv_desktop.services import ledger, ledger_list, printing, reports
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.ledger_list import LedgerQuery
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
+from coliv_desktop.ui.ledger.profile_prompt import with_profile
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.widgets import ListView, list_filter
 
+# Charge statuses (domain.ledger.charge_status) and a room's standing for a month
+# (domain.aging.account_status: "due" = something open, nothing past due).
 STATUS_COLOURS = {"paid": "#1e7b34", "overdue": "#b3261e", "partial": "#a15c00",
-                  "pending": "#5f6368", "void": "#9aa0a6", "received": "#1a5fa8"}
+                  "pending": "#5f6368", "due": "#5f6368", "void": "#9aa0a6",
+                  "received": "#1a5fa8"}
 STATUS_LABELS = {"paid": "Paid", "overdue": "Overdue", "partial": "Partly paid",
-                 "pending": "Pending", "void": "Void", "received": "Received"}
+                 "pending": "Pending", "due": "Due", "void": "Void", "received": "Received"}
 
 
 def status_style(row: Any) -> tuple[QColor | None, bool]:
@@ -104,11 +109,17 @@ def export(ctx: AppContext, parent: QWidget, name: str,
     def done(path: Any, error: BaseException | None) -> None:
         ctx.bus.status_message.emit(f"Could not export: {error}" if error else f"Saved {path}")
 
-    ctx.run_task(lambda: write(Path(target)), done)
+    def start() -> None:
+        ctx.run_task(lambda: write(Path(target)), done)
+
+    if target.lower().endswith(".csv"):
+        start()
+    else:
+        with_profile(ctx, parent, start)
 
 
 def lease_agreement(ctx: AppContext, parent: QWidget, lease_id: uuid.UUID) -> None:
-    """The lease agreement (from resources/templates), previewed with Print and Save as."""
+    """The lease agreement (from its template), previewed with Print and Save as."""
     preview_pdf(ctx, parent, "Lease agreement",
                 lambda p: printing.lease_pdf(ctx.db, lease_id, p))
 
@@ -117,8 +128,8 @@ def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
                 write: Callable[[Path], Path],
                 opened: Callable[[PdfPreview], None] | None = None) -> None:
     """Render a PDF in the background, then show it with Print and Save as (`opened` gets the
-    preview, to hear when it was printed or saved)."""
-    folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
+    preview, to hear when it was printed or saved). Asks about an unset business profile
+    first (`with_profile`)."""
 
     def done(path: Any, error: BaseException | None) -> None:
         if error is not None:
@@ -130,11 +141,15 @@ def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
         dialog.open()
         parent.setProperty("last_preview", dialog)
 
-    ctx.run_task(lambda: write(folder / "document.pdf"), done)
+    def start() -> None:
+        folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
+        ctx.run_task(lambda: write(folder / "document.pdf"), done)
+
+    with_profile(ctx, parent, start)
 
 
 class CollectionView(QWidget):
-    """Rent collection for one month: each room's tenant with PAID / PENDING / OVERDUE."""
+    """Rent collection for one month: each room's tenant with Paid / Due / Overdue."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -236,16 +251,23 @@ class ReportsView(QWidget):
                            width=160),
                     *[_bucket_column(b) for b in BUCKETS],
                     Column("total", "Total", lambda r: r.total, "money", width=95)]
-        if name == "Rent roll":
+        if name == "Rent roll":  # the leases, then the vacant rooms and beds
             return [Column("property", "Property", lambda r: r.property, width=140),
-                    Column("room", "Room", lambda r: f"{r.unit}-{r.room}", width=65),
-                    Column("tenant", "Tenant", lambda r: r.tenant, width=150),
-                    Column("start", "Start", lambda r: r.lease_start, "date", width=92),
-                    Column("end", "End", lambda r: r.lease_end, "date", width=92),
-                    Column("rent", "Rent", lambda r: r.rent, "money", width=90),
-                    Column("held", "Deposit held", lambda r: r.deposit_held, "money",
-                           width=100),
-                    Column("balance", "Balance", lambda r: r.balance, "money", width=95)]
+                    Column("room", "Room", lambda r: f"{r.unit}-{r.room}" + (
+                        f" bed {r.bed}" if getattr(r, "shared", False) else ""), width=65),
+                    Column("tenant", "Tenant", lambda r: r.tenant if isinstance(
+                        r, RentRollRow) else f"Vacant: {r.note()}", width=150),
+                    Column("start", "Start", lambda r: getattr(r, "lease_start", None), "date",
+                           width=92),
+                    Column("end", "End", lambda r: getattr(r, "lease_end", None), "date",
+                           width=92),
+                    Column("rent", "Rent", lambda r: r.rent if isinstance(
+                        r, RentRollRow) else r.asking_rent, "money", width=90,
+                           tooltip="A vacant room's or bed's asking rent"),
+                    Column("held", "Deposit held", lambda r: getattr(r, "deposit_held", None),
+                           "money", width=100),
+                    Column("balance", "Balance", lambda r: getattr(r, "balance", None), "money",
+                           width=95)]
         return [Column("property", "Property", lambda r: r.property, width=150),
                 Column("month", "Month", lambda r: r.month, width=80),
                 Column("rent", "Rent", lambda r: r.rent, "money", width=100),
@@ -262,8 +284,10 @@ class ReportsView(QWidget):
             return aging.rows, f"Total owed {money(aging.total)}"
         if name == "Rent roll":
             roll = reports.rent_roll(db)
-            return roll.rows, (f"{len(roll.rows)} leases, rent {money(roll.total_rent)}, "
-                               f"balance {money(roll.total_balance)}")
+            return [*roll.rows, *roll.vacancies], (
+                f"{plural(len(roll.rows), 'lease')}, rent {money(roll.total_rent)}, balance "
+                f"{money(roll.total_balance)} · {roll.vacancy_text()}, asking "
+                f"{money(roll.total_asking)}")
         year = self.year.value()
         income = reports.income(db, date(year, 1, 1), date(year, 12, 31))
         return income.rows, f"Income {year}: {money(income.total)}"

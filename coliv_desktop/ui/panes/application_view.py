@@ -493,6 +493,11 @@ class ApplicationView(QWidget):
         return PdfPreview(path, f"Welcome letter: {app.full_name}", parent=self)
 
     def welcome_letter(self) -> None:
+        from coliv_desktop.ui.ledger.profile_prompt import with_profile
+
+        with_profile(self.ctx, self, self._welcome_letter)
+
+    def _welcome_letter(self) -> None:
         try:
             dialog = self.letter_dialog()
         except ColivError as exc:

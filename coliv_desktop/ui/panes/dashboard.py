@@ -1,17 +1,20 @@
-"""Dashboard: the seed's flow 4.1 result as an operator wants it. Per property and unit: rooms,
-occupied, occupancy and revenue potential; portfolio totals; charts of occupancy and rent roll
-by property; empty states that say what to do next."""
+"""Dashboard: the seed's flow 4.1 result as an operator wants it. Per property and unit: rooms
+let and their share, beds let and their share (each measure beside its own count), revenue
+potential; portfolio totals; charts of occupancy and rent roll by property (money axes in the
+book's currency and locale); empty states that say what to do next."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QHorizontalBarSeries,
@@ -35,7 +38,7 @@ from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.widgets import ListView, StatCard, empty_state, heading, muted
 
 if TYPE_CHECKING:
-    from coliv_desktop.schemas.dashboard import AttentionItem, Dashboard
+    from coliv_desktop.schemas.dashboard import AttentionItem, Dashboard, Occupancy
     from coliv_desktop.schemas.overview import PropertyRentRoll
 
 PANE_VERBS = {"leases": "Open Leases", "ledger": "Open Ledger",
@@ -53,8 +56,16 @@ class BoardRow:
     is_property: bool
     rooms_total: int
     rooms_occupied: int
-    occupancy: Decimal
+    room_rate: Decimal
+    beds_total: int
+    beds_occupied: int
+    bed_rate: Decimal
     revenue_potential: Decimal
+
+    @classmethod
+    def of(cls, label: str, is_property: bool, o: Occupancy) -> BoardRow:
+        return cls(label, is_property, o.rooms_total, o.rooms_occupied, o.room_rate,
+                   o.beds_total, o.beds_occupied, o.occupancy_rate, o.revenue_potential)
 
 
 @dataclass(frozen=True)
@@ -71,13 +82,32 @@ def _verb(link: str) -> str:
 def board_rows(board: Dashboard) -> list[BoardRow]:
     rows = []
     for prop in board.properties:
-        rows.append(BoardRow(prop.name, True, prop.rooms_total, prop.rooms_occupied,
-                             prop.occupancy_rate, prop.revenue_potential))
+        rows.append(BoardRow.of(prop.name, True, prop))
         for unit in prop.units:
-            rows.append(BoardRow(f"    Unit {unit.number}", False, unit.rooms_total,
-                                 unit.rooms_occupied, unit.occupancy_rate,
-                                 unit.revenue_potential))
+            rows.append(BoardRow.of(f"    Unit {unit.number}", False, unit))
     return rows
+
+
+def axis_money(amount: Decimal, currency: str, locale: str) -> str:
+    """Whole amounts in the book's currency and locale, for a chart axis: "$2,000", "2.000 €"."""
+    from babel import Locale
+    from babel.numbers import format_currency
+
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    whole = re.sub(r"\.0+", "", pattern)  # the locale's pattern without the decimals
+    return format_currency(amount, currency, format=whole, locale=locale, currency_digits=False)
+
+
+def money_ticks(top: Decimal, ticks: int = 4) -> list[Decimal]:
+    """0 and round steps (1, 2, 2.5 or 5 times a power of ten) up to at least `top`."""
+    if top <= 0:
+        return [Decimal(0), Decimal(1)]
+    rough = top / ticks
+    power = Decimal(10) ** (len(str(int(rough))) - 1)
+    step = next(power * m for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5),
+                                    Decimal(10)) if power * m >= rough)
+    count = int((top / step).to_integral_value(rounding=ROUND_CEILING))
+    return [step * i for i in range(count + 1)]
 
 
 def _chart(title: str) -> QChart:
@@ -147,13 +177,17 @@ class DashboardPane(Pane):
             view.setMinimumHeight(200)
             chart_row.addWidget(view)
         split.addWidget(charts)
-        columns: list[Column[BoardRow]] = [
-            Column("name", "Property / unit", lambda r: r.label, width=260),
-            Column("rooms", "Rooms", lambda r: r.rooms_total, kind="int", width=80),
-            Column("occupied", "Occupied", lambda r: r.rooms_occupied, kind="int", width=90),
-            Column("occupancy", "Occupancy", lambda r: r.occupancy, kind="percent", width=100),
+        columns: list[Column[BoardRow]] = [  # each percentage beside the counts it is of
+            Column("name", "Property / unit", lambda r: r.label, width=220),
+            Column("rooms", "Rooms", lambda r: r.rooms_total, kind="int", width=64),
+            Column("rooms_let", "Rooms let", lambda r: r.rooms_occupied, kind="int", width=80,
+                   tooltip="Rooms with at least one bed let today"),
+            Column("room_rate", "% of rooms", lambda r: r.room_rate, kind="percent", width=86),
+            Column("beds", "Beds", lambda r: r.beds_total, kind="int", width=60),
+            Column("beds_let", "Beds let", lambda r: r.beds_occupied, kind="int", width=74),
+            Column("bed_rate", "% of beds", lambda r: r.bed_rate, kind="percent", width=82),
             Column("revenue", "Revenue potential / mo", lambda r: r.revenue_potential,
-                   kind="money", width=180),
+                   kind="money", width=170),
         ]
         self.model: RowTableModel[BoardRow] = RowTableModel(
             columns, money=ctx.money, style=lambda r: (None, r.is_property))
@@ -188,9 +222,8 @@ class DashboardPane(Pane):
         self.stack.setCurrentWidget(self.content)
         self.rooms_card.set(f"{board.rooms_occupied}/{board.rooms_total}",
                             f"{board.beds_occupied}/{board.beds_total} beds")
-        rate = (Decimal(board.rooms_occupied) * 100 / board.rooms_total).quantize(
-            Decimal("0.1")) if board.rooms_total else Decimal("0.0")
-        self.occupancy_card.set(f"{rate}%", f"{board.occupancy_rate}% of beds")
+        self.occupancy_card.set(f"{board.room_rate}%",
+                                f"of rooms · {board.occupancy_rate}% of beds")
         self.revenue_card.set(self.ctx.money(board.revenue_potential),
                               f"{board.rooms_total} rooms")
         roll = sum((r.rent_roll for r in data.rent_roll), Decimal("0.00"))
@@ -261,7 +294,8 @@ class DashboardPane(Pane):
         self.occupancy_chart.setToolTip("Click a bar to show that property")
 
     def _roll_chart(self, rolls: list[PropertyRentRoll]) -> None:
-        chart = _chart(f"Rent roll by property ({self.ctx.currency} / month)")
+        chart = _chart("Rent roll by property, per month")
+        chart.setMargins(QMargins(4, 4, 30, 4))  # room for the last amount's label
         let = QBarSet("Let")
         let.setColor(BLUE)
         vacant = QBarSet("Vacant potential")
@@ -279,12 +313,15 @@ class DashboardPane(Pane):
         chart.addSeries(series)
         axis_y = QBarCategoryAxis()
         axis_y.append([r.property_name for r in rolls][::-1])
-        axis_x = QValueAxis()
-        top = max((float(r.potential) for r in rolls), default=0.0)
-        axis_x.setRange(0, top * 1.05 if top else 1.0)
-        axis_x.setLabelFormat("%.0f")
-        axis_x.setTickCount(5)
-        axis_x.applyNiceNumbers()
+        # amounts in the book's currency and locale: "$2,000", "2.000 €"
+        axis_x = QCategoryAxis()
+        axis_x.setObjectName("rent_roll_axis")
+        axis_x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        ticks = money_ticks(max((r.potential for r in rolls), default=Decimal(0)))
+        axis_x.setStartValue(0)
+        for value in ticks:
+            axis_x.append(axis_money(value, self.ctx.currency, self.ctx.locale), float(value))
+        axis_x.setRange(0, float(ticks[-1]))
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(axis_y)

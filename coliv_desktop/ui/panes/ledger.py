@@ -36,6 +36,7 @@ from coliv_desktop.ui.ledger.dialogs import (
     RecordPaymentDialog,
     VoidDialog,
 )
+from coliv_desktop.ui.ledger.profile_prompt import with_profile
 from coliv_desktop.ui.ledger.reminders import RemindersView
 from coliv_desktop.ui.ledger.startup import describe
 from coliv_desktop.ui.ledger.utilities import UtilitiesView, UtilityBillDialog
@@ -312,6 +313,9 @@ class LedgerPane(Pane):
     def receipts(self) -> None:
         """Every receipt of the payments listed (the filters apply), as PDFs in a folder:
         in the background, with progress and Cancel (receipts made so far stay)."""
+        with_profile(self.ctx, self, self._receipts)
+
+    def _receipts(self) -> None:
         folder = self.choose_folder()
         if not folder:
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,7 +47,9 @@ def test_parse_accepts_two_places(amount: Decimal) -> None:
 def test_what_the_locale_shows_parses_back_to_the_same_amount(locale: str,
                                                               amount: Decimal) -> None:
     fmt = MoneyFormat(locale, "EUR")
-    for shown in (format_decimal(amount, locale=locale), money.shown(amount, fmt),
+    # babel's plain format_decimal drops ".00" ("1.000" in de_DE), which is ambiguous by
+    # design (refused naming both readings); every form CoLiv shows has the two places.
+    for shown in (money.shown(amount, fmt),
                   format_currency(amount, "EUR", locale=locale),
                   format_money(amount, "EUR", locale)):
         assert parse_money(shown, "amount", fmt=fmt) == amount, shown

@@ -19,6 +19,7 @@ from coliv_desktop.documents import ledger_docs
 from coliv_desktop.documents import reports as report_docs
 from coliv_desktop.documents.base import UNNAMED, Document, Letterhead
 from coliv_desktop.documents.welcome import welcome_letter
+from coliv_desktop.domain import limits
 from coliv_desktop.domain.errors import FileProblem
 from coliv_desktop.domain.wording import plural, receipt_no
 from coliv_desktop.locations import resource
@@ -297,18 +298,18 @@ def test_long_text_wraps_in_every_document(spaces: bool) -> None:
 
 def test_long_unbroken_names_print_through_the_services(
         db: Database, actor: Actor, one_lease: dict[str, object], tmp_path: Path) -> None:
-    """The longest property and business names the database holds (255 characters, no
-    space), through lease-pdf and receipt: both print, on both engines."""
+    """The longest property and business names the schemas allow (no space), with the longest
+    business address, through lease-pdf and receipt: both print, on both engines."""
     from coliv_desktop.schemas.portfolio import PropertyUpdate
     from coliv_desktop.services import portfolio
 
-    long_name = "P" * 255
+    long_name = "P" * limits.NAME
     flow = one_lease["flow"]
     current = portfolio.get_property(db, flow.property_id)  # type: ignore[attr-defined]
     portfolio.update_property(db, actor, flow.property_id, build(  # type: ignore[attr-defined]
         PropertyUpdate, name=long_name, expected_version=current.version))
-    operator.update_profile(db, actor, build(OperatorProfileUpdate, company_name="B" * 255,
-                                             address="A" * 2000))
+    operator.update_profile(db, actor, build(OperatorProfileUpdate, company_name="B" * limits.NAME,
+                                             address="A" * limits.ADDRESS))
     for path in (printing.lease_pdf(db, one_lease["lease"], tmp_path / "l.pdf"),  # type: ignore[arg-type]
                  printing.receipt_pdf(db, one_lease["payment"], tmp_path / "r.pdf")):  # type: ignore[arg-type]
         assert long_name in "".join(p.replace("\n", "") for p in pdf_pages(path))

@@ -16,6 +16,7 @@ Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
     ctx.settings            the QSettings (window geometry, splitters, columns, recent dbs)
     ctx.undo_stack          the QUndoStack behind Edit > Undo (Ctrl+Z) / Redo (Ctrl+Shift+Z)
     ctx.ids                 id aliases for commands that re-create rows on redo
+    ctx.written             row id -> version this desk's last undoable write left
     ctx.run_task(fn, on_done, control=None)
                             run `fn()` in a QThreadPool worker; `on_done(result, error)` runs
                             on the GUI thread (results from before a database switch are

@@ -373,28 +373,32 @@ class ApplicationView(QWidget):
                if done.rescored_applications else "") + ". Undo with Ctrl+Z.")
         if dialog.submitted is not None:
             self.ctx.undo_stack.push(self._approval_command(
-                app, dialog.submitted, f"Approval of {app.full_name}", approved=True))
+                done.application, dialog.submitted, f"Approval of {app.full_name}",
+                approved=True))
         self._changed("leases_changed", "tenants_changed", "portfolio_changed")
 
     def _approval_command(self, app: ApplicationOut, data: ApprovalInput, text: str, *,
                           approved: bool) -> Any:
-        """An approval made (`approved`) or taken back: undo/redo flip between the two, the
-        approval repeated with the same room, dates, rent and deposit."""
+        """An approval made (`approved`) or taken back (`app` as that left it): undo/redo
+        flip between the two, the approval repeated with the same room, dates, rent and
+        deposit; refused if the application changed since."""
         from coliv_desktop.services import placement
-        from coliv_desktop.ui.commands import LEASE_CHANGED, ServiceCommand
+        from coliv_desktop.ui.commands import LEASE_CHANGED, VersionedCommand, one_row
 
         db, actor, ident = self.ctx.db, self.ctx.actor, app.id
-        again = data.model_copy(update={"expected_version": None})
 
-        def approve() -> None:
-            placement.approve_application(db, actor, ident, again)
+        def approve(i: uuid.UUID, version: int | None) -> ApplicationOut:
+            again = data.model_copy(update={"expected_version": version})
+            return placement.approve_application(db, actor, i, again).application
 
-        def take_back() -> None:
-            placement.undo_approval(db, actor, ident)
+        def take_back(i: uuid.UUID, version: int | None) -> ApplicationOut:
+            return placement.undo_approval(db, actor, i, version)
 
-        return ServiceCommand(self.ctx, text, approve if approved else take_back,
-                              take_back if approved else approve,
-                              changed=("applications_changed", *LEASE_CHANGED))
+        steps = one_row(lambda: ident, approve), one_row(lambda: ident, take_back)
+        redo, undo = steps if approved else steps[::-1]
+        return VersionedCommand(self.ctx, text, redo, undo, written={ident: app.version},
+                                rows=lambda: (ident,),
+                                changed=("applications_changed", *LEASE_CHANGED))
 
     def unapprove(self) -> None:
         """Take an approval back: its lease cancelled, the application pending again."""
@@ -415,12 +419,12 @@ class ApplicationView(QWidget):
                              lease_end=lease.lease_end, rent_amount=lease.rent_amount,
                              deposit_amount=lease.deposit_amount, bed=lease.bed)
         try:
-            placement.undo_approval(self.ctx.db, self.ctx.actor, app.id)
+            back = placement.undo_approval(self.ctx.db, self.ctx.actor, app.id, app.version)
         except ColivError as exc:
             self._warn("Cannot undo the approval", str(exc))
             return
         self.ctx.undo_stack.push(self._approval_command(
-            app, made, f"Undo approval of {app.full_name}", approved=False))
+            back, made, f"Undo approval of {app.full_name}", approved=False))
         self._changed("leases_changed", "tenants_changed", "portfolio_changed")
 
     def reject(self) -> None:

@@ -168,6 +168,20 @@ class ListView(QTableView):
         source = self.proxy.mapToSource(index)
         return self.table_model.cached_row(source.row())
 
+    def lone_value(self, attribute: str, most: int = 200) -> Any:
+        """The one value of `attribute` every listed row shares (a filter down to one tenant,
+        say), or None: rows differ, none is listed, more than `most`, or some not loaded."""
+        count = self.proxy.rowCount()
+        if not 0 < count <= most:
+            return None
+        values = set()
+        for i in range(count):
+            row = self.table_model.cached_row(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
+            if row is None:
+                return None
+            values.add(getattr(row, attribute, None))
+        return values.pop() if len(values) == 1 else None
+
     def _remember_place(self) -> None:
         index = self.currentIndex()
         row = self.current_row()

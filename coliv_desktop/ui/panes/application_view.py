@@ -374,14 +374,15 @@ class ApplicationView(QWidget):
         if dialog.submitted is not None:
             self.ctx.undo_stack.push(self._approval_command(
                 done.application, dialog.submitted, f"Approval of {app.full_name}",
-                approved=True))
+                approved=True, force=dialog.submitted_force))
         self._changed("leases_changed", "tenants_changed", "portfolio_changed")
 
     def _approval_command(self, app: ApplicationOut, data: ApprovalInput, text: str, *,
-                          approved: bool) -> Any:
+                          approved: bool, force: dict[str, bool] | None = None) -> Any:
         """An approval made (`approved`) or taken back (`app` as that left it): undo/redo
         flip between the two, the approval repeated with the same room, dates, rent and
-        deposit; refused if the application changed since."""
+        deposit (and `force`, if the person confirmed it); refused if the application changed
+        since."""
         from coliv_desktop.services import placement
         from coliv_desktop.ui.commands import LEASE_CHANGED, VersionedCommand, one_row
 
@@ -389,7 +390,8 @@ class ApplicationView(QWidget):
 
         def approve(i: uuid.UUID, version: int | None) -> ApplicationOut:
             again = data.model_copy(update={"expected_version": version})
-            return placement.approve_application(db, actor, i, again).application
+            return placement.approve_application(db, actor, i, again,
+                                                 **(force or {})).application
 
         def take_back(i: uuid.UUID, version: int | None) -> ApplicationOut:
             return placement.undo_approval(db, actor, i, version)

@@ -29,6 +29,7 @@ from coliv_desktop.schemas.portfolio import PropertyOut, RoomOut, UnitOut
 from coliv_desktop.services import leasing, overview, portfolio, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.ledger.dialogs import LeaseChoice
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.widgets import ListView, StatCard, empty_state, heading, muted, tool_button
@@ -319,6 +320,17 @@ class PortfolioPane(Pane):
             self.stack.addWidget(widget)
         layout.addWidget(self.stack)
         self.message = QLabel()
+
+    def lease_choice(self) -> LeaseChoice | None:
+        """For Record Payment and Charge or Credit: the room shown (its current lease; in a
+        shared room the tenant selected in its lease history, if any)."""
+        if self.selection is None or self.selection[0] != "room":
+            return None
+        row = self.room.history.current_row() if self.stack.currentWidget() is self.room \
+            else None
+        if row is not None and row.status != "cancelled":
+            return LeaseChoice(lease_id=row.id)
+        return LeaseChoice(room_id=self.selection[1])
 
     def show_node(self, kind: Literal["property", "unit", "room"], ident: uuid.UUID) -> None:
         self.selection = (kind, ident)

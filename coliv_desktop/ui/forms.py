@@ -274,13 +274,15 @@ class FormDialog(QDialog):
         self.banner.setVisible(bool(message))
 
     def show_error(self, exc: ColivError) -> None:
+        from coliv_desktop.ui.widgets import not_saved
+
         if isinstance(exc, ValidationError) and self.fields.show(exc):
             self.show_banner(None)
             target = self.fields.field_for(exc.field)
             if target:
                 self.fields.widgets[target].setFocus()
             return
-        self.show_banner(str(exc))
+        self.show_banner(not_saved(exc) or str(exc))  # a file not written: path and reason
 
     # A dialog whose save can take long (an approval rescoring many applications) sets this
     # and a task runner: save() then runs in a worker and must touch no widget; the dialog

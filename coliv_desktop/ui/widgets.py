@@ -1,10 +1,11 @@
 """Small widgets and helpers every pane uses: list views with remembered columns, the search
-box, empty-state messages, icons."""
+box, empty-state messages, icons, message boxes and the one wording of a file not saved."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,6 +27,29 @@ from PySide6.QtWidgets import (
 from coliv_desktop.locations import resource
 from coliv_desktop.ui.models.proxy import proxy_for
 from coliv_desktop.ui.models.table import RowTableModel
+
+
+class Messages:
+    """Modal message boxes, in one place (tests replace them: a modal box would wait)."""
+
+    @staticmethod
+    def warn(parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+
+def not_saved(error: BaseException, target: object = None) -> str | None:
+    """One sentence for a file that could not be written, naming the path and the reason
+    (`domain.errors.FileProblem`, or an OSError from below it); None for any other error."""
+    from coliv_desktop.domain.errors import FileProblem
+
+    if isinstance(error, FileProblem):
+        return f"Could not save {error.path}: {error.reason}."
+    if isinstance(error, OSError):
+        path = error.filename or target
+        reason = error.strerror or str(error) or type(error).__name__
+        return f"Could not save {Path(str(path)) if path else 'the file'}: " \
+               f"{reason[0].lower() + reason[1:]}."
+    return None
 
 
 @cache

@@ -38,7 +38,7 @@ from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView, list_filter
+from coliv_desktop.ui.widgets import ListView, Messages, list_filter, not_saved
 
 STATUS_COLOURS = {"paid": "#1e7b34", "overdue": "#b3261e", "partial": "#a15c00",
                   "pending": "#5f6368", "void": "#9aa0a6", "received": "#1a5fa8"}
@@ -102,7 +102,11 @@ def export(ctx: AppContext, parent: QWidget, name: str,
         return
 
     def done(path: Any, error: BaseException | None) -> None:
-        ctx.bus.status_message.emit(f"Could not export: {error}" if error else f"Saved {path}")
+        problem = not_saved(error, target) if error is not None else None
+        if problem is not None:
+            Messages.warn(parent, "Not exported", problem)
+        ctx.bus.status_message.emit(problem or (f"Could not export: {error}" if error
+                                                else f"Saved {path}"))
 
     ctx.run_task(lambda: write(Path(target)), done)
 

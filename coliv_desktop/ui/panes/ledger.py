@@ -51,7 +51,7 @@ from coliv_desktop.ui.ledger.views import (
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
-from coliv_desktop.ui.widgets import ListView, search_box
+from coliv_desktop.ui.widgets import ListView, Messages, not_saved, search_box
 
 RECEIPT_BATCH = 50  # receipts per step: progress moves and Cancel answers between steps
 
@@ -358,7 +358,10 @@ class LedgerPane(Pane):
                 self.ctx.bus.status_message.emit("Receipts stopped; those made so far are in "
                                                  f"{target}")
             elif error is not None:
-                self.ctx.bus.error.emit(f"Could not make the receipts: {error}")
+                problem = not_saved(error, target)
+                if problem is not None:  # a folder that cannot be written: say so plainly
+                    Messages.warn(self, "Receipts not saved", problem)
+                self.ctx.bus.error.emit(problem or f"Could not make the receipts: {error}")
             elif not made:
                 QMessageBox.information(self, "Receipts", "The list shows no payments with a "
                                         "receipt. Choose \"Payments\" or widen the filters.")

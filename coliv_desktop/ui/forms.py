@@ -19,7 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -153,6 +155,32 @@ def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+class ContentScroll(QScrollArea):
+    """A dialog's content, scrolling when the screen is too small for it: as large as the
+    content wants (not QScrollArea's default cap), as narrow as its fields allow, as short as a
+    few lines."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        hint = content.sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().minimumSizeHint()
+        least = content.minimumSizeHint()
+        return QSize(least.width() + self.verticalScrollBar().sizeHint().width(),
+                     min(least.height(), 120))
+
+
 class FormDialog(QDialog):
     """An editor dialog: banner, form with inline errors, Save/Cancel.
 
@@ -171,7 +199,15 @@ class FormDialog(QDialog):
         self.next_requested = False
         self.saving = False  # a background save is running (see `save_in_background`)
         self._touched: set[str] = set()
-        outer = QVBoxLayout(self)
+        # The fields scroll (a long form on a small screen, `ui.screens`); the buttons stay.
+        self.setProperty("grows_to_content", True)
+        self.outer = QVBoxLayout(self)
+        self.scroller = ContentScroll()
+        self.outer.addWidget(self.scroller, 1)
+        content = QWidget()
+        self.scroller.setWidget(content)
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(0, 0, 0, 0)
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -212,7 +248,7 @@ class FormDialog(QDialog):
     def finish_layout(self) -> None:
         """Call after adding fields: adds the buttons and live validation."""
         if not self._buttons_added:
-            self.body.addWidget(self.buttons)
+            self.outer.addWidget(self.buttons)
             self._buttons_added = True
         for name, widget in self.fields.widgets.items():
             signal = changed_signal(widget)

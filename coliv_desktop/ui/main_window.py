@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop import __version__, config
+from coliv_desktop.ui import screens
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.databases import Databases
 from coliv_desktop.ui.panes import PANES, Pane, pane_spec
@@ -54,6 +55,7 @@ class EditingOnDemand:
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        screens.install()  # this window and every dialog fit the screen they open on
         self.ctx = ctx
         self.setObjectName("main_window")
         self.setWindowIcon(icon("coliv"))
@@ -523,9 +525,9 @@ class MainWindow(QMainWindow):
         settings = self.ctx.settings
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geometry))
+            self.restoreGeometry(QByteArray(geometry))  # fitted to the screen when shown
         else:
-            self.resize(1280, 800)
+            self.resize(screens.first_size(self))
         state = settings.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))

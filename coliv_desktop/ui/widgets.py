@@ -157,13 +157,22 @@ class ListView(QTableView):
         self.proxy.modelReset.connect(self._place_timer.start)
         self.proxy.dataChanged.connect(lambda *_: self._select_wanted())
 
+    def _column_keys(self) -> str:
+        return ",".join(column.key for column in self.table_model.columns)
+
     def _restore(self) -> None:
         state = self.settings.value(self.settings_key)
+        keys = self.settings.value(f"columns_keys/{self.settings_key}")
+        # a header remembered for other columns (a newer version moved them) would put one
+        # column's width and place on another: start from the defaults then
+        if keys is not None and str(keys) != self._column_keys():
+            return
         if isinstance(state, QByteArray | bytes) and state:
             self.horizontalHeader().restoreState(QByteArray(state))
 
     def save_columns(self) -> None:
         self.settings.setValue(self.settings_key, self.horizontalHeader().saveState())
+        self.settings.setValue(f"columns_keys/{self.settings_key}", self._column_keys())
 
     def set_column_visible(self, key: str, visible: bool) -> None:
         self.setColumnHidden(self.table_model.column_index(key), not visible)

@@ -356,6 +356,7 @@ class LeaseLedgerTab(QWidget):
         self.view.setColumnHidden(self.model.column_index("tenant"), True)  # always the same
         self.balance = QLabel()
         self.balance.setObjectName("lease_balance")
+        self.balance.setWordWrap(True)  # two lines beside the buttons on a narrow window
         pay = QPushButton("Record payment…")
         pay.clicked.connect(self.record_payment)
         agreement = QPushButton("Lease agreement…")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QScrollArea,
@@ -82,13 +83,18 @@ def roommates_text(c: CandidateOut) -> str:
 
 
 def candidate_columns() -> list[Column[CandidateOut]]:
+    # The roommates last, taking the width that is left: seen without scrolling sideways on a
+    # 1280-pixel screen (the score cell carries the tier's colour; the tier and the note can
+    # be shown from the header's menu).
     return [
-        Column("score", "Score", lambda c: c.score, kind="int", width=55),
-        Column("tier", "Tier", lambda c: tier_text(c.tier), width=110),
-        Column("room", "Room", lambda c: f"{c.property_name} · {c.room_label}", width=180),
-        Column("rent", "Rent / mo", lambda c: c.rent, kind="money", width=85),
-        Column("roommates", "Roommates (pair scores)", roommates_text, width=240),
-        Column("note", "Note", lambda c: "booked later" if c.warning else "", width=80),
+        Column("score", "Score", lambda c: c.score, kind="int", width=50),
+        Column("room", "Room", lambda c: f"{c.property_name} · {c.room_label}"
+               + (" (booked later)" if c.warning else ""), width=175),
+        Column("rent", "Rent / mo", lambda c: c.rent, kind="money", width=80),
+        Column("tier", "Tier", lambda c: tier_text(c.tier), width=100, visible=False),
+        Column("note", "Note", lambda c: "booked later" if c.warning else "", width=80,
+               visible=False),
+        Column("roommates", "Roommates (pair scores)", roommates_text, width=200),
     ]
 
 
@@ -186,6 +192,18 @@ class ApplicationView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.model = CandidateModel(candidate_columns(), money=ctx.money)
         self.view = ListView(self.model, ctx.settings, "candidates")
+        # every roommate shown, whatever the width: the last column takes what is left and
+        # wraps onto a second line, never scrolling sideways
+        self.view.setWordWrap(True)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # (its scroll bar always there: one that comes and goes as rows wrap would leave the
+        # last column a scroll bar too wide)
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.view.horizontalHeader().setStretchLastSection(False)
+        self.view.horizontalHeader().setSectionResizeMode(
+            self.model.column_index("roommates"), QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_candidate())
         self.view.doubleClicked.connect(lambda *_: self.approve())
         split.addWidget(self.view)

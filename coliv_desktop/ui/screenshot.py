@@ -13,10 +13,11 @@ WIDTH, HEIGHT = 1280, 800
 
 
 def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
-    # an offscreen screen of the picture's size (windows fit their screen: `ui.screens`)
+    # an offscreen screen with room for the picture and the window's frame (windows fit their
+    # screen: `ui.screens`)
     screen = Path(tempfile.mkdtemp(prefix="coliv-screen-")) / "screen.json"
     screen.write_text(json.dumps({"screens": [{
-        "name": "screenshot", "x": 0, "y": 0, "width": WIDTH, "height": HEIGHT,
+        "name": "screenshot", "x": 0, "y": 0, "width": WIDTH + 100, "height": HEIGHT + 100,
         "logicalDpi": 96, "dpr": 1}]}), "utf-8")
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
     from PySide6.QtCore import QSettings

@@ -212,7 +212,8 @@ class MoveOutDialog(FormDialog):
         return day
 
     def save(self, data: date) -> LeaseOut:
-        return leasing.end_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)
+        return leasing.end_lease(self.ctx.db, self.ctx.actor, self.lease.id, data,
+                                 **self.force())
 
 
 class RenewDialog(FormDialog):

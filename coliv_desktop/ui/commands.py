@@ -85,6 +85,8 @@ class ServiceCommand(QUndoCommand):
         except ChangedMeanwhile as exc:
             self.setObsolete(True)  # the stack deletes it once this call returns
             drop_stale(self.ctx, self.rows(), f"Could not {verb} “{self.text()}”", exc)
+            for name in self._changed:  # show what the other desk saved
+                getattr(self.ctx.bus, name).emit()
             return
         except ColivError as exc:
             self.setObsolete(True)

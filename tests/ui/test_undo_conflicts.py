@@ -109,6 +109,8 @@ def test_desk_a_ctrl_z_does_not_put_back_750_over_desk_b_1000(
     assert ctx.undo_stack.count() == 0  # dropped, not waiting to be refused again
     assert not window.undo_action.isEnabled() and not window.redo_action.isEnabled()
     assert "Desk B" in window.statusBar().currentMessage()
+    shown = window.pane("tree")
+    assert "$1,000.00/mo" in shown.room.subtitle.text()  # type: ignore[attr-defined]
 
 
 def test_a_refused_redo_is_dropped_too_and_other_rows_keep_their_history(

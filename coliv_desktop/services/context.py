@@ -7,14 +7,15 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import Operator, User
+from coliv_desktop.db.models import AuditEntry, Operator, User
 from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError
 from coliv_desktop.services.errors import from_database_error, is_contention
 
@@ -108,11 +109,44 @@ def local_actor(db: Database) -> Actor:
         return actor
 
 
+class ChangedMeanwhile(ConflictError):
+    """An edit (or an undo) made against an older copy of a row: someone wrote it since.
+
+    `who` names the last writer the audit log knows ("Dana on 2026-01-20 14:02: Edited room
+    A"), so the person refused knows whom to ask."""
+
+    def __init__(self, label: str, who: str) -> None:
+        super().__init__(f"{label} was changed by {who} since you last saw it; "
+                         "nothing was written: reload it and make your change again")
+        self.label = label
+        self.who = who
+
+
 def check_version(row: object, expected: int | None, label: str) -> None:
-    """Optimistic concurrency: refuse an edit made against an older copy of the row."""
+    """Optimistic concurrency: refuse an edit made against an older copy of the row, naming
+    who changed it since (from the audit log, read in the row's own session)."""
     current = getattr(row, "version", None)
     if expected is not None and current != expected:
-        raise ConflictError(
-            f"{label} was changed by someone else (version {current}, you edited {expected}); "
-            "reload it and make your change again"
-        )
+        raise ChangedMeanwhile(label, last_writer(row))
+
+
+def last_writer(row: object) -> str:
+    """Who wrote `row` last, when and what, from the audit log ("someone else" without one).
+
+    Audit entries name their row by id; the operator row also stands for the settings (one
+    version covers the Settings dialog: its business profile and the settings)."""
+    session = object_session(row)
+    ident = getattr(row, "id", None)
+    if session is None or ident is None:
+        return "someone else"
+    about = AuditEntry.entity_id == str(ident)
+    if isinstance(row, Operator):
+        about = or_(about, AuditEntry.entity_type == "setting")
+    entry = session.scalars(select(AuditEntry).where(about)
+                            .order_by(AuditEntry.occurred_at.desc()).limit(1)).first()
+    if entry is None:
+        return "someone else"
+    when = entry.occurred_at
+    if when.tzinfo is None:  # SQLite hands back naive UTC
+        when = when.replace(tzinfo=UTC)
+    return f"{entry.actor_name} on {when.astimezone():%Y-%m-%d %H:%M} ({entry.summary})"

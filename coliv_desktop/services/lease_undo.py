@@ -102,11 +102,13 @@ def check_undoable(s: Session, lease: Lease, what: str, consequence: str) -> Non
     check_cancellable(s, lease)
 
 
-def remove_renewal(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
+def remove_renewal(db: Database, actor: Actor, lease_id: uuid.UUID,
+                   expected_version: int | None = None) -> LeaseOut:
     """Undo a renewal: the renewal lease is cancelled (it stays in the history), its charges
     voided. Refused once money was recorded on it or it was renewed or transferred again."""
     with writing(db, actor, "leases.write") as s:
         lease = get_row(s, Lease, lease_id, "lease")
+        check_version(lease, expected_version, "This renewal")
         if lease.origin != "renewal":
             raise ValidationError("lease_id", "this lease is not a renewal")
         if lease.status == "cancelled":
@@ -123,13 +125,15 @@ def remove_renewal(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
         return LeaseOut.model_validate(lease)
 
 
-def undo_transfer(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
+def undo_transfer(db: Database, actor: Actor, lease_id: uuid.UUID,
+                  expected_version: int | None = None) -> LeaseOut:
     """Undo a transfer: the lease in the new room (`lease_id`) is cancelled and the lease it
     came from runs to its old end again, in its old bed; the ledger follows both. Refused once
     money was recorded on the new lease, it continued into another, the old bed was let since
     or the deposit was settled. Returns the reopened lease."""
     with writing(db, actor, "leases.write") as s:
         moved = get_row(s, Lease, lease_id, "lease")
+        check_version(moved, expected_version, "The lease in the new room")
         if moved.origin != "transfer" or moved.previous_lease_id is None:
             raise ValidationError("lease_id", "this lease did not come from a transfer")
         if moved.status == "cancelled":
@@ -161,10 +165,12 @@ def undo_transfer(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
         return LeaseOut.model_validate(origin)
 
 
-def uncancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
+def uncancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID,
+                   expected_version: int | None = None) -> LeaseOut:
     """Undo a cancellation (or a removed renewal): the lease holds its bed again, if still free."""
     with writing(db, actor, "leases.write") as s:
         lease = get_row(s, Lease, lease_id, "lease")
+        check_version(lease, expected_version, "This lease")
         if lease.status != "cancelled":
             raise ValidationError("lease_id", f"this lease is {lease.status}, not cancelled")
         tenant = get_row(s, Tenant, lease.tenant_id, "tenant")

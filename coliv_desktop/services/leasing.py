@@ -232,7 +232,8 @@ def renew_lease(
 
 
 def transfer_lease(
-    db: Database, actor: Actor, lease_id: uuid.UUID, data: LeaseTransfer
+    db: Database, actor: Actor, lease_id: uuid.UUID, data: LeaseTransfer,
+    expected_version: int | None = None,
 ) -> LeaseOut:
     """Move a tenant to another room from `transfer_date`.
 
@@ -241,6 +242,7 @@ def transfer_lease(
     """
     with writing(db, actor, "leases.write") as s:
         lease = get_row(s, Lease, lease_id, "lease")
+        check_version(lease, expected_version, "This lease")
         if lease.status != "active":
             raise ValidationError("lease_id", f"this lease is {lease.status}")
         if data.transfer_date <= lease.lease_start:
@@ -276,13 +278,15 @@ def transfer_lease(
         return LeaseOut.model_validate(moved)
 
 
-def cancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID, reason: str) -> LeaseOut:
+def cancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID, reason: str,
+                 expected_version: int | None = None) -> LeaseOut:
     """Void a lease entered by mistake; it frees the bed and stays in the history."""
     reason = clean_text(reason, "reason", LINE)
     if not reason:
         raise ValidationError("reason", "say why the lease is cancelled")
     with writing(db, actor, "leases.write") as s:
         lease = get_row(s, Lease, lease_id, "lease")
+        check_version(lease, expected_version, "This lease")
         if lease.status == "cancelled":
             raise ValidationError("lease_id", "this lease is already cancelled")
         check_cancellable(s, lease)

@@ -65,8 +65,9 @@ def save_preferences(db: Database, actor: Actor, profile: OperatorProfileUpdate,
     """The Settings dialog's Save: the business profile and the settings in one transaction."""
     checked = prepare(settings, book_money_format(db))
     with writing(db, actor, "settings.write") as s:
-        saved = _update(s, actor, profile)
-        return saved, apply_settings(s, actor, checked)
+        _update(s, actor, profile)
+        merged = apply_settings(s, actor, checked)
+        return profile_in(s), merged  # its version counts the settings written too
 
 
 def adopt_legacy_settings(s: Session, actor: Actor) -> dict[str, Any]:

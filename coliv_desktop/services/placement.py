@@ -134,7 +134,8 @@ def approve_in(
                        rescored_applications=rescored)
 
 
-def undo_approval(db: Database, actor: Actor, application_id: uuid.UUID) -> ApplicationOut:
+def undo_approval(db: Database, actor: Actor, application_id: uuid.UUID,
+                  expected_version: int | None = None) -> ApplicationOut:
     """Take an approval back (one transaction): the lease it created is cancelled (its rent
     and deposit voided), the tenant it created (or brought back from the archive) archived,
     the application and the applicant's applications it withdrew are pending again, and
@@ -147,6 +148,7 @@ def undo_approval(db: Database, actor: Actor, application_id: uuid.UUID) -> Appl
         found = get_row(s, Application, application_id, "application")
         (application,) = matching.lock_applications(s, [found.id])
         name = f"{application.first_name} {application.last_name}"
+        check_version(application, expected_version, f"The application from {name}")
         if application.status != "approved" or application.approved_lease_id is None:
             raise ValidationError("application_id", f"the application from {name} is "
                                                     f"{application.status}, not approved")

@@ -48,9 +48,12 @@ def get_row(session: Session, model: type[Any], ident: uuid.UUID, label: str) ->
 
 
 def mark_archived(s: Session, actor: Actor, row: Any, entity: str, label: str,
-                  archived: bool) -> None:
-    """Archive (or restore) a row with history, audited; archived rows are never deleted."""
+                  archived: bool, expected_version: int | None = None) -> None:
+    """Archive (or restore) a row with history, audited; archived rows are never deleted.
+    With `expected_version` (an undo), refused if someone wrote the row since."""
+    check_version(row, expected_version, f"{entity.capitalize()} {label}")
     row.archived_at = utcnow() if archived else None
+    s.flush()  # the version this write produced, for what the caller returns
     verb = "Archived" if archived else "Restored"
     audit.record(s, actor, "archive" if archived else "restore", entity, row.id,
                  f"{verb} {entity} {label}")
@@ -89,7 +92,8 @@ def update_property(
 
 
 def set_property_archived(
-    db: Database, actor: Actor, property_id: uuid.UUID, archived: bool
+    db: Database, actor: Actor, property_id: uuid.UUID, archived: bool,
+    expected_version: int | None = None,
 ) -> PropertyOut:
     """Archive (or restore) a property with everything in it; leases still running refuse it."""
     with writing(db, actor, "portfolio.write") as s:
@@ -97,7 +101,7 @@ def set_property_archived(
         if archived:
             _refuse_if_let(s, Room.unit_id.in_(select(Unit.id).where(Unit.property_id == prop.id)),
                            f"property {prop.name}")
-        mark_archived(s, actor, prop, "property", prop.name, archived)
+        mark_archived(s, actor, prop, "property", prop.name, archived, expected_version)
         return PropertyOut.model_validate(prop)
 
 
@@ -164,7 +168,8 @@ def update_unit(db: Database, actor: Actor, unit_id: uuid.UUID, data: UnitUpdate
         return UnitOut.model_validate(unit)
 
 
-def set_unit_archived(db: Database, actor: Actor, unit_id: uuid.UUID, archived: bool) -> UnitOut:
+def set_unit_archived(db: Database, actor: Actor, unit_id: uuid.UUID, archived: bool,
+                      expected_version: int | None = None) -> UnitOut:
     with writing(db, actor, "portfolio.write") as s:
         unit = get_row(s, Unit, unit_id, "unit")
         if archived:
@@ -172,7 +177,7 @@ def set_unit_archived(db: Database, actor: Actor, unit_id: uuid.UUID, archived: 
         else:
             prop = get_row(s, Property, unit.property_id, "property")
             _live(prop, f"property {prop.name}", "unit_id")
-        mark_archived(s, actor, unit, "unit", unit.unit_number, archived)
+        mark_archived(s, actor, unit, "unit", unit.unit_number, archived, expected_version)
         return UnitOut.model_validate(unit)
 
 
@@ -287,7 +292,8 @@ def _refuse_if_let(s: Session, room_filter: Any, what: str) -> None:
         raise ConflictError(f"{what} still has a current or upcoming lease; end it first")
 
 
-def set_room_archived(db: Database, actor: Actor, room_id: uuid.UUID, archived: bool) -> RoomOut:
+def set_room_archived(db: Database, actor: Actor, room_id: uuid.UUID, archived: bool,
+                      expected_version: int | None = None) -> RoomOut:
     with writing(db, actor, "portfolio.write") as s:
         room = get_row(s, Room, room_id, "room")
         if archived:
@@ -297,7 +303,7 @@ def set_room_archived(db: Database, actor: Actor, room_id: uuid.UUID, archived: 
             _live(unit, f"unit {unit.unit_number}", "room_id")
             prop = get_row(s, Property, unit.property_id, "property")
             _live(prop, f"property {prop.name}", "room_id")
-        mark_archived(s, actor, room, "room", room.room_number, archived)
+        mark_archived(s, actor, room, "room", room.room_number, archived, expected_version)
         return RoomOut.model_validate(room)
 
 
@@ -306,11 +312,15 @@ def delete_room(db: Database, actor: Actor, room_id: uuid.UUID) -> None:
     delete_rooms(db, actor, [room_id])
 
 
-def delete_rooms(db: Database, actor: Actor, room_ids: Sequence[uuid.UUID]) -> None:
-    """Delete rooms entered by mistake (undo of "Add rooms"), all or nothing."""
+def delete_rooms(db: Database, actor: Actor, room_ids: Sequence[uuid.UUID],
+                 expected_versions: Sequence[int | None] | None = None) -> None:
+    """Delete rooms entered by mistake (undo of "Add rooms"), all or nothing; with
+    `expected_versions` (one per room), refused if someone edited one of them since."""
+    versions = list(expected_versions or [None] * len(room_ids))
     with writing(db, actor, "portfolio.write") as s:
-        for room_id in room_ids:
+        for room_id, version in zip(room_ids, versions, strict=True):
             room = get_row(s, Room, room_id, "room")
+            check_version(room, version, f"Room {room.room_number}")
             if s.scalar(select(exists().where(Lease.room_id == room.id))):
                 raise ConflictError(
                     f"room {room.room_number} has lease history, so it is archived, never deleted"

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from coliv_desktop.config import SETTINGS, SETTINGS_BY_KEY, Setting
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import SettingValue
+from coliv_desktop.db.types import utcnow
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.late_fees import LateFeeRule
 from coliv_desktop.domain.money import (
@@ -235,6 +236,9 @@ def apply_settings(s: Session, actor: Actor, checked: dict[str, Any]) -> dict[st
             row.value = stored
         diff[key] = [old, stored["v"]]
     if diff:
+        # The operator row's version covers its settings too: an edit or an undo made against
+        # settings someone changed since is refused (`context.check_version`).
+        operator.updated_at = utcnow()
         audit.record(s, actor, "update", "setting", next(iter(diff)) if len(diff) == 1
                      else None,
                      "Settings: " + ", ".join(SETTINGS_BY_KEY[k].label for k in sorted(diff)),

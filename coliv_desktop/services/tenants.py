@@ -49,12 +49,13 @@ def update_tenant(
 
 
 def set_tenant_archived(
-    db: Database, actor: Actor, tenant_id: uuid.UUID, archived: bool
+    db: Database, actor: Actor, tenant_id: uuid.UUID, archived: bool,
+    expected_version: int | None = None,
 ) -> TenantOut:
     with writing(db, actor, "tenants.write") as s:
         tenant = get_row(s, Tenant, tenant_id, "tenant")
         mark_archived(s, actor, tenant, "tenant", f"{tenant.first_name} {tenant.last_name}",
-                      archived)
+                      archived, expected_version)
         return TenantOut.model_validate(tenant)
 
 

@@ -16,6 +16,7 @@ Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
     ctx.settings            the QSettings (window geometry, splitters, columns, recent dbs)
     ctx.undo_stack          the QUndoStack behind Edit > Undo (Ctrl+Z) / Redo (Ctrl+Shift+Z)
     ctx.ids                 id aliases for commands that re-create rows on redo
+    ctx.written             row id -> version this desk's last undoable write left
     ctx.run_task(fn, on_done, control=None)
                             run `fn()` in a QThreadPool worker; `on_done(result, error)` runs
                             on the GUI thread (results from before a database switch are
@@ -62,12 +63,24 @@ Forms (`ui.forms`): `FormDialog(title, parent)`: add fields with `self.fields.ad
 label, widget)` where `name` is the service's field name, call `finish_layout()`, implement
 `build_input()` (via `schemas.build`) and `save(data)`. A ValidationError from either shows
 next to its field (as you type for touched fields, and on Save); other errors in the banner.
+Questions before saving: override `confirmation(data)` to return a question for what only the
+GUI checks (`forms.no_rent_question` for a rent of 0.00); a service's NeedsConfirmation is asked
+by the base and `save` runs again with `self.forced`: pass `**self.force()` to services that
+may ask. The fields scroll on a small screen (`ContentScroll`); every window and dialog is
+fitted to its screen when shown (`ui.screens`, an application event filter).
+Files: `ui.widgets.not_saved(error, path)` is the one sentence for a file not written
+(FileProblem or OSError); `widgets.Messages.warn` shows it (tests replace it).
 
 Undo (`ui.commands`): run the service, then `ctx.undo_stack.push(ServiceCommand(ctx, text,
 redo=..., undo=..., changed=("ledger_posted",)))`; helpers `edit_command`, `archive_command`,
 `add_command`, `add_rooms_command`, `lease_command`, and for lease edits `move_out_command`,
 `renew_command`, `cancel_command` (their undo reopens / removes / restores the lease, and the
-ledger follows: the rent a move-out reversed is charged again).
+ledger follows: the rent a move-out reversed is charged again). An edit of a versioned row is
+a `VersionedCommand` (steps made with `one_row(ident, service(id, expected_version))`): it
+hands the service the version this desk last wrote (`ctx.written`), and a `ChangedMeanwhile`
+refusal drops it, with every command about the same rows, and tells the operator who.
+Payments and charges start from the selection: a pane may define `lease_choice()` returning a
+`ui.ledger.dialogs.LeaseChoice` (a lease, else a tenant, else a room).
 
 PDFs (`ui.ledger.views.preview_pdf(ctx, parent, title, write, opened=None)`): renders in a
 worker, then shows the QtPdf preview with Print and Save as; `PdfPreview.delivered` says it was

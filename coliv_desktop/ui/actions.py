@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.schemas.leasing import LeaseRow
-from coliv_desktop.services import lease_undo, leasing, portfolio, tenants
+from coliv_desktop.services import leasing, portfolio, tenants
 from coliv_desktop.ui import commands
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.lease import (
@@ -218,7 +218,7 @@ class Editing(QObject):
         if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
             return None
         lease = dialog.saved
-        self.ctx.undo_stack.push(commands.lease_command(self.ctx, lease.id, "New lease"))
+        self.ctx.undo_stack.push(commands.lease_command(self.ctx, lease, "New lease"))
         self._emit("leases_changed", "portfolio_changed", "tenants_changed")
         return lease
 
@@ -263,12 +263,12 @@ class Editing(QObject):
         if reason is None:
             return False
         try:
-            leasing.cancel_lease(self.ctx.db, self.ctx.actor, lease.id, reason)
+            cancelled = leasing.cancel_lease(self.ctx.db, self.ctx.actor, lease.id, reason)
         except ColivError as exc:
             self.warn("Cannot cancel the lease", str(exc))
             return False
         self.ctx.undo_stack.push(commands.cancel_command(
-            self.ctx, lease.id, reason, f"Cancellation of {lease.tenant_name}'s lease"))
+            self.ctx, cancelled, reason, f"Cancellation of {lease.tenant_name}'s lease"))
         self._emit(*commands.LEASE_CHANGED)
         return True
 
@@ -278,14 +278,9 @@ class Editing(QObject):
         dialog = ReopenDialog(self.ctx, lease, parent=self.window)
         if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
             return None
-        after, moved_out = dialog.saved, before.lease_end
-        assert moved_out is not None  # an ended lease has its last day
-        self.ctx.undo_stack.push(commands.ServiceCommand(
-            self.ctx, f"Reopening of {lease.tenant_name}'s lease",
-            redo=lambda: lease_undo.reopen_lease(self.ctx.db, self.ctx.actor, lease.id,
-                                                 after.lease_end),
-            undo=lambda: leasing.end_lease(self.ctx.db, self.ctx.actor, lease.id, moved_out),
-            changed=commands.LEASE_CHANGED))
+        after = dialog.saved
+        self.ctx.undo_stack.push(commands.reopen_command(
+            self.ctx, before, after, f"Reopening of {lease.tenant_name}'s lease"))
         self._emit(*commands.LEASE_CHANGED)
         return after
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from coliv_desktop import APP_NAME, config
 from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.ui import screens
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.main_window import MainWindow
 from coliv_desktop.ui.widgets import icon
@@ -36,6 +37,7 @@ def create_app() -> QApplication:
         font.setPointSize(10)
     app.setFont(font)
     app.setWindowIcon(icon("coliv"))
+    screens.install()
     return app
 
 

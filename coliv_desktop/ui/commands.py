@@ -4,15 +4,22 @@ A dialog first runs the service itself (so its errors show next to the fields), 
 the command with `done=True`: the stack's first redo() is then skipped. Later undo()/redo()
 call services again; if one is refused (a lease started meanwhile, say) the error goes to the
 bus and the command is made obsolete so the stack drops it.
+
+Undo never overwrites another desk: a `VersionedCommand` carries the version its own last
+write left on the rows it edits, and hands it to the service as `expected_version`. When
+someone wrote a row since, the service refuses naming who (`ChangedMeanwhile`); the command
+is dropped, with every other command on the stack about the same rows (each would be refused
+in turn), and the operator is told in a message box.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 
 from coliv_desktop.domain.errors import ColivError
@@ -29,11 +36,20 @@ from coliv_desktop.schemas.portfolio import (
     UnitUpdate,
 )
 from coliv_desktop.services import lease_undo, leasing, portfolio, tenants
+from coliv_desktop.services.context import ChangedMeanwhile
 from coliv_desktop.ui.context import AppContext
+
+# A versioned step: given `expected(row id)` (the version this desk last wrote on a row), it
+# calls its services with those as the expected versions and returns {row id: version} for
+# the rows it wrote.
+Expected = Callable[[uuid.UUID], int | None]
+Step = Callable[[Expected], Mapping[uuid.UUID, int]]
 
 
 class ServiceCommand(QUndoCommand):
-    """redo/undo are service calls; `changed` names the bus signals to emit after each."""
+    """redo/undo are service calls; `changed` names the bus signals to emit after each.
+    `rows` (ids, resolved through `ctx.ids`) are what the command writes: a refusal because
+    one changed meanwhile drops every command about them."""
 
     def __init__(
         self,
@@ -44,6 +60,7 @@ class ServiceCommand(QUndoCommand):
         *,
         changed: Sequence[str] = ("portfolio_changed",),
         done: bool = True,
+        rows: Callable[[], Iterable[uuid.UUID]] = tuple,
     ) -> None:
         super().__init__(text)
         self.ctx = ctx
@@ -51,10 +68,26 @@ class ServiceCommand(QUndoCommand):
         self._undo = undo
         self._changed = tuple(changed)
         self._skip_first = done
+        self._rows = rows
+        self.quiet = False  # while the stack is rebuilt, redo()/undo() call nothing
+
+    def rows(self) -> frozenset[uuid.UUID]:
+        return frozenset(self.ctx.ids.resolve(i) for i in self._rows())
+
+    def _call(self, fn: Callable[[], Any]) -> None:
+        fn()
 
     def _run(self, fn: Callable[[], Any], verb: str) -> None:
+        if self.quiet:
+            return
         try:
-            fn()
+            self._call(fn)
+        except ChangedMeanwhile as exc:
+            self.setObsolete(True)  # the stack deletes it once this call returns
+            drop_stale(self.ctx, self.rows(), f"Could not {verb} “{self.text()}”", exc)
+            for name in self._changed:  # show what the other desk saved
+                getattr(self.ctx.bus, name).emit()
+            return
         except ColivError as exc:
             self.setObsolete(True)
             self.ctx.bus.error.emit(f"Could not {verb} “{self.text()}”: {exc}")
@@ -70,6 +103,83 @@ class ServiceCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._run(self._undo, "undo")
+
+    def clone(self) -> ServiceCommand:
+        """The same command in a new QUndoCommand (the stack deletes the ones it clears)."""
+        twin = type(self).__new__(type(self))
+        QUndoCommand.__init__(twin, self.text())
+        twin.__dict__.update(self.__dict__)
+        return twin
+
+
+class VersionedCommand(ServiceCommand):
+    """A command whose redo and undo are `Step`s, refused by their services if a row changed
+    since this desk last wrote it. What this desk last wrote is kept per row for the whole
+    stack (`ctx.written`): undoing a later edit of the same row writes it again, and the
+    earlier command must then expect that version, not the one its own save left."""
+
+    def __init__(self, ctx: AppContext, text: str, redo: Step, undo: Step, *,
+                 written: Mapping[uuid.UUID, int], rows: Callable[[], Iterable[uuid.UUID]],
+                 changed: Sequence[str] = ("portfolio_changed",), done: bool = True) -> None:
+        # the steps are kept as plain values (not closures over self), so `clone` carries them
+        super().__init__(ctx, text, lambda: redo, lambda: undo, changed=changed, done=done,
+                         rows=rows)
+        ctx.written.update(written)  # what the dialog's save left
+
+    def _call(self, fn: Callable[[], Any]) -> None:
+        ctx = self.ctx
+        step: Step = fn()
+        wrote = step(lambda ident: ctx.written.get(ctx.ids.resolve(ident)))
+        ctx.written.update(wrote)
+
+
+def one_row(ident: Callable[[], uuid.UUID], write: Callable[[uuid.UUID, int | None], Any]
+            ) -> Step:
+    """A step writing one row: `write(row id, expected version)` returns the row as saved."""
+    def step(expected: Expected) -> Mapping[uuid.UUID, int]:
+        row = write(ident(), expected(ident()))
+        return {row.id: row.version}
+    return step
+
+
+def drop_stale(ctx: AppContext, rows: frozenset[uuid.UUID], what: str,
+               exc: ChangedMeanwhile) -> None:
+    """After a command was refused because `rows` changed meanwhile (and made obsolete, so the
+    stack removes it): drop the other commands about those rows too, keeping the rest of the
+    history in its order and position, then say so. Runs once the stack is done with the
+    refused command (it cannot be rebuilt from inside that command's undo/redo)."""
+
+    def rebuild() -> None:
+        stack = ctx.undo_stack
+        done = stack.index()
+        kept: list[tuple[ServiceCommand, bool]] = []
+        dropped = 0
+        for i in range(stack.count()):
+            command = stack.command(i)
+            if not isinstance(command, ServiceCommand) or command.rows() & rows:
+                dropped += 1
+            else:
+                kept.append((command, i < done))
+        if dropped:
+            twins = [(command.clone(), was_done) for command, was_done in kept]
+            stack.clear()
+            for twin, _ in twins:
+                twin.quiet = True
+                stack.push(twin)
+            stack.setIndex(sum(1 for _, was_done in twins if was_done))
+            for twin, _ in twins:
+                twin.quiet = False
+        also = (f" {dropped} earlier change(s) to the same record were dropped from the undo "
+                "history too." if dropped else "")
+        text = f"{what}: {exc}.{also}"
+        ctx.bus.error.emit(text)  # the status bar and the log
+        editing = ctx.editing
+        if editing is not None:
+            editing.warn("Changed by someone else", f"{what}.\n\n{exc.label} was changed by "
+                         f"{exc.who} since. Your change was not undone or redone, so theirs "
+                         f"stands; it was removed from the undo history.{also}")
+
+    QTimer.singleShot(0, rebuild)
 
 
 @dataclass(frozen=True)
@@ -115,40 +225,42 @@ def edit_command(ctx: AppContext, before: Any, after: Any, text: str) -> Service
         return None
     ident = before.id
 
-    def apply(values: dict[str, Any]) -> Callable[[], Any]:
-        return lambda: kind.update(ctx.db, ctx.actor, ctx.ids.resolve(ident),
-                                   build(kind.schema, **values))
+    def apply(values: dict[str, Any]) -> Step:
+        return one_row(lambda: ctx.ids.resolve(ident), lambda i, version: kind.update(
+            ctx.db, ctx.actor, i, build(kind.schema, **values, expected_version=version)))
 
-    return ServiceCommand(ctx, text, apply(new), apply(old), changed=kind.changed)
+    return VersionedCommand(ctx, text, apply(new), apply(old), written={ident: after.version},
+                            rows=lambda: (ident,), changed=kind.changed)
+
+
+def _archiving(ctx: AppContext, kind: Kind, ident: uuid.UUID, archived: bool) -> Step:
+    return one_row(lambda: ctx.ids.resolve(ident), lambda i, version: kind.archive(
+        ctx.db, ctx.actor, i, archived, version))
 
 
 def archive_command(ctx: AppContext, row: Any, archived: bool, text: str) -> ServiceCommand:
     """Archive (or restore) `row` now (errors raise here, for the caller to show), undoably."""
     kind = KINDS[kind_of(row)]
     ident = row.id
-
-    def setter(value: bool) -> Callable[[], Any]:
-        return lambda: kind.archive(ctx.db, ctx.actor, ctx.ids.resolve(ident), value)
-
-    setter(archived)()
-    return ServiceCommand(ctx, text, setter(archived), setter(not archived),
-                          changed=kind.changed)
+    made = kind.archive(ctx.db, ctx.actor, ident, archived)
+    return VersionedCommand(ctx, text, _archiving(ctx, kind, ident, archived),
+                            _archiving(ctx, kind, ident, not archived),
+                            written={ident: made.version}, rows=lambda: (ident,),
+                            changed=kind.changed)
 
 
 def add_command(ctx: AppContext, row: Any, text: str) -> ServiceCommand:
     """A property, unit or tenant just added: undo archives it, redo restores it."""
     kind = KINDS[kind_of(row)]
     ident = row.id
-    return ServiceCommand(
-        ctx, text,
-        lambda: kind.archive(ctx.db, ctx.actor, ctx.ids.resolve(ident), False),
-        lambda: kind.archive(ctx.db, ctx.actor, ctx.ids.resolve(ident), True),
-        changed=kind.changed,
-    )
+    return VersionedCommand(ctx, text, _archiving(ctx, kind, ident, False),
+                            _archiving(ctx, kind, ident, True), written={ident: row.version},
+                            rows=lambda: (ident,), changed=kind.changed)
 
 
 def add_rooms_command(ctx: AppContext, rooms: Sequence[RoomOut], text: str) -> ServiceCommand:
-    """Rooms just added: undo deletes them (they have no history yet), redo adds them again."""
+    """Rooms just added: undo deletes them (they have no history yet; refused if someone
+    edited one since), redo adds them again."""
     current = [room.id for room in rooms]
     inputs = [
         build(RoomCreate, unit_id=r.unit_id, room_number=r.room_number, room_type=r.room_type,
@@ -157,81 +269,107 @@ def add_rooms_command(ctx: AppContext, rooms: Sequence[RoomOut], text: str) -> S
         for r in rooms
     ]
 
-    def redo() -> None:
+    def redo(_: Expected) -> Mapping[uuid.UUID, int]:
         unit_ids = [ctx.ids.resolve(i.unit_id) for i in inputs]
         again = portfolio.add_rooms(ctx.db, ctx.actor, [
             i.model_copy(update={"unit_id": u}) for i, u in zip(inputs, unit_ids, strict=True)])
         for index, room in enumerate(again):
             ctx.ids.alias(current[index], room.id)
             current[index] = room.id
+        return {room.id: room.version for room in again}
 
-    def undo() -> None:
-        portfolio.delete_rooms(ctx.db, ctx.actor, [ctx.ids.resolve(i) for i in current])
+    def undo(expected: Expected) -> Mapping[uuid.UUID, int]:
+        ids = [ctx.ids.resolve(i) for i in current]
+        portfolio.delete_rooms(ctx.db, ctx.actor, ids, [expected(i) for i in ids])
+        return {}
 
-    return ServiceCommand(ctx, text, redo, undo, changed=("portfolio_changed",))
+    return VersionedCommand(ctx, text, redo, undo,
+                            written={room.id: room.version for room in rooms},
+                            rows=lambda: current, changed=("portfolio_changed",))
 
 
 LEASE_CHANGED = ("leases_changed", "portfolio_changed", "tenants_changed", "ledger_posted")
 
 
-def lease_command(ctx: AppContext, lease_id: uuid.UUID, text: str) -> ServiceCommand:
+def lease_edit(ctx: AppContext, text: str, lease: LeaseOut,
+               redo: Callable[[uuid.UUID, int | None], LeaseOut],
+               undo: Callable[[uuid.UUID, int | None], LeaseOut]) -> ServiceCommand:
+    """A change of one lease just made (`lease` as it left it): redo and undo are
+    `service(lease_id, expected_version)`, each refused if the lease changed since."""
+    ident = lease.id
+    return VersionedCommand(
+        ctx, text, one_row(lambda: ident, redo), one_row(lambda: ident, undo),
+        written={ident: lease.version}, rows=lambda: (ident,), changed=LEASE_CHANGED)
+
+
+def lease_command(ctx: AppContext, lease: LeaseOut, text: str) -> ServiceCommand:
     """A lease just created: undo cancels it ("entered by mistake"), redo restores it."""
-    return ServiceCommand(
-        ctx, text,
-        lambda: lease_undo.uncancel_lease(ctx.db, ctx.actor, lease_id),
-        lambda: leasing.cancel_lease(ctx.db, ctx.actor, lease_id, "undone in CoLiv"),
-        changed=LEASE_CHANGED)
+    return lease_edit(
+        ctx, text, lease,
+        lambda i, v: lease_undo.uncancel_lease(ctx.db, ctx.actor, i, v),
+        lambda i, v: leasing.cancel_lease(ctx.db, ctx.actor, i, "undone in CoLiv", v))
 
 
 def move_out_command(ctx: AppContext, before: LeaseOut, after: LeaseOut,
                      text: str) -> ServiceCommand:
     """A move-out just recorded: undo reopens the lease to its old end (the rent it reversed
     is charged again), redo records the move-out again."""
-    ident, move_out = before.id, after.lease_end
+    move_out = after.lease_end
     assert move_out is not None
-    return ServiceCommand(
-        ctx, text,
-        lambda: leasing.end_lease(ctx.db, ctx.actor, ident, move_out),
-        lambda: lease_undo.reopen_lease(ctx.db, ctx.actor, ident, before.lease_end),
-        changed=LEASE_CHANGED)
+    return lease_edit(
+        ctx, text, after,
+        lambda i, v: leasing.end_lease(ctx.db, ctx.actor, i, move_out, v),
+        lambda i, v: lease_undo.reopen_lease(ctx.db, ctx.actor, i, before.lease_end, v))
+
+
+def reopen_command(ctx: AppContext, before: LeaseOut, after: LeaseOut,
+                   text: str) -> ServiceCommand:
+    """A move-out undone from the Leases pane (Reopen): undo moves out again, redo reopens."""
+    moved_out = before.lease_end
+    assert moved_out is not None  # an ended lease has its last day
+    return lease_edit(
+        ctx, text, after,
+        lambda i, v: lease_undo.reopen_lease(ctx.db, ctx.actor, i, after.lease_end, v),
+        lambda i, v: leasing.end_lease(ctx.db, ctx.actor, i, moved_out, v))
 
 
 def renew_command(ctx: AppContext, renewal: LeaseOut, text: str) -> ServiceCommand:
     """A renewal just made: undo removes it (refused once money is recorded on it), redo
     restores it."""
-    ident = renewal.id
-    return ServiceCommand(
-        ctx, text,
-        lambda: lease_undo.uncancel_lease(ctx.db, ctx.actor, ident),
-        lambda: lease_undo.remove_renewal(ctx.db, ctx.actor, ident),
-        changed=LEASE_CHANGED)
+    return lease_edit(
+        ctx, text, renewal,
+        lambda i, v: lease_undo.uncancel_lease(ctx.db, ctx.actor, i, v),
+        lambda i, v: lease_undo.remove_renewal(ctx.db, ctx.actor, i, v))
 
 
-def cancel_command(ctx: AppContext, lease_id: uuid.UUID, reason: str,
+def cancel_command(ctx: AppContext, cancelled: LeaseOut, reason: str,
                    text: str) -> ServiceCommand:
     """A lease just cancelled: undo restores it if its bed is still free, redo cancels again."""
-    return ServiceCommand(
-        ctx, text,
-        lambda: leasing.cancel_lease(ctx.db, ctx.actor, lease_id, reason),
-        lambda: lease_undo.uncancel_lease(ctx.db, ctx.actor, lease_id),
-        changed=LEASE_CHANGED)
+    return lease_edit(
+        ctx, text, cancelled,
+        lambda i, v: leasing.cancel_lease(ctx.db, ctx.actor, i, reason, v),
+        lambda i, v: lease_undo.uncancel_lease(ctx.db, ctx.actor, i, v))
 
 
 def transfer_command(ctx: AppContext, origin: uuid.UUID, data: LeaseTransfer, moved: LeaseOut,
                      text: str) -> ServiceCommand:
     """A transfer just made: undo cancels the lease in the new room and reopens the old one
-    (refused once money is recorded on the new lease); redo transfers again."""
+    (refused once money is recorded on the new lease, or if it changed since); redo
+    transfers again (refused if the old lease changed since)."""
     current = [moved.id]
 
-    def redo() -> None:
-        again = leasing.transfer_lease(ctx.db, ctx.actor, origin, data)
+    def redo(expected: Expected) -> Mapping[uuid.UUID, int]:
+        again = leasing.transfer_lease(ctx.db, ctx.actor, origin, data, expected(origin))
         ctx.ids.alias(current[0], again.id)
         current[0] = again.id
+        return {again.id: again.version}
 
-    return ServiceCommand(
-        ctx, text, redo,
-        lambda: lease_undo.undo_transfer(ctx.db, ctx.actor, current[0]),
-        changed=LEASE_CHANGED)
+    def undo(expected: Expected) -> Mapping[uuid.UUID, int]:
+        back = lease_undo.undo_transfer(ctx.db, ctx.actor, current[0], expected(current[0]))
+        return {back.id: back.version}
+
+    return VersionedCommand(ctx, text, redo, undo, written={moved.id: moved.version},
+                            rows=lambda: (origin, current[0]), changed=LEASE_CHANGED)
 
 
 PROFILE_FIELDS = ("company_name", "address", "phone", "email")
@@ -240,7 +378,8 @@ PROFILE_FIELDS = ("company_name", "address", "phone", "email")
 def settings_command(ctx: AppContext, before: tuple[Any, dict[str, Any]],
                      after: tuple[Any, dict[str, Any]]) -> ServiceCommand | None:
     """File ▸ Settings saved: undo puts back the profile fields and settings it changed (a
-    wrong rent due day or late fee is easy to type and costly to keep)."""
+    wrong rent due day or late fee is easy to type and costly to keep). The operator row's
+    version covers both, so another desk's settings saved since are never put back."""
     from coliv_desktop.schemas.operator import OperatorProfileUpdate
     from coliv_desktop.services import operator
 
@@ -250,15 +389,18 @@ def settings_command(ctx: AppContext, before: tuple[Any, dict[str, Any]],
               if getattr(old_profile, f) != getattr(new_profile, f)]
     if not keys and not fields:
         return None
+    ident = new_profile.id
 
-    def apply(profile: Any, values: dict[str, Any]) -> Callable[[], Any]:
-        def run() -> Any:
-            update = build(OperatorProfileUpdate,
+    def apply(profile: Any, values: dict[str, Any]) -> Step:
+        def run(i: uuid.UUID, version: int | None) -> Any:
+            update = build(OperatorProfileUpdate, expected_version=version,
                            **{f: getattr(profile, f) for f in PROFILE_FIELDS})
-            _, current = operator.save_preferences(ctx.db, ctx.actor, update,
-                                                   {k: values[k] for k in keys})
+            saved, current = operator.save_preferences(ctx.db, ctx.actor, update,
+                                                       {k: values[k] for k in keys})
             ctx.currency, ctx.locale = str(current["currency"]), str(current["locale"])
-        return run
+            return saved
+        return one_row(lambda: ident, run)
 
-    return ServiceCommand(ctx, "Change settings", apply(new_profile, new_values),
-                          apply(old_profile, old_values), changed=("settings_changed",))
+    return VersionedCommand(ctx, "Change settings", apply(new_profile, new_values),
+                            apply(old_profile, old_values), written={ident: new_profile.version},
+                            rows=lambda: (ident,), changed=("settings_changed",))

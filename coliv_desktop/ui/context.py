@@ -97,6 +97,9 @@ class AppContext(QObject):
         self.tasks = runner or TaskRunner()
         self.undo_stack = QUndoStack(self)
         self.ids = IdAliases()
+        # row id -> the version this desk's last undoable write left on it (ui.commands): an
+        # undo or redo expects it, so it never writes over another desk's change
+        self.written: dict[uuid.UUID, int] = {}
         self._db: Database | None = None
         self._actor: Actor | None = None
         self.currency = "USD"
@@ -143,6 +146,7 @@ class AppContext(QObject):
         self.generation += 1
         self.undo_stack.clear()
         self.ids.clear()
+        self.written.clear()
         remembered = url_without_password(opened.db.url)
         self.add_recent(remembered)
         self.settings.setValue("database/last", remembered)

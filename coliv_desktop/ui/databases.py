@@ -15,6 +15,7 @@ from coliv_desktop import config
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.ui.context import AppContext, OpenedDatabase, open_database_blocking
 from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
+from coliv_desktop.ui.widgets import not_saved
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -218,7 +219,11 @@ class Databases(QObject):
             return None
         from coliv_desktop.db.migrate import backup_sqlite
 
-        path = backup_sqlite(url, "manual")
+        try:
+            path = backup_sqlite(url, "manual")
+        except (ColivError, OSError) as exc:  # a backups folder that cannot be written
+            self.fail("Could not back up", not_saved(exc) or str(exc))
+            return None
         if path is None:
             self.fail("Back up", "This database has no file to copy.")
             return None
@@ -262,7 +267,7 @@ class Databases(QObject):
 
         def finished(result: Any, error: BaseException | None) -> None:
             if error is not None:
-                self.fail("Could not export", str(error))
+                self.fail("Could not export", not_saved(error) or str(error))
                 return
             target, counts = result
             rows = sum(counts.values())

@@ -4,15 +4,22 @@
 the services use (`rent_amount`, `rooms[2].rent_amount`, `lease_end`) onto them. `FormDialog`
 is the dialog shape every editor shares: an error banner for what names no field, the form,
 Save/Cancel, validation as you type (fields you have touched) and on Save.
+
+Confirmations, one mechanism for every dialog: what is allowed but unusual is asked as a
+question before it is saved (Yes goes ahead, No goes back to the form). A dialog's own
+`confirmation(data)` asks what only the GUI checks (a rent of 0.00, a payment that becomes
+credit); a service's `NeedsConfirmation` is asked with its message, then the save runs again
+with `force=True` (a dialog's `save` passes `**self.force()` to such services).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -23,16 +30,20 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from coliv_desktop.domain.errors import ColivError, ValidationError
+from coliv_desktop.domain.errors import ColivError, NeedsConfirmation, ValidationError
 
 ERROR_STYLE = "color: #b3261e;"
+NO_RENT = Decimal("0.00")
 INVALID_PROPERTY = "invalid"
 _INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<row>\d+)\]\.(?P<field>.+)$")
 
@@ -125,6 +136,51 @@ class FieldErrors:
         return False
 
 
+def no_rent_question(what: str, rent: Decimal | None) -> str | None:
+    """The question before saving `what` at a rent of 0.00 (allowed: a live-in manager's
+    room), None for any other rent."""
+    if rent is None or rent != NO_RENT:
+        return None
+    return (f"Save {what} with no rent (0.00)?\n\nIt is allowed (a live-in manager's room, "
+            "say), but nothing will be charged for it and it adds nothing to the revenue. "
+            "Choose No to type the rent.")
+
+
+def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
+    """A question with Yes and No, No by default (the safe answer to an unusual save)."""
+    answer = QMessageBox.question(
+        parent, title, question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class ContentScroll(QScrollArea):
+    """A dialog's content, scrolling when the screen is too small for it: as large as the
+    content wants (not QScrollArea's default cap), as narrow as its fields allow, as short as a
+    few lines."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def sizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().sizeHint()
+        hint = content.sizeHint()
+        return QSize(hint.width() + self.verticalScrollBar().sizeHint().width(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        content = self.widget()
+        if content is None:
+            return super().minimumSizeHint()
+        least = content.minimumSizeHint()
+        return QSize(least.width() + self.verticalScrollBar().sizeHint().width(),
+                     min(least.height(), 120))
+
+
 class FormDialog(QDialog):
     """An editor dialog: banner, form with inline errors, Save/Cancel.
 
@@ -143,7 +199,15 @@ class FormDialog(QDialog):
         self.next_requested = False
         self.saving = False  # a background save is running (see `save_in_background`)
         self._touched: set[str] = set()
-        outer = QVBoxLayout(self)
+        # The fields scroll (a long form on a small screen, `ui.screens`); the buttons stay.
+        self.setProperty("grows_to_content", True)
+        self.outer = QVBoxLayout(self)
+        self.scroller = ContentScroll()
+        self.outer.addWidget(self.scroller, 1)
+        content = QWidget()
+        self.scroller.setWidget(content)
+        outer = QVBoxLayout(content)
+        outer.setContentsMargins(0, 0, 0, 0)
         self.banner = QLabel()
         self.banner.setObjectName("banner")
         self.banner.setWordWrap(True)
@@ -184,7 +248,7 @@ class FormDialog(QDialog):
     def finish_layout(self) -> None:
         """Call after adding fields: adds the buttons and live validation."""
         if not self._buttons_added:
-            self.body.addWidget(self.buttons)
+            self.outer.addWidget(self.buttons)
             self._buttons_added = True
         for name, widget in self.fields.widgets.items():
             signal = changed_signal(widget)
@@ -198,6 +262,31 @@ class FormDialog(QDialog):
 
     def save(self, data: Any) -> Any:
         raise NotImplementedError
+
+    def confirmation(self, data: Any) -> str | None:
+        """A question to ask before saving `data`, for what the GUI alone checks (a rent of
+        0.00, a payment that becomes credit); None saves without asking. Override."""
+        return None
+
+    # --- confirmations -------------------------------------------------------------------------
+
+    forced = False  # the person said yes to the service's NeedsConfirmation: save with force
+
+    def force(self) -> dict[str, bool]:
+        """Keyword arguments for a service that may raise NeedsConfirmation: `force=True` once
+        the person said yes to it, nothing before (`**self.force()` in `save`)."""
+        return {"force": True} if self.forced else {}
+
+    def ask(self, question: str) -> bool:
+        """Yes goes ahead, No goes back to the form (tests replace this)."""
+        return ask_yes_no(self, self.windowTitle(), question)
+
+    def _confirmed(self, exc: NeedsConfirmation) -> bool:
+        """A service asked for a person's yes: ask it; yes saves again with force."""
+        if self.forced or not self.ask(exc.detail):
+            return False
+        self.forced = True
+        return True
 
     # --- behaviour ----------------------------------------------------------------------------
 
@@ -221,13 +310,15 @@ class FormDialog(QDialog):
         self.banner.setVisible(bool(message))
 
     def show_error(self, exc: ColivError) -> None:
+        from coliv_desktop.ui.widgets import not_saved
+
         if isinstance(exc, ValidationError) and self.fields.show(exc):
             self.show_banner(None)
             target = self.fields.field_for(exc.field)
             if target:
                 self.fields.widgets[target].setFocus()
             return
-        self.show_banner(str(exc))
+        self.show_banner(not_saved(exc) or str(exc))  # a file not written: path and reason
 
     # A dialog whose save can take long (an approval rescoring many applications) sets this
     # and a task runner: save() then runs in a worker and must touch no widget; the dialog
@@ -246,6 +337,9 @@ class FormDialog(QDialog):
             self.saving = False
             self.buttons.setEnabled(True)
             self.unsetCursor()
+            if isinstance(error, NeedsConfirmation) and self._confirmed(error):
+                self._save_in_background(data)
+                return
             if isinstance(error, ColivError):
                 self.show_error(error)
             elif error is not None:
@@ -265,24 +359,35 @@ class FormDialog(QDialog):
             return
         self.fields.clear()
         self.show_banner(None)
-        if self.save_in_background and self.runner is not None:
-            try:
-                data = self.build_input()
-            except ColivError as exc:
-                self.show_error(exc)
-                return
-            self._save_in_background(data)
-            return
+        self.forced = False
         try:
             data = self.build_input()
-            # a save is one short transaction; the wait cursor covers a slow one (an approval
-            # rescoring many applications, a busy server)
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                self.saved = self.save(data)
-            finally:
-                QApplication.restoreOverrideCursor()
+            question = self.confirmation(data)
         except ColivError as exc:
             self.show_error(exc)
             return
+        if question is not None and not self.ask(question):
+            return  # back to the form, as it was
+        if self.save_in_background and self.runner is not None:
+            self._save_in_background(data)
+            return
+        while True:
+            try:
+                # a save is one short transaction; the wait cursor covers a slow one (an
+                # approval rescoring many applications, a busy server)
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    self.saved = self.save(data)
+                finally:
+                    QApplication.restoreOverrideCursor()
+            except NeedsConfirmation as exc:
+                if self._confirmed(exc):
+                    continue
+                if self.forced:  # asked again even with force: show it as an error
+                    self.show_error(exc)
+                return
+            except ColivError as exc:
+                self.show_error(exc)
+                return
+            break
         self.accept()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop import config
+from coliv_desktop.ui import screens
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.databases import Databases
 from coliv_desktop.ui.panes import PANES, Pane, pane_spec
@@ -51,6 +52,7 @@ class EditingOnDemand:
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        screens.install()  # this window and every dialog fit the screen they open on
         self.ctx = ctx
         self.setObjectName("main_window")
         self.setWindowIcon(icon("coliv"))
@@ -379,9 +381,32 @@ class MainWindow(QMainWindow):
             self.editing.archive(*selection)
 
     def _in_ledger(self, method: str) -> None:
-        """A Ledger menu item: the ledger pane, then its action."""
+        """A Ledger menu item: the ledger pane, then its action. A payment or a charge opens
+        over the pane the operator is in, on what is selected there."""
+        if method in ("record_payment", "charge_or_credit"):
+            ledger: Any = self.pane("ledger")
+            opener = ledger.open_payment if method == "record_payment" else ledger.open_charge
+            opener(self.lease_choice(), self)
+            return
         self.show_pane("ledger")
         getattr(self.pane("ledger"), method)()
+
+    def lease_choice(self) -> Any:
+        """What the operator has selected (`ui.ledger.dialogs.LeaseChoice`): the current
+        pane's selection (a lease, a ledger entry, a reminder, a tenant's record, a room),
+        else the room selected in the property tree; None if nothing is."""
+        pane = self.panes.get(self.current_pane or "")
+        if pane is not None and self.stack.currentWidget() is pane:
+            choose = getattr(pane, "lease_choice", None)
+            choice = choose() if callable(choose) else None
+            if choice is not None:
+                return choice
+        node = self.tree.selected_node()
+        if node is not None and node.kind == "room" and self.tree.isVisible():
+            from coliv_desktop.ui.ledger.dialogs import LeaseChoice
+
+            return LeaseChoice(room_id=node.id)
+        return None
 
     def _new_lease(self) -> None:
         selection = self._selection()
@@ -495,9 +520,9 @@ class MainWindow(QMainWindow):
         settings = self.ctx.settings
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray | bytes):
-            self.restoreGeometry(QByteArray(geometry))
+            self.restoreGeometry(QByteArray(geometry))  # fitted to the screen when shown
         else:
-            self.resize(1280, 800)
+            self.resize(screens.first_size(self))
         state = settings.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(QByteArray(state))

@@ -3,6 +3,7 @@ after its data has loaded, save the PNG, exit 0."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -12,7 +13,13 @@ WIDTH, HEIGHT = 1280, 800
 
 
 def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # an offscreen screen with room for the picture and the window's frame (windows fit their
+    # screen: `ui.screens`)
+    screen = Path(tempfile.mkdtemp(prefix="coliv-screen-")) / "screen.json"
+    screen.write_text(json.dumps({"screens": [{
+        "name": "screenshot", "x": 0, "y": 0, "width": WIDTH + 100, "height": HEIGHT + 100,
+        "logicalDpi": 96, "dpr": 1}]}), "utf-8")
+    os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 FULL_TREE_ROOMS = 500  # up to this many rooms the whole tree loads at once
 EXPAND_UP_TO = 10  # properties shown opened the first time
+MIN_WIDTH = 260  # the tree's names stay readable beside its occupancy column
 
 
 class TreeDock(QDockWidget):
@@ -68,6 +69,8 @@ class TreeDock(QDockWidget):
         self.summary.setStyleSheet("color: #57606a;")
         layout.addWidget(self.summary)
         self.setWidget(body)
+        # never squeezed to "Downto…" by a wide pane beside it (nor restored that narrow)
+        self.setMinimumWidth(MIN_WIDTH)
         self.tree: PortfolioTree | None = None
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)

@@ -1,10 +1,11 @@
 """Small widgets and helpers every pane uses: list views with remembered columns, the search
-box, empty-state messages, icons."""
+box, empty-state messages, icons, message boxes and the one wording of a file not saved."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,6 +27,29 @@ from PySide6.QtWidgets import (
 from coliv_desktop.locations import resource
 from coliv_desktop.ui.models.proxy import proxy_for
 from coliv_desktop.ui.models.table import RowTableModel
+
+
+class Messages:
+    """Modal message boxes, in one place (tests replace them: a modal box would wait)."""
+
+    @staticmethod
+    def warn(parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+
+def not_saved(error: BaseException, target: object = None) -> str | None:
+    """One sentence for a file that could not be written, naming the path and the reason
+    (`domain.errors.FileProblem`, or an OSError from below it); None for any other error."""
+    from coliv_desktop.domain.errors import FileProblem
+
+    if isinstance(error, FileProblem):
+        return f"Could not save {error.path}: {error.reason}."
+    if isinstance(error, OSError):
+        path = error.filename or target
+        reason = error.strerror or str(error) or type(error).__name__
+        return f"Could not save {Path(str(path)) if path else 'the file'}: " \
+               f"{reason[0].lower() + reason[1:]}."
+    return None
 
 
 @cache
@@ -132,13 +157,22 @@ class ListView(QTableView):
         self.proxy.modelReset.connect(self._place_timer.start)
         self.proxy.dataChanged.connect(lambda *_: self._select_wanted())
 
+    def _column_keys(self) -> str:
+        return ",".join(column.key for column in self.table_model.columns)
+
     def _restore(self) -> None:
         state = self.settings.value(self.settings_key)
+        keys = self.settings.value(f"columns_keys/{self.settings_key}")
+        # a header remembered for other columns (a newer version moved them) would put one
+        # column's width and place on another: start from the defaults then
+        if keys is not None and str(keys) != self._column_keys():
+            return
         if isinstance(state, QByteArray | bytes) and state:
             self.horizontalHeader().restoreState(QByteArray(state))
 
     def save_columns(self) -> None:
         self.settings.setValue(self.settings_key, self.horizontalHeader().saveState())
+        self.settings.setValue(f"columns_keys/{self.settings_key}", self._column_keys())
 
     def set_column_visible(self, key: str, visible: bool) -> None:
         self.setColumnHidden(self.table_model.column_index(key), not visible)
@@ -167,6 +201,20 @@ class ListView(QTableView):
             return None
         source = self.proxy.mapToSource(index)
         return self.table_model.cached_row(source.row())
+
+    def lone_value(self, attribute: str, most: int = 200) -> Any:
+        """The one value of `attribute` every listed row shares (a filter down to one tenant,
+        say), or None: rows differ, none is listed, more than `most`, or some not loaded."""
+        count = self.proxy.rowCount()
+        if not 0 < count <= most:
+            return None
+        values = set()
+        for i in range(count):
+            row = self.table_model.cached_row(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
+            if row is None:
+                return None
+            values.add(getattr(row, attribute, None))
+        return values.pop() if len(values) == 1 else None
 
     def _remember_place(self) -> None:
         index = self.currentIndex()

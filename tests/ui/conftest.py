@@ -13,6 +13,18 @@ from coliv_desktop.services.context import Actor
 from coliv_desktop.ui.context import AppContext, OpenedDatabase
 
 
+@pytest.fixture(autouse=True)
+def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A form's Yes/No question is a modal box that would wait forever in a test: a test that
+    expects one replaces `FormDialog.ask`; any other question fails the test."""
+    from coliv_desktop.ui.forms import FormDialog
+
+    def ask(self: FormDialog, question: str) -> bool:
+        raise AssertionError(f"unexpected question in {self.windowTitle()!r}: {question}")
+
+    monkeypatch.setattr(FormDialog, "ask", ask)
+
+
 @pytest.fixture
 def qsettings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)

@@ -17,6 +17,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.services import ledger, printing
 from coliv_desktop.services.context import Actor
 from coliv_desktop.ui.context import AppContext, OpenedDatabase
+from coliv_desktop.ui.forms import FormDialog
 from coliv_desktop.ui.ledger import startup
 from coliv_desktop.ui.ledger.dialogs import UNDONE, RecordPaymentDialog, VoidDialog
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
@@ -91,7 +92,8 @@ def test_pane_lists_entries_with_totals_and_filters(pane: LedgerPane, ctx: AppCo
 
 
 def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: AppContext,
-                                                        qtbot: QtBot) -> None:
+                                                        qtbot: QtBot,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     pane.status.setCurrentIndex(pane.status.findData("pending"))
     settle(ctx, qtbot)
     pane.list.selectRow(0)
@@ -100,9 +102,14 @@ def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: A
     qtbot.keyClicks(dialog.amount, "1000")
     settle(ctx, qtbot)
     assert "Rent December 2025" in dialog.preview.text()
-    assert "credit for the next charges: $200.00" in dialog.preview.text()
+    assert ("Tom Tester owes $800.00: $200.00 of this $1,000.00 becomes credit."
+            in dialog.preview.text())
+    asked: list[str] = []
+    monkeypatch.setattr(FormDialog, "ask", lambda self, q: asked.append(q) or True)
     with qtbot.waitSignal(ctx.bus.ledger_posted):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].startswith(
+        "Tom Tester owes $800.00: $200.00 of this $1,000.00 becomes credit.")
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.saved.receipt_number == 4
     settle(ctx, qtbot)
@@ -139,11 +146,17 @@ def test_the_tenant_record_shows_what_the_tenant_owes(pane: LedgerPane, ctx: App
     assert record.balance.text() == "nothing owed"
 
 
-def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: QtBot) -> None:
+def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: QtBot,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     flow_43(ctx.db, ctx.actor)
+    monkeypatch.setattr(FormDialog, "ask", lambda self, question: True)
     dialog = RecordPaymentDialog(ctx)
     qtbot.addWidget(dialog)
+    assert dialog.lease.currentIndex() == -1  # nothing selected: no tenant chosen for you
     qtbot.keyClicks(dialog.amount, "12.345")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.fields.error("lease_id") == "choose whose payment this is"
+    dialog.lease.setCurrentIndex(0)
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "two decimal places" in dialog.fields.error("amount")
     assert dialog.saved is None
@@ -341,8 +354,7 @@ def test_the_ledger_menu_and_its_shortcut(qtbot: QtBot, window: object, ctx: App
     qtbot.keyClick(window, Qt.Key.Key_M,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     settle(ctx, qtbot)
-    assert window.current_pane == "ledger"
-    pane = window.pane("ledger")
-    dialogs = pane.findChildren(RecordPaymentDialog)
+    assert window.current_pane == "dashboard"  # the dialog opens over where you are
+    dialogs = window.findChildren(RecordPaymentDialog)
     assert len(dialogs) == 1 and dialogs[0].isVisible()
     dialogs[0].reject()

@@ -25,7 +25,7 @@ from coliv_desktop.services.matching import term_end
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.common import DateField
 from coliv_desktop.ui.dialogs.lease import chosen, select_id
-from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog
+from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog, no_rent_question
 
 
 class ApproveDialog(FormDialog):
@@ -33,6 +33,7 @@ class ApproveDialog(FormDialog):
                  *, room_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
         super().__init__(f"Approve {application.full_name}", parent, save_text="Approve")
         self.submitted: ApprovalInput | None = None
+        self.submitted_force: dict[str, bool] = {}
         self.save_in_background = True  # it rescores every open application of the unit
         self.runner = ctx
         self.setMinimumWidth(560)
@@ -138,7 +139,14 @@ class ApproveDialog(FormDialog):
                      deposit_amount=self.deposit_amount.text().strip() or None,
                      expected_version=self.application.version)
 
+    def confirmation(self, data: ApprovalInput) -> str | None:
+        rent = data.rent_amount
+        if rent is None and data.room_id in self.rents:
+            rent = self.rents[data.room_id]
+        return no_rent_question(f"{self.application.full_name}'s lease", rent)
+
     def save(self, data: ApprovalInput) -> ApprovalOut:
-        self.submitted = data  # what redo repeats
+        self.submitted = data  # what redo repeats (forced too, if the person said yes)
+        self.submitted_force = self.force()
         return placement.approve_application(self.ctx.db, self.ctx.actor, self.application.id,
-                                             data)
+                                             data, **self.submitted_force)

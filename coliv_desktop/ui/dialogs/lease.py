@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -31,7 +32,7 @@ from coliv_desktop.services import directory, leasing, overview
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.common import DateField
-from coliv_desktop.ui.forms import FieldErrors, FormDialog
+from coliv_desktop.ui.forms import FieldErrors, FormDialog, no_rent_question
 
 
 def chosen(combo: QComboBox) -> uuid.UUID | None:
@@ -174,8 +175,15 @@ class LeaseDialog(FormDialog):
                      deposit_amount=self.deposit_amount.text().strip() or "0",
                      notes=self.notes.toPlainText())
 
+    def confirmation(self, data: LeaseCreate) -> str | None:
+        rent = data.rent_amount
+        if rent is None and data.room_id in self._rents:  # the room's rent, as the service
+            rent = Decimal(self._rents[data.room_id])
+        name = self.tenant_id.currentText().split(" <")[0]
+        return no_rent_question(f"{name}'s lease", rent)
+
     def save(self, data: LeaseCreate) -> LeaseOut:
-        return leasing.create_lease(self.ctx.db, self.ctx.actor, data)
+        return leasing.create_lease(self.ctx.db, self.ctx.actor, data, **self.force())
 
 
 class MoveOutDialog(FormDialog):
@@ -204,7 +212,8 @@ class MoveOutDialog(FormDialog):
         return day
 
     def save(self, data: date) -> LeaseOut:
-        return leasing.end_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)
+        return leasing.end_lease(self.ctx.db, self.ctx.actor, self.lease.id, data,
+                                 **self.force())
 
 
 class RenewDialog(FormDialog):
@@ -225,8 +234,12 @@ class RenewDialog(FormDialog):
         return build(LeaseRenewal, new_end=self.new_end.value(),
                      rent_amount=self.rent_amount.text().strip() or None)
 
+    def confirmation(self, data: LeaseRenewal) -> str | None:
+        return no_rent_question(f"{self.lease.tenant_name}'s renewal", data.rent_amount)
+
     def save(self, data: LeaseRenewal) -> LeaseOut:
-        return leasing.renew_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)
+        return leasing.renew_lease(self.ctx.db, self.ctx.actor, self.lease.id, data,
+                                   **self.force())
 
 
 class ReopenDialog(FormDialog):
@@ -320,6 +333,13 @@ class TransferDialog(FormDialog):
         return build(LeaseTransfer, room_id=room_id, transfer_date=self.transfer_date.value(),
                      rent_amount=self.rent_amount.text().strip() or None)
 
+    def confirmation(self, data: LeaseTransfer) -> str | None:
+        rent = data.rent_amount
+        if rent is None and data.room_id in self._rents:
+            rent = Decimal(self._rents[data.room_id])
+        return no_rent_question(f"{self.lease.tenant_name}'s lease in the new room", rent)
+
     def save(self, data: LeaseTransfer) -> LeaseOut:
         self.submitted = data  # what redo repeats
-        return leasing.transfer_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)
+        return leasing.transfer_lease(self.ctx.db, self.ctx.actor, self.lease.id, data,
+                                      **self.force())

@@ -31,7 +31,7 @@ from coliv_desktop.schemas.portfolio import RoomCreate, RoomOut, RoomUpdate
 from coliv_desktop.services import portfolio
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.common import DateField, text_or_none
-from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog
+from coliv_desktop.ui.forms import ERROR_STYLE, NO_RENT, FormDialog, no_rent_question
 
 GRID_COLUMNS = ("Room", "Rent / month", "Size (sqft)", "Private bath", "Type", "Beds")
 GRID_FIELDS = ("room_number", "rent_amount", "size_sqft", "has_private_bath", "room_type",
@@ -202,6 +202,13 @@ class RoomsGridDialog(FormDialog):
                 raise ValidationError(f"rooms[{row}].{exc.field}", exc.detail) from None
         return rooms
 
+    def confirmation(self, data: list[RoomCreate]) -> str | None:
+        free = [room.room_number for room in data if room.rent_amount == NO_RENT]
+        if not free:
+            return None
+        return no_rent_question(("room " if len(free) == 1 else "rooms ") + ", ".join(free),
+                                NO_RENT)
+
     def save(self, data: list[RoomCreate]) -> list[RoomOut]:
         try:
             return portfolio.add_rooms(self.ctx.db, self.ctx.actor, data)
@@ -255,6 +262,11 @@ class RoomDialog(FormDialog):
                      has_private_bath=self.has_private_bath.isChecked(),
                      available_date=self.available_date.value(),
                      status=self.status.currentText(), expected_version=self.existing.version)
+
+    def confirmation(self, data: RoomUpdate) -> str | None:
+        if self.existing.rent_amount == NO_RENT:  # asked when it was set; not at every edit
+            return None
+        return no_rent_question(f"room {data.room_number}", data.rent_amount)
 
     def save(self, data: RoomUpdate) -> RoomOut:
         return portfolio.update_room(self.ctx.db, self.ctx.actor, self.existing.id, data)

@@ -174,7 +174,7 @@ class DepositDialog(FormDialog):
                      note=self.note.toPlainText())
 
     def save(self, data: DispositionCreate) -> DispositionOut:
-        saved = deposits.settle_deposit(self.ctx.db, self.ctx.actor, data)
+        saved = deposits.settle_deposit(self.ctx.db, self.ctx.actor, data, **self.force())
         self.entered = data  # for redo after an undo: the same settlement again
         return saved
 

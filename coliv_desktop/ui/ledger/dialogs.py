@@ -5,13 +5,14 @@ credit entered here can be undone with Ctrl+Z: it is voided, so the ledger keeps
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -25,6 +26,7 @@ from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.domain.money import parse_money
 from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.schemas import build
+from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.schemas.ledger import (
     AllocationPreview,
     ChargeCreate,
@@ -48,15 +50,53 @@ def qdate(day: Any) -> QDate:
 UNDONE = "undone with Ctrl+Z right after it was entered"
 
 
-def lease_picker(ctx: AppContext, lease_id: uuid.UUID | None) -> QComboBox:
-    """Every lease by tenant and room, `lease_id` chosen."""
+@dataclass(frozen=True)
+class LeaseChoice:
+    """What the operator has selected, for a payment or a charge to start from: a lease (a
+    ledger entry, a lease, a reminder, a collection row), else a tenant (the tenant's record),
+    else a room (the property tree)."""
+
+    lease_id: uuid.UUID | None = None
+    tenant_id: uuid.UUID | None = None
+    room_id: uuid.UUID | None = None
+
+    def pick(self, rows: Sequence[LeaseRow], day: date) -> LeaseRow | None:
+        """The lease this choice means among `rows`: the lease itself; a tenant's or a room's
+        lease running on `day` (the lowest bed of a shared room), else their latest one."""
+        if self.lease_id is not None:
+            return next((r for r in rows if r.id == self.lease_id), None)
+        if self.tenant_id is not None:
+            mine = [r for r in rows if r.tenant_id == self.tenant_id]
+        elif self.room_id is not None:
+            mine = [r for r in rows if r.room_id == self.room_id]
+        else:
+            return None
+        running = sorted((r for r in mine if r.status != "cancelled" and r.lease_start <= day
+                          and (r.lease_end is None or r.lease_end >= day)), key=lambda r: r.bed)
+        if running:
+            return running[0]
+        return max(mine, key=lambda r: r.lease_start, default=None)
+
+
+def lease_picker(ctx: AppContext, choice: LeaseChoice | uuid.UUID | None) -> QComboBox:
+    """Every lease by tenant and room, the one `choice` means chosen; none chosen when nothing
+    is selected (never the first of the list: money must not land on the wrong tenant)."""
+    if isinstance(choice, uuid.UUID):
+        choice = LeaseChoice(lease_id=choice)
     combo = QComboBox()
-    for row in leasing.list_leases(ctx.db, leasing.LeaseFilter(active_on=None)):
+    combo.setPlaceholderText("Choose the tenant's lease")
+    rows = leasing.list_leases(ctx.db, leasing.LeaseFilter(active_on=None))
+    for row in rows:
         combo.addItem(f"{row.tenant_name} - {row.property_name} {row.unit_number}-"
                       f"{row.room_number} ({row.status})", str(row.id))
-    if lease_id is not None:  # ids travel as text: QVariant cannot compare Python UUIDs
-        combo.setCurrentIndex(max(0, combo.findData(str(lease_id))))
+        combo.setItemData(combo.count() - 1, row.tenant_name, TENANT_ROLE)
+    found = choice.pick(rows, today()) if choice is not None else None
+    # ids travel as text: QVariant cannot compare Python UUIDs
+    combo.setCurrentIndex(combo.findData(str(found.id)) if found is not None else -1)
     return combo
+
+
+TENANT_ROLE = Qt.ItemDataRole.UserRole + 1  # a picker item's tenant name
 
 
 def picked(combo: QComboBox) -> uuid.UUID | None:
@@ -79,10 +119,26 @@ def entry_command(ctx: AppContext, text: str, made: uuid.UUID, post: Callable[[]
                           changed=("ledger_posted",))
 
 
+PREVIEW_STYLE = "background: #f3f6f9; padding: 8px; border-radius: 4px;"
+CREDIT_STYLE = "color: #92400e; font-weight: 600;"
+
+
+def credit_sentence(tenant: str, amount: Decimal, result: AllocationPreview,
+                    money: Callable[[Decimal], str]) -> str:
+    """How much of a payment becomes credit, said plainly: "Sarah Thompson owes nothing: this
+    becomes credit." or "… owes $500.00: $400.00 of this $900.00 becomes credit."."""
+    owed = result.balance_before
+    if owed <= 0:
+        already = f" (credit already {money(-owed)})" if owed < 0 else ""
+        return f"{tenant} owes nothing{already}: this {money(amount)} becomes credit."
+    return (f"{tenant} owes {money(owed)}: {money(result.unapplied)} of this {money(amount)} "
+            "becomes credit.")
+
+
 class RecordPaymentDialog(FormDialog):
     """Lease, amount, date, method, reference; below them, where the money will go."""
 
-    def __init__(self, ctx: AppContext, lease_id: uuid.UUID | None = None,
+    def __init__(self, ctx: AppContext, lease_id: LeaseChoice | uuid.UUID | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Record payment", parent, save_text="Record payment")
         self.ctx = ctx
@@ -111,7 +167,7 @@ class RecordPaymentDialog(FormDialog):
         self.preview = QLabel("Type an amount to see where it goes.")
         self.preview.setObjectName("allocation_preview")
         self.preview.setWordWrap(True)
-        self.preview.setStyleSheet("background: #f3f6f9; padding: 8px; border-radius: 4px;")
+        self.preview.setStyleSheet(PREVIEW_STYLE)
         self.body.addWidget(self.preview)
         self.finish_layout()
         self.amount.textEdited.connect(lambda _t: self.update_preview())
@@ -125,17 +181,35 @@ class RecordPaymentDialog(FormDialog):
         return picked(self.lease)
 
     def build_input(self) -> PaymentCreate:
+        if self.lease_id is None:
+            raise ValidationError("lease_id", "choose whose payment this is")
         return build(PaymentCreate, lease_id=self.lease_id, amount=self.amount.text(),
                      received_on=self.day.date().toPython(), method=self.method.currentData(),
                      reference=self.reference.text())
 
+    @property
+    def tenant_name(self) -> str:
+        return str(self.lease.currentData(TENANT_ROLE) or "The tenant")
+
+    def confirmation(self, data: PaymentCreate) -> str | None:
+        """Money that becomes credit is said plainly before it is saved (it pays nothing owed
+        now: a tenant owing nothing, or more than is owed)."""
+        result = ledger.preview_allocation(self.ctx.db, data.lease_id, data.amount)
+        self.show_preview(result)
+        if result.unapplied <= 0:
+            return None
+        return credit_sentence(self.tenant_name, data.amount, result, self.ctx.money) + (
+            "\n\nIt is kept on the account and pays the next charges as they are posted. "
+            "Record it?")
+
     def save(self, data: PaymentCreate) -> PaymentOut:
-        result = ledger.record_payment(self.ctx.db, self.ctx.actor, data)
+        forced = self.force()  # what the person said yes to; redo repeats it
+        result = ledger.record_payment(self.ctx.db, self.ctx.actor, data, **forced)
         ctx = self.ctx
         self.ctx.undo_stack.push(entry_command(
             ctx, f"Payment of {ctx.money(result.amount)} "
                  f"(receipt No. {receipt_no(result.receipt_number)})",
-            result.id, lambda: ledger.record_payment(ctx.db, ctx.actor, data),
+            result.id, lambda: ledger.record_payment(ctx.db, ctx.actor, data, **forced),
             lambda ident: ledger.void_payment(ctx.db, ctx.actor, ident, UNDONE)))
         self.ctx.bus.ledger_posted.emit()
         self.ctx.bus.status_message.emit(
@@ -173,12 +247,16 @@ class RecordPaymentDialog(FormDialog):
         lines = [f"{a.description} (due {a.due_date:%b %d}): {money(a.amount)}"
                  + ("" if a.amount == a.outstanding_before
                     else f" of {money(a.outstanding_before)}") for a in result.allocations]
-        if result.unapplied > Decimal(0):
-            lines.append(f"Kept as credit for the next charges: {money(result.unapplied)}")
-        if not lines:
-            lines.append("Nothing is owed now: all of it is kept as credit.")
         lines.append(f"Balance {money(result.balance_before)} -> {money(result.balance_after)}")
-        self.preview.setText("This payment will go to:\n" + "\n".join(lines))
+        head = "This payment will go to:"
+        if result.unapplied > Decimal(0):
+            paid = sum((a.amount for a in result.allocations), Decimal(0))
+            head = credit_sentence(self.tenant_name, paid + result.unapplied, result, money)
+            if result.allocations:
+                head += "\nThe rest goes to:"
+        self.preview.setText(head + "\n" + "\n".join(lines))
+        self.preview.setStyleSheet(PREVIEW_STYLE + (CREDIT_STYLE if result.unapplied > 0
+                                                    else ""))
         self._show_date_note()
 
     def _show_date_note(self) -> None:
@@ -194,7 +272,7 @@ class ChargeOrCreditDialog(FormDialog):
     """A charge entered by hand (a repair, a lost key) or a credit (goodwill, a correction),
     with its description; undone with Ctrl+Z (voided)."""
 
-    def __init__(self, ctx: AppContext, lease_id: uuid.UUID | None = None,
+    def __init__(self, ctx: AppContext, lease_id: LeaseChoice | uuid.UUID | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__("Charge or credit", parent, save_text="Post")
         self.ctx = ctx
@@ -220,6 +298,8 @@ class ChargeOrCreditDialog(FormDialog):
         self.finish_layout()
 
     def build_input(self) -> ChargeCreate | CreditCreate:
+        if picked(self.lease) is None:
+            raise ValidationError("lease_id", "choose whose account this goes on")
         if self.kind.currentData() == "credit":
             return build(CreditCreate, lease_id=picked(self.lease), amount=self.amount.text(),
                          received_on=self.day.date().toPython(),
@@ -228,7 +308,7 @@ class ChargeOrCreditDialog(FormDialog):
                      due_date=self.day.date().toPython(), description=self.description.text())
 
     def save(self, data: ChargeCreate | CreditCreate) -> Any:
-        result = manual_entry(self.ctx, data)
+        result = manual_entry(self.ctx, data, self.force())
         self.ctx.bus.ledger_posted.emit()
         self.ctx.bus.status_message.emit(
             f"Posted a {self.kind.currentData()} of {self.ctx.money(data.amount)}. "
@@ -236,12 +316,16 @@ class ChargeOrCreditDialog(FormDialog):
         return result
 
 
-def manual_entry(ctx: AppContext, data: ChargeCreate | CreditCreate) -> Any:
-    """Post a charge or a credit, undoably."""
+def manual_entry(ctx: AppContext, data: ChargeCreate | CreditCreate,
+                 force: dict[str, bool] | None = None) -> Any:
+    """Post a charge or a credit, undoably (`force`: what the person said yes to, for redo
+    too)."""
+    forced = force or {}
+
     def post() -> Any:
         if isinstance(data, CreditCreate):
-            return ledger.add_credit(ctx.db, ctx.actor, data)
-        return ledger.post_charge(ctx.db, ctx.actor, data)
+            return ledger.add_credit(ctx.db, ctx.actor, data, **forced)
+        return ledger.post_charge(ctx.db, ctx.actor, data, **forced)
 
     def void(ident: uuid.UUID) -> Any:
         if isinstance(data, CreditCreate):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QSize, Signal
@@ -18,6 +17,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from coliv_desktop.domain.errors import FileProblem
+from coliv_desktop.files import write_atomically
+from coliv_desktop.ui.widgets import Messages, not_saved
 
 
 class PdfPreview(QDialog):
@@ -53,13 +56,18 @@ class PdfPreview(QDialog):
         return int(self.document.pageCount())
 
     def save_as(self, target: str | None = None) -> Path | None:
+        """Save a copy where the operator chooses: whole or not at all; a folder that cannot
+        be written is said in one sentence (path and reason) and the preview stays open."""
         if target is None:
             target, _ = QFileDialog.getSaveFileName(self, "Save as", self.path.name,
                                                     "PDF files (*.pdf)")
         if not target:
             return None
-        destination = Path(target)
-        shutil.copyfile(self.path, destination)
+        try:
+            destination = write_atomically(target, self.path.read_bytes())
+        except (FileProblem, OSError) as exc:
+            Messages.warn(self, "Not saved", not_saved(exc, target) or str(exc))
+            return None
         self.delivered.emit("saved")
         return destination
 

@@ -225,12 +225,13 @@ class UtilityBillDialog(FormDialog):
         from coliv_desktop.ui.ledger.dialogs import UNDONE, entry_command
 
         ctx = self.ctx
-        posted = utilities.post_bill(ctx.db, ctx.actor, data)
+        forced = self.force()
+        posted = utilities.post_bill(ctx.db, ctx.actor, data, **forced)
         if posted.id is not None and any(s.lease_id for s in posted.shares):
             # undone like any entry: voided (a bill the operator carries has nothing to void)
             ctx.undo_stack.push(entry_command(
                 ctx, f"{posted.provider} bill of {ctx.money(posted.amount)}", posted.id,
-                lambda: utilities.post_bill(ctx.db, ctx.actor, data),
+                lambda: utilities.post_bill(ctx.db, ctx.actor, data, **forced),
                 lambda ident: utilities.void_bill(ctx.db, ctx.actor, ident, UNDONE)))
         ctx.bus.ledger_posted.emit()
         tenants = sum(1 for s in posted.shares if s.lease_id is not None)

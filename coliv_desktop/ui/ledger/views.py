@@ -40,7 +40,7 @@ from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.ledger.profile_prompt import with_profile
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView, list_filter
+from coliv_desktop.ui.widgets import ListView, Messages, list_filter, not_saved
 
 # Charge statuses (domain.ledger.charge_status) and a room's standing for a month
 # (domain.aging.account_status: "due" = something open, nothing past due).
@@ -107,7 +107,11 @@ def export(ctx: AppContext, parent: QWidget, name: str,
         return
 
     def done(path: Any, error: BaseException | None) -> None:
-        ctx.bus.status_message.emit(f"Could not export: {error}" if error else f"Saved {path}")
+        problem = not_saved(error, target) if error is not None else None
+        if problem is not None:
+            Messages.warn(parent, "Not exported", problem)
+        ctx.bus.status_message.emit(problem or (f"Could not export: {error}" if error
+                                                else f"Saved {path}"))
 
     def start() -> None:
         ctx.run_task(lambda: write(Path(target)), done)
@@ -376,6 +380,7 @@ class LeaseLedgerTab(QWidget):
         self.view.setColumnHidden(self.model.column_index("tenant"), True)  # always the same
         self.balance = QLabel()
         self.balance.setObjectName("lease_balance")
+        self.balance.setWordWrap(True)  # two lines beside the buttons on a narrow window
         pay = QPushButton("Record payment…")
         pay.clicked.connect(self.record_payment)
         agreement = QPushButton("Lease agreement…")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QScrollArea,
@@ -82,13 +83,18 @@ def roommates_text(c: CandidateOut) -> str:
 
 
 def candidate_columns() -> list[Column[CandidateOut]]:
+    # The roommates last, taking the width that is left: seen without scrolling sideways on a
+    # 1280-pixel screen (the score cell carries the tier's colour; the tier and the note can
+    # be shown from the header's menu).
     return [
-        Column("score", "Score", lambda c: c.score, kind="int", width=55),
-        Column("tier", "Tier", lambda c: tier_text(c.tier), width=110),
-        Column("room", "Room", lambda c: f"{c.property_name} · {c.room_label}", width=180),
-        Column("rent", "Rent / mo", lambda c: c.rent, kind="money", width=85),
-        Column("roommates", "Roommates (pair scores)", roommates_text, width=240),
-        Column("note", "Note", lambda c: "booked later" if c.warning else "", width=80),
+        Column("score", "Score", lambda c: c.score, kind="int", width=50),
+        Column("room", "Room", lambda c: f"{c.property_name} · {c.room_label}"
+               + (" (booked later)" if c.warning else ""), width=175),
+        Column("rent", "Rent / mo", lambda c: c.rent, kind="money", width=80),
+        Column("tier", "Tier", lambda c: tier_text(c.tier), width=100, visible=False),
+        Column("note", "Note", lambda c: "booked later" if c.warning else "", width=80,
+               visible=False),
+        Column("roommates", "Roommates (pair scores)", roommates_text, width=200),
     ]
 
 
@@ -186,6 +192,18 @@ class ApplicationView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         self.model = CandidateModel(candidate_columns(), money=ctx.money)
         self.view = ListView(self.model, ctx.settings, "candidates")
+        # every roommate shown, whatever the width: the last column takes what is left and
+        # wraps onto a second line, never scrolling sideways
+        self.view.setWordWrap(True)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # (its scroll bar always there: one that comes and goes as rows wrap would leave the
+        # last column a scroll bar too wide)
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.view.horizontalHeader().setStretchLastSection(False)
+        self.view.horizontalHeader().setSectionResizeMode(
+            self.model.column_index("roommates"), QHeaderView.ResizeMode.Stretch)
+        self.view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_candidate())
         self.view.doubleClicked.connect(lambda *_: self.approve())
         split.addWidget(self.view)
@@ -373,28 +391,34 @@ class ApplicationView(QWidget):
                if done.rescored_applications else "") + ". Undo with Ctrl+Z.")
         if dialog.submitted is not None:
             self.ctx.undo_stack.push(self._approval_command(
-                app, dialog.submitted, f"Approval of {app.full_name}", approved=True))
+                done.application, dialog.submitted, f"Approval of {app.full_name}",
+                approved=True, force=dialog.submitted_force))
         self._changed("leases_changed", "tenants_changed", "portfolio_changed")
 
     def _approval_command(self, app: ApplicationOut, data: ApprovalInput, text: str, *,
-                          approved: bool) -> Any:
-        """An approval made (`approved`) or taken back: undo/redo flip between the two, the
-        approval repeated with the same room, dates, rent and deposit."""
+                          approved: bool, force: dict[str, bool] | None = None) -> Any:
+        """An approval made (`approved`) or taken back (`app` as that left it): undo/redo
+        flip between the two, the approval repeated with the same room, dates, rent and
+        deposit (and `force`, if the person confirmed it); refused if the application changed
+        since."""
         from coliv_desktop.services import placement
-        from coliv_desktop.ui.commands import LEASE_CHANGED, ServiceCommand
+        from coliv_desktop.ui.commands import LEASE_CHANGED, VersionedCommand, one_row
 
         db, actor, ident = self.ctx.db, self.ctx.actor, app.id
-        again = data.model_copy(update={"expected_version": None})
 
-        def approve() -> None:
-            placement.approve_application(db, actor, ident, again)
+        def approve(i: uuid.UUID, version: int | None) -> ApplicationOut:
+            again = data.model_copy(update={"expected_version": version})
+            return placement.approve_application(db, actor, i, again,
+                                                 **(force or {})).application
 
-        def take_back() -> None:
-            placement.undo_approval(db, actor, ident)
+        def take_back(i: uuid.UUID, version: int | None) -> ApplicationOut:
+            return placement.undo_approval(db, actor, i, version)
 
-        return ServiceCommand(self.ctx, text, approve if approved else take_back,
-                              take_back if approved else approve,
-                              changed=("applications_changed", *LEASE_CHANGED))
+        steps = one_row(lambda: ident, approve), one_row(lambda: ident, take_back)
+        redo, undo = steps if approved else steps[::-1]
+        return VersionedCommand(self.ctx, text, redo, undo, written={ident: app.version},
+                                rows=lambda: (ident,),
+                                changed=("applications_changed", *LEASE_CHANGED))
 
     def unapprove(self) -> None:
         """Take an approval back: its lease cancelled, the application pending again."""
@@ -415,12 +439,12 @@ class ApplicationView(QWidget):
                              lease_end=lease.lease_end, rent_amount=lease.rent_amount,
                              deposit_amount=lease.deposit_amount, bed=lease.bed)
         try:
-            placement.undo_approval(self.ctx.db, self.ctx.actor, app.id)
+            back = placement.undo_approval(self.ctx.db, self.ctx.actor, app.id, app.version)
         except ColivError as exc:
             self._warn("Cannot undo the approval", str(exc))
             return
         self.ctx.undo_stack.push(self._approval_command(
-            app, made, f"Undo approval of {app.full_name}", approved=False))
+            back, made, f"Undo approval of {app.full_name}", approved=False))
         self._changed("leases_changed", "tenants_changed", "portfolio_changed")
 
     def reject(self) -> None:

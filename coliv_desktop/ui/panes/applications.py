@@ -25,11 +25,12 @@ FILTERS = (("open", "Open (pending and waitlisted)"), ("pending", "Pending"),
 
 
 def application_columns() -> list[Column[ApplicationRow]]:
+    # the status beside the name: seen without scrolling sideways on a 1280-pixel screen
     return [
         Column("name", "Applicant", lambda r: r.full_name, width=130),
+        Column("status", "Status", lambda r: r.status, width=80),
         Column("move_in", "Move-in", lambda r: r.move_in_date, kind="date", width=85),
         Column("budget", "Budget", lambda r: r.max_rent, kind="money", width=75),
-        Column("status", "Status", lambda r: r.status, width=75),
         Column("best", "Best match", lambda r: r.best_room or "", width=160),
         Column("score", "Score", lambda r: r.best_score, kind="int", width=50),
         Column("email", "Email", lambda r: r.email, width=170, visible=False),

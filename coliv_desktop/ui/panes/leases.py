@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.services import directory
 from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.ledger.dialogs import LeaseChoice
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column
 from coliv_desktop.ui.panes.base import Pane
@@ -148,6 +149,13 @@ class LeasesPane(Pane):
                                        and row.deposit_amount > 0)
         self.reopen_button.setEnabled(row is not None and row.status == "ended")
         self.agreement_button.setEnabled(row is not None and row.status != "cancelled")
+
+    def lease_choice(self) -> LeaseChoice | None:
+        """For Record Payment and Charge or Credit: the selected lease, else the one lease the
+        search leaves listed."""
+        row = self.view.current_row()
+        ident = row.id if row is not None else self.view.lone_value("id")
+        return LeaseChoice(lease_id=ident) if ident is not None else None
 
     def _open(self, *_: object) -> None:
         row = self.view.current_row()

@@ -33,6 +33,7 @@ from coliv_desktop.services.ledger_list import LedgerQuery, LedgerTotals
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.ledger.dialogs import (
     ChargeOrCreditDialog,
+    LeaseChoice,
     RecordPaymentDialog,
     VoidDialog,
 )
@@ -51,7 +52,7 @@ from coliv_desktop.ui.ledger.views import (
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
-from coliv_desktop.ui.widgets import ListView, search_box
+from coliv_desktop.ui.widgets import ListView, Messages, not_saved, search_box
 
 RECEIPT_BATCH = 50  # receipts per step: progress moves and Cancel answers between steps
 
@@ -276,15 +277,41 @@ class LedgerPane(Pane):
 
         run_with_progress(self.ctx.tasks, self, "Rent run", work, done)
 
+    def lease_choice(self) -> LeaseChoice | None:
+        """The lease a payment or a charge starts from: the row selected on the tab shown (an
+        entry, a collection row, an aging line, a reminder), else the one lease its filter
+        leaves listed."""
+        tab = self.tabs.currentWidget()
+        view = self.list if tab is self.tabs.widget(0) else getattr(tab, "view", None)
+        if not isinstance(view, ListView):
+            return None
+        row = view.current_row()
+        lease_id = getattr(row, "lease_id", None) if row is not None else None
+        if lease_id is None and (row is None or getattr(row, "tenant_id", None) is None):
+            lease_id = view.lone_value("lease_id")
+        if isinstance(lease_id, uuid.UUID):
+            return LeaseChoice(lease_id=lease_id)
+        tenant_id = getattr(row, "tenant_id", None) if row is not None else None
+        return LeaseChoice(tenant_id=tenant_id) if isinstance(tenant_id, uuid.UUID) else None
+
     def record_payment(self) -> RecordPaymentDialog:
-        row = self.selected()
-        dialog = RecordPaymentDialog(self.ctx, row.lease_id if row else None, self)
+        """The pane's button: on what is selected here; never just the first lease."""
+        return self.open_payment(self.lease_choice())
+
+    def charge_or_credit(self) -> ChargeOrCreditDialog:
+        return self.open_charge(self.lease_choice())
+
+    def open_payment(self, choice: LeaseChoice | None, parent: QWidget | None = None
+                     ) -> RecordPaymentDialog:
+        """Record Payment on `choice` (from any pane: Ledger ▸ Record Payment, Ctrl+Shift+M,
+        passes what is selected where the operator is)."""
+        dialog = RecordPaymentDialog(self.ctx, choice, parent or self)
         dialog.open()
         return dialog
 
-    def charge_or_credit(self) -> ChargeOrCreditDialog:
-        row = self.selected()
-        dialog = ChargeOrCreditDialog(self.ctx, row.lease_id if row else None, self)
+    def open_charge(self, choice: LeaseChoice | None, parent: QWidget | None = None
+                    ) -> ChargeOrCreditDialog:
+        dialog = ChargeOrCreditDialog(self.ctx, choice, parent or self)
         dialog.open()
         return dialog
 
@@ -335,7 +362,10 @@ class LedgerPane(Pane):
                 self.ctx.bus.status_message.emit("Receipts stopped; those made so far are in "
                                                  f"{target}")
             elif error is not None:
-                self.ctx.bus.error.emit(f"Could not make the receipts: {error}")
+                problem = not_saved(error, target)
+                if problem is not None:  # a folder that cannot be written: say so plainly
+                    Messages.warn(self, "Receipts not saved", problem)
+                self.ctx.bus.error.emit(problem or f"Could not make the receipts: {error}")
             elif not made:
                 QMessageBox.information(self, "Receipts", "The list shows no payments with a "
                                         "receipt. Choose \"Payments\" or widen the filters.")

@@ -11,11 +11,13 @@ from typing import Any, Literal
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +31,7 @@ from coliv_desktop.schemas.portfolio import PropertyOut, RoomOut, UnitOut
 from coliv_desktop.services import leasing, overview, portfolio, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.ledger.dialogs import LeaseChoice
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.widgets import ListView, StatCard, empty_state, heading, muted, tool_button
@@ -213,6 +216,7 @@ class RoomView(QWidget):
         self.tabs.setObjectName("room_tabs")
         self.tabs.addTab(self.history, "Lease history")
         self.ledger_tab: QWidget | None = None
+        self.ledger_page = QScrollArea()  # holds the ledger tab, once a lease is shown
         layout.addWidget(self.tabs, 1)
 
     def show_data(self, data: RoomData) -> None:
@@ -251,15 +255,22 @@ class RoomView(QWidget):
         from coliv_desktop.ui.ledger.views import LeaseLedgerTab
 
         if self.ledger_tab is not None:
-            self.tabs.removeTab(self.tabs.indexOf(self.ledger_tab))
-            self.ledger_tab.deleteLater()
+            self.tabs.removeTab(self.tabs.indexOf(self.ledger_page))
+            self.ledger_page.deleteLater()
             self.ledger_tab = None
         if lease_id is None:
             return
         tab = LeaseLedgerTab(self.pane.ctx, lease_id)
         tab.setObjectName("lease_ledger_tab")
         self.ledger_tab = tab
-        self.tabs.addTab(tab, "Ledger")
+        # Its row of buttons is wide: on a narrow window it scrolls sideways rather than
+        # squeezing the property tree (which would then be remembered narrow).
+        self.ledger_page = QScrollArea()
+        self.ledger_page.setWidgetResizable(True)
+        self.ledger_page.setFrameShape(QFrame.Shape.NoFrame)
+        self.ledger_page.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.ledger_page.setWidget(tab)
+        self.tabs.addTab(self.ledger_page, "Ledger")
         tab.reload()
 
     def _occupant(self, lease: LeaseRow, tenant: TenantOut) -> QWidget:
@@ -301,6 +312,11 @@ class RoomView(QWidget):
             self.pane.ctx.open_tenant(row.tenant_id)
 
 
+PICK_ONE = "Select a property, unit or room in the tree on the left."
+FIRST_STEP = ("No properties yet.\n\nNew here? Add your first property with Portfolio ▸ Add "
+              "Property (Ctrl+Shift+P).")
+
+
 class PortfolioPane(Pane):
     reload_on = ("portfolio_changed", "leases_changed", "tenants_changed")
 
@@ -309,16 +325,24 @@ class PortfolioPane(Pane):
         self.selection: Selection | None = None
         layout = QVBoxLayout(self)
         self.stack = QStackedWidget()
-        self.empty = empty_state(
-            "Select a property, unit or room in the tree on the left.\n\n"
-            "New here? Add your first property with Portfolio ▸ Add Property "
-            "(Ctrl+Shift+P).")
+        self.empty = empty_state(PICK_ONE)
         self.overview = OverviewView(self)
         self.room = RoomView(self)
         for widget in (self.empty, self.overview, self.room):
             self.stack.addWidget(widget)
         layout.addWidget(self.stack)
         self.message = QLabel()
+
+    def lease_choice(self) -> LeaseChoice | None:
+        """For Record Payment and Charge or Credit: the room shown (its current lease; in a
+        shared room the tenant selected in its lease history, if any)."""
+        if self.selection is None or self.selection[0] != "room":
+            return None
+        row = self.room.history.current_row() if self.stack.currentWidget() is self.room \
+            else None
+        if row is not None and row.status != "cancelled":
+            return LeaseChoice(lease_id=row.id)
+        return LeaseChoice(room_id=self.selection[1])
 
     def show_node(self, kind: Literal["property", "unit", "room"], ident: uuid.UUID) -> None:
         self.selection = (kind, ident)
@@ -328,7 +352,7 @@ class PortfolioPane(Pane):
     def reload(self) -> None:
         selection = self.selection
         if selection is None:
-            self.stack.setCurrentWidget(self.empty)
+            self._show_empty()
             return
         kind, ident = selection
         db = self.ctx.db
@@ -355,7 +379,7 @@ class PortfolioPane(Pane):
         def done(data: Any, error: BaseException | None) -> None:
             if error is not None:
                 self.selection = None
-                self.stack.setCurrentWidget(self.empty)
+                self._show_empty()
                 self.ctx.bus.status_message.emit(str(error))
                 return
             if isinstance(data, RoomData):
@@ -367,6 +391,18 @@ class PortfolioPane(Pane):
             self.loaded.emit()
 
         self.ctx.run_task(load, done)
+
+    def _show_empty(self) -> None:
+        """Nothing selected: pick one in the tree; the first-step hint on an empty book only."""
+        db = self.ctx.db
+
+        def done(any_property: bool | None, error: BaseException | None) -> None:
+            self.empty.setText(FIRST_STEP if error is None and any_property is False
+                               else PICK_ONE)
+            self.loaded.emit()
+
+        self.stack.setCurrentWidget(self.empty)
+        self.ctx.run_task(lambda: bool(portfolio.property_choices(db)), done)
 
     # --- actions for the selection ----------------------------------------------------------
 

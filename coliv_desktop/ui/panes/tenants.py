@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from coliv_desktop.schemas.overview import TenantRow
 from coliv_desktop.services import directory
 from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.ledger.dialogs import LeaseChoice
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column
 from coliv_desktop.ui.panes.base import Pane
@@ -135,6 +136,13 @@ class TenantsPane(Pane):
         self.record.show_tenant(tenant_id)
         if not self.view.select_where(lambda r: r.id == tenant_id):
             self._want = tenant_id
+
+    def lease_choice(self) -> LeaseChoice | None:
+        """For Record Payment and Charge or Credit: the tenant whose record is open (their
+        current lease), else the one tenant the search leaves listed."""
+        shown = self.record.tenant
+        ident = shown.id if shown is not None else self.view.lone_value("id")
+        return LeaseChoice(tenant_id=ident) if ident is not None else None
 
     def _refresh_record(self) -> None:
         if self.record.tenant is not None and self.ctx.has_database:

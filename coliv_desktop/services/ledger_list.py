@@ -45,7 +45,9 @@ from coliv_desktop.db.models import (
 )
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.ledger import LedgerEntryRow
+from coliv_desktop.services import keyset
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.keyset import START, Cursor, Key, Seek, Slice
 from coliv_desktop.services.ledger_sql import cents, money
 
 SORTS = ("day", "tenant", "property", "amount", "kind", "status")
@@ -200,25 +202,107 @@ def _union(q: LedgerQuery, shape: Shape = "full", sort: str = "day") -> Any:
 def ledger_page(db: Database, q: LedgerQuery, sort: str = "day", descending: bool = True,
                 offset: int = 0, limit: int = 200, *, from_end: bool = False
                 ) -> list[LedgerEntryRow]:
-    """One page, in two steps: choose the page's entries from narrow rows (kind of entry, id,
-    day, sort key), then read those entries in full. Sorted by day (the default), the choice
-    walks the date indexes: the first page of a million entries reads a few hundred rows.
+    """One page by position, in two steps: choose the page's entries from narrow rows (kind of
+    entry, id, day, sort key), then read those entries in full. Sorted by day (the default),
+    the choice walks the date indexes: the first page of a million entries reads a few
+    hundred rows. (`ledger_seek` reads a page by where it starts instead: any page as fast.)
 
     `from_end`: the same list read backwards (its last entry first), so the last page of a
     million entries is as quick as the first: `offset` counts from the end."""
     sort = sort if sort in SORTS else "day"
     backwards = descending != from_end  # the direction the rows are read in
     with db.read() as s:
-        keys = _page_keys(s, q, sort, backwards, offset, limit)
-        if not keys:
-            return []
-        found: dict[tuple[str, uuid.UUID], Any] = {}
-        for entry, arm in _arm_map(q).items():
-            ids = [ident for kind, ident in keys if kind == entry]
-            if ids:
-                id_col = Charge.id if entry == "charge" else Payment.id
-                for r in s.execute(arm.where(id_col.in_(ids))):
-                    found[(entry, r.id)] = r
+        chosen = _page_keys(s, q, sort, backwards, offset, limit)
+        return _entries(s, q, [(r.entry, r.id) for r in chosen])
+
+
+def ledger_seek(db: Database, q: LedgerQuery, sort: str = "day", descending: bool = True,
+                seek: Seek = START, limit: int = 200) -> Slice[LedgerEntryRow]:
+    """The page `seek` names (see `services.keyset`), with its first and last entries'
+    cursors: from a cursor, its cost does not depend on where the page is in the list.
+
+    The list's order is (sort key, id), both in the list's direction. Each arm of the union
+    (charges, money in) seeks from the cursor on its own index and stops after the rows the
+    page can need; the union then merges those few rows. Payments' amounts are negative in
+    the list, so that arm reads its index on (amount DESC, id) in the other direction. A
+    skip of more than `SEEK_SKIP` pages from an end of the list (no cursor) counts its way
+    there as `ledger_page` does (the date indexes, for the day)."""
+    sort = sort if sort in SORTS else "day"
+    with db.read() as s:
+        if seek.cursor is None and seek.skip > SEEK_SKIP * limit:
+            chosen = _page_keys(s, q, sort, descending != seek.backwards, seek.skip, limit)
+        else:
+            chosen = _seek_keys(s, q, sort, descending, seek, limit)
+        if seek.backwards:
+            chosen.reverse()
+        rows = _entries(s, q, [(r.entry, r.id) for r in chosen])
+    if not chosen:
+        return Slice([])
+    return Slice(rows, Cursor((chosen[0].key, chosen[0].id)),
+                 Cursor((chosen[-1].key, chosen[-1].id)))
+
+
+def ledger_anchors(db: Database, q: LedgerQuery, sort: str = "day", descending: bool = True,
+                   every: int = 200) -> list[Cursor]:
+    """The cursor of every `every`-th entry of the list (entry 0 first): page p of `every`
+    entries is `Seek(anchors[p], inclusive=True)`. One narrow pass over the list's keys."""
+    sort = sort if sort in SORTS else "day"
+    entries = _union(q, "keys", sort)
+    key = entries.c.day if sort == "day" else entries.c.key
+    with db.read() as s:
+        return keyset.anchors(s, select(entries.c.id), [
+            Key(key, descending), Key(entries.c.id, descending)], every)
+
+
+SEEK_SKIP = 10  # pages: a longer skip from an end of the list counts its way (`_page_keys`)
+INDEXED = ("day", "amount", "kind")  # sorts with an index on (key, id) in both arms
+
+
+def _seek_keys(s: Session, q: LedgerQuery, sort: str, descending: bool, seek: Seek,
+               limit: int) -> list[Any]:
+    """(entry, id, key) of the page's entries in reading order: each arm (charges, money in)
+    seeks from the cursor on its own and stops after the rows the page can need, and the
+    union merges those few. On an indexed key an arm seeks twice: the rest of the cursor's
+    ties (the key equal, the id beyond) and the keys beyond, each an exact range of the
+    index, so a cursor among 100,000 equal amounts does not scan them."""
+    name = "day" if sort == "day" else "key"
+    want = seek.skip + limit  # no arm can contribute more than this
+    parts = []
+    for entry, arm in _arm_map(q, "keys", sort).items():
+        columns = arm.selected_columns
+        flip = sort == "amount" and entry == "payment"  # the list shows -amount
+        order = cents(Payment.amount) if flip else columns[name]
+        keys = keyset.reading([Key(order, descending != flip), Key(columns.id, descending)],
+                              seek.backwards)
+        narrow = arm.with_only_columns(columns.entry, columns.id, columns[name].label("key"))
+        if seek.cursor is None:
+            conditions: list[Any] = []
+        else:
+            value, ident = seek.cursor.values
+            cursor = Cursor((-value if flip else value, ident))
+            conditions = (keyset.ranges(keys, cursor, seek.inclusive) if sort in INDEXED
+                          else [keyset.beyond(keys, cursor, seek.inclusive)])
+        for condition in conditions or [None]:
+            part = narrow if condition is None else narrow.where(condition)
+            part = part.order_by(*keyset.order_by(keys)).limit(want)
+            parts.append(select(*part.subquery().c))
+    entries = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("entries")
+    merged = keyset.cut(select(entries.c.entry, entries.c.id, entries.c.key),
+                        [Key(entries.c.key, descending), Key(entries.c.id, descending)],
+                        Seek(backwards=seek.backwards, skip=seek.skip), limit)
+    return list(s.execute(merged))
+
+
+def _entries(s: Session, q: LedgerQuery, keys: list[tuple[str, uuid.UUID]]
+             ) -> list[LedgerEntryRow]:
+    """The entries `keys` names (kind of entry, id), read in full, in that order."""
+    found: dict[tuple[str, uuid.UUID], Any] = {}
+    for entry, arm in _arm_map(q).items():
+        ids = [ident for kind, ident in keys if kind == entry]
+        if ids:
+            id_col = Charge.id if entry == "charge" else Payment.id
+            for r in s.execute(arm.where(id_col.in_(ids))):
+                found[(entry, r.id)] = r
     return [LedgerEntryRow.model_construct(  # values straight from typed columns
         id=r.id, entry=r.entry, kind=r.kind, day=r.day, lease_id=r.lease_id,
         tenant_name=r.tenant_name, property_name=r.property_name,
@@ -228,8 +312,9 @@ def ledger_page(db: Database, q: LedgerQuery, sort: str = "day", descending: boo
 
 
 def _page_keys(s: Session, q: LedgerQuery, sort: str, backwards: bool, offset: int,
-               limit: int) -> list[tuple[str, uuid.UUID]]:
-    """(kind of entry, id) of the page's entries, in list order.
+               limit: int) -> list[Any]:
+    """(entry, id, key) of the page's entries (kind of entry, id, sort key), in the order
+    read.
 
     The list is ordered by the sort key, then by id, both in the same direction (so reading
     from the end is the exact mirror). Sorted by day, the page's days are read off the date
@@ -241,7 +326,8 @@ def _page_keys(s: Session, q: LedgerQuery, sort: str, backwards: bool, offset: i
     def ordered(column: Any) -> Any:
         return column.desc() if backwards else column.asc()
 
-    choose = select(entries.c.entry, entries.c.id)
+    key = entries.c.day if sort == "day" else entries.c.key
+    choose = select(entries.c.entry, entries.c.id, key.label("key"))
     if sort == "day":
         days = list(s.scalars(select(entries.c.day).order_by(ordered(entries.c.day))
                               .offset(offset).limit(limit)))
@@ -253,11 +339,8 @@ def _page_keys(s: Session, q: LedgerQuery, sort: str, backwards: bool, offset: i
         low, high = (last, first) if backwards else (first, last)
         choose = choose.where(entries.c.day.between(low, high))
         offset -= before
-        key = entries.c.day
-    else:
-        key = entries.c.key
     query = choose.order_by(ordered(key), ordered(entries.c.id)).offset(offset).limit(limit)
-    return [(r.entry, r.id) for r in s.execute(query)]
+    return list(s.execute(query))
 
 
 def receipt_payment_ids(db: Database, q: LedgerQuery) -> list[uuid.UUID]:

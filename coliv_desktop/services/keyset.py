@@ -160,21 +160,26 @@ def cursor_of(row: Any, width: int) -> Cursor:
     return Cursor(tuple(row._mapping[f"k{i}"] for i in range(width)))
 
 
-def cut(query: Select[Any], keys: Sequence[Key], seek: Seek, limit: int) -> Select[Any]:
-    """`query` cut to the page `seek` asks for, in reading order."""
+def cut(query: Select[Any], keys: Sequence[Key], seek: Seek, limit: int | None
+        ) -> Select[Any]:
+    """`query` cut to the page `seek` asks for (to its end, without `limit`), in reading
+    order."""
     read = reading(keys, seek.backwards)
     if seek.cursor is not None:
         query = query.where(beyond(read, seek.cursor, seek.inclusive))
-    query = query.order_by(*order_by(read)).limit(limit)
+    query = query.order_by(*order_by(read))
+    if limit is not None:
+        query = query.limit(limit)
     return query.offset(seek.skip) if seek.skip else query
 
 
-def window(query: Select[Any], keys: Sequence[Key], seek: Seek, limit: int) -> Select[Any]:
+def window(query: Select[Any], keys: Sequence[Key], seek: Seek, limit: int | None
+           ) -> Select[Any]:
     """`cut`, with the keys as result columns k0, k1... after the query's own."""
     return cut(query.add_columns(*labelled(keys)), keys, seek, limit)
 
 
-def page(s: Session, query: Select[Any], keys: Sequence[Key], seek: Seek, limit: int
+def page(s: Session, query: Select[Any], keys: Sequence[Key], seek: Seek, limit: int | None
          ) -> tuple[list[Any], Cursor | None, Cursor | None]:
     """The rows of `window(...)` in list order, with the first and last rows' cursors."""
     rows = list(s.execute(window(query, keys, seek, limit)))

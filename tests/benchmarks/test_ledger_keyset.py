@@ -108,41 +108,43 @@ def million_pg(million: Path) -> Iterator[URL | None]:
     drop_pg_database(url)
 
 
+def figures(db: Database, sort: str, descending: bool) -> float:
+    """Print one order's figures; return its middle/first ratio."""
+    q = LedgerQuery()
+    middle_page = ENTRIES // PAGE // 2  # page 2,500: entries 500,000 to 500,199
+    anchors, anchor_time = best(
+        lambda: ledger_list.ledger_anchors(db, q, sort, descending, PAGE), 1)
+    assert len(anchors) == ENTRIES // PAGE
+    first, first_time = best(lambda: ledger_list.ledger_seek(db, q, sort, descending))
+    middle, middle_time = best(lambda: ledger_list.ledger_seek(
+        db, q, sort, descending, Seek(anchors[middle_page], inclusive=True)))
+    last, last_time = best(lambda: ledger_list.ledger_seek(
+        db, q, sort, descending, Seek(backwards=True)))
+    after, next_time = best(lambda: ledger_list.ledger_seek(
+        db, q, sort, descending, Seek(middle.last)))
+    by_offset, offset_time = best(lambda: ledger_list.ledger_page(
+        db, q, sort, descending, middle_page * PAGE, PAGE), 3)
+    assert [r.id for r in middle.rows] == [r.id for r in by_offset]  # the same page
+    assert len(first.rows) == len(middle.rows) == len(last.rows) == len(after.rows) == PAGE
+    ratio = middle_time / first_time
+    verdict = "meets" if ratio <= GOAL else "MISSES"
+    order = "descending" if descending else "ascending"
+    print(f"  by {sort:6} {order:10}: first {first_time * 1000:6.1f} ms (floor), "
+          f"middle {middle_time * 1000:6.1f} ms = {ratio:.2f}x (goal <= {GOAL}x: {verdict}), "
+          f"last {last_time * 1000:6.1f} ms = {last_time / first_time:.2f}x, "
+          f"next {next_time * 1000:6.1f} ms = {next_time / first_time:.2f}x; "
+          f"anchors once {anchor_time:.2f} s; middle by OFFSET {offset_time * 1000:.0f} ms "
+          f"= {offset_time / first_time:.0f}x")
+    return ratio
+
+
 def measure(db: Database, label: str) -> list[float]:
     """Print the figures of one engine; return the middle/first ratios."""
-    q = LedgerQuery()
-    assert ledger_list.ledger_count(db, q) == ENTRIES
-    ledger_list.ledger_seek(db, q)  # connect and warm the cache before any clock runs
-    middle_page = ENTRIES // PAGE // 2  # page 2,500: entries 500,000 to 500,199
-    ratios = []
+    assert ledger_list.ledger_count(db, LedgerQuery()) == ENTRIES
+    ledger_list.ledger_seek(db, LedgerQuery())  # connect and warm up before any clock runs
     print(f"\n[bench] ledger pages of {PAGE}, {ENTRIES:,} entries, {label} (best of {RUNS}):")
-    for sort, descending in [("day", True), ("day", False), ("amount", True),
-                             ("amount", False)]:
-        anchors, anchor_time = best(
-            lambda: ledger_list.ledger_anchors(db, q, sort, descending, PAGE), 1)
-        assert len(anchors) == ENTRIES // PAGE
-        first, first_time = best(lambda: ledger_list.ledger_seek(db, q, sort, descending))
-        middle, middle_time = best(lambda: ledger_list.ledger_seek(
-            db, q, sort, descending, Seek(anchors[middle_page], inclusive=True)))
-        last, last_time = best(lambda: ledger_list.ledger_seek(
-            db, q, sort, descending, Seek(backwards=True)))
-        after, next_time = best(lambda: ledger_list.ledger_seek(
-            db, q, sort, descending, Seek(middle.last)))
-        by_offset, offset_time = best(lambda: ledger_list.ledger_page(
-            db, q, sort, descending, middle_page * PAGE, PAGE), 3)
-        assert [r.id for r in middle.rows] == [r.id for r in by_offset]  # the same page
-        assert len(first.rows) == len(middle.rows) == len(last.rows) == len(after.rows) == PAGE
-        ratio = middle_time / first_time
-        ratios.append(ratio)
-        verdict = "meets" if ratio <= GOAL else "MISSES"
-        order = "descending" if descending else "ascending"
-        print(f"  by {sort:6} {order:10}: first {first_time * 1000:6.1f} ms (floor), "
-              f"middle {middle_time * 1000:6.1f} ms = {ratio:.2f}x (goal <= {GOAL}x: "
-              f"{verdict}), last {last_time * 1000:6.1f} ms = {last_time / first_time:.2f}x, "
-              f"next {next_time * 1000:6.1f} ms = {next_time / first_time:.2f}x; "
-              f"anchors once {anchor_time:.2f} s; middle by OFFSET {offset_time * 1000:.0f} ms "
-              f"= {offset_time / first_time:.0f}x")
-    return ratios
+    return [figures(db, sort, descending) for sort, descending in [
+        ("day", True), ("day", False), ("amount", True), ("amount", False)]]
 
 
 def test_any_ledger_page_as_fast_as_the_first(million: Path, million_pg: URL | None) -> None:

@@ -19,7 +19,9 @@ keys), once per query and order; after that, page p starts at anchor p. Until th
 in, `Seek.skip` serves a jump (an OFFSET, counted from the nearest end or the nearest page
 already read).
 
-The SQL here is plain SQLAlchemy Core (row comparisons, window functions, NULLS LAST) that
+The cursor, the seek and the page (`Cursor`, `Seek`, `Slice`) are plain values from
+`domain.paging`, so the GUI's list model holds them without loading SQLAlchemy. The SQL here
+is plain SQLAlchemy Core (row comparisons, window functions, NULLS LAST) that
 SQLite and PostgreSQL both run, and both use an index for the leading key's range.
 """
 
@@ -27,47 +29,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-R = TypeVar("R")
+from coliv_desktop.domain.paging import START, Cursor, Seek, Slice
 
-
-@dataclass(frozen=True)
-class Cursor:
-    """One row's place in one list's order: its sort keys as the database sees them, its id
-    last. Opaque to callers: they hand it back to the service that made it."""
-
-    values: tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Seek:
-    """Which rows a page holds. From `cursor` (the row after it; the row itself too when
-    `inclusive`), or from the start of the list when there is none; `backwards`: the rows
-    before the cursor (or from the end of the list), nearest first. `skip` rows are passed
-    over first (an OFFSET: it costs what it skips, so keep it small when there is a cursor).
-    Whichever the direction, the page's rows come back in list order."""
-
-    cursor: Cursor | None = None
-    backwards: bool = False
-    inclusive: bool = False
-    skip: int = 0
-
-
-START = Seek()
-
-
-@dataclass(frozen=True)
-class Slice(Generic[R]):
-    """A page's rows in list order, with the cursors of its first and last rows (None when
-    empty): the next page is `Seek(last)`, the previous one `Seek(first, backwards=True)`."""
-
-    rows: list[R]
-    first: Cursor | None = None
-    last: Cursor | None = None
+__all__ = ["START", "Cursor", "Key", "Seek", "Slice", "anchors", "beyond", "cut", "page",
+           "ranges", "window"]
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,23 @@ charge's status (a correlated subquery, so worked out for the rows shown, and fo
 scanned only when filtering or sorting by status). Sorted by day, the default, the page's days
 come off the indexes on charges.due_date and payments.received_on, so the first page of a
 million entries reads a few hundred rows, and so does the last (read from the end).
+
+Any page as fast as the first: keyset paging (`ledger_seek`; the machinery and its reasons are
+in `services.keyset`). The list's order is (sort key, id), so a page is named by the cursor
+of a row next to it, and "the entries after it" is a seek on an index, not a count of what
+comes before (an OFFSET of 500,000 cost 0.3-1 s here, and 2-4 s at the end by amount). The
+seek is done in each arm of the union separately, each limited to the page: one OR across
+the union would leave the planners nothing to seek with. Indexes on (day, id), (amount, id)
+and (kind, id) serve the seeks on both engines (migration 0005); payments show as negative
+amounts, so their index is (amount DESC, id), read forwards for the list's ascending order
+and backwards for its descending one; on those keys each arm seeks twice, into the rest of
+the cursor's ties and beyond them, so a cursor among 100,000 equal amounts scans none of
+them. By tenant, property or status (worked out from other tables) no index can serve the
+order: every page, wherever it is, reads the filtered list once and keeps the best
+page-size rows (a top-N), which costs what the first page costs. Jumps (the scroll bar
+dragged) use `ledger_anchors`: the cursor every page-size entries, one narrow ROW_NUMBER()
+pass over the keys, read once per query and order by the list model in the background.
+`ledger_page` (by position) stays for callers that want rows at an offset.
 """
 
 from __future__ import annotations

@@ -178,15 +178,16 @@ def test_filtered_ledger_pages_by_cursor(db: Database, actor: Actor, q: LedgerQu
 
 def test_the_ledger_order_is_its_key_then_id(db: Database, actor: Actor,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """What the reference order is: by amount with payments negative, ties by id."""
+    """What the reference order is: by amount with payments negative, ties by id; by day,
+    then kind, then id."""
     monkeypatch.setenv("COLIV_TODAY", TODAY)
     busy_ledger(db, actor)
     rows = ledger_list.ledger_seek(db, LedgerQuery(), "amount", False, Seek(), 100).rows
     assert [(r.amount, str(r.id)) for r in rows] == sorted((r.amount, str(r.id)) for r in rows)
     assert rows[0].amount == Decimal("-900.00") and rows[-1].amount == Decimal("900.00")
     by_day = ledger_list.ledger_seek(db, LedgerQuery(), "day", True, Seek(), 100).rows
-    assert [(r.day, str(r.id)) for r in by_day] == sorted(
-        ((r.day, str(r.id)) for r in by_day), reverse=True)
+    assert [(r.day, r.kind, str(r.id)) for r in by_day] == sorted(
+        ((r.day, r.kind, str(r.id)) for r in by_day), reverse=True)
 
 
 entry = st.tuples(st.sampled_from(["charge", "payment", "credit"]),
@@ -334,5 +335,5 @@ def test_a_seek_for_an_empty_list_is_empty(db: Database, actor: Actor) -> None:
     empty = ledger_list.ledger_seek(db, LedgerQuery(search="nobody"), "amount", True)
     assert empty == Slice([]) and empty.first is None and empty.last is None
     assert ledger_list.ledger_anchors(db, LedgerQuery(), "day", True, 200) == []
-    nowhere = Cursor((date(2030, 1, 1), uuid.uuid4()))  # a cursor past the end: nothing after
+    nowhere = Cursor((date(2030, 1, 1), "rent", uuid.uuid4()))  # past the end: nothing after
     assert ledger_list.ledger_seek(db, LedgerQuery(), "day", False, Seek(nowhere)).rows == []

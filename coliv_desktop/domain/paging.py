@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cursor:
     """One row's place in one list's order: its sort keys as the database sees them, its id
     last. Opaque to callers: they hand it back to the service that made it."""
@@ -17,7 +17,7 @@ class Cursor:
     values: tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Seek:
     """Which rows a page holds. From `cursor` (the row after it; the row itself too when
     `inclusive`), or from the start of the list when there is none; `backwards`: the rows
@@ -34,7 +34,7 @@ class Seek:
 START = Seek()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Slice(Generic[R]):
     """A page's rows in list order, with the cursors of its first and last rows (None when
     empty): the next page is `Seek(last)`, the previous one `Seek(first, backwards=True)`."""

@@ -300,6 +300,14 @@ def _seek_keys(s: Session, q: LedgerQuery, sort: str, descending: bool, seek: Se
             + [Key(columns.id, descending)], seek.backwards)
         narrow = arm.with_only_columns(columns.entry, columns.id, *[
             columns[name].label(f"k{i}") for i, name in enumerate(names)])
+        if sort == "status":
+            # Worked out per row (a charge's status sums its allocations): once, in a
+            # subquery the planners keep whole (OFFSET 0 stops SQLite and PostgreSQL from
+            # pulling it up), not once for each comparison of the seek.
+            rows = narrow.offset(0).subquery()
+            narrow = select(*rows.c)
+            keys = keyset.reading([Key(rows.c.k0, descending), Key(rows.c.id, descending)],
+                                  seek.backwards)
         if seek.cursor is None:
             conditions: list[Any] = [None]
         else:

@@ -75,8 +75,8 @@ def plan(number: int, page_size: int, total: int, bounds: Mapping[int, Bounds],
     limit = max(min(page_size, total - offset), 0)
     if number - 1 in bounds:
         return Seek(bounds[number - 1][1])
-    if number + 1 in bounds:
-        return Seek(bounds[number + 1][0], backwards=True, skip=(page_size - limit))
+    if number + 1 in bounds:  # a page before another is a full one
+        return Seek(bounds[number + 1][0], backwards=True)
     if anchors is not None and number < len(anchors):
         return Seek(anchors[number], inclusive=True)
     best = Seek(skip=offset)

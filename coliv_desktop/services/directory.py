@@ -2,6 +2,9 @@
 
 A proxy sort calls Python once per comparison (about 95 s for a million rows), so lists that
 can grow past tens of thousands of rows (tenants, leases) are ordered and cut by the query.
+Each order ends with the row's id, and a page is read from where it starts (`*_seek`, see
+`services.keyset`), so a page deep in the list costs what the first one costs; `*_rows` read
+a page by position (an OFFSET) for callers that want a few rows.
 """
 
 from __future__ import annotations
@@ -10,13 +13,16 @@ from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.schemas.overview import TenantRow
+from coliv_desktop.services import keyset
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.keyset import START, Cursor, Key, Seek, Slice
 from coliv_desktop.services.lease_sql import past_end_without_move_out
 from coliv_desktop.services.leasing import _lease_rows_query, active_on
 from coliv_desktop.services.search import matches
@@ -59,18 +65,12 @@ def _tenant_query(text: str, include_archived: bool, homes: Any) -> Any:
     return query
 
 
-def tenant_rows(
-    db: Database, text: str = "", *, sort: str = "name", descending: bool = False,
-    offset: int = 0, limit: int | None = 200, include_archived: bool = False,
-    on: date | None = None,
-) -> list[TenantRow]:
-    """A page of tenants with where they live on `on`, matching `text`, sorted by SQL.
-
-    Two steps: the page's tenant ids (where people live is worked out for everyone only when
-    the search or the sort needs it), then those tenants with their homes."""
+def _tenant_list(text: str, sort: str, descending: bool, include_archived: bool, day: date
+                 ) -> tuple[Any, list[Key]]:
+    """The query choosing tenant ids for `text` and the order for `sort`: where people live
+    is worked out for everyone only when the search or the sort needs it."""
     if sort not in TENANT_SORTS:
         raise ValidationError("sort", f"sort by one of {', '.join(TENANT_SORTS)}")
-    day = on or today()
     homes = _homes(day)
     keys: dict[str, list[Any]] = {
         "name": [func.lower(Tenant.last_name), func.lower(Tenant.first_name)],
@@ -81,31 +81,69 @@ def tenant_rows(
         "created": [Tenant.created_at],
     }
     # NULLs (no phone, no room) sort last either way, as a person expects.
-    order = [k.is_(None) for k in keys[sort]] + [
-        k.desc() if descending else k.asc() for k in keys[sort]]
+    nullable = sort in ("phone", "room", "lease_end")
+    order = [Key(k, descending, nullable) for k in keys[sort]] + [Key(Tenant.id)]
     if text.strip() or sort in ("room", "lease_end"):
         choose = _tenant_query(text, include_archived, homes).with_only_columns(Tenant.id)
     else:
         choose = select(Tenant.id)
         if not include_archived:
             choose = choose.where(Tenant.archived_at.is_(None))
-    choose = choose.order_by(*order, Tenant.id).offset(offset)
-    if limit is not None:
-        choose = choose.limit(limit)
-    with db.read() as s:
-        ids = list(s.scalars(choose))
-        if not ids:
-            return []
-        theirs = _homes(day, ids)
-        found = {r.id: r for r in s.execute(
-            select(Tenant.id, Tenant.first_name, Tenant.last_name, Tenant.email, Tenant.phone,
-                   Tenant.archived_at, theirs.c.room, theirs.c.lease_end)
-            .outerjoin(theirs, theirs.c.tenant_id == Tenant.id)
-            .where(Tenant.id.in_(ids)))}
+    return choose, order
+
+
+def _tenants_by_id(s: Session, ids: list[Any], day: date) -> list[TenantRow]:
+    """Tenants `ids` with where they live on `day`, in that order."""
+    if not ids:
+        return []
+    theirs = _homes(day, ids)
+    found = {r.id: r for r in s.execute(
+        select(Tenant.id, Tenant.first_name, Tenant.last_name, Tenant.email, Tenant.phone,
+               Tenant.archived_at, theirs.c.room, theirs.c.lease_end)
+        .outerjoin(theirs, theirs.c.tenant_id == Tenant.id)
+        .where(Tenant.id.in_(ids)))}
     return [TenantRow.model_construct(  # values straight from typed columns
         id=r.id, first_name=r.first_name, last_name=r.last_name, email=r.email, phone=r.phone,
         room=r.room, lease_end=r.lease_end, archived_at=r.archived_at)
         for r in (found[i] for i in ids)]
+
+
+def tenant_rows(
+    db: Database, text: str = "", *, sort: str = "name", descending: bool = False,
+    offset: int = 0, limit: int | None = 200, include_archived: bool = False,
+    on: date | None = None,
+) -> list[TenantRow]:
+    """A page of tenants with where they live on `on`, matching `text`, sorted by SQL.
+
+    Two steps: the page's tenant ids (where people live is worked out for everyone only when
+    the search or the sort needs it), then those tenants with their homes."""
+    return tenant_seek(db, text, sort=sort, descending=descending, seek=Seek(skip=offset),
+                       limit=limit, include_archived=include_archived, on=on).rows
+
+
+def tenant_seek(
+    db: Database, text: str = "", *, sort: str = "name", descending: bool = False,
+    seek: Seek = START, limit: int | None = 200, include_archived: bool = False,
+    on: date | None = None,
+) -> Slice[TenantRow]:
+    """`tenant_rows`, the page `seek` names (from a cursor: as fast anywhere in the list),
+    with its first and last tenants' cursors (`services.keyset`)."""
+    day = on or today()
+    choose, keys = _tenant_list(text, sort, descending, include_archived, day)
+    with db.read() as s:
+        rows, first, last = keyset.page(s, choose, keys, seek, limit)
+        return Slice(_tenants_by_id(s, [r.id for r in rows], day), first, last)
+
+
+def tenant_anchors(
+    db: Database, text: str = "", *, sort: str = "name", descending: bool = False,
+    every: int = 200, include_archived: bool = False, on: date | None = None,
+) -> list[Cursor]:
+    """The cursor of every `every`-th tenant of the list: page p is
+    `Seek(anchors[p], inclusive=True)`."""
+    choose, keys = _tenant_list(text, sort, descending, include_archived, on or today())
+    with db.read() as s:
+        return keyset.anchors(s, choose, keys, every)
 
 
 def count_tenant_rows(db: Database, text: str = "", *, include_archived: bool = False,
@@ -141,12 +179,7 @@ def _lease_query(query: Any, text: str, status: str, day: date) -> Any:
     return query
 
 
-def lease_rows(
-    db: Database, text: str = "", *, status: str = "current", sort: str = "room",
-    descending: bool = False, offset: int = 0, limit: int | None = 200,
-    on: date | None = None,
-) -> list[LeaseRow]:
-    """A page of leases (not cancelled) in `status` on `on`, matching `text`, SQL-sorted."""
+def _lease_order(sort: str, descending: bool) -> list[Key]:
     if sort not in LEASE_SORTS:
         raise ValidationError("sort", f"sort by one of {', '.join(LEASE_SORTS)}")
     keys: dict[str, list[Any]] = {
@@ -157,14 +190,44 @@ def lease_rows(
         "rent": [Lease.rent_amount],
         "status": [Lease.status],
     }
-    order = [k.is_(None) for k in keys[sort]] + [
-        k.desc() if descending else k.asc() for k in keys[sort]]
+    nullable = sort == "end"  # open-ended leases last, either way
+    return ([Key(k, descending, nullable) for k in keys[sort]]
+            + [Key(Lease.lease_start), Key(Lease.id)])
+
+
+def lease_rows(
+    db: Database, text: str = "", *, status: str = "current", sort: str = "room",
+    descending: bool = False, offset: int = 0, limit: int | None = 200,
+    on: date | None = None,
+) -> list[LeaseRow]:
+    """A page of leases (not cancelled) in `status` on `on`, matching `text`, SQL-sorted."""
+    return lease_seek(db, text, status=status, sort=sort, descending=descending,
+                      seek=Seek(skip=offset), limit=limit, on=on).rows
+
+
+def lease_seek(
+    db: Database, text: str = "", *, status: str = "current", sort: str = "room",
+    descending: bool = False, seek: Seek = START, limit: int | None = 200,
+    on: date | None = None,
+) -> Slice[LeaseRow]:
+    """`lease_rows`, the page `seek` names, with its first and last leases' cursors."""
+    keys = _lease_order(sort, descending)
     query = _lease_query(_lease_rows_query(), text, status, on or today())
-    query = query.order_by(*order, Lease.lease_start, Lease.id).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
     with db.read() as s:
-        return [LeaseRow.model_validate(row, from_attributes=True) for row in s.execute(query)]
+        rows, first, last = keyset.page(s, query, keys, seek, limit)
+    return Slice([LeaseRow.model_validate(row, from_attributes=True) for row in rows],
+                 first, last)
+
+
+def lease_anchors(
+    db: Database, text: str = "", *, status: str = "current", sort: str = "room",
+    descending: bool = False, every: int = 200, on: date | None = None,
+) -> list[Cursor]:
+    """The cursor of every `every`-th lease of the list."""
+    keys = _lease_order(sort, descending)
+    query = _lease_query(_lease_rows_query(), text, status, on or today())
+    with db.read() as s:
+        return keyset.anchors(s, query, keys, every)
 
 
 def count_lease_rows(db: Database, text: str = "", *, status: str = "current",

@@ -1,5 +1,6 @@
 """Reading the audit log (written only by `services.audit.record`): newest first, searched in
-SQL, a page at a time, so a log of millions of rows reads as fast as a short one."""
+SQL, a page at a time from where the last one ended (`services.keyset`), so a log of millions
+of rows reads as fast as a short one, anywhere in it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from coliv_desktop.db.models import AuditEntry
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.limits import MAX_VERSION
 from coliv_desktop.schemas.history import AuditRow
+from coliv_desktop.services import keyset
+from coliv_desktop.services.keyset import START, Cursor, Key, Seek, Slice
 from coliv_desktop.services.search import matches
 
 MAX_ROWS = 100_000  # a page of the log; a 20-digit --limit is a clear error, not an overflow
@@ -29,6 +32,10 @@ def _query(search: str, entity_id: str | None) -> Any:
     return query
 
 
+def _order(descending: bool) -> list[Key]:
+    return [Key(AuditEntry.occurred_at, descending), Key(AuditEntry.id, descending)]
+
+
 def audit_entries(db: Database, search: str = "", *, entity_id: str | None = None,
                   descending: bool = True, offset: int = 0, limit: int | None = 200
                   ) -> list[AuditRow]:
@@ -37,13 +44,27 @@ def audit_entries(db: Database, search: str = "", *, entity_id: str | None = Non
         raise ValidationError("limit", f"must be between 0 and {MAX_ROWS}")
     if not 0 <= offset <= MAX_VERSION:
         raise ValidationError("offset", f"must be between 0 and {MAX_VERSION}")
-    order = (AuditEntry.occurred_at.desc(), AuditEntry.id.desc()) if descending else (
-        AuditEntry.occurred_at.asc(), AuditEntry.id.asc())
-    query = _query(search, entity_id).order_by(*order).offset(offset)
-    if limit is not None:
-        query = query.limit(limit)
+    return audit_seek(db, search, entity_id=entity_id, descending=descending,
+                      seek=Seek(skip=offset), limit=limit).rows
+
+
+def audit_seek(db: Database, search: str = "", *, entity_id: str | None = None,
+               descending: bool = True, seek: Seek = START, limit: int | None = 200
+               ) -> Slice[AuditRow]:
+    """`audit_entries`, the page `seek` names (from a cursor: a seek on the index on
+    (occurred_at, id), as fast anywhere in the log), with its first and last entries'
+    cursors (`services.keyset`)."""
     with db.read() as s:
-        return [AuditRow.model_validate(row) for row in s.scalars(query)]
+        rows, first, last = keyset.page(s, _query(search, entity_id), _order(descending),
+                                        seek, limit)
+        return Slice([AuditRow.model_validate(row[0]) for row in rows], first, last)
+
+
+def audit_anchors(db: Database, search: str = "", *, entity_id: str | None = None,
+                  descending: bool = True, every: int = 200) -> list[Cursor]:
+    """The cursor of every `every`-th entry of the log, as listed."""
+    with db.read() as s:
+        return keyset.anchors(s, _query(search, entity_id), _order(descending), every)
 
 
 def count_audit_entries(db: Database, search: str = "", *, entity_id: str | None = None

@@ -49,10 +49,13 @@ renders it.
 
 Lists (`ui.models`): `Column(key, title, value, kind="money"|"date"|"int"|"percent"|"text",
 sort=...)`; `RowTableModel(columns, money=ctx.money)` with `set_rows(rows)` and `ROW_ROLE`
-(the row object); `PagedQueryModel(columns, fetch, count, run=ctx.run_task)` for lists the
-database must sort and filter, of any length (fetch(search, sort, descending, offset, limit),
-count(search); optional fetch_from_end reading the list backwards so its end is as quick as its
-start): a window that reports the full count as rowCount, loads only the pages on screen in a
+(the row object); `PagedQueryModel(columns, None, count, seek=..., anchors=...,
+run=ctx.run_task)` for lists the database must sort and filter, of any length (keyset paging:
+seek(search, sort, descending, Seek, limit) -> Slice with its first and last rows' cursors,
+anchors(search, sort, descending, every) -> the cursor every page, so any page costs what the
+first costs; see `services.keyset`; or the older fetch(search, sort, descending, offset,
+limit) with an optional fetch_from_end), count(search): a window that reports the full count
+as rowCount, loads only the pages on screen in a
 worker (placeholders until they arrive), keeps a few pages (LRU) and answers `cached_row(i)`
 / `loaded_rows()`; `RowFilterProxy` (search + sort in memory) or, for a paged model,
 `QueryProxy` (one to one; search and sort become a new query), chosen by `proxy_for(model)`.

@@ -65,7 +65,10 @@ class Charge(IdMixin, CreatedMixin, Base):
         UniqueConstraint("lease_id", "kind", "period"),
         CheckConstraint(f"kind IN {CHARGE_KINDS!r}", name="kind"),
         CheckConstraint("amount > 0", name="amount_positive"),
-        Index("ix_charges_due_date_kind", "due_date", "kind"),
+        # the ledger list's orders, id last: a page is a seek (services.keyset); the first
+        # serves reports and the rent run by due date and kind as well
+        Index("ix_charges_due_date_kind_id", "due_date", "kind", "id"),
+        Index("ix_charges_amount_id", "amount", "id"),
     )
 
     lease_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leases.id"))
@@ -97,18 +100,25 @@ class Payment(IdMixin, CreatedMixin, Base):
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("kind <> 'payment' OR (method IS NOT NULL AND receipt_number IS NOT NULL)",
                         name="payment_has_method_and_number"),
+        # the ledger list's orders, id last (services.keyset); the amount's is below the class
+        Index("ix_payments_received_on_kind_id", "received_on", "kind", "id"),
     )
 
     operator_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("operators.id"))
     lease_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("leases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10), default="payment")
     amount: Mapped[Decimal]
-    received_on: Mapped[date] = mapped_column(index=True)
+    received_on: Mapped[date]
     method: Mapped[str | None] = mapped_column(String(20))
     reference: Mapped[str | None] = mapped_column(String(255))
     note: Mapped[str | None] = mapped_column(Text)
     receipt_number: Mapped[int | None] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(255))
+
+
+# Amounts show negative in the ledger list: read forwards this index is the list's ascending
+# order by amount, read backwards its descending one.
+Index("ix_payments_amount_id", Payment.amount.desc(), Payment.id)
 
 
 class AllocationRow(IdMixin, CreatedMixin, Base):

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coliv_desktop.db.models.base import Base, CreatedMixin, EditableMixin, IdMixin
@@ -17,8 +17,10 @@ class AuditEntry(IdMixin, CreatedMixin, Base):
     """Who did what, when. Written only through `services.audit.record`, never edited."""
 
     __tablename__ = "audit_log"
+    # newest first, a page at a time from where the last one ended (services.keyset)
+    __table_args__ = (Index("ix_audit_log_occurred_at_id", "occurred_at", "id"),)
 
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(255))
     action: Mapped[str] = mapped_column(String(50))

@@ -65,9 +65,11 @@ class HistoryDialog(QDialog):
              Column("action", "Did", lambda r: r.action, width=90),
              Column("what", "To", lambda r: r.entity_type, width=90),
              Column("summary", "What happened", lambda r: r.summary, width=520)],
-            lambda search, sort, descending, offset, limit: history.audit_entries(
-                db, search, descending=descending, offset=offset, limit=limit),
-            lambda search: history.count_audit_entries(db, search),
+            None, lambda search: history.count_audit_entries(db, search),
+            seek=lambda search, sort, descending, seek, limit: history.audit_seek(
+                db, search, descending=descending, seek=seek, limit=limit),
+            anchors=lambda search, sort, descending, every: history.audit_anchors(
+                db, search, descending=descending, every=every),
             run=ctx.run_task, default_sort="when")
         self.model.descending = True  # newest first
         self.view = ListView(self.model, ctx.settings, "audit_log")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.domain.aging import BUCKETS
+from coliv_desktop.domain.paging import Cursor, Seek, Slice
 from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.ledger import LedgerEntryRow
 from coliv_desktop.schemas.reports import CollectionReport, CollectionRow, RentRollRow
@@ -372,7 +373,8 @@ class LeaseLedgerTab(QWidget):
         self.ctx = ctx
         self.lease_id = lease_id
         self.model: PagedQueryModel[LedgerEntryRow] = PagedQueryModel(
-            entry_columns(), self._fetch, self._count, default_sort="day",
+            entry_columns(), None, self._count, seek=self._seek, anchors=self._anchors,
+            default_sort="day",
             run=ctx.run_task, money=ctx.money, style=status_style)
         self.model.descending = False
         self.view = ListView(self.model, ctx.settings, "lease_ledger")
@@ -416,10 +418,13 @@ class LeaseLedgerTab(QWidget):
         chain = tuple(ledger.account_of(self.ctx.db, self.lease_id))
         return LedgerQuery(lease_ids=chain, search=search)
 
-    def _fetch(self, search: str, sort: str, desc: bool, offset: int, limit: int
-               ) -> list[LedgerEntryRow]:
-        return ledger_list.ledger_page(self.ctx.db, self._query(search), sort, desc, offset,
+    def _seek(self, search: str, sort: str, desc: bool, seek: Seek, limit: int
+              ) -> Slice[LedgerEntryRow]:
+        return ledger_list.ledger_seek(self.ctx.db, self._query(search), sort, desc, seek,
                                        limit)
+
+    def _anchors(self, search: str, sort: str, desc: bool, every: int) -> list[Cursor]:
+        return ledger_list.ledger_anchors(self.ctx.db, self._query(search), sort, desc, every)
 
     def _count(self, search: str) -> int:
         return ledger_list.ledger_count(self.ctx.db, self._query(search))

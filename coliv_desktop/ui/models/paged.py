@@ -6,20 +6,30 @@ time, only for the pages the view asks for (the ones on screen), in a worker; un
 arrives its rows show a placeholder. At most `cache_pages` pages are kept (the least recently
 shown go first), so memory stays flat whatever the length of the list. A page's cells are
 formatted in the worker that read it, so painting only looks strings up.
+
+Keyset paging (`seek`, see `services.keyset`): a page is read from where it starts, not by
+how many rows lie before it, so page 2,500 of a million rows costs what page 1 costs. The
+model keeps the cursors of the first and last rows of every page it has read (after the rows
+themselves are dropped), so the next or previous page is a seek from its neighbour. A jump
+(the scroll bar dragged to the middle) needs the cursor at a position: the `anchors` (the
+cursor every `page_size` rows, one narrow pass) are read once per query and order in the
+background shortly after the first page is shown; until they are in, a jump skips its way
+from the nearest end of the list or the nearest page read (an OFFSET, as before).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 
 from coliv_desktop.domain.money import money_str
+from coliv_desktop.domain.paging import Cursor, Seek, Slice
 from coliv_desktop.ui.models.table import (
     ALIGNMENT,
     DISPLAY,
@@ -39,16 +49,52 @@ from coliv_desktop.ui.models.table import (
 R = TypeVar("R")
 
 Fetch = Callable[[str, str, bool, int, int], list[R]]  # (search, sort, descending, offset, limit)
+Seeker = Callable[[str, str, bool, Seek, int], Slice[R]]  # (search, sort, descending, seek, limit)
+Anchors = Callable[[str, str, bool, int], list[Cursor]]  # (search, sort, descending, every)
 Count = Callable[[str], int]
+Bounds = tuple[Cursor, Cursor]  # a page's first and last rows' cursors
 Run = Callable[[Callable[[], Any], Callable[[Any, BaseException | None], None]], Any]
 
 PLACEHOLDER = "…"  # shown for a row whose page is on its way from the database
+ANCHOR_DELAY_MS = 300  # the first page is painted, and a search being typed has settled
 
 
 @dataclass(frozen=True)
 class Page(Generic[R]):
     rows: list[R]
     total: int
+    bounds: Bounds | None = None
+
+
+def plan(number: int, page_size: int, total: int, bounds: Mapping[int, Bounds],
+         anchors: Sequence[Cursor] | None) -> Seek:
+    """How to read page `number` most cheaply: from a neighbour's cursor, from its anchor, or
+    else skipping the fewest rows: from the nearer end of the list, or from the nearest page
+    already read (its cursor, then the pages between)."""
+    offset = number * page_size
+    limit = max(min(page_size, total - offset), 0)
+    if number - 1 in bounds:
+        return Seek(bounds[number - 1][1])
+    if number + 1 in bounds:  # a page before another is a full one
+        return Seek(bounds[number + 1][0], backwards=True)
+    if anchors is not None and number < len(anchors):
+        return Seek(anchors[number], inclusive=True)
+    best = Seek(skip=offset)
+    from_end = max(total - offset - limit, 0)
+    if from_end < best.skip:
+        best = Seek(backwards=True, skip=from_end)
+    for known, (first, last) in bounds.items():
+        if known < number and (number - known - 1) * page_size < best.skip:
+            best = Seek(last, skip=(number - known - 1) * page_size)
+        elif known > number and (known - number) * page_size - limit < best.skip:
+            best = Seek(first, backwards=True, skip=(known - number) * page_size - limit)
+    return best
+
+
+def _bounded(page: Slice[R]) -> tuple[list[R], Bounds | None]:
+    if page.first is None or page.last is None:
+        return page.rows, None
+    return page.rows, (page.first, page.last)
 
 
 class Shown(Generic[R]):
@@ -65,24 +111,31 @@ class Shown(Generic[R]):
 
 
 class PagedQueryModel(RowTableModel[R]):
-    """Rows from `fetch(search, sort, descending, offset, limit)`, counted by `count(search)`
-    (both service calls), loaded through `run` (the context's `run_task`: the GUI never waits;
-    without `run`, at once).
+    """Rows from `seek(search, sort, descending, seek, limit)` (keyset paging, with
+    `anchors(search, sort, descending, every)` for jumps; see the module's doc) or else from
+    `fetch(search, sort, descending, offset, limit)`, counted by `count(search)` (all service
+    calls), loaded through `run` (the context's `run_task`: the GUI never waits; without
+    `run`, at once). Anchors are read for lists of `anchor_from` rows or more (below that an
+    OFFSET costs next to nothing).
 
-    `fetch_from_end(search, sort, descending, offset, limit)`, when given, reads the same list
-    backwards (the last row first): the pages past the middle come from it, so the end of a
-    million rows costs what the start costs instead of skipping a million rows.
+    `fetch_from_end(search, sort, descending, offset, limit)`, when given with `fetch`, reads
+    the same list backwards (the last row first): the pages past the middle come from it, so
+    the end of a million rows costs what the start costs instead of skipping a million rows.
     """
 
     server_side = True
+    anchors_arrived = Signal()  # jumps are seeks from now on
 
     def __init__(
         self,
         columns: Sequence[Column[R]],
-        fetch: Fetch[R],
+        fetch: Fetch[R] | None,
         count: Count,
         *,
         fetch_from_end: Fetch[R] | None = None,
+        seek: Seeker[R] | None = None,
+        anchors: Anchors | None = None,
+        anchor_from: int = 10_000,
         page_size: int = 200,
         cache_pages: int = 12,
         default_sort: str = "name",
@@ -92,9 +145,14 @@ class PagedQueryModel(RowTableModel[R]):
         parent: Any = None,
     ) -> None:
         super().__init__(columns, money=money, style=style, parent=parent)
+        if fetch is None and seek is None:
+            raise ValueError("a paged model reads its rows with fetch or seek")
         self._fetch = fetch
         self._count = count
         self._fetch_from_end = fetch_from_end
+        self._seek = seek
+        self._anchor_reader = anchors
+        self.anchor_from = anchor_from
         self.run = run
         self.page_size = page_size
         self.cache_pages = max(cache_pages, 2)
@@ -106,6 +164,8 @@ class PagedQueryModel(RowTableModel[R]):
         self.queried = False  # False until the first reload: sorting before it queries nothing
         self.error: BaseException | None = None  # the last failed load, if any
         self._pages: OrderedDict[int, list[Shown[R]]] = OrderedDict()  # least recent first
+        self._bounds: dict[int, Bounds] = {}  # every page read for this query, rows kept or not
+        self.anchors: list[Cursor] | None = None  # the cursor every page_size rows, once read
         self._wanted: dict[int, None] = {}  # pages asked for, in the order asked
         self._request = 0  # bumped by every reload: loads for an older query are dropped
         self._page_task: object | None = None  # the page load in flight
@@ -117,31 +177,71 @@ class PagedQueryModel(RowTableModel[R]):
         """The query for the current search and sort: total and first page (worker-safe)."""
         search, sort_by, descending = self.search, self.sort_by, self.descending
         total = self._count(search)
-        rows = self._fetch(search, sort_by, descending, 0, self.page_size) if total else []
-        return Page(rows, total)
+        if not total:
+            return Page([], 0)
+        rows, bounds = self._read_first(search, sort_by, descending)
+        return Page(rows, total, bounds)
 
-    def _first(self) -> tuple[int, list[Shown[R]]]:
-        page = self.first_page()
-        return page.total, self._shown(page.rows)
+    def _read_first(self, search: str, sort_by: str, descending: bool
+                    ) -> tuple[list[R], Bounds | None]:
+        if self._seek is None:
+            assert self._fetch is not None
+            return self._fetch(search, sort_by, descending, 0, self.page_size), None
+        return _bounded(self._seek(search, sort_by, descending, Seek(), self.page_size))
 
     def apply_page(self, page: Page[R]) -> None:
-        self._apply(page.total, self._shown(page.rows))
+        self._apply(page.total, self._shown(page.rows), page.bounds)
 
-    def _apply(self, total: int, first: list[Shown[R]]) -> None:
+    def _apply(self, total: int, first: list[Shown[R]], bounds: Bounds | None = None
+               ) -> None:
         self.beginResetModel()
         self._pages.clear()
+        self._bounds.clear()
+        self.anchors = None
         self._wanted.clear()
         self._page_task = None
         self.total = total
         if first:
             self._pages[0] = first
+        if bounds is not None:
+            self._bounds[0] = bounds
         self.endResetModel()
+        self._want_anchors()
 
     def reload_now(self) -> None:
         """Synchronous reload (tests, and callers already off the GUI thread)."""
         self._request += 1
         self.queried = True
-        self._apply(*self._first())
+        page = self.first_page()
+        self.apply_page(page)
+
+    # --- anchors: where each page starts, for jumps ---------------------------------------
+
+    def _want_anchors(self) -> None:
+        """Read the anchors of this query and order if the list is long enough to need them:
+        at once without `run`, else in a worker a moment after the first page is shown."""
+        if self._anchor_reader is None or self.total < self.anchor_from:
+            return
+        if self.run is None:
+            self.anchors = self._anchor_reader(self.search, self.sort_by, self.descending,
+                                               self.page_size)
+            return
+        QTimer.singleShot(ANCHOR_DELAY_MS, self, lambda request=self._request:
+                          self._read_anchors(request))
+
+    def _read_anchors(self, request: int) -> None:
+        reader = self._anchor_reader
+        if request != self._request or reader is None or self.run is None:
+            return  # a newer search or sort superseded this one
+        search, sort_by, descending, every = (self.search, self.sort_by, self.descending,
+                                              self.page_size)
+
+        def done(anchors: list[Cursor] | None, error: BaseException | None) -> None:
+            if request == self._request and error is None and anchors is not None:
+                self.anchors = anchors
+                self.anchors_arrived.emit()
+
+        self.run(lambda: reader(search, sort_by, descending, every), done)
 
     def reload(self) -> None:
         """Query again for the current search and sort (in the background when `run` is set):
@@ -170,12 +270,16 @@ class PagedQueryModel(RowTableModel[R]):
                 elif len(arrived) == 2:
                     self.loading = False
                     self.error = None
-                    self._apply(arrived["count"], arrived["page"])
+                    rows, bounds = arrived["page"]
+                    self._apply(arrived["count"], rows, bounds)
             return done
 
+        def first() -> tuple[list[Shown[R]], Bounds | None]:
+            rows, bounds = self._read_first(search, sort_by, descending)
+            return self._shown(rows), bounds
+
         self.run(lambda: self._count(search), part("count"))
-        self.run(lambda: self._shown(self._fetch(search, sort_by, descending, 0, self.page_size)),
-                 part("page"))
+        self.run(first, part("page"))
 
     def set_search(self, text: str) -> None:
         self.search = text.strip()
@@ -233,8 +337,9 @@ class PagedQueryModel(RowTableModel[R]):
         found = self._cached(index)
         if found is None:
             number = index // self.page_size
-            self._arrived(number, self._load(number, self.search, self.sort_by,
-                                             self.descending, self.total))
+            self._arrived(number, *self._load(number, self.search, self.sort_by,
+                                              self.descending, self.total,
+                                              dict(self._bounds), self.anchors))
             found = self._cached(index)
         if found is None:
             raise IndexError(index)
@@ -254,30 +359,41 @@ class PagedQueryModel(RowTableModel[R]):
             result.append(Shown(item, texts, colour, bold))
         return result
 
-    def _load(self, number: int, search: str, sort_by: str, descending: bool, total: int
-              ) -> list[Shown[R]]:
-        """One page's rows (worker-safe: it reads no state that changes)."""
+    def _load(self, number: int, search: str, sort_by: str, descending: bool, total: int,
+              bounds: Mapping[int, Bounds], anchors: Sequence[Cursor] | None
+              ) -> tuple[list[Shown[R]], Bounds | None]:
+        """One page's rows and its bounds (worker-safe: it reads no state that changes;
+        `bounds` and `anchors` are what was known when the load was asked for)."""
         offset = number * self.page_size
         limit = min(self.page_size, total - offset)
         if limit <= 0:
-            return []
+            return [], None
+        if self._seek is not None:
+            rows, bound = _bounded(self._seek(
+                search, sort_by, descending, plan(number, self.page_size, total, bounds,
+                                                  anchors), limit))
+            return self._shown(rows), bound
+        assert self._fetch is not None
         if self._fetch_from_end is not None and offset > total // 2:
             from_end = total - offset - limit
             rows = list(reversed(self._fetch_from_end(search, sort_by, descending, from_end,
                                                       limit)))
         else:
             rows = self._fetch(search, sort_by, descending, offset, limit)
-        return self._shown(rows)
+        return self._shown(rows), None
 
-    def _store(self, number: int, rows: list[Shown[R]]) -> None:
+    def _store(self, number: int, rows: list[Shown[R]], bounds: Bounds | None = None) -> None:
         self._pages[number] = rows
         self._pages.move_to_end(number)
+        if bounds is not None:
+            self._bounds[number] = bounds
         while len(self._pages) > self.cache_pages:
             self._pages.popitem(last=False)
 
-    def _arrived(self, number: int, rows: list[Shown[R]]) -> None:
+    def _arrived(self, number: int, rows: list[Shown[R]], bounds: Bounds | None = None
+                 ) -> None:
         """Keep a page that came from the database and repaint its rows."""
-        self._store(number, rows)
+        self._store(number, rows, bounds)
         if rows:
             first = number * self.page_size
             self.dataChanged.emit(self.index(first, 0),
@@ -286,8 +402,8 @@ class PagedQueryModel(RowTableModel[R]):
     def _want(self, number: int) -> None:
         """The view needs a page that is not loaded: load it now, or soon in the background."""
         if self.run is None:
-            self._store(number, self._load(number, self.search, self.sort_by, self.descending,
-                                           self.total))
+            self._store(number, *self._load(number, self.search, self.sort_by, self.descending,
+                                            self.total, dict(self._bounds), self.anchors))
             return
         self._wanted.pop(number, None)
         self._wanted[number] = None
@@ -308,19 +424,27 @@ class PagedQueryModel(RowTableModel[R]):
         self._page_task = task
         request = self._request
         search, sort_by, descending, total = self.search, self.sort_by, self.descending, self.total
+        bounds, anchors = dict(self._bounds), self.anchors  # copies: the worker's own
 
-        def work() -> list[tuple[int, list[Shown[R]]]]:
-            return [(n, self._load(n, search, sort_by, descending, total)) for n in numbers]
+        def work() -> list[tuple[int, list[Shown[R]], Bounds | None]]:
+            loaded = []
+            for n in numbers:  # a page read here is a neighbour for the next one
+                rows, bound = self._load(n, search, sort_by, descending, total, bounds,
+                                         anchors)
+                if bound is not None:
+                    bounds[n] = bound
+                loaded.append((n, rows, bound))
+            return loaded
 
-        def done(pages: list[tuple[int, list[Shown[R]]]] | None,
+        def done(pages: list[tuple[int, list[Shown[R]], Bounds | None]] | None,
                  error: BaseException | None) -> None:
             if self._page_task is task:
                 self._page_task = None
             if request != self._request:
                 return
             self.error = error
-            for number, rows in pages or []:
-                self._arrived(number, rows)
+            for number, rows, bound in pages or []:
+                self._arrived(number, rows, bound)
             if self._wanted and error is None:
                 self._flush()
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout
 
+from coliv_desktop.domain.paging import Cursor, Seek, Slice
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.services import directory
 from coliv_desktop.ui.context import AppContext
@@ -93,7 +94,8 @@ class LeasesPane(Pane):
         filters.addWidget(self.search, 1)
         layout.addLayout(filters)
         self.model: PagedQueryModel[LeaseRow] = PagedQueryModel(
-            lease_columns(), self._fetch, self._count, run=ctx.run_task, money=ctx.money,
+            lease_columns(), None, self._count, seek=self._seek, anchors=self._anchors,
+            run=ctx.run_task, money=ctx.money,
             default_sort="room",
             style=lambda r: (QColor("#9ca3af") if r.status != "active" else None, False))
         self.view = ListView(self.model, ctx.settings, "leases")
@@ -119,11 +121,14 @@ class LeasesPane(Pane):
         if index >= 0:
             self.status.setCurrentIndex(index)
 
-    def _fetch(self, search: str, sort: str, descending: bool, offset: int, limit: int
-               ) -> list[LeaseRow]:
-        return directory.lease_rows(self.ctx.db, search, status=self.status.currentData(),
-                                    sort=sort, descending=descending, offset=offset,
-                                    limit=limit)
+    def _seek(self, search: str, sort: str, descending: bool, seek: Seek, limit: int
+              ) -> Slice[LeaseRow]:
+        return directory.lease_seek(self.ctx.db, search, status=self.status.currentData(),
+                                    sort=sort, descending=descending, seek=seek, limit=limit)
+
+    def _anchors(self, search: str, sort: str, descending: bool, every: int) -> list[Cursor]:
+        return directory.lease_anchors(self.ctx.db, search, status=self.status.currentData(),
+                                       sort=sort, descending=descending, every=every)
 
     def _count(self, search: str) -> int:
         return directory.count_lease_rows(self.ctx.db, search, status=self.status.currentData())

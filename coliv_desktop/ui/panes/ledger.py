@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coliv_desktop.domain.paging import Cursor, Seek, Slice
 from coliv_desktop.schemas.ledger import LedgerEntryRow, RentRunResult
 from coliv_desktop.services import ledger_list, portfolio, printing, rent_run
 from coliv_desktop.services.clock import today
@@ -81,7 +82,7 @@ class LedgerPane(Pane):
         super().__init__(ctx, parent)
         self.query = LedgerQuery()
         self.model: PagedQueryModel[LedgerEntryRow] = PagedQueryModel(
-            entry_columns(), self._fetch, self._count, fetch_from_end=self._fetch_from_end,
+            entry_columns(), None, self._count, seek=self._seek, anchors=self._anchors,
             default_sort="day", run=ctx.run_task, money=ctx.money, style=status_style)
         self.model.descending = True
         self.list = ListView(self.model, ctx.settings, "ledger")
@@ -176,14 +177,12 @@ class LedgerPane(Pane):
 
     # --- data --------------------------------------------------------------------------------
 
-    def _fetch(self, search: str, sort: str, desc: bool, offset: int, limit: int
-               ) -> list[LedgerEntryRow]:
-        return ledger_list.ledger_page(self.ctx.db, self.query, sort, desc, offset, limit)
+    def _seek(self, search: str, sort: str, desc: bool, seek: Seek, limit: int
+              ) -> Slice[LedgerEntryRow]:
+        return ledger_list.ledger_seek(self.ctx.db, self.query, sort, desc, seek, limit)
 
-    def _fetch_from_end(self, search: str, sort: str, desc: bool, offset: int, limit: int
-                        ) -> list[LedgerEntryRow]:
-        return ledger_list.ledger_page(self.ctx.db, self.query, sort, desc, offset, limit,
-                                       from_end=True)
+    def _anchors(self, search: str, sort: str, desc: bool, every: int) -> list[Cursor]:
+        return ledger_list.ledger_anchors(self.ctx.db, self.query, sort, desc, every)
 
     def _count(self, search: str) -> int:
         return ledger_list.ledger_count(self.ctx.db, self.query)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coliv_desktop.domain.paging import Cursor, Seek, Slice
 from coliv_desktop.schemas.overview import TenantRow
 from coliv_desktop.services import directory
 from coliv_desktop.ui.context import AppContext
@@ -64,7 +65,8 @@ class TenantsPane(Pane):
         find.addWidget(self.show_archived)
         layout.addLayout(find)
         self.model: PagedQueryModel[TenantRow] = PagedQueryModel(
-            tenant_columns(), self._fetch, self._count, run=ctx.run_task, money=ctx.money,
+            tenant_columns(), None, self._count, seek=self._seek, anchors=self._anchors,
+            run=ctx.run_task, money=ctx.money,
             style=lambda r: (QColor("#9ca3af") if r.archived_at else None, False))
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setObjectName("tenants_split")
@@ -94,11 +96,15 @@ class TenantsPane(Pane):
         self._want: uuid.UUID | None = None
         ctx.bus.tenants_changed.connect(self._refresh_record)
 
-    def _fetch(self, search: str, sort: str, descending: bool, offset: int, limit: int
-               ) -> list[TenantRow]:
-        return directory.tenant_rows(self.ctx.db, search, sort=sort, descending=descending,
-                                     offset=offset, limit=limit,
+    def _seek(self, search: str, sort: str, descending: bool, seek: Seek, limit: int
+              ) -> Slice[TenantRow]:
+        return directory.tenant_seek(self.ctx.db, search, sort=sort, descending=descending,
+                                     seek=seek, limit=limit,
                                      include_archived=self._with_archived)
+
+    def _anchors(self, search: str, sort: str, descending: bool, every: int) -> list[Cursor]:
+        return directory.tenant_anchors(self.ctx.db, search, sort=sort, descending=descending,
+                                        every=every, include_archived=self._with_archived)
 
     def _count(self, search: str) -> int:
         return directory.count_tenant_rows(self.ctx.db, search,

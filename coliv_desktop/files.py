@@ -41,6 +41,11 @@ def write_atomically(path: Path | str, data: bytes | str) -> Path:
     return target
 
 
+def file_problem(path: Path | str, exc: OSError) -> FileProblem:
+    """An OSError met reading or writing `path`, as the one-line FileProblem people read."""
+    return FileProblem(path, _reason(exc))
+
+
 def _reason(exc: OSError) -> str:
     reason = exc.strerror or str(exc) or type(exc).__name__
     return reason[0].lower() + reason[1:] if reason else "cannot be written"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import DBAPIError
 
 from coliv_desktop import config
 from coliv_desktop.db.migrate import (
@@ -20,6 +23,8 @@ from coliv_desktop.services import portability
 
 if TYPE_CHECKING:
     from coliv_desktop.cli import CliContext
+
+log = logging.getLogger("coliv")
 
 
 def cmd_export(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -52,25 +57,36 @@ def cmd_set_password(args: argparse.Namespace, ctx: CliContext) -> None:
         password = getpass.getpass(f"Password for {config.display_url(url)}: ")
     if not password:
         raise ValidationError("password", "is empty")
-    config.store_password(url, password)
-    print(f"password for {config.display_url(url)} saved in the OS keychain")
+    config.store_password(url, password)  # read back, or a FileProblem: nothing was saved
+    print(f"password for {config.display_url(url)} saved in the OS keychain (read back to "
+          "check)")
 
 
 def cmd_status(args: argparse.Namespace, ctx: CliContext) -> None:
-    from coliv_desktop.db.engine import make_engine
+    """Which database, its schema and its file: read only, and a file that does not exist
+    is reported as such (never created)."""
+    from coliv_desktop.db.engine import make_engine, sqlite_read_only
+    from coliv_desktop.db.migrate import unavailable
 
     target = config.with_stored_password(ctx.url)
     if target.warning:
-        print(target.warning, file=sys.stderr)
-    engine = make_engine(target.url)
-    try:
-        with engine.connect() as conn:
-            current = current_revision(conn)
-    finally:
-        engine.dispose()
-    print(f"database: {config.display_url(ctx.url)}")
-    print(f"schema:   {current or 'empty'} (this CoLiv writes {head_revision()})")
+        log.warning(target.warning)
     path = config.sqlite_path(ctx.url)
+    read_only = path is not None and path.is_file() and sqlite_read_only(path)
+    if path is not None and not path.is_file():
+        schema = "none: no database file there yet (`coliv init` creates it)"
+    else:
+        engine = make_engine(target.url, read_only=read_only)
+        try:
+            with engine.connect() as conn:
+                current = current_revision(conn)
+        except DBAPIError as exc:
+            raise unavailable(ctx.url, exc) from None
+        finally:
+            engine.dispose()
+        schema = f"{current or 'empty'} (this CoLiv writes {head_revision()})"
+    print(f"database: {config.display_url(ctx.url)}{' (read-only)' if read_only else ''}")
+    print(f"schema:   {schema}")
     if path:
         print(f"file:     {path}")
         print(f"backups:  {config.backups_dir(ctx.url)}")

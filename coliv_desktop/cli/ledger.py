@@ -210,6 +210,7 @@ def cmd_reminders_list(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_reminders_print(args: argparse.Namespace, ctx: CliContext) -> None:
+    ctx.actor.require("ledger.write")  # refused before a letter is written, not after
     pending = reminders.list_outbox(ctx.db)
     path = printing.reminder_letters_pdf(ctx.db, None, args.out)
     reminders.mark(ctx.db, ctx.actor, [r.id for r in pending], "printed")

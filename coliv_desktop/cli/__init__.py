@@ -27,6 +27,7 @@ import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from coliv_desktop import __version__, config
@@ -252,44 +253,45 @@ def fail(message: str, code: int) -> int:
 # --- logging: the log file, never the terminal -------------------------------------------------
 
 class _LogFile(logging.Handler):
-    """The app's log file, opened on the first record: a command that logs nothing creates
-    no file, and one that cannot be opened (a read-only data folder) drops the records
-    rather than printing them over the command's output."""
+    """The app's log file (`config.log_file()`, as the environment says now), opened on the
+    first record: a command that logs nothing creates no file, and one that cannot be opened
+    (a read-only data folder) drops the records rather than print them over the output."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._target: logging.Handler | None = None
+        self._path: Path | None = None
+        self._target: logging.Handler = logging.NullHandler()
 
     def emit(self, record: logging.LogRecord) -> None:
-        if self._target is None:
+        path = config.log_file()
+        if path != self._path:
             from logging.handlers import RotatingFileHandler
 
+            self._target.close()
+            self._path = path
             try:
-                path = config.log_file()
                 path.parent.mkdir(parents=True, exist_ok=True)
-                target: logging.Handler = RotatingFileHandler(
-                    path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-                target.setFormatter(logging.Formatter(
+                self._target = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
+                                                   encoding="utf-8")
+                self._target.setFormatter(logging.Formatter(
                     "%(asctime)s %(levelname)s [coliv cli] %(name)s: %(message)s"))
             except OSError:
-                target = logging.NullHandler()
-            self._target = target
+                self._target = logging.NullHandler()
         self._target.handle(record)
 
     def close(self) -> None:
-        if self._target is not None:
-            self._target.close()
+        self._target.close()
         super().close()
 
 
 def log_to_file() -> None:
-    """Send the app's notices and Python's warnings to the log file (once per process)."""
+    """Send the app's notices and Python's warnings to the log file, not to the terminal."""
     logging.captureWarnings(True)
     for name in ("coliv", "py.warnings"):
         logger = logging.getLogger(name)
-        if not logger.handlers:
+        if not any(isinstance(h, _LogFile) for h in logger.handlers):
             logger.addHandler(_LogFile())
-            logger.propagate = False
+        logger.propagate = False
         if logger.level == logging.NOTSET:
             logger.setLevel(logging.INFO)
 

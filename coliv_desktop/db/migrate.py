@@ -24,7 +24,7 @@ from coliv_desktop import __version__, config
 from coliv_desktop.db.engine import Database, make_engine, sqlite_read_only
 from coliv_desktop.db.revisions import current_revision, head_revision, known_revisions
 from coliv_desktop.domain.errors import DatabaseUnavailable, DatabaseVersionError, FileProblem
-from coliv_desktop.files import file_problem, write_atomically
+from coliv_desktop.files import file_problem, make_folders, write_atomically
 from coliv_desktop.locations import migrations_dir
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def backup_sqlite(url: URL, label: str) -> Path | None:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     target_path = folder / f"{source_path.stem}-{stamp}-{label}.db"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folders(folder)
     except OSError as exc:
         raise file_problem(folder, exc) from None
     try:
@@ -268,7 +268,7 @@ def _prepare_file(path: Path, create: bool) -> bool:
             return sqlite_read_only(path)
         if not create:
             raise FileProblem(path, NO_DATABASE_YET)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
     except OSError as exc:
         raise file_problem(path, exc) from None
     return False

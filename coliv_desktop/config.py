@@ -67,6 +67,9 @@ def parse_db_url(text: str) -> URL:
             raise ValidationError("db_url", f"{text!r} names no PostgreSQL database")
     elif backend == "sqlite":
         url = url.set(drivername="sqlite")
+        if not url.database or url.database == ":memory:":  # gone when the command ends
+            raise ValidationError("db_url", f"{text!r} names no database file "
+                                            "(sqlite:///path/to/file.db)")
     else:
         raise ValidationError(
             "db_url", f"{text!r}: only sqlite:///FILE and postgresql://USER@HOST/DB are supported"

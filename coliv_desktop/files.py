@@ -42,6 +42,28 @@ def write_atomically(path: Path | str, data: bytes | str) -> Path:
     return target
 
 
+def check_writable(path: Path | str) -> Path:
+    """Before work that a failed write would leave half done (a settlement, then its
+    letter): a FileProblem now when `path` could not be written; nothing is left behind."""
+    target = Path(path).expanduser()
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file name")
+        folder = target.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory (a part of the path is a "
+                                                    "file, not a folder)")
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{target.name[:40]}.",
+                                         suffix=".probe")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise FileProblem(target, _reason(exc)) from None
+    return target
+
+
 def make_folders(folder: Path) -> None:
     """`mkdir -p`; a part of the path that is a file is "not a directory", not "file exists"."""
     try:

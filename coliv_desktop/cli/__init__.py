@@ -77,8 +77,7 @@ class CliContext:
         if self._db is None:
             from coliv_desktop.db.migrate import open_database
 
-            self._db = open_database(self.url, create=self.create,
-                                     progress=lambda msg: print(msg, file=sys.stderr))
+            self._db = open_database(self.url, create=self.create, progress=progress)
         return self._db
 
     @property
@@ -93,6 +92,14 @@ class CliContext:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+def progress(message: str) -> None:
+    """What a long step is doing (an upgrade and its backup): in the log, and on the terminal
+    when a person watches it; a script's stderr keeps only the one line of an error."""
+    log.info("%s", message)
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -327,14 +334,17 @@ def _window_options(argv: Sequence[str]) -> argparse.Namespace | None:
     return None if rest else args
 
 
-def _not_text(argv: Sequence[str]) -> int | None:
-    """The position of an argument that is not valid text (bytes the system could not
-    decode arrive as lone surrogates), or None."""
+def _not_text(argv: Sequence[str]) -> str | None:
+    """What is wrong with an argument that is not text at all, or None: bytes the system
+    could not decode (they arrive as lone surrogates), or a NUL character (which no real
+    command line carries, and no file name may hold)."""
     for position, arg in enumerate(argv, start=1):
+        if "\x00" in arg:
+            return f"argument {position} holds a NUL character"
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
-            return position
+            return f"argument {position} is not valid text (it holds bytes that are not UTF-8)"
     return None
 
 
@@ -342,8 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
     broken = _not_text(arguments)
     if broken is not None:
-        return fail(f"argument {broken} is not valid text (it holds bytes that are not "
-                    "UTF-8)", EXIT_INVALID)
+        return fail(broken, EXIT_INVALID)
     window = _window_options(arguments)
     if window is not None:
         return _desktop(window)
@@ -372,8 +381,10 @@ def run_command(handler: Handler, args: argparse.Namespace, ctx: CliContext,
         return handler(args, ctx) or 0
     except ColivError as exc:
         return fail(describe(exc, args, parser), exc.exit_code)
-    except DataError as exc:  # a value the database's column cannot hold
+    except DataError as exc:  # a value the database's column cannot hold (PostgreSQL)
         return fail(f"the database refused a value: {_first_line(exc)}", EXIT_INVALID)
+    except OverflowError as exc:  # the same on SQLite (a 20-digit number), or a date past 9999
+        return fail(f"a value is out of range: {exc}", EXIT_INVALID)
     except IntegrityError as exc:
         from coliv_desktop.services.errors import from_database_error
 

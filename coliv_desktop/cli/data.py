@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import DBAPIError
 
 from coliv_desktop import config
+from coliv_desktop.cli import progress
 from coliv_desktop.db.migrate import (
     backup_sqlite,
     current_revision,
@@ -39,8 +40,7 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def cmd_transfer(args: argparse.Namespace, ctx: CliContext) -> int:
     target_url = config.parse_db_url(args.to)
-    checks = portability.transfer_to(ctx.db, ctx.actor, target_url,
-                                     opening=lambda msg: print(msg, file=sys.stderr))
+    checks = portability.transfer_to(ctx.db, ctx.actor, target_url, opening=progress)
     for check in checks:
         print(f"{check.table:<14} {check.rows_target:>8} rows  money {check.money_target:>14}  ok")
     print(f"copied {config.display_url(ctx.url)} to {config.display_url(target_url)}: verified")
@@ -170,7 +170,7 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=cmd_import)
     p = commands.add_parser("transfer", help="copy the whole database to another (empty) one")
     p.add_argument("--to", required=True, metavar="URL")
-    p.set_defaults(handler=cmd_transfer)
+    p.set_defaults(handler=cmd_transfer, field_options={"db_url": ("to",)})
 
     p = commands.add_parser("audit", help="the audit log, newest first")
     p.add_argument("--search", help="text in the summary, who, the action or the kind of thing")
@@ -184,7 +184,7 @@ def register(commands: Any) -> None:
     p = db.add_parser("set-password", help="store a PostgreSQL password in the OS keychain")
     p.add_argument("url")
     p.add_argument("--password-stdin", action="store_true", help="read it from standard input")
-    p.set_defaults(handler=cmd_set_password)
+    p.set_defaults(handler=cmd_set_password, field_options={"db_url": ("url",)})
     p = db.add_parser("status", help="which database, which schema revision, where backups go")
     p.set_defaults(handler=cmd_status)
     p = db.add_parser("backup", help="back up now (SQLite: a copy of the file; PostgreSQL: "
@@ -196,7 +196,7 @@ def register(commands: Any) -> None:
     p = db.add_parser("restore", help="put a backup in place of this database file (the file "
                                       "as it was is kept as a before-restore backup)")
     p.add_argument("file", help="a backup (see `coliv db backups`)")
-    p.set_defaults(handler=cmd_restore)
+    p.set_defaults(handler=cmd_restore, field_options={"backup": ("file",)})
     p = db.add_parser("check", help="verify the books (read only); exit 1 when a check fails")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)

@@ -256,9 +256,11 @@ def import_file(db: Database, actor: Actor, path: Path) -> dict[str, int]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise file_problem(path, exc) from None
+    except UnicodeDecodeError:
+        raise ValidationError("file", f"{path} is not a CoLiv export (not UTF-8 text)") from None
     try:
         document = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ValidationError("file", f"cannot read {path}: {exc}") from None
     return import_data(db, actor, document)
 

@@ -4,6 +4,7 @@ exit codes and option names, one rent run at a time, what the keychain really di
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -116,6 +117,15 @@ def read_only_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                       tenant, "--start", "2025-12-01")
     capsys.readouterr()
     assert sorted(p.name for p in folder.iterdir()) == ["books.db"]
+    with made_read_only(path, monkeypatch):
+        yield url, path
+
+
+@contextlib.contextmanager
+def made_read_only(path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The database file and its folder read-only: chmod, and `os.access` saying so (tests
+    run as root, whom chmod does not stop)."""
+    folder = path.parent
     path.chmod(0o444)
     folder.chmod(0o555)
     real_access = os.access
@@ -127,9 +137,11 @@ def read_only_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         return real_access(target, mode, *args, **kwargs)
 
     monkeypatch.setattr(os, "access", access)
-    yield url, path
-    folder.chmod(0o755)
-    path.chmod(0o644)
+    try:
+        yield
+    finally:
+        folder.chmod(0o755)
+        path.chmod(0o644)
 
 
 def test_a_read_only_book_opens_for_reading_and_refuses_writes_in_one_sentence(
@@ -259,6 +271,28 @@ def test_every_output_into_a_place_that_cannot_be_written_is_one_line_exit_6_and
             "notes.txt"]
     else:
         assert list(folder.iterdir()) == []  # no partial or temporary file
+
+
+def test_a_settlement_whose_letter_cannot_be_written_is_not_recorded(
+        cli: Cli, db_url: URL, tmp_path: Path) -> None:
+    flow = flow_41(cli)
+    tenant = cli.new_id("tenant", "add", "--first-name", "Ana", "--last-name", "T", "--email",
+                        "ana@t.io")
+    lease = cli.new_id("lease", "add", "--room", flow["3B-A"], "--tenant", tenant, "--start",
+                       "2025-12-01", "--end", "2025-12-31", "--deposit", "700")
+    cli.ok("rent", "run", "--through", "2025-12-31")
+    cli.ok("lease", "end", lease, "--date", "2025-12-31")
+    (tmp_path / "notes.txt").write_text("a file")
+    target = tmp_path / "notes.txt" / "letter.pdf"
+    before = book(db_url)
+    code, out, err = cli.run("deposit", "settle", lease, "--deduct", "Cleaning=60", "--date",
+                             "2026-01-02", "--out", str(target))
+    assert (code, out) == (6, "")
+    assert one_error_line(err).startswith(f"{target}: not a directory")
+    assert book(db_url) == before  # no settlement without its letter
+    out = cli.ok("deposit", "settle", lease, "--deduct", "Cleaning=60", "--date", "2026-01-02",
+                 "--out", str(tmp_path / "letter.pdf"))
+    assert "deductions 60.00" in out and (tmp_path / "letter.pdf").exists()
 
 
 def test_backups_into_a_place_that_cannot_be_written(

@@ -10,8 +10,8 @@ and exits with the code of its kind, the same for every command:
        (details in the log)        8  the database cannot be reached or used
     2  invalid input (a bad value, a missing option, or one that needs --force)
     3  not found (an id that names nothing)
-    4  conflict (a double booking, a duplicate, a change by someone else meanwhile)
-  130  interrupted
+    4  conflict (a bed already let, a change by someone else meanwhile)
+  130  interrupted               141  the output was closed (`coliv ... | head`)
 
 Notices that do not concern the command (no OS keychain on this machine, ...) go to the log
 file, not to stderr.
@@ -188,7 +188,6 @@ FIELD_OPTIONS: dict[str, tuple[str, ...]] = {
     "move_in_date": ("move_in",),
     "lease_length_months": ("lease_months",),
     "compatibility_profile": ("profile",),
-    "move_out": ("date",),
 }
 
 
@@ -307,6 +306,9 @@ def log_to_file() -> None:
 
 def _desktop(args: argparse.Namespace) -> int:
     """No subcommand: the desktop window (or, with --screenshot, a picture of it)."""
+    if args.db is not None and not args.db.strip():
+        return fail("--db: is empty; give a database URL, or leave the option out to use "
+                    "the default database", EXIT_INVALID)
     try:
         if args.screenshot:
             from coliv_desktop.ui.screenshot import screenshot
@@ -375,7 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_command(handler: Handler, args: argparse.Namespace, ctx: CliContext,
                 parser: argparse.ArgumentParser) -> int:
     """Run one command; every failure becomes one line on stderr and its kind's exit code."""
-    from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, SQLAlchemyError
+    from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
     try:
         return handler(args, ctx) or 0
@@ -400,7 +402,7 @@ def run_command(handler: Handler, args: argparse.Namespace, ctx: CliContext,
     except BrokenPipeError:  # the reader of the output stopped reading (`| head`): not an error
         _discard_output()
         return EXIT_OUTPUT_CLOSED
-    except (SQLAlchemyError, Exception) as exc:  # a bug: the details go to the log
+    except Exception as exc:  # a bug: the details go to the log
         log.exception("Unexpected error in `coliv %s`", getattr(args, "command", ""))
         return fail(f"unexpected {type(exc).__name__}: {exc} (the details are in "
                     f"{config.log_file()})", EXIT_UNEXPECTED)

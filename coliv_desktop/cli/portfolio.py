@@ -54,7 +54,8 @@ def _day_text(day: date | None) -> str | None:
 
 def cmd_init(args: argparse.Namespace, ctx: CliContext) -> None:
     _ = ctx.actor  # opens (creating or upgrading) the database and its owner
-    print(f"database ready: {config.display_url(ctx.url)}")
+    read_only = " (read-only)" if ctx.db.read_only else ""
+    print(f"database ready: {config.display_url(ctx.url)}{read_only}")
 
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> None:

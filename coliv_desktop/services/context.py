@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,6 +17,8 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Operator, User
 from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError, ReadOnlyDatabase
 from coliv_desktop.services.errors import from_database_error, is_contention, is_read_only
+
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a login granted SELECT only, say
 
 # One permission table: role -> what it may do. Staff accounts (a later issue) only add rows.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -78,6 +80,13 @@ def writing(db: Database, actor: Actor, permission: str) -> Iterator[Session]:
             raise from_database_error(exc) from exc
         if is_read_only(exc):  # the file or its folder became read-only while open
             raise ReadOnlyDatabase(database_label(db)) from exc
+        raise
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            who = db.url.username or "this login"
+            raise PermissionDeniedError(
+                f"the database server lets {who} read {database_label(db)} but not change it, "
+                "so nothing was changed") from exc
         raise
 
 

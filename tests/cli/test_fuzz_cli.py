@@ -40,7 +40,7 @@ COMMANDS = command_parsers(build_parser())
 # Each example runs every command once (~60 runs). A longer hunt, with fresh random inputs:
 # COLIV_FUZZ_EXAMPLES=200 pytest tests/cli/test_fuzz_cli.py
 HUNT = os.environ.get("COLIV_FUZZ_EXAMPLES")
-EXAMPLES = int(HUNT) if HUNT else 4
+EXAMPLES = int(HUNT) if HUNT else 6
 # Every code a refusal may end with (see `coliv --help`): 1 would be an unexpected error (a
 # bug), 7 cannot happen with a current book, 130/141 need a signal or a closed pipe.
 REFUSALS = {2, 3, 4, 5, 6, 8}

@@ -92,8 +92,9 @@ def test_on_a_fresh_machine_a_reading_command_says_there_is_no_book_yet(
 
 
 def test_an_empty_db_option_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--db", "", "dashboard"]) == 2
-    assert one_error_line(capsys.readouterr().err).startswith("--db: is empty")
+    for argv in (["--db", "", "dashboard"], ["--db", " "]):  # a command, or the window
+        assert main(argv) == 2
+        assert one_error_line(capsys.readouterr().err).startswith("--db: is empty")
     assert not config.default_db_path().exists()
 
 
@@ -585,3 +586,43 @@ def test_a_missing_keychain_is_a_notice_for_the_log_not_for_stderr(
         assert main(["--db", db_url.render_as_string(hide_password=False), *command]) == 0
         assert capsys.readouterr().err == ""
     assert "No OS keychain is available" in config.log_file().read_text()
+
+
+def test_a_postgresql_login_that_may_only_read_gets_one_sentence(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The server's own read-only access (a login granted SELECT only): reading works, a
+    change is refused in one sentence with exit 5, not a driver's traceback."""
+    from sqlalchemy import create_engine, text
+
+    from tests.conftest import create_pg_database, drop_pg_database, pg_admin_url
+
+    url = create_pg_database(f"coliv_reader_{uuid.uuid4().hex[:8]}")
+    admin = create_engine(pg_admin_url().set(database=url.database),
+                          isolation_level="AUTOCOMMIT")
+    role = f"reader_{uuid.uuid4().hex[:8]}"
+    try:
+        owner = url.render_as_string(hide_password=False)
+        assert main(["--db", owner, "init"]) == 0
+        flow_41(Cli(url, capsys))
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+            conn.execute(text(f'GRANT SELECT ON ALL TABLES IN SCHEMA public TO "{role}"'))
+        reader = url.set(username=role, password=None).render_as_string(hide_password=False)
+        before = book(url)
+        capsys.readouterr()
+        assert main(["--db", reader, "room", "list", "--json"]) == 0
+        assert len(json.loads(capsys.readouterr().out)) == 7
+        assert main(["--db", reader, "property", "add", "--name", "N", "--address", "A",
+                     "--city", "C", "--state", "S", "--zip", "1"]) == 5
+        out, err = capsys.readouterr()
+        assert out == "" and one_error_line(err) == (
+            f"the database server lets {role} read {config.display_url(make_url(reader))} "
+            "but not change it, so nothing was changed")
+        assert book(url) == before
+    finally:
+        admin.dispose()
+        drop_pg_database(url)
+        cleanup = create_engine(pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with cleanup.connect() as conn:
+            conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
+        cleanup.dispose()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coliv_desktop import APP_NAME
-from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.errors import FileProblem, ValidationError
 from coliv_desktop.domain.money import DEFAULT_MAXIMUM, HIGHEST_MAXIMUM
 
 if TYPE_CHECKING:  # SQLAlchemy loads with the first URL parsed, not with this module
@@ -68,6 +68,9 @@ def parse_db_url(text: str) -> URL:
             raise ValidationError("db_url", f"{text!r} names no PostgreSQL database")
     elif backend == "sqlite":
         url = url.set(drivername="sqlite")
+        if not url.database or url.database == ":memory:":  # gone when the command ends
+            raise ValidationError("db_url", f"{text!r} names no database file "
+                                            "(sqlite:///path/to/file.db)")
     else:
         raise ValidationError(
             "db_url", f"{text!r}: only sqlite:///FILE and postgresql://USER@HOST/DB are supported"
@@ -76,7 +79,11 @@ def parse_db_url(text: str) -> URL:
 
 
 def resolve_db_url(cli_value: str | None = None) -> URL:
-    """`--db` wins over `COLIV_DB_URL`, which wins over the per-user default file."""
+    """`--db` wins over `COLIV_DB_URL`, which wins over the per-user default file. A `--db`
+    given empty is refused: it is a script's unset variable, not a wish for the default."""
+    if cli_value is not None and not cli_value.strip():
+        raise ValidationError("db_url", "is empty; give a database URL, or leave the option out "
+                                        "to use the default database")
     text = cli_value or os.environ.get(DB_URL_ENV) or default_db_url()
     return parse_db_url(text)
 
@@ -128,23 +135,41 @@ def _keyring_key(url: URL) -> str:
     return url.set(password=None).render_as_string(hide_password=False)
 
 
-def keychain_available() -> bool:
-    import keyring
-    from keyring.backends import fail
+KEYCHAIN = "the OS keychain"
 
-    return not isinstance(keyring.get_keyring(), fail.Keyring)
+
+def keychain_available() -> bool:
+    """Whether a keychain that can keep a password is there: not keyring's "fail" or "null"
+    backend, nor a chain of no backend (both of which accept a password and keep nothing)."""
+    import keyring
+    from keyring.backends import chainer, fail, null
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return False
+    return not (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
 
 
 def store_password(url: URL, password: str) -> None:
+    """Keep the password of `url` in the OS keychain, and make sure it is there: a keychain
+    that is missing, refuses or keeps something else is a FileProblem saying nothing was
+    saved."""
     import keyring
 
     if not keychain_available():
-        raise ValidationError(
-            "password",
-            "this machine has no OS keychain, so CoLiv cannot store the password safely; "
-            "use a server that needs no password here (trust or peer authentication)",
-        )
-    keyring.set_password(KEYRING_SERVICE, _keyring_key(url), password)
+        raise FileProblem(KEYCHAIN, "there is none on this machine, so the password was not "
+                                    "saved; use a server that needs no password here (trust or "
+                                    "peer authentication)")
+    key = _keyring_key(url)
+    try:
+        keyring.set_password(KEYRING_SERVICE, key, password)
+        kept = keyring.get_password(KEYRING_SERVICE, key)
+    except Exception as exc:  # any backend's failure (locked, no D-Bus, ...): not saved
+        raise FileProblem(KEYCHAIN, f"refused the password ({type(exc).__name__}: {exc}), "
+                                    "so it was not saved") from None
+    if kept != password:
+        raise FileProblem(KEYCHAIN, "did not keep the password (reading it back gave "
+                                    "something else), so it was not saved")
 
 
 @dataclass(frozen=True)
@@ -165,7 +190,11 @@ def with_stored_password(url: URL) -> ConnectTarget:
         )
     import keyring
 
-    password = keyring.get_password(KEYRING_SERVICE, _keyring_key(url))
+    try:
+        password = keyring.get_password(KEYRING_SERVICE, _keyring_key(url))
+    except Exception as exc:  # a keychain that cannot be read (locked, no D-Bus, ...)
+        return ConnectTarget(url, f"The OS keychain could not be read ({type(exc).__name__}: "
+                                  f"{exc}): connecting without a password.")
     return ConnectTarget(url.set(password=password) if password else url)
 
 

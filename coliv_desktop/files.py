@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -23,7 +24,7 @@ def write_atomically(path: Path | str, data: bytes | str) -> Path:
     try:
         if target.is_dir():
             raise IsADirectoryError(21, "is a folder, not a file name")
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(target.parent)
         handle, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                        suffix=".part")
         with os.fdopen(handle, "wb") as stream:
@@ -39,6 +40,42 @@ def write_atomically(path: Path | str, data: bytes | str) -> Path:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     return target
+
+
+def check_writable(path: Path | str) -> Path:
+    """Before work that a failed write would leave half done (a settlement, then its
+    letter): a FileProblem now when `path` could not be written; nothing is left behind."""
+    target = Path(path).expanduser()
+    try:
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder, not a file name")
+        folder = target.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a directory (a part of the path is a "
+                                                    "file, not a folder)")
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{target.name[:40]}.",
+                                         suffix=".probe")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        raise FileProblem(target, _reason(exc)) from None
+    return target
+
+
+def make_folders(folder: Path) -> None:
+    """`mkdir -p`; a part of the path that is a file is "not a directory", not "file exists"."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise NotADirectoryError(errno.ENOTDIR, "not a directory (a part of the path is a "
+                                                "file, not a folder)") from None
+
+
+def file_problem(path: Path | str, exc: OSError) -> FileProblem:
+    """An OSError met reading or writing `path`, as the one-line FileProblem people read."""
+    return FileProblem(path, _reason(exc))
 
 
 def _reason(exc: OSError) -> str:

@@ -11,6 +11,7 @@ from coliv_desktop.cli.portfolio import _day, _drop_none, _id
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.matching import CompatibilityProfile
 from coliv_desktop.domain.money import money_str
+from coliv_desktop.files import file_problem
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.applications import (
     APPLICATION_STATUSES,
@@ -33,7 +34,9 @@ def read_profile(path: str) -> dict[str, Any]:
     try:
         text = Path(path).read_text("utf-8")
     except OSError as exc:
-        raise ValidationError("profile", f"cannot read {path}: {exc.strerror}") from None
+        raise file_problem(path, exc) from None
+    except UnicodeDecodeError:
+        raise ValidationError("profile", f"{path} is not UTF-8 text") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -80,7 +83,8 @@ def cmd_application_approve(args: argparse.Namespace, ctx: CliContext) -> None:
     data = build(ApprovalInput, **_drop_none(
         room_id=args.room, lease_start=args.start, lease_end=args.end, rent_amount=args.rent,
         deposit_amount=args.deposit, bed=args.bed))
-    print(placement.approve_application(ctx.db, ctx.actor, args.application, data).lease_id)
+    print(placement.approve_application(ctx.db, ctx.actor, args.application, data,
+                                        force=args.force).lease_id)
 
 
 def cmd_application_reject(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -174,7 +178,8 @@ def cmd_plan(args: argparse.Namespace, ctx: CliContext) -> None:
     done = None
     if args.approve:
         done = placement.approve_plan(ctx.db, ctx.actor,
-                                      [(p.application_id, p.room_id) for p in result.placements])
+                                      [(p.application_id, p.room_id) for p in result.placements],
+                                      force=args.force)
     if args.json:
         data = plan_json(result)
         if done is not None:
@@ -237,6 +242,10 @@ def register(commands: Any) -> None:
     p.add_argument("--rent", help="monthly rent (default: the room's)")
     p.add_argument("--deposit", help="deposit (default: one month's rent)")
     p.add_argument("--bed", type=int, help="bed number in a shared room")
+    p.add_argument("--force", action="store_true",
+                   help="approve where the app would ask first (a dealbreaker or not "
+                        "recommended match, a room under maintenance); what was overridden "
+                        "is kept in the audit log")
     p.set_defaults(handler=cmd_application_approve)
     p = app.add_parser("reject", help="reject, keeping the reason")
     p.add_argument("application", type=_id)
@@ -270,6 +279,9 @@ def register(commands: Any) -> None:
                    help="never propose a room scoring below this (default 1)")
     p.add_argument("--approve", action="store_true",
                    help="approve every proposed placement (each in its own transaction)")
+    p.add_argument("--force", action="store_true",
+                   help="with --approve: approve not recommended placements too (kept in the "
+                        "audit log); without it they are listed as not approved")
     p.set_defaults(handler=cmd_plan)
 
     p = _subcommands(commands, "tenant").add_parser(

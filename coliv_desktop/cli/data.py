@@ -5,11 +5,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import DBAPIError
+
 from coliv_desktop import config
+from coliv_desktop.cli import progress
 from coliv_desktop.db.migrate import (
     backup_sqlite,
     current_revision,
@@ -20,6 +24,8 @@ from coliv_desktop.services import portability
 
 if TYPE_CHECKING:
     from coliv_desktop.cli import CliContext
+
+log = logging.getLogger("coliv")
 
 
 def cmd_export(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -34,8 +40,7 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def cmd_transfer(args: argparse.Namespace, ctx: CliContext) -> int:
     target_url = config.parse_db_url(args.to)
-    checks = portability.transfer_to(ctx.db, ctx.actor, target_url,
-                                     opening=lambda msg: print(msg, file=sys.stderr))
+    checks = portability.transfer_to(ctx.db, ctx.actor, target_url, opening=progress)
     for check in checks:
         print(f"{check.table:<14} {check.rows_target:>8} rows  money {check.money_target:>14}  ok")
     print(f"copied {config.display_url(ctx.url)} to {config.display_url(target_url)}: verified")
@@ -52,25 +57,36 @@ def cmd_set_password(args: argparse.Namespace, ctx: CliContext) -> None:
         password = getpass.getpass(f"Password for {config.display_url(url)}: ")
     if not password:
         raise ValidationError("password", "is empty")
-    config.store_password(url, password)
-    print(f"password for {config.display_url(url)} saved in the OS keychain")
+    config.store_password(url, password)  # read back, or a FileProblem: nothing was saved
+    print(f"password for {config.display_url(url)} saved in the OS keychain (read back to "
+          "check)")
 
 
 def cmd_status(args: argparse.Namespace, ctx: CliContext) -> None:
-    from coliv_desktop.db.engine import make_engine
+    """Which database, its schema and its file: read only, and a file that does not exist
+    is reported as such (never created)."""
+    from coliv_desktop.db.engine import make_engine, sqlite_read_only
+    from coliv_desktop.db.migrate import unavailable
 
     target = config.with_stored_password(ctx.url)
     if target.warning:
-        print(target.warning, file=sys.stderr)
-    engine = make_engine(target.url)
-    try:
-        with engine.connect() as conn:
-            current = current_revision(conn)
-    finally:
-        engine.dispose()
-    print(f"database: {config.display_url(ctx.url)}")
-    print(f"schema:   {current or 'empty'} (this CoLiv writes {head_revision()})")
+        log.warning(target.warning)
     path = config.sqlite_path(ctx.url)
+    read_only = path is not None and path.is_file() and sqlite_read_only(path)
+    if path is not None and not path.is_file():
+        schema = "none: no database file there yet (`coliv init` creates it)"
+    else:
+        engine = make_engine(target.url, read_only=read_only)
+        try:
+            with engine.connect() as conn:
+                current = current_revision(conn)
+        except DBAPIError as exc:
+            raise unavailable(ctx.url, exc) from None
+        finally:
+            engine.dispose()
+        schema = f"{current or 'empty'} (this CoLiv writes {head_revision()})"
+    print(f"database: {config.display_url(ctx.url)}{' (read-only)' if read_only else ''}")
+    print(f"schema:   {schema}")
     if path:
         print(f"file:     {path}")
         print(f"backups:  {config.backups_dir(ctx.url)}")
@@ -154,7 +170,7 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=cmd_import)
     p = commands.add_parser("transfer", help="copy the whole database to another (empty) one")
     p.add_argument("--to", required=True, metavar="URL")
-    p.set_defaults(handler=cmd_transfer)
+    p.set_defaults(handler=cmd_transfer, field_options={"db_url": ("to",)})
 
     p = commands.add_parser("audit", help="the audit log, newest first")
     p.add_argument("--search", help="text in the summary, who, the action or the kind of thing")
@@ -168,7 +184,7 @@ def register(commands: Any) -> None:
     p = db.add_parser("set-password", help="store a PostgreSQL password in the OS keychain")
     p.add_argument("url")
     p.add_argument("--password-stdin", action="store_true", help="read it from standard input")
-    p.set_defaults(handler=cmd_set_password)
+    p.set_defaults(handler=cmd_set_password, field_options={"db_url": ("url",)})
     p = db.add_parser("status", help="which database, which schema revision, where backups go")
     p.set_defaults(handler=cmd_status)
     p = db.add_parser("backup", help="back up now (SQLite: a copy of the file; PostgreSQL: "
@@ -180,7 +196,7 @@ def register(commands: Any) -> None:
     p = db.add_parser("restore", help="put a backup in place of this database file (the file "
                                       "as it was is kept as a before-restore backup)")
     p.add_argument("file", help="a backup (see `coliv db backups`)")
-    p.set_defaults(handler=cmd_restore)
+    p.set_defaults(handler=cmd_restore, field_options={"backup": ("file",)})
     p = db.add_parser("check", help="verify the books (read only); exit 1 when a check fails")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)

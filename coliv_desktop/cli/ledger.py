@@ -16,6 +16,7 @@ from coliv_desktop.domain.aging import BUCKETS
 from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.domain.money import money_str
 from coliv_desktop.domain.wording import receipt_no
+from coliv_desktop.files import check_writable
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
@@ -211,6 +212,7 @@ def cmd_reminders_list(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_reminders_print(args: argparse.Namespace, ctx: CliContext) -> None:
+    ctx.actor.require("ledger.write")  # refused before a letter is written, not after
     pending = reminders.list_outbox(ctx.db)
     path = printing.reminder_letters_pdf(ctx.db, None, args.out)
     reminders.mark(ctx.db, ctx.actor, [r.id for r in pending], "printed")
@@ -225,6 +227,8 @@ def cmd_deposit_settle(args: argparse.Namespace, ctx: CliContext) -> None:
     data = build(DispositionCreate, **_drop_none(
         lease_id=args.lease, decided_on=args.date or today(), deductions=deductions,
         refund_method=args.refund_method, apply_to_balance=not args.deductions_only))
+    if args.out:
+        check_writable(args.out)  # not a settlement recorded and then no letter
     result = deposits.settle_deposit(ctx.db, ctx.actor, data)
     print(f"held {money_str(result.held)}, deductions {money_str(result.deductions_total)}, "
           f"refund {money_str(result.refund)}, still owed {money_str(result.owed)}")

@@ -1,4 +1,7 @@
-"""`coliv init|demo|property|unit|room|tenant|lease|dashboard`."""
+"""`coliv init|demo|property|unit|room|tenant|lease|dashboard`.
+
+Every list has `--json` (ids as strings, money as "900.00"), so a script finds again what it
+made without having copied the id at creation."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from coliv_desktop.schemas.leasing import LeaseCreate, LeaseRenewal, LeaseTransf
 from coliv_desktop.schemas.people import TenantCreate
 from coliv_desktop.schemas.portfolio import PropertyCreate, RoomCreate, UnitCreate
 from coliv_desktop.services import dashboard as dashboard_service
-from coliv_desktop.services import demo, leasing, portfolio, tenants
+from coliv_desktop.services import demo, leasing, overview, portfolio, tenants
 
 if TYPE_CHECKING:
     from coliv_desktop.cli import CliContext
@@ -41,9 +44,18 @@ def _drop_none(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _day_text(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 def cmd_init(args: argparse.Namespace, ctx: CliContext) -> None:
     _ = ctx.actor  # opens (creating or upgrading) the database and its owner
-    print(f"database ready: {config.display_url(ctx.url)}")
+    read_only = " (read-only)" if ctx.db.read_only else ""
+    print(f"database ready: {config.display_url(ctx.url)}{read_only}")
 
 
 def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -60,9 +72,60 @@ def cmd_property_add(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_property_list(args: argparse.Namespace, ctx: CliContext) -> None:
-    for prop in portfolio.list_properties(ctx.db, include_archived=args.all):
+    found = portfolio.list_properties(ctx.db, include_archived=args.all)
+    if args.json:
+        print_json([{"id": str(p.id), "name": p.name, "address": p.address, "city": p.city,
+                     "state": p.state, "zip": p.zip, "amenities": p.amenities,
+                     "house_rules": p.house_rules, "archived": p.archived_at is not None}
+                    for p in found])
+        return
+    for prop in found:
         flag = " (archived)" if prop.archived_at else ""
         print(f"{prop.id}  {prop.name}, {prop.address}, {prop.city}{flag}")
+
+
+def cmd_unit_list(args: argparse.Namespace, ctx: CliContext) -> None:
+    if args.property is not None:
+        portfolio.get_property(ctx.db, args.property)  # an unknown id is "not found"
+    names = {p.id: p.name for p in portfolio.list_properties(ctx.db, include_archived=True)}
+    units = sorted(portfolio.list_units(ctx.db, args.property, include_archived=args.all),
+                   key=lambda u: (names.get(u.property_id, "").lower(), u.unit_number))
+    if args.json:
+        print_json([{"id": str(u.id), "property_id": str(u.property_id),
+                     "property": names.get(u.property_id), "number": u.unit_number,
+                     "floor": u.floor, "bedrooms": u.bedrooms, "bathrooms": str(u.bathrooms),
+                     "square_feet": u.square_feet, "furnished": u.furnished,
+                     "archived": u.archived_at is not None} for u in units])
+        return
+    for unit in units:
+        flag = " (archived)" if unit.archived_at else ""
+        print(f"{unit.id}  {names.get(unit.property_id, '?')} unit {unit.unit_number}: "
+              f"{unit.bedrooms} bedrooms, {unit.bathrooms} baths{flag}")
+
+
+def cmd_room_list(args: argparse.Namespace, ctx: CliContext) -> None:
+    if args.unit is not None:
+        portfolio.get_unit(ctx.db, args.unit)  # an unknown id is "not found"
+    tree = overview.portfolio_tree(ctx.db, args.on, unit_id=args.unit)
+    rooms = [r for r in tree.rows if r.room_id is not None]
+    if args.vacant:  # a bed free on the day, in a room that can be let
+        rooms = [r for r in rooms if r.beds_occupied < r.beds and r.status != "maintenance"]
+    if args.json:
+        print_json([{"id": str(r.room_id), "property_id": str(r.property_id),
+                     "property": r.property_name, "unit_id": str(r.unit_id),
+                     "unit": r.unit_number, "number": r.room_number, "type": r.room_type,
+                     "beds": r.beds, "beds_occupied": r.beds_occupied,
+                     "rent": money_str(r.rent_amount) if r.rent_amount is not None else None,
+                     "status": r.status, "tenants": r.tenants,
+                     "tenant_ids": [str(t) for t in r.tenant_ids],
+                     "occupied_until": _day_text(r.occupied_until)} for r in rooms])
+        return
+    for r in rooms:
+        who = ", ".join(r.tenants) if r.tenants else "vacant"
+        free = f" ({r.beds - r.beds_occupied} of {r.beds} beds free)" if r.beds > 1 else ""
+        rent = money_str(r.rent_amount) if r.rent_amount is not None else "-"
+        print(f"{r.room_id}  {r.property_name} {r.unit_number}-{r.room_number}  {rent}  "
+              f"{r.status}  {who}{free}")
 
 
 def cmd_unit_add(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -88,8 +151,15 @@ def cmd_tenant_add(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_tenant_list(args: argparse.Namespace, ctx: CliContext) -> None:
-    for tenant in tenants.search_tenants(ctx.db, args.search or ""):
-        print(f"{tenant.id}  {tenant.full_name} <{tenant.email}>")
+    found = tenants.search_tenants(ctx.db, args.search or "", include_archived=args.all)
+    if args.json:
+        print_json([{"id": str(t.id), "first_name": t.first_name, "last_name": t.last_name,
+                     "email": t.email, "phone": t.phone,
+                     "archived": t.archived_at is not None} for t in found])
+        return
+    for tenant in found:
+        flag = " (archived)" if tenant.archived_at else ""
+        print(f"{tenant.id}  {tenant.full_name} <{tenant.email}>{flag}")
 
 
 def cmd_lease_add(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -170,7 +240,15 @@ def _counts(occ: Occupancy) -> dict[str, Any]:
     }
 
 
-def dashboard_json(board: Dashboard) -> dict[str, Any]:
+def dashboard_json(board: Dashboard, rooms: dict[uuid.UUID, list[dict[str, Any]]] | None = None
+                   ) -> dict[str, Any]:
+    """The dashboard as JSON; with `rooms` (by unit id), each unit lists its rooms' ids."""
+    def unit_json(unit: Any) -> dict[str, Any]:
+        out = {"id": str(unit.id), "number": unit.number, **_counts(unit)}
+        if rooms is not None:
+            out["rooms"] = rooms.get(unit.id, [])
+        return out
+
     return {
         "rooms_total": board.rooms_total,
         "rooms_occupied": board.rooms_occupied,
@@ -180,7 +258,7 @@ def dashboard_json(board: Dashboard) -> dict[str, Any]:
         "revenue_potential": money_str(board.revenue_potential),
         "properties": [
             {"id": str(p.id), "name": p.name, **_counts(p),
-             "units": [{"id": str(u.id), "number": u.number, **_counts(u)} for u in p.units]}
+             "units": [unit_json(u) for u in p.units]}
             for p in board.properties
         ],
     }
@@ -189,7 +267,13 @@ def dashboard_json(board: Dashboard) -> dict[str, Any]:
 def cmd_dashboard(args: argparse.Namespace, ctx: CliContext) -> None:
     board = dashboard_service.dashboard(ctx.db, args.on)
     if args.json:
-        print(json.dumps(dashboard_json(board), indent=2))
+        rooms: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for r in overview.portfolio_tree(ctx.db, board.on).rows:
+            if r.unit_id is not None and r.room_id is not None:
+                rooms.setdefault(r.unit_id, []).append({
+                    "id": str(r.room_id), "number": r.room_number, "beds": r.beds,
+                    "beds_occupied": r.beds_occupied, "status": r.status})
+        print(json.dumps(dashboard_json(board, rooms), indent=2, ensure_ascii=False))
         return
     print(f"Portfolio on {board.on}: {board.rooms_occupied}/{board.rooms_total} rooms occupied, "
           f"{board.beds_occupied}/{board.beds_total} beds ({board.occupancy_rate}%), "
@@ -204,9 +288,10 @@ def cmd_dashboard(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def register(commands: Any) -> None:
     p = commands.add_parser("init", help="create (or upgrade) the database")
-    p.set_defaults(handler=cmd_init)
-    p = commands.add_parser("demo", help="load the demo portfolio into an empty database")
-    p.set_defaults(handler=cmd_demo)
+    p.set_defaults(handler=cmd_init, creates_database=True)
+    p = commands.add_parser("demo", help="load the demo portfolio into an empty database "
+                                         "(created if it does not exist)")
+    p.set_defaults(handler=cmd_demo, creates_database=True)
 
     prop = commands.add_parser("property", help="properties").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -219,8 +304,9 @@ def register(commands: Any) -> None:
     p.add_argument("--amenities", help="comma-separated, e.g. gym,rooftop")
     p.add_argument("--house-rules")
     p.set_defaults(handler=cmd_property_add)
-    p = prop.add_parser("list", help="list properties")
+    p = prop.add_parser("list", help="list properties with their ids")
     p.add_argument("--all", action="store_true", help="include archived properties")
+    p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_property_list)
 
     unit = commands.add_parser("unit", help="units").add_subparsers(
@@ -234,6 +320,11 @@ def register(commands: Any) -> None:
     p.add_argument("--floor", type=int)
     p.add_argument("--furnished", action="store_true", default=None)
     p.set_defaults(handler=cmd_unit_add)
+    p = unit.add_parser("list", help="list units with their ids")
+    p.add_argument("--property", type=_id, help="only this property's units")
+    p.add_argument("--all", action="store_true", help="include archived units")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_unit_list)
 
     room = commands.add_parser("room", help="rooms").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -247,6 +338,13 @@ def register(commands: Any) -> None:
     p.add_argument("--private-bath", action="store_true", default=None)
     p.add_argument("--available-from", type=_day)
     p.set_defaults(handler=cmd_room_add)
+    p = room.add_parser("list", help="list rooms with their ids, who lives there and the rent")
+    p.add_argument("--unit", type=_id, help="only this unit's rooms")
+    p.add_argument("--vacant", action="store_true",
+                   help="only rooms with a bed free on the day (not under maintenance)")
+    p.add_argument("--on", type=_day, help="as of this day (default: today)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_room_list)
 
     tenant = commands.add_parser("tenant", help="tenants").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -256,8 +354,10 @@ def register(commands: Any) -> None:
     p.add_argument("--email", required=True)
     p.add_argument("--phone")
     p.set_defaults(handler=cmd_tenant_add)
-    p = tenant.add_parser("list", help="list or search tenants")
-    p.add_argument("--search")
+    p = tenant.add_parser("list", help="list or search tenants with their ids")
+    p.add_argument("--search", help="text in the name, email or phone")
+    p.add_argument("--all", action="store_true", help="include archived tenants")
+    p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_tenant_list)
 
     lease = commands.add_parser("lease", help="leases").add_subparsers(
@@ -271,7 +371,9 @@ def register(commands: Any) -> None:
     p.add_argument("--deposit")
     p.add_argument("--bed", type=int, help="bed number in a shared room (default: a free one)")
     p.add_argument("--force", action="store_true",
-                   help="go ahead with a start more than a year back")
+                   help="go ahead where the app would ask first (a start more than a year "
+                        "back, a room under maintenance); what was overridden is kept in the "
+                        "audit log")
     p.set_defaults(handler=cmd_lease_add)
     p = lease.add_parser("end", help="record a move-out")
     p.add_argument("lease", type=_id)

@@ -2,7 +2,11 @@
 
 SQLite: every connection runs with foreign keys on, WAL and `synchronous=FULL`; write
 transactions start with BEGIN IMMEDIATE so a check-then-write (a bed's free dates) holds the
-write lock from the check on. PostgreSQL: services lock the rows they check, and constraints
+write lock from the check on. A file is opened for what the caller means: an existing one
+("rw": a missing file is an error, never a new empty book), a new one ("rwc", `coliv init`),
+or read-only ("ro", a file or folder this process cannot write).
+
+PostgreSQL: services lock the rows they check, and constraints
 (the lease exclusion constraint) catch what slips through; rows written are stamped with the
 server's clock (`_stamp_with_server_clock`), so desks whose clocks disagree still agree on
 what was written after what.
@@ -10,9 +14,12 @@ what was written after what.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, inspect, select
@@ -33,20 +40,51 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_connect_read_only(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA busy_timeout=10000")
+
+
 def _sqlite_begin(conn: Any) -> None:
     immediate = conn.get_execution_options().get("coliv_write", False)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: URL, *, migrating: bool = False) -> Engine:
-    """An engine for `url`. `migrating` turns SQLite foreign keys off (batch rebuilds need it)."""
+def sqlite_read_only(path: Path) -> bool:
+    """Whether this process cannot write the database file or its folder (WAL mode writes
+    its -wal and -shm files beside the database, so both must be writable)."""
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
+def sqlite_uri(path: Path, mode: str) -> str:
+    """The `file:` URI SQLite opens `path` with: mode "rw" (it must exist), "rwc" (create
+    it) or "ro". Read-only in a folder that cannot be written and where no other connection
+    keeps the WAL index (-shm): `immutable`, since SQLite could not create that index to
+    read; nobody can be writing such a file then."""
+    query = f"mode={mode}"
+    if mode == "ro" and not os.access(path.parent, os.W_OK) and \
+            not path.with_name(f"{path.name}-shm").exists():
+        query += "&immutable=1"
+    return f"{path.as_uri()}?{query}"
+
+
+def make_engine(url: URL, *, migrating: bool = False, create: bool = False,
+                read_only: bool = False) -> Engine:
+    """An engine for `url`. `migrating` turns SQLite foreign keys off (batch rebuilds need it).
+    A SQLite file must exist unless `create`; `read_only` opens it without any write."""
     if config.is_sqlite(url):
         path = config.sqlite_path(url)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 10})
+        if path is None:  # in memory
+            engine = create_engine(url, connect_args={"timeout": 10})
+        else:
+            uri = sqlite_uri(path, "ro" if read_only else "rwc" if create else "rw")
+            engine = create_engine(url, creator=lambda: sqlite3.connect(
+                uri, uri=True, timeout=10, check_same_thread=False))
 
         def connect(dbapi_connection: Any, record: Any) -> None:
+            if read_only:
+                _sqlite_connect_read_only(dbapi_connection, record)
+                return
             _sqlite_connect(dbapi_connection, record)
             if migrating:
                 dbapi_connection.execute("PRAGMA foreign_keys=OFF")
@@ -97,11 +135,16 @@ def _set_by_code(row: Any, name: str) -> bool:
 
 
 class Database:
-    """One open database: its engine and the two kinds of session the services use."""
+    """One open database: its engine and the two kinds of session the services use.
 
-    def __init__(self, url: URL, engine: Engine | None = None) -> None:
+    `read_only`: opened without write access (a file in a folder this process cannot
+    write); `services.context.writing` refuses every write with one sentence."""
+
+    def __init__(self, url: URL, engine: Engine | None = None, *,
+                 read_only: bool = False) -> None:
         self.url = url
-        self.engine = engine or make_engine(url)
+        self.read_only = read_only
+        self.engine = engine or make_engine(url, read_only=read_only)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(coliv_write=True), expire_on_commit=False

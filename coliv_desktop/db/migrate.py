@@ -6,7 +6,9 @@ operator's file from any earlier release opens in this one without losing a row.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -16,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, MetaData, inspect, select, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from coliv_desktop import __version__, config
-from coliv_desktop.db.engine import Database, make_engine
+from coliv_desktop.db.engine import Database, make_engine, sqlite_read_only
 from coliv_desktop.db.revisions import current_revision, head_revision, known_revisions
-from coliv_desktop.domain.errors import ColivError, DatabaseVersionError
+from coliv_desktop.domain.errors import DatabaseUnavailable, DatabaseVersionError, FileProblem
+from coliv_desktop.files import file_problem, make_folders, write_atomically
 from coliv_desktop.locations import migrations_dir
 
 if TYPE_CHECKING:
@@ -28,6 +32,10 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 Progress = Callable[[str], None]
+log = logging.getLogger("coliv")
+
+NO_DATABASE_YET = ("no CoLiv database there yet; `coliv init` creates an empty one and "
+                   "`coliv demo` one with the demo portfolio (in the app: File > New Database)")
 
 __all__ = ["current_revision", "head_revision", "open_database", "upgrade"]
 
@@ -59,7 +67,7 @@ def _check_known(connection: Connection, current: str | None) -> None:
     if current is None:
         tables = set(inspect(connection).get_table_names())
         if tables:
-            raise ColivError(
+            raise DatabaseUnavailable(
                 "This database already holds tables but is not a CoLiv database "
                 f"(found {', '.join(sorted(tables)[:5])}); open an empty one instead."
             )
@@ -80,26 +88,50 @@ def backup_sqlite(url: URL, label: str) -> Path | None:
     if source_path is None or not source_path.exists():
         return None
     folder = config.backups_dir(url)
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     target_path = folder / f"{source_path.stem}-{stamp}-{label}.db"
-    copy_sqlite(source_path, target_path)
+    try:
+        make_folders(folder)
+    except OSError as exc:
+        raise file_problem(folder, exc) from None
+    try:
+        copy_sqlite(source_path, target_path)
+    except BaseException:
+        with contextlib.suppress(OSError):  # no partial copy left to be taken for a backup
+            target_path.unlink(missing_ok=True)
+        raise
     return target_path
 
 
 def copy_sqlite(source_path: Path, target_path: Path) -> None:
     """The whole of one SQLite file into another with the online backup API: consistent even
     while others write, and all or nothing for the target (one transaction). The source is
-    only read (opened as usual: a read-only connection to a file in WAL mode can fail)."""
-    source = sqlite3.connect(source_path)
+    only read (opened as usual: a read-only connection to a file in WAL mode can fail).
+    A file that cannot be read or written is a FileProblem naming it."""
     try:
-        target = sqlite3.connect(target_path)
+        source = sqlite3.connect(source_path)
+    except sqlite3.Error as exc:
+        raise FileProblem(source_path, _sqlite_reason(exc)) from None
+    try:
+        try:
+            target = sqlite3.connect(target_path)
+        except sqlite3.Error as exc:
+            raise FileProblem(target_path, _sqlite_reason(exc)) from None
         try:
             source.backup(target)
+        except sqlite3.Error as exc:
+            raise FileProblem(target_path, _sqlite_reason(exc)) from None
         finally:
             target.close()
     finally:
         source.close()
+
+
+def _sqlite_reason(exc: sqlite3.Error) -> str:
+    text = str(exc) or type(exc).__name__
+    if "unable to open" in text:  # the folder is missing or not writable, or is a file
+        return f"cannot be written ({text})"
+    return text
 
 
 def _json_default(value: object) -> object:
@@ -118,7 +150,6 @@ def backup_by_reflection(engine: Engine, url: URL, label: str) -> Path:
     Reflection rather than our models: the database is at an older revision than the code.
     """
     folder = config.backups_dir(url)
-    folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     name = (url.database or "database").replace("/", "_")
     target = folder / f"{url.get_backend_name()}-{name}-{stamp}-{label}.json"
@@ -129,8 +160,7 @@ def backup_by_reflection(engine: Engine, url: URL, label: str) -> Path:
         for table in meta.sorted_tables:
             rows = conn.execute(select(table)).mappings().all()
             dump[table.name] = [dict(r) for r in rows]
-    target.write_text(json.dumps(dump, default=_json_default, indent=1))
-    return target
+    return write_atomically(target, json.dumps(dump, default=_json_default, indent=1))
 
 
 def record_app_version(connection: Connection) -> None:
@@ -140,12 +170,14 @@ def record_app_version(connection: Connection) -> None:
     )
 
 
-def upgrade(url: URL, *, to: str = "head", progress: Progress | None = None) -> Path | None:
+def upgrade(url: URL, *, to: str = "head", progress: Progress | None = None,
+            create: bool = True) -> Path | None:
     """Bring the database at `url` to `to`, backing it up first when it already holds data.
+    A SQLite file is created when missing only with `create`.
 
     Returns the backup's path when one was made.
     """
-    engine = make_engine(url, migrating=True)
+    engine = make_engine(url, migrating=True, create=create)
     backup: Path | None = None
     try:
         with engine.connect() as conn:
@@ -174,7 +206,7 @@ def upgrade(url: URL, *, to: str = "head", progress: Progress | None = None) -> 
             if conn.dialect.name == "sqlite":
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
-                    raise ColivError(
+                    raise DatabaseUnavailable(
                         f"Upgrade left {len(broken)} rows pointing at missing rows "
                         f"(first: {tuple(broken[0])}); nothing was changed."
                     )
@@ -186,18 +218,73 @@ def upgrade(url: URL, *, to: str = "head", progress: Progress | None = None) -> 
 
 
 def open_database(
-    url: URL, *, migrate: bool = True, progress: Progress | None = None
+    url: URL, *, migrate: bool = True, create: bool = False, progress: Progress | None = None
 ) -> Database:
-    """Connect (password from the keychain when needed) and make sure the schema is current."""
+    """Connect (password from the keychain when needed) and make sure the schema is current.
+
+    A SQLite file that does not exist is refused (FileProblem naming it) unless `create`:
+    only `coliv init`, `coliv demo` and the app's New Database make a new book, never a typo
+    in a path. A file this process cannot write (or in such a folder) opens read-only
+    (`Database.read_only`); it is not upgraded. A database that cannot be reached or read is
+    a DatabaseUnavailable naming it."""
     target = config.with_stored_password(url)
-    if target.warning and progress:
-        progress(target.warning)
-    if migrate:
-        upgrade(target.url, progress=progress)
-    else:
-        engine = make_engine(target.url)
+    if target.warning:  # a notice about this machine, not about what was asked: to the log
+        log.warning(target.warning)
+    path = config.sqlite_path(target.url)
+    read_only = False
+    if path is not None:
+        read_only = _prepare_file(path, create)
+    try:
+        if read_only:
+            _check_read_only(target.url, path)
+        elif migrate:
+            upgrade(target.url, progress=progress, create=create)
+        else:
+            engine = make_engine(target.url)
+            try:
+                with engine.connect() as conn:
+                    _check_known(conn, current_revision(conn))
+            finally:
+                engine.dispose()
+    except DBAPIError as exc:
+        raise unavailable(target.url, exc) from None
+    return Database(target.url, read_only=read_only)
+
+
+def unavailable(url: URL, exc: DBAPIError) -> DatabaseUnavailable:
+    """A driver's refusal to connect or read (server down, login refused, not a database
+    file), in one line naming the database."""
+    reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None and str(exc.orig) \
+        else type(exc.orig or exc).__name__
+    return DatabaseUnavailable(f"cannot use the database {config.display_url(url)}: {reason}")
+
+
+def _prepare_file(path: Path, create: bool) -> bool:
+    """Check a SQLite file before opening it; True when it can only be read."""
+    try:
+        if path.is_dir():
+            raise FileProblem(path, "is a folder, not a database file")
+        if path.exists():
+            return sqlite_read_only(path)
+        if not create:
+            raise FileProblem(path, NO_DATABASE_YET)
+        make_folders(path.parent)
+    except OSError as exc:
+        raise file_problem(path, exc) from None
+    return False
+
+
+def _check_read_only(url: URL, path: Path | None) -> None:
+    """A read-only file opens only when it is a CoLiv database at this CoLiv's schema (an
+    upgrade would have to write)."""
+    engine = make_engine(url, read_only=True)
+    try:
         with engine.connect() as conn:
             current = current_revision(conn)
             _check_known(conn, current)
+    finally:
         engine.dispose()
-    return Database(target.url)
+    if current != head_revision():
+        raise FileProblem(path, "cannot be written, and it must be upgraded to this CoLiv's "
+                                "schema first: copy it to a folder you can write to and open "
+                                "the copy")

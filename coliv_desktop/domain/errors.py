@@ -75,3 +75,28 @@ class DatabaseVersionError(ColivError):
     """The database was written by a newer CoLiv than this one."""
 
     exit_code = 7
+
+
+class UnknownReference(ValidationError):
+    """An id given in the input names nothing (`payment add --lease <unknown>`): reported on
+    its field like any bad input, and counted as "not found" (exit 3), like an unknown id
+    given as the subject of a command (`lease end <unknown>`)."""
+
+    exit_code = NotFoundError.exit_code
+
+
+class ReadOnlyDatabase(PermissionDeniedError):
+    """The database was opened read-only (its file or folder cannot be written): viewing and
+    reading work, every write is refused with this one sentence."""
+
+    def __init__(self, where: object) -> None:
+        super().__init__(f"{where} is open read-only (its file or folder cannot be written), "
+                         "so nothing was changed")
+        self.where = where
+
+
+class DatabaseUnavailable(ColivError):
+    """The database cannot be used at all: the server does not answer or refuses the login,
+    the file cannot be opened, or it is not a CoLiv database."""
+
+    exit_code = 8

@@ -21,9 +21,10 @@ from pathlib import Path
 from sqlalchemy.engine import URL
 
 from coliv_desktop import config
+from coliv_desktop.db.engine import sqlite_read_only
 from coliv_desktop.db.migrate import backup_sqlite, copy_sqlite, open_database
 from coliv_desktop.db.revisions import head_revision, known_revisions
-from coliv_desktop.domain.errors import ColivError, ValidationError
+from coliv_desktop.domain.errors import FileProblem, ValidationError
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, local_actor, writing
 
@@ -57,9 +58,10 @@ class Backup:
 def _database_file(url: URL) -> Path:
     path = config.sqlite_path(url)
     if path is None:
-        raise ColivError("Backups to restore are kept for SQLite database files only; a "
-                         "server database is restored by its server (or from a JSON export "
-                         "with Import from JSON into an empty database).")
+        raise ValidationError("backup", "backups to restore are kept for SQLite database "
+                                        "files only; a server database is restored by its "
+                                        "server (or from a JSON export with Import from JSON "
+                                        "into an empty database)")
     return path
 
 
@@ -88,9 +90,10 @@ def list_backups(url: URL) -> list[Backup]:
 def daily_backup(url: URL, *, keep: int = KEEP_AUTOMATIC) -> Path | None:
     """The first opening of the day copies the file (before the day's rent run writes);
     automatic copies beyond the newest `keep` are deleted. None when today's copy exists,
-    or for a server database or a file not created yet."""
+    or for a server database, a file not created yet or one open read-only (its folder,
+    where the backups go, cannot be written)."""
     path = config.sqlite_path(url)
-    if path is None or not path.exists():
+    if path is None or not path.exists() or sqlite_read_only(path):
         return None
     day = date.today()  # the machine's day, like the copies' time stamps (not a pinned one)
     existing = [b for b in list_backups(url) if b.label == AUTOMATIC]
@@ -98,7 +101,10 @@ def daily_backup(url: URL, *, keep: int = KEEP_AUTOMATIC) -> Path | None:
         return None
     made = backup_sqlite(url, AUTOMATIC)
     for old in [b for b in list_backups(url) if b.label == AUTOMATIC][keep:]:
-        old.path.unlink(missing_ok=True)
+        try:
+            old.path.unlink(missing_ok=True)
+        except OSError:  # kept one more day; the next opening tries again
+            continue
     return made
 
 
@@ -162,7 +168,7 @@ def restore(url: URL, source: Path, actor: Actor) -> Restored:
     source, target = source.expanduser().resolve(), _database_file(url)
     safety = backup_sqlite(url, BEFORE_RESTORE)
     if safety is None:
-        raise ColivError(f"{target} does not exist: there is nothing to restore into")
+        raise FileProblem(target, "does not exist: there is nothing to restore into")
     copy_sqlite(source, target)
     db = open_database(url)
     try:

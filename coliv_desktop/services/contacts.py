@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Tenant, TenantContact
-from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.errors import UnknownReference
 from coliv_desktop.schemas.overview import ContactCreate, ContactOut
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, writing
@@ -19,7 +19,7 @@ def add_contact(db: Database, actor: Actor, data: ContactCreate) -> ContactOut:
     with writing(db, actor, "tenants.write") as s:
         tenant = s.get(Tenant, data.tenant_id)
         if tenant is None:
-            raise ValidationError("tenant_id", f"no tenant with id {data.tenant_id}")
+            raise UnknownReference("tenant_id", f"no tenant with id {data.tenant_id}")
         contact = TenantContact(**data.model_dump(), recorded_by=actor.name)
         s.add(contact)
         s.flush()

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AuditEntry, Operator, User
-from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError
-from coliv_desktop.services.errors import from_database_error, is_contention
+from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError, ReadOnlyDatabase
+from coliv_desktop.services.errors import from_database_error, is_contention, is_read_only
+
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a login granted SELECT only, say
 
 # One permission table: role -> what it may do. Staff accounts (a later issue) only add rows.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -42,11 +44,18 @@ class Actor:
     operator_id: uuid.UUID | None
     name: str
     role: str = "owner"
+    # The database this actor works in, when it is open read-only: then only "read" is
+    # allowed, and anything else is refused as a read-only database (not as the role's).
+    read_only: str | None = None
 
     def may(self, permission: str) -> bool:
+        if self.read_only is not None and permission != "read":
+            return False
         return permission in PERMISSIONS.get(self.role, frozenset())
 
     def require(self, permission: str) -> None:
+        if self.read_only is not None and permission != "read":
+            raise ReadOnlyDatabase(self.read_only)
         if not self.may(permission):
             raise PermissionDeniedError(
                 f"{self.name} ({self.role}) may not do this: it needs the {permission!r} permission"
@@ -58,8 +67,10 @@ SYSTEM = Actor(user_id=None, operator_id=None, name="CoLiv", role="owner")
 
 @contextmanager
 def writing(db: Database, actor: Actor, permission: str) -> Iterator[Session]:
-    """The write transaction of one public service call, with permission and error translation."""
+    """The write transaction of one public service call, with permission and error translation.
+    A database open read-only refuses here, before anything is tried."""
     actor.require(permission)
+    require_writable(db)
     try:
         with db.write() as session:
             yield session
@@ -68,7 +79,30 @@ def writing(db: Database, actor: Actor, permission: str) -> Iterator[Session]:
     except OperationalError as exc:
         if is_contention(exc):
             raise from_database_error(exc) from exc
+        if is_read_only(exc):  # the file or its folder became read-only while open
+            raise ReadOnlyDatabase(database_label(db)) from exc
         raise
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            who = db.url.username or "this login"
+            raise PermissionDeniedError(
+                f"the database server lets {who} read {database_label(db)} but not change it, "
+                "so nothing was changed") from exc
+        raise
+
+
+def require_writable(db: Database) -> None:
+    """Refuse, in one sentence, to write a database opened read-only."""
+    if db.read_only:
+        raise ReadOnlyDatabase(database_label(db))
+
+
+def database_label(db: Database) -> str:
+    """The database as people know it: its file, or its address without a password."""
+    from coliv_desktop import config
+
+    path = config.sqlite_path(db.url)
+    return str(path) if path else config.display_url(db.url)
 
 
 def ensure_owner(session: Session) -> tuple[Operator, User]:
@@ -99,9 +133,22 @@ def _login_name() -> str:
 
 
 def local_actor(db: Database) -> Actor:
-    """The person at this desktop: the database's owner until staff sign-in exists."""
+    """The person at this desktop: the database's owner until staff sign-in exists. In a
+    database open read-only, the owner on file (nothing is created) with reading rights only."""
     from coliv_desktop.services.operator import adopt_legacy_settings
 
+    if db.read_only:
+        with db.read() as session:
+            operator = session.scalars(
+                select(Operator).order_by(Operator.created_at).limit(1)).first()
+            owner = session.get(User, operator.user_id) if operator and operator.user_id \
+                else None
+            label = database_label(db)
+            if owner is None:
+                return Actor(None, operator.id if operator else None, _login_name(),
+                             read_only=label)
+            return Actor(owner.id, operator.id if operator else None, owner.display_name,
+                         owner.role, read_only=label)
     with db.write() as session:
         operator, owner = ensure_owner(session)
         actor = Actor(owner.id, operator.id, owner.display_name, owner.role)

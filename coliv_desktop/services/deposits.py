@@ -183,6 +183,7 @@ def reverse_settlement(db: Database, actor: Actor, lease_id: uuid.UUID, reason: 
     again works it out again, so the caller warns not to pay it twice."""
     why = rules.check_void_reason(reason)
     with writing(db, actor, "ledger.write") as s:
+        get_row(s, Lease, lease_id, "lease")  # an unknown id is "not found", not a KeyError
         chain = lease_chain(s, lease_id)
         row = s.scalar(select(DepositDisposition)
                        .where(DepositDisposition.lease_id.in_(chain)).with_for_update())

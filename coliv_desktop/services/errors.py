@@ -44,6 +44,12 @@ def is_contention(exc: OperationalError) -> bool:
     return "database is locked" in str(exc.orig)
 
 
+def is_read_only(exc: OperationalError) -> bool:
+    """SQLite refused to write: the file or its folder is read-only (SQLITE_READONLY)."""
+    return "readonly database" in str(exc.orig) or \
+        getattr(exc.orig, "sqlite_errorname", "").startswith("SQLITE_READONLY")
+
+
 def from_database_error(exc: Exception) -> ColivError:
     """A constraint the service did not catch first (two clerks at once): say it plainly."""
     if isinstance(exc, OperationalError) and is_contention(exc):

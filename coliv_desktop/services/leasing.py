@@ -30,7 +30,12 @@ from coliv_desktop.db.models import (
     Tenant,
     Unit,
 )
-from coliv_desktop.domain.errors import ConflictError, ValidationError
+from coliv_desktop.domain.errors import (
+    ConflictError,
+    NeedsConfirmation,
+    UnknownReference,
+    ValidationError,
+)
 from coliv_desktop.domain.limits import (
     LINE,
     check_day,
@@ -63,7 +68,7 @@ def _lock_room(s: Session, room_id: uuid.UUID, field: str) -> Room:
         query = query.with_for_update()
     room = s.scalar(query)
     if room is None:
-        raise ValidationError(field, f"no room with id {room_id}")
+        raise UnknownReference(field, f"no room with id {room_id}")
     return room
 
 
@@ -113,20 +118,31 @@ def _claim_bed(
     )
 
 
-def _check_room_lettable(s: Session, room: Room, field: str) -> None:
+def _check_room_lettable(s: Session, room: Room, field: str, *,
+                         force: bool | None = None) -> list[str]:
+    """Refuse an archived room. A room under maintenance: refused where letting it is not
+    offered (`force` None: a renewal, a transfer); for a new lease a person must confirm it
+    (NeedsConfirmation unless `force`). Returns what a forced call overrode."""
     if room.archived_at is not None:
         raise ValidationError(field, f"room {_room_label(s, room)} is archived")
     if room.status == "maintenance":
-        raise ValidationError(field, f"room {_room_label(s, room)} is under maintenance")
+        text = f"room {_room_label(s, room)} is under maintenance"
+        if force is None:
+            raise ValidationError(field, text)
+        if not force:
+            raise NeedsConfirmation(field, f"{text}; let it anyway?")
+        return [text]
+    return []
 
 
-def _new_lease(s: Session, actor: Actor, data: LeaseCreate, *, forced: list[str] | None = None,
-               **extra: Any) -> Lease:
+def _new_lease(s: Session, actor: Actor, data: LeaseCreate, *, force: bool | None = None,
+               forced: list[str] | None = None, **extra: Any) -> Lease:
+    """`forced`: what the caller already had a person confirm (a start long ago)."""
     room = _lock_room(s, data.room_id, "room_id")
-    _check_room_lettable(s, room, "room_id")
+    forced = [*(forced or []), *_check_room_lettable(s, room, "room_id", force=force)]
     tenant = s.get(Tenant, data.tenant_id)
     if tenant is None:
-        raise ValidationError("tenant_id", f"no tenant with id {data.tenant_id}")
+        raise UnknownReference("tenant_id", f"no tenant with id {data.tenant_id}")
     if tenant.archived_at is not None:
         name = f"{tenant.first_name} {tenant.last_name}"
         raise ValidationError("tenant_id", f"tenant {name} is archived")
@@ -162,18 +178,20 @@ def check_lease_start(start: date, *, force: bool = False) -> list[str]:
     return confirm("lease_start", lease_start_problem(start, today()), force)
 
 
-def create_lease(db: Database, actor: Actor, data: LeaseCreate, *, force: bool = False
-                 ) -> LeaseOut:
-    """A new lease. One starting more than a year back raises NeedsConfirmation unless
-    `force` (the rent run would charge every month since at once)."""
+def create_lease(db: Database, actor: Actor, data: LeaseCreate, *,
+                 force: bool = False) -> LeaseOut:
+    """A new lease. One starting more than a year back (the rent run would charge every month
+    since at once), or in a room under maintenance, raises NeedsConfirmation unless `force`;
+    what was overridden is recorded in the audit entry under "forced"."""
     forced = check_lease_start(data.lease_start, force=force)
     with writing(db, actor, "leases.write") as s:
-        return LeaseOut.model_validate(_new_lease(s, actor, data, forced=forced))
+        return LeaseOut.model_validate(_new_lease(s, actor, data, force=force, forced=forced))
 
 
-def create_lease_in(s: Session, actor: Actor, data: LeaseCreate) -> Lease:
+def create_lease_in(s: Session, actor: Actor, data: LeaseCreate, *,
+                    force: bool = False) -> Lease:
     """For other services that create a lease inside their own transaction (an approval)."""
-    return _new_lease(s, actor, data)
+    return _new_lease(s, actor, data, force=force)
 
 
 def end_lease(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AllocationRow, Charge, Lease, Operator, Payment, Void
 from coliv_desktop.domain import ledger as rules
-from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.errors import UnknownReference, ValidationError
 from coliv_desktop.domain.limits import confirm, money_date_problem
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.domain.wording import receipt_no
@@ -55,7 +55,7 @@ PERMISSION = "ledger.write"
 def _lease(s: Session, lease_id: uuid.UUID, field: str = "lease_id") -> Lease:
     lease = s.get(Lease, lease_id)
     if lease is None:
-        raise ValidationError(field, f"no lease with id {lease_id}")
+        raise UnknownReference(field, f"no lease with id {lease_id}")
     return lease
 
 

@@ -31,9 +31,15 @@ from coliv_desktop.db.models import (
     Unit,
 )
 from coliv_desktop.db.types import utcnow
-from coliv_desktop.domain.errors import ColivError, ConflictError, ValidationError
+from coliv_desktop.domain.errors import (
+    ColivError,
+    ConflictError,
+    NeedsConfirmation,
+    UnknownReference,
+    ValidationError,
+)
 from coliv_desktop.domain.fast_matching import SENTINEL, RoomSet
-from coliv_desktop.domain.matching import CompatibilityProfile, tier_for
+from coliv_desktop.domain.matching import CompatibilityProfile, score_room, tier_for
 from coliv_desktop.domain.placement import (
     NOT_A_CANDIDATE,
     PlanApplicant,
@@ -54,22 +60,49 @@ from coliv_desktop.schemas.leasing import LeaseCreate
 from coliv_desktop.services import audit, matching
 from coliv_desktop.services.context import Actor, check_version, writing
 from coliv_desktop.services.lease_undo import check_undoable
-from coliv_desktop.services.leasing import create_lease_in, overlapping
+from coliv_desktop.services.leasing import check_lease_start, create_lease_in, overlapping
 from coliv_desktop.services.portfolio import get_row, mark_archived
 from coliv_desktop.services.rent_sync import follow
 
 
 def approve_application(
-    db: Database, actor: Actor, application_id: uuid.UUID, data: ApprovalInput
+    db: Database, actor: Actor, application_id: uuid.UUID, data: ApprovalInput, *,
+    force: bool = False,
 ) -> ApprovalOut:
-    """Approve into `data.room_id`: tenant, lease, statuses, rescoring, audit; all or nothing."""
+    """Approve into `data.room_id`: tenant, lease, statuses, rescoring, audit; all or nothing.
+
+    A room whose match is a dealbreaker or not recommended, or one under maintenance, needs
+    `force` (NeedsConfirmation otherwise, as the app asks before approving); what was
+    overridden goes into the approval's audit entry under "forced"."""
     actor.require("leases.write")
     with writing(db, actor, "applications.write") as s:
-        return approve_in(s, actor, application_id, data)
+        return approve_in(s, actor, application_id, data, force=force)
+
+
+def match_concern(s: Session, application: Application, room: Room, start: date
+                  ) -> str | None:
+    """Why letting `room` to the applicant from `start` needs a person's yes: a dealbreaker
+    with someone living in the unit then, or a score in the "not recommended" tier (scored
+    as matching does, against the residents on that day)."""
+    people = matching.residents_on(s, start, [room.unit_id]).get(room.unit_id, [])
+    labels = matching.labels_for(people)
+    profiled = [(p.profile, label) for p, label in zip(people, labels, strict=True)
+                if p.profile is not None]
+    scored = score_room(CompatibilityProfile.from_json(application.compatibility_profile),
+                        [profile for profile, _ in profiled],
+                        names=[label for _, label in profiled])
+    label = _label(s, room)
+    if scored.dealbreaker:
+        reasons = "; ".join(scored.breakdown.get("dealbreaker_reasons", []))
+        return f"room {label} is a dealbreaker match ({reasons})"
+    if scored.tier == "not_recommended":
+        return f"room {label} is not recommended (score {scored.score})"
+    return None
 
 
 def approve_in(
-    s: Session, actor: Actor, application_id: uuid.UUID, data: ApprovalInput
+    s: Session, actor: Actor, application_id: uuid.UUID, data: ApprovalInput, *,
+    force: bool = False,
 ) -> ApprovalOut:
     found = get_row(s, Application, application_id, "application")
     same_person = s.scalars(
@@ -84,11 +117,19 @@ def approve_in(
         raise ConflictError(f"the application from {name} is already {application.status}")
     room = s.get(Room, data.room_id)
     if room is None:
-        raise ValidationError("room_id", f"no room with id {data.room_id}")
+        raise UnknownReference("room_id", f"no room with id {data.room_id}")
     start = data.lease_start or application.move_in_date
     if room.available_date is not None and start < room.available_date:
         raise ValidationError("lease_start", f"the room is available from "
                               f"{room.available_date.isoformat()}")
+    forced = check_lease_start(start, force=force)  # a move-in long ago asks, as a lease does
+    concern = match_concern(s, application, room, start)
+    if concern is not None:
+        if not force:
+            raise NeedsConfirmation("room_id", f"{concern}; approve {name} there anyway?")
+        forced.append(concern)
+    if room.status == "maintenance" and room.archived_at is None:
+        forced.append(f"room {_label(s, room)} is under maintenance")
     end = data.lease_end or matching.term_end(start, application.lease_length_months)
     rent = data.rent_amount if data.rent_amount is not None else room.rent_amount
     deposit = data.deposit_amount if data.deposit_amount is not None else rent
@@ -97,7 +138,7 @@ def approve_in(
     lease = create_lease_in(s, actor, LeaseCreate(
         room_id=room.id, tenant_id=tenant.id, lease_start=start, lease_end=end,
         rent_amount=rent, deposit_amount=deposit, bed=data.bed,
-        notes="From an approved application."))
+        notes="From an approved application."), force=force)
 
     application.status = "approved"
     application.tenant_id = tenant.id
@@ -126,7 +167,8 @@ def approve_in(
                  {"status": ["pending", "approved"], "room_id": room.id, "lease_id": lease.id,
                   "tenant_id": tenant.id, "withdrawn_applications": withdrawn,
                   "tenant_reused": reused, "tenant_restored": restored,
-                  "tenant_profile_before": profile_before})
+                  "tenant_profile_before": profile_before,
+                  **({"forced": forced} if forced else {})})
     rescored = matching.rescore_affected(s, actor, [room.unit_id],
                                          skip=[application.id, *withdrawn])
     return ApprovalOut(application=ApplicationOut.model_validate(application), lease_id=lease.id,
@@ -413,16 +455,18 @@ def _empty_plan(applications: list[Application], rooms: list[matching.RoomInfo],
 
 
 def approve_plan(
-    db: Database, actor: Actor, lines: list[tuple[uuid.UUID, uuid.UUID]]
+    db: Database, actor: Actor, lines: list[tuple[uuid.UUID, uuid.UUID]], *,
+    force: bool = False,
 ) -> PlanApprovalOut:
     """Approve the ticked lines of a plan, each through the same approval transaction as a
-    single approval; a line that fails (the room was taken meanwhile) is reported, not fatal."""
+    single approval; a line that fails (the room was taken meanwhile, or a not-recommended
+    match without `force`) is reported, not fatal."""
     approved: list[ApprovalOut] = []
     failed: list[tuple[uuid.UUID, str]] = []
     for application_id, room_id in lines:
         try:
             approved.append(approve_application(db, actor, application_id,
-                                                ApprovalInput(room_id=room_id)))
+                                                ApprovalInput(room_id=room_id), force=force))
         except ColivError as exc:
             failed.append((application_id, str(exc)))
     return PlanApprovalOut(approved=approved, failed=failed)

@@ -40,8 +40,8 @@ from coliv_desktop.db.models import Base
 from coliv_desktop.db.types import Money, UTCDateTime
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.domain.money import money_str
-from coliv_desktop.files import write_atomically
-from coliv_desktop.services.context import Actor
+from coliv_desktop.files import file_problem, write_atomically
+from coliv_desktop.services.context import Actor, require_writable
 
 FORMAT = "coliv-export"
 FORMAT_VERSION = 1
@@ -142,7 +142,6 @@ def backup_export(db: Database, actor: Actor) -> tuple[Path, dict[str, int]]:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     name = (url.database or "database").replace("/", "_")
     target = config.backups_dir(url) / f"{url.get_backend_name()}-{name}-{stamp}-manual.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
     return target, export_file(db, actor, target)
 
 
@@ -213,6 +212,7 @@ def import_data(
 ) -> dict[str, int]:
     """Load an export into an empty database, in one transaction."""
     actor.require("data.admin")
+    require_writable(db)
     tables = _validate_document(document)
     counts: dict[str, int] = {}
     with db.engine.connect() as conn, conn.begin():
@@ -253,8 +253,14 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, An
 
 def import_file(db: Database, actor: Actor, path: Path) -> dict[str, int]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise file_problem(path, exc) from None
+    except UnicodeDecodeError:
+        raise ValidationError("file", f"{path} is not a CoLiv export (not UTF-8 text)") from None
+    try:
+        document = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise ValidationError("file", f"cannot read {path}: {exc}") from None
     return import_data(db, actor, document)
 
@@ -298,7 +304,7 @@ def transfer_to(
 
     if config.display_url(url) == config.display_url(source.url):
         raise ValidationError("to", "the target is the database being copied")
-    target = open_database(url, progress=opening)
+    target = open_database(url, progress=opening, create=True)
     try:
         return transfer(source, target, actor, progress)
     finally:

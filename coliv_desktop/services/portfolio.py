@@ -16,7 +16,12 @@ from sqlalchemy.orm import Session
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Unit
 from coliv_desktop.db.types import utcnow
-from coliv_desktop.domain.errors import ConflictError, NotFoundError, ValidationError
+from coliv_desktop.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    UnknownReference,
+    ValidationError,
+)
 from coliv_desktop.schemas.common import FieldProblem
 from coliv_desktop.schemas.portfolio import (
     ArchivedItem,
@@ -142,7 +147,7 @@ def add_unit(db: Database, actor: Actor, data: UnitCreate) -> UnitOut:
     with writing(db, actor, "portfolio.write") as s:
         prop = s.get(Property, data.property_id)
         if prop is None:
-            raise ValidationError("property_id", f"no property with id {data.property_id}")
+            raise UnknownReference("property_id", f"no property with id {data.property_id}")
         _live(prop, f"property {prop.name}", "property_id")
         _unit_number_free(s, prop.id, data.unit_number, None)
         unit = Unit(**data.model_dump())
@@ -223,7 +228,7 @@ def add_rooms(db: Database, actor: Actor, rooms: Sequence[RoomCreate]) -> list[R
             prefix = f"rooms[{index}]." if len(rooms) > 1 else ""
             unit = s.get(Unit, data.unit_id)
             if unit is None:
-                raise ValidationError(f"{prefix}unit_id", f"no unit with id {data.unit_id}")
+                raise UnknownReference(f"{prefix}unit_id", f"no unit with id {data.unit_id}")
             _live(unit, f"unit {unit.unit_number}", f"{prefix}unit_id")
             key = (data.unit_id, data.room_number)
             if key in seen:

@@ -1,8 +1,10 @@
 """The rent run: post every rent and deposit charge due up to a date, then the late fees.
 
 Idempotent by construction: a charge's key (lease, kind, period) is UNIQUE in the database, the
-run posts only keys not yet there, and on SQLite the whole run holds the write lock (BEGIN
-IMMEDIATE) from its first read. A second run over the same dates posts nothing.
+run posts only keys not yet there, and one run at a time: on SQLite the whole run holds the
+write lock (BEGIN IMMEDIATE) from its first read, on PostgreSQL a transaction-scoped advisory
+lock. A second run (two desks opening the app together) waits for the first, then sees its
+charges and posts nothing, without an error.
 
 Set-based: one query for the leases, one for the keys already posted, one bulk insert per kind;
 no query per lease. 5,000 leases x 12 months is one call.
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
@@ -42,6 +44,16 @@ from coliv_desktop.services.settings import get_settings
 Progress = Callable[[int, int, str], None]
 CHUNK = 5000
 CHARGES = cast(Table, Charge.__table__)
+# The key of the rent run's advisory lock on PostgreSQL (any constant unique to this use).
+RENT_RUN_LOCK = 0x636F6C6976_01  # "coliv", 1
+
+
+def _one_run_at_a_time(s: Session) -> None:
+    """Wait for any other rent run to commit. PostgreSQL: an advisory lock held until this
+    transaction ends; its reads come after the lock (READ COMMITTED), so they see what the
+    other run posted. SQLite: the write transaction's BEGIN IMMEDIATE already waits."""
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(select(func.pg_advisory_xact_lock(RENT_RUN_LOCK)))
 
 
 def _bulk_insert(s: Session, rows: list[dict[str, Any]], progress: Progress | None,
@@ -62,6 +74,7 @@ def run_rent(
     due_day = int(settings["rent_due_day"])
     operator_rule = default_rule(settings)
     with writing(db, actor, "ledger.write") as s:
+        _one_run_at_a_time(s)
         # FOR SHARE on PostgreSQL: a move-out committing meanwhile (which corrects the rent
         # of its lease, rent_sync) waits for the run, or the run waits for it; never both
         # half-seen. SQLite's BEGIN IMMEDIATE already serializes the two.

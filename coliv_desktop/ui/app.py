@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QFont
@@ -102,15 +103,32 @@ def launch(db_url: str | None, settings: QSettings) -> tuple[AppContext, MainWin
     return ctx, window
 
 
+def qt_messages_to_log() -> Any:
+    """Qt's own notices (an optional plugin it could not load, a font it substituted) go to
+    the log, not over the terminal the app was started from. Returns the handler replaced."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    qt_log = logging.getLogger("coliv.qt")
+    levels = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
+
+    def to_log(kind: QtMsgType, _context: object, message: str) -> None:
+        qt_log.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    return qInstallMessageHandler(to_log)
+
+
 def run(db_url: str | None = None) -> int:
     """`coliv` with no subcommand: the desktop window."""
     from coliv_desktop.ui.crash import CrashReporter, setup_logging
 
-    app = create_app()
     try:
         log_file = setup_logging()
     except OSError:  # a read-only data folder: still start, and report to the terminal
         log_file = None
+    qt_messages_to_log()
+    app = create_app()
     ctx, window = launch(db_url, user_settings())
     if log_file is not None:
         CrashReporter(log_file, parent=app).install()

@@ -276,14 +276,16 @@ class OpenedDatabase:
         self.money_format = money_format or MoneyFormat(locale=locale, currency=currency)
 
 
-def open_database_blocking(url: URL, progress: Callable[[str], None] | None = None
-                           ) -> OpenedDatabase:
-    """Open, migrate and read the operator's display settings. Runs in a worker."""
+def open_database_blocking(url: URL, progress: Callable[[str], None] | None = None, *,
+                           create: bool = False) -> OpenedDatabase:
+    """Open, migrate and read the operator's display settings. Runs in a worker. A SQLite
+    file that does not exist is created only with `create` (New Database, the welcome
+    screen's choices)."""
     from coliv_desktop.db.migrate import open_database
     from coliv_desktop.services.context import local_actor
     from coliv_desktop.services.settings import get_settings, money_format_of
 
-    db = open_database(url, progress=progress)
+    db = open_database(url, progress=progress, create=create)
     try:
         actor = local_actor(db)
         values = get_settings(db)

@@ -29,10 +29,16 @@ def open_demo_blocking(url: URL, progress: Callable[[str], None] | None = None
     """Open the demo file, loading the demo portfolio into it the first time."""
     from coliv_desktop.services import demo, portfolio
 
-    opened = open_database_blocking(url, progress)
+    opened = open_database_blocking(url, progress, create=True)
     if not portfolio.list_properties(opened.db, include_archived=True):
         demo.load_demo(opened.db, opened.actor)
     return opened
+
+
+def create_database_blocking(url: URL, progress: Callable[[str], None] | None = None
+                             ) -> OpenedDatabase:
+    """Open `url`, creating its SQLite file (New Database, an empty portfolio)."""
+    return open_database_blocking(url, progress, create=True)
 
 
 class Databases(QObject):
@@ -137,7 +143,8 @@ class Databases(QObject):
         if target.exists():
             self.fail("New database", f"{target} already exists; use Open Database instead.")
             return
-        self.open_url(config.parse_db_url(f"sqlite:///{target}"))
+        self.open_url(config.parse_db_url(f"sqlite:///{target}"),
+                      opener=create_database_blocking)
 
     def open_database(self) -> None:
         path = self.choose_existing_file()
@@ -200,7 +207,8 @@ class Databases(QObject):
         return answer == QMessageBox.StandardButton.Yes
 
     def start_empty(self) -> None:
-        self.open_url(config.parse_db_url(config.default_db_url()))
+        self.open_url(config.parse_db_url(config.default_db_url()),
+                      opener=create_database_blocking)
 
     def start_demo(self) -> None:
         self.open_url(config.parse_db_url(config.demo_db_url()), opener=open_demo_blocking)

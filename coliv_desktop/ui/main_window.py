@@ -445,7 +445,8 @@ class MainWindow(QMainWindow):
         label = self.ctx.db_label
         if self.ctx.has_database:
             short = Path(label).name if "://" not in label else label
-            self.setWindowTitle(f"{short} — {APP_TITLE}")
+            self.setWindowTitle(f"{short}{' (read-only)' if self.ctx.db.read_only else ''} — "
+                                f"{APP_TITLE}")
             kind = "SQLite" if self.ctx.db.is_sqlite else "PostgreSQL"
             self.db_label.setText(f"{kind}: {label}")
         else:

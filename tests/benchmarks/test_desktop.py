@@ -154,7 +154,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coliv_desktop.ui.context import open_database_blocking
 
     path = tmp_path_factory.mktemp("bench") / "demo.db"
-    opened = open_database_blocking(make_url(f"sqlite:///{path}"))
+    opened = open_database_blocking(make_url(f"sqlite:///{path}"), create=True)
     demo.load_demo(opened.db, opened.actor)
     opened.db.dispose()
     return path
@@ -171,7 +171,7 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coliv_desktop.ui.context import open_database_blocking
 
     path = tmp_path_factory.mktemp("bench") / "big.db"
-    opened = open_database_blocking(make_url(f"sqlite:///{path}"))
+    opened = open_database_blocking(make_url(f"sqlite:///{path}"), create=True)
     db, actor = opened.db, opened.actor
     day = today()
     with writing(db, actor, "portfolio.write") as s:

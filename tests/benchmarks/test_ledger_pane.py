@@ -161,7 +161,7 @@ def build_ledger(path: Path, leases: int = LEASES, months: int = MONTHS) -> int:
     from coliv_desktop.ui.context import open_database_blocking
 
     url = make_url(f"sqlite:///{path}")
-    open_database_blocking(url).db.dispose()  # migrated, with its owner and operator
+    open_database_blocking(url, create=True).db.dispose()  # migrated, with its owner and operator
     engine = create_engine(url)  # the bulk load alone skips the journal and fsync
     event.listen(engine, "connect", lambda con, _r: con.executescript(
         "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-400000;"))

@@ -20,7 +20,7 @@ from tests.builders import tenant
 @pytest.fixture
 def url(tmp_path: Path) -> URL:
     target = make_url(f"sqlite:///{tmp_path / 'books.db'}")
-    open_database(target).dispose()
+    open_database(target, create=True).dispose()
     return target
 
 

@@ -13,7 +13,7 @@ import pytest
 from keyring.backends import fail
 
 from coliv_desktop import config
-from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.errors import FileProblem, ValidationError
 from tests.conftest import MemoryKeyring
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +56,8 @@ def test_no_keychain_warns_and_connects_without_a_password() -> None:
     target = config.with_stored_password(url)
     assert target.url.password is None
     assert target.warning is not None and "No OS keychain" in target.warning
-    with pytest.raises(ValidationError, match="no OS keychain"):
+    with pytest.raises(FileProblem, match="none on this machine, so the password was not "
+                                          "saved"):
         config.store_password(url, "pw")
 
 

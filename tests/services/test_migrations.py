@@ -179,7 +179,7 @@ def test_batch_rebuild_with_children_keeps_them(tmp_path: Path) -> None:
 
 
 def test_sqlite_connections_use_wal_and_full_sync(tmp_path: Path) -> None:
-    engine = make_engine(make_url(f"sqlite:///{tmp_path / 'p.db'}"))
+    engine = make_engine(make_url(f"sqlite:///{tmp_path / 'p.db'}"), create=True)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == 2  # FULL
@@ -190,7 +190,7 @@ def test_sqlite_connections_use_wal_and_full_sync(tmp_path: Path) -> None:
 def test_default_database_lives_in_the_user_data_dir(tmp_path: Path) -> None:
     url = config.resolve_db_url(None)
     assert config.sqlite_path(url) == (tmp_path / "data" / "coliv.db").resolve()
-    db = open_database(url)
+    db = open_database(url, create=True)
     assert (tmp_path / "data" / "coliv.db").exists()
     db.dispose()
 

@@ -43,12 +43,12 @@ def test_round_trip_sqlite_postgres_sqlite_is_identical(
         middle_url = create_pg_database(f"coliv_roundtrip_{uuid.uuid4().hex[:10]}")
     else:
         middle_url = make_url(f"sqlite:///{tmp_path / 'middle.db'}")
-    middle = open_database(middle_url)
+    middle = open_database(middle_url, create=True)
     portability.import_data(middle, local_actor(middle), json.loads(original))
     middle_export = portability.dumps(portability.export_data(middle))
     assert middle_export == original
 
-    last = open_database(make_url(f"sqlite:///{tmp_path / 'last.db'}"))
+    last = open_database(make_url(f"sqlite:///{tmp_path / 'last.db'}"), create=True)
     portability.import_data(last, local_actor(last), json.loads(middle_export))
     assert portability.dumps(portability.export_data(last)) == original
     middle.dispose()
@@ -68,7 +68,7 @@ def test_a_bad_row_rolls_back_the_whole_import(db: Database, actor: Actor, tmp_p
     _rich_database(db, actor)
     document = portability.export_data(db)
     document["tables"]["leases"][3]["lease_start"] = "31/12/2025"
-    target = open_database(make_url(f"sqlite:///{tmp_path / 't.db'}"))
+    target = open_database(make_url(f"sqlite:///{tmp_path / 't.db'}"), create=True)
     target_actor = local_actor(target)
     before = portability.dumps(portability.export_data(target))
     with pytest.raises(ValidationError) as error:
@@ -87,7 +87,7 @@ def test_import_rejects_other_files(db: Database, actor: Actor, tmp_path: Path) 
 
 def test_transfer_verifies_counts_and_money(db: Database, actor: Actor, tmp_path: Path) -> None:
     _rich_database(db, actor)
-    target = open_database(make_url(f"sqlite:///{tmp_path / 'office.db'}"))
+    target = open_database(make_url(f"sqlite:///{tmp_path / 'office.db'}"), create=True)
     checks = portability.transfer(db, target, actor)
     assert all(c.ok for c in checks)
     by_table = {c.table: c for c in checks}

@@ -109,7 +109,7 @@ def _demo_file(tmp_path: Path) -> Path:
     from coliv_desktop.services import demo
 
     path = tmp_path / "other.db"
-    opened = open_database_blocking(make_url(f"sqlite:///{path}"))
+    opened = open_database_blocking(make_url(f"sqlite:///{path}"), create=True)
     demo.load_demo(opened.db, opened.actor)
     opened.db.dispose()
     return path

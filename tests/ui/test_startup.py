@@ -48,7 +48,7 @@ def test_launch_shows_the_window_then_opens_the_database_in_a_worker(
         qtbot: QtBot, qsettings: QSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "start.db"
-    opened = open_database_blocking(make_url(f"sqlite:///{path}"))
+    opened = open_database_blocking(make_url(f"sqlite:///{path}"), create=True)
     flow_41(opened.db, opened.actor)
     opened.db.dispose()
     ran: list[bool] = []

@@ -219,7 +219,8 @@ def test_a_validation_error_shows_next_to_its_field_and_writes_nothing(
     code = cli_main(["--db", url, "unit", "add", "--property", str(flow.property_id),
                      "--number", "3B", "--bedrooms", "2", "--bathrooms", "1"])
     assert code == 2
-    assert capsys.readouterr().err.strip() == f"error: unit_number: {seen['unit_number']}"
+    # (named by the option typed there)
+    assert capsys.readouterr().err.strip() == f"error: --number: {seen['unit_number']}"
 
 
 def test_a_rooms_grid_error_names_the_row(qtbot: QtBot, window: MainWindow,

@@ -183,6 +183,9 @@ def diagnose_qt(root: Path = VENV) -> str | None:
     return install_advice(missing, os_release)
 
 
+COLIV_EXIT_CODES = frozenset({*range(9), 130, 141})
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test", "bench", "lint"}:
         print(__doc__)
@@ -192,9 +195,9 @@ def main(argv: list[str]) -> int:
     env = dict(os.environ)
     if command == "run":
         code = subprocess.call([str(python), "-m", "coliv_desktop", *rest], env=env)
-        # not one of coliv's exit codes (0-7): Qt aborted, as when its platform plugin cannot
-        # load; say what the system lacks
-        if code < 0 or code > 7:
+        # not one of coliv's exit codes (the README's table): Qt aborted, as when its platform
+        # plugin cannot load; say what the system lacks
+        if code not in COLIV_EXIT_CODES:
             advice = diagnose_qt()
             if advice is not None:
                 print(advice, file=sys.stderr)

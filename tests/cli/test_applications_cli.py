@@ -14,9 +14,14 @@ from coliv_desktop.services import portability
 from tests.cli.test_cli import Cli, flow_41
 from tests.flow42 import PROFILES, SARAH
 
+STORY_DAY = "2025-11-20"
+
 
 @pytest.fixture
-def cli(db_url: URL, capsys: pytest.CaptureFixture[str]) -> Cli:
+def cli(db_url: URL, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    # The story's dates (Sarah moves in on 2025-12-01) are told as of late November 2025: a
+    # move-in or lease start more than a year before today asks first (--force).
+    monkeypatch.setenv("COLIV_TODAY", STORY_DAY)
     return Cli(db_url, capsys)
 
 

@@ -199,7 +199,7 @@ def test_db_backups_and_restore(cli: Cli, db_url: URL) -> None:
     assert sorted(kinds) == ["before-restore", "manual"]
     assert "Restored from the backup" in cli.ok("audit", "--search", "restored")
     code, _, err = cli.run("db", "restore", str(Path(copy).with_name("missing.db")))
-    assert code != 0 and "backup:" in err and "does not exist" in err
+    assert code != 0 and "error: file:" in err and "does not exist" in err
 
 
 def test_the_audit_log_from_the_command_line(cli: Cli) -> None:

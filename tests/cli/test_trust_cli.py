@@ -31,12 +31,15 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.portfolio import RoomUpdate
 from coliv_desktop.services import backups, history, portability, portfolio
 from coliv_desktop.services.context import local_actor
-from tests.cli.test_applications_cli import add_sarah, flow_42
+from tests.cli.test_applications_cli import STORY_DAY, add_sarah, flow_42
 from tests.cli.test_cli import Cli, flow_41
 
 
 @pytest.fixture
-def cli(db_url: URL, capsys: pytest.CaptureFixture[str]) -> Cli:
+def cli(db_url: URL, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    # The story's dates (Sarah moves in on 2025-12-01) are told as of late November 2025: a
+    # move-in or lease start more than a year before today asks first (--force).
+    monkeypatch.setenv("COLIV_TODAY", STORY_DAY)
     return Cli(db_url, capsys)
 
 
@@ -115,7 +118,7 @@ def read_only_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     tenant = Cli(make_url(url), capsys).new_id(
         "tenant", "add", "--first-name", "Ana", "--last-name", "Reader", "--email", "a@r.io")
     Cli(make_url(url), capsys).new_id("lease", "add", "--room", ids["3B-A"], "--tenant",
-                                      tenant, "--start", "2025-12-01")
+                                      tenant, "--start", "2025-12-01", "--force")
     capsys.readouterr()
     assert sorted(p.name for p in folder.iterdir()) == ["books.db"]
     with made_read_only(path, monkeypatch):
@@ -375,7 +378,8 @@ def test_list_commands_give_every_id_as_json(cli: Cli) -> None:
                        "--email", "sarah@example.com")
     cli.new_id("tenant", "add", "--first-name", "Mike", "--last-name", "Chen", "--email",
                "mike@example.com")
-    cli.ok("lease", "add", "--room", ids["3B-A"], "--tenant", sarah, "--start", "2020-01-01")
+    cli.ok("lease", "add", "--room", ids["3B-A"], "--tenant", sarah, "--start", "2020-01-01",
+           "--force")
 
     (prop,) = json.loads(cli.ok("property", "list", "--json"))
     assert (prop["id"], prop["name"], prop["amenities"]) == (

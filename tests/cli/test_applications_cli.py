@@ -12,9 +12,7 @@ from sqlalchemy.engine import URL
 from coliv_desktop.db.engine import Database
 from coliv_desktop.services import portability
 from tests.cli.test_cli import Cli, flow_41
-from tests.flow42 import PROFILES, SARAH
-
-STORY_DAY = "2025-11-20"
+from tests.flow42 import PROFILES, SARAH, STORY_DAY
 
 
 @pytest.fixture

@@ -46,7 +46,12 @@ from coliv_desktop.services import (
 )
 from coliv_desktop.services.context import Actor
 from tests.builders import lease, tenant
-from tests.flow42 import MOVE_IN, PROFILES, SARAH, apply, flow_42, profile
+from tests.flow42 import MOVE_IN, PROFILES, SARAH, STORY_DAY, apply, flow_42, profile
+
+
+@pytest.fixture(autouse=True)
+def story_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLIV_TODAY", STORY_DAY)
 
 
 def snapshot(db: Database) -> str:

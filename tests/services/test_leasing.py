@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.domain.errors import ConflictError, ValidationError
+from coliv_desktop.domain.errors import ConflictError, NeedsConfirmation, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.leasing import LeaseCreate, LeaseRenewal, LeaseTransfer
 from coliv_desktop.schemas.portfolio import RoomCreate, RoomUpdate
-from coliv_desktop.services import leasing, portfolio
+from coliv_desktop.services import history, leasing, portfolio
+from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
 from tests.builders import flow_41, lease, tenant
 from tests.services.test_portfolio import snapshot
@@ -80,8 +81,12 @@ def test_end_before_start_is_refused(db: Database, actor: Actor) -> None:
 def test_room_under_maintenance_cannot_be_let(db: Database, actor: Actor) -> None:
     flow = flow_41(db, actor)
     portfolio.update_room(db, actor, flow.rooms["3B-C"], build(RoomUpdate, status="maintenance"))
-    with pytest.raises(ValidationError, match="maintenance"):
-        lease(db, actor, flow.rooms["3B-C"], tenant(db, actor, "Jess"), date(2025, 12, 1))
+    jess = tenant(db, actor, "Jess")
+    with pytest.raises(NeedsConfirmation, match="maintenance"):
+        lease(db, actor, flow.rooms["3B-C"], jess, today(), force=False)
+    let = lease(db, actor, flow.rooms["3B-C"], jess, today(), force=True)  # a person said yes
+    entry = history.audit_entries(db, "lease", entity_id=str(let.id))[0]
+    assert any("maintenance" in reason for reason in entry.changes["forced"])
 
 
 def test_move_out_frees_the_bed(db: Database, actor: Actor) -> None:

@@ -14,7 +14,12 @@ from coliv_desktop.schemas.applications import ApprovalInput
 from coliv_desktop.schemas.portfolio import PropertyUpdate
 from coliv_desktop.services import placement, portfolio, welcome
 from coliv_desktop.services.context import Actor
-from tests.flow42 import apply, flow_42
+from tests.flow42 import STORY_DAY, apply, flow_42
+
+
+@pytest.fixture(autouse=True)
+def story_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLIV_TODAY", STORY_DAY)
 
 
 def text_of(pdf: bytes) -> str:

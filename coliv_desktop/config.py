@@ -223,6 +223,18 @@ class Setting:
 
 LATE_FEES = "Late fees (operator default)"
 
+# The locales CoLiv writes and reads amounts and dates in (each checked to read back what it
+# writes: tests/services/test_locales.py). One list for the Settings dialog, `coliv settings
+# set locale` and the desktop bundle, which carries babel's data for these locales only.
+LOCALES: tuple[str, ...] = (
+    "en_US", "en_CA", "en_GB", "en_AU", "en_NZ", "en_IE", "en_IN", "en_ZA", "en_SG",
+    "fr_FR", "fr_CA", "fr_BE", "fr_CH", "de_DE", "de_AT", "de_CH", "es_ES", "es_MX", "es_AR",
+    "es_CO", "es_CL", "es_US", "it_IT", "it_CH", "nl_NL", "nl_BE", "pt_BR", "pt_PT", "sv_SE",
+    "da_DK", "nb_NO", "fi_FI", "pl_PL", "cs_CZ", "hu_HU", "ro_RO", "el_GR", "tr_TR", "ja_JP",
+    "ko_KR", "zh_CN", "zh_TW", "zh_HK", "hi_IN", "id_ID", "th_TH", "vi_VN", "he_IL", "ar_AE",
+    "ru_RU", "uk_UA", "ms_MY", "fil_PH",
+)
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("currency", str, "USD", "Currency (ISO code)", "Money and dates", kind="currency",
             help="The currency every amount is in, e.g. USD, EUR, GBP, CAD"),

@@ -24,7 +24,7 @@ from babel.numbers import get_currency_precision, list_currencies
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coliv_desktop.config import SETTINGS, SETTINGS_BY_KEY, Setting
+from coliv_desktop.config import LOCALES, SETTINGS, SETTINGS_BY_KEY, Setting
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import SettingValue
 from coliv_desktop.db.types import utcnow
@@ -140,7 +140,12 @@ def check_currency(code: str) -> str:
 
 
 def check_locale(value: str) -> None:
-    """A locale babel knows, whose way of writing amounts CoLiv can read back."""
+    """One of the locales CoLiv offers (`config.LOCALES`), whose way of writing amounts it can
+    read back."""
+    if value not in LOCALES:
+        raise ValidationError("locale", f"{value!r} is not one of the {len(LOCALES)} locales "
+                                        "CoLiv offers (e.g. en_US, en_GB, fr_FR, de_DE, es_MX; "
+                                        "the Settings dialog lists them all)")
     try:
         Locale.parse(value)
     except (UnknownLocaleError, ValueError, TypeError):

@@ -83,7 +83,8 @@ def test_unknown_settings_and_bad_values_are_refused(cli: Cli, db_url: URL) -> N
         "error: rent_due_day: must be at most 28"
     assert "JPY amounts are written without decimals" in refused(
         cli, db_url, "settings", "set", "currency", "JPY")
-    assert "is not a known locale" in refused(cli, db_url, "settings", "set", "locale", "xx_YY")
+    assert "is not one of the 53 locales CoLiv offers" in refused(
+        cli, db_url, "settings", "set", "locale", "xx_YY")
     assert "not an amount of money" in refused(
         cli, db_url, "settings", "set", "late_fee_flat", "1e3")
     assert "must be at most 10,000,000.00" in refused(

@@ -23,15 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop.config import SETTINGS, Setting
+from coliv_desktop.config import LOCALES, SETTINGS, Setting
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.operator import OperatorProfile, OperatorProfileUpdate
 from coliv_desktop.services import operator, settings
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.forms import FormDialog
-
-COMMON_LOCALES = ("en_US", "en_CA", "en_GB", "en_AU", "fr_FR", "fr_CA", "de_DE", "es_ES",
-                  "es_MX", "it_IT", "nl_NL", "pt_BR", "pt_PT", "ja_JP")
 
 
 class FileField(QWidget):
@@ -77,8 +74,8 @@ def _editor(setting: Setting, value: Any) -> tuple[QWidget, Callable[[], Any]]:
         if setting.kind == "currency":
             combo.addItems(sorted(list_currencies()))
         else:
-            for code in COMMON_LOCALES:
-                combo.addItem(f"{code} ({Locale.parse(code).display_name})", code)
+            for code in LOCALES:
+                combo.addItem(f"{code} ({Locale.parse(code).get_display_name('en')})", code)
         index = combo.findData(str(value)) if setting.kind == "locale" else -1
         if index >= 0:
             combo.setCurrentIndex(index)

@@ -20,6 +20,7 @@ file, not to stderr.
 from __future__ import annotations
 
 import argparse
+import decimal
 import io
 import logging
 import os
@@ -409,8 +410,12 @@ def run_command(handler: Handler, args: argparse.Namespace, ctx: CliContext,
         return fail(describe(exc, args, parser), exc.exit_code)
     except DataError as exc:  # a value the database's column cannot hold (PostgreSQL)
         return fail(f"the database refused a value: {_first_line(exc)}", EXIT_INVALID)
-    except OverflowError as exc:  # the same on SQLite (a 20-digit number), or a date past 9999
-        return fail(f"a value is out of range: {exc}", EXIT_INVALID)
+    except (OverflowError, decimal.InvalidOperation) as exc:
+        # The same on SQLite (a 20-digit number), a date past 9999, or a number Decimal
+        # cannot round to cents (1e309): bad input that slipped past its field's check.
+        log.warning("A value out of range reached `coliv %s`", getattr(args, "command", ""),
+                    exc_info=exc)
+        return fail(f"a value is out of range ({type(exc).__name__})", EXIT_INVALID)
     except IntegrityError as exc:
         from coliv_desktop.services.errors import from_database_error
 

@@ -25,6 +25,7 @@ from coliv_desktop.db.engine import sqlite_read_only
 from coliv_desktop.db.migrate import backup_sqlite, copy_sqlite, open_database
 from coliv_desktop.db.revisions import head_revision, known_revisions
 from coliv_desktop.domain.errors import FileProblem, ValidationError
+from coliv_desktop.files import file_problem
 from coliv_desktop.services import audit
 from coliv_desktop.services.context import Actor, local_actor, writing
 
@@ -112,10 +113,14 @@ def check_restorable(source: Path) -> str:
     """The schema revision of a file that can be restored; a ValidationError naming what is
     wrong otherwise (not a SQLite file, damaged, not a CoLiv database, or from a newer CoLiv).
     Read only: the file is opened read-only and left as it was."""
-    if not source.is_file():
-        raise ValidationError("backup", f"{source} does not exist")
     try:
-        conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+        if not source.is_file():
+            raise ValidationError("backup", f"{source} does not exist")
+        uri = f"{source.resolve().as_uri()}?mode=ro"
+    except OSError as exc:  # a name too long for the system, say
+        raise file_problem(source, exc) from None
+    try:
+        conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
         raise ValidationError("backup", f"{source.name} cannot be opened: {exc}") from exc
     try:
@@ -143,7 +148,11 @@ def check_restore(url: URL, source: Path) -> str:
     """Whether `source` can be restored into the database at `url` (see `check_restorable`);
     its schema revision. Nothing is written."""
     target = _database_file(url)
-    if source.expanduser().resolve() == target:
+    try:
+        same = source.expanduser().resolve() == target
+    except OSError as exc:
+        raise file_problem(source, exc) from None
+    if same:
         raise ValidationError("backup", "that is the database itself, not a backup of it")
     return check_restorable(source)
 

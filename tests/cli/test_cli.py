@@ -198,8 +198,9 @@ def test_db_backups_and_restore(cli: Cli, db_url: URL) -> None:
     kinds = [b["kind"] for b in json.loads(cli.ok("db", "backups", "--json"))]
     assert sorted(kinds) == ["before-restore", "manual"]
     assert "Restored from the backup" in cli.ok("audit", "--search", "restored")
-    code, _, err = cli.run("db", "restore", str(Path(copy).with_name("missing.db")))
-    assert code != 0 and "error: file:" in err and "does not exist" in err
+    missing = Path(copy).with_name("missing.db")
+    code, _, err = cli.run("db", "restore", str(missing))
+    assert code == 2 and err == f"error: file: {missing} does not exist\n"  # the FILE given
 
 
 def test_the_audit_log_from_the_command_line(cli: Cli) -> None:

@@ -125,7 +125,7 @@ def split_bill(
     if amount <= 0:
         raise ValidationError("amount", "must be more than zero")
     if end < start:
-        raise ValidationError("period_end", "must not be before period_start")
+        raise ValidationError("period_end", "must not be before the start of the period")
     if vacant_to not in VACANT_TO:
         raise ValidationError("vacant_to", f"must be one of {', '.join(VACANT_TO)}")
     if not rooms:

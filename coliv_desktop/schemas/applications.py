@@ -187,7 +187,7 @@ class ApprovalInput(Input):
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
         if self.lease_start and self.lease_end and self.lease_end < self.lease_start:
-            raise FieldProblem("lease_end", "must not be before lease_start")
+            raise FieldProblem("lease_end", "must not be before the start date")
         return self
 
 

@@ -26,7 +26,7 @@ class LeaseCreate(Input):
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
         if self.lease_end is not None and self.lease_end < self.lease_start:
-            raise FieldProblem("lease_end", "must not be before lease_start")
+            raise FieldProblem("lease_end", "must not be before the start date")
         return self
 
 

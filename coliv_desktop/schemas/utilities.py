@@ -37,7 +37,7 @@ class UtilityBillIn(Input):
     @model_validator(mode="after")
     def _period(self) -> Self:
         if self.period_end < self.period_start:
-            raise FieldProblem("period_end", "must not be before period_start")
+            raise FieldProblem("period_end", "must not be before the start of the period")
         return self
 
 

@@ -43,6 +43,7 @@ from coliv_desktop.domain.limits import (
     confirm,
     lease_start_problem,
 )
+from coliv_desktop.schemas import build
 from coliv_desktop.schemas.leasing import (
     LeaseCreate,
     LeaseOut,
@@ -238,7 +239,7 @@ def renew_lease(
             raise ValidationError("new_end", f"the renewal must end on or after {start}")
         renewal = _new_lease(
             s, actor,
-            LeaseCreate(room_id=lease.room_id, tenant_id=lease.tenant_id, lease_start=start,
+            build(LeaseCreate, room_id=lease.room_id, tenant_id=lease.tenant_id, lease_start=start,
                         lease_end=data.new_end,
                         # a renewal at 0.00 is a renewal at 0.00 (a live-in manager's room)
                         rent_amount=(lease.rent_amount if data.rent_amount is None
@@ -280,7 +281,7 @@ def transfer_lease(
             rent = new_room.rent_amount if new_room is not None else lease.rent_amount
         moved = _new_lease(
             s, actor,
-            LeaseCreate(room_id=data.room_id, tenant_id=lease.tenant_id,
+            build(LeaseCreate, room_id=data.room_id, tenant_id=lease.tenant_id,
                         lease_start=data.transfer_date, lease_end=old_end, rent_amount=rent,
                         deposit_amount=lease.deposit_amount, bed=data.bed),
             origin="transfer", previous_lease_id=lease.id,

@@ -46,6 +46,7 @@ from coliv_desktop.domain.placement import (
     PlanProblem,
     plan_placements,
 )
+from coliv_desktop.schemas import build
 from coliv_desktop.schemas.applications import (
     OPEN_STATUSES,
     ApplicationOut,
@@ -135,7 +136,7 @@ def approve_in(
     deposit = data.deposit_amount if data.deposit_amount is not None else rent
 
     tenant, reused, restored, profile_before = _tenant_for(s, actor, application)
-    lease = create_lease_in(s, actor, LeaseCreate(
+    lease = create_lease_in(s, actor, build(LeaseCreate,
         room_id=room.id, tenant_id=tenant.id, lease_start=start, lease_end=end,
         rent_amount=rent, deposit_amount=deposit, bed=data.bed,
         notes="From an approved application."), force=force)

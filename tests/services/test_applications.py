@@ -169,6 +169,20 @@ def test_the_budget_can_come_from_the_profile(db: Database, actor: Actor) -> Non
     assert labels == {"3A-A", "3A-B", "3A-C", "2A-B"}
 
 
+def test_an_approval_ending_before_it_starts_names_the_end_and_changes_nothing(
+        db: Database, actor: Actor) -> None:
+    """The end given with an approval is checked like a lease's (the CLI fuzz test found a
+    Pydantic traceback here): a field error on lease_end, the application still pending."""
+    flow = flow_42(db, actor)
+    sarah = apply(db, actor)
+    with pytest.raises(ValidationError) as refused:
+        placement.approve_application(db, actor, sarah.id, ApprovalInput(
+            room_id=flow.rooms["3B-A"], lease_end=date(2025, 1, 1)))
+    assert (refused.value.field, refused.value.detail) == (
+        "lease_end", "must not be before the start date")
+    assert applications.get_application(db, sarah.id).status == "pending"
+
+
 def test_approve_creates_the_lease_in_one_transaction(db: Database, actor: Actor) -> None:
     flow = flow_42(db, actor)
     sarah = apply(db, actor)

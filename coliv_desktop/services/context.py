@@ -34,6 +34,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Applications and roommate matching: whoever may write leases may decide applications.
 PERMISSIONS.update({role: PERMISSIONS[role] | {"applications.write"}
                     for role in ("owner", "manager", "staff")})
+# Operations (maintenance queue, vendors; house life: announcements, events, posts, conflict
+# reports) are the staff's daily work; documents on tenants and leases (personal papers) are not.
+PERMISSIONS.update({role: PERMISSIONS[role] | {"maintenance.write", "community.write"}
+                    for role in ("owner", "manager", "staff")})
+PERMISSIONS.update({role: PERMISSIONS[role] | {"documents.write"}
+                    for role in ("owner", "manager")})
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,16 @@ def writing(db: Database, actor: Actor, permission: str) -> Iterator[Session]:
                 f"the database server lets {who} read {database_label(db)} but not change it, "
                 "so nothing was changed") from exc
         raise
+
+
+@contextmanager
+def reading(db: Database, actor: Actor, permission: str = "read") -> Iterator[Session]:
+    """The read transaction of one public service call, with its permission: every public
+    service function reads through this (or writes through `writing`), so a role that may
+    not see something is refused by the service, whatever the window shows."""
+    actor.require(permission)
+    with db.read() as session:
+        yield session
 
 
 def require_writable(db: Database) -> None:

@@ -114,7 +114,8 @@ OUR_LIST = COMMON + """
 from PySide6.QtCore import QSettings
 from coliv_desktop import config
 from coliv_desktop.ui.app import create_app
-from coliv_desktop.ui.context import AppContext, open_database_blocking
+from coliv_desktop.services.databases import open_database as open_database_blocking
+from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.panes.tenants import TenantsPane
 from coliv_desktop.ui.tree_dock import TreeDock
 app = create_app()
@@ -151,7 +152,7 @@ def _best(script: str, *args: str) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coliv_desktop.services import demo
-    from coliv_desktop.ui.context import open_database_blocking
+    from coliv_desktop.services.databases import open_database as open_database_blocking
 
     path = tmp_path_factory.mktemp("bench") / "demo.db"
     opened = open_database_blocking(make_url(f"sqlite:///{path}"), create=True)
@@ -167,8 +168,8 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coliv_desktop.schemas.leasing import LeaseCreate
     from coliv_desktop.services.clock import today
     from coliv_desktop.services.context import ensure_owner, writing
+    from coliv_desktop.services.databases import open_database as open_database_blocking
     from coliv_desktop.services.leasing import create_lease_in
-    from coliv_desktop.ui.context import open_database_blocking
 
     path = tmp_path_factory.mktemp("bench") / "big.db"
     opened = open_database_blocking(make_url(f"sqlite:///{path}"), create=True)

@@ -79,6 +79,8 @@ def test_restore_from_backup_from_the_file_menu(
         return
     flow_41(ctx.db, ctx.actor)
     menu_action(window, "backup").trigger()  # Back Up Now
+    settle(window)
+    assert reports[-1].startswith("A copy of the database is in")
     portfolio.add_property(ctx.db, ctx.actor, _later())
     assert _property_names(ctx) == {"Downtown Loft", "Added Later"}
 

@@ -104,7 +104,7 @@ class Databases(QObject):
             open_fn = opener or databases.open_database
             opened = open_fn(target, lambda text: control.progress(0, 0, text))
             if control.cancelled:
-                opened.db.dispose()
+                databases.close(opened.db)
                 control.check()
             return opened
 

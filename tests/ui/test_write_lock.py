@@ -151,6 +151,7 @@ def test_back_up_and_restore_while_another_process_writes(
 
     # Restore from Backup: writes the file and its audit entry, then opens it again: waits
     menu_action(window, "restore_backup").trigger()
+    ctx.tasks.wait_idle()  # the backups are listed in a worker
     dialog = dialogs[-1]
     dialog.view.selectRow(0)
     lock = WriteLock(tmp_path / "books.db")

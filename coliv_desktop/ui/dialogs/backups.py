@@ -83,14 +83,27 @@ class BackupsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        found = backups.list_backups(self.url)  # a directory listing: quick
-        self.model.set_rows(found)
-        self.restore_button.setEnabled(bool(found))
-        self.note.setText(f"{len(found)} backups." if found else
-                          "No backups yet: File ▸ Back Up Now (Ctrl+B) makes one, and one is "
-                          "made automatically each day the database is opened.")
-        if found:
-            self.view.selectRow(0)
+        """List the backups in a worker: a folder on a network share can take its time."""
+        self.restore_button.setEnabled(False)
+        self.note.setText("Looking for backups …")
+        url = self.url
+
+        def listed(found: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):  # closed meanwhile
+                return
+            if error is not None:
+                self.model.set_rows([])
+                self.note.setText(f"Could not list the backups in {self.folder}: {error}")
+                return
+            self.model.set_rows(found)
+            self.restore_button.setEnabled(bool(found))
+            self.note.setText(f"{len(found)} backups." if found else
+                              "No backups yet: File ▸ Back Up Now (Ctrl+B) makes one, and one "
+                              "is made automatically each day the database is opened.")
+            if found:
+                self.view.selectRow(0)
+
+        self.ctx.run_task(lambda: backups.list_backups(url), listed)
 
     def restore_selected(self) -> None:
         row = self.view.current_row()

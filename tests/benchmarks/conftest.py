@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coliv_desktop.services import demo
-    from coliv_desktop.ui.context import open_database_blocking
+    from coliv_desktop.services.databases import open_database as open_database_blocking
 
     path = tmp_path_factory.mktemp("bench") / "demo.db"
     opened = open_database_blocking(make_url(f"sqlite:///{path}"), create=True)
@@ -29,8 +29,8 @@ def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from coliv_desktop.schemas.leasing import LeaseCreate
     from coliv_desktop.services.clock import today
     from coliv_desktop.services.context import ensure_owner, writing
+    from coliv_desktop.services.databases import open_database as open_database_blocking
     from coliv_desktop.services.leasing import create_lease_in
-    from coliv_desktop.ui.context import open_database_blocking
 
     path = tmp_path_factory.mktemp("bench") / "big.db"
     opened = open_database_blocking(make_url(f"sqlite:///{path}"), create=True)

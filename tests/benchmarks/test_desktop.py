@@ -161,7 +161,8 @@ OUR_LIST = COMMON + """
 from PySide6.QtCore import QSettings
 from coliv_desktop import config
 from coliv_desktop.ui.app import create_app
-from coliv_desktop.ui.context import AppContext, open_database_blocking
+from coliv_desktop.services.databases import open_database as open_database_blocking
+from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.panes.tenants import TenantsPane
 from coliv_desktop.ui.tree_dock import TreeDock
 app = create_app()

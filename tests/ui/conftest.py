@@ -11,7 +11,8 @@ from PySide6.QtCore import QSettings
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.services.context import Actor
-from coliv_desktop.ui.context import AppContext, OpenedDatabase
+from coliv_desktop.services.databases import OpenedDatabase
+from coliv_desktop.ui.context import AppContext
 
 
 @pytest.fixture(autouse=True)
@@ -70,8 +71,6 @@ NOT_YET_OFF_THE_GUI_THREAD = {
     "coliv_desktop.ui.actions",
 
     "coliv_desktop.ui.commands",
-
-    "coliv_desktop.ui.context",
 
     "coliv_desktop.ui.dialogs.application",
 

@@ -26,8 +26,9 @@ from coliv_desktop.schemas.portfolio import PropertyCreate, RoomUpdate, UnitCrea
 from coliv_desktop.services import overview, portability, portfolio, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
+from coliv_desktop.services.databases import open_database as open_database_blocking
 from coliv_desktop.ui.app import start_url
-from coliv_desktop.ui.context import AppContext, open_database_blocking
+from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.main_window import MainWindow
 from coliv_desktop.ui.models.tree import MAINTENANCE, VACANT, PropertyTreeModel, TreeFilterProxy
 from coliv_desktop.ui.panes.tenants import TenantsPane
@@ -172,6 +173,7 @@ def test_new_database_and_backup_from_the_file_menu(qtbot: QtBot, window: MainWi
     monkeypatch.setattr(type(window.databases), "report",
                         lambda self, title, text: reports.append(text))
     menu_action(window, "backup").trigger()
+    settle(window)
     backups = list((tmp_path / "backups").glob("fresh-*-manual.db"))
     assert len(backups) == 1 and str(backups[0]) in reports[0]
 

@@ -36,9 +36,10 @@ from coliv_desktop.services import (
     tenants,
 )
 from coliv_desktop.services.context import Actor, ChangedMeanwhile
+from coliv_desktop.services.databases import OpenedDatabase
 from coliv_desktop.ui import commands
 from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.context import AppContext, OpenedDatabase
+from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.dialogs.rooms import RoomDialog
 from coliv_desktop.ui.main_window import MainWindow
 from tests.builders import Flow41, flow_41, lease, tenant

@@ -306,9 +306,11 @@ class MainWindow(QMainWindow):
         """While the first database opens: say so, rather than offer the welcome choices."""
         self.opening.setText(f"Opening {label} …")
         self.stack.setCurrentWidget(self.opening)
+        self.tree.setVisible(True)  # empty until the book is open: the layout does not jump
 
     def show_welcome(self) -> None:
         self.stack.setCurrentWidget(self.welcome)
+        self.tree.setVisible(self.ctx.has_database)
 
     def show_pane(self, key: str) -> None:
         if not self.ctx.has_database:

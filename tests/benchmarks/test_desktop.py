@@ -92,6 +92,7 @@ win.resize(1280, 800)
 app.processEvents(); win.grab()
 seconds = time.perf_counter() - T0
 assert win.menuBar().actions(), "no menus"
+assert win.tree.isVisible(), "no tree"
 print(json.dumps({"seconds": seconds}))
 ctx.tasks.wait_idle()
 """

@@ -134,6 +134,7 @@ def test_add_review_approve_and_see_the_tree_change(
     assert [r.full_name for r in pane.model.rows] == []  # the open filter hides it now
 
     click(qtbot, view.letter_button)
+    settle(window)  # the letter is rendered in a worker, then previewed
     letter = saved["letter"]
     assert isinstance(letter, Path) and letter.read_bytes().startswith(b"%PDF")
 

@@ -353,6 +353,8 @@ def test_the_archive_restores_a_unit_archived_earlier(
         seen["listed"] = [r.label for r in dialog.model.rows]
         assert dialog.view.select_where(lambda r: r.kind == "unit")
         click(qtbot, dialog.restore_button)
+        # the restore runs in a worker; the note says so once it returned
+        qtbot.waitUntil(lambda: dialog.note.text().startswith("Restored"), timeout=5000)
         seen["after"] = dialog.note.text()
         dialog.accept()
 

@@ -174,6 +174,43 @@ def test_a_refused_redo_is_dropped_too_and_other_rows_keep_their_history(
     assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("800.00")
 
 
+def test_undos_pressed_in_a_row_skip_the_ones_a_refusal_dropped(
+        qtbot: QtBot, ctx: AppContext, desk_b: AppContext, warnings: list[tuple[str, str]]
+) -> None:
+    """A edits room B, room C, room B again; B changes room B; A presses Ctrl+Z three times
+    before the first returns. They run one at a time: the first is refused and drops both
+    room B commands (the queued undo of the earlier one is not run, so one warning), and room
+    C's undo, queued between them, still goes through."""
+    from coliv_desktop.ui.actions import Editing as RealEditing
+    ctx.editing = RealEditing(ctx, None)  # type: ignore[arg-type]
+    flow = flow_41(ctx.db, ctx.actor)
+    b, c = flow.rooms["3B-B"], flow.rooms["3B-C"]
+    for room, rent in ((b, "975"), (c, "850"), (b, "990")):
+        before = portfolio.get_room(ctx.db, room)
+        after = portfolio.update_room(ctx.db, ctx.actor, room, build(
+            RoomUpdate, rent_amount=rent, expected_version=before.version))
+        command = commands.edit_command(ctx, before, after, f"Edit {before.room_number} "
+                                                           f"to {rent}")
+        assert command is not None
+        ctx.undo_stack.push(command)
+    now = portfolio.get_room(desk_b.db, b)
+    portfolio.update_room(desk_b.db, desk_b.actor, b,
+                          build(RoomUpdate, rent_amount="760", expected_version=now.version))
+    for _ in range(3):
+        ctx.undo_stack.undo()
+    assert ctx.undo_stack.index() == 0  # the stack moved at once; the calls are queued
+    ctx.tasks.wait_idle()
+    QApplication.processEvents()
+    assert portfolio.get_room(ctx.db, b).rent_amount == Decimal("760.00")  # B's stands
+    assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("800.00")  # C's undone
+    assert [ctx.undo_stack.command(i).text() for i in range(ctx.undo_stack.count())] == [
+        "Edit C to 850"]
+    assert ctx.undo_stack.index() == 0 and ctx.undo_stack.canRedo()
+    assert len(warnings) == 1 and "1 earlier change" in warnings[0][1], warnings
+    redo(ctx)
+    assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("850.00")
+
+
 # --- every undoable edit of a versioned row -------------------------------------------------
 
 

@@ -15,7 +15,6 @@ in turn), and the operator is told in a message box.
 from __future__ import annotations
 
 import uuid
-import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -126,8 +125,11 @@ class UndoQueue(QObject):
     """One context's undos and redos, run one at a time in workers and in the order pressed:
     each expects the versions the one before it wrote, so two must never run at once."""
 
+    NAME = "undo_queue"
+
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
+        self.setObjectName(self.NAME)
         self.ctx = ctx
         self._waiting: deque[_Queued] = deque()
         self._running: _Queued | None = None
@@ -180,15 +182,10 @@ class UndoQueue(QObject):
             command.emit_changed()
 
 
-_QUEUES: weakref.WeakKeyDictionary[AppContext, UndoQueue] = weakref.WeakKeyDictionary()
-
-
 def undo_queue(ctx: AppContext) -> UndoQueue:
-    """The context's queue of undos and redos (made on first use)."""
-    queue = _QUEUES.get(ctx)
-    if queue is None:
-        queue = _QUEUES[ctx] = UndoQueue(ctx)
-    return queue
+    """The context's queue of undos and redos (a child of the context, made on first use)."""
+    found = ctx.findChild(QObject, UndoQueue.NAME)
+    return found if isinstance(found, UndoQueue) else UndoQueue(ctx)
 
 
 class VersionedCommand(ServiceCommand):

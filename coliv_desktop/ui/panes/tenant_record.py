@@ -200,8 +200,8 @@ class TenantRecord(QWidget):
         self.log_view.proxy.set_search(text)
 
     def log_contact(self) -> None:
-        if self.tenant is None:
-            return
+        if self.tenant is None or not self.log_button.isEnabled():
+            return  # a second Enter while the first is being saved logs nothing twice
         self.log_error.hide()
         tenant_id = self.tenant.id
 
@@ -219,10 +219,12 @@ class TenantRecord(QWidget):
             refused(exc)
             return
         db, actor = self.ctx.db, self.ctx.actor
+        self.log_button.setEnabled(False)
 
         def done(_: Any, error: BaseException | None) -> None:
             if not shiboken6.isValid(self):
                 return
+            self.log_button.setEnabled(True)
             if isinstance(error, ColivError):
                 refused(error)
                 return

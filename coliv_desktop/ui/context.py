@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the database layers load in the worker that opens the first
 
     from coliv_desktop.services.context import Actor
     from coliv_desktop.services.databases import Database, OpenedDatabase
+    from coliv_desktop.ui.editing_port import EditingPort
 
 MAX_RECENT = 8
 
@@ -108,7 +109,7 @@ class AppContext(QObject):
         # amounts typed in dialogs are read in the book's format (set on this, the GUI thread)
         self.bus.settings_changed.connect(self._reload_money_format)
         # The main window's editing actions (ui.actions.Editing): dialogs any pane may open.
-        self.editing: Any = None
+        self.editing: EditingPort | None = None
 
     # --- the open database -----------------------------------------------------------------
 

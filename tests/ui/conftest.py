@@ -68,9 +68,6 @@ def window(qtbot: object, ctx: AppContext) -> Iterator[object]:
 # Modules not yet moved off the GUI thread (issue 11): their statements are tolerated while
 # the work lands. Remove a module here once its calls go through ctx.run_task; empty at the end.
 NOT_YET_OFF_THE_GUI_THREAD = {
-    "coliv_desktop.ui.actions",
-
-    "coliv_desktop.ui.commands",
 
     "coliv_desktop.ui.dialogs.application",
 
@@ -101,14 +98,6 @@ NOT_YET_OFF_THE_GUI_THREAD = {
     "coliv_desktop.ui.ledger.reminders",
 
     "coliv_desktop.ui.ledger.utilities",
-
-    "coliv_desktop.ui.panes.application_view",
-
-    "coliv_desktop.ui.panes.portfolio",
-
-    "coliv_desktop.ui.panes.tenant_record",
-
-    "coliv_desktop.ui.tree_dock",
 
 }
 

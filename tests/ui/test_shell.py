@@ -458,6 +458,7 @@ def test_large_portfolio_tree_loads_rooms_when_a_unit_opens(
     dock.view.expand(unit)
     if dock.model.canFetchMore(dock.model.index_of(flow.unit_3b)):
         dock.model.fetchMore(dock.model.index_of(flow.unit_3b))
+    settle(window)  # the rooms are read in a worker
     assert dock.node_text(flow.rooms["3B-C"]) == ("Room C", "Sarah Thompson")
     # The filter asks the database, so it finds rooms of units never expanded.
     qtbot.keyClicks(dock.filter, "3a-b")

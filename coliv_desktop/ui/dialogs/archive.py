@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -67,8 +68,12 @@ class ArchiveDialog(QDialog):
         if not isinstance(row, ArchivedItem):
             self.note.setText("Select what to restore.")
             return False
-        done = bool(self.editing.restore(row.kind, row.id))
-        self.reload()
-        if done:
-            self.note.setText(f"Restored {row.label}.")
-        return done
+        def done(restored: bool) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.reload()
+            if restored:
+                self.note.setText(f"Restored {row.label}.")
+
+        self.editing.restore(row.kind, row.id, on_done=done)
+        return True

@@ -47,6 +47,13 @@ def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
 
 def click(qtbot: QtBot, button: QWidget) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait_saved(qtbot, button.window())
+
+
+def wait_saved(qtbot: QtBot, dialog: QWidget) -> None:
+    """A form saves in the background: wait for its transaction (and any question after it)."""
+    if getattr(dialog, "saving", False):
+        qtbot.waitUntil(lambda: not getattr(dialog, "saving", False), timeout=10000)
 
 
 class DialogDriver:
@@ -72,4 +79,12 @@ class DialogDriver:
             self.qtbot.waitUntil(lambda: not getattr(dialog, "saving", False), timeout=10000)
         if dialog.isVisible() and dialog.result() == 0:
             dialog.reject()
+        owner = dialog.parentWidget()
+        QApplication.processEvents()
+        active = QApplication.activeWindow()
+        if owner is not None and (active is None or not active.isVisible()):
+            # the offscreen platform has no window manager to give the focus back to the
+            # window under a dialog that was active while it saved
+            owner.window().activateWindow()
+            QApplication.processEvents()
         return dialog.result()

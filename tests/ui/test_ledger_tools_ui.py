@@ -23,7 +23,7 @@ from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.ledger.utilities import UtilityBillDialog
 from coliv_desktop.ui.panes.ledger import LedgerPane
 from tests.builders import Flow41, flow_41, lease, tenant
-from tests.ui.helpers import click, type_into
+from tests.ui.helpers import click, type_into, wait_saved
 
 
 def button(pane: QWidget, name: str) -> QPushButton:
@@ -204,6 +204,7 @@ def test_late_fee_rules_per_property(pane: LedgerPane, ctx: AppContext, qtbot: Q
     qtbot.addWidget(again)
     click(qtbot, again.use_default)
     qtbot.keyClick(again.save_button, Qt.Key.Key_Space)
+    wait_saved(qtbot, again)
     assert late_fees.effective_rule(ctx.db, flow.property_id).property_id is None
     assert not rules.model.rows[0].own
 

@@ -124,7 +124,7 @@ class ApplicationDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, existing: ApplicationOut | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Edit application" if existing else "New application", parent,
+        super().__init__("Edit application" if existing else "New application", parent, runner=ctx,
                          save_text="Save" if existing else "Add and match")
         self.setMinimumWidth(520)
         self.ctx = ctx
@@ -185,7 +185,7 @@ class TenantProfileDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, tenant: TenantOut, parent: QWidget | None = None
                  ) -> None:
-        super().__init__(f"Compatibility profile: {tenant.full_name}", parent)
+        super().__init__(f"Compatibility profile: {tenant.full_name}", parent, runner=ctx)
         self.ctx = ctx
         self.tenant = tenant
         current = applications.get_tenant_profile(ctx.db, tenant.id)

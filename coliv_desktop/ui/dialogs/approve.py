@@ -31,11 +31,10 @@ from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog, no_rent_question
 class ApproveDialog(FormDialog):
     def __init__(self, ctx: AppContext, application: ApplicationOut, matches: MatchResult,
                  *, room_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(f"Approve {application.full_name}", parent, save_text="Approve")
+        super().__init__(f"Approve {application.full_name}", parent, runner=ctx,
+                         save_text="Approve")
         self.submitted: ApprovalInput | None = None
         self.submitted_force: dict[str, bool] = {}
-        self.save_in_background = True  # it rescores every open application of the unit
-        self.runner = ctx
         self.setMinimumWidth(560)
         self.ctx = ctx
         self.application = application

@@ -86,7 +86,7 @@ def fill_free_rooms(ctx: AppContext, fields: FieldErrors, combo: QComboBox,
 class LeaseDialog(FormDialog):
     def __init__(self, ctx: AppContext, *, room_id: uuid.UUID | None = None,
                  tenant_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
-        super().__init__("New lease", parent, save_text="Create lease")
+        super().__init__("New lease", parent, runner=ctx, save_text="Create lease")
         self.setMinimumWidth(520)
         self.ctx = ctx
         self.wanted_room = room_id
@@ -188,7 +188,8 @@ class LeaseDialog(FormDialog):
 
 class MoveOutDialog(FormDialog):
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
-        super().__init__(f"Move-out: {lease.tenant_name}", parent, save_text="Record move-out")
+        super().__init__(f"Move-out: {lease.tenant_name}", parent, runner=ctx,
+                         save_text="Record move-out")
         self.ctx = ctx
         self.lease = lease
         default = lease.lease_end or today()
@@ -218,7 +219,7 @@ class MoveOutDialog(FormDialog):
 
 class RenewDialog(FormDialog):
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
-        super().__init__(f"Renew: {lease.tenant_name}", parent, save_text="Renew lease")
+        super().__init__(f"Renew: {lease.tenant_name}", parent, runner=ctx, save_text="Renew lease")
         self.ctx = ctx
         self.lease = lease
         base = lease.lease_end or today()
@@ -249,7 +250,8 @@ class ReopenDialog(FormDialog):
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
         from coliv_desktop.services import lease_undo
 
-        super().__init__(f"Reopen: {lease.tenant_name}", parent, save_text="Reopen lease")
+        super().__init__(f"Reopen: {lease.tenant_name}", parent, runner=ctx,
+                         save_text="Reopen lease")
         self.ctx = ctx
         self.lease = lease
         found, old_end = lease_undo.end_before_move_out(ctx.db, lease.id)
@@ -281,7 +283,7 @@ class TransferDialog(FormDialog):
     new one in the chosen room runs to the old end, carrying the deposit and the balance."""
 
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
-        super().__init__(f"Transfer: {lease.tenant_name}", parent, save_text="Transfer")
+        super().__init__(f"Transfer: {lease.tenant_name}", parent, runner=ctx, save_text="Transfer")
         self.setMinimumWidth(480)
         self.ctx = ctx
         self.lease = lease

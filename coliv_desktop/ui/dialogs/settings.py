@@ -108,7 +108,7 @@ def _editor(setting: Setting, value: Any) -> tuple[QWidget, Callable[[], Any]]:
 
 class SettingsDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Settings", parent, save_text="Save settings")
+        super().__init__("Settings", parent, runner=ctx, save_text="Save settings")
         self.setMinimumWidth(620)
         self.ctx = ctx
         self.profile: OperatorProfile = operator.get_profile(ctx.db)
@@ -160,10 +160,11 @@ class SettingsDialog(FormDialog):
 
     def save(self, data: tuple[OperatorProfileUpdate, dict[str, Any]]) -> Any:
         profile, values = data
-        saved = operator.save_preferences(self.ctx.db, self.ctx.actor, profile, values)
+        return operator.save_preferences(self.ctx.db, self.ctx.actor, profile, values)
+
+    def after_save(self, saved: Any) -> None:
         current = saved[1]
         self.ctx.currency = str(current["currency"])
         self.ctx.locale = str(current["locale"])
         self.ctx.bus.settings_changed.emit()
         self.ctx.bus.status_message.emit("Settings saved")
-        return saved

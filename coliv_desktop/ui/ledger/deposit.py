@@ -94,7 +94,8 @@ class DepositDialog(FormDialog):
                                                                include_cancelled=True))
         row = next((r for r in rows if r.id == lease_id), None)
         who = row.tenant_name if row else "tenant"
-        super().__init__(f"Settle deposit: {who}", parent, save_text="Settle deposit")
+        super().__init__(f"Settle deposit: {who}", parent, runner=ctx,
+                         save_text="Settle deposit")
         self.setMinimumWidth(560)
         self.ctx = ctx
         self.lease_id = lease_id

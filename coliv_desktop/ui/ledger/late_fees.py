@@ -39,7 +39,8 @@ class LateFeeRuleDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, row: PropertyLateFee,
                  parent: QWidget | None = None) -> None:
-        super().__init__(f"Late fees at {row.property_name}", parent, save_text="Save rule")
+        super().__init__(f"Late fees at {row.property_name}", parent, runner=ctx,
+                         save_text="Save rule")
         self.ctx = ctx
         self.row = row
         default = late_fees.default_rule(get_settings(ctx.db))
@@ -103,8 +104,10 @@ class LateFeeRuleDialog(FormDialog):
             result = late_fees.clear_property_rule(self.ctx.db, self.ctx.actor, pid)
         else:
             result = late_fees.set_property_rule(self.ctx.db, self.ctx.actor, pid, data)
-        self.ctx.bus.status_message.emit(f"{self.row.property_name}: {result.description}")
         return result
+
+    def after_save(self, result: Any) -> None:
+        self.ctx.bus.status_message.emit(f"{self.row.property_name}: {result.description}")
 
 
 class LateFeesDialog(QDialog):

@@ -68,7 +68,7 @@ def last_month() -> tuple[date, date]:
 class UtilityBillDialog(FormDialog):
     def __init__(self, ctx: AppContext, *, property_id: uuid.UUID | None = None,
                  unit_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
-        super().__init__("Enter utility bill", parent, save_text="Post bill")
+        super().__init__("Enter utility bill", parent, runner=ctx, save_text="Post bill")
         self.setMinimumWidth(820)
         self.ctx = ctx
         start, end = last_month()
@@ -133,6 +133,7 @@ class UtilityBillDialog(FormDialog):
         self.body.addWidget(self.summary)
         self.body.addWidget(self.share_list, 1)
         self.body.addWidget(self.working)
+        self.entered: tuple[UtilityBillIn, dict[str, bool]] | None = None  # once saved
         self.finish_layout()
         self.share_list.selectionModel().currentRowChanged.connect(lambda *_: self._working())
         self._timer = QTimer(self)
@@ -222,11 +223,15 @@ class UtilityBillDialog(FormDialog):
                      notes=self.notes.toPlainText())
 
     def save(self, data: UtilityBillIn) -> UtilityBillOut:
+        self.entered = (data, self.force())  # what redo posts again (forced too)
+        return utilities.post_bill(self.ctx.db, self.ctx.actor, data, **self.entered[1])
+
+    def after_save(self, posted: UtilityBillOut) -> None:
         from coliv_desktop.ui.ledger.dialogs import UNDONE, entry_command
 
         ctx = self.ctx
-        forced = self.force()
-        posted = utilities.post_bill(ctx.db, ctx.actor, data, **forced)
+        assert self.entered is not None
+        data, forced = self.entered
         if posted.id is not None and any(s.lease_id for s in posted.shares):
             # undone like any entry: voided (a bill the operator carries has nothing to void)
             ctx.undo_stack.push(entry_command(
@@ -238,7 +243,6 @@ class UtilityBillDialog(FormDialog):
         ctx.bus.status_message.emit(
             f"{posted.provider} bill of {ctx.money(posted.amount)} posted to "
             f"{tenants} tenants. Undo with Ctrl+Z (its shares are voided).")
-        return posted
 
     def show_notices(self) -> None:
         """Once posted: each tenant's notice of their share, in the PDF preview."""

@@ -73,6 +73,12 @@ class DialogDriver:
         self.seen.append(dialog)
         self.qtbot.addWidget(dialog)
         dialog.show()
+        # as a person does, look at a form once its pickers are filled (in the background)
+        runner = getattr(dialog, "runner", None)
+        tasks = getattr(runner, "tasks", runner)
+        if tasks is not None and hasattr(tasks, "wait_idle"):
+            QApplication.processEvents()
+            tasks.wait_idle()
         assert self.handlers, f"unexpected dialog {dialog.windowTitle()!r}"
         self.handlers.pop(0)(dialog)
         if getattr(dialog, "saving", False):  # a background save: wait for its transaction

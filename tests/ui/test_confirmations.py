@@ -78,6 +78,7 @@ def test_a_new_lease_the_service_asks_about_no_goes_back_yes_saves_with_force(
     monkeypatch.setattr(FormDialog, "ask", answers.ask)
     dialog = LeaseDialog(ctx, tenant_id=mike)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # the tenants and the free rooms, looked up in the background
     assert select_id(dialog.room_id, flow.rooms["3B-A"])
     click(qtbot, dialog.save_button)
     assert answers.asked == [QUESTION]
@@ -224,6 +225,7 @@ def test_a_lease_at_no_rent_is_asked_first_typed_or_from_the_room(
     monkeypatch.setattr(FormDialog, "ask", answers.ask)
     dialog = LeaseDialog(ctx, tenant_id=ana)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()
     assert select_id(dialog.room_id, flow.rooms["3B-C"])
     assert dialog.rent_amount.placeholderText() == "0.00"  # the room's rent, shown
     click(qtbot, dialog.save_button)
@@ -237,6 +239,7 @@ def test_a_lease_at_no_rent_is_asked_first_typed_or_from_the_room(
     answers.answers = [False]
     other = LeaseDialog(ctx, tenant_id=bo)
     qtbot.addWidget(other)
+    ctx.tasks.wait_idle()
     assert select_id(other.room_id, flow.rooms["3B-D"])
     type_into(qtbot, other.rent_amount, "0.00")
     click(qtbot, other.save_button)

@@ -144,6 +144,7 @@ def test_a_payment_the_service_asks_about_is_recorded_with_force_and_redone_so(
     monkeypatch.setattr(FormDialog, "ask", answers.ask)
     dialog = RecordPaymentDialog(ctx, tom)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     type_into(qtbot, dialog.amount, "800")
     click(qtbot, dialog.save_button)
     assert answers.asked == [QUESTION]  # owing $800, paying $800: only the service's question
@@ -163,6 +164,7 @@ def test_a_charge_the_service_asks_about_no_writes_nothing(
     monkeypatch.setattr(FormDialog, "ask", answers.ask)
     dialog = ChargeOrCreditDialog(ctx, tom)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     type_into(qtbot, dialog.amount, "25")
     type_into(qtbot, dialog.description, "Replacement key")
     click(qtbot, dialog.save_button)

@@ -153,6 +153,7 @@ def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: Qt
     monkeypatch.setattr(FormDialog, "ask", lambda self, question: True)
     dialog = RecordPaymentDialog(ctx)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     assert dialog.lease.currentIndex() == -1  # nothing selected: no tenant chosen for you
     qtbot.keyClicks(dialog.amount, "12.345")
     click(qtbot, dialog.save_button)
@@ -181,6 +182,7 @@ def test_a_charge_and_a_credit_by_hand_undone_with_ctrl_z(pane: LedgerPane, ctx:
     tom = row.lease_id
     dialog = pane.charge_or_credit()
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     assert dialog.lease.currentData() == str(tom)
     qtbot.keyClicks(dialog.amount, "-5")
     click(qtbot, dialog.save_button)
@@ -195,6 +197,7 @@ def test_a_charge_and_a_credit_by_hand_undone_with_ctrl_z(pane: LedgerPane, ctx:
 
     credit = pane.charge_or_credit()
     qtbot.addWidget(credit)
+    ctx.tasks.wait_idle()
     credit.kind.setCurrentIndex(credit.kind.findData("credit"))
     qtbot.keyClicks(credit.amount, "100")
     qtbot.keyClicks(credit.description, "Goodwill: no heating for two days")
@@ -295,6 +298,7 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
     # a statement for a date range the operator picks, as PDF or CSV
     statement = tab.statement()
     qtbot.addWidget(statement)
+    ctx.tasks.wait_idle()  # when the account began, looked up in the background
     assert statement.start.value() == date(2025, 12, 1)  # the account's first day
     statement.start.set_value(date(2025, 12, 2))
     statement.end.set_value(date(2025, 12, 1))
@@ -310,6 +314,7 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
                         lambda *a, **k: (str(csv_file), ""))
     statement = tab.statement()
     qtbot.addWidget(statement)
+    ctx.tasks.wait_idle()
     statement.output.setCurrentIndex(statement.output.findData("csv"))
     click(qtbot, statement.save_button)
     lines = csv_file.read_text("utf-8").splitlines()

@@ -117,6 +117,7 @@ def test_a_statement_csv_into_a_folder_that_cannot_be_written(
                         lambda *a, **k: (str(target), ""))
     dialog = StatementDialog(ctx, book["Tom"])
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     dialog.start.set_value(date(2025, 12, 1))
     dialog.output.setCurrentIndex(dialog.output.findData("csv"))
     click(qtbot, dialog.save_button)

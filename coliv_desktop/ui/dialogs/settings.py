@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import shiboken6
 from babel import Locale
 from babel.numbers import list_currencies
 from PySide6.QtCore import Qt
@@ -111,8 +112,28 @@ class SettingsDialog(FormDialog):
         super().__init__("Settings", parent, runner=ctx, save_text="Save settings")
         self.setMinimumWidth(620)
         self.ctx = ctx
-        self.profile: OperatorProfile = operator.get_profile(ctx.db)
-        values = settings.get_settings(ctx.db)
+        self.readers: dict[str, Callable[[], Any]] = {}
+        self.loading = QLabel("Loading…")
+        self.form.addRow(self.loading)
+        self.save_button.setEnabled(False)  # until the form is filled
+        self.finish_layout()
+        db = ctx.db
+        ctx.run_task(lambda: (operator.get_profile(db), settings.get_settings(db)), self._loaded)
+
+    def _loaded(self, result: tuple[OperatorProfile, dict[str, Any]] | None,
+                error: BaseException | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if error is not None or result is None:
+            self.loading.setText(f"Could not read the settings: {error}")
+            return
+        self.form.removeRow(self.loading)
+        self.profile, values = result
+        self._build(values)
+        self.save_button.setEnabled(True)
+        self.finish_layout()  # live validation of the fields just added
+
+    def _build(self, values: dict[str, Any]) -> None:
         self._section("Business profile",
                       "Printed at the top of receipts, letters, statements and reminders.")
         name = self.profile.company_name
@@ -128,7 +149,6 @@ class SettingsDialog(FormDialog):
                                    ("phone", "Phone", self.phone),
                                    ("email", "Email", self.email)):
             self.fields.add(key, label, widget)
-        self.readers: dict[str, Callable[[], Any]] = {}
         group = None
         for setting in SETTINGS:
             if setting.group != group:
@@ -139,7 +159,6 @@ class SettingsDialog(FormDialog):
                 editor.setToolTip(setting.help)
             self.fields.add(setting.key, setting.label, editor)
             self.readers[setting.key] = read
-        self.finish_layout()
 
     def _section(self, title: str, note: str = "") -> None:
         label = QLabel(f"<b>{title}</b>" + (f"<br><span style='color:#57606a'>{note}</span>"

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -80,19 +81,35 @@ class LeaseChoice:
 
 def lease_picker(ctx: AppContext, choice: LeaseChoice | uuid.UUID | None) -> QComboBox:
     """Every lease by tenant and room, the one `choice` means chosen; none chosen when nothing
-    is selected (never the first of the list: money must not land on the wrong tenant)."""
-    if isinstance(choice, uuid.UUID):
-        choice = LeaseChoice(lease_id=choice)
+    is selected (never the first of the list: money must not land on the wrong tenant).
+    The leases are looked up in the background: the picker shows "Loading…", off, meanwhile."""
+    wanted = LeaseChoice(lease_id=choice) if isinstance(choice, uuid.UUID) else choice
     combo = QComboBox()
-    combo.setPlaceholderText("Choose the tenant's lease")
-    rows = leasing.list_leases(ctx.db, leasing.LeaseFilter(active_on=None))
-    for row in rows:
-        combo.addItem(f"{row.tenant_name} - {row.property_name} {row.unit_number}-"
-                      f"{row.room_number} ({row.status})", str(row.id))
-        combo.setItemData(combo.count() - 1, row.tenant_name, TENANT_ROLE)
-    found = choice.pick(rows, today()) if choice is not None else None
-    # ids travel as text: QVariant cannot compare Python UUIDs
-    combo.setCurrentIndex(combo.findData(str(found.id)) if found is not None else -1)
+    combo.setPlaceholderText("Loading…")
+    combo.setCurrentIndex(-1)
+    combo.setEnabled(False)
+    db = ctx.db
+
+    def done(rows: list[LeaseRow] | None, error: BaseException | None) -> None:
+        if not shiboken6.isValid(combo):
+            return  # the dialog was closed first
+        combo.setEnabled(True)
+        combo.setPlaceholderText("Choose the tenant's lease")
+        if error is not None or rows is None:
+            combo.setToolTip(str(error))
+            return
+        combo.blockSignals(True)
+        for row in rows:
+            combo.addItem(f"{row.tenant_name} - {row.property_name} {row.unit_number}-"
+                          f"{row.room_number} ({row.status})", str(row.id))
+            combo.setItemData(combo.count() - 1, row.tenant_name, TENANT_ROLE)
+        combo.setCurrentIndex(-1)
+        combo.blockSignals(False)
+        found = wanted.pick(rows, today()) if wanted is not None else None
+        # ids travel as text: QVariant cannot compare Python UUIDs
+        combo.setCurrentIndex(combo.findData(str(found.id)) if found is not None else -1)
+
+    ctx.run_task(lambda: leasing.list_leases(db, leasing.LeaseFilter(active_on=None)), done)
     return combo
 
 
@@ -412,9 +429,8 @@ class StatementDialog(FormDialog):
         super().__init__("Tenant statement", parent, runner=ctx, save_text="Make statement")
         self.ctx = ctx
         self.lease_id = lease_id
-        first = leasing.get_lease(ctx.db, ledger.account_of(ctx.db, lease_id)[0]).lease_start
         end = today()
-        self.start = DateField(max(first, date(end.year, 1, 1)) if first <= end else first)
+        self.start = DateField(date(end.year, 1, 1))
         self.end = DateField(end)
         self.output = QComboBox()
         self.output.setObjectName("statement_format")
@@ -424,13 +440,29 @@ class StatementDialog(FormDialog):
         self.fields.add("end", "To", self.end)
         self.fields.alias("to", "end")
         self.fields.add("format", "As", self.output)
-        note = QLabel(f"The account began on {first.isoformat()}; the opening balance on the "
-                      "first day is carried in.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #57606a;")
-        self.body.addWidget(note)
+        self.note = QLabel("The opening balance on the first day is carried in.")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #57606a;")
+        self.body.addWidget(self.note)
         self.target: Path | None = None  # where the CSV goes, chosen on Save
         self.finish_layout()
+        # when the account began (its first lease): the default start; Save waits for it
+        self.save_button.setEnabled(False)
+        db = ctx.db
+        ctx.run_task(lambda: leasing.get_lease(db, ledger.account_of(db, lease_id)[0])
+                     .lease_start, self._began)
+
+    def _began(self, first: date | None, error: BaseException | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.save_button.setEnabled(True)
+        if error is not None or first is None:
+            self.show_banner(str(error))
+            return
+        end = today()
+        self.start.set_value(max(first, date(end.year, 1, 1)) if first <= end else first)
+        self.note.setText(f"The account began on {first.isoformat()}; the opening balance on "
+                          "the first day is carried in.")
 
     def build_input(self) -> tuple[date, date, str]:
         from coliv_desktop.services.reports import check_statement_period

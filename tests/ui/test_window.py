@@ -343,9 +343,11 @@ def test_the_archive_restores_a_unit_archived_earlier(
     seen: dict[str, Any] = {}
 
     def restore(dialog: ArchiveDialog) -> None:
+        window.ctx.tasks.wait_idle()  # the archive is read in the background
         seen["listed"] = [r.label for r in dialog.model.rows]
         assert dialog.view.select_where(lambda r: r.kind == "unit")
         click(qtbot, dialog.restore_button)
+        settle(window)
         seen["after"] = dialog.note.text()
         dialog.accept()
 

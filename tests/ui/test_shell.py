@@ -33,7 +33,7 @@ from coliv_desktop.ui.models.tree import MAINTENANCE, VACANT, PropertyTreeModel,
 from coliv_desktop.ui.panes.tenants import TenantsPane
 from tests.builders import flow_41, lease, tenant
 from tests.conftest import PG_ENV, create_pg_database, drop_pg_database
-from tests.ui.helpers import menu_action, settle
+from tests.ui.helpers import menu_action, settle, wait_saved
 
 
 def test_tree_model_without_widgets(db: Database, actor: Actor) -> None:
@@ -206,6 +206,7 @@ def test_copy_the_database_to_postgresql_from_the_file_menu(
         dialog.database.setText(copy_target.database)
         dialog.username.setText(copy_target.username)
         dialog.submit()
+        wait_saved(qtbot, dialog)  # the password goes to the keychain in the background
         return int(dialog.result())
 
     questions: list[str] = []

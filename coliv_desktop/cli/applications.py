@@ -211,7 +211,7 @@ def _subcommands(commands: Any, name: str) -> Any:
     raise LookupError(name)
 
 
-def register(commands: Any) -> None:
+def _register_application(commands: Any) -> None:
     app = commands.add_parser("application", help="applications from prospective tenants"
                               ).add_subparsers(dest="action", metavar="ACTION", required=True)
     p = app.add_parser("add", help="add an application and match it; prints its id")
@@ -266,6 +266,8 @@ def register(commands: Any) -> None:
         p.add_argument("application", type=_id)
         p.set_defaults(handler=cmd_application_status)
 
+
+def _register_match(commands: Any) -> None:
     p = commands.add_parser("match", help="match an application to rooms (rescored when open)")
     p.add_argument("application", type=_id)
     p.add_argument("--json", action="store_true")
@@ -273,6 +275,8 @@ def register(commands: Any) -> None:
                    help="show the stored results without rescoring")
     p.set_defaults(handler=cmd_match)
 
+
+def _register_plan(commands: Any) -> None:
     p = commands.add_parser("plan", help="propose rooms for every pending application at once")
     p.add_argument("--json", action="store_true")
     p.add_argument("--min-score", type=int, default=1,
@@ -284,9 +288,18 @@ def register(commands: Any) -> None:
                         "audit log); without it they are listed as not approved")
     p.set_defaults(handler=cmd_plan)
 
+
+def _register_profile(commands: Any) -> None:
     p = _subcommands(commands, "tenant").add_parser(
         "profile", help="set a tenant's compatibility profile from a JSON file")
     p.add_argument("tenant", type=_id)
     p.add_argument("--profile", metavar="PROFILE.json")
     p.add_argument("--clear", action="store_true", help="remove the profile")
     p.set_defaults(handler=cmd_tenant_profile)
+
+
+def register(commands: Any) -> None:
+    _register_application(commands)
+    _register_match(commands)
+    _register_plan(commands)
+    _register_profile(commands)

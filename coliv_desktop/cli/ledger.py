@@ -308,7 +308,7 @@ def cmd_utility_resplit(args: argparse.Namespace, ctx: CliContext) -> None:
 FORCE_MONEY = "go ahead with a date before the book's first lease"
 
 
-def register(commands: Any) -> None:
+def _register_rent(commands: Any) -> None:
     rent = commands.add_parser("rent", help="the rent run").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = rent.add_parser("run", help="post every charge due up to a date (idempotent)")
@@ -316,6 +316,8 @@ def register(commands: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_rent_run)
 
+
+def _register_payment(commands: Any) -> None:
     pay = commands.add_parser("payment", help="payments").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = pay.add_parser("add", help="record a payment; prints its id")
@@ -333,6 +335,8 @@ def register(commands: Any) -> None:
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_payment_void)
 
+
+def _register_charge(commands: Any) -> None:
     charge = commands.add_parser("charge", help="charges entered by hand").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = charge.add_parser("add", help="post a charge; prints its id")
@@ -348,6 +352,8 @@ def register(commands: Any) -> None:
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_charge_void)
 
+
+def _register_credit(commands: Any) -> None:
     credit = commands.add_parser("credit", help="credits").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = credit.add_parser("add", help="credit a tenant's account; prints its id")
@@ -358,6 +364,8 @@ def register(commands: Any) -> None:
     p.add_argument("--force", action="store_true", help=FORCE_MONEY)
     p.set_defaults(handler=cmd_credit_add)
 
+
+def _register_utility(commands: Any) -> None:
     util = commands.add_parser("utility", help="utility bills split across rooms").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = util.add_parser("add", help="split a bill and post each share; prints the bill's id")
@@ -387,6 +395,8 @@ def register(commands: Any) -> None:
     p.add_argument("bill", type=_id)
     p.set_defaults(handler=cmd_utility_resplit)
 
+
+def _register_documents(commands: Any) -> None:
     p = commands.add_parser("receipt", help="print a payment's receipt as PDF")
     p.add_argument("payment", type=_id)
     p.add_argument("--out", required=True)
@@ -406,6 +416,8 @@ def register(commands: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_ledger)
 
+
+def _register_report(commands: Any) -> None:
     report = commands.add_parser("report", help="reports").add_subparsers(
         dest="action", metavar="REPORT", required=True)
     p = report.add_parser("collection", help="rent collection for a month")
@@ -429,6 +441,8 @@ def register(commands: Any) -> None:
     p.add_argument("--out", help="FILE.pdf or FILE.csv")
     p.set_defaults(handler=cmd_report_income, prints_document=True)
 
+
+def _register_reminders(commands: Any) -> None:
     rem = commands.add_parser("reminders", help="the reminders outbox").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = rem.add_parser("refresh", help="add the reminders due today to the outbox")
@@ -440,6 +454,8 @@ def register(commands: Any) -> None:
     p.add_argument("--out", required=True)
     p.set_defaults(handler=cmd_reminders_print, prints_document=True)
 
+
+def _register_deposit(commands: Any) -> None:
     dep = commands.add_parser("deposit", help="deposits").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = dep.add_parser("settle", help="settle a deposit at move-out")
@@ -456,3 +472,15 @@ def register(commands: Any) -> None:
     p.add_argument("lease", type=_id)
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_deposit_unsettle)
+
+
+def register(commands: Any) -> None:
+    _register_rent(commands)
+    _register_payment(commands)
+    _register_charge(commands)
+    _register_credit(commands)
+    _register_utility(commands)
+    _register_documents(commands)
+    _register_report(commands)
+    _register_reminders(commands)
+    _register_deposit(commands)

@@ -286,13 +286,15 @@ def cmd_dashboard(args: argparse.Namespace, ctx: CliContext) -> None:
                   f"occupied, {money_str(unit.revenue_potential)}/mo")
 
 
-def register(commands: Any) -> None:
+def _register_init(commands: Any) -> None:
     p = commands.add_parser("init", help="create (or upgrade) the database")
     p.set_defaults(handler=cmd_init, creates_database=True)
     p = commands.add_parser("demo", help="load the demo portfolio into an empty database "
                                          "(created if it does not exist)")
     p.set_defaults(handler=cmd_demo, creates_database=True)
 
+
+def _register_property(commands: Any) -> None:
     prop = commands.add_parser("property", help="properties").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = prop.add_parser("add", help="add a property; prints its id")
@@ -309,6 +311,8 @@ def register(commands: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_property_list)
 
+
+def _register_unit(commands: Any) -> None:
     unit = commands.add_parser("unit", help="units").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = unit.add_parser("add", help="add a unit to a property; prints its id")
@@ -326,6 +330,8 @@ def register(commands: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_unit_list)
 
+
+def _register_room(commands: Any) -> None:
     room = commands.add_parser("room", help="rooms").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = room.add_parser("add", help="add a room to a unit; prints its id")
@@ -346,6 +352,8 @@ def register(commands: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_room_list)
 
+
+def _register_tenant(commands: Any) -> None:
     tenant = commands.add_parser("tenant", help="tenants").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = tenant.add_parser("add", help="add a tenant; prints the id")
@@ -360,6 +368,8 @@ def register(commands: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_tenant_list)
 
+
+def _register_lease(commands: Any) -> None:
     lease = commands.add_parser("lease", help="leases").add_subparsers(
         dest="action", metavar="ACTION", required=True)
     p = lease.add_parser("add", help="create a lease; prints its id")
@@ -414,8 +424,20 @@ def register(commands: Any) -> None:
     p.add_argument("--active-on", type=_day)
     p.set_defaults(handler=cmd_lease_list)
 
+
+def _register_dashboard(commands: Any) -> None:
     p = commands.add_parser("dashboard", help="occupancy and revenue potential")
     p.add_argument("--json", action="store_true")
     p.add_argument("--on", type=_day, help="as of this day (default: today)")
     p.set_defaults(handler=cmd_dashboard)
+
+
+def register(commands: Any) -> None:
+    _register_init(commands)
+    _register_property(commands)
+    _register_unit(commands)
+    _register_room(commands)
+    _register_tenant(commands)
+    _register_lease(commands)
+    _register_dashboard(commands)
 

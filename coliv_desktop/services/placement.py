@@ -42,6 +42,7 @@ from coliv_desktop.domain.fast_matching import SENTINEL, RoomSet
 from coliv_desktop.domain.matching import CompatibilityProfile, score_room, tier_for
 from coliv_desktop.domain.placement import (
     NOT_A_CANDIDATE,
+    Plan,
     PlanApplicant,
     PlanProblem,
     plan_placements,
@@ -365,21 +366,7 @@ def plan(db: Database, *, min_score: int = 1, progress: Progress | None = None) 
         rents = np.array([int(r.rent * 100) for r in rooms], dtype=np.int64)
         lettable = np.array([r.status != "maintenance" for r in rooms])
         available = [r.available_date for r in rooms]
-        residents: list[dict[int, list[int]]] = []
-        roomsets: list[RoomSet] = []
-        snapshots = matching.residents_on_days(s, days)
-        for day in days:
-            living = snapshots[day]
-            classes = {unit_index[u]: [p.profile.profile_class for p in people if p.profile]
-                       for u, people in living.items() if u in unit_index}
-            residents.append(classes)
-            per_room = [classes.get(unit, []) for unit in room_units]
-            width = max((len(c) for c in per_room), default=0) or 1
-            members = np.full((len(rooms), width), SENTINEL, dtype=np.int64)
-            for i, c in enumerate(per_room):
-                members[i, :len(c)] = c
-            counts = np.array([len(c) for c in per_room], dtype=np.int64)
-            roomsets.append(RoomSet.from_classes(members, counts))
+        residents, roomsets = _residents_by_day(s, days, unit_index, room_units)
         available_by_day = {d: np.array([a is None or a <= d for a in available]) for d in days}
 
         scores = np.full((len(applications), len(rooms)), NOT_A_CANDIDATE, dtype=np.int64)
@@ -402,36 +389,66 @@ def plan(db: Database, *, min_score: int = 1, progress: Progress | None = None) 
         result = plan_placements(PlanProblem(applicants, room_units, scores, residents,
                                              min_score))
 
-        placements = []
-        unplaced = []
-        by_unit: dict[int, list[int]] = defaultdict(list)
-        for i, room_index in enumerate(result.rooms):
-            if room_index is not None:
-                by_unit[room_units[room_index]].append(i)
-        for i, application in enumerate(applications):
-            name = f"{application.first_name} {application.last_name}"
-            room_index = result.rooms[i]
-            if room_index is None:
-                reason = _why_unplaced(scores[i], min_score)
-                if i in result.clashes:
-                    rivals = ", ".join(f"{applications[j].first_name} {applications[j].last_name}"
-                                       for j in result.clashes[i])
-                    reason = (f"a dealbreaker with {rivals}, placed in the unit that suits best; "
-                              "no other room suits")
-                unplaced.append(UnplacedOut(application_id=application.id, applicant=name,
-                                            reason=reason))
-                continue
-            room = rooms[room_index]
-            others = [applications[j].id for j in by_unit[room_units[room_index]] if j != i]
-            placements.append(PlacementOut(
-                application_id=application.id, applicant=name,
-                move_in_date=application.move_in_date, room_id=room.id,
-                property_name=room.property_name, unit_number=room.unit_number,
-                room_number=room.room_number, rent=room.rent, score=result.scores[i],
-                tier=tier_for(result.scores[i]), independent_score=result.independent_scores[i],
-                co_placed=others))
-        return PlanOut(placements=placements, unplaced=unplaced, total=result.total,
-                       independent_total=result.independent_total, min_score=min_score)
+        return _plan_out(applications, rooms, room_units, scores, result, min_score)
+
+
+def _residents_by_day(s: Session, days: list[date], unit_index: dict[uuid.UUID, int],
+                      room_units: list[int]) -> tuple[list[dict[int, list[int]]], list[RoomSet]]:
+    """Who lives in each unit on each move-in day (profile classes per unit index), and the
+    rooms' sets of housemates ready for scoring, one per day."""
+    residents: list[dict[int, list[int]]] = []
+    roomsets: list[RoomSet] = []
+    snapshots = matching.residents_on_days(s, days)
+    for day in days:
+        living = snapshots[day]
+        classes = {unit_index[u]: [p.profile.profile_class for p in people if p.profile]
+                   for u, people in living.items() if u in unit_index}
+        residents.append(classes)
+        per_room = [classes.get(unit, []) for unit in room_units]
+        width = max((len(c) for c in per_room), default=0) or 1
+        members = np.full((len(room_units), width), SENTINEL, dtype=np.int64)
+        for i, c in enumerate(per_room):
+            members[i, :len(c)] = c
+        counts = np.array([len(c) for c in per_room], dtype=np.int64)
+        roomsets.append(RoomSet.from_classes(members, counts))
+    return residents, roomsets
+
+
+def _plan_out(applications: list[Application], rooms: list[matching.RoomInfo],
+              room_units: list[int], scores: np.ndarray, result: Plan, min_score: int
+              ) -> PlanOut:
+    """The solver's assignment as the plan shown: each placement with its housemates from the
+    plan, each applicant left out with the reason."""
+    placements = []
+    unplaced = []
+    by_unit: dict[int, list[int]] = defaultdict(list)
+    for i, room_index in enumerate(result.rooms):
+        if room_index is not None:
+            by_unit[room_units[room_index]].append(i)
+    for i, application in enumerate(applications):
+        name = f"{application.first_name} {application.last_name}"
+        room_index = result.rooms[i]
+        if room_index is None:
+            reason = _why_unplaced(scores[i], min_score)
+            if i in result.clashes:
+                rivals = ", ".join(f"{applications[j].first_name} {applications[j].last_name}"
+                                   for j in result.clashes[i])
+                reason = (f"a dealbreaker with {rivals}, placed in the unit that suits best; "
+                          "no other room suits")
+            unplaced.append(UnplacedOut(application_id=application.id, applicant=name,
+                                        reason=reason))
+            continue
+        room = rooms[room_index]
+        others = [applications[j].id for j in by_unit[room_units[room_index]] if j != i]
+        placements.append(PlacementOut(
+            application_id=application.id, applicant=name,
+            move_in_date=application.move_in_date, room_id=room.id,
+            property_name=room.property_name, unit_number=room.unit_number,
+            room_number=room.room_number, rent=room.rent, score=result.scores[i],
+            tier=tier_for(result.scores[i]), independent_score=result.independent_scores[i],
+            co_placed=others))
+    return PlanOut(placements=placements, unplaced=unplaced, total=result.total,
+                   independent_total=result.independent_total, min_score=min_score)
 
 
 def _why_unplaced(row: np.ndarray, min_score: int) -> str:

@@ -22,9 +22,12 @@ Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
                             on the GUI thread (results from before a database switch are
                             dropped). Workers call services only, never widgets.
     ctx.money(amount)       money formatted with the operator's currency and locale (babel)
-    ctx.editing             the main window's `ui.actions.Editing` (None without a window):
-                            add_property/add_unit/add_rooms/add_tenant/new_lease(room_id=,
-                            tenant_id=)/move_out/renew/edit_*/archive(kind, id)
+    ctx.editing             the main window's `ui.actions.Editing` (None without a window),
+                            typed `ui.editing_port.EditingPort`: add_property/add_unit/
+                            add_rooms/add_tenant/new_lease(room_id=, tenant_id=)/move_out/
+                            renew/edit_*/archive(kind, id, on_done=). What an action reads
+                            before its dialog is read in a worker: it returns before the
+                            dialog opens; a caller that needs the outcome passes a callback.
 
 Starting (`ui.app.launch`, what `coliv` runs): the window is built and shown with PySide6
 alone; the database opens in a worker (SQLAlchemy, models, schemas and services load there),
@@ -82,6 +85,9 @@ ledger follows: the rent a move-out reversed is charged again). An edit of a ver
 a `VersionedCommand` (steps made with `one_row(ident, service(id, expected_version))`): it
 hands the service the version this desk last wrote (`ctx.written`), and a `ChangedMeanwhile`
 refusal drops it, with every command about the same rows, and tells the operator who.
+Undo and redo run their services in a worker, one at a time in the order pressed
+(`commands.UndoQueue`): the stack moves at once, the rows once the call returns; a refused
+one leaves the stack. Tests wait with `ctx.tasks.wait_idle()` after `undo_stack.undo()`.
 Payments and charges start from the selection: a pane may define `lease_choice()` returning a
 `ui.ledger.dialogs.LeaseChoice` (a lease, else a tenant, else a room).
 

@@ -135,4 +135,5 @@ def run(db_url: str | None = None) -> int:
     code = app.exec()
     ctx.tasks.wait_idle()
     ctx.close_database()
+    ctx.tasks.wait_idle()  # the connections close in a worker
     return int(code)

@@ -23,8 +23,9 @@ from coliv_desktop.ui.tasks import Done, TaskControl, TaskRunner
 if TYPE_CHECKING:  # the database layers load in the worker that opens the first database
     from sqlalchemy.engine import URL
 
-    from coliv_desktop.db.engine import Database
     from coliv_desktop.services.context import Actor
+    from coliv_desktop.services.databases import Database, OpenedDatabase
+    from coliv_desktop.ui.editing_port import EditingPort
 
 MAX_RECENT = 8
 
@@ -108,7 +109,7 @@ class AppContext(QObject):
         # amounts typed in dialogs are read in the book's format (set on this, the GUI thread)
         self.bus.settings_changed.connect(self._reload_money_format)
         # The main window's editing actions (ui.actions.Editing): dialogs any pane may open.
-        self.editing: Any = None
+        self.editing: EditingPort | None = None
 
     # --- the open database -----------------------------------------------------------------
 
@@ -151,7 +152,7 @@ class AppContext(QObject):
         self.add_recent(remembered)
         self.settings.setValue("database/last", remembered)
         if old is not None and old is not opened.db:
-            old.dispose()
+            self._close_in_worker(old)
         logging.getLogger("coliv").info("Opened %s", self.db_label)
         self.bus.database_switched.emit()
 
@@ -166,13 +167,28 @@ class AppContext(QObject):
             elif error is not None:
                 self.bus.error.emit(f"Could not open {config.display_url(url)}: {error}")
 
-        self.tasks.run_task(lambda: open_database_blocking(url), finished)
+        def work() -> OpenedDatabase:
+            from coliv_desktop.services.databases import open_database
+
+            return open_database(url)
+
+        self.tasks.run_task(work, finished)
 
     def close_database(self) -> None:
+        """Forget the open database; its connections close in a worker (on PostgreSQL a
+        goodbye to the server), `tasks.wait_idle()` waits for that at exit."""
         if self._db is not None:
-            self._db.dispose()
+            self._close_in_worker(self._db)
         self._db = None
         self._actor = None
+
+    def _close_in_worker(self, db: Database) -> None:
+        def work() -> None:
+            from coliv_desktop.services.databases import close
+
+            close(db)
+
+        self.tasks.run_task(work, lambda _result, _error: None, quiet=True)
 
     def refresh_all(self, why: str = "") -> None:
         """Read everything again (settings first, as another desk may have changed the
@@ -262,38 +278,3 @@ class AppContext(QObject):
 def url_without_password(url: URL) -> str:
     """How a database is remembered in the settings: passwords live in the keychain only."""
     return url.set(password=None).render_as_string(hide_password=False)
-
-
-class OpenedDatabase:
-    """What a worker hands back after opening a database: ready to switch to."""
-
-    def __init__(self, db: Database, actor: Actor, currency: str, locale: str,
-                 money_format: MoneyFormat | None = None) -> None:
-        self.db = db
-        self.actor = actor
-        self.currency = currency
-        self.locale = locale
-        self.money_format = money_format or MoneyFormat(locale=locale, currency=currency)
-
-
-def open_database_blocking(url: URL, progress: Callable[[str], None] | None = None, *,
-                           create: bool = False) -> OpenedDatabase:
-    """Open, migrate and read the operator's display settings. Runs in a worker. A SQLite
-    file that does not exist is created only with `create` (New Database, the welcome
-    screen's choices)."""
-    from coliv_desktop.db.migrate import open_database
-    from coliv_desktop.services.context import local_actor
-    from coliv_desktop.services.settings import get_settings, money_format_of
-
-    db = open_database(url, progress=progress, create=create)
-    try:
-        actor = local_actor(db)
-        values = get_settings(db)
-    except BaseException:
-        db.dispose()
-        raise
-    currency, locale = str(values["currency"]), str(values["locale"])
-    # Load the locale's number formats here, off the GUI thread: the first amount a pane
-    # formats would otherwise pay for it while painting.
-    format_money(Decimal(0), currency, locale)
-    return OpenedDatabase(db, actor, currency, locale, money_format_of(values))

@@ -13,32 +13,17 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from coliv_desktop import config
 from coliv_desktop.domain.errors import ColivError
-from coliv_desktop.ui.context import AppContext, OpenedDatabase, open_database_blocking
+from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
 from coliv_desktop.ui.widgets import not_saved
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
+    from coliv_desktop.services.databases import OpenedDatabase
+
 FILE_FILTER = "CoLiv databases (*.db *.sqlite);;All files (*)"
 JSON_FILTER = "CoLiv exports (*.json);;All files (*)"
-
-
-def open_demo_blocking(url: URL, progress: Callable[[str], None] | None = None
-                       ) -> OpenedDatabase:
-    """Open the demo file, loading the demo portfolio into it the first time."""
-    from coliv_desktop.services import demo, portfolio
-
-    opened = open_database_blocking(url, progress, create=True)
-    if not portfolio.list_properties(opened.db, include_archived=True):
-        demo.load_demo(opened.db, opened.actor)
-    return opened
-
-
-def create_database_blocking(url: URL, progress: Callable[[str], None] | None = None
-                             ) -> OpenedDatabase:
-    """Open `url`, creating its SQLite file (New Database, an empty portfolio)."""
-    return open_database_blocking(url, progress, create=True)
 
 
 class Databases(QObject):
@@ -93,7 +78,6 @@ class Databases(QObject):
             opening = getattr(self.window, "show_opening", None)
             if callable(opening):
                 opening(label)
-        open_fn = opener or open_database_blocking
 
         def finished(result: Any, error: BaseException | None) -> None:
             if isinstance(error, TaskCancelled):
@@ -113,10 +97,14 @@ class Databases(QObject):
                 on_done(result, error)
 
         def work(control: TaskControl) -> OpenedDatabase:
+            # the services (and SQLAlchemy under them) load here, in the worker, the first time
+            from coliv_desktop.services import databases
+
             target = config.parse_db_url(url) if isinstance(url, str) else url
+            open_fn = opener or databases.open_database
             opened = open_fn(target, lambda text: control.progress(0, 0, text))
             if control.cancelled:
-                opened.db.dispose()
+                databases.close(opened.db)
                 control.check()
             return opened
 
@@ -143,8 +131,7 @@ class Databases(QObject):
         if target.exists():
             self.fail("New database", f"{target} already exists; use Open Database instead.")
             return
-        self.open_url(config.parse_db_url(f"sqlite:///{target}"),
-                      opener=create_database_blocking)
+        self.open_url(config.parse_db_url(f"sqlite:///{target}"), opener=_create)
 
     def open_database(self) -> None:
         path = self.choose_existing_file()
@@ -207,37 +194,48 @@ class Databases(QObject):
         return answer == QMessageBox.StandardButton.Yes
 
     def start_empty(self) -> None:
-        self.open_url(config.parse_db_url(config.default_db_url()),
-                      opener=create_database_blocking)
+        self.open_url(config.parse_db_url(config.default_db_url()), opener=_create)
 
     def start_demo(self) -> None:
-        self.open_url(config.parse_db_url(config.demo_db_url()), opener=open_demo_blocking)
+        self.open_url(config.parse_db_url(config.demo_db_url()), opener=_open_demo)
 
-    def back_up(self) -> Path | None:
+    def back_up(self) -> None:
+        """File ▸ Back Up Now, in a worker: a SQLite file is copied into its backups folder
+        (behind another process's write lock that waits, so the window must not); a server
+        database is exported, every table, into the backups folder under the data folder."""
         if not self.ctx.has_database:
-            return None
-        url = self.ctx.db.url
-        if not config.is_sqlite(url):
-            # A server database: a full export (every table, `coliv import` reads it back)
-            # into the backups folder under the data folder.
-            from coliv_desktop.services import portability
+            return
+        db, actor = self.ctx.db, self.ctx.actor
 
-            db, actor = self.ctx.db, self.ctx.actor
-            self._export("Backed up", lambda: portability.backup_export(db, actor))
-            return None
-        from coliv_desktop.db.migrate import backup_sqlite
+        def work(control: TaskControl) -> Any:
+            from coliv_desktop.services import databases
 
-        try:
-            path = backup_sqlite(url, "manual")
-        except (ColivError, OSError) as exc:  # a backups folder that cannot be written
-            self.fail("Could not back up", not_saved(exc) or str(exc))
-            return None
-        if path is None:
-            self.fail("Back up", "This database has no file to copy.")
-            return None
-        self.ctx.bus.status_message.emit(f"Backed up to {path}")
-        self.report("Backed up", f"A copy of the database is in\n{path}")
-        return path
+            control.progress(0, 0, "Copying the database …" if db.is_sqlite
+                             else "Writing every table …")
+            return databases.back_up(db, actor)
+
+        def finished(result: Any, error: BaseException | None) -> None:
+            if isinstance(error, TaskCancelled):
+                return
+            if error is not None and not db.is_sqlite:
+                self.fail("Could not export", not_saved(error) or str(error))
+                return
+            if error is not None:
+                if not isinstance(error, ColivError | OSError):
+                    raise error  # a bug: the crash reporter's
+                # a backups folder that cannot be written
+                self.fail("Could not back up", not_saved(error) or str(error))
+                return
+            if result is None:
+                self.fail("Back up", "This database has no file to copy.")
+                return
+            if result.rows is None:
+                self.ctx.bus.status_message.emit(f"Backed up to {result.path}")
+                self.report("Backed up", f"A copy of the database is in\n{result.path}")
+            else:
+                self._exported("Backed up", result.path, result.rows)
+
+        run_with_progress(self.ctx.tasks, self.window, "Backing up", work, finished)
 
     def restore_backup(self) -> QDialog | None:
         """File ▸ Restore from Backup…: the backups of this database file, one put back."""
@@ -277,14 +275,16 @@ class Databases(QObject):
             if error is not None:
                 self.fail("Could not export", not_saved(error) or str(error))
                 return
-            target, counts = result
-            rows = sum(counts.values())
-            self.ctx.bus.status_message.emit(f"{done_title}: {rows:,} rows to {target}")
-            self.report(done_title, f"Every table ({rows:,} rows) is in\n{target}\n\n"
-                                    "File ▸ Import from JSON (into an empty database) or "
-                                    "`coliv import` reads it back.")
+            self._exported(done_title, *result)
 
         run_with_progress(self.ctx.tasks, self.window, "Exporting", work, finished)
+
+    def _exported(self, done_title: str, target: Path, counts: dict[str, int]) -> None:
+        rows = sum(counts.values())
+        self.ctx.bus.status_message.emit(f"{done_title}: {rows:,} rows to {target}")
+        self.report(done_title, f"Every table ({rows:,} rows) is in\n{target}\n\n"
+                                "File ▸ Import from JSON (into an empty database) or "
+                                "`coliv import` reads it back.")
 
     def import_json(self) -> None:
         """Load an export into the open database, which must be empty (one transaction)."""
@@ -350,3 +350,17 @@ class Databases(QObject):
         self.run_dialog(dialog)
         return dialog
 
+
+
+def _create(url: URL, progress: Callable[[str], None] | None = None) -> OpenedDatabase:
+    """New Database and the welcome screen's empty portfolio (runs in the opening worker)."""
+    from coliv_desktop.services import databases
+
+    return databases.create_database(url, progress)
+
+
+def _open_demo(url: URL, progress: Callable[[str], None] | None = None) -> OpenedDatabase:
+    """The welcome screen's demo portfolio (runs in the opening worker)."""
+    from coliv_desktop.services import databases
+
+    return databases.open_demo(url, progress)

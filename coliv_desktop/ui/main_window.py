@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
@@ -305,9 +306,11 @@ class MainWindow(QMainWindow):
         """While the first database opens: say so, rather than offer the welcome choices."""
         self.opening.setText(f"Opening {label} …")
         self.stack.setCurrentWidget(self.opening)
+        self.tree.setVisible(True)  # empty until the book is open: the layout does not jump
 
     def show_welcome(self) -> None:
         self.stack.setCurrentWidget(self.welcome)
+        self.tree.setVisible(self.ctx.has_database)
 
     def show_pane(self, key: str) -> None:
         if not self.ctx.has_database:
@@ -335,10 +338,18 @@ class MainWindow(QMainWindow):
         self.pane("tenants").show_tenant(tenant_id)  # type: ignore[attr-defined]
 
     def _open_lease(self, lease_id: uuid.UUID) -> None:
+        """A lease shows in its room's record: which room is a look-up, in a worker."""
         from coliv_desktop.services import leasing
 
-        lease = leasing.get_lease(self.ctx.db, lease_id)
-        self._open_node("room", lease.room_id)
+        db = self.ctx.db
+
+        def found(lease: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self.ctx.bus.error.emit(str(error))
+            elif shiboken6.isValid(self):
+                self._open_node("room", lease.room_id)
+
+        self.ctx.run_task(lambda: leasing.get_lease(db, lease_id), found)
 
     # --- selection-based actions -------------------------------------------------------------
 

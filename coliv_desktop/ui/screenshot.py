@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 WIDTH, HEIGHT = 1280, 800
 
@@ -25,7 +26,6 @@ def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
 
     from coliv_desktop import config
     from coliv_desktop.ui.app import build_window, create_app
-    from coliv_desktop.ui.context import open_database_blocking
     from coliv_desktop.ui.panes import pane_spec
 
     try:
@@ -38,7 +38,7 @@ def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
         # The user's window settings stay untouched: a screenshot is always the default layout.
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
         ctx, window = build_window(settings)
-        opened = open_database_blocking(config.resolve_db_url(db_url))
+        opened = open_in_worker(ctx, config.resolve_db_url(db_url))
         window.resize(WIDTH, HEIGHT)
         window.show()
         ctx.set_database(opened)
@@ -60,12 +60,30 @@ def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
         window.close()
         ctx.tasks.wait_idle()
         ctx.close_database()
+        ctx.tasks.wait_idle()
         QApplication.processEvents()
     if not saved:
         print(f"error: could not write {path}", file=sys.stderr)
         return 1
     print(f"saved {pane} ({WIDTH}x{HEIGHT}) to {path}")
     return 0
+
+
+def open_in_worker(ctx: Any, url: Any) -> Any:
+    """Open the database in a worker like the window does, waiting for it: nothing is on
+    screen yet, so there is no window to keep responsive, but the one path (no query on the
+    GUI thread) holds for this command too. An error is raised as a synchronous open would."""
+    from coliv_desktop.services.databases import open_database
+
+    outcome: list[tuple[Any, BaseException | None]] = []
+    ctx.tasks.run_task(lambda: open_database(url), lambda r, e: outcome.append((r, e)))
+    ctx.tasks.wait_idle(timeout_ms=600_000)  # a first upgrade of a large book takes a while
+    if not outcome:
+        raise TimeoutError(f"{url!r} did not open within 10 minutes")
+    result, error = outcome[0]
+    if error is not None:
+        raise error
+    return result
 
 
 def settle(app: object, ctx: object) -> None:

@@ -96,7 +96,8 @@ OURS = COMMON + """
 from PySide6.QtCore import QSettings
 from coliv_desktop import config
 from coliv_desktop.ui.app import create_app
-from coliv_desktop.ui.context import AppContext, open_database_blocking
+from coliv_desktop.services.databases import open_database as open_database_blocking
+from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.panes.ledger import LedgerPane
 app = create_app()
 ctx = AppContext(QSettings(sys.argv[3], QSettings.Format.IniFormat))
@@ -158,7 +159,7 @@ def build_ledger(path: Path, leases: int = LEASES, months: int = MONTHS) -> int:
     """A ledger of `leases` x `months` rent charges, each paid (a payment allocated to it),
     written with Core bulk inserts in one transaction. Returns the number of entries."""
     from coliv_desktop.db.models import Lease, Operator, Property, Room, Tenant, Unit
-    from coliv_desktop.ui.context import open_database_blocking
+    from coliv_desktop.services.databases import open_database as open_database_blocking
 
     url = make_url(f"sqlite:///{path}")
     open_database_blocking(url, create=True).db.dispose()  # migrated, with its owner and operator

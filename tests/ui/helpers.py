@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from coliv_desktop.ui.main_window import MainWindow
 
 Handler = Callable[[Any], None]
+T = TypeVar("T")
 
 
 def settle(window: MainWindow) -> None:
@@ -20,6 +21,15 @@ def settle(window: MainWindow) -> None:
         QApplication.processEvents()
         window.ctx.tasks.wait_idle()
     QApplication.processEvents()
+
+
+def off_the_gui_thread(fn: Callable[..., T], *args: Any) -> T:
+    """A test's own read made while a UI frame is on the stack (inside a dialog handler): in
+    a thread of its own, so the GUI-thread guard does not take it for the UI's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args).result()
 
 
 def menu_action(window: MainWindow, name: str) -> QAction:

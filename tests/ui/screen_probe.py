@@ -35,9 +35,9 @@ def main(settings_file: str) -> int:
         printing,
         tenants,
     )
+    from coliv_desktop.services.databases import open_demo as open_demo_blocking
     from coliv_desktop.services.ledger_list import LedgerQuery
     from coliv_desktop.ui.app import build_window, create_app
-    from coliv_desktop.ui.databases import open_demo_blocking
     from coliv_desktop.ui.dialogs.application import ApplicationDialog, TenantProfileDialog
     from coliv_desktop.ui.dialogs.approve import ApproveDialog
     from coliv_desktop.ui.dialogs.archive import ArchiveDialog

@@ -79,10 +79,13 @@ def test_restore_from_backup_from_the_file_menu(
         return
     flow_41(ctx.db, ctx.actor)
     menu_action(window, "backup").trigger()  # Back Up Now
+    settle(window)
+    assert reports[-1].startswith("A copy of the database is in")
     portfolio.add_property(ctx.db, ctx.actor, _later())
     assert _property_names(ctx) == {"Downtown Loft", "Added Later"}
 
     menu_action(window, "restore_backup").trigger()
+    ctx.tasks.wait_idle()  # the backups are listed in a worker
     dialog: BackupsDialog = dialogs[-1]
     assert dialog.model.rowCount() == 1 and dialog.model.rows[0].label == "manual"
     dialog.restore_button.click()
@@ -98,6 +101,7 @@ def test_restore_from_backup_from_the_file_menu(
 
     # Taken back: the copy of what was there before the restore, restored in turn.
     menu_action(window, "restore_backup").trigger()
+    ctx.tasks.wait_idle()  # the backups are listed in a worker
     dialog = dialogs[-1]
     kinds = [b.kind for b in dialog.model.rows]
     assert kinds[0] == "before a restore" and len(kinds) == 2
@@ -111,6 +115,7 @@ def test_restore_from_backup_from_the_file_menu(
 
     # A file that is not a backup is refused in the dialog, before anything is asked.
     menu_action(window, "restore_backup").trigger()
+    ctx.tasks.wait_idle()  # the backups are listed in a worker
     dialog = dialogs[-1]
     asked = len(questions)
     notes = Path(str(ctx.db.url.database)).with_name("notes.db")

@@ -286,9 +286,11 @@ def test_undo_and_redo_of_an_edit_go_through_the_services(qtbot: QtBot, ctx: App
     assert command is not None
     ctx.undo_stack.push(command)
     assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("999.00")
-    ctx.undo_stack.undo()
+    ctx.undo_stack.undo()  # in a worker: the stack moves at once, the row once it ran
+    ctx.tasks.wait_idle()
     assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("900.00")
     ctx.undo_stack.redo()
+    ctx.tasks.wait_idle()
     assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("999.00")
 
 

@@ -230,6 +230,7 @@ def test_utility_bill_from_the_unit_overview(qtbot: QtBot, window: object, ctx: 
     overview = window.pane("tree")
     assert isinstance(overview, PortfolioPane)
     click(qtbot, overview.overview.bill_button)
+    settle(ctx, qtbot)  # the unit is read in a worker, then the dialog opens
     dialog = overview.property("bill_dialog")
     assert isinstance(dialog, UtilityBillDialog)
     qtbot.addWidget(dialog)

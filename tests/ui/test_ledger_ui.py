@@ -16,7 +16,8 @@ from pytestqt.qtbot import QtBot
 from coliv_desktop.db.engine import Database
 from coliv_desktop.services import ledger, printing
 from coliv_desktop.services.context import Actor
-from coliv_desktop.ui.context import AppContext, OpenedDatabase
+from coliv_desktop.services.databases import OpenedDatabase
+from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.forms import FormDialog
 from coliv_desktop.ui.ledger import startup
 from coliv_desktop.ui.ledger.dialogs import UNDONE, RecordPaymentDialog, VoidDialog

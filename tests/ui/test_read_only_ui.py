@@ -16,7 +16,8 @@ from sqlalchemy.engine import make_url
 from coliv_desktop.db.migrate import open_database
 from coliv_desktop.services import rent_run
 from coliv_desktop.services.context import local_actor
-from coliv_desktop.ui.context import AppContext, open_database_blocking
+from coliv_desktop.services.databases import open_database as open_database_blocking
+from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.ledger import startup
 from coliv_desktop.ui.main_window import MainWindow
 from tests.builders import flow_41, lease, tenant

@@ -167,6 +167,7 @@ def test_export_to_json_and_back_up_now_say_what_failed(
 
         monkeypatch.setattr(migrate, "backup_sqlite", refuse)
         menu_action(window, "backup").trigger()
+        settle(window)
         assert failed[1] == ("Could not back up",
                              "Could not save /backups/coliv-manual.db: permission denied.")
 

@@ -26,14 +26,15 @@ from coliv_desktop.schemas.portfolio import PropertyCreate, RoomUpdate, UnitCrea
 from coliv_desktop.services import overview, portability, portfolio, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
+from coliv_desktop.services.databases import open_database as open_database_blocking
 from coliv_desktop.ui.app import start_url
-from coliv_desktop.ui.context import AppContext, open_database_blocking
+from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.main_window import MainWindow
 from coliv_desktop.ui.models.tree import MAINTENANCE, VACANT, PropertyTreeModel, TreeFilterProxy
 from coliv_desktop.ui.panes.tenants import TenantsPane
 from tests.builders import flow_41, lease, tenant
 from tests.conftest import PG_ENV, create_pg_database, drop_pg_database
-from tests.ui.helpers import menu_action, settle, wait_saved
+from tests.ui.helpers import menu_action, off_the_gui_thread, settle, wait_saved
 
 
 def test_tree_model_without_widgets(db: Database, actor: Actor) -> None:
@@ -172,6 +173,7 @@ def test_new_database_and_backup_from_the_file_menu(qtbot: QtBot, window: MainWi
     monkeypatch.setattr(type(window.databases), "report",
                         lambda self, title, text: reports.append(text))
     menu_action(window, "backup").trigger()
+    settle(window)
     backups = list((tmp_path / "backups").glob("fresh-*-manual.db"))
     assert len(backups) == 1 and str(backups[0]) in reports[0]
 
@@ -457,6 +459,7 @@ def test_large_portfolio_tree_loads_rooms_when_a_unit_opens(
     dock.view.expand(unit)
     if dock.model.canFetchMore(dock.model.index_of(flow.unit_3b)):
         dock.model.fetchMore(dock.model.index_of(flow.unit_3b))
+    settle(window)  # the rooms are read in a worker
     assert dock.node_text(flow.rooms["3B-C"]) == ("Room C", "Sarah Thompson")
     # The filter asks the database, so it finds rooms of units never expanded.
     qtbot.keyClicks(dock.filter, "3a-b")
@@ -485,8 +488,6 @@ def test_coliv_without_a_command_starts_the_window(monkeypatch: pytest.MonkeyPat
 
 
 def test_an_audit_entry_about_money_opens_its_lease(qtbot: QtBot, window: MainWindow) -> None:
-    from concurrent.futures import ThreadPoolExecutor
-
     from coliv_desktop.schemas.ledger import PaymentCreate
     from coliv_desktop.services import history, ledger
     from coliv_desktop.ui.dialogs.history import opens
@@ -499,10 +500,8 @@ def test_an_audit_entry_about_money_opens_its_lease(qtbot: QtBot, window: MainWi
                                                    amount="100", received_on=today(),
                                                    method="cash"))
     (entry,) = history.audit_entries(ctx.db, "payment 100.00")
-    in_a_worker = ThreadPoolExecutor(1)  # as the log does: a money entry's lease is looked up
-    assert in_a_worker.submit(opens, ctx, entry).result() == ("open_lease", made.id)
+    # as the log does, in a worker: a money entry's lease is looked up
+    assert off_the_gui_thread(opens, ctx, entry) == ("open_lease", made.id)
     (about_property,) = [e for e in history.audit_entries(ctx.db, "Downtown Loft")
                    if e.entity_type == "property"][:1]
-    assert in_a_worker.submit(opens, ctx, about_property).result() == (
-        "open_property", flow.property_id)
-    in_a_worker.shutdown()
+    assert off_the_gui_thread(opens, ctx, about_property) == ("open_property", flow.property_id)

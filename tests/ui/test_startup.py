@@ -13,8 +13,8 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
+from coliv_desktop.services.databases import open_database as open_database_blocking
 from coliv_desktop.ui.app import launch, start_text
-from coliv_desktop.ui.context import open_database_blocking
 from tests.builders import flow_41
 from tests.ui.helpers import settle
 

@@ -85,6 +85,9 @@ class ArchiveDialog(QDialog):
         if not isinstance(row, ArchivedItem):
             self.note.setText("Select what to restore.")
             return False
-        done = bool(self.editing.restore(row.kind, row.id))
-        self.reload(f"Restored {row.label}." if done else None)
-        return done
+        def done(restored: bool) -> None:
+            if shiboken6.isValid(self):  # the list again (read in the background), then the note
+                self.reload(f"Restored {row.label}." if restored else None)
+
+        self.editing.restore(row.kind, row.id, on_done=done)
+        return True

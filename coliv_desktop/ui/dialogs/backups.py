@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop import config
-from coliv_desktop.services import backups
+from coliv_desktop.services import backups, databases
 from coliv_desktop.services.backups import Backup
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.models.table import Column, RowTableModel
@@ -82,14 +83,27 @@ class BackupsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        found = backups.list_backups(self.url)  # a directory listing: quick
-        self.model.set_rows(found)
-        self.restore_button.setEnabled(bool(found))
-        self.note.setText(f"{len(found)} backups." if found else
-                          "No backups yet: File ▸ Back Up Now (Ctrl+B) makes one, and one is "
-                          "made automatically each day the database is opened.")
-        if found:
-            self.view.selectRow(0)
+        """List the backups in a worker: a folder on a network share can take its time."""
+        self.restore_button.setEnabled(False)
+        self.note.setText("Looking for backups …")
+        url = self.url
+
+        def listed(found: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):  # closed meanwhile
+                return
+            if error is not None:
+                self.model.set_rows([])
+                self.note.setText(f"Could not list the backups in {self.folder}: {error}")
+                return
+            self.model.set_rows(found)
+            self.restore_button.setEnabled(bool(found))
+            self.note.setText(f"{len(found)} backups." if found else
+                              "No backups yet: File ▸ Back Up Now (Ctrl+B) makes one, and one "
+                              "is made automatically each day the database is opened.")
+            if found:
+                self.view.selectRow(0)
+
+        self.ctx.run_task(lambda: backups.list_backups(url), listed)
 
     def restore_selected(self) -> None:
         row = self.view.current_row()
@@ -113,6 +127,8 @@ class BackupsDialog(QDialog):
         self.note.setText(f"Checking {source.name} …")
 
         def checked(_revision: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):  # closed meanwhile
+                return
             self.setEnabled(True)
             if error is not None:  # a service error: say what is wrong with that file
                 self.note.setText(f"Cannot restore {source.name}: {error}")
@@ -125,7 +141,7 @@ class BackupsDialog(QDialog):
                     "backup: restoring that one takes this back."):
                 self._restore(source)
 
-        self.ctx.tasks.run_task(lambda: backups.check_restore(url, source), checked)
+        self.ctx.run_task(lambda: databases.check_restore(url, source), checked)
 
     def _restore(self, source: Path) -> None:
         ctx, url, actor = self.ctx, self.url, self.ctx.actor
@@ -133,14 +149,20 @@ class BackupsDialog(QDialog):
         self.note.setText(f"Restoring {source.name} …")
 
         def finished(restored: Any, error: BaseException | None) -> None:
-            self.setEnabled(True)
+            alive = shiboken6.isValid(self)
+            if alive:
+                self.setEnabled(True)
             if error is not None:
-                self.note.setText(f"Could not restore {source.name}: {error}")
+                if alive:
+                    self.note.setText(f"Could not restore {source.name}: {error}")
+                else:
+                    ctx.bus.error.emit(f"Could not restore {source.name}: {error}")
                 return
-            self.accept()
+            if alive:
+                self.accept()
             ctx.bus.status_message.emit(
                 f"Restored from {source.name}; what was there is in "
                 f"{restored.safety_copy.name}")
             self.databases.open_url(url)  # everything changed: open it again, as on a switch
 
-        ctx.tasks.run_task(lambda: backups.restore(url, source, actor), finished)
+        ctx.run_task(lambda: databases.restore(url, source, actor), finished)

@@ -1,0 +1,124 @@
+"""Opening, creating, backing up, restoring and closing a database: the UI's one door to `db`.
+
+The desktop window never imports a `db` module (`ui -> services -> db`); it opens a database
+through here and names its type as `services.databases.Database`. Every call here may wait on
+the disk, a server or another process's write lock: the UI makes them from a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coliv_desktop.db import migrate
+from coliv_desktop.db.engine import Database
+from coliv_desktop.domain.money import MoneyFormat, format_money
+from coliv_desktop.services.context import Actor
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+    from coliv_desktop.services.backups import Restored
+
+__all__ = ["BackedUp", "Database", "OpenedDatabase", "Progress", "back_up", "check_restore",
+           "close", "create_database", "open_database", "open_demo", "restore"]
+
+Progress = Callable[[str], None]
+
+
+class OpenedDatabase:
+    """An open database with what the window needs to switch to it: the acting user and the
+    book's display settings."""
+
+    def __init__(self, db: Database, actor: Actor, currency: str, locale: str,
+                 money_format: MoneyFormat | None = None) -> None:
+        self.db = db
+        self.actor = actor
+        self.currency = currency
+        self.locale = locale
+        self.money_format = money_format or MoneyFormat(locale=locale, currency=currency)
+
+
+def open_database(url: URL, progress: Progress | None = None, *,
+                  create: bool = False) -> OpenedDatabase:
+    """Open, migrate (`progress` hears each step) and read the operator's display settings.
+    A SQLite file that does not exist is created only with `create` (New Database, the
+    welcome screen's choices), never for a typo in a path."""
+    from coliv_desktop.services.context import local_actor
+    from coliv_desktop.services.settings import get_settings, money_format_of
+
+    db = migrate.open_database(url, progress=progress, create=create)
+    try:
+        actor = local_actor(db)
+        values = get_settings(db)
+    except BaseException:
+        db.dispose()
+        raise
+    currency, locale = str(values["currency"]), str(values["locale"])
+    # Load the locale's number formats here, in the caller's worker: the first amount a pane
+    # formats would otherwise pay for it while painting.
+    format_money(Decimal(0), currency, locale)
+    return OpenedDatabase(db, actor, currency, locale, money_format_of(values))
+
+
+def create_database(url: URL, progress: Progress | None = None) -> OpenedDatabase:
+    """Open `url`, creating its SQLite file (New Database, an empty portfolio)."""
+    return open_database(url, progress, create=True)
+
+
+def open_demo(url: URL, progress: Progress | None = None) -> OpenedDatabase:
+    """Open the demo file, loading the demo portfolio into it the first time."""
+    from coliv_desktop.services import demo, portfolio
+
+    opened = open_database(url, progress, create=True)
+    try:
+        if not portfolio.list_properties(opened.db, include_archived=True):
+            demo.load_demo(opened.db, opened.actor)
+    except BaseException:
+        opened.db.dispose()
+        raise
+    return opened
+
+
+@dataclass(frozen=True)
+class BackedUp:
+    path: Path
+    # A server database is backed up as a full JSON export: its rows per table. None for a
+    # SQLite file, which is copied whole.
+    rows: dict[str, int] | None = None
+
+
+def back_up(db: Database, actor: Actor) -> BackedUp | None:
+    """Back Up Now: a SQLite file is copied into its backups folder with the online backup
+    API (it waits for another process's write transaction, up to the busy timeout); a server
+    database is exported, every table, into the backups folder under the data folder. None
+    when the database has no file to copy."""
+    if not db.is_sqlite:
+        from coliv_desktop.services import portability
+
+        target, rows = portability.backup_export(db, actor)
+        return BackedUp(target, rows)
+    path = migrate.backup_sqlite(db.url, "manual")
+    return BackedUp(path) if path is not None else None
+
+
+def check_restore(url: URL, source: Path) -> str:
+    """Whether the backup `source` can be restored into the file at `url`; its revision."""
+    from coliv_desktop.services import backups
+
+    return backups.check_restore(url, source)
+
+
+def restore(url: URL, source: Path, actor: Actor) -> Restored:
+    """Put the backup `source` in place of the file at `url` (`services.backups.restore`)."""
+    from coliv_desktop.services import backups
+
+    return backups.restore(url, source, actor)
+
+
+def close(db: Database) -> None:
+    """Close every pooled connection of a database no longer shown."""
+    db.dispose()

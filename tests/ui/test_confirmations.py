@@ -151,7 +151,9 @@ def test_a_payment_the_service_asks_about_is_recorded_with_force_and_redone_so(
     assert [c.get("force", False) for c in calls] == [False, True]
     assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("0.00")
     ctx.undo_stack.undo()
+    ctx.tasks.wait_idle()  # undo and redo run in workers
     ctx.undo_stack.redo()
+    ctx.tasks.wait_idle()
     assert calls[-1] == {"force": True}
     assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("0.00")
 

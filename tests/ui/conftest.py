@@ -69,35 +69,6 @@ def window(qtbot: object, ctx: AppContext) -> Iterator[object]:
 # the work lands. Remove a module here once its calls go through ctx.run_task; empty at the end.
 NOT_YET_OFF_THE_GUI_THREAD = {
 
-    "coliv_desktop.ui.dialogs.application",
-
-    "coliv_desktop.ui.dialogs.approve",
-
-    "coliv_desktop.ui.dialogs.archive",
-
-    "coliv_desktop.ui.dialogs.history",
-
-    "coliv_desktop.ui.dialogs.lease",
-
-    "coliv_desktop.ui.dialogs.property",
-
-    "coliv_desktop.ui.dialogs.rooms",
-
-    "coliv_desktop.ui.dialogs.settings",
-
-    "coliv_desktop.ui.dialogs.unit",
-
-    "coliv_desktop.ui.forms",
-
-    "coliv_desktop.ui.ledger.deposit",
-
-    "coliv_desktop.ui.ledger.dialogs",
-
-    "coliv_desktop.ui.ledger.late_fees",
-
-    "coliv_desktop.ui.ledger.reminders",
-
-    "coliv_desktop.ui.ledger.utilities",
 
 }
 

@@ -156,7 +156,7 @@ def test_an_approval_undone_with_ctrl_z_and_with_its_button(
 
     def approve(dialog: ApproveDialog) -> None:
         type_into(qtbot, dialog.deposit_amount, "450")
-        click(qtbot, dialog.save_button)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # no wait here
         assert dialog.saving and not dialog.buttons.isEnabled()  # the transaction runs
         dialog.reject()  # Esc meanwhile: the dialog waits for the save to finish
         assert dialog.isVisible()

@@ -31,6 +31,9 @@ from tests.ui.helpers import (
 def test_every_declared_setting_has_an_editor(qtbot: QtBot, window: MainWindow) -> None:
     dialog = SettingsDialog(window.ctx)
     qtbot.addWidget(dialog)
+    assert not dialog.save_button.isEnabled()  # the settings are read in the background
+    window.ctx.tasks.wait_idle()
+    assert dialog.save_button.isEnabled()
     kinds = {s.key: type(dialog.fields.widgets[s.key]) for s in SETTINGS}
     assert kinds == {"currency": QComboBox, "locale": QComboBox, "max_amount": QLineEdit,
                      "rent_due_day": QSpinBox,
@@ -106,6 +109,7 @@ def test_settings_dialog_saves_profile_and_settings(qtbot: QtBot, window: MainWi
     # Escape closes without saving
     again = SettingsDialog(window.ctx)
     qtbot.addWidget(again)
+    window.ctx.tasks.wait_idle()
     again.show()
     type_into(qtbot, again.company_name, "Something else")
     qtbot.keyClick(again, Qt.Key.Key_Escape)

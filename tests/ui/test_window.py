@@ -269,10 +269,14 @@ def test_new_lease_room_picker_lists_only_rooms_free_for_the_dates(
     mike = tenant(ctx.db, ctx.actor, "Mike", "Chen")
     dialog = LeaseDialog(ctx, tenant_id=mike)
     qtbot.addWidget(dialog)
+    assert not dialog.room_id.isEnabled()  # the free rooms are looked up in the background
+    ctx.tasks.wait_idle()
+    assert dialog.room_id.isEnabled()
     labels = [dialog.room_id.itemText(i) for i in range(dialog.room_id.count())]
     assert len(labels) == 6 and not any("3B-A" in text for text in labels)
     dialog.lease_start.set_value(day + timedelta(days=61))
     dialog.lease_end.set_value(day + timedelta(days=120))
+    ctx.tasks.wait_idle()
     labels = [dialog.room_id.itemText(i) for i in range(dialog.room_id.count())]
     assert any("3B-A ($900.00)" in text for text in labels) and len(labels) == 7
     assert select_id(dialog.room_id, flow.rooms["3B-A"])
@@ -350,6 +354,7 @@ def test_the_archive_restores_a_unit_archived_earlier(
     seen: dict[str, Any] = {}
 
     def restore(dialog: ArchiveDialog) -> None:
+        window.ctx.tasks.wait_idle()  # the archive is read in the background
         seen["listed"] = [r.label for r in dialog.model.rows]
         assert dialog.view.select_where(lambda r: r.kind == "unit")
         click(qtbot, dialog.restore_button)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,7 +31,8 @@ OPENS = {"tenant": "open_tenant", "lease": "open_lease", "room": "open_room",
 
 
 def opens(ctx: AppContext, row: AuditRow) -> tuple[str, uuid.UUID] | None:
-    """(signal, id) for the record an entry is about, if it still exists to be shown."""
+    """(signal, id) for the record an entry is about, if it still exists to be shown. A money
+    entry's lease is looked up: call it in a worker."""
     from coliv_desktop.domain.errors import ColivError
     from coliv_desktop.services import ledger
 
@@ -112,14 +114,23 @@ class HistoryDialog(QDialog):
                            + (f" matching “{self.model.search}”" if self.model.search else ""))
 
     def open_selected(self) -> bool:
-        """The record the selected entry is about, in the window (the log closes)."""
+        """The record the selected entry is about, in the window (the log closes once it is
+        found, in the background). False when the entry is about nothing that can be shown."""
         row = self.view.current_row()
-        target = opens(self.ctx, row) if isinstance(row, AuditRow) else None
-        if target is None:
+        if not isinstance(row, AuditRow) or OPENS.get(row.entity_type) is None:
             return False
-        signal, ident = target
-        self.accept()
-        getattr(self.ctx.bus, signal).emit(ident)
+        ctx = self.ctx
+
+        def done(target: tuple[str, uuid.UUID] | None, error: BaseException | None) -> None:
+            if target is None or not shiboken6.isValid(self):
+                if error is None and shiboken6.isValid(self):
+                    self.changes.setPlainText("What this entry is about is gone since.")
+                return
+            signal, ident = target
+            self.accept()
+            getattr(ctx.bus, signal).emit(ident)
+
+        ctx.run_task(lambda: opens(ctx, row), done)
         return True
 
     def _show_changes(self) -> None:

@@ -65,13 +65,6 @@ def window(qtbot: object, ctx: AppContext) -> Iterator[object]:
 # issued on the main thread with a `coliv_desktop.ui` frame on its stack fails the test.
 # Test code that builds its data through the services directly is not UI code and passes.
 
-# Modules not yet moved off the GUI thread (issue 11): their statements are tolerated while
-# the work lands. Remove a module here once its calls go through ctx.run_task; empty at the end.
-NOT_YET_OFF_THE_GUI_THREAD = {
-
-
-}
-
 _gui_thread_statements: list[str] = []
 
 
@@ -83,8 +76,6 @@ def _ui_caller() -> str | None:
     while frame is not None:
         name = frame.f_globals.get("__name__", "")
         if name.startswith("coliv_desktop.ui"):
-            if name in NOT_YET_OFF_THE_GUI_THREAD:
-                return None
             return f"{name}:{frame.f_lineno} in {frame.f_code.co_name}"
         frame = frame.f_back  # type: ignore[assignment]
     return None

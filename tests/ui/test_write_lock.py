@@ -172,3 +172,41 @@ def _later() -> Any:
 
     return build(PropertyCreate, name="Added Later", address="9 Elm St", city="Austin",
                  state="TX", zip="78702")
+
+
+def test_every_pane_and_a_dialog_save_while_another_process_writes(
+        qtbot: QtBot, desk: tuple[AppContext, MainWindow], tmp_path: Path) -> None:
+    """Every pane shown (reads pass a writer on SQLite's WAL) and a room's rent saved from its
+    dialog (the save waits for the lock): the event loop keeps ticking throughout; the dialog
+    stays open with its buttons off until the save is through, then closes with it saved."""
+    from coliv_desktop.ui.dialogs.rooms import RoomDialog
+    from coliv_desktop.ui.panes import PANES
+    from tests.ui.helpers import type_into
+
+    ctx, window = desk
+    url = _book(tmp_path)
+    assert _open(qtbot, window, url)[1] is None
+    settle(window)
+    qtbot.wait(startup.AFTER_FIRST_PAINT_MS + 100)  # the rent run on open is done
+    settle(window)
+    room = next(r for r in portfolio.list_rooms(ctx.db) if r.rent_amount is not None)
+    heart = Heartbeat()
+
+    lock = WriteLock(tmp_path / "books.db", seconds=3 * HELD_S)
+    for spec in PANES:
+        window.show_pane(spec.key)
+        settle(window)
+        assert window.current_pane == spec.key
+    dialog = RoomDialog(ctx, room, parent=window)
+    dialog.show()
+    ctx.tasks.wait_idle()
+    type_into(qtbot, dialog.fields.widgets["rent_amount"], "1234.00")
+    dialog.submit()
+    assert dialog.saving and not dialog.buttons.isEnabled()  # waiting for the lock
+    dialog.reject()  # Esc while saving: the save finishes first
+    assert dialog.isVisible()
+    lock.wait(qtbot)
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=10_000)
+    assert heart.longest_gap(lock.taken_at, lock.released_at) < LONGEST_GAP_S
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert str(portfolio.get_room(ctx.db, room.id).rent_amount) == "1234.00"

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, SignalInstance
 from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 from coliv_desktop.domain.errors import ColivError
@@ -58,9 +58,9 @@ class Editing(QObject):
     def warn(self, title: str, text: str) -> None:
         QMessageBox.warning(self.window, title, text)
 
-    def _emit(self, *names: str) -> None:
-        for name in names:
-            getattr(self.ctx.bus, name).emit()
+    def _emit(self, *signals: SignalInstance) -> None:
+        for signal in signals:
+            signal.emit()
 
     def _look_up(self, read: Callable[[], Any], then: Callable[[Any], None],
                  refused: str | None = None) -> None:
@@ -113,7 +113,7 @@ class Editing(QObject):
             return None
         prop = dialog.saved
         self.ctx.undo_stack.push(commands.add_command(self.ctx, prop, f"Add property {prop.name}"))
-        self._emit("portfolio_changed")
+        self._emit(self.ctx.bus.portfolio_changed)
         self.ctx.bus.open_property.emit(prop.id)
         if dialog.next_requested:
             self.add_unit(prop.id)
@@ -141,7 +141,7 @@ class Editing(QObject):
             unit = dialog.saved
             self.ctx.undo_stack.push(commands.add_command(
                 self.ctx, unit, f"Add unit {unit.unit_number}"))
-            self._emit("portfolio_changed")
+            self._emit(self.ctx.bus.portfolio_changed)
             self.ctx.bus.open_unit.emit(unit.id)
             if dialog.next_requested:
                 self.add_rooms(unit.id)
@@ -181,7 +181,7 @@ class Editing(QObject):
             rooms = dialog.saved
             self.ctx.undo_stack.push(commands.add_rooms_command(
                 self.ctx, rooms, f"Add {len(rooms)} rooms to unit {unit.unit_number}"))
-            self._emit("portfolio_changed")
+            self._emit(self.ctx.bus.portfolio_changed)
 
         self._look_up(read, show)
 
@@ -256,7 +256,7 @@ class Editing(QObject):
                 self.warn(f"Cannot {verb} {label}", str(error))
             else:
                 self.ctx.undo_stack.push(command)
-                self._emit(*commands.KINDS[kind].changed)
+                self._emit(*commands.KINDS[kind].changed(self.ctx.bus))
             if on_done is not None:
                 on_done(command is not None)
 
@@ -267,7 +267,7 @@ class Editing(QObject):
         command = commands.edit_command(self.ctx, before, after, text)
         if command is not None:
             self.ctx.undo_stack.push(command)
-        self._emit(*commands.KINDS[commands.kind_of(before)].changed)
+        self._emit(*commands.KINDS[commands.kind_of(before)].changed(self.ctx.bus))
 
     # --- tenants and leases ------------------------------------------------------------------
 
@@ -278,7 +278,7 @@ class Editing(QObject):
         tenant = dialog.saved
         self.ctx.undo_stack.push(commands.add_command(
             self.ctx, tenant, f"Add tenant {tenant.full_name}"))
-        self._emit("tenants_changed")
+        self._emit(self.ctx.bus.tenants_changed)
         self.ctx.open_tenant(tenant.id)
         return tenant
 
@@ -300,7 +300,8 @@ class Editing(QObject):
             return None
         lease = dialog.saved
         self.ctx.undo_stack.push(commands.lease_command(self.ctx, lease, "New lease"))
-        self._emit("leases_changed", "portfolio_changed", "tenants_changed")
+        bus = self.ctx.bus
+        self._emit(bus.leases_changed, bus.portfolio_changed, bus.tenants_changed)
         return lease
 
     def move_out(self, lease: LeaseRow) -> None:
@@ -313,7 +314,7 @@ class Editing(QObject):
                 return
             self.ctx.undo_stack.push(commands.move_out_command(
                 self.ctx, before, dialog.saved, f"Move-out of {lease.tenant_name}"))
-            self._emit(*commands.LEASE_CHANGED)
+            self._emit(*self.ctx.bus.lease_signals())
             if dialog.settle_deposit.isChecked():
                 self.settle_deposit(lease.id)
 
@@ -325,7 +326,7 @@ class Editing(QObject):
             return None
         self.ctx.undo_stack.push(commands.renew_command(
             self.ctx, dialog.saved, f"Renewal of {lease.tenant_name}'s lease"))
-        self._emit(*commands.LEASE_CHANGED)
+        self._emit(*self.ctx.bus.lease_signals())
         return dialog.saved
 
     def transfer(self, lease: LeaseRow) -> Any:
@@ -337,7 +338,7 @@ class Editing(QObject):
         self.ctx.undo_stack.push(commands.transfer_command(
             self.ctx, lease.id, dialog.submitted, dialog.saved,
             f"Transfer of {lease.tenant_name}"))
-        self._emit(*commands.LEASE_CHANGED)
+        self._emit(*self.ctx.bus.lease_signals())
         return dialog.saved
 
     def cancel_lease(self, lease: LeaseRow) -> None:
@@ -351,7 +352,7 @@ class Editing(QObject):
         def cancelled(done: Any) -> None:
             self.ctx.undo_stack.push(commands.cancel_command(
                 self.ctx, done, reason, f"Cancellation of {lease.tenant_name}'s lease"))
-            self._emit(*commands.LEASE_CHANGED)
+            self._emit(*self.ctx.bus.lease_signals())
 
         self._look_up(lambda: leasing.cancel_lease(db, actor, lease.id, reason), cancelled,
                       refused="Cannot cancel the lease")
@@ -366,7 +367,7 @@ class Editing(QObject):
                 return
             self.ctx.undo_stack.push(commands.reopen_command(
                 self.ctx, before, dialog.saved, f"Reopening of {lease.tenant_name}'s lease"))
-            self._emit(*commands.LEASE_CHANGED)
+            self._emit(*self.ctx.bus.lease_signals())
 
         self._look_up(lambda: leasing.get_lease(db, lease.id), show)
 
@@ -379,6 +380,6 @@ class Editing(QObject):
             return None
         if dialog.entered is not None:
             self.ctx.undo_stack.push(settle_command(self.ctx, dialog.entered))
-        self._emit("ledger_posted")
+        self._emit(self.ctx.bus.ledger_changed)
         dialog.show_letter()
         return dialog.saved

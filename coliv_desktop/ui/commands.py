@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, SignalInstance
 from PySide6.QtGui import QUndoCommand
 
 from coliv_desktop.domain.errors import ColivError
@@ -38,7 +38,7 @@ from coliv_desktop.schemas.portfolio import (
 )
 from coliv_desktop.services import lease_undo, leasing, portfolio, tenants
 from coliv_desktop.services.context import ChangedMeanwhile
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 
 # A versioned step: given `expected(row id)` (the version this desk last wrote on a row), it
 # calls its services with those as the expected versions and returns {row id: version} for
@@ -48,9 +48,9 @@ Step = Callable[[Expected], Mapping[uuid.UUID, int]]
 
 
 class ServiceCommand(QUndoCommand):
-    """redo/undo are service calls; `changed` names the bus signals to emit after each.
-    `rows` (ids, resolved through `ctx.ids`) are what the command writes: a refusal because
-    one changed meanwhile drops every command about them.
+    """redo/undo are service calls; `changed` are the bus signals to emit after each
+    (`portfolio_changed` unless given). `rows` (ids, resolved through `ctx.ids`) are what the
+    command writes: a refusal because one changed meanwhile drops every command about them.
 
     The stack moves its index at once; the service call itself runs in a worker, queued
     behind any undo or redo still running (`UndoQueue`), so pressing Ctrl+Z three times
@@ -63,7 +63,7 @@ class ServiceCommand(QUndoCommand):
         redo: Callable[[], Any],
         undo: Callable[[], Any],
         *,
-        changed: Sequence[str] = ("portfolio_changed",),
+        changed: Sequence[SignalInstance] | None = None,
         done: bool = True,
         rows: Callable[[], Iterable[uuid.UUID]] = tuple,
     ) -> None:
@@ -71,7 +71,7 @@ class ServiceCommand(QUndoCommand):
         self.ctx = ctx
         self._redo = redo
         self._undo = undo
-        self._changed = tuple(changed)
+        self._changed = tuple(changed) if changed is not None else (ctx.bus.portfolio_changed,)
         self._skip_first = done
         self._rows = rows
         self.key = object()  # the same for this command's clones (`drop_stale` rebuilds)
@@ -88,8 +88,8 @@ class ServiceCommand(QUndoCommand):
         """On the GUI thread, once `work` succeeded."""
 
     def emit_changed(self) -> None:
-        for name in self._changed:
-            getattr(self.ctx.bus, name).emit()
+        for signal in self._changed:
+            signal.emit()
 
     def _run(self, fn: Callable[[], Any], verb: str) -> None:
         if self.quiet:
@@ -196,7 +196,7 @@ class VersionedCommand(ServiceCommand):
 
     def __init__(self, ctx: AppContext, text: str, redo: Step, undo: Step, *,
                  written: Mapping[uuid.UUID, int], rows: Callable[[], Iterable[uuid.UUID]],
-                 changed: Sequence[str] = ("portfolio_changed",), done: bool = True,
+                 changed: Sequence[SignalInstance] | None = None, done: bool = True,
                  then: Callable[[], None] | None = None) -> None:
         # the steps are kept as plain values (not closures over self), so `clone` carries them
         super().__init__(ctx, text, lambda: redo, lambda: undo, changed=changed, done=done,
@@ -283,18 +283,18 @@ class Kind:
     update: Callable[..., Any]
     archive: Callable[..., Any]
     schema: type[Any]
-    changed: tuple[str, ...]
+    changed: Callable[[SignalBus], tuple[SignalInstance, ...]]
 
 
 KINDS: dict[str, Kind] = {
     "property": Kind("property", portfolio.update_property, portfolio.set_property_archived,
-                     PropertyUpdate, ("portfolio_changed",)),
+                     PropertyUpdate, lambda bus: (bus.portfolio_changed,)),
     "unit": Kind("unit", portfolio.update_unit, portfolio.set_unit_archived, UnitUpdate,
-                 ("portfolio_changed",)),
+                 lambda bus: (bus.portfolio_changed,)),
     "room": Kind("room", portfolio.update_room, portfolio.set_room_archived, RoomUpdate,
-                 ("portfolio_changed",)),
+                 lambda bus: (bus.portfolio_changed,)),
     "tenant": Kind("tenant", tenants.update_tenant, tenants.set_tenant_archived, TenantUpdate,
-                   ("tenants_changed", "leases_changed")),
+                   lambda bus: (bus.tenants_changed, bus.leases_changed)),
 }
 
 
@@ -325,7 +325,7 @@ def edit_command(ctx: AppContext, before: Any, after: Any, text: str) -> Service
             ctx.db, ctx.actor, i, build(kind.schema, **values, expected_version=version)))
 
     return VersionedCommand(ctx, text, apply(new), apply(old), written={ident: after.version},
-                            rows=lambda: (ident,), changed=kind.changed)
+                            rows=lambda: (ident,), changed=kind.changed(ctx.bus))
 
 
 def _archiving(ctx: AppContext, kind: Kind, ident: uuid.UUID, archived: bool) -> Step:
@@ -352,7 +352,7 @@ def archive_command(ctx: AppContext, row: Any, archived: bool, text: str,
         on_done(VersionedCommand(ctx, text, _archiving(ctx, kind, ident, archived),
                                  _archiving(ctx, kind, ident, not archived),
                                  written={ident: made.version}, rows=lambda: (ident,),
-                                 changed=kind.changed), None)
+                                 changed=kind.changed(ctx.bus)), None)
 
     ctx.run_task(lambda: kind.archive(db, actor, ident, archived), done)
 
@@ -363,7 +363,7 @@ def add_command(ctx: AppContext, row: Any, text: str) -> ServiceCommand:
     ident = row.id
     return VersionedCommand(ctx, text, _archiving(ctx, kind, ident, False),
                             _archiving(ctx, kind, ident, True), written={ident: row.version},
-                            rows=lambda: (ident,), changed=kind.changed)
+                            rows=lambda: (ident,), changed=kind.changed(ctx.bus))
 
 
 def add_rooms_command(ctx: AppContext, rooms: Sequence[RoomOut], text: str) -> ServiceCommand:
@@ -393,10 +393,9 @@ def add_rooms_command(ctx: AppContext, rooms: Sequence[RoomOut], text: str) -> S
 
     return VersionedCommand(ctx, text, redo, undo,
                             written={room.id: room.version for room in rooms},
-                            rows=lambda: current, changed=("portfolio_changed",))
+                            rows=lambda: current, changed=(ctx.bus.portfolio_changed,))
 
 
-LEASE_CHANGED = ("leases_changed", "portfolio_changed", "tenants_changed", "ledger_posted")
 
 
 def lease_edit(ctx: AppContext, text: str, lease: LeaseOut,
@@ -407,7 +406,7 @@ def lease_edit(ctx: AppContext, text: str, lease: LeaseOut,
     ident = lease.id
     return VersionedCommand(
         ctx, text, one_row(lambda: ident, redo), one_row(lambda: ident, undo),
-        written={ident: lease.version}, rows=lambda: (ident,), changed=LEASE_CHANGED)
+        written={ident: lease.version}, rows=lambda: (ident,), changed=ctx.bus.lease_signals())
 
 
 def lease_command(ctx: AppContext, lease: LeaseOut, text: str) -> ServiceCommand:
@@ -477,7 +476,7 @@ def transfer_command(ctx: AppContext, origin: uuid.UUID, data: LeaseTransfer, mo
         return {back.id: back.version}
 
     return VersionedCommand(ctx, text, redo, undo, written={moved.id: moved.version},
-                            rows=lambda: (origin, current[0]), changed=LEASE_CHANGED)
+                            rows=lambda: (origin, current[0]), changed=ctx.bus.lease_signals())
 
 
 PROFILE_FIELDS = ("company_name", "address", "phone", "email")
@@ -516,4 +515,4 @@ def settings_command(ctx: AppContext, before: tuple[Any, dict[str, Any]],
 
     return VersionedCommand(ctx, "Change settings", apply(new_profile, new_values),
                             apply(old_profile, old_values), written={ident: new_profile.version},
-                            rows=lambda: (ident,), changed=("settings_changed",), then=then)
+                            rows=lambda: (ident,), changed=(ctx.bus.settings_changed,), then=then)

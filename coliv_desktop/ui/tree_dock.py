@@ -81,9 +81,10 @@ class TreeDock(QDockWidget):
         self._typing.timeout.connect(self.apply_filter)
         self.filter.textChanged.connect(lambda *_: self._typing.start())
         self.view.selectionModel().currentChanged.connect(self._current_changed)
-        for name in ("database_switched", "portfolio_changed", "leases_changed",
-                     "tenants_changed", "everything_changed"):
-            getattr(ctx.bus, name).connect(self.reload)
+        bus = ctx.bus
+        for signal in (bus.database_switched, bus.portfolio_changed, bus.leases_changed,
+                       bus.tenants_changed, bus.everything_changed):
+            signal.connect(self.reload)
         self._select_after: uuid.UUID | None = None
 
     def apply_filter(self) -> None:

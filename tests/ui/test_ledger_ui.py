@@ -108,7 +108,7 @@ def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: A
             in dialog.preview.text())
     asked: list[str] = []
     monkeypatch.setattr(FormDialog, "ask", lambda self, q: asked.append(q) or True)
-    with qtbot.waitSignal(ctx.bus.ledger_posted):
+    with qtbot.waitSignal(ctx.bus.ledger_changed):
         click(qtbot, dialog.save_button)
     assert asked and asked[0].startswith(
         "Tom Tester owes $800.00: $200.00 of this $1,000.00 becomes credit.")
@@ -191,7 +191,7 @@ def test_a_charge_and_a_credit_by_hand_undone_with_ctrl_z(pane: LedgerPane, ctx:
     dialog.amount.clear()
     qtbot.keyClicks(dialog.amount, "35")
     qtbot.keyClicks(dialog.description, "Replacement key")
-    with qtbot.waitSignal(ctx.bus.ledger_posted):
+    with qtbot.waitSignal(ctx.bus.ledger_changed):
         click(qtbot, dialog.save_button)
     assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("835.00")
     assert ctx.undo_stack.undoText() == "Charge of $35.00"
@@ -202,7 +202,7 @@ def test_a_charge_and_a_credit_by_hand_undone_with_ctrl_z(pane: LedgerPane, ctx:
     credit.kind.setCurrentIndex(credit.kind.findData("credit"))
     qtbot.keyClicks(credit.amount, "100")
     qtbot.keyClicks(credit.description, "Goodwill: no heating for two days")
-    with qtbot.waitSignal(ctx.bus.ledger_posted):
+    with qtbot.waitSignal(ctx.bus.ledger_changed):
         click(qtbot, credit.save_button)
     assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("735.00")
     ctx.undo_stack.undo()  # the credit, voided

@@ -501,7 +501,7 @@ def test_an_audit_entry_about_money_opens_its_lease(qtbot: QtBot, window: MainWi
                                                    method="cash"))
     (entry,) = history.audit_entries(ctx.db, "payment 100.00")
     # as the log does, in a worker: a money entry's lease is looked up
-    assert off_the_gui_thread(opens, ctx, entry) == ("open_lease", made.id)
+    assert off_the_gui_thread(opens, ctx, entry) == ("lease", made.id)
     (about_property,) = [e for e in history.audit_entries(ctx.db, "Downtown Loft")
                    if e.entity_type == "property"][:1]
-    assert off_the_gui_thread(opens, ctx, about_property) == ("open_property", flow.property_id)
+    assert off_the_gui_thread(opens, ctx, about_property) == ("property", flow.property_id)

@@ -272,7 +272,7 @@ def settle_command(ctx: AppContext, data: DispositionCreate) -> ServiceCommand:
         ctx, "Settle deposit",
         lambda: deposits.settle_deposit(ctx.db, ctx.actor, data),
         lambda: deposits.reverse_settlement(ctx.db, ctx.actor, data.lease_id, UNDONE),
-        changed=("ledger_posted", "leases_changed"))
+        changed=(ctx.bus.ledger_changed, ctx.bus.leases_changed))
 
 
 def ask_settled_action(parent: QWidget, ctx: AppContext, done: DispositionOut) -> str | None:
@@ -317,7 +317,7 @@ def deposit_action(ctx: AppContext, lease_id: uuid.UUID, parent: QWidget) -> Non
         if error is not None:
             ctx.bus.error.emit(str(error))
             return
-        ctx.bus.ledger_posted.emit()
+        ctx.bus.ledger_changed.emit()
         ctx.bus.leases_changed.emit()
         ctx.bus.status_message.emit(f"Settlement reversed: {count} entries voided; the "
                                     "deposit is held again")

@@ -133,7 +133,7 @@ def entry_command(ctx: AppContext, text: str, made: uuid.UUID, post: Callable[[]
         current[0] = post().id
 
     return ServiceCommand(ctx, text, again, lambda: void(current[0]),
-                          changed=("ledger_posted",))
+                          changed=(ctx.bus.ledger_changed,))
 
 
 PREVIEW_STYLE = "background: #f3f6f9; padding: 8px; border-radius: 4px;"
@@ -236,7 +236,7 @@ class RecordPaymentDialog(FormDialog):
                  f"(receipt No. {receipt_no(result.receipt_number)})",
             result.id, lambda: ledger.record_payment(ctx.db, ctx.actor, data, **forced),
             lambda ident: ledger.void_payment(ctx.db, ctx.actor, ident, UNDONE)))
-        self.ctx.bus.ledger_posted.emit()
+        self.ctx.bus.ledger_changed.emit()
         self.ctx.bus.status_message.emit(
             f"Recorded {self.ctx.money(result.amount)}, "
             f"receipt No. {receipt_no(result.receipt_number)}. "
@@ -340,7 +340,7 @@ class ChargeOrCreditDialog(FormDialog):
         assert self.entered is not None
         data, forced = self.entered
         push_entry(self.ctx, data, forced, result)
-        self.ctx.bus.ledger_posted.emit()
+        self.ctx.bus.ledger_changed.emit()
         self.ctx.bus.status_message.emit(
             f"Posted a {self.kind.currentData()} of {self.ctx.money(data.amount)}. "
             "Undo with Ctrl+Z (it is voided).")
@@ -415,7 +415,7 @@ class VoidDialog(FormDialog):
         return result
 
     def after_save(self, result: Any) -> None:
-        self.ctx.bus.ledger_posted.emit()
+        self.ctx.bus.ledger_changed.emit()
 
 
 class StatementDialog(FormDialog):

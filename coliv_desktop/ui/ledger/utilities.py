@@ -289,7 +289,7 @@ class UtilityBillDialog(FormDialog):
                 ctx, f"{posted.provider} bill of {ctx.money(posted.amount)}", posted.id,
                 lambda: utilities.post_bill(ctx.db, ctx.actor, data, **forced),
                 lambda ident: utilities.void_bill(ctx.db, ctx.actor, ident, UNDONE)))
-        ctx.bus.ledger_posted.emit()
+        ctx.bus.ledger_changed.emit()
         tenants = sum(1 for s in posted.shares if s.lease_id is not None)
         ctx.bus.status_message.emit(
             f"{posted.provider} bill of {ctx.money(posted.amount)} posted to "
@@ -489,7 +489,7 @@ class UtilitiesView(QWidget):
                 if shiboken6.isValid(self):
                     self.summary.setText(str(error))
                 return
-            ctx.bus.ledger_posted.emit()
+            ctx.bus.ledger_changed.emit()
             ctx.bus.status_message.emit(f"Split the {row.provider} bill again")
             if shiboken6.isValid(self):
                 self.reload()
@@ -519,7 +519,7 @@ class UtilitiesView(QWidget):
                 if shiboken6.isValid(self):
                     self.summary.setText(str(error))
                 return
-            ctx.bus.ledger_posted.emit()
+            ctx.bus.ledger_changed.emit()
             ctx.bus.status_message.emit(f"Voided the {row.provider} bill: {count} shares")
             if shiboken6.isValid(self):
                 self.reload()

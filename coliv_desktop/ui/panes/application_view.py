@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, SignalInstance
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -370,9 +370,9 @@ class ApplicationView(QWidget):
         else:
             self.ctx.bus.error.emit(f"{title}: {text}")
 
-    def _changed(self, *names: str) -> None:
-        for name in ("applications_changed", *names):
-            getattr(self.ctx.bus, name).emit()
+    def _changed(self, *signals: SignalInstance) -> None:
+        for signal in (self.ctx.bus.applications_changed, *signals):
+            signal.emit()
         if self.application is not None:
             self.show_application(self.application.id)
 
@@ -409,7 +409,7 @@ class ApplicationView(QWidget):
             self.ctx.undo_stack.push(self._approval_command(
                 done.application, dialog.submitted, f"Approval of {app.full_name}",
                 approved=True, force=dialog.submitted_force))
-        self._changed("leases_changed", "tenants_changed", "portfolio_changed")
+        self._changed(*self.ctx.bus.lease_signals())
 
     def _approval_command(self, app: ApplicationOut, data: ApprovalInput, text: str, *,
                           approved: bool, force: dict[str, bool] | None = None) -> Any:
@@ -418,7 +418,7 @@ class ApplicationView(QWidget):
         deposit (and `force`, if the person confirmed it); refused if the application changed
         since."""
         from coliv_desktop.services import placement
-        from coliv_desktop.ui.commands import LEASE_CHANGED, VersionedCommand, one_row
+        from coliv_desktop.ui.commands import VersionedCommand, one_row
 
         db, actor, ident = self.ctx.db, self.ctx.actor, app.id
 
@@ -434,7 +434,8 @@ class ApplicationView(QWidget):
         redo, undo = steps if approved else steps[::-1]
         return VersionedCommand(self.ctx, text, redo, undo, written={ident: app.version},
                                 rows=lambda: (ident,),
-                                changed=("applications_changed", *LEASE_CHANGED))
+                                changed=(self.ctx.bus.applications_changed,
+                                         *self.ctx.bus.lease_signals()))
 
     def unapprove(self) -> None:
         """Take an approval back: its lease cancelled, the application pending again."""
@@ -463,7 +464,7 @@ class ApplicationView(QWidget):
             back, made = result
             self.ctx.undo_stack.push(self._approval_command(
                 back, made, f"Undo approval of {app.full_name}", approved=False))
-            self._changed("leases_changed", "tenants_changed", "portfolio_changed")
+            self._changed(*self.ctx.bus.lease_signals())
 
         self._in_worker(take_back, taken_back, "Cannot undo the approval")
 
@@ -520,7 +521,7 @@ class ApplicationView(QWidget):
         def show(tenant: Any) -> None:
             dialog = TenantProfileDialog(self.ctx, tenant, parent=self)
             if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
-                self._changed("tenants_changed")
+                self._changed(self.ctx.bus.tenants_changed)
 
         self._in_worker(lambda: tenants.get_tenant(db, tenant_id), show, "Cannot open")
 

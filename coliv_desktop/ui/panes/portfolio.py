@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,7 +31,7 @@ from coliv_desktop.schemas.people import TenantOut
 from coliv_desktop.schemas.portfolio import PropertyOut, RoomOut, UnitOut
 from coliv_desktop.services import leasing, overview, portfolio, tenants
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 from coliv_desktop.ui.ledger.dialogs import LeaseChoice
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.panes.base import Pane
@@ -319,7 +319,8 @@ FIRST_STEP = ("No properties yet.\n\nNew here? Add your first property with Port
 
 
 class PortfolioPane(Pane):
-    reload_on = ("portfolio_changed", "leases_changed", "tenants_changed")
+    def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
+        return (bus.portfolio_changed, bus.leases_changed, bus.tenants_changed)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)

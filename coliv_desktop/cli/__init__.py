@@ -77,6 +77,7 @@ READS: dict[tuple[str, ...], Callable[[argparse.Namespace], bool]] = {
 }
 READS[("match",)] = lambda args: bool(args.stored)  # scoring stores the scores
 READS[("plan",)] = lambda args: not args.approve
+READS[("utility", "add")] = lambda args: bool(args.preview)
 
 
 def command_words(args: argparse.Namespace) -> tuple[str, ...]:

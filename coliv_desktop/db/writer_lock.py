@@ -4,7 +4,7 @@ The lock is the operating system's (`flock` on POSIX, `msvcrt.locking` on Window
 open file: when the holder exits, however it exits (SIGKILL, a power cut of the process), the
 OS drops it, so it never goes stale; the file's mere existence means nothing. The holder writes
 who it is (login, machine, process id, since when, program) into the file, so a refused writer
-can name it. On Windows the lock covers one byte far past those details, which stay readable
+can name it, and removes the file when it lets go. On Windows the lock covers one byte far past those details, which stay readable
 (its locks are mandatory).
 
 Within one process the lock is shared and counted (a window and its worker threads, the CLI's
@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from coliv_desktop.domain.errors import BookInUse, WriterInfo
+from coliv_desktop.files import file_problem
 
 __all__ = ["WriterLock", "acquire", "holder", "lock_path"]
 
@@ -61,10 +62,16 @@ class WriterLock:
             if self._count:
                 return
             _held.pop(self.path, None)
+            # Removed while still locked, so nobody takes a file about to vanish (see
+            # `_open_locked`); the folder keeps only the book. Windows keeps an open file:
+            # it is emptied then, the details being the holder's.
             try:
-                os.ftruncate(self._fd, 0)  # the details are the holder's: gone with it
+                self.path.unlink()
             except OSError:
-                pass
+                try:
+                    os.ftruncate(self._fd, 0)
+                except OSError:
+                    pass
             _unlock(self._fd)
             os.close(self._fd)
 
@@ -85,12 +92,8 @@ def acquire(book: Path, program: str) -> WriterLock:
         if mine is not None:
             mine._count += 1
             return mine
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-                     | getattr(os, "O_BINARY", 0), 0o600)
+        fd = _open_locked(book, path)
         try:
-            locked = _try_lock(fd)
-            if not locked:
-                raise BookInUse(book, _read_details(fd, wait=_DETAILS_WAIT))
             details = json.dumps({
                 "user": _login(), "machine": socket.gethostname(), "pid": os.getpid(),
                 "since": datetime.now(UTC).isoformat(timespec="seconds"), "program": program,
@@ -98,12 +101,42 @@ def acquire(book: Path, program: str) -> WriterLock:
             os.ftruncate(fd, 0)
             os.lseek(fd, 0, os.SEEK_SET)
             os.write(fd, details)
-        except BaseException:
+        except OSError as exc:
             os.close(fd)
-            raise
+            raise file_problem(path, exc) from None
         lock = WriterLock(path, fd)
         _held[path] = lock
         return lock
+
+
+def _open_locked(book: Path, path: Path) -> int:
+    """Open the lock file and lock it, or raise BookInUse. The holder removes the file when
+    it lets go; a process that locked that file just before has locked a file no longer at
+    the path, so it checks that the path still names what it locked, and else tries again."""
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+                         | getattr(os, "O_BINARY", 0), 0o600)
+        except OSError as exc:
+            raise file_problem(path, exc) from None
+        try:
+            if not _try_lock(fd):
+                raise BookInUse(book, _read_details(fd, wait=_DETAILS_WAIT))
+            if _same_file(fd, path):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)  # it was removed meanwhile: lock the one at the path now
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        now = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(fd)
+    return (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino)
 
 
 def holder(book: Path) -> WriterInfo | None:

@@ -126,6 +126,8 @@ def test_the_window_holds_the_lock_while_the_book_is_open(
          *ADD_PROPERTY], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
     assert child.returncode == 5 and f"process {os.getpid()}" in child.stderr
     databases.close(opened.db)
+    path = config.sqlite_path(sqlite_url)
+    assert path is not None and not writer_lock.lock_path(path).exists()  # only the book left
     child = subprocess.run(
         [sys.executable, "-m", "coliv_desktop", "--db", sqlite_url.render_as_string(False),
          *ADD_PROPERTY], capture_output=True, text=True, env=os.environ.copy(), timeout=120)

@@ -4,8 +4,8 @@ The lock is the operating system's (`flock` on POSIX, `msvcrt.locking` on Window
 open file: when the holder exits, however it exits (SIGKILL, a power cut of the process), the
 OS drops it, so it never goes stale; the file's mere existence means nothing. The holder writes
 who it is (login, machine, process id, since when, program) into the file, so a refused writer
-can name it, and removes the file when it lets go. On Windows the lock covers one byte far past those details, which stay readable
-(its locks are mandatory).
+can name it, and removes the file when it lets go. On Windows the lock covers one byte far past
+those details, which stay readable (its locks are mandatory).
 
 Within one process the lock is shared and counted (a window and its worker threads, the CLI's
 context and its database): it is released when the last holder lets go.

@@ -12,7 +12,8 @@ the `coliv` entry point, loaded once in this process so a trial costs millisecon
 interpreter start), kills it after a random delay over the measured run time, and checks:
 `PRAGMA integrity_check` and `foreign_key_check` clean; the table counts equal those after
 some whole number of steps (a batch is entirely present or entirely absent); `coliv db check`
-passes; and the operation run again completes. COLIV_CRASH_TRIALS (default 50) sets the trials
+passes; and the operation run again (the rent run) or resumed (the steps not done) completes
+with the rows of one whole run. COLIV_CRASH_TRIALS (default 50) sets the trials
 per operation, COLIV_CRASH_SEED the first seed (each trial's seed is printed, and a failure
 names it: rerun with that seed and COLIV_CRASH_TRIALS=1).
 """
@@ -83,7 +84,9 @@ class Operation:
     name: str
     start: Path  # the book before the operation (closed cleanly: no -wal beside it)
     steps: Steps  # the commands, each one batch that must commit whole or not at all
-    idempotent: bool  # run again after a whole run, it adds nothing but its audit entry
+    # Run again after a whole run, it adds nothing but its audit entry (the rent run); else a
+    # rerun after a kill runs the steps the kill left undone (an import wants an empty book).
+    idempotent: bool
 
 
 def run_steps(path: Path, steps: Steps) -> int:
@@ -151,12 +154,14 @@ def trial(op: Operation, work: Path, seed: int, after: list[Counts], duration: f
         if all(a.get(t) != now[t] for a in after))
     done = after.index(now)
     assert cli(target, "db", "check") == 0, f"{where}: `coliv db check` failed after the kill"
-    assert run_steps(target, op.steps) == 0, f"{where}: the rerun failed: " + \
+    # The rerun: the whole operation again when it is idempotent, else the steps not done.
+    rerun = op.steps if op.idempotent else op.steps[done:]
+    assert run_steps(target, rerun) == 0, f"{where}: the rerun failed: " + \
         capsys.readouterr().err
     assert not sound(target), f"{where}: the rerun damaged the file"
-    if op.idempotent:  # the same rows as one whole run (the rerun's own audit entry aside)
-        assert without_audit(counts(target)) == without_audit(after[-1]), \
-            f"{where}: the rerun did not finish the operation"
+    # The same rows as one whole run (an idempotent rerun's own audit entry aside).
+    assert without_audit(counts(target)) == without_audit(after[-1]), \
+        f"{where}: the rerun did not finish the operation"
     capsys.readouterr()
     killed = "finished before the kill" if code == 0 else f"killed (exit {code})"
     return f"{killed} at {delay:.3f} s: {done} of {len(op.steps)} steps"

@@ -248,7 +248,13 @@ def open_database(
         if read_only and path is not None:
             _check_read_only(target.url, path)
         elif migrate:
-            upgrade(target.url, progress=progress, create=create)
+            if lock is None and path is not None and path.exists() and \
+                    _revision(target.url) != head_revision():
+                # A reading command upgrading the file writes it: while no one else does.
+                with writer_lock.acquire(path, "CoLiv (upgrading the book)"):
+                    upgrade(target.url, progress=progress, create=create)
+            else:
+                upgrade(target.url, progress=progress, create=create)
         else:
             engine = make_engine(target.url)
             try:
@@ -263,6 +269,15 @@ def open_database(
             raise unavailable(target.url, exc) from None
         raise
     return Database(target.url, read_only=read_only and path is not None, writer_lock=lock)
+
+
+def _revision(url: URL) -> str | None:
+    engine = make_engine(url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            return current_revision(conn)
+    finally:
+        engine.dispose()
 
 
 def unavailable(url: URL, exc: DBAPIError) -> DatabaseUnavailable:

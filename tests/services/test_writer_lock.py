@@ -166,3 +166,37 @@ def test_the_read_commands_are_real_commands() -> None:
     known = set(command_parsers(build_parser()))
     assert set(READS) <= known
     assert ("rent", "run") in known and ("rent", "run") not in READS
+
+
+LOCK_ONLY = """
+import sys, time
+from pathlib import Path
+from coliv_desktop.db import writer_lock
+writer_lock.acquire(Path(sys.argv[1]), "coliv import")
+print("holding", flush=True)
+time.sleep(600)
+"""
+
+
+def test_a_read_that_must_upgrade_the_book_waits_its_turn(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Upgrading the schema writes the file: a reading command that would do it takes the
+    lock for it, and is refused while another process writes (a newer CoLiv beside an
+    older one still running)."""
+    from coliv_desktop.db.migrate import upgrade
+    from coliv_desktop.db.revisions import head_revision, known_revisions
+
+    path = tmp_path / "old.db"
+    old = make_url(f"sqlite:///{path}")
+    upgrade(old, to=str(known_revisions()[head_revision()]))
+    child = subprocess.Popen([sys.executable, "-c", LOCK_ONLY, str(path)],
+                             stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "holding"
+        assert cli(old, "property", "list") == 5
+        assert "is being written by coliv import" in capsys.readouterr().err
+    finally:
+        child.kill()
+        child.wait()
+    assert cli(old, "property", "list") == 0  # upgraded now, nobody else writing
+    assert not writer_lock.lock_path(path).exists()

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pytest
 
+from coliv_desktop import config
 from coliv_desktop.cli import main
 
 pytestmark = [
@@ -176,11 +177,13 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def demo_book(work: Path) -> Iterator[Path]:
-    """The demo portfolio, made once; each operation starts from a copy."""
-    os.environ.setdefault("COLIV_DATA_DIR", str(work / "data"))
-    path = work / "demo.db"
-    assert cli(path, "demo") == 0
-    yield path
+    """The demo portfolio, made once; each operation starts from a copy. (Made before the
+    first test's own data folder is set: its log goes to one of the harness's.)"""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(config.DATA_DIR_ENV, str(work / "data"))
+        path = work / "demo.db"
+        assert cli(path, "demo") == 0
+        yield path
 
 
 def _ids(path: Path, sql: str) -> list[str]:

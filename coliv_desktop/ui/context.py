@@ -179,24 +179,6 @@ class AppContext(QObject):
         logging.getLogger("coliv").info("Opened %s", self.db_label)
         self.bus.database_switched.emit()
 
-    def open_database(self, url: URL, on_done: Done | None = None) -> None:
-        """Open (create, upgrade) `url` in a worker, then switch to it on the GUI thread."""
-
-        def finished(result: Any, error: BaseException | None) -> None:
-            if error is None:
-                self.set_database(result)
-            if on_done is not None:
-                on_done(result, error)
-            elif error is not None:
-                self.bus.error.emit(f"Could not open {config.display_url(url)}: {error}")
-
-        def work() -> OpenedDatabase:
-            from coliv_desktop.services.databases import open_database
-
-            return open_database(url)
-
-        self.tasks.run_task(work, finished)
-
     def close_database(self) -> None:
         """Forget the open database; its connections close in a worker (on PostgreSQL a
         goodbye to the server), `tasks.wait_idle()` waits for that at exit."""
@@ -281,10 +263,6 @@ class AppContext(QObject):
     def add_recent(self, url_text: str) -> None:
         recent = [u for u in self.recent_databases() if u != url_text]
         self.settings.setValue("database/recent", [url_text, *recent][:MAX_RECENT])
-
-    def last_database(self) -> str | None:
-        value = self.settings.value("database/last")
-        return str(value) if value else None
 
     # --- navigation ------------------------------------------------------------------------
 

@@ -111,7 +111,6 @@ class MainWindow(QMainWindow):
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
         bar.setIconSize(bar.iconSize() * 1.2)
         self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, bar)
-        self.sidebar = bar
         group = QActionGroup(self)
         group.setExclusive(True)
         for spec in PANES:

@@ -44,8 +44,6 @@ class DateField(QWidget):
         self.edit.setDate(to_qdate(day or date.today()))
         self.edit.dateChanged.connect(lambda *_: self.changed.emit())
         layout.addWidget(self.edit, 1)
-        if optional and none_text:
-            self.none_label = none_text
         self._toggled(day is not None or not optional)
 
     def _toggled(self, on: bool) -> None:

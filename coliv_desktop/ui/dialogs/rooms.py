@@ -162,7 +162,6 @@ class RoomsGridDialog(FormDialog):
         noun = "room" if rooms == 1 else "rooms"
         self.total_label.setText(
             f"Revenue potential: {self.ctx.money(total)}/mo ({rooms} {noun})")
-        self.revenue_total = total
 
     def _clear_cells(self) -> None:
         self.grid_error.hide()

@@ -157,7 +157,6 @@ class DepositDialog(FormDialog):
         self.deductions.itemChanged.connect(lambda *_: self.update_preview())
         for signal in (self.apply_to_balance.toggled, self.decided_on.changed):
             signal.connect(lambda *_: self.update_preview())
-        self.last_preview: DispositionOut | None = None
         self._request = 0
         self.update_preview()
 
@@ -242,7 +241,6 @@ class DepositDialog(FormDialog):
         self.ctx.run_task(lambda: deposits.preview_disposition(self.ctx.db, data), done)
 
     def show_preview(self, result: DispositionOut) -> None:
-        self.last_preview = result
         money = self.ctx.money
         lines = [f"Deposit held: {money(result.held)}"]
         for d in result.deductions:

@@ -190,7 +190,6 @@ class RecordPaymentDialog(FormDialog):
         self.amount.textEdited.connect(lambda _t: self.update_preview())
         self.lease.currentIndexChanged.connect(lambda _i: self.update_preview())
         self.day.dateChanged.connect(lambda _d: self._show_date_note())
-        self.last_preview: AllocationPreview | None = None
         self._request = 0
         self.entered: tuple[PaymentCreate, dict[str, bool]] | None = None  # once saved
 
@@ -266,7 +265,6 @@ class RecordPaymentDialog(FormDialog):
         self.ctx.run_task(lambda: ledger.preview_allocation(self.ctx.db, lease_id, amount), done)
 
     def show_preview(self, result: AllocationPreview) -> None:
-        self.last_preview = result
         money = self.ctx.money
         lines = [f"{a.description} (due {a.due_date:%b %d}): {money(a.amount)}"
                  + ("" if a.amount == a.outstanding_before

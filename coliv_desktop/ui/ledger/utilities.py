@@ -149,7 +149,6 @@ class UtilityBillDialog(FormDialog):
                        self.period_start.changed, self.period_end.changed,
                        self.vacant_to.currentIndexChanged, self.percentages.itemChanged):
             signal.connect(lambda *_: self._timer.start())
-        self.last_preview: UtilityBillOut | None = None
         self._request = 0
         self.accepted.connect(self.show_notices)
         self._rule_chosen()
@@ -348,7 +347,6 @@ class UtilityBillDialog(FormDialog):
         self.summary.setStyleSheet(ERROR_STYLE)
 
     def show_preview(self, result: UtilityBillOut) -> None:
-        self.last_preview = result
         money = self.ctx.money
         tenants = [s for s in result.shares if s.lease_id is not None]
         operator = sum((s.amount for s in result.shares if s.lease_id is None), Decimal("0.00"))

@@ -218,12 +218,3 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return column.key
         return None
 
-
-def __getattr__(name: str) -> Any:
-    """`PagedQueryModel` (and its `Page`, `PLACEHOLDER`) live in `ui.models.paged`; importing
-    them from here still works."""
-    if name in ("PagedQueryModel", "Page", "PLACEHOLDER"):
-        from coliv_desktop.ui.models import paged
-
-        return getattr(paged, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

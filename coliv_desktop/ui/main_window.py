@@ -144,8 +144,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self._db_actions: list[QAction] = []
         bar = self.menuBar()
+        self._build_file_menu(bar.addMenu("&File"))
+        self._build_edit_menu(bar.addMenu("&Edit"))
+        self._build_portfolio_menus(bar.addMenu("&Portfolio"), bar.addMenu("&Tenants"))
+        self._build_ledger_menu(bar.addMenu("Led&ger"))
+        self._build_view_menu(bar.addMenu("&View"))
+        self._build_help_menu(bar.addMenu("&Help"))
+
+    def _build_file_menu(self, file: QMenu) -> None:
         d = self.databases
-        file = bar.addMenu("&File")
         self._action(file, "&New Database…", d.new_database, "Ctrl+N",
                      "Create a new, empty database file", "new_database", needs_db=False)
         self._action(file, "&Open Database…", d.open_database, "Ctrl+O",
@@ -184,7 +191,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, "Ctrl+Q", "Quit CoLiv Desktop", "quit",
                      needs_db=False)
 
-        edit = bar.addMenu("&Edit")
+    def _build_edit_menu(self, edit: QMenu) -> None:
         undo = self.ctx.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         undo.setObjectName("undo")
@@ -201,8 +208,8 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Go To…", self.quick_find, "Ctrl+K",
                      "A tenant, property, unit or room by name: type, then Enter", "go_to")
 
+    def _build_portfolio_menus(self, port: QMenu, people: QMenu) -> None:
         e = self.editing
-        port = bar.addMenu("&Portfolio")
         self._action(port, "Add &Property…", lambda: e.add_property(), "Ctrl+Shift+P",
                      "Add a property, then its units and rooms", "add_property")
         self._action(port, "Add &Unit…", self._add_unit, "Ctrl+Shift+U",
@@ -218,14 +225,14 @@ class MainWindow(QMainWindow):
         self._action(port, "Archi&ved…", lambda: e.show_archive(), None,
                      "Archived properties, units and rooms: restore one", "show_archive")
 
-        people = bar.addMenu("&Tenants")
         self._action(people, "Add &Tenant…", lambda: e.add_tenant(), "Ctrl+Shift+T",
                      "Add a tenant",
                      "add_tenant")
         self._action(people, "New &Lease…", self._new_lease, "Ctrl+Shift+L",
                      "Let a room: the picker lists rooms free for the dates", "new_lease")
 
-        money = bar.addMenu("Led&ger")
+    def _build_ledger_menu(self, money: QMenu) -> None:
+        """The ledger's commands, each carried out by the Ledger pane (shown first)."""
         for text, method, shortcut, tip, name in (
             ("&Record Payment…", "record_payment", "Ctrl+Shift+M",
              "Money received: see where it goes before saving", "menu_record_payment"),
@@ -243,7 +250,7 @@ class MainWindow(QMainWindow):
         ):
             self._action(money, text, lambda m=method: self._in_ledger(m), shortcut, tip, name)
 
-        view = bar.addMenu("&View")
+    def _build_view_menu(self, view: QMenu) -> None:
         for spec in PANES:
             view.addAction(self.pane_actions[spec.key])
         view.addSeparator()
@@ -256,7 +263,7 @@ class MainWindow(QMainWindow):
                      "Read everything again (what other desks entered shows by itself within "
                      "a quarter of a minute)", "refresh")
 
-        help_menu = bar.addMenu("&Help")
+    def _build_help_menu(self, help_menu: QMenu) -> None:
         self._action(help_menu, "&Keyboard Shortcuts…", self.show_shortcuts, "F1",
                      "Every command that has a key, searchable", "shortcuts", needs_db=False)
         self._action(help_menu, "Open &Data Folder",

@@ -135,6 +135,17 @@ class ApplicationView(QWidget):
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.page)
         layout = QVBoxLayout(self.page)
+        self._build_header(layout)
+        self._build_buttons(layout)
+        self.scored = muted()
+        self.scored.setObjectName("scored_at")
+        self._auto_rescored: tuple[uuid.UUID, datetime | None] | None = None
+        layout.addWidget(self.scored)
+        layout.addWidget(self._build_candidates(), 1)
+        self._build_excluded(layout)
+
+    def _build_header(self, layout: QVBoxLayout) -> None:
+        """The applicant's name and status, the facts of the application, their profile."""
         top = QHBoxLayout()
         self.name = heading("")
         self.name.setObjectName("applicant_name")
@@ -151,6 +162,10 @@ class ApplicationView(QWidget):
         self.profile.setWordWrap(True)
         layout.addWidget(self.facts)
         layout.addWidget(self.profile)
+
+    def _build_buttons(self, layout: QVBoxLayout) -> None:
+        """Decisions on the first row; rescoring, editing, the letter and undoing an approval
+        on the second."""
         buttons = QHBoxLayout()
         self.approve_button = tool_button("Approve…", "add", "Approve into a room: tenant, "
                                           "lease and statuses in one step", self.approve)
@@ -186,13 +201,12 @@ class ApplicationView(QWidget):
         more.addStretch(1)
         layout.addLayout(buttons)
         layout.addLayout(more)
-        self.scored = muted()
-        self.scored.setObjectName("scored_at")
-        self._auto_rescored: tuple[uuid.UUID, datetime | None] | None = None
-        layout.addWidget(self.scored)
+
+    def _build_candidates(self) -> QSplitter:
+        """The candidate rooms, best first, over the selected one's explanation."""
         split = QSplitter(Qt.Orientation.Vertical)
-        self.model = CandidateModel(candidate_columns(), money=ctx.money)
-        self.view = ListView(self.model, ctx.settings, "candidates")
+        self.model = CandidateModel(candidate_columns(), money=self.ctx.money)
+        self.view = ListView(self.model, self.ctx.settings, "candidates")
         # every roommate shown, whatever the width: the last column takes what is left and
         # wraps onto a second line, never scrolling sideways
         self.view.setWordWrap(True)
@@ -222,7 +236,10 @@ class ApplicationView(QWidget):
         scroller.setWidget(self.detail)
         split.addWidget(scroller)
         split.setSizes([260, 220])
-        layout.addWidget(split, 1)
+        return split
+
+    def _build_excluded(self, layout: QVBoxLayout) -> None:
+        """The rooms left out and why, folded away until asked for."""
         self.excluded_toggle = QToolButton()
         self.excluded_toggle.setObjectName("excluded_toggle")
         self.excluded_toggle.setCheckable(True)

@@ -371,10 +371,10 @@ def _desktop(args: argparse.Namespace) -> int:
                     "the default database", EXIT_INVALID)
     try:
         if args.screenshot:
-            from coliv_desktop.ui.screenshot import screenshot
+            from coliv_desktop.ui.shell.screenshot import screenshot
 
             return screenshot(args.db, args.screenshot, args.pane)
-        from coliv_desktop.ui.app import run
+        from coliv_desktop.ui.shell.app import run
 
         return run(args.db)
     except ColivError as exc:

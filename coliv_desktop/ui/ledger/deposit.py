@@ -30,10 +30,10 @@ from coliv_desktop.schemas.deposits import DispositionCreate, DispositionOut
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.services import deposits, leasing, printing
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.commands import ServiceCommand
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.common import DateField
-from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog
+from coliv_desktop.ui.common.commands import ServiceCommand
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.fields import DateField
+from coliv_desktop.ui.common.forms import ERROR_STYLE, FormDialog
 from coliv_desktop.ui.ledger.dialogs import METHODS, UNDONE
 from coliv_desktop.ui.ledger.views import preview_pdf
 

@@ -41,12 +41,12 @@ from coliv_desktop.schemas.utilities import (
 )
 from coliv_desktop.services import portfolio, printing, utilities
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.common import DateField
-from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.fields import DateField
+from coliv_desktop.ui.common.forms import ERROR_STYLE, FormDialog
+from coliv_desktop.ui.common.models.table import Column, RowTableModel
+from coliv_desktop.ui.common.widgets import ListView, list_filter
 from coliv_desktop.ui.ledger.views import preview_pdf
-from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView, list_filter
 
 VACANT = [("operator", "The operator (vacant rooms and days are not billed)"),
           ("occupants", "The tenants (spread in proportion to their shares)")]

@@ -67,6 +67,7 @@ class CliContext:
 
     db_url: str | None
     create: bool = False
+    user: str | None = None  # `--user NAME`: sign in as NAME (cli.users.sign_in_desk)
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
 
@@ -80,6 +81,11 @@ class CliContext:
             from coliv_desktop.db.migrate import open_database
 
             self._db = open_database(self.url, create=self.create, progress=progress)
+            from coliv_desktop.cli.users import sign_in_desk
+
+            # Before any command reads or writes: once a user has a password, no command
+            # runs without one (a refusal exits 5 having changed nothing but the count).
+            self._actor = sign_in_desk(self._db, self.user)
         return self._db
 
     @property
@@ -87,7 +93,8 @@ class CliContext:
         if self._actor is None:
             from coliv_desktop.services.context import local_actor
 
-            self._actor = local_actor(self.db)
+            db = self.db  # signs in, when `--user` was given
+            self._actor = self._actor or local_actor(db)
         return self._actor
 
     def money_format(self) -> MoneyFormat:
@@ -113,7 +120,7 @@ def progress(message: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coliv_desktop.cli import applications, data, ledger, portfolio, settings
+    from coliv_desktop.cli import applications, data, ledger, portfolio, settings, users
 
     parser = Parser(
         prog="coliv",
@@ -143,8 +150,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --screenshot: the pane to render (dashboard, tree, tenants, leases, "
         "turnover, ...)",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="sign in as NAME (needed once any user has a password); the password from "
+        "$COLIV_PASSWORD, else a prompt, and an authenticator code from $COLIV_TOTP",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (portfolio, data, ledger, applications, settings):
+    for module in (portfolio, data, ledger, applications, settings, users):
         module.register(commands)
     for leaf in command_parsers(parser).values():
         leaf.set_defaults(cli_parser=leaf)  # to name the options in its error messages
@@ -388,7 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         return _desktop(args)
     log_to_file()
-    ctx = CliContext(args.db, create=getattr(args, "creates_database", False))
+    ctx = CliContext(args.db, create=getattr(args, "creates_database", False),
+                     user=args.user)
     try:
         return run_command(handler, args, ctx, parser)
     finally:

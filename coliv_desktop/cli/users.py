@@ -15,9 +15,9 @@ import json
 import os
 import sys
 import uuid
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from coliv_desktop.db.types import utcnow
 from coliv_desktop.domain.errors import SignInRequired, TotpRequired, ValidationError
 from coliv_desktop.schemas.users import UserOut
 from coliv_desktop.services import users
@@ -84,7 +84,7 @@ def _row(u: UserOut) -> dict[str, Any]:
 
 def _state(u: UserOut) -> str:
     flags = [] if u.active else ["disabled"]
-    if u.locked_until is not None and u.locked_until > utcnow():
+    if u.locked_until is not None and u.locked_until > datetime.now(UTC):
         flags.append(f"locked until {u.locked_until.astimezone():%Y-%m-%d %H:%M}")
     if not u.has_password:
         flags.append("no password")

@@ -21,6 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Operator, Property, User, UserProperty
@@ -38,7 +39,7 @@ from coliv_desktop.domain.errors import (
 )
 from coliv_desktop.schemas.users import TotpEnrolment, UserOut
 from coliv_desktop.services import audit
-from coliv_desktop.services.context import ROLES, Actor, reading, writing
+from coliv_desktop.services.context import ROLES, Actor, database_label, reading, writing
 
 Clock = Callable[[], datetime]
 
@@ -141,13 +142,19 @@ def sign_in(db: Database, name: str, password: str, totp: str | None = None, *,
         with db.read() as s:
             result = _attempt(s, name, password, totp, moment, record=False)
             if isinstance(result, User):
-                return actor_for(s, result, read_only="read-only")
-    else:
-        with db.write() as s:
-            result = _attempt(s, name, password, totp, moment, record=True)
-            if isinstance(result, User):
-                return actor_for(s, result)
-    raise result
+                return actor_for(s, result, read_only=database_label(db))
+        raise result
+    for attempt in range(3):
+        try:
+            with db.write() as s:
+                result = _attempt(s, name, password, totp, moment, record=True)
+                if isinstance(result, User):
+                    return actor_for(s, result)
+            raise result
+        except StaleDataError:  # another desk counted a sign-in of this user meanwhile
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _attempt(s: Session, name: str, password: str, totp: str | None, moment: datetime, *,

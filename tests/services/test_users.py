@@ -64,6 +64,16 @@ def test_password_rules_name_the_field_and_what_is_missing(password: str, missin
     users.check_password_rules("Ünïcode-Paß9")  # upper, lower and a digit in any script
 
 
+def test_the_production_hash_is_argon2id_at_a_recommended_cost() -> None:
+    from argon2 import Type
+
+    hasher = users.PRODUCTION_HASHER
+    assert hasher.type is Type.ID
+    assert hasher.memory_cost >= 19 * 1024 and hasher.time_cost >= 2  # OWASP's minimum
+    stored = hasher.hash(GOOD)
+    assert stored.startswith("$argon2id$") and GOOD not in stored and hasher.verify(stored, GOOD)
+
+
 def test_a_book_runs_without_sign_in_until_the_first_password(db: Database,
                                                               actor: Actor) -> None:
     assert not users.needs_sign_in(db)
@@ -232,3 +242,25 @@ def test_a_read_only_book_checks_sign_in_without_counting(db: Database, owner: A
     with db.read() as s:
         assert s.scalars(select(User.failed_attempts).where(
             User.display_name == "Sam")).one() == 0
+
+
+def test_users_change_their_own_password_and_factor_only(db: Database, owner: Actor) -> None:
+    users.add_user(db, owner, "Sam", "staff", "Staff-pass1")
+    sam = users.sign_in(db, "Sam", "Staff-pass1")
+    with pytest.raises(ValidationError) as caught:
+        users.change_own_password(db, sam, "Wrong-pass1", "Newer-pass2")
+    assert caught.value.field == "old_password"
+    with pytest.raises(ValidationError) as caught:
+        users.change_own_password(db, sam, "Staff-pass1", "short")
+    assert caught.value.field == "new_password"
+    users.change_own_password(db, sam, "Staff-pass1", "Newer-pass2")
+    sam = users.sign_in(db, "Sam", "Newer-pass2")
+    with pytest.raises(PermissionDeniedError):
+        users.enrol_totp(db, sam, owner.name)
+    enrolment = users.enrol_totp(db, sam, "Sam")
+    code = pyotp.TOTP(enrolment.secret).at(T0)
+    assert users.confirm_totp(db, sam, "Sam", enrolment.secret, code, now=at(T0)).totp
+    assert not users.remove_totp(db, owner, "Sam").totp  # an owner removes a lost phone's
+    assert users.sign_in(db, "Sam", "Newer-pass2").name == "Sam"
+    actions = [a for a, _ in audit_actions(db)]
+    assert {"password_change", "totp_enabled", "totp_removed"} <= set(actions)

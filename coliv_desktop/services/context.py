@@ -51,6 +51,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 ROLES = tuple(PERMISSIONS)
 
 
+def is_read(permission: str) -> bool:
+    """A permission to read, which a database open read-only still grants."""
+    return permission == "read" or permission.endswith(".read")
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting. Every service call takes one, so permissions and the audit log have it."""
@@ -69,12 +74,12 @@ class Actor:
         return self.property_ids is None or property_id in self.property_ids
 
     def may(self, permission: str) -> bool:
-        if self.read_only is not None and permission != "read":
+        if self.read_only is not None and not is_read(permission):
             return False
         return permission in PERMISSIONS.get(self.role, frozenset())
 
     def require(self, permission: str) -> None:
-        if self.read_only is not None and permission != "read":
+        if self.read_only is not None and not is_read(permission):
             raise ReadOnlyDatabase(self.read_only)
         if not self.may(permission):
             raise PermissionDeniedError(

@@ -231,12 +231,14 @@ def test_a_user_limited_to_some_properties_sees_only_those(db: Database, owner: 
 
 def test_a_read_only_book_checks_sign_in_without_counting(db: Database, owner: Actor) -> None:
     users.add_user(db, owner, "Sam", "staff", "Staff-pass1")
+    users.add_user(db, owner, "Olga", "accountant", GOOD)
     frozen = Database(db.url, read_only=True)
     try:
         with pytest.raises(WrongPassword):
             users.sign_in(frozen, "Sam", "Wrong-pass1")
         sam = users.sign_in(frozen, "Sam", "Staff-pass1")
         assert sam.read_only is not None and not sam.may("maintenance.write")
+        assert users.sign_in(frozen, "Olga", GOOD).may("ledger.read")
     finally:
         frozen.dispose()
     with db.read() as s:

@@ -12,10 +12,10 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from coliv_desktop import config
-from coliv_desktop.domain.errors import BookInUse, ColivError
+from coliv_desktop.domain.errors import BookInUse, ColivError, SignInRequired
 from coliv_desktop.ui.common.context import AppContext
 from coliv_desktop.ui.common.tasks import TaskCancelled, TaskControl, run_with_progress
-from coliv_desktop.ui.common.widgets import not_saved
+from coliv_desktop.ui.common.widgets import later, not_saved
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -85,6 +85,10 @@ class Databases(QObject):
             elif error is None:
                 self.ctx.set_database(result)
                 self.ctx.bus.status_message.emit(f"Opened {label}")
+            elif isinstance(error, SignInRequired):
+                if self._signed_in(url, label, on_done):
+                    return
+                self.ctx.bus.status_message.emit(f"Did not open {label}: nobody signed in")
             elif isinstance(error, BookInUse) and opener is None and self.ask(
                     "The database is in use",
                     f"{label}\n\n{error}\n\nOpen it read-only? You can look at everything "
@@ -117,8 +121,10 @@ class Databases(QObject):
 
         # The first database of a session opens while the window says so (and loads the
         # database layers then): the dialog is for opening one more, or for a slow upgrade.
-        run_with_progress(self.ctx.tasks, self.window, f"Opening {label}", work, finished,
-                          show_after_ms=500 if self.ctx.has_database else 3000)
+        # `later`: a refusal may open a modal question or the sign-in dialog, outside the
+        # task's delivery (which would otherwise count as running until it closed)
+        run_with_progress(self.ctx.tasks, self.window, f"Opening {label}", work,
+                          later(finished), show_after_ms=500 if self.ctx.has_database else 3000)
 
     def open_text(self, text: str) -> None:
         try:
@@ -195,6 +201,22 @@ class Databases(QObject):
                 self.open_url(target_url)
 
         run_with_progress(self.ctx.tasks, self.window, f"Copying to {label}", work, finished)
+
+    def _signed_in(self, url: URL | str, label: str,
+                   on_done: Callable[[Any, BaseException | None], None] | None) -> bool:
+        """The book has passwords: ask who is at the keyboard (the dialog opens the book as
+        them, trying again after a refusal). False when the person cancels."""
+        from coliv_desktop.ui.shell.sign_in import SignInDialog
+
+        target = config.parse_db_url(url) if isinstance(url, str) else url
+        dialog = SignInDialog(self.ctx, target, label, parent=self.window)
+        if self.run_dialog(dialog) != QDialog.DialogCode.Accepted or dialog.saved is None:
+            return False
+        self.ctx.set_database(dialog.saved)
+        self.ctx.bus.status_message.emit(f"Opened {label} as {dialog.saved.actor.name}")
+        if on_done is not None:
+            on_done(dialog.saved, None)
+        return True
 
     def ask(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self.window, title, text)

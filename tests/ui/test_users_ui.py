@@ -17,8 +17,9 @@ from pytestqt.qtbot import QtBot
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.domain.errors import AccountLocked, SignInRefused
+from coliv_desktop.schemas.portfolio import PropertyCreate
 from coliv_desktop.schemas.users import UserOut
-from coliv_desktop.services import users
+from coliv_desktop.services import portfolio, users
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.databases import OpenedDatabase
 from coliv_desktop.ui.common.context import AppContext
@@ -27,6 +28,7 @@ from coliv_desktop.ui.users.dialogs import (
     AddUserDialog,
     AuthenticatorDialog,
     ChangePasswordDialog,
+    PropertiesDialog,
     ResetPasswordDialog,
     RoleDialog,
     UsersDialog,
@@ -201,6 +203,43 @@ def test_authenticator_with_a_fixed_clock(qtbot: QtBot, window: MainWindow, db: 
                          now=lambda: FIXED).name == "Sam"
 
 
+def test_limit_to_properties(qtbot: QtBot, window: MainWindow, db: Database,
+                             with_staff: Actor) -> None:
+    made = {name: portfolio.add_property(db, with_staff, PropertyCreate(
+        name=name, address="1 Main St", city="Austin", state="TX", zip="78701")).id
+        for name in ("Elm House", "Oak House", "Pine House")}
+    dialog, driver = open_users(qtbot, window)
+    assert cell(dialog, "Sam", "scope") == "every property"
+    dialog.select("Sam")
+
+    def tick(form: PropertiesDialog) -> None:
+        names = [form.choices.item(i).text() for i in range(form.choices.count())]
+        assert names == ["Elm House", "Oak House", "Pine House"]
+        for i in (0, 2):
+            form.choices.item(i).setCheckState(Qt.CheckState.Checked)
+        click(qtbot, form.save_button)
+
+    driver.then(tick)
+    click(qtbot, dialog.buttons["properties"])
+    settle(window)
+    assert cell(dialog, "Sam", "scope") == "Elm House, Pine House"
+    assert set(listed(dialog, "Sam").property_ids or ()) == {made["Elm House"],
+                                                             made["Pine House"]}
+    sam = users.sign_in(db, "Sam", "Staff1Pass")
+    assert [p.name for p in portfolio.list_properties(db, actor=sam)] == ["Elm House",
+                                                                         "Pine House"]
+
+    def untick(form: PropertiesDialog) -> None:
+        for i in range(form.choices.count()):
+            form.choices.item(i).setCheckState(Qt.CheckState.Unchecked)
+        click(qtbot, form.save_button)
+
+    driver.then(untick)
+    click(qtbot, dialog.buttons["properties"])
+    settle(window)
+    assert cell(dialog, "Sam", "scope") == "every property"
+
+
 def test_change_my_password(qtbot: QtBot, window: MainWindow, db: Database) -> None:
     driver = DialogDriver(qtbot)
     window.run_dialog = driver  # type: ignore[method-assign]
@@ -237,6 +276,20 @@ def test_banner_on_postgresql_until_a_password_exists(qtbot: QtBot, window: Main
     settle(window)
     assert users.needs_sign_in(db)
     assert not window.password_banner.isVisible()
+    assert window.signed_in_label.isVisible()
+
+
+def test_banner_checked_after_a_database_switch(qtbot: QtBot, window: MainWindow,
+                                                db: Database, actor: Actor) -> None:
+    """The check runs in a worker after `database_switched` (the window was made first)."""
+    window.ctx.set_database(OpenedDatabase(db, actor, "USD", "en_US"))
+    settle(window)
+    assert window.password_banner.isVisible() == (not db.is_sqlite)
+    users.reset_password(db, actor, actor.name, OWNER_PASSWORD)
+    window.ctx.set_database(OpenedDatabase(db, actor, "USD", "en_US"))
+    settle(window)
+    assert not window.password_banner.isVisible()
+    assert window.signed_in_label.text() == f"Signed in as {actor.name} ({actor.role})"
 
 
 @pytest.fixture

@@ -144,8 +144,30 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> None:
+def cmd_audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Walk the audit chain; exit 1 (a check failed) naming the first broken link."""
+    from coliv_desktop.services import audit
+
+    report = audit.verify_chain(ctx.db, ctx.actor)
+    if args.json:
+        broken = report.broken
+        print(json.dumps({"ok": report.ok, "entries": report.entries, "head": report.head,
+                          "broken": None if broken is None else {
+                              "seq": broken.seq, "id": broken.id,
+                              "occurred_at": broken.occurred_at.isoformat(),
+                              "reason": broken.reason}}, indent=2, ensure_ascii=False))
+    elif report.ok:
+        print(f"ok: {report.describe()}")
+    else:
+        print(f"FAIL: {report.describe()}")
+    return 0 if report.ok else 1
+
+
+def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> int:
     from coliv_desktop.services import history
+
+    if args.check == "verify":
+        return cmd_audit_verify(args, ctx)
 
     rows = history.audit_entries(ctx.db, args.search or "", entity_id=args.entity,
                                  limit=args.limit)
@@ -155,10 +177,11 @@ def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> None:
                            "entity_id": r.entity_id, "summary": r.summary,
                            "changes": r.changes} for r in rows],
                          indent=2, ensure_ascii=False))
-        return
+        return 0
     for r in rows:
         print(f"{r.occurred_at.astimezone():%Y-%m-%d %H:%M}  {r.actor_name:<10} "
               f"{r.action:<10} {r.entity_type:<12} {r.summary}")
+    return 0
 
 
 def register(commands: Any) -> None:
@@ -172,7 +195,12 @@ def register(commands: Any) -> None:
     p.add_argument("--to", required=True, metavar="URL")
     p.set_defaults(handler=cmd_transfer, field_options={"db_url": ("to",)})
 
-    p = commands.add_parser("audit", help="the audit log, newest first")
+    p = commands.add_parser("audit", help="the audit log, newest first; `coliv audit verify` "
+                                          "checks its hash chain (exit 1 naming the first "
+                                          "broken link)")
+    p.add_argument("check", nargs="?", choices=["verify"],
+                   help="verify: check that no entry was changed, removed or put in behind "
+                        "the app's back")
     p.add_argument("--search", help="text in the summary, who, the action or the kind of thing")
     p.add_argument("--entity", help="only the entries about this id")
     p.add_argument("--limit", type=int, default=50)

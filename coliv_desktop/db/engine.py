@@ -109,7 +109,7 @@ def _stamp_with_server_clock(session: Session, _context: Any, _instances: Any) -
                if hasattr(row, "updated_at") and session.is_modified(row)]
     if not new and not changed:
         return
-    now = _server_now(session)
+    now = server_now(session)
     for row in new:
         for name in (*_CREATED, "updated_at"):
             if hasattr(row, name) and getattr(row, name) is None:
@@ -119,7 +119,7 @@ def _stamp_with_server_clock(session: Session, _context: Any, _instances: Any) -
             row.updated_at = now
 
 
-def _server_now(session: Session) -> Any:
+def server_now(session: Session) -> Any:
     """The server's time, read once per transaction (a rent run flushes many times)."""
     transaction = session.get_transaction()
     cached = session.info.get("server_now")

@@ -93,12 +93,16 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import backups
+
+    if args.to:
+        print(backups.backup_to(ctx.db, ctx.actor, Path(args.to)).path)
+        return
     if not config.is_sqlite(ctx.url):
-        exported, _ = portability.backup_export(ctx.db, ctx.actor)  # a server: all as JSON
-        print(exported)
+        print(backups.server_backup(ctx.db, ctx.actor).path)  # a server: all tables as JSON
         return
     _ = ctx.db  # make sure it exists and is current
-    print(backup_sqlite(ctx.url, "manual"))
+    print(backup_sqlite(ctx.url, "manual"))  # checked right after it is written
 
 
 def cmd_backups(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -216,7 +220,9 @@ def register(commands: Any) -> None:
     p = db.add_parser("status", help="which database, which schema revision, where backups go")
     p.set_defaults(handler=cmd_status)
     p = db.add_parser("backup", help="back up now (SQLite: a copy of the file; PostgreSQL: "
-                                     "every table as JSON), into the backups folder")
+                                     "every table as JSON), into the backups folder or --to "
+                                     "FILE; the copy is checked right after it is written")
+    p.add_argument("--to", metavar="FILE", help="write the backup to this file instead")
     p.set_defaults(handler=cmd_backup)
     p = db.add_parser("backups", help="the backups of this database file, newest first")
     p.add_argument("--json", action="store_true")
@@ -225,6 +231,7 @@ def register(commands: Any) -> None:
                                       "as it was is kept as a before-restore backup)")
     p.add_argument("file", help="a backup (see `coliv db backups`)")
     p.set_defaults(handler=cmd_restore, field_options={"backup": ("file",)})
-    p = db.add_parser("check", help="verify the books (read only); exit 1 when a check fails")
+    p = db.add_parser("check", help="verify the books, every foreign key and the audit log's "
+                                    "hash chain (read only); exit 1 when a check fails")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)

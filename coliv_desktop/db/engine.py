@@ -14,6 +14,7 @@ what was written after what.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from coliv_desktop import config
+from coliv_desktop.files import create_private
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -77,6 +79,9 @@ def make_engine(url: URL, *, migrating: bool = False, create: bool = False,
         if path is None:  # in memory
             engine = create_engine(url, connect_args={"timeout": 10})
         else:
+            if create and not read_only:  # the new book readable by its user only
+                with contextlib.suppress(OSError):  # SQLite names what is wrong on opening
+                    create_private(path)
             uri = sqlite_uri(path, "ro" if read_only else "rwc" if create else "rw")
             engine = create_engine(url, creator=lambda: sqlite3.connect(
                 uri, uri=True, timeout=10, check_same_thread=False))

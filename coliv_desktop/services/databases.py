@@ -94,13 +94,14 @@ class BackedUp:
 def back_up(db: Database, actor: Actor) -> BackedUp | None:
     """Back Up Now: a SQLite file is copied into its backups folder with the online backup
     API (it waits for another process's write transaction, up to the busy timeout); a server
-    database is exported, every table, into the backups folder under the data folder. None
-    when the database has no file to copy."""
+    database is exported, every table, into the backups folder under the data folder. Either
+    is checked right after it is written (`services.backups`). None when the database has no
+    file to copy."""
     if not db.is_sqlite:
-        from coliv_desktop.services import portability
+        from coliv_desktop.services import backups
 
-        target, rows = portability.backup_export(db, actor)
-        return BackedUp(target, rows)
+        made = backups.server_backup(db, actor)
+        return BackedUp(made.path, made.rows)
     path = migrate.backup_sqlite(db.url, "manual")
     return BackedUp(path) if path is not None else None
 

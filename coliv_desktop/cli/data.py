@@ -105,6 +105,25 @@ def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> None:
     print(backup_sqlite(ctx.url, "manual"))  # checked right after it is written
 
 
+def cmd_harden(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import hardening
+
+    if not config.is_sqlite(ctx.url) and args.password_stdin:
+        password: str | None = sys.stdin.readline().rstrip("\n")
+        if not password:
+            raise ValidationError("password", "is empty")
+    else:
+        password = None
+    done = hardening.harden(ctx.db, ctx.actor, app_role=args.app_role,
+                            read_only_role=args.read_only_role, app_password=password)
+    for statement in done.statements:
+        print(f"  {statement}")
+    desk = ctx.url.set(username=done.app_role, password=None)
+    print(f"hardened {done.database}: the desks connect as {done.app_role} "
+          f"({config.display_url(desk)}); reports as {done.read_only_role}; upgrades and "
+          f"imports run as {ctx.url.username or 'the owner'}, then `coliv db harden` again")
+
+
 def cmd_backups(args: argparse.Namespace, ctx: CliContext) -> None:
     from coliv_desktop.services import backups
 
@@ -224,6 +243,16 @@ def register(commands: Any) -> None:
                                      "FILE; the copy is checked right after it is written")
     p.add_argument("--to", metavar="FILE", help="write the backup to this file instead")
     p.set_defaults(handler=cmd_backup)
+    p = db.add_parser("harden", help="PostgreSQL: create the least-privilege roles the desks "
+                                     "connect as (no UPDATE or DELETE on the audit log, no "
+                                     "schema changes); run as the owner, again after upgrades")
+    p.add_argument("--app-role", default="coliv_app", help="the desks' login (default "
+                                                           "coliv_app)")
+    p.add_argument("--read-only-role", default="coliv_readonly",
+                   help="a login that only reads (default coliv_readonly)")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="set the app role's password, read from standard input")
+    p.set_defaults(handler=cmd_harden)
     p = db.add_parser("backups", help="the backups of this database file, newest first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_backups)

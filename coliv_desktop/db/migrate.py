@@ -143,8 +143,10 @@ def check_sqlite_file(path: Path) -> list[str]:
             f"{rowid} points at a missing {parent} row)"]
 
 
-class BackupRejected(FileProblem):
-    """A copy that failed its check right after it was written: set aside, never a backup."""
+class BackupRejected(FileProblem, OSError):
+    """A copy that failed its check right after it was written: set aside, never a backup.
+    Also an OSError, so whoever already reports a backup that could not be written (a full
+    disk) reports this one the same way, and goes on (the GUI's day start does)."""
 
 
 def reject_if_damaged(copy: Path, named: Path | None = None) -> None:

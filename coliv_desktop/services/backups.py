@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL
 from coliv_desktop import config
 from coliv_desktop.db.engine import Database, sqlite_read_only
 from coliv_desktop.db.migrate import (
+    BackupRejected,
     backup_sqlite,
     check_sqlite_file,
     copy_sqlite,
@@ -158,9 +159,18 @@ def daily_backup(url: URL, *, retention: Retention | None = None) -> Path | None
 def backup_on_close(db: Database, actor: Actor) -> Path | None:
     """For the app to call as it closes a SQLite book it wrote: a checked copy labelled
     `close`, rotated with the daily copies. None for a server database (its server backs it
-    up), a read-only file or a book nobody may change. A failed check raises BackupRejected."""
+    up), a read-only file, or when nothing was written since the newest backup. A failed
+    check raises BackupRejected (also an OSError)."""
     if not db.is_sqlite or db.read_only or not actor.may("read"):
         return None
+    path = config.sqlite_path(db.url)
+    if path is None or not path.exists():
+        return None
+    changed = max(p.stat().st_mtime for p in (path, path.with_name(f"{path.name}-wal"))
+                  if p.exists())
+    newest = list_backups(db.url)
+    if newest and newest[0].path.stat().st_mtime >= changed:
+        return None  # nothing written since the last copy: no second identical one
     return backup_sqlite(db.url, ON_CLOSE)
 
 
@@ -197,6 +207,8 @@ def backup_to(db: Database, actor: Actor, target: Path) -> BackupTo:
         copy_standalone(source, part)
         reject_if_damaged(part, target)
         os.replace(part, target)
+    except BackupRejected:
+        raise
     except OSError as exc:
         raise file_problem(target, exc) from None
     finally:

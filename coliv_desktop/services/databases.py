@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     from coliv_desktop.services.backups import Restored
 
-__all__ = ["BackedUp", "Database", "OpenedDatabase", "Progress", "back_up", "check_restore",
+__all__ = ["BackedUp", "Database", "OpenedDatabase", "Progress", "back_up", "back_up_on_close",
+           "check_restore",
            "close", "create_database", "open_database", "open_demo", "restore"]
 
 Progress = Callable[[str], None]
@@ -104,6 +105,14 @@ def back_up(db: Database, actor: Actor) -> BackedUp | None:
         return BackedUp(made.path, made.rows)
     path = migrate.backup_sqlite(db.url, "manual")
     return BackedUp(path) if path is not None else None
+
+
+def back_up_on_close(db: Database, actor: Actor) -> Path | None:
+    """For the window to call (in a worker) as it closes a book: a checked `close` copy of a
+    SQLite file changed since its newest backup (`services.backups.backup_on_close`)."""
+    from coliv_desktop.services import backups
+
+    return backups.backup_on_close(db, actor)
 
 
 def check_restore(url: URL, source: Path) -> str:

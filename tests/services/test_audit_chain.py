@@ -3,18 +3,26 @@
 
 from __future__ import annotations
 
+import json
+import os
 import threading
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from coliv_desktop.__main__ import main
 from coliv_desktop.db.engine import Database
+from coliv_desktop.db.migrate import upgrade
 from coliv_desktop.domain.audit_chain import ChainedEntry, entry_hash
 from coliv_desktop.services import audit, integrity
-from coliv_desktop.services.context import Actor
+from coliv_desktop.services.context import Actor, local_actor
 from tests.builders import tenant
+from tests.conftest import PG_ENV
 
 
 def _entries(db: Database, actor: Actor, count: int = 4) -> list[tuple[int, str]]:
@@ -122,12 +130,8 @@ def test_two_writers_at_once_do_not_fork_the_chain(db: Database, actor: Actor) -
     assert report.ok and report.entries >= 16, report.describe()
 
 
-def test_coliv_audit_verify(db: Database, actor: Actor, capsys: object) -> None:
-    import json
-
-    import pytest
-
-    assert isinstance(capsys, pytest.CaptureFixture)
+def test_coliv_audit_verify(db: Database, actor: Actor,
+                            capsys: pytest.CaptureFixture[str]) -> None:
     entries = _entries(db, actor, 2)
     url = db.url.render_as_string(hide_password=False)
     assert main(["--db", url, "audit", "verify"]) == 0
@@ -140,3 +144,42 @@ def test_coliv_audit_verify(db: Database, actor: Actor, capsys: object) -> None:
     assert entries[0][1] in capsys.readouterr().out
     assert main(["--db", url, "db", "check"]) == 1
     assert "FAIL The audit log" in capsys.readouterr().out
+
+
+def test_the_upgrade_chains_the_entries_already_there(tmp_path: Path, request: Any) -> None:
+    """A book from before the chain (schema 0005): its entries chained in the order they were
+    written, and the app's next entry continues the chain."""
+    urls = [make_url(f"sqlite:///{tmp_path / 'old.db'}")]
+    if PG_ENV in os.environ:
+        urls.append(request.getfixturevalue("fresh_pg_url"))
+    for url in urls:
+        upgrade(url, to="0005")
+        base = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            for n in (2, 0, 1):  # inserted out of order: chained by time
+                ident = uuid.uuid4()
+                when = base + timedelta(minutes=n)
+                conn.execute(text(
+                    "INSERT INTO audit_log (id, occurred_at, created_at, actor_name, action, "
+                    "entity_type, entity_id, summary, changes) VALUES (:id, :t, :t, 'Ann', "
+                    "'create', 'tenant', :e, :s, :c)"),
+                    {"id": ident.hex if url.get_backend_name() == "sqlite" else ident,
+                     "t": when.replace(tzinfo=None) if url.get_backend_name() == "sqlite"
+                     else when, "e": str(ident), "s": f"Entry {n} ünïcode",
+                     "c": json.dumps({"rent": ["700.00", "750.00"], "n": n})})
+        engine.dispose()
+        upgrade(url)
+        db = Database(url)
+        try:
+            actor = local_actor(db)
+            report = audit.verify_chain(db, actor)
+            assert report.ok and report.entries == 3, report.describe()
+            with db.engine.connect() as conn:
+                summaries = conn.execute(text("SELECT summary FROM audit_log ORDER BY seq"))
+                assert [r[0] for r in summaries] == [f"Entry {n} ünïcode" for n in range(3)]
+            tenant(db, actor, "After")
+            assert audit.verify_chain(db, actor).entries == 4
+            assert audit.verify_chain(db, actor).ok
+        finally:
+            db.dispose()

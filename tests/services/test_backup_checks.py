@@ -19,9 +19,9 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.migrate import BackupRejected, backup_sqlite, open_database
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.retention import Retention, to_keep
-from coliv_desktop.services import backups, integrity, portability, settings
+from coliv_desktop.services import backups, databases, integrity, portability, settings
 from coliv_desktop.services.context import Actor, local_actor
-from tests.builders import fresh_lease
+from tests.builders import fresh_lease, tenant
 
 POSIX = os.name != "nt"
 
@@ -164,6 +164,11 @@ def test_backup_on_close(db: Database, actor: Actor) -> None:
     assert made is not None
     listed = backups.list_backups(db.url)
     assert [b.kind for b in listed] == ["on closing"] and listed[0].path == made
+    assert databases.back_up_on_close(db, actor) is None  # nothing written since
+    os.utime(made, (made.stat().st_atime, made.stat().st_mtime - 60))
+    tenant(db, actor, "Later")
+    again = databases.back_up_on_close(db, actor)
+    assert again is not None and again != made
 
 
 @pytest.mark.skipif(not POSIX, reason="Windows: the user's profile protects the files")

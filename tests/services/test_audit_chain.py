@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 
 from coliv_desktop.__main__ import main
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.migrate import upgrade
+from coliv_desktop.db.migrate import open_database, upgrade
 from coliv_desktop.domain.audit_chain import ChainedEntry, entry_hash
 from coliv_desktop.services import audit, integrity
 from coliv_desktop.services.context import Actor, local_actor
@@ -181,5 +181,33 @@ def test_the_upgrade_chains_the_entries_already_there(tmp_path: Path, request: A
             tenant(db, actor, "After")
             assert audit.verify_chain(db, actor).entries == 4
             assert audit.verify_chain(db, actor).ok
+        finally:
+            db.dispose()
+
+
+def test_the_chain_survives_a_transfer_between_engines(tmp_path: Path, request: Any) -> None:
+    """Hashes cover a canonical form, not an engine's: SQLite -> PostgreSQL -> SQLite verifies."""
+    from coliv_desktop.services import portability
+
+    first = make_url(f"sqlite:///{tmp_path / 'first.db'}")
+    last = make_url(f"sqlite:///{tmp_path / 'last.db'}")
+    middle = request.getfixturevalue("fresh_pg_url") if PG_ENV in os.environ \
+        else make_url(f"sqlite:///{tmp_path / 'middle.db'}")
+    source = open_database(first, create=True)
+    try:
+        actor = local_actor(source)
+        for n in range(3):
+            tenant(source, actor, f"Moved{n}")
+        portability.transfer_to(source, actor, middle)
+    finally:
+        source.dispose()
+    for url in (middle, last):
+        db = Database(url)
+        try:
+            actor = local_actor(db)
+            report = audit.verify_chain(db, actor)
+            assert report.ok and report.entries >= 3, report.describe()
+            if url is middle:
+                portability.transfer_to(db, actor, last)
         finally:
             db.dispose()

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # `coliv` without a command starts the window before these lo
     from sqlalchemy.engine import URL
 
     from coliv_desktop.db.engine import Database
+    from coliv_desktop.db.writer_lock import WriterLock
     from coliv_desktop.services.context import Actor
 
 Handler = Callable[[argparse.Namespace, "CliContext"], int | None]
@@ -59,16 +60,52 @@ class Parser(argparse.ArgumentParser):
         self.exit(EXIT_INVALID, f"error: {one_line(text)} (see `{self.prog} --help`)\n")
 
 
+# Commands that only read the book (a predicate: only with these options). Every other command
+# writes: it takes the SQLite book's writer lock when it opens the book and holds it until it
+# ends, and is refused (exit 5, naming the holder) while another process holds it; these run
+# meanwhile. A new command writes until it is listed here.
+READS: dict[tuple[str, ...], Callable[[argparse.Namespace], bool]] = {
+    words: (lambda _args: True) for words in [
+        ("property", "list"), ("unit", "list"), ("room", "list"), ("tenant", "list"),
+        ("lease", "list"), ("dashboard",), ("export",), ("audit",), ("db", "set-password"),
+        ("db", "status"), ("db", "backup"), ("db", "backups"), ("db", "check"),
+        ("utility", "list"), ("receipt",), ("lease-pdf",), ("statement",), ("ledger",),
+        ("report", "collection"), ("report", "aging"), ("report", "rent-roll"),
+        ("report", "income"), ("reminders", "list"), ("application", "list"),
+        ("application", "show"), ("settings", "show"),
+    ]
+}
+READS[("match",)] = lambda args: bool(args.stored)  # scoring stores the scores
+READS[("plan",)] = lambda args: not args.approve
+READS[("utility", "add")] = lambda args: bool(args.preview)
+
+
+def command_words(args: argparse.Namespace) -> tuple[str, ...]:
+    """The words of the command being run (`("rent", "run")`), from its parser's name."""
+    command: argparse.ArgumentParser | None = getattr(args, "cli_parser", None)
+    return tuple(command.prog.split()[1:]) if command is not None else ()
+
+
+def writes(args: argparse.Namespace) -> bool:
+    """Whether the command (with these options) may write the book."""
+    reads = READS.get(command_words(args))
+    return reads is None or not reads(args)
+
+
 @dataclass
 class CliContext:
     """Opens the database on first use, so `--help` and argument errors never touch it.
     `create`: the command may create a new SQLite file (`init`, `demo`); any other refuses a
-    file that does not exist."""
+    file that does not exist. `writer`: the command writes (`coliv rent run`, named so in the
+    lock file): opening a SQLite book takes its writer lock, held until `release()` (after
+    `close()`, which a restore calls before it replaces the file)."""
 
     db_url: str | None
     create: bool = False
+    writer: str | None = None
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
+    _lock: WriterLock | None = field(default=None, init=False)
 
     @property
     def url(self) -> URL:
@@ -79,7 +116,14 @@ class CliContext:
         if self._db is None:
             from coliv_desktop.db.migrate import open_database
 
-            self._db = open_database(self.url, create=self.create, progress=progress)
+            self._db = open_database(self.url, create=self.create, progress=progress,
+                                     writer=self.writer)
+            if self._db.writer_lock is not None and self._lock is None:
+                from coliv_desktop.db import writer_lock
+
+                path = config.sqlite_path(self.url)
+                assert path is not None
+                self._lock = writer_lock.acquire(path, self.writer or "coliv")  # one more hold
         return self._db
 
     @property
@@ -102,6 +146,12 @@ class CliContext:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+    def release(self) -> None:
+        """Let go of the book's writer lock, when the command is over."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
 def progress(message: str) -> None:
@@ -387,11 +437,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         return _desktop(args)
     log_to_file()
-    ctx = CliContext(args.db, create=getattr(args, "creates_database", False))
+    ctx = CliContext(args.db, create=getattr(args, "creates_database", False),
+                     writer=" ".join(("coliv", *command_words(args))) if writes(args) else None)
     try:
         return run_command(handler, args, ctx, parser)
     finally:
         ctx.close()
+        ctx.release()
 
 
 def run_command(handler: Handler, args: argparse.Namespace, ctx: CliContext,

@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from coliv_desktop import config
+from coliv_desktop.db.writer_lock import WriterLock
 from coliv_desktop.files import create_private
 
 
@@ -143,12 +144,15 @@ class Database:
     """One open database: its engine and the two kinds of session the services use.
 
     `read_only`: opened without write access (a file in a folder this process cannot
-    write); `services.context.writing` refuses every write with one sentence."""
+    write, or one another process writes); `services.context.writing` refuses every write
+    with one sentence. `writer_lock`: this SQLite book's writer lock (`db.writer_lock`),
+    held until `dispose()`."""
 
     def __init__(self, url: URL, engine: Engine | None = None, *,
-                 read_only: bool = False) -> None:
+                 read_only: bool = False, writer_lock: WriterLock | None = None) -> None:
         self.url = url
         self.read_only = read_only
+        self.writer_lock = writer_lock
         self.engine = engine or make_engine(url, read_only=read_only)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
@@ -178,6 +182,9 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.writer_lock is not None:
+            self.writer_lock.release()
+            self.writer_lock = None
 
     def __repr__(self) -> str:
         return f"Database({config.display_url(self.url)})"

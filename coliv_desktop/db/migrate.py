@@ -22,8 +22,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from coliv_desktop import __version__, config
+from coliv_desktop.db import writer_lock
 from coliv_desktop.db.engine import Database, make_engine, sqlite_read_only
 from coliv_desktop.db.revisions import current_revision, head_revision, known_revisions
+from coliv_desktop.db.writer_lock import WriterLock
 from coliv_desktop.domain.errors import DatabaseUnavailable, DatabaseVersionError, FileProblem
 from coliv_desktop.files import create_private, file_problem, make_folders, write_atomically
 from coliv_desktop.locations import migrations_dir
@@ -283,7 +285,8 @@ def upgrade(url: URL, *, to: str = "head", progress: Progress | None = None,
 
 
 def open_database(
-    url: URL, *, migrate: bool = True, create: bool = False, progress: Progress | None = None
+    url: URL, *, migrate: bool = True, create: bool = False, progress: Progress | None = None,
+    writer: str | None = None, read_only: bool = False,
 ) -> Database:
     """Connect (password from the keychain when needed) and make sure the schema is current.
 
@@ -291,19 +294,32 @@ def open_database(
     only `coliv init`, `coliv demo` and the app's New Database make a new book, never a typo
     in a path. A file this process cannot write (or in such a folder) opens read-only
     (`Database.read_only`); it is not upgraded. A database that cannot be reached or read is
-    a DatabaseUnavailable naming it."""
+    a DatabaseUnavailable naming it.
+
+    `writer` (the program, `coliv rent run`): take the SQLite book's writer lock first, before
+    any upgrade, and hold it in the Database until it is disposed; a BookInUse naming the
+    holder when another process has it. `read_only`: open it read-only whatever the file
+    allows (the app's choice when another process writes the book)."""
     target = config.with_stored_password(url)
     if target.warning:  # a notice about this machine, not about what was asked: to the log
         log.warning(target.warning)
     path = config.sqlite_path(target.url)
-    read_only = False
+    lock: WriterLock | None = None
     if path is not None:
-        read_only = _prepare_file(path, create)
+        read_only = _prepare_file(path, create) or read_only
+        if writer is not None and not read_only:
+            lock = writer_lock.acquire(path, writer)
     try:
-        if read_only:
+        if read_only and path is not None:
             _check_read_only(target.url, path)
         elif migrate:
-            upgrade(target.url, progress=progress, create=create)
+            if lock is None and path is not None and path.exists() and \
+                    _revision(target.url) != head_revision():
+                # A reading command upgrading the file writes it: while no one else does.
+                with writer_lock.acquire(path, "CoLiv (upgrading the book)"):
+                    upgrade(target.url, progress=progress, create=create)
+            else:
+                upgrade(target.url, progress=progress, create=create)
         else:
             engine = make_engine(target.url)
             try:
@@ -311,9 +327,22 @@ def open_database(
                     _check_known(conn, current_revision(conn))
             finally:
                 engine.dispose()
-    except DBAPIError as exc:
-        raise unavailable(target.url, exc) from None
-    return Database(target.url, read_only=read_only)
+    except BaseException as exc:
+        if lock is not None:
+            lock.release()
+        if isinstance(exc, DBAPIError):
+            raise unavailable(target.url, exc) from None
+        raise
+    return Database(target.url, read_only=read_only and path is not None, writer_lock=lock)
+
+
+def _revision(url: URL) -> str | None:
+    engine = make_engine(url, read_only=True)
+    try:
+        with engine.connect() as conn:
+            return current_revision(conn)
+    finally:
+        engine.dispose()
 
 
 def unavailable(url: URL, exc: DBAPIError) -> DatabaseUnavailable:

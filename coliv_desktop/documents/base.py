@@ -210,10 +210,6 @@ class Document:
     def paragraph(self, text: str, style: str = "body") -> None:
         self.story.append(Paragraph(self._safe(text), styles()[style]))
 
-    def rich(self, markup: str, style: str = "body") -> None:
-        """Markup written by our code; user values inside it must go through `esc`."""
-        self.story.append(Paragraph(markup, styles()[style]))
-
     def esc(self, text: str) -> str:
         return self._safe(text)
 

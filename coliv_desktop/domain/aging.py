@@ -17,7 +17,6 @@ BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 # A tenant's (or room's) standing for a period: nothing open; something open but nothing
 # past due; something past due.
 PAID, DUE, OVERDUE = "paid", "due", "overdue"
-ACCOUNT_STATUSES = (PAID, DUE, OVERDUE)
 
 
 def last_due_date_past_due(today: date) -> date:

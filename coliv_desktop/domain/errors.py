@@ -6,6 +6,9 @@ stderr and exits non-zero. Each carries enough to say *what* is wrong and *where
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 
 class ColivError(Exception):
     """Base of every error a person is meant to read."""
@@ -93,6 +96,36 @@ class ReadOnlyDatabase(PermissionDeniedError):
         super().__init__(f"{where} is open read-only (its file or folder cannot be written), "
                          "so nothing was changed")
         self.where = where
+
+
+@dataclass(frozen=True)
+class WriterInfo:
+    """Who holds a book's writer lock, as written in its lock file: the login name, the
+    machine, the process id, since when (UTC) and which program (`coliv rent run`, the app)."""
+
+    user: str
+    machine: str
+    pid: int
+    since: datetime | None
+    program: str
+
+    def describe(self) -> str:
+        since = f" since {self.since.astimezone():%Y-%m-%d %H:%M:%S}" if self.since else ""
+        return (f"{self.program} run by {self.user} on {self.machine} "
+                f"(process {self.pid}){since}")
+
+
+class BookInUse(PermissionDeniedError):
+    """Another process writes this SQLite book (it holds the writer lock): one writer per
+    file. `holder` names it (None when its lock file says nothing readable). Reading still
+    works; the app offers to open the book read-only."""
+
+    def __init__(self, where: object, holder: WriterInfo | None) -> None:
+        who = holder.describe() if holder else "another CoLiv process"
+        super().__init__(f"{where} is being written by {who}; nothing was changed. Close it "
+                         "there first (reading commands and a read-only window still work)")
+        self.where = where
+        self.holder = holder
 
 
 class DatabaseUnavailable(ColivError):

@@ -189,7 +189,6 @@ class ClassScorer:
         self._clean_ok = [bool(x) for x in c.clean >= 4]
         self._social = [int(x) for x in c.social]
         self._rows: dict[int, tuple[list[int], list[bool]]] = {}
-        self._examples: dict[int, CompatibilityProfile] = {}
 
     def _row(self, applicant: int) -> tuple[list[int], list[bool]]:
         row = self._rows.get(applicant)

@@ -88,7 +88,6 @@ def _plausible_date(value: date) -> date:
 Money = Annotated[Decimal, BeforeValidator(_money)]
 Percent = Annotated[Decimal, BeforeValidator(_percent)]
 # One line of optional text (a reference, a phone number: give those their own length).
-OptionalText = Annotated[str | None, text(limits.LINE, optional=True)]
 Notes = Annotated[str | None, text(limits.NOTES, multiline=True, optional=True)]
 Name = Annotated[str, text(limits.NAME)]
 PersonName = Annotated[str, text(limits.PERSON_NAME)]

@@ -68,9 +68,6 @@ class Actor:
             )
 
 
-SYSTEM = Actor(user_id=None, operator_id=None, name="CoLiv", role="owner")
-
-
 @contextmanager
 def writing(db: Database, actor: Actor, permission: str) -> Iterator[Session]:
     """The write transaction of one public service call, with permission and error translation.

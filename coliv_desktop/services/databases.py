@@ -13,8 +13,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coliv_desktop.db import migrate
+from coliv_desktop.db import migrate, writer_lock
 from coliv_desktop.db.engine import Database
+from coliv_desktop.domain.errors import BookInUse, WriterInfo
 from coliv_desktop.domain.money import MoneyFormat, format_money
 from coliv_desktop.services.context import Actor
 
@@ -23,11 +24,12 @@ if TYPE_CHECKING:
 
     from coliv_desktop.services.backups import Restored
 
-__all__ = ["BackedUp", "Database", "OpenedDatabase", "Progress", "back_up", "back_up_on_close",
-           "check_restore",
-           "close", "create_database", "open_database", "open_demo", "restore"]
+__all__ = ["BackedUp", "BookInUse", "Database", "OpenedDatabase", "Progress", "WriterInfo",
+           "back_up", "back_up_on_close", "check_restore", "close", "create_database",
+           "open_database", "open_demo", "restore", "writer_holder"]
 
 Progress = Callable[[str], None]
+DESKTOP_WRITER = "CoLiv Desktop"
 
 
 class OpenedDatabase:
@@ -44,14 +46,21 @@ class OpenedDatabase:
 
 
 def open_database(url: URL, progress: Progress | None = None, *,
-                  create: bool = False) -> OpenedDatabase:
+                  create: bool = False, read_only: bool = False) -> OpenedDatabase:
     """Open, migrate (`progress` hears each step) and read the operator's display settings.
     A SQLite file that does not exist is created only with `create` (New Database, the
-    welcome screen's choices), never for a typo in a path."""
+    welcome screen's choices), never for a typo in a path.
+
+    One writer per SQLite file: the window holds the book's writer lock while the book is
+    open (released by `close`). When another process holds it this raises `BookInUse`, whose
+    `holder` names it (`holder.describe()`: program, user, machine, process, since when);
+    the window may then offer `open_database(url, read_only=True)`, which takes no lock and
+    refuses every write (`ReadOnlyDatabase`). `writer_holder(url)` says who holds it now."""
     from coliv_desktop.services.context import local_actor
     from coliv_desktop.services.settings import get_settings, money_format_of
 
-    db = migrate.open_database(url, progress=progress, create=create)
+    db = migrate.open_database(url, progress=progress, create=create, read_only=read_only,
+                               writer=None if read_only else DESKTOP_WRITER)
     try:
         actor = local_actor(db)
         values = get_settings(db)
@@ -82,6 +91,15 @@ def open_demo(url: URL, progress: Progress | None = None) -> OpenedDatabase:
         opened.db.dispose()
         raise
     return opened
+
+
+def writer_holder(url: URL) -> WriterInfo | None:
+    """Who holds the writer lock of the SQLite book at `url` (another process), or None:
+    nobody, this process, or a server database (PostgreSQL has its own concurrency)."""
+    from coliv_desktop import config
+
+    path = config.sqlite_path(url)
+    return writer_lock.holder(path) if path is not None else None
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,6 @@ from coliv_desktop.services.leasing import _lease_rows_query, active_on
 from coliv_desktop.services.search import matches
 
 TenantSort = Literal["name", "email", "phone", "room", "lease_end", "created"]
-LeaseSort = Literal["tenant", "room", "start", "end", "rent", "status"]
-LeaseStatus = Literal["current", "upcoming", "ended", "overdue", "all"]
 TENANT_SORTS: tuple[str, ...] = ("name", "email", "phone", "room", "lease_end", "created")
 LEASE_SORTS: tuple[str, ...] = ("tenant", "room", "start", "end", "rent", "status")
 LEASE_STATUSES: tuple[str, ...] = ("current", "upcoming", "ended", "overdue", "all")

@@ -70,7 +70,6 @@ from coliv_desktop.services.ledger_sql import cents, money, past_due
 from coliv_desktop.services.search import matches
 
 SORTS = ("day", "tenant", "property", "amount", "kind", "status")
-STATUS_FILTERS = ("pending", "partial", "paid", "overdue", "void", "payment")
 
 
 @dataclass(frozen=True)
@@ -206,10 +205,6 @@ def _arm_map(q: LedgerQuery, shape: Shape = "full", sort: str = "day"
     if q.status == "void":
         return {"charge": charges.where(status == "void"), "payment": payments.where(payment_void)}
     return {"charge": charges, "payment": payments}
-
-
-def _arms(q: LedgerQuery) -> list[Select[Any]]:
-    return list(_arm_map(q).values())
 
 
 def _union(q: LedgerQuery, shape: Shape = "full", sort: str = "day") -> Any:

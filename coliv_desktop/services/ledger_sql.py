@@ -19,7 +19,6 @@ from sqlalchemy import (
     BigInteger,
     ColumnElement,
     Subquery,
-    and_,
     case,
     exists,
     func,
@@ -174,12 +173,6 @@ def unapplied_payments(
     if lease_ids is not None:
         query = query.where(Payment.lease_id.in_(list(lease_ids)))
     return [(pid, lid, money(left)) for pid, lid, left in s.execute(query).all()]
-
-
-def is_voided(s: Session, *, charge_id: uuid.UUID | None = None,
-              payment_id: uuid.UUID | None = None) -> Void | None:
-    condition = (Void.charge_id == charge_id) if charge_id else (Void.payment_id == payment_id)
-    return s.scalar(select(Void).where(and_(condition)))
 
 
 def account_roots(s: Session) -> dict[uuid.UUID, uuid.UUID]:

@@ -279,7 +279,3 @@ def statement_file(db: Database, lease_id: uuid.UUID, start: date, end: date,
                        ["date", "description", "charge", "payment", "balance"], rows)
 
 
-def payments_of_lease(db: Database, lease_id: uuid.UUID) -> list[uuid.UUID]:
-    with db.read() as s:
-        return list(s.scalars(select(Payment.id).where(Payment.lease_id == lease_id,
-                                                       Payment.kind == "payment")))

@@ -96,9 +96,3 @@ def search_tenants(
         return [TenantOut.model_validate(t) for t in s.scalars(query)]
 
 
-def count_tenants(db: Database, *, include_archived: bool = False) -> int:
-    with db.read() as s:
-        query = select(func.count(Tenant.id))
-        if not include_archived:
-            query = query.where(Tenant.archived_at.is_(None))
-        return int(s.scalar(query) or 0)

@@ -7,7 +7,7 @@ Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
     ctx.db / ctx.actor      the open Database and the acting user, for service calls
     ctx.bus                 app-wide signals (`SignalBus`):
                               database_switched, portfolio_changed, tenants_changed,
-                              leases_changed, ledger_posted, applications_changed,
+                              leases_changed, ledger_changed, applications_changed,
                               settings_changed  -- "this kind of data changed: reload"
                               open_pane(key), open_property/open_unit/open_room/open_tenant/
                               open_lease(uuid) -- ask the main window to show a record
@@ -22,9 +22,12 @@ Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
                             on the GUI thread (results from before a database switch are
                             dropped). Workers call services only, never widgets.
     ctx.money(amount)       money formatted with the operator's currency and locale (babel)
-    ctx.editing             the main window's `ui.actions.Editing` (None without a window):
-                            add_property/add_unit/add_rooms/add_tenant/new_lease(room_id=,
-                            tenant_id=)/move_out/renew/edit_*/archive(kind, id)
+    ctx.editing             the main window's `ui.actions.Editing` (None without a window),
+                            typed `ui.editing_port.EditingPort`: add_property/add_unit/
+                            add_rooms/add_tenant/new_lease(room_id=, tenant_id=)/move_out/
+                            renew/edit_*/archive(kind, id, on_done=). What an action reads
+                            before its dialog is read in a worker: it returns before the
+                            dialog opens; a caller that needs the outcome passes a callback.
 
 Starting (`ui.app.launch`, what `coliv` runs): the window is built and shown with PySide6
 alone; the database opens in a worker (SQLAlchemy, models, schemas and services load there),
@@ -39,7 +42,8 @@ Background work (`ui.tasks`): `TaskControl` gives long work `progress(done, tota
 fn, on_done)` shows a progress dialog with Cancel. `ctx.tasks.wait_idle()` waits for all.
 
 Panes (`ui.panes`): subclass `ui.panes.base.Pane` (a QWidget taking the context), set
-`reload_on = ("leases_changed", ...)` and implement `reload()`; the pane reloads when shown
+`reload_signals(bus)` (the bus signals that make it stale, e.g. `(bus.leases_changed,)`) and
+implement `reload()`; the pane reloads when shown
 after its data changed. Register it with one line in `ui/panes/__init__.py`:
     PaneSpec("ledger", "Ledger", "ledger", "Ctrl+6", "coliv_desktop.ui.panes.ledger:LedgerPane",
              "Rent charges and payments")
@@ -75,13 +79,16 @@ Files: `ui.widgets.not_saved(error, path)` is the one sentence for a file not wr
 (FileProblem or OSError); `widgets.Messages.warn` shows it (tests replace it).
 
 Undo (`ui.commands`): run the service, then `ctx.undo_stack.push(ServiceCommand(ctx, text,
-redo=..., undo=..., changed=("ledger_posted",)))`; helpers `edit_command`, `archive_command`,
+redo=..., undo=..., changed=(ctx.bus.ledger_changed,)))`; helpers `edit_command`, `archive_command`,
 `add_command`, `add_rooms_command`, `lease_command`, and for lease edits `move_out_command`,
 `renew_command`, `cancel_command` (their undo reopens / removes / restores the lease, and the
 ledger follows: the rent a move-out reversed is charged again). An edit of a versioned row is
 a `VersionedCommand` (steps made with `one_row(ident, service(id, expected_version))`): it
 hands the service the version this desk last wrote (`ctx.written`), and a `ChangedMeanwhile`
 refusal drops it, with every command about the same rows, and tells the operator who.
+Undo and redo run their services in a worker, one at a time in the order pressed
+(`commands.UndoQueue`): the stack moves at once, the rows once the call returns; a refused
+one leaves the stack. Tests wait with `ctx.tasks.wait_idle()` after `undo_stack.undo()`.
 Payments and charges start from the selection: a pane may define `lease_choice()` returning a
 `ui.ledger.dialogs.LeaseChoice` (a lease, else a tenant, else a room).
 

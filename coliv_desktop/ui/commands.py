@@ -2,8 +2,8 @@
 
 A dialog first runs the service itself (so its errors show next to the fields), then pushes
 the command with `done=True`: the stack's first redo() is then skipped. Later undo()/redo()
-call services again; if one is refused (a lease started meanwhile, say) the error goes to the
-bus and the command is made obsolete so the stack drops it.
+call services again, in a worker and one at a time (`UndoQueue`); if one is refused (a lease
+started meanwhile, say) the error goes to the bus and the command is dropped from the stack.
 
 Undo never overwrites another desk: a `VersionedCommand` carries the version its own last
 write left on the rows it edits, and hands it to the service as `expected_version`. When
@@ -15,11 +15,12 @@ in turn), and the operator is told in a message box.
 from __future__ import annotations
 
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, SignalInstance
 from PySide6.QtGui import QUndoCommand
 
 from coliv_desktop.domain.errors import ColivError
@@ -37,7 +38,7 @@ from coliv_desktop.schemas.portfolio import (
 )
 from coliv_desktop.services import lease_undo, leasing, portfolio, tenants
 from coliv_desktop.services.context import ChangedMeanwhile
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 
 # A versioned step: given `expected(row id)` (the version this desk last wrote on a row), it
 # calls its services with those as the expected versions and returns {row id: version} for
@@ -47,9 +48,13 @@ Step = Callable[[Expected], Mapping[uuid.UUID, int]]
 
 
 class ServiceCommand(QUndoCommand):
-    """redo/undo are service calls; `changed` names the bus signals to emit after each.
-    `rows` (ids, resolved through `ctx.ids`) are what the command writes: a refusal because
-    one changed meanwhile drops every command about them."""
+    """redo/undo are service calls; `changed` are the bus signals to emit after each
+    (`portfolio_changed` unless given). `rows` (ids, resolved through `ctx.ids`) are what the
+    command writes: a refusal because one changed meanwhile drops every command about them.
+
+    The stack moves its index at once; the service call itself runs in a worker, queued
+    behind any undo or redo still running (`UndoQueue`), so pressing Ctrl+Z three times
+    undoes three commands in order while the window stays responsive."""
 
     def __init__(
         self,
@@ -58,7 +63,7 @@ class ServiceCommand(QUndoCommand):
         redo: Callable[[], Any],
         undo: Callable[[], Any],
         *,
-        changed: Sequence[str] = ("portfolio_changed",),
+        changed: Sequence[SignalInstance] | None = None,
         done: bool = True,
         rows: Callable[[], Iterable[uuid.UUID]] = tuple,
     ) -> None:
@@ -66,34 +71,30 @@ class ServiceCommand(QUndoCommand):
         self.ctx = ctx
         self._redo = redo
         self._undo = undo
-        self._changed = tuple(changed)
+        self._changed = tuple(changed) if changed is not None else (ctx.bus.portfolio_changed,)
         self._skip_first = done
         self._rows = rows
+        self.key = object()  # the same for this command's clones (`drop_stale` rebuilds)
         self.quiet = False  # while the stack is rebuilt, redo()/undo() call nothing
 
     def rows(self) -> frozenset[uuid.UUID]:
         return frozenset(self.ctx.ids.resolve(i) for i in self._rows())
 
-    def _call(self, fn: Callable[[], Any]) -> None:
-        fn()
+    def work(self, fn: Callable[[], Any]) -> Any:
+        """In the worker: the service call(s) of one undo or redo."""
+        return fn()
+
+    def applied(self, result: Any) -> None:
+        """On the GUI thread, once `work` succeeded."""
+
+    def emit_changed(self) -> None:
+        for signal in self._changed:
+            signal.emit()
 
     def _run(self, fn: Callable[[], Any], verb: str) -> None:
         if self.quiet:
             return
-        try:
-            self._call(fn)
-        except ChangedMeanwhile as exc:
-            self.setObsolete(True)  # the stack deletes it once this call returns
-            drop_stale(self.ctx, self.rows(), f"Could not {verb} “{self.text()}”", exc)
-            for name in self._changed:  # show what the other desk saved
-                getattr(self.ctx.bus, name).emit()
-            return
-        except ColivError as exc:
-            self.setObsolete(True)
-            self.ctx.bus.error.emit(f"Could not {verb} “{self.text()}”: {exc}")
-            return
-        for name in self._changed:
-            getattr(self.ctx.bus, name).emit()
+        undo_queue(self.ctx).put(self, fn, verb, self.text())
 
     def redo(self) -> None:
         if self._skip_first:
@@ -112,6 +113,81 @@ class ServiceCommand(QUndoCommand):
         return twin
 
 
+@dataclass
+class _Queued:
+    command: ServiceCommand  # its Qt half may be gone after a rebuild: only Python state used
+    fn: Callable[[], Any]
+    verb: str
+    text: str
+
+
+class UndoQueue(QObject):
+    """One context's undos and redos, run one at a time in workers and in the order pressed:
+    each expects the versions the one before it wrote, so two must never run at once."""
+
+    NAME = "undo_queue"
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx)
+        self.setObjectName(self.NAME)
+        self.ctx = ctx
+        self._waiting: deque[_Queued] = deque()
+        self._running: _Queued | None = None
+        # a database switch clears the stack; a result from before it is dropped by run_task
+        ctx.bus.database_switched.connect(self._reset)
+
+    @property
+    def busy(self) -> bool:
+        return self._running is not None or bool(self._waiting)
+
+    def put(self, command: ServiceCommand, fn: Callable[[], Any], verb: str,
+            text: str) -> None:
+        self._waiting.append(_Queued(command, fn, verb, text))
+        self._next()
+
+    def forget(self, keys: set[object]) -> None:
+        """Commands dropped from the stack: their waiting undo/redo is not run."""
+        self._waiting = deque(q for q in self._waiting if q.command.key not in keys)
+
+    def _reset(self) -> None:
+        self._waiting.clear()
+        self._running = None
+
+    def _next(self) -> None:
+        if self._running is not None or not self._waiting:
+            return
+        item = self._running = self._waiting.popleft()
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if self._running is not item:  # reset meanwhile
+                return
+            self._running = None
+            try:
+                self._finished(item, result, error)
+            finally:
+                self._next()
+
+        self.ctx.run_task(lambda: item.command.work(item.fn), done)
+
+    def _finished(self, item: _Queued, result: Any, error: BaseException | None) -> None:
+        command, what = item.command, f"Could not {item.verb} “{item.text}”"
+        if isinstance(error, ChangedMeanwhile):
+            drop_stale(self.ctx, command, what, error)
+            command.emit_changed()  # show what the other desk saved
+        elif error is not None:  # refused (ColivError) or failed: the stack would lie
+            drop_commands(self.ctx, {command.key})
+            self.ctx.bus.error.emit(f"{what}: {error}")
+        else:
+            command.applied(result)
+            command.emit_changed()
+
+
+def undo_queue(ctx: AppContext) -> UndoQueue:
+    """The context's queue of undos and redos (a child of the context, made on first use)."""
+    found = ctx.findChild(QObject, UndoQueue.NAME)
+    return found if isinstance(found, UndoQueue) else UndoQueue(ctx)
+
+
 class VersionedCommand(ServiceCommand):
     """A command whose redo and undo are `Step`s, refused by their services if a row changed
     since this desk last wrote it. What this desk last wrote is kept per row for the whole
@@ -120,17 +196,25 @@ class VersionedCommand(ServiceCommand):
 
     def __init__(self, ctx: AppContext, text: str, redo: Step, undo: Step, *,
                  written: Mapping[uuid.UUID, int], rows: Callable[[], Iterable[uuid.UUID]],
-                 changed: Sequence[str] = ("portfolio_changed",), done: bool = True) -> None:
+                 changed: Sequence[SignalInstance] | None = None, done: bool = True,
+                 then: Callable[[], None] | None = None) -> None:
         # the steps are kept as plain values (not closures over self), so `clone` carries them
         super().__init__(ctx, text, lambda: redo, lambda: undo, changed=changed, done=done,
                          rows=rows)
+        self._then = then
         ctx.written.update(written)  # what the dialog's save left
 
-    def _call(self, fn: Callable[[], Any]) -> None:
+    def work(self, fn: Callable[[], Any]) -> Any:
+        # `ctx.written` is only read here: the queue runs one step at a time, and what the
+        # step wrote is recorded on the GUI thread (`applied`)
         ctx = self.ctx
         step: Step = fn()
-        wrote = step(lambda ident: ctx.written.get(ctx.ids.resolve(ident)))
-        ctx.written.update(wrote)
+        return step(lambda ident: ctx.written.get(ctx.ids.resolve(ident)))
+
+    def applied(self, result: Any) -> None:
+        self.ctx.written.update(result)
+        if self._then is not None:
+            self._then()
 
 
 def one_row(ident: Callable[[], uuid.UUID], write: Callable[[uuid.UUID, int | None], Any]
@@ -142,44 +226,55 @@ def one_row(ident: Callable[[], uuid.UUID], write: Callable[[uuid.UUID, int | No
     return step
 
 
-def drop_stale(ctx: AppContext, rows: frozenset[uuid.UUID], what: str,
-               exc: ChangedMeanwhile) -> None:
-    """After a command was refused because `rows` changed meanwhile (and made obsolete, so the
-    stack removes it): drop the other commands about those rows too, keeping the rest of the
-    history in its order and position, then say so. Runs once the stack is done with the
-    refused command (it cannot be rebuilt from inside that command's undo/redo)."""
+def drop_commands(ctx: AppContext, keys: set[object],
+                  rows: frozenset[uuid.UUID] = frozenset()) -> int:
+    """Remove from the stack the commands named by `keys` and those about `rows`, keeping
+    the rest of the history in its order and position (undone ones still redoable). Returns
+    how many besides `keys` went."""
+    stack = ctx.undo_stack
+    done = stack.index()
+    kept: list[tuple[ServiceCommand, bool]] = []
+    gone: set[object] = set()
+    others = 0
+    for i in range(stack.count()):
+        command = stack.command(i)
+        if not isinstance(command, ServiceCommand):
+            continue
+        if command.key in keys or command.rows() & rows:
+            gone.add(command.key)
+            others += command.key not in keys
+        else:
+            kept.append((command, i < done))
+    undo_queue(ctx).forget(gone | keys)
+    if gone:
+        twins = [(command.clone(), was_done) for command, was_done in kept]
+        stack.clear()
+        for twin, _ in twins:
+            twin.quiet = True
+            stack.push(twin)
+        stack.setIndex(sum(1 for _, was_done in twins if was_done))
+        for twin, _ in twins:
+            twin.quiet = False
+    return others
 
-    def rebuild() -> None:
-        stack = ctx.undo_stack
-        done = stack.index()
-        kept: list[tuple[ServiceCommand, bool]] = []
-        dropped = 0
-        for i in range(stack.count()):
-            command = stack.command(i)
-            if not isinstance(command, ServiceCommand) or command.rows() & rows:
-                dropped += 1
-            else:
-                kept.append((command, i < done))
-        if dropped:
-            twins = [(command.clone(), was_done) for command, was_done in kept]
-            stack.clear()
-            for twin, _ in twins:
-                twin.quiet = True
-                stack.push(twin)
-            stack.setIndex(sum(1 for _, was_done in twins if was_done))
-            for twin, _ in twins:
-                twin.quiet = False
-        also = (f" {dropped} earlier change(s) to the same record were dropped from the undo "
-                "history too." if dropped else "")
-        text = f"{what}: {exc}.{also}"
-        ctx.bus.error.emit(text)  # the status bar and the log
+
+def drop_stale(ctx: AppContext, command: ServiceCommand, what: str,
+               exc: ChangedMeanwhile) -> None:
+    """After `command` was refused because its rows changed meanwhile: drop it and the other
+    commands about those rows too (each would be refused in turn), then say so."""
+    dropped = drop_commands(ctx, {command.key}, command.rows())
+    also = (f" {dropped} earlier change(s) to the same record were dropped from the undo "
+            "history too." if dropped else "")
+    ctx.bus.error.emit(f"{what}: {exc}.{also}")  # the status bar and the log
+
+    def warn() -> None:  # a modal box: not from inside the task's delivery
         editing = ctx.editing
         if editing is not None:
             editing.warn("Changed by someone else", f"{what}.\n\n{exc.label} was changed by "
                          f"{exc.who} since. Your change was not undone or redone, so theirs "
                          f"stands; it was removed from the undo history.{also}")
 
-    QTimer.singleShot(0, rebuild)
+    QTimer.singleShot(0, warn)
 
 
 @dataclass(frozen=True)
@@ -188,18 +283,18 @@ class Kind:
     update: Callable[..., Any]
     archive: Callable[..., Any]
     schema: type[Any]
-    changed: tuple[str, ...]
+    changed: Callable[[SignalBus], tuple[SignalInstance, ...]]
 
 
 KINDS: dict[str, Kind] = {
     "property": Kind("property", portfolio.update_property, portfolio.set_property_archived,
-                     PropertyUpdate, ("portfolio_changed",)),
+                     PropertyUpdate, lambda bus: (bus.portfolio_changed,)),
     "unit": Kind("unit", portfolio.update_unit, portfolio.set_unit_archived, UnitUpdate,
-                 ("portfolio_changed",)),
+                 lambda bus: (bus.portfolio_changed,)),
     "room": Kind("room", portfolio.update_room, portfolio.set_room_archived, RoomUpdate,
-                 ("portfolio_changed",)),
+                 lambda bus: (bus.portfolio_changed,)),
     "tenant": Kind("tenant", tenants.update_tenant, tenants.set_tenant_archived, TenantUpdate,
-                   ("tenants_changed", "leases_changed")),
+                   lambda bus: (bus.tenants_changed, bus.leases_changed)),
 }
 
 
@@ -230,7 +325,7 @@ def edit_command(ctx: AppContext, before: Any, after: Any, text: str) -> Service
             ctx.db, ctx.actor, i, build(kind.schema, **values, expected_version=version)))
 
     return VersionedCommand(ctx, text, apply(new), apply(old), written={ident: after.version},
-                            rows=lambda: (ident,), changed=kind.changed)
+                            rows=lambda: (ident,), changed=kind.changed(ctx.bus))
 
 
 def _archiving(ctx: AppContext, kind: Kind, ident: uuid.UUID, archived: bool) -> Step:
@@ -238,15 +333,28 @@ def _archiving(ctx: AppContext, kind: Kind, ident: uuid.UUID, archived: bool) ->
         ctx.db, ctx.actor, i, archived, version))
 
 
-def archive_command(ctx: AppContext, row: Any, archived: bool, text: str) -> ServiceCommand:
-    """Archive (or restore) `row` now (errors raise here, for the caller to show), undoably."""
+def archive_command(ctx: AppContext, row: Any, archived: bool, text: str,
+                    on_done: Callable[[ServiceCommand | None, ColivError | None], None]
+                    ) -> None:
+    """Archive (or restore) `row` in a worker, then hand `on_done` the undoable command (or
+    the refusal, for the caller to show; any other failure goes to the bus)."""
     kind = KINDS[kind_of(row)]
     ident = row.id
-    made = kind.archive(ctx.db, ctx.actor, ident, archived)
-    return VersionedCommand(ctx, text, _archiving(ctx, kind, ident, archived),
-                            _archiving(ctx, kind, ident, not archived),
-                            written={ident: made.version}, rows=lambda: (ident,),
-                            changed=kind.changed)
+    db, actor = ctx.db, ctx.actor
+
+    def done(made: Any, error: BaseException | None) -> None:
+        if isinstance(error, ColivError):
+            on_done(None, error)
+            return
+        if error is not None:
+            ctx.bus.error.emit(f"Could not {text[:1].lower()}{text[1:]}: {error}")
+            return
+        on_done(VersionedCommand(ctx, text, _archiving(ctx, kind, ident, archived),
+                                 _archiving(ctx, kind, ident, not archived),
+                                 written={ident: made.version}, rows=lambda: (ident,),
+                                 changed=kind.changed(ctx.bus)), None)
+
+    ctx.run_task(lambda: kind.archive(db, actor, ident, archived), done)
 
 
 def add_command(ctx: AppContext, row: Any, text: str) -> ServiceCommand:
@@ -255,7 +363,7 @@ def add_command(ctx: AppContext, row: Any, text: str) -> ServiceCommand:
     ident = row.id
     return VersionedCommand(ctx, text, _archiving(ctx, kind, ident, False),
                             _archiving(ctx, kind, ident, True), written={ident: row.version},
-                            rows=lambda: (ident,), changed=kind.changed)
+                            rows=lambda: (ident,), changed=kind.changed(ctx.bus))
 
 
 def add_rooms_command(ctx: AppContext, rooms: Sequence[RoomOut], text: str) -> ServiceCommand:
@@ -285,10 +393,9 @@ def add_rooms_command(ctx: AppContext, rooms: Sequence[RoomOut], text: str) -> S
 
     return VersionedCommand(ctx, text, redo, undo,
                             written={room.id: room.version for room in rooms},
-                            rows=lambda: current, changed=("portfolio_changed",))
+                            rows=lambda: current, changed=(ctx.bus.portfolio_changed,))
 
 
-LEASE_CHANGED = ("leases_changed", "portfolio_changed", "tenants_changed", "ledger_posted")
 
 
 def lease_edit(ctx: AppContext, text: str, lease: LeaseOut,
@@ -299,7 +406,7 @@ def lease_edit(ctx: AppContext, text: str, lease: LeaseOut,
     ident = lease.id
     return VersionedCommand(
         ctx, text, one_row(lambda: ident, redo), one_row(lambda: ident, undo),
-        written={ident: lease.version}, rows=lambda: (ident,), changed=LEASE_CHANGED)
+        written={ident: lease.version}, rows=lambda: (ident,), changed=ctx.bus.lease_signals())
 
 
 def lease_command(ctx: AppContext, lease: LeaseOut, text: str) -> ServiceCommand:
@@ -369,7 +476,7 @@ def transfer_command(ctx: AppContext, origin: uuid.UUID, data: LeaseTransfer, mo
         return {back.id: back.version}
 
     return VersionedCommand(ctx, text, redo, undo, written={moved.id: moved.version},
-                            rows=lambda: (origin, current[0]), changed=LEASE_CHANGED)
+                            rows=lambda: (origin, current[0]), changed=ctx.bus.lease_signals())
 
 
 PROFILE_FIELDS = ("company_name", "address", "phone", "email")
@@ -390,6 +497,7 @@ def settings_command(ctx: AppContext, before: tuple[Any, dict[str, Any]],
     if not keys and not fields:
         return None
     ident = new_profile.id
+    seen: list[Mapping[str, Any]] = []  # the settings the last step left (read in a worker)
 
     def apply(profile: Any, values: dict[str, Any]) -> Step:
         def run(i: uuid.UUID, version: int | None) -> Any:
@@ -397,10 +505,14 @@ def settings_command(ctx: AppContext, before: tuple[Any, dict[str, Any]],
                            **{f: getattr(profile, f) for f in PROFILE_FIELDS})
             saved, current = operator.save_preferences(ctx.db, ctx.actor, update,
                                                        {k: values[k] for k in keys})
-            ctx.currency, ctx.locale = str(current["currency"]), str(current["locale"])
+            seen[:] = [current]
             return saved
         return one_row(lambda: ident, run)
 
+    def then() -> None:  # on the GUI thread, before the panes hear settings_changed
+        if seen:
+            ctx.currency, ctx.locale = str(seen[0]["currency"]), str(seen[0]["locale"])
+
     return VersionedCommand(ctx, "Change settings", apply(new_profile, new_values),
                             apply(old_profile, old_values), written={ident: new_profile.version},
-                            rows=lambda: (ident,), changed=("settings_changed",))
+                            rows=lambda: (ident,), changed=(ctx.bus.settings_changed,), then=then)

@@ -11,9 +11,9 @@ import logging
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Signal, SignalInstance
 from PySide6.QtGui import QUndoStack
 
 from coliv_desktop import config
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the database layers load in the worker that opens the first
 
     from coliv_desktop.services.context import Actor
     from coliv_desktop.services.databases import Database, OpenedDatabase
+    from coliv_desktop.ui.editing_port import EditingPort
 
 MAX_RECENT = 8
 
@@ -40,7 +41,7 @@ class SignalBus(QObject):
     portfolio_changed = Signal()  # properties, units, rooms
     tenants_changed = Signal()
     leases_changed = Signal()
-    ledger_posted = Signal()
+    ledger_changed = Signal()
     applications_changed = Signal()
     settings_changed = Signal()
     everything_changed = Signal()  # Refresh (F5), or another desk wrote: reload what you show
@@ -57,6 +58,29 @@ class SignalBus(QObject):
 
     status_message = Signal(str)  # a short note for the status bar
     error = Signal(str)  # something failed that no dialog is there to show
+
+    def data_signals(self) -> tuple[SignalInstance, ...]:
+        """Every "data of this kind changed" signal: each `*_changed` declared above but
+        `everything_changed`, found by name so a new one cannot be left out (the change watcher
+        takes each as this window's own write)."""
+        return tuple(getattr(self, name) for name in DATA_SIGNALS)
+
+    def lease_signals(self) -> tuple[SignalInstance, ...]:
+        """What a lease's change changes: the leases, the rooms' occupancy, the tenants'
+        standing and the ledger (its charges follow the lease)."""
+        return (self.leases_changed, self.portfolio_changed, self.tenants_changed,
+                self.ledger_changed)
+
+    def open_record(self, kind: RecordKind) -> SignalInstance:
+        """The signal that shows one record of `kind` in the window."""
+        return {"property": self.open_property, "unit": self.open_unit, "room": self.open_room,
+                "tenant": self.open_tenant, "lease": self.open_lease}[kind]
+
+
+RecordKind = Literal["property", "unit", "room", "tenant", "lease"]
+DATA_SIGNALS = tuple(name for name, value in vars(SignalBus).items()
+                     if isinstance(value, Signal) and name.endswith("_changed")
+                     and name != "everything_changed")
 
 
 class IdAliases:
@@ -108,7 +132,7 @@ class AppContext(QObject):
         # amounts typed in dialogs are read in the book's format (set on this, the GUI thread)
         self.bus.settings_changed.connect(self._reload_money_format)
         # The main window's editing actions (ui.actions.Editing): dialogs any pane may open.
-        self.editing: Any = None
+        self.editing: EditingPort | None = None
 
     # --- the open database -----------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from coliv_desktop import config
-from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.domain.errors import BookInUse, ColivError
 from coliv_desktop.ui.context import AppContext
 from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, run_with_progress
 from coliv_desktop.ui.widgets import not_saved
@@ -85,6 +85,13 @@ class Databases(QObject):
             elif error is None:
                 self.ctx.set_database(result)
                 self.ctx.bus.status_message.emit(f"Opened {label}")
+            elif isinstance(error, BookInUse) and opener is None and self.ask(
+                    "The database is in use",
+                    f"{label}\n\n{error}\n\nOpen it read-only? You can look at everything "
+                    "and print; changes are refused until it is opened again once the other "
+                    "program has closed it."):
+                self.open_url(url, opener=_read_only, on_done=on_done)
+                return
             else:
                 reason = str(error) if isinstance(error, ColivError) else \
                     f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
@@ -364,3 +371,10 @@ def _open_demo(url: URL, progress: Callable[[str], None] | None = None) -> Opene
     from coliv_desktop.services import databases
 
     return databases.open_demo(url, progress)
+
+
+def _read_only(url: URL, progress: Callable[[str], None]) -> OpenedDatabase:
+    """Open without the writer lock (another program writes the book): every write refused."""
+    from coliv_desktop.services import databases
+
+    return databases.open_database(url, progress, read_only=True)

@@ -17,13 +17,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -41,11 +42,19 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.domain.errors import ColivError, NeedsConfirmation, ValidationError
+from coliv_desktop.ui.tasks import Done, TaskControl
 
 ERROR_STYLE = "color: #b3261e;"
 NO_RENT = Decimal("0.00")
 INVALID_PROPERTY = "invalid"
 _INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<row>\d+)\]\.(?P<field>.+)$")
+
+
+class Runner(Protocol):
+    """What runs a dialog's save in the background: the AppContext, or a TaskRunner."""
+
+    def run_task(self, fn: Callable[..., Any], on_done: Done, *,
+                 control: TaskControl | None = None, quiet: bool = False) -> TaskControl: ...
 
 
 def changed_signal(widget: QWidget) -> Any:
@@ -187,17 +196,21 @@ class FormDialog(QDialog):
     Subclasses add fields with `self.fields.add(...)`, and implement `build_input()` (turn the
     widgets into a service input schema through `schemas.build`, which raises a
     ValidationError naming the field) and `save(data)` (call the service; return its result).
-    After a successful save `self.saved` holds the result and the dialog is accepted.
+    `save` runs in a worker thread through `runner` (the AppContext): it touches no widget;
+    what must happen on the GUI thread afterwards goes in `after_save(result)`. After a
+    successful save `self.saved` holds the result and the dialog is accepted.
     """
 
-    def __init__(self, title: str, parent: QWidget | None = None, *, save_text: str = "Save"
-                 ) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, *, runner: Runner,
+                 save_text: str = "Save") -> None:
         super().__init__(parent)
+        self.runner = runner
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self.saved: Any = None
         self.next_requested = False
-        self.saving = False  # a background save is running (see `save_in_background`)
+        self.saving = False  # a save (or its look-up) is running in the background
+        self.found: Any = None  # what `prepare` looked up for the question
         self._touched: set[str] = set()
         # The fields scroll (a long form on a small screen, `ui.screens`); the buttons stay.
         self.setProperty("grows_to_content", True)
@@ -240,10 +253,8 @@ class FormDialog(QDialog):
         self.next_button.clicked.connect(self._save_and_next)
 
     def _save_and_next(self) -> None:
-        self.next_requested = True
+        self.next_requested = True  # reset when the save does not go through
         self.submit()
-        if not self.saved:
-            self.next_requested = False
 
     def finish_layout(self) -> None:
         """Call after adding fields: adds the buttons and live validation."""
@@ -261,12 +272,23 @@ class FormDialog(QDialog):
         raise NotImplementedError
 
     def save(self, data: Any) -> Any:
+        """Runs in a worker thread: call the service, return its result; touch no widget."""
         raise NotImplementedError
+
+    def prepare(self, data: Any) -> Any:
+        """Runs in a worker before `confirmation`: what the question needs from the database
+        (where a payment would go); its result is `self.found`. Override; touch no widget."""
+        return None
 
     def confirmation(self, data: Any) -> str | None:
         """A question to ask before saving `data`, for what the GUI alone checks (a rent of
-        0.00, a payment that becomes credit); None saves without asking. Override."""
+        0.00, a payment that becomes credit, from `self.found`); None saves without asking.
+        Override."""
         return None
+
+    def after_save(self, result: Any) -> None:
+        """Runs on the GUI thread after a successful save, before the dialog is accepted:
+        what touches widgets, the undo stack or the bus. Override."""
 
     # --- confirmations -------------------------------------------------------------------------
 
@@ -320,39 +342,80 @@ class FormDialog(QDialog):
             return
         self.show_banner(not_saved(exc) or str(exc))  # a file not written: path and reason
 
-    # A dialog whose save can take long (an approval rescoring many applications) sets this
-    # and a task runner: save() then runs in a worker and must touch no widget; the dialog
-    # stays open, its buttons off, until the transaction is done (and cannot be dismissed
-    # meanwhile, so what the operator sees is what happened).
-    save_in_background = False
-    runner: Any = None  # with run_task(fn, done), e.g. the AppContext
+    # --- the save, in the background ---------------------------------------------------------
+    # A save is a transaction (a network round trip on PostgreSQL, a wait behind another
+    # process's write lock on SQLite): it runs in a worker through the runner, and the dialog
+    # stays open, its buttons off, until it is done. It cannot be dismissed meanwhile, so what
+    # the operator sees is what happened.
 
-    def _save_in_background(self, data: Any) -> None:
-        self.saving = True
-        self.buttons.setEnabled(False)
-        self.show_banner(None)
-        self.setCursor(Qt.CursorShape.BusyCursor)
-
-        def done(result: Any, error: BaseException | None) -> None:
-            self.saving = False
-            self.buttons.setEnabled(True)
+    def _set_busy(self, busy: bool) -> None:
+        self.saving = busy
+        self.buttons.setEnabled(not busy)
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
             self.unsetCursor()
-            if isinstance(error, NeedsConfirmation) and self._confirmed(error):
-                self._save_in_background(data)
-                return
-            if isinstance(error, ColivError):
-                self.show_error(error)
-            elif error is not None:
-                self.show_banner(f"Could not save: {error}")
-            else:
-                self.saved = result
-                self.accept()
 
-        self.runner.run_task(lambda: self.save(data), done)
+    def _run(self, fn: Callable[[], Any], then: Callable[[Any, BaseException | None], None]
+             ) -> None:
+        """`fn()` in a worker, `then(result, error)` back here unless the dialog is gone."""
+        def done(result: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._set_busy(False)
+            then(result, error)
+
+        self._set_busy(True)
+        self.runner.run_task(fn, done)
+
+    def _failed(self, error: BaseException) -> None:
+        self.next_requested = False
+        if isinstance(error, ColivError):
+            self.show_error(error)
+        else:
+            self.show_banner(f"Could not save: {error}")
+
+    def _prepared(self, data: Any, found: Any, error: BaseException | None) -> None:
+        if error is not None:
+            self._failed(error)
+            return
+        self.found = found
+        try:
+            question = self.confirmation(data)
+        except ColivError as exc:
+            self._failed(exc)
+            return
+        if question is not None and not self.ask(question):
+            self.next_requested = False
+            return  # back to the form, as it was
+        self._save(data)
+
+    def _save(self, data: Any) -> None:
+        def done(result: Any, error: BaseException | None) -> None:
+            if isinstance(error, NeedsConfirmation) and self._confirmed(error):
+                self._save(data)  # the person said yes: again, with force
+                return
+            if isinstance(error, NeedsConfirmation) and not self.forced:
+                self.next_requested = False  # No: back to the form
+                return
+            if error is not None:  # (asked again even with force: shown as an error)
+                self._failed(error)
+                return
+            self.saved = result
+            self.after_save(result)
+            self.accept()
+
+        self._run(lambda: self.save(data), done)
 
     def reject(self) -> None:
         if not self.saving:  # a save under way finishes first
             super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.saving:  # the window's close button: the save finishes first
+            event.ignore()
+            return
+        super().closeEvent(event)
 
     def submit(self) -> None:
         if self.saving:
@@ -362,32 +425,11 @@ class FormDialog(QDialog):
         self.forced = False
         try:
             data = self.build_input()
-            question = self.confirmation(data)
         except ColivError as exc:
-            self.show_error(exc)
+            self._failed(exc)
             return
-        if question is not None and not self.ask(question):
-            return  # back to the form, as it was
-        if self.save_in_background and self.runner is not None:
-            self._save_in_background(data)
+        if type(self).prepare is FormDialog.prepare:  # nothing to look up before asking
+            self._prepared(data, None, None)
             return
-        while True:
-            try:
-                # a save is one short transaction; the wait cursor covers a slow one (an
-                # approval rescoring many applications, a busy server)
-                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-                try:
-                    self.saved = self.save(data)
-                finally:
-                    QApplication.restoreOverrideCursor()
-            except NeedsConfirmation as exc:
-                if self._confirmed(exc):
-                    continue
-                if self.forced:  # asked again even with force: show it as an error
-                    self.show_error(exc)
-                return
-            except ColivError as exc:
-                self.show_error(exc)
-                return
-            break
-        self.accept()
+        self._run(lambda: self.prepare(data), lambda found, error: self._prepared(
+            data, found, error))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -78,9 +81,10 @@ class TreeDock(QDockWidget):
         self._typing.timeout.connect(self.apply_filter)
         self.filter.textChanged.connect(lambda *_: self._typing.start())
         self.view.selectionModel().currentChanged.connect(self._current_changed)
-        for name in ("database_switched", "portfolio_changed", "leases_changed",
-                     "tenants_changed", "everything_changed"):
-            getattr(ctx.bus, name).connect(self.reload)
+        bus = ctx.bus
+        for signal in (bus.database_switched, bus.portfolio_changed, bus.leases_changed,
+                       bus.tenants_changed, bus.everything_changed):
+            signal.connect(self.reload)
         self._select_after: uuid.UUID | None = None
 
     def apply_filter(self) -> None:
@@ -126,15 +130,31 @@ class TreeDock(QDockWidget):
                 if isinstance(node, Node) and node.loaded:
                     self.view.expand(unit)
 
-    def _load_rooms(self, unit_id: uuid.UUID) -> list[Any]:
+    def _load_rooms(self, unit_id: uuid.UUID) -> None:
+        """A unit opened in a large portfolio: its rooms, read in a worker."""
         from coliv_desktop.services import overview
 
-        return list(overview.portfolio_tree(self.ctx.db, unit_id=unit_id).rows)
+        db = self.ctx.db
+        self.ctx.run_task(lambda: list(overview.portfolio_tree(db, unit_id=unit_id).rows),
+                          lambda rows, error: self._attach(error, lambda: self.model.attach_rooms(
+                              unit_id, rows)))
 
-    def _load_units(self, property_id: uuid.UUID) -> list[OutlineRow]:
+    def _load_units(self, property_id: uuid.UUID) -> None:
+        """A property opened in a large portfolio: its units, read in a worker."""
         from coliv_desktop.services import overview
 
-        return overview.outline(self.ctx.db, property_id=property_id)
+        db = self.ctx.db
+        self.ctx.run_task(lambda: overview.outline(db, property_id=property_id),
+                          lambda rows, error: self._attach(error, lambda: self.model.attach_units(
+                              property_id, rows)))
+
+    def _attach(self, error: BaseException | None, attach: Callable[[], None]) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if error is not None:
+            self.ctx.bus.error.emit(f"Could not load the property tree: {error}")
+            return
+        attach()
 
     def reload(self) -> None:
         if not self.ctx.has_database:
@@ -216,7 +236,8 @@ class TreeDock(QDockWidget):
     def select(self, ident: uuid.UUID, *, notify: bool = True) -> bool:
         """Select a property, unit or room by id (expanding its parents)."""
         if self.model.find(ident) is None and self.outline and self.ctx.has_database:
-            self._load_way_to(ident)
+            self._load_way_to(ident, notify)  # selects it once loaded
+            return False
         if self.model.find(ident) is None:
             self._select_after = ident
             return False
@@ -231,25 +252,43 @@ class TreeDock(QDockWidget):
             self.view.selectionModel().blockSignals(False)
         return True
 
-    def _load_way_to(self, ident: uuid.UUID) -> None:
+    def _load_way_to(self, ident: uuid.UUID, notify: bool) -> None:
         """A unit or room of a large portfolio not opened yet: load the units above it (and
-        the rooms beside it)."""
-        from coliv_desktop.services import portfolio
+        the rooms beside it) in a worker, then select it."""
+        from coliv_desktop.services import overview, portfolio
 
         db = self.ctx.db
-        unit_id = None
-        try:
-            unit_id = portfolio.get_room(db, ident).unit_id
-        except ColivError:
-            unit_id = ident  # perhaps a unit
-        try:
-            property_id = portfolio.get_unit(db, unit_id).property_id
-        except ColivError:
-            return
-        if self.model.find(unit_id) is None:
-            self.model.attach_units(property_id, self._load_units(property_id))
-        if unit_id != ident:
-            self.model.attach_rooms(unit_id, self._load_rooms(unit_id))
+
+        def read() -> Way | None:
+            try:
+                unit_id = portfolio.get_room(db, ident).unit_id
+            except ColivError:
+                unit_id = ident  # perhaps a unit
+            try:
+                property_id = portfolio.get_unit(db, unit_id).property_id
+            except ColivError:
+                return None
+            units = overview.outline(db, property_id=property_id)
+            rooms = (list(overview.portfolio_tree(db, unit_id=unit_id).rows)
+                     if unit_id != ident else None)
+            return Way(property_id, unit_id, units, rooms)
+
+        def done(way: Way | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if error is not None:
+                self.ctx.bus.error.emit(f"Could not load the property tree: {error}")
+                return
+            if way is None:
+                return
+            if self.model.find(way.unit_id) is None:
+                self.model.attach_units(way.property_id, way.units)
+            if way.rooms is not None:
+                self.model.attach_rooms(way.unit_id, way.rooms)
+            if self.model.find(ident) is not None:
+                self.select(ident, notify=notify)
+
+        self.ctx.run_task(read, done)
 
     def selected_node(self) -> Node | None:
         node = self.view.currentIndex().data(NODE_ROLE)
@@ -266,3 +305,11 @@ class TreeDock(QDockWidget):
         return None if node is None else (node.label, node.detail())
 
 
+@dataclass
+class Way:
+    """What `TreeDock._load_way_to` read: the units of a property and a unit's rooms."""
+
+    property_id: uuid.UUID
+    unit_id: uuid.UUID
+    units: list[OutlineRow]
+    rooms: list[Any] | None  # None when the way led to a unit, not a room

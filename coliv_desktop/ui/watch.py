@@ -18,8 +18,6 @@ from PySide6.QtCore import QObject, QTimer
 from coliv_desktop.ui.context import AppContext
 
 INTERVAL_MS = 15_000
-OWN_CHANGES = ("portfolio_changed", "tenants_changed", "leases_changed", "ledger_posted",
-               "applications_changed", "settings_changed", "everything_changed")
 
 
 class ChangeWatcher(QObject):
@@ -35,8 +33,8 @@ class ChangeWatcher(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.look)
         ctx.bus.database_switched.connect(self._forget)
-        for name in OWN_CHANGES:
-            getattr(ctx.bus, name).connect(self._forget)
+        for signal in (*ctx.bus.data_signals(), ctx.bus.everything_changed):
+            signal.connect(self._forget)
         self.timer.start()
 
     def _forget(self) -> None:

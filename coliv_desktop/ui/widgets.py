@@ -3,10 +3,10 @@ box, empty-state messages, icons, message boxes and the one wording of a file no
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence
@@ -27,6 +27,9 @@ from PySide6.QtWidgets import (
 from coliv_desktop.locations import resource
 from coliv_desktop.ui.models.proxy import proxy_for
 from coliv_desktop.ui.models.table import RowTableModel
+
+R = TypeVar("R")
+E = TypeVar("E", bound=BaseException)
 
 
 class Messages:
@@ -326,3 +329,14 @@ def tool_button(text: str, icon_name: str, tooltip: str, slot: Any,
     button.setToolTip(tooltip)
     button.clicked.connect(lambda *_: slot())
     return button
+
+
+def later(on_done: Callable[[R, E | None], None]) -> Callable[[R, E | None], None]:
+    """A task's `on_done` that runs in the next turn of the event loop: for one that opens a
+    modal dialog or box, so the task counts as done meanwhile (no busy indicator, nothing
+    waiting on it) and the dialog's own event loop is not nested in the task's delivery."""
+
+    def deliver(result: R, error: E | None) -> None:
+        QTimer.singleShot(0, lambda: on_done(result, error))
+
+    return deliver

@@ -65,53 +65,6 @@ def window(qtbot: object, ctx: AppContext) -> Iterator[object]:
 # issued on the main thread with a `coliv_desktop.ui` frame on its stack fails the test.
 # Test code that builds its data through the services directly is not UI code and passes.
 
-# Modules not yet moved off the GUI thread (issue 11): their statements are tolerated while
-# the work lands. Remove a module here once its calls go through ctx.run_task; empty at the end.
-NOT_YET_OFF_THE_GUI_THREAD = {
-    "coliv_desktop.ui.actions",
-
-    "coliv_desktop.ui.commands",
-
-    "coliv_desktop.ui.dialogs.application",
-
-    "coliv_desktop.ui.dialogs.approve",
-
-    "coliv_desktop.ui.dialogs.archive",
-
-    "coliv_desktop.ui.dialogs.history",
-
-    "coliv_desktop.ui.dialogs.lease",
-
-    "coliv_desktop.ui.dialogs.property",
-
-    "coliv_desktop.ui.dialogs.rooms",
-
-    "coliv_desktop.ui.dialogs.settings",
-
-    "coliv_desktop.ui.dialogs.unit",
-
-    "coliv_desktop.ui.forms",
-
-    "coliv_desktop.ui.ledger.deposit",
-
-    "coliv_desktop.ui.ledger.dialogs",
-
-    "coliv_desktop.ui.ledger.late_fees",
-
-    "coliv_desktop.ui.ledger.reminders",
-
-    "coliv_desktop.ui.ledger.utilities",
-
-    "coliv_desktop.ui.panes.application_view",
-
-    "coliv_desktop.ui.panes.portfolio",
-
-    "coliv_desktop.ui.panes.tenant_record",
-
-    "coliv_desktop.ui.tree_dock",
-
-}
-
 _gui_thread_statements: list[str] = []
 
 
@@ -123,8 +76,6 @@ def _ui_caller() -> str | None:
     while frame is not None:
         name = frame.f_globals.get("__name__", "")
         if name.startswith("coliv_desktop.ui"):
-            if name in NOT_YET_OFF_THE_GUI_THREAD:
-                return None
             return f"{name}:{frame.f_lineno} in {frame.f_code.co_name}"
         frame = frame.f_back  # type: ignore[assignment]
     return None

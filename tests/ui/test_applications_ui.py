@@ -134,6 +134,7 @@ def test_add_review_approve_and_see_the_tree_change(
     assert [r.full_name for r in pane.model.rows] == []  # the open filter hides it now
 
     click(qtbot, view.letter_button)
+    settle(window)  # the letter is rendered in a worker, then previewed
     letter = saved["letter"]
     assert isinstance(letter, Path) and letter.read_bytes().startswith(b"%PDF")
 
@@ -155,7 +156,7 @@ def test_an_approval_undone_with_ctrl_z_and_with_its_button(
 
     def approve(dialog: ApproveDialog) -> None:
         type_into(qtbot, dialog.deposit_amount, "450")
-        click(qtbot, dialog.save_button)
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # no wait here
         assert dialog.saving and not dialog.buttons.isEnabled()  # the transaction runs
         dialog.reject()  # Esc meanwhile: the dialog waits for the save to finish
         assert dialog.isVisible()
@@ -366,3 +367,28 @@ def test_a_residents_profile_from_the_tenant_record(
     cats = next(c for c in matching.get_matches(db, sarah.id).candidates
                 if c.room_label == "2A-B")
     assert cats.score > 0  # rescored in the same transaction
+
+
+def test_a_roommates_profile_from_the_applications_set_profile_link(
+    qtbot: QtBot, window: MainWindow, loft: Flow42, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """"set profile…" next to a roommate without one: the tenant is read in a worker, then
+    the profile dialog opens for that tenant; saving it reloads the application."""
+    db = window.ctx.db
+    sarah = apply(db, window.ctx.actor)
+    lisa = loft.tenants["Lisa"]
+    shown: list[str] = []
+
+    def cancel(dialog: TenantProfileDialog) -> None:
+        shown.append(dialog.windowTitle())
+        dialog.reject()
+
+    driver = DialogDriver(qtbot).then(cancel)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = open_pane(window)
+    assert pane.list.select_where(lambda r: r.id == sarah.id)
+    settle(window)
+    pane.detail._link(f"profile:{lisa}")  # the link's target, as a click hands it over
+    assert shown == []  # not yet: the dialog opens once the tenant is read
+    settle(window)
+    assert len(shown) == 1 and "Lisa" in shown[0], shown

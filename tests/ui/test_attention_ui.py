@@ -27,7 +27,7 @@ def test_a_bill_to_split_again_is_named_and_its_link_opens_the_utility_bills(
         amount="90.00", due_date="2026-01-15", rule="equal"))
     lease(ctx.db, ctx.actor, flow.rooms["3B-C"], tenant(ctx.db, ctx.actor, "Omar"),
           date(2025, 12, 10))  # moved in mid-December, entered after the bill
-    ctx.bus.ledger_posted.emit()
+    ctx.bus.ledger_changed.emit()
     board: Any = window.pane("dashboard")
     window.show_pane("dashboard")
     settle(window)

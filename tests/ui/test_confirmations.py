@@ -78,6 +78,7 @@ def test_a_new_lease_the_service_asks_about_no_goes_back_yes_saves_with_force(
     monkeypatch.setattr(FormDialog, "ask", answers.ask)
     dialog = LeaseDialog(ctx, tenant_id=mike)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # the tenants and the free rooms, looked up in the background
     assert select_id(dialog.room_id, flow.rooms["3B-A"])
     click(qtbot, dialog.save_button)
     assert answers.asked == [QUESTION]
@@ -143,13 +144,16 @@ def test_a_payment_the_service_asks_about_is_recorded_with_force_and_redone_so(
     monkeypatch.setattr(FormDialog, "ask", answers.ask)
     dialog = RecordPaymentDialog(ctx, tom)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     type_into(qtbot, dialog.amount, "800")
     click(qtbot, dialog.save_button)
     assert answers.asked == [QUESTION]  # owing $800, paying $800: only the service's question
     assert [c.get("force", False) for c in calls] == [False, True]
     assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("0.00")
     ctx.undo_stack.undo()
+    ctx.tasks.wait_idle()  # undo and redo run in workers
     ctx.undo_stack.redo()
+    ctx.tasks.wait_idle()
     assert calls[-1] == {"force": True}
     assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("0.00")
 
@@ -162,6 +166,7 @@ def test_a_charge_the_service_asks_about_no_writes_nothing(
     monkeypatch.setattr(FormDialog, "ask", answers.ask)
     dialog = ChargeOrCreditDialog(ctx, tom)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     type_into(qtbot, dialog.amount, "25")
     type_into(qtbot, dialog.description, "Replacement key")
     click(qtbot, dialog.save_button)
@@ -224,6 +229,7 @@ def test_a_lease_at_no_rent_is_asked_first_typed_or_from_the_room(
     monkeypatch.setattr(FormDialog, "ask", answers.ask)
     dialog = LeaseDialog(ctx, tenant_id=ana)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()
     assert select_id(dialog.room_id, flow.rooms["3B-C"])
     assert dialog.rent_amount.placeholderText() == "0.00"  # the room's rent, shown
     click(qtbot, dialog.save_button)
@@ -237,6 +243,7 @@ def test_a_lease_at_no_rent_is_asked_first_typed_or_from_the_room(
     answers.answers = [False]
     other = LeaseDialog(ctx, tenant_id=bo)
     qtbot.addWidget(other)
+    ctx.tasks.wait_idle()
     assert select_id(other.room_id, flow.rooms["3B-D"])
     type_into(qtbot, other.rent_amount, "0.00")
     click(qtbot, other.save_button)

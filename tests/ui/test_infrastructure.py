@@ -33,6 +33,7 @@ from coliv_desktop.ui.models.paged import PLACEHOLDER
 from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, TaskRunner
 from coliv_desktop.ui.widgets import ListView
 from tests.builders import flow_41
+from tests.ui.helpers import click
 
 
 def test_run_task_delivers_result_on_the_gui_thread(qtbot: QtBot) -> None:
@@ -247,7 +248,7 @@ def test_list_view_remembers_hidden_columns(qtbot: QtBot, qsettings: QSettings) 
 
 class RentDialog(FormDialog):
     def __init__(self, ctx: AppContext, room_id: Any) -> None:
-        super().__init__("Edit rent")
+        super().__init__("Edit rent", runner=ctx)
         self.ctx = ctx
         self.room_id = room_id
         self.rent = QLineEdit()
@@ -270,7 +271,7 @@ def test_form_dialog_shows_errors_next_to_the_field(qtbot: QtBot, ctx: AppContex
     dialog.rent.clear()
     qtbot.keyClicks(dialog.rent, "950")
     assert dialog.fields.error("rent_amount") == ""
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.save_button)
     assert dialog.result() == FormDialog.DialogCode.Accepted
     assert portfolio.get_room(ctx.db, flow.rooms["3B-A"]).rent_amount == Decimal("950.00")
 
@@ -285,9 +286,11 @@ def test_undo_and_redo_of_an_edit_go_through_the_services(qtbot: QtBot, ctx: App
     assert command is not None
     ctx.undo_stack.push(command)
     assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("999.00")
-    ctx.undo_stack.undo()
+    ctx.undo_stack.undo()  # in a worker: the stack moves at once, the row once it ran
+    ctx.tasks.wait_idle()
     assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("900.00")
     ctx.undo_stack.redo()
+    ctx.tasks.wait_idle()
     assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("999.00")
 
 

@@ -23,7 +23,7 @@ from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.ledger.utilities import UtilityBillDialog
 from coliv_desktop.ui.panes.ledger import LedgerPane
 from tests.builders import Flow41, flow_41, lease, tenant
-from tests.ui.helpers import click, type_into
+from tests.ui.helpers import click, type_into, wait_saved
 
 
 def button(pane: QWidget, name: str) -> QPushButton:
@@ -66,6 +66,8 @@ def test_utility_bill_split_previewed_then_posted_with_notices(
     assert len(dialogs) == 1 and pane.tabs.currentWidget() is pane.utilities
     dialog = dialogs[0]
     qtbot.addWidget(dialog)
+    settle(ctx, qtbot)  # properties, units and rooms come from the background
+    assert dialog.property_id.currentText() == "Downtown Loft"
     assert (dialog.period_start.value(), dialog.period_end.value()) == (
         date(2025, 12, 1), date(2025, 12, 31))  # last month, by default
     dialog.unit_id.setCurrentIndex(dialog.unit_id.findData(str(flow.unit_3b)))
@@ -179,12 +181,15 @@ def test_late_fee_rules_per_property(pane: LedgerPane, ctx: AppContext, qtbot: Q
     click(qtbot, button(pane, "late_fee_rules"))
     (rules,) = pane.findChildren(LateFeesDialog)
     qtbot.addWidget(rules)
+    ctx.tasks.wait_idle()  # the rules are read in the background
     assert "Operator default: no late fee" in rules.default.text()
     assert [(r.property_name, r.own) for r in rules.model.rows] == [("Downtown Loft", False)]
     rules.view.selectRow(0)
     editor = rules.edit()
     assert isinstance(editor, LateFeeRuleDialog)
     qtbot.addWidget(editor)
+    ctx.tasks.wait_idle()
+    assert editor.use_default.text() == "Follow the operator default: no late fee"
     assert editor.use_default.isChecked() and not editor.mode.isEnabled()
     click(qtbot, editor.use_default)
     editor.mode.setCurrentIndex(editor.mode.findData("percent"))
@@ -197,14 +202,18 @@ def test_late_fee_rules_per_property(pane: LedgerPane, ctx: AppContext, qtbot: Q
     assert editor.result() == editor.DialogCode.Accepted
     rule = late_fees.effective_rule(ctx.db, flow.property_id)
     assert (rule.mode, rule.percent, rule.cap) == ("percent", D("10"), D("60.00"))
+    ctx.tasks.wait_idle()  # the list, read again
     assert rules.model.rows[0].own
     rules.view.selectRow(0)
     again = rules.edit()
     assert isinstance(again, LateFeeRuleDialog)
     qtbot.addWidget(again)
+    ctx.tasks.wait_idle()
     click(qtbot, again.use_default)
     qtbot.keyClick(again.save_button, Qt.Key.Key_Space)
+    wait_saved(qtbot, again)
     assert late_fees.effective_rule(ctx.db, flow.property_id).property_id is None
+    ctx.tasks.wait_idle()
     assert not rules.model.rows[0].own
 
 
@@ -221,8 +230,10 @@ def test_utility_bill_from_the_unit_overview(qtbot: QtBot, window: object, ctx: 
     overview = window.pane("tree")
     assert isinstance(overview, PortfolioPane)
     click(qtbot, overview.overview.bill_button)
+    settle(ctx, qtbot)  # the unit is read in a worker, then the dialog opens
     dialog = overview.property("bill_dialog")
     assert isinstance(dialog, UtilityBillDialog)
     qtbot.addWidget(dialog)
+    settle(ctx, qtbot)
     assert dialog.unit_id.currentData() == str(flow.unit_3b)
     assert [r.label for r in dialog.rooms] == ["3B-A", "3B-B", "3B-C", "3B-D"]

@@ -26,6 +26,7 @@ from coliv_desktop.ui.ledger.views import LeaseLedgerTab
 from coliv_desktop.ui.panes.ledger import LedgerPane
 from tests.builders import flow_41, lease, tenant
 from tests.services.test_reports import flow_43
+from tests.ui.helpers import click
 
 
 def shown(label: QLabel) -> str:
@@ -107,8 +108,8 @@ def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: A
             in dialog.preview.text())
     asked: list[str] = []
     monkeypatch.setattr(FormDialog, "ask", lambda self, q: asked.append(q) or True)
-    with qtbot.waitSignal(ctx.bus.ledger_posted):
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(ctx.bus.ledger_changed):
+        click(qtbot, dialog.save_button)
     assert asked and asked[0].startswith(
         "Tom Tester owes $800.00: $200.00 of this $1,000.00 becomes credit.")
     assert dialog.result() == dialog.DialogCode.Accepted
@@ -153,12 +154,13 @@ def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: Qt
     monkeypatch.setattr(FormDialog, "ask", lambda self, question: True)
     dialog = RecordPaymentDialog(ctx)
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     assert dialog.lease.currentIndex() == -1  # nothing selected: no tenant chosen for you
     qtbot.keyClicks(dialog.amount, "12.345")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.save_button)
     assert dialog.fields.error("lease_id") == "choose whose payment this is"
     dialog.lease.setCurrentIndex(0)
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.save_button)
     assert "two decimal places" in dialog.fields.error("amount")
     assert dialog.saved is None
     # a date ahead is said (a post-dated check); years ahead is refused as a typed year
@@ -166,7 +168,7 @@ def test_record_payment_errors_show_next_to_the_field(ctx: AppContext, qtbot: Qt
     dialog.day.setDate(QDate.currentDate().addDays(20))
     assert dialog.date_note.isVisibleTo(dialog) and "20 days from today" in dialog.date_note.text()
     dialog.day.setDate(QDate.currentDate().addYears(36))
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.save_button)
     assert "more than a year ahead" in dialog.fields.error("received_on")
     assert dialog.saved is None
 
@@ -181,25 +183,27 @@ def test_a_charge_and_a_credit_by_hand_undone_with_ctrl_z(pane: LedgerPane, ctx:
     tom = row.lease_id
     dialog = pane.charge_or_credit()
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     assert dialog.lease.currentData() == str(tom)
     qtbot.keyClicks(dialog.amount, "-5")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.save_button)
     assert dialog.saved is None and dialog.fields.error("amount")
     dialog.amount.clear()
     qtbot.keyClicks(dialog.amount, "35")
     qtbot.keyClicks(dialog.description, "Replacement key")
-    with qtbot.waitSignal(ctx.bus.ledger_posted):
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(ctx.bus.ledger_changed):
+        click(qtbot, dialog.save_button)
     assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("835.00")
     assert ctx.undo_stack.undoText() == "Charge of $35.00"
 
     credit = pane.charge_or_credit()
     qtbot.addWidget(credit)
+    ctx.tasks.wait_idle()
     credit.kind.setCurrentIndex(credit.kind.findData("credit"))
     qtbot.keyClicks(credit.amount, "100")
     qtbot.keyClicks(credit.description, "Goodwill: no heating for two days")
-    with qtbot.waitSignal(ctx.bus.ledger_posted):
-        qtbot.mouseClick(credit.save_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(ctx.bus.ledger_changed):
+        click(qtbot, credit.save_button)
     assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("735.00")
     ctx.undo_stack.undo()  # the credit, voided
     settle(ctx, qtbot)
@@ -242,10 +246,10 @@ def test_void_with_reason(pane: LedgerPane, ctx: AppContext, qtbot: QtBot) -> No
     dialog = pane.void_selected()
     assert isinstance(dialog, VoidDialog)
     qtbot.addWidget(dialog)
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.save_button)
     assert "say why" in dialog.fields.error("reason")
     qtbot.keyClicks(dialog.reason, "check bounced")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.save_button)
     assert ledger.get_payment(ctx.db, row.id).void_reason == "check bounced"
     settle(ctx, qtbot)
     # the list shows payments only: what is received now leaves the voided one out
@@ -295,13 +299,14 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
     # a statement for a date range the operator picks, as PDF or CSV
     statement = tab.statement()
     qtbot.addWidget(statement)
+    ctx.tasks.wait_idle()  # when the account began, looked up in the background
     assert statement.start.value() == date(2025, 12, 1)  # the account's first day
     statement.start.set_value(date(2025, 12, 2))
     statement.end.set_value(date(2025, 12, 1))
-    qtbot.mouseClick(statement.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, statement.save_button)
     assert "must end on or after its start" in statement.fields.error("end")
     statement.end.set_value(date(2025, 12, 31))
-    qtbot.mouseClick(statement.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, statement.save_button)
     settle(ctx, qtbot)
     shown_pdf = tab.property("last_preview")
     assert isinstance(shown_pdf, PdfPreview) and shown_pdf.windowTitle() == "Statement"
@@ -310,8 +315,9 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
                         lambda *a, **k: (str(csv_file), ""))
     statement = tab.statement()
     qtbot.addWidget(statement)
+    ctx.tasks.wait_idle()
     statement.output.setCurrentIndex(statement.output.findData("csv"))
-    qtbot.mouseClick(statement.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, statement.save_button)
     lines = csv_file.read_text("utf-8").splitlines()
     assert lines[0] == "date,description,charge,payment,balance"
     assert lines[1].startswith("2025-12-01,Opening balance") and lines[-1].endswith(",0.00")

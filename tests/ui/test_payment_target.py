@@ -13,7 +13,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.services import leasing, ledger, reminders
@@ -186,7 +185,7 @@ def test_a_payment_larger_than_what_is_owed_says_how_much_becomes_credit(
     # the exact amount owed asks nothing
     asked.clear()
     menu_action(window, "menu_record_payment").trigger()
-    QApplication.processEvents()
+    settle(window)  # the lease picker fills from the background
     again = next(d for d in window.findChildren(RecordPaymentDialog) if d.isVisible())
     assert lease_of(again) == book["Tom"]  # the Leases pane's selection, still
     type_into(qtbot, again.amount, "50")

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -27,7 +26,7 @@ from coliv_desktop.ui.main_window import MainWindow
 from coliv_desktop.ui.panes.ledger import LedgerPane
 from coliv_desktop.ui.widgets import Messages
 from tests.services.test_reports import flow_43
-from tests.ui.helpers import menu_action, settle
+from tests.ui.helpers import click, menu_action, settle
 
 
 @pytest.fixture
@@ -118,9 +117,10 @@ def test_a_statement_csv_into_a_folder_that_cannot_be_written(
                         lambda *a, **k: (str(target), ""))
     dialog = StatementDialog(ctx, book["Tom"])
     qtbot.addWidget(dialog)
+    ctx.tasks.wait_idle()  # its look-ups run in the background
     dialog.start.set_value(date(2025, 12, 1))
     dialog.output.setCurrentIndex(dialog.output.findData("csv"))
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    click(qtbot, dialog.save_button)
     assert dialog.banner.text().startswith(f"Could not save {target}: ")
     assert dialog.isVisible() or dialog.result() == 0  # still open, nothing written
     assert not target.exists()

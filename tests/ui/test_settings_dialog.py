@@ -18,12 +18,22 @@ from coliv_desktop.ui.actions import Editing
 from coliv_desktop.ui.dialogs.settings import FileField, SettingsDialog
 from coliv_desktop.ui.main_window import MainWindow
 from tests.services.test_portfolio import snapshot
-from tests.ui.helpers import DialogDriver, click, menu_action, type_into
+from tests.ui.helpers import (
+    DialogDriver,
+    click,
+    menu_action,
+    off_the_gui_thread,
+    settle,
+    type_into,
+)
 
 
 def test_every_declared_setting_has_an_editor(qtbot: QtBot, window: MainWindow) -> None:
     dialog = SettingsDialog(window.ctx)
     qtbot.addWidget(dialog)
+    assert not dialog.save_button.isEnabled()  # the settings are read in the background
+    window.ctx.tasks.wait_idle()
+    assert dialog.save_button.isEnabled()
     kinds = {s.key: type(dialog.fields.widgets[s.key]) for s in SETTINGS}
     assert kinds == {"currency": QComboBox, "locale": QComboBox, "max_amount": QLineEdit,
                      "rent_due_day": QSpinBox,
@@ -52,13 +62,13 @@ def test_settings_dialog_saves_profile_and_settings(qtbot: QtBot, window: MainWi
         mode = dialog.fields.widgets["late_fee_mode"]
         assert isinstance(mode, QComboBox)
         mode.setCurrentText("flat")
-        before = snapshot(window.ctx.db)
+        before = off_the_gui_thread(snapshot, window.ctx.db)
         click(qtbot, dialog.save_button)
         seen["email"] = dialog.fields.error("email")
         type_into(qtbot, dialog.email, "hello@brightside.example")
         click(qtbot, dialog.save_button)
         seen["flat"] = dialog.fields.error("late_fee_flat")
-        assert snapshot(window.ctx.db) == before  # refused: nothing written
+        assert off_the_gui_thread(snapshot, window.ctx.db) == before  # refused: nothing written
         type_into(qtbot, dialog.fields.widgets["late_fee_flat"], "35")
         type_into(qtbot, dialog.fields.widgets["rent_due_day"], "5")
         currency = dialog.fields.widgets["currency"]
@@ -71,6 +81,7 @@ def test_settings_dialog_saves_profile_and_settings(qtbot: QtBot, window: MainWi
     changed: list[bool] = []
     window.ctx.bus.settings_changed.connect(lambda: changed.append(True))
     action.trigger()
+    settle(window)  # the settings before are read in a worker, then the dialog opens
     assert "not an email address" in seen["email"]
     assert "needs an amount" in seen["flat"]
     assert changed == [True]
@@ -85,6 +96,7 @@ def test_settings_dialog_saves_profile_and_settings(qtbot: QtBot, window: MainWi
     # Ctrl+Z puts back what the save changed; Ctrl+Shift+Z applies it again
     first_name = profile.company_name
     window.undo_action.trigger()
+    settle(window)  # the undo runs in a worker
     values = settings.get_settings(window.ctx.db)
     assert (values["late_fee_mode"], values["rent_due_day"], values["currency"]) != (
         "flat", 5, "EUR")
@@ -92,12 +104,14 @@ def test_settings_dialog_saves_profile_and_settings(qtbot: QtBot, window: MainWi
     assert operator.get_profile(window.ctx.db).company_name != first_name
     assert changed == [True, True]
     window.redo_action.trigger()
+    settle(window)
     assert settings.get_settings(window.ctx.db)["currency"] == "EUR"
     assert operator.get_profile(window.ctx.db).company_name == first_name
     assert window.ctx.money(Decimal("1234.5")) == "€1,234.50"
     # Escape closes without saving
     again = SettingsDialog(window.ctx)
     qtbot.addWidget(again)
+    window.ctx.tasks.wait_idle()
     again.show()
     type_into(qtbot, again.company_name, "Something else")
     qtbot.keyClick(again, Qt.Key.Key_Escape)

@@ -34,7 +34,7 @@ from coliv_desktop.ui.models.tree import MAINTENANCE, VACANT, PropertyTreeModel,
 from coliv_desktop.ui.panes.tenants import TenantsPane
 from tests.builders import flow_41, lease, tenant
 from tests.conftest import PG_ENV, create_pg_database, drop_pg_database
-from tests.ui.helpers import menu_action, settle
+from tests.ui.helpers import menu_action, off_the_gui_thread, settle, wait_saved
 
 
 def test_tree_model_without_widgets(db: Database, actor: Actor) -> None:
@@ -208,6 +208,7 @@ def test_copy_the_database_to_postgresql_from_the_file_menu(
         dialog.database.setText(copy_target.database)
         dialog.username.setText(copy_target.username)
         dialog.submit()
+        wait_saved(qtbot, dialog)  # the password goes to the keychain in the background
         return int(dialog.result())
 
     questions: list[str] = []
@@ -458,6 +459,7 @@ def test_large_portfolio_tree_loads_rooms_when_a_unit_opens(
     dock.view.expand(unit)
     if dock.model.canFetchMore(dock.model.index_of(flow.unit_3b)):
         dock.model.fetchMore(dock.model.index_of(flow.unit_3b))
+    settle(window)  # the rooms are read in a worker
     assert dock.node_text(flow.rooms["3B-C"]) == ("Room C", "Sarah Thompson")
     # The filter asks the database, so it finds rooms of units never expanded.
     qtbot.keyClicks(dock.filter, "3a-b")
@@ -498,7 +500,8 @@ def test_an_audit_entry_about_money_opens_its_lease(qtbot: QtBot, window: MainWi
                                                    amount="100", received_on=today(),
                                                    method="cash"))
     (entry,) = history.audit_entries(ctx.db, "payment 100.00")
-    assert opens(ctx, entry) == ("open_lease", made.id)
+    # as the log does, in a worker: a money entry's lease is looked up
+    assert off_the_gui_thread(opens, ctx, entry) == ("lease", made.id)
     (about_property,) = [e for e in history.audit_entries(ctx.db, "Downtown Loft")
                    if e.entity_type == "property"][:1]
-    assert opens(ctx, about_property) == ("open_property", flow.property_id)
+    assert off_the_gui_thread(opens, ctx, about_property) == ("property", flow.property_id)

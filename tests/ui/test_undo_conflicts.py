@@ -70,6 +70,17 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return shown
 
 
+def undo(ctx: AppContext) -> None:
+    """Ctrl+Z, and wait for its service call (it runs in a worker)."""
+    ctx.undo_stack.undo()
+    ctx.tasks.wait_idle()
+
+
+def redo(ctx: AppContext) -> None:
+    ctx.undo_stack.redo()
+    ctx.tasks.wait_idle()
+
+
 def edit_rent(qtbot: QtBot, rent: str) -> Callable[[RoomDialog], None]:
     def handler(dialog: RoomDialog) -> None:
         type_into(qtbot, dialog.rent_amount, rent)
@@ -78,6 +89,10 @@ def edit_rent(qtbot: QtBot, rent: str) -> Callable[[RoomDialog], None]:
 
 
 def press(qtbot: QtBot, window: MainWindow, key: Qt.Key, modifiers: Any = CTRL) -> None:
+    # the window manager hands the focus back when a dialog closes; offscreen Qt does not
+    # once the dialog opened from a task's result
+    window.activateWindow()
+    QApplication.processEvents()
     qtbot.keyClick(window, key, modifiers)
     settle(window)
 
@@ -94,6 +109,7 @@ def test_desk_a_ctrl_z_does_not_put_back_750_over_desk_b_1000(
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     assert window.tree.select(room)
     qtbot.keyClick(window.tree.view, Qt.Key.Key_F2)
+    settle(window)  # the room is read in a worker, then its dialog opens
     assert portfolio.get_room(ctx.db, room).rent_amount == Decimal("975.00")
 
     # desk B, with its own window state, sets 1000 on the copy it just read
@@ -137,25 +153,63 @@ def test_a_refused_redo_is_dropped_too_and_other_rows_keep_their_history(
     edit(b, "975")
     edit(c, "850")
     edit(b, "990")
-    for _ in range(3):
+    for _ in range(3):  # pressed in a row: queued, run one after another in order
         ctx.undo_stack.undo()
+    ctx.tasks.wait_idle()
     assert portfolio.get_room(ctx.db, b).rent_amount == Decimal("750.00")
     assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("800.00")
 
     now = portfolio.get_room(desk_b.db, b)
     portfolio.update_room(desk_b.db, desk_b.actor, b,
                           build(RoomUpdate, rent_amount="760", expected_version=now.version))
-    ctx.undo_stack.redo()
+    redo(ctx)
     QApplication.processEvents()
     assert portfolio.get_room(ctx.db, b).rent_amount == Decimal("760.00")
     assert [ctx.undo_stack.command(i).text() for i in range(ctx.undo_stack.count())] == [
         "Edit C to 850"]
     assert ctx.undo_stack.index() == 0 and ctx.undo_stack.canRedo()
     assert "Desk B" in warnings[0][1] and "1 earlier change" in warnings[0][1]
-    ctx.undo_stack.redo()  # room C's edit is still there to redo
+    redo(ctx)  # room C's edit is still there to redo
     assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("850.00")
-    ctx.undo_stack.undo()
+    undo(ctx)
     assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("800.00")
+
+
+def test_undos_pressed_in_a_row_skip_the_ones_a_refusal_dropped(
+        qtbot: QtBot, ctx: AppContext, desk_b: AppContext, warnings: list[tuple[str, str]]
+) -> None:
+    """A edits room B, room C, room B again; B changes room B; A presses Ctrl+Z three times
+    before the first returns. They run one at a time: the first is refused and drops both
+    room B commands (the queued undo of the earlier one is not run, so one warning), and room
+    C's undo, queued between them, still goes through."""
+    from coliv_desktop.ui.actions import Editing as RealEditing
+    ctx.editing = RealEditing(ctx, None)  # type: ignore[arg-type]
+    flow = flow_41(ctx.db, ctx.actor)
+    b, c = flow.rooms["3B-B"], flow.rooms["3B-C"]
+    for room, rent in ((b, "975"), (c, "850"), (b, "990")):
+        before = portfolio.get_room(ctx.db, room)
+        after = portfolio.update_room(ctx.db, ctx.actor, room, build(
+            RoomUpdate, rent_amount=rent, expected_version=before.version))
+        command = commands.edit_command(ctx, before, after, f"Edit {before.room_number} "
+                                                           f"to {rent}")
+        assert command is not None
+        ctx.undo_stack.push(command)
+    now = portfolio.get_room(desk_b.db, b)
+    portfolio.update_room(desk_b.db, desk_b.actor, b,
+                          build(RoomUpdate, rent_amount="760", expected_version=now.version))
+    for _ in range(3):
+        ctx.undo_stack.undo()
+    assert ctx.undo_stack.index() == 0  # the stack moved at once; the calls are queued
+    ctx.tasks.wait_idle()
+    QApplication.processEvents()
+    assert portfolio.get_room(ctx.db, b).rent_amount == Decimal("760.00")  # B's stands
+    assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("800.00")  # C's undone
+    assert [ctx.undo_stack.command(i).text() for i in range(ctx.undo_stack.count())] == [
+        "Edit C to 850"]
+    assert ctx.undo_stack.index() == 0 and ctx.undo_stack.canRedo()
+    assert len(warnings) == 1 and "1 earlier change" in warnings[0][1], warnings
+    redo(ctx)
+    assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("850.00")
 
 
 # --- every undoable edit of a versioned row -------------------------------------------------
@@ -209,8 +263,11 @@ def _tenant_edit(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]
 def _tenant_archive(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     ident = _sarah(ctx)
     row = tenants.get_tenant(ctx.db, ident)
-    return (commands.archive_command(ctx, row, True, "Archive Sarah"),
-            lambda: tenants.get_tenant(ctx.db, ident).archived_at is None)
+    made: list[commands.ServiceCommand | None] = []
+    commands.archive_command(ctx, row, True, "Archive Sarah",
+                             lambda command, error: made.append(command))
+    ctx.tasks.wait_idle()
+    return made[0], lambda: tenants.get_tenant(ctx.db, ident).archived_at is None
 
 
 def _sarah_of(ctx: AppContext) -> uuid.UUID:
@@ -383,12 +440,12 @@ def test_each_command_undoes_and_redoes_on_its_own_versions(
     command, read = CASES[name].made(ctx, flow)
     done = read()
     ctx.undo_stack.push(command)
-    ctx.undo_stack.undo()
+    undo(ctx)
     undone = read()
     assert undone != done
-    ctx.undo_stack.redo()
+    redo(ctx)
     assert read() == done
-    ctx.undo_stack.undo()
+    undo(ctx)
     assert read() == undone
     QApplication.processEvents()
     assert warnings == [] and ctx.undo_stack.count() == 1
@@ -403,7 +460,7 @@ def test_each_command_is_refused_after_another_desk_wrote_its_row(
     ctx.undo_stack.push(command)
     CASES[name].meddle(other, flow)
     theirs = read()
-    ctx.undo_stack.undo()
+    undo(ctx)
     QApplication.processEvents()
     assert read() == theirs  # nothing written over desk B's change
     assert ctx.undo_stack.count() == 0
@@ -416,11 +473,11 @@ def test_a_redo_after_another_desk_wrote_is_refused(
     ctx, other, flow = two_desks
     command, read = _room_rent(ctx, flow)
     ctx.undo_stack.push(command)
-    ctx.undo_stack.undo()
+    undo(ctx)
     assert read() == Decimal("750.00")
     portfolio.update_room(other.db, other.actor, flow.rooms["3B-B"],
                           build(RoomUpdate, rent_amount="800"))
-    ctx.undo_stack.redo()
+    redo(ctx)
     QApplication.processEvents()
     assert read() == Decimal("800.00")
     assert ctx.undo_stack.count() == 0 and "Desk B" in warnings[0][1]
@@ -443,8 +500,8 @@ def test_an_approval_undo_is_refused_after_another_desk_changed_the_application(
     command = view._approval_command(done.application, data, "Approval of Sarah",
                                      approved=True)
     ctx.undo_stack.push(command)
-    ctx.undo_stack.undo()  # on its own the approval undoes and redoes
-    ctx.undo_stack.redo()
+    undo(ctx)  # on its own the approval undoes and redoes
+    redo(ctx)
     assert applications.get_application(ctx.db, sarah.id).status == "approved"
     lease_id = applications.get_application(ctx.db, sarah.id).approved_lease_id
     assert lease_id is not None
@@ -453,7 +510,7 @@ def test_an_approval_undo_is_refused_after_another_desk_changed_the_application(
     placement.approve_application(other.db, other.actor, sarah.id,
                                   data.model_copy(update={"expected_version": back.version}))
     theirs = applications.get_application(ctx.db, sarah.id).approved_lease_id
-    ctx.undo_stack.undo()
+    undo(ctx)
     QApplication.processEvents()
     now = applications.get_application(ctx.db, sarah.id)
     assert now.status == "approved" and now.approved_lease_id == theirs

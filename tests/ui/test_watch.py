@@ -104,3 +104,23 @@ def test_the_watchers_looks_do_not_flash_the_busy_indicator(qtbot: QtBot,
     ctx.tasks.wait_idle()
     assert flashes == [True, False]
     watcher.timer.stop()
+
+
+def test_every_data_signal_of_the_bus_counts_as_this_window_s_own_change(
+        ctx: AppContext) -> None:
+    """The bus declares its data signals once (every `*_changed` but `everything_changed`): a
+    new one is counted by the change watcher without another list to keep."""
+    from PySide6.QtCore import Signal
+
+    from coliv_desktop.ui.context import DATA_SIGNALS, SignalBus
+
+    declared = {name for name, value in vars(SignalBus).items() if isinstance(value, Signal)}
+    assert set(DATA_SIGNALS) == {name for name in declared
+                                 if name.endswith("_changed") and name != "everything_changed"}
+    assert {"portfolio_changed", "tenants_changed", "leases_changed", "ledger_changed",
+            "applications_changed", "settings_changed"} <= set(DATA_SIGNALS)
+    watcher = ChangeWatcher(ctx, interval_ms=3_600_000)
+    for signal in ctx.bus.data_signals():
+        before = watcher._own
+        signal.emit()
+        assert watcher._own == before + 1

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit
+from PySide6.QtWidgets import QApplication, QCheckBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.__main__ import main as cli_main
@@ -117,12 +117,17 @@ def test_undo_of_a_room_edit_restores_the_old_rent(qtbot: QtBot, window: MainWin
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     assert window.tree.select(room_id)
     qtbot.keyClick(window.tree.view, Qt.Key.Key_F2)  # Edit Selected…
+    settle(window)  # the room is read in a worker, then the dialog opens
     assert portfolio.get_room(window.ctx.db, room_id).rent_amount == Decimal("975.00")
     assert window.undo_action.text() == "&Undo Edit room A"
+    window.activateWindow()  # as the window manager does once the dialog closed
+    QApplication.processEvents()
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    settle(window)  # the undo runs in a worker
     assert portfolio.get_room(window.ctx.db, room_id).rent_amount == Decimal("900.00")
     qtbot.keyClick(window, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    settle(window)
     assert portfolio.get_room(window.ctx.db, room_id).rent_amount == Decimal("975.00")
 
 
@@ -130,9 +135,13 @@ def test_undo_of_archiving_restores_the_tenant(qtbot: QtBot, window: MainWindow,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     sarah = tenant(window.ctx.db, window.ctx.actor, "Sarah", "Thompson")
     monkeypatch.setattr(Editing, "confirm", lambda self, title, text: True)
-    assert window.editing.archive("tenant", sarah)
+    archived: list[bool] = []
+    window.editing.archive("tenant", sarah, on_done=archived.append)
+    settle(window)
+    assert archived == [True]
     assert tenants.get_tenant(window.ctx.db, sarah).archived_at is not None
     menu_action(window, "undo").trigger()
+    settle(window)
     assert tenants.get_tenant(window.ctx.db, sarah).archived_at is None
 
 
@@ -210,6 +219,7 @@ def test_a_validation_error_shows_next_to_its_field_and_writes_nothing(
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     window.tree.select(flow.property_id)
     menu_action(window, "add_unit").trigger()
+    settle(window)  # the property is read in a worker, then the dialog opens
     assert seen["typing"] == "must be more than zero"
     assert seen["unit_number"] == "this property already has a unit 3B"
     assert seen["visible"] == "True"  # the dialog stays open for a fix
@@ -242,6 +252,7 @@ def test_a_rooms_grid_error_names_the_row(qtbot: QtBot, window: MainWindow,
     driver = DialogDriver(qtbot).then(bad_rent)
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     window.editing.add_rooms(flow.unit_3b)
+    settle(window)
     assert seen["error"] == ("Room F, rent / month: \"abc\" is not an amount of money (type it "
                              "like 1,234.56 or 1234.56)")
     assert portability.dumps(portability.export_data(db)) == before
@@ -258,10 +269,14 @@ def test_new_lease_room_picker_lists_only_rooms_free_for_the_dates(
     mike = tenant(ctx.db, ctx.actor, "Mike", "Chen")
     dialog = LeaseDialog(ctx, tenant_id=mike)
     qtbot.addWidget(dialog)
+    assert not dialog.room_id.isEnabled()  # the free rooms are looked up in the background
+    ctx.tasks.wait_idle()
+    assert dialog.room_id.isEnabled()
     labels = [dialog.room_id.itemText(i) for i in range(dialog.room_id.count())]
     assert len(labels) == 6 and not any("3B-A" in text for text in labels)
     dialog.lease_start.set_value(day + timedelta(days=61))
     dialog.lease_end.set_value(day + timedelta(days=120))
+    ctx.tasks.wait_idle()
     labels = [dialog.room_id.itemText(i) for i in range(dialog.room_id.count())]
     assert any("3B-A ($900.00)" in text for text in labels) and len(labels) == 7
     assert select_id(dialog.room_id, flow.rooms["3B-A"])
@@ -339,9 +354,12 @@ def test_the_archive_restores_a_unit_archived_earlier(
     seen: dict[str, Any] = {}
 
     def restore(dialog: ArchiveDialog) -> None:
+        window.ctx.tasks.wait_idle()  # the archive is read in the background
         seen["listed"] = [r.label for r in dialog.model.rows]
         assert dialog.view.select_where(lambda r: r.kind == "unit")
         click(qtbot, dialog.restore_button)
+        # the restore runs in a worker; the note says so once it returned
+        qtbot.waitUntil(lambda: dialog.note.text().startswith("Restored"), timeout=5000)
         seen["after"] = dialog.note.text()
         dialog.accept()
 

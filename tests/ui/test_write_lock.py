@@ -172,3 +172,75 @@ def _later() -> Any:
 
     return build(PropertyCreate, name="Added Later", address="9 Elm St", city="Austin",
                  state="TX", zip="78702")
+
+
+def test_every_pane_and_a_dialog_save_while_another_process_writes(
+        qtbot: QtBot, desk: tuple[AppContext, MainWindow], tmp_path: Path) -> None:
+    """Every pane shown (reads pass a writer on SQLite's WAL) and a room's rent saved from its
+    dialog (the save waits for the lock): the event loop keeps ticking throughout; the dialog
+    stays open with its buttons off until the save is through, then closes with it saved."""
+    from coliv_desktop.ui.dialogs.rooms import RoomDialog
+    from coliv_desktop.ui.panes import PANES
+    from tests.ui.helpers import type_into
+
+    ctx, window = desk
+    url = _book(tmp_path)
+    assert _open(qtbot, window, url)[1] is None
+    settle(window)
+    qtbot.wait(startup.AFTER_FIRST_PAINT_MS + 100)  # the rent run on open is done
+    settle(window)
+    room = next(r for r in portfolio.list_rooms(ctx.db) if r.rent_amount is not None)
+    heart = Heartbeat()
+
+    lock = WriteLock(tmp_path / "books.db", seconds=3 * HELD_S)
+    for spec in PANES:
+        window.show_pane(spec.key)
+        settle(window)
+        assert window.current_pane == spec.key
+    dialog = RoomDialog(ctx, room, parent=window)
+    dialog.show()
+    ctx.tasks.wait_idle()
+    type_into(qtbot, dialog.fields.widgets["rent_amount"], "1234.00")
+    dialog.submit()
+    assert dialog.saving and not dialog.buttons.isEnabled()  # waiting for the lock
+    dialog.reject()  # Esc while saving: the save finishes first
+    assert dialog.isVisible()
+    lock.wait(qtbot)
+    qtbot.waitUntil(lambda: not dialog.saving, timeout=10_000)
+    assert heart.longest_gap(lock.taken_at, lock.released_at) < LONGEST_GAP_S
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert str(portfolio.get_room(ctx.db, room.id).rent_amount) == "1234.00"
+
+
+def test_a_book_another_program_writes_is_offered_read_only(
+        qtbot: QtBot, desk: tuple[AppContext, MainWindow], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One writer per file: while another program holds the book's writer lock, opening it
+    names the holder and offers it read-only; yes opens it so (the title says it, writes are
+    refused), and the lock stays the other program's."""
+    import subprocess
+    import sys
+
+    ctx, window = desk
+    url = _book(tmp_path)
+    asked: list[str] = []
+    databases_ui = type(window.databases)
+    monkeypatch.setattr(databases_ui, "ask", lambda self, title, text: asked.append(text) or True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\n"
+         "from sqlalchemy.engine import make_url\n"
+         "from coliv_desktop.services import databases\n"
+         "opened = databases.open_database(make_url(sys.argv[1]))\n"
+         "print('held', flush=True)\n"
+         "time.sleep(60)\n", str(url)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        _open(qtbot, window, url)
+        qtbot.waitUntil(lambda: ctx.has_database, timeout=20_000)
+        assert asked and f"process {holder.pid}" in asked[0]
+        assert ctx.db.read_only and "(read-only)" in window.windowTitle()
+        assert databases.writer_holder(url) is not None
+    finally:
+        holder.kill()
+        holder.wait()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -124,7 +125,7 @@ class ApplicationDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, existing: ApplicationOut | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Edit application" if existing else "New application", parent,
+        super().__init__("Edit application" if existing else "New application", parent, runner=ctx,
                          save_text="Save" if existing else "Add and match")
         self.setMinimumWidth(520)
         self.ctx = ctx
@@ -185,12 +186,27 @@ class TenantProfileDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, tenant: TenantOut, parent: QWidget | None = None
                  ) -> None:
-        super().__init__(f"Compatibility profile: {tenant.full_name}", parent)
+        super().__init__(f"Compatibility profile: {tenant.full_name}", parent, runner=ctx)
         self.ctx = ctx
         self.tenant = tenant
-        current = applications.get_tenant_profile(ctx.db, tenant.id)
-        self.profile = ProfileFields(self.fields, current)
+        self.profile = ProfileFields(self.fields, None)
         self.finish_layout()
+        # the profile on file, read in the background; Save waits for it (else a save could
+        # overwrite it with the blank form)
+        self.save_button.setEnabled(False)
+        db, tenant_id = ctx.db, tenant.id
+        ctx.run_task(lambda: applications.get_tenant_profile(db, tenant_id), self._loaded)
+
+    def _loaded(self, current: CompatibilityProfile | None, error: BaseException | None
+                ) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if error is not None:
+            self.show_banner(str(error))
+            return
+        if current is not None:
+            self.profile.set_profile(current)
+        self.save_button.setEnabled(True)
 
     def build_input(self) -> CompatibilityProfile:
         return self.profile.profile()

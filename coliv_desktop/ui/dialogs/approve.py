@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
@@ -31,11 +32,10 @@ from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog, no_rent_question
 class ApproveDialog(FormDialog):
     def __init__(self, ctx: AppContext, application: ApplicationOut, matches: MatchResult,
                  *, room_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(f"Approve {application.full_name}", parent, save_text="Approve")
+        super().__init__(f"Approve {application.full_name}", parent, runner=ctx,
+                         save_text="Approve")
         self.submitted: ApprovalInput | None = None
         self.submitted_force: dict[str, bool] = {}
-        self.save_in_background = True  # it rescores every open application of the unit
-        self.runner = ctx
         self.setMinimumWidth(560)
         self.ctx = ctx
         self.application = application
@@ -76,11 +76,33 @@ class ApproveDialog(FormDialog):
         self.room_id.currentIndexChanged.connect(self._room_chosen)
         self.lease_start.changed.connect(self.load_rooms)
         self.lease_end.changed.connect(self.load_rooms)
+        self._request = 0
         self.finish_layout()
         self.load_rooms()
 
     def load_rooms(self) -> None:
+        """The candidates at once; the other rooms free for the dates from the background (an
+        answer for dates changed since is dropped)."""
         start, end = self.lease_start.value(), self.lease_end.value()
+        self._request += 1
+        request = self._request
+        if start is None or (end is not None and end < start):
+            self._fill_rooms([])
+            return
+        self._fill_rooms([])  # the candidates at once
+        db = self.ctx.db
+
+        def done(result: list[uuid.UUID] | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self) or request != self._request:
+                return
+            if error is not None or result is None:
+                self.show_banner(str(error))
+                result = []
+            self._fill_rooms(result)
+
+        self.ctx.run_task(lambda: [r for r, _ in leasing.free_rooms(db, start, end)], done)
+
+    def _fill_rooms(self, free: list[uuid.UUID]) -> None:
         current = chosen(self.room_id) or self._wanted
         self.room_id.blockSignals(True)
         self.room_id.clear()
@@ -88,14 +110,11 @@ class ApproveDialog(FormDialog):
             self.room_id.addItem(
                 f"{c.score:3d} · {c.property_name} {c.room_label} "
                 f"({self.ctx.money(c.rent)}) · {c.tier.replace('_', ' ')}", str(c.room_id))
-        if start is not None and (end is None or end >= start):
-            others = [r for r, _ in leasing.free_rooms(self.ctx.db, start, end)
-                      if r not in self.candidates]
-            for room_id in others:
-                ex = self.excluded.get(room_id)
-                if ex is not None:  # rooms added since the last scoring appear after a rescore
-                    self.room_id.addItem(f"{ex.property_name} {ex.room_label} · not a "
-                                         f"candidate: {ex.reason}", str(room_id))
+        for room_id in (r for r in free if r not in self.candidates):
+            ex = self.excluded.get(room_id)
+            if ex is not None:  # rooms added since the last scoring appear after a rescore
+                self.room_id.addItem(f"{ex.property_name} {ex.room_label} · not a "
+                                     f"candidate: {ex.reason}", str(room_id))
         if not select_id(self.room_id, current):
             self.room_id.setCurrentIndex(0 if self.room_id.count() else -1)
         self.room_id.blockSignals(False)

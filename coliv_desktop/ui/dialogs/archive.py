@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -54,8 +55,25 @@ class ArchiveDialog(QDialog):
         layout.addLayout(bottom)
         self.reload()
 
-    def reload(self) -> None:
-        items = portfolio.archived_items(self.ctx.db)  # a short list, read at once
+    def reload(self, said: str | None = None) -> None:
+        """The archived rows (a short list), read in the background; `said` is the note then
+        (what was just done)."""
+        db = self.ctx.db
+
+        def done(items: list[ArchivedItem] | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if error is not None or items is None:
+                self.note.setText(str(error))
+                return
+            self._show(items)
+            if said:
+                self.note.setText(said)
+
+        self.restore_button.setEnabled(False)
+        self.ctx.run_task(lambda: portfolio.archived_items(db), done)
+
+    def _show(self, items: list[ArchivedItem]) -> None:
         self.model.set_rows(items)
         self.note.setText(f"{len(items)} archived" if items else
                           "Nothing is archived. Archive Selected (Ctrl+Del) keeps a property, "
@@ -67,8 +85,9 @@ class ArchiveDialog(QDialog):
         if not isinstance(row, ArchivedItem):
             self.note.setText("Select what to restore.")
             return False
-        done = bool(self.editing.restore(row.kind, row.id))
-        self.reload()
-        if done:
-            self.note.setText(f"Restored {row.label}.")
-        return done
+        def done(restored: bool) -> None:
+            if shiboken6.isValid(self):  # the list again (read in the background), then the note
+                self.reload(f"Restored {row.label}." if restored else None)
+
+        self.editing.restore(row.kind, row.id, on_done=done)
+        return True

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QSpinBox, QWidget
 from sqlalchemy.engine import URL
 
 from coliv_desktop import config
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.ui.forms import FormDialog
+from coliv_desktop.ui.tasks import TaskRunner
+
+
+class Connection(NamedTuple):
+    url: URL
+    password: str
+    remember: bool  # in the OS keychain
 
 
 class ConnectDialog(FormDialog):
@@ -15,7 +24,8 @@ class ConnectDialog(FormDialog):
 
     def __init__(self, parent: QWidget | None = None, *, title: str = "Connect to PostgreSQL",
                  save_text: str = "Connect") -> None:
-        super().__init__(title, parent, save_text=save_text)
+        # the password goes to the OS keychain in the background (it may ask the person)
+        super().__init__(title, parent, runner=TaskRunner(), save_text=save_text)
         self.host = QLineEdit("localhost")
         self.port = QSpinBox()
         self.port.setRange(1, 65535)
@@ -40,7 +50,7 @@ class ConnectDialog(FormDialog):
         self.url: URL | None = None
         self.finish_layout()
 
-    def build_input(self) -> URL:
+    def build_input(self) -> Connection:
         for name, edit in (("host", self.host), ("database", self.database),
                            ("username", self.username)):
             if not edit.text().strip():
@@ -48,11 +58,14 @@ class ConnectDialog(FormDialog):
         url = URL.create("postgresql+psycopg", username=self.username.text().strip(),
                          host=self.host.text().strip(), port=self.port.value(),
                          database=self.database.text().strip())
-        return config.parse_db_url(url.render_as_string(hide_password=False))
+        return Connection(config.parse_db_url(url.render_as_string(hide_password=False)),
+                          self.password.text(), self.remember.isChecked())
 
-    def save(self, data: URL) -> URL:
-        password = self.password.text()
-        if password and self.remember.isChecked():
-            config.store_password(data, password)
-        self.url = data.set(password=password) if password else data
-        return self.url
+    def save(self, data: Connection) -> URL:
+        url, password, remember = data
+        if password and remember:
+            config.store_password(url, password)
+        return url.set(password=password) if password else url
+
+    def after_save(self, result: URL) -> None:
+        self.url = result

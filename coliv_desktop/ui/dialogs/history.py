@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QDialog,
@@ -18,24 +19,26 @@ from PySide6.QtWidgets import (
 
 from coliv_desktop.schemas.history import AuditRow
 from coliv_desktop.services import history
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, RecordKind
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column
 from coliv_desktop.ui.widgets import ListView, muted, search_box
 
 # What an entry is about -> the bus signal that shows it (money entries show their lease).
-OPENS = {"tenant": "open_tenant", "lease": "open_lease", "room": "open_room",
-         "unit": "open_unit", "property": "open_property", "payment": "open_lease",
-         "credit": "open_lease", "charge": "open_lease"}
+# the record an entry's entity is shown as (money entries as their lease)
+OPENS: dict[str, RecordKind] = {
+    "tenant": "tenant", "lease": "lease", "room": "room", "unit": "unit",
+    "property": "property", "payment": "lease", "credit": "lease", "charge": "lease"}
 
 
-def opens(ctx: AppContext, row: AuditRow) -> tuple[str, uuid.UUID] | None:
-    """(signal, id) for the record an entry is about, if it still exists to be shown."""
+def opens(ctx: AppContext, row: AuditRow) -> tuple[RecordKind, uuid.UUID] | None:
+    """(kind, id) of the record an entry is about, if it still exists to be shown. A money
+    entry's lease is looked up: call it in a worker."""
     from coliv_desktop.domain.errors import ColivError
     from coliv_desktop.services import ledger
 
-    signal = OPENS.get(row.entity_type)
-    if signal is None or not row.entity_id:
+    kind = OPENS.get(row.entity_type)
+    if kind is None or not row.entity_id:
         return None
     try:
         ident = uuid.UUID(row.entity_id)
@@ -45,7 +48,7 @@ def opens(ctx: AppContext, row: AuditRow) -> tuple[str, uuid.UUID] | None:
             ident = ledger.get_charge(ctx.db, ident).lease_id
     except (ValueError, ColivError):  # gone since (an add undone), or not an id
         return None
-    return signal, ident
+    return kind, ident
 
 
 class HistoryDialog(QDialog):
@@ -112,14 +115,23 @@ class HistoryDialog(QDialog):
                            + (f" matching “{self.model.search}”" if self.model.search else ""))
 
     def open_selected(self) -> bool:
-        """The record the selected entry is about, in the window (the log closes)."""
+        """The record the selected entry is about, in the window (the log closes once it is
+        found, in the background). False when the entry is about nothing that can be shown."""
         row = self.view.current_row()
-        target = opens(self.ctx, row) if isinstance(row, AuditRow) else None
-        if target is None:
+        if not isinstance(row, AuditRow) or OPENS.get(row.entity_type) is None:
             return False
-        signal, ident = target
-        self.accept()
-        getattr(self.ctx.bus, signal).emit(ident)
+        ctx = self.ctx
+
+        def done(target: tuple[RecordKind, uuid.UUID] | None, error: BaseException | None) -> None:
+            if target is None or not shiboken6.isValid(self):
+                if error is None and shiboken6.isValid(self):
+                    self.changes.setPlainText("What this entry is about is gone since.")
+                return
+            kind, ident = target
+            self.accept()
+            ctx.bus.open_record(kind).emit(ident)
+
+        ctx.run_task(lambda: opens(ctx, row), done)
         return True
 
     def _show_changes(self) -> None:

@@ -4,10 +4,12 @@ renewal, transfer to another room, reopening after a move-out."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import shiboken6
 from dateutil.relativedelta import relativedelta
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -27,7 +29,7 @@ from coliv_desktop.schemas.leasing import (
     LeaseRow,
     LeaseTransfer,
 )
-from coliv_desktop.schemas.overview import TenantRow
+from coliv_desktop.schemas.overview import PortfolioTree, TenantRow
 from coliv_desktop.services import directory, leasing, overview
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.context import AppContext
@@ -50,43 +52,70 @@ def select_id(combo: QComboBox, ident: uuid.UUID | None) -> bool:
 
 def fill_free_rooms(ctx: AppContext, fields: FieldErrors, combo: QComboBox,
                     rents: dict[uuid.UUID, str], start: date | None, end: date | None, *,
-                    prefer: uuid.UUID | None = None, leave_out: uuid.UUID | None = None) -> None:
+                    prefer: uuid.UUID | None = None, leave_out: uuid.UUID | None = None,
+                    then: Callable[[], None] | None = None) -> None:
     """Fill a room picker with the rooms that have a bed free over [start, end] (rent and free
     beds in each label; `rents` gets each room's rent for the rent field's hint), keeping the
-    current choice when it is still free; no free room is an error on the `room_id` field."""
+    current choice when it is still free; no free room is an error on the `room_id` field.
+
+    The rooms are looked up in the background (the picker is off meanwhile) and `then` runs
+    once they are in; each date change asks again, and an answer for dates changed since is
+    dropped."""
+    request = int(combo.property("request") or 0) + 1
+    combo.setProperty("request", request)
     if start is None or (end is not None and end < start):
         combo.clear()
+        combo.setEnabled(True)
+        if then is not None:
+            then()
         return
     current = chosen(combo) or prefer
-    free = dict(leasing.free_rooms(ctx.db, start, end))
-    if leave_out is not None:
-        free.pop(leave_out, None)
-    tree = overview.portfolio_tree(ctx.db, start)
-    combo.blockSignals(True)
-    combo.clear()
-    rents.clear()
-    for row in tree.rows:
-        if row.room_id is None or row.room_id not in free:
-            continue
-        beds = free[row.room_id]
-        extra = f", {beds} beds free" if row.beds > 1 else ""
-        rent = ctx.money(row.rent_amount)
-        combo.addItem(f"{row.property_name} · {row.unit_number}-{row.room_number} ({rent}{extra})",
-                      str(row.room_id))
-        rents[row.room_id] = "" if row.rent_amount is None else f"{row.rent_amount:.2f}"
-    if not select_id(combo, current):
-        combo.setCurrentIndex(0 if combo.count() else -1)
-    combo.blockSignals(False)
-    if not free:
-        fields.set_error("room_id", "No room has a free bed for these dates")
-    else:
-        fields.clear("room_id")
+    combo.setEnabled(False)
+    db = ctx.db
+
+    def look_up() -> tuple[dict[uuid.UUID, int], PortfolioTree]:
+        free = dict(leasing.free_rooms(db, start, end))
+        if leave_out is not None:
+            free.pop(leave_out, None)
+        return free, overview.portfolio_tree(db, start)
+
+    def done(result: Any, error: BaseException | None) -> None:
+        if not shiboken6.isValid(combo) or combo.property("request") != request:
+            return  # closed, or the dates changed since: a later answer is coming
+        combo.setEnabled(True)
+        if error is not None:
+            fields.set_error("room_id", str(error))
+            return
+        free, tree = result
+        combo.blockSignals(True)
+        combo.clear()
+        rents.clear()
+        for row in tree.rows:
+            if row.room_id is None or row.room_id not in free:
+                continue
+            beds = free[row.room_id]
+            extra = f", {beds} beds free" if row.beds > 1 else ""
+            rent = ctx.money(row.rent_amount)
+            combo.addItem(f"{row.property_name} · {row.unit_number}-{row.room_number} "
+                          f"({rent}{extra})", str(row.room_id))
+            rents[row.room_id] = "" if row.rent_amount is None else f"{row.rent_amount:.2f}"
+        if not select_id(combo, current):
+            combo.setCurrentIndex(0 if combo.count() else -1)
+        combo.blockSignals(False)
+        if not free:
+            fields.set_error("room_id", "No room has a free bed for these dates")
+        else:
+            fields.clear("room_id")
+        if then is not None:
+            then()
+
+    ctx.run_task(look_up, done)
 
 
 class LeaseDialog(FormDialog):
     def __init__(self, ctx: AppContext, *, room_id: uuid.UUID | None = None,
                  tenant_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
-        super().__init__("New lease", parent, save_text="Create lease")
+        super().__init__("New lease", parent, runner=ctx, save_text="Create lease")
         self.setMinimumWidth(520)
         self.ctx = ctx
         self.wanted_room = room_id
@@ -125,6 +154,7 @@ class LeaseDialog(FormDialog):
         self.lease_end.changed.connect(self.load_rooms)
         self.room_id.currentIndexChanged.connect(self._room_chosen)
         self._rents: dict[uuid.UUID, str] = {}
+        self._tenants_request = 0
         self.finish_layout()
         self.load_tenants(select=tenant_id)
         self.load_rooms()
@@ -132,15 +162,35 @@ class LeaseDialog(FormDialog):
     # --- pickers (small queries: up to 50 tenants, free rooms for the dates) -------------------
 
     def load_tenants(self, select: uuid.UUID | None = None) -> None:
+        """Up to 50 tenants matching the search, in the background; an answer for a search
+        typed over since is dropped."""
         current = select or chosen(self.tenant_id)
-        rows = directory.tenant_rows(self.ctx.db, self.tenant_search.text(), limit=50)
-        if select is not None and all(r.id != select for r in rows):
-            from coliv_desktop.services.tenants import get_tenant
+        self._tenants_request += 1
+        request = self._tenants_request
+        db, text = self.ctx.db, self.tenant_search.text()
 
-            t = get_tenant(self.ctx.db, select)
-            rows.insert(0, TenantRow(
-                id=t.id, first_name=t.first_name, last_name=t.last_name, email=t.email,
-                phone=t.phone, room=None, lease_end=None, archived_at=t.archived_at))
+        def look_up() -> list[TenantRow]:
+            rows = directory.tenant_rows(db, text, limit=50)
+            if select is not None and all(r.id != select for r in rows):
+                from coliv_desktop.services.tenants import get_tenant
+
+                t = get_tenant(db, select)
+                rows.insert(0, TenantRow(
+                    id=t.id, first_name=t.first_name, last_name=t.last_name, email=t.email,
+                    phone=t.phone, room=None, lease_end=None, archived_at=t.archived_at))
+            return rows
+
+        def done(rows: list[TenantRow] | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self) or request != self._tenants_request:
+                return
+            if error is not None or rows is None:
+                self.fields.set_error("tenant_id", str(error))
+                return
+            self._fill_tenants(rows, current)
+
+        self.ctx.run_task(look_up, done)
+
+    def _fill_tenants(self, rows: list[TenantRow], current: uuid.UUID | None) -> None:
         self.tenant_id.blockSignals(True)
         self.tenant_id.clear()
         for r in rows:
@@ -153,8 +203,7 @@ class LeaseDialog(FormDialog):
     def load_rooms(self) -> None:
         start, end = self.lease_start.value(), self.lease_end.value()
         fill_free_rooms(self.ctx, self.fields, self.room_id, self._rents, start, end,
-                        prefer=self.wanted_room)
-        self._room_chosen()
+                        prefer=self.wanted_room, then=self._room_chosen)
 
     def _room_chosen(self) -> None:
         room = chosen(self.room_id)
@@ -188,7 +237,8 @@ class LeaseDialog(FormDialog):
 
 class MoveOutDialog(FormDialog):
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
-        super().__init__(f"Move-out: {lease.tenant_name}", parent, save_text="Record move-out")
+        super().__init__(f"Move-out: {lease.tenant_name}", parent, runner=ctx,
+                         save_text="Record move-out")
         self.ctx = ctx
         self.lease = lease
         default = lease.lease_end or today()
@@ -218,7 +268,7 @@ class MoveOutDialog(FormDialog):
 
 class RenewDialog(FormDialog):
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
-        super().__init__(f"Renew: {lease.tenant_name}", parent, save_text="Renew lease")
+        super().__init__(f"Renew: {lease.tenant_name}", parent, runner=ctx, save_text="Renew lease")
         self.ctx = ctx
         self.lease = lease
         base = lease.lease_end or today()
@@ -249,23 +299,38 @@ class ReopenDialog(FormDialog):
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
         from coliv_desktop.services import lease_undo
 
-        super().__init__(f"Reopen: {lease.tenant_name}", parent, save_text="Reopen lease")
+        super().__init__(f"Reopen: {lease.tenant_name}", parent, runner=ctx,
+                         save_text="Reopen lease")
         self.ctx = ctx
         self.lease = lease
-        found, old_end = lease_undo.end_before_move_out(ctx.db, lease.id)
-        default = old_end if found else None
-        self.lease_end = DateField(default or (lease.lease_end or today()), optional=True,
+        self.lease_end = DateField(lease.lease_end or today(), optional=True,
                                    none_text="Had an end date (else open-ended)")
-        if found and old_end is None:
-            self.lease_end.set_value(None)
         self.fields.add("lease_end", "Runs until", self.lease_end)
-        note = QLabel(("The end it had before the move-out is filled in. " if found else "")
-                      + "The rent the move-out reversed is charged again; refused if the bed "
-                        "was let since or the deposit was settled.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #57606a;")
-        self.body.addWidget(note)
+        self.note = QLabel(self.REFUSED)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #57606a;")
+        self.body.addWidget(self.note)
         self.finish_layout()
+        # the end it had before the move-out, from the audit log: Save waits for it
+        self.save_button.setEnabled(False)
+        lease_id = lease.id
+        ctx.run_task(lambda: lease_undo.end_before_move_out(ctx.db, lease_id), self._old_end)
+
+    REFUSED = ("The rent the move-out reversed is charged again; refused if the bed was let "
+               "since or the deposit was settled.")
+
+    def _old_end(self, result: tuple[bool, date | None] | None,
+                 error: BaseException | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.save_button.setEnabled(True)
+        if error is not None or result is None:
+            self.show_banner(str(error))
+            return
+        found, old_end = result
+        if found:
+            self.lease_end.set_value(old_end)
+            self.note.setText("The end it had before the move-out is filled in. " + self.REFUSED)
 
     def build_input(self) -> date | None:
         return self.lease_end.value()
@@ -281,7 +346,7 @@ class TransferDialog(FormDialog):
     new one in the chosen room runs to the old end, carrying the deposit and the balance."""
 
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
-        super().__init__(f"Transfer: {lease.tenant_name}", parent, save_text="Transfer")
+        super().__init__(f"Transfer: {lease.tenant_name}", parent, runner=ctx, save_text="Transfer")
         self.setMinimumWidth(480)
         self.ctx = ctx
         self.lease = lease
@@ -316,8 +381,7 @@ class TransferDialog(FormDialog):
     def load_rooms(self) -> None:
         fill_free_rooms(self.ctx, self.fields, self.room_id, self._rents,
                         self.transfer_date.value(), self.lease.lease_end,
-                        leave_out=self.lease.room_id)
-        self._room_chosen()
+                        leave_out=self.lease.room_id, then=self._room_chosen)
 
     def _room_chosen(self) -> None:
         room = chosen(self.room_id)

@@ -53,7 +53,8 @@ class AmenitiesField(QWidget):
 class PropertyDialog(FormDialog):
     def __init__(self, ctx: AppContext, existing: PropertyOut | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Edit property" if existing else "Add property", parent)
+        super().__init__("Edit property" if existing else "Add property", parent,
+                         runner=ctx)
         self.ctx = ctx
         self.existing = existing
         self.name = QLineEdit(existing.name if existing else "")

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, RecordKind
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.widgets import ListView
 
@@ -27,7 +27,7 @@ class Found:
     kind: str  # Tenant, Property, Unit, Room
     label: str
     detail: str
-    signal: str  # the bus signal that opens it
+    opens: RecordKind  # shown by the bus signal `open_record(opens)`
     id: uuid.UUID
 
 
@@ -37,7 +37,7 @@ def find(ctx: AppContext, text: str) -> list[Found]:
 
     db = ctx.db
     found = [Found("Tenant", f"{t.first_name} {t.last_name}",
-                   " · ".join(x for x in (t.email, t.phone or "") if x), "open_tenant", t.id)
+                   " · ".join(x for x in (t.email, t.phone or "") if x), "tenant", t.id)
              for t in tenants.search_tenants(db, text, limit=SHOWN)]
     needle = text.strip().lower()
     rows = overview.portfolio_tree(db, search=text).rows
@@ -47,15 +47,15 @@ def find(ctx: AppContext, text: str) -> list[Found]:
     for row in rows:
         if needle in row.property_name.lower() and row.property_id not in places:
             places[row.property_id] = Found("Property", row.property_name, row.city,
-                                            "open_property", row.property_id)
+                                            "property", row.property_id)
         if row.unit_id is not None and row.unit_id not in units and needle in (
                 f"unit {row.unit_number}".lower()):
             units[row.unit_id] = Found("Unit", f"{row.property_name} · Unit {row.unit_number}",
-                                       "", "open_unit", row.unit_id)
+                                       "", "unit", row.unit_id)
         if row.room_id is not None and len(rooms) < SHOWN:
             who = ", ".join(row.tenants) or "vacant"
             rooms.append(Found("Room", f"{row.property_name} · {row.unit_number}-"
-                                       f"{row.room_number}", who, "open_room", row.room_id))
+                                       f"{row.room_number}", who, "room", row.room_id))
     return [*found, *list(places.values())[:SHOWN], *list(units.values())[:SHOWN], *rooms]
 
 
@@ -156,5 +156,5 @@ class QuickFind(QDialog):
         if not isinstance(row, Found):
             return False
         self.accept()
-        getattr(self.ctx.bus, row.signal).emit(row.id)
+        self.ctx.bus.open_record(row.opens).emit(row.id)
         return True

@@ -43,7 +43,8 @@ class RoomsGridDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, unit_id: uuid.UUID, unit_label: str, *,
                  rows: int = 1, parent: QWidget | None = None) -> None:
-        super().__init__(f"Add rooms to unit {unit_label}", parent, save_text="Save All Rooms")
+        super().__init__(f"Add rooms to unit {unit_label}", parent, runner=ctx,
+                         save_text="Save All Rooms")
         self.setMinimumWidth(720)
         self.ctx = ctx
         self.unit_id = unit_id
@@ -223,7 +224,7 @@ class RoomDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, existing: RoomOut, parent: QWidget | None = None
                  ) -> None:
-        super().__init__(f"Edit room {existing.room_number}", parent)
+        super().__init__(f"Edit room {existing.room_number}", parent, runner=ctx)
         self.ctx = ctx
         self.existing = existing
         self.room_number = QLineEdit(existing.room_number)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import shiboken6
 from babel import Locale
 from babel.numbers import list_currencies
 from PySide6.QtCore import Qt
@@ -108,11 +109,31 @@ def _editor(setting: Setting, value: Any) -> tuple[QWidget, Callable[[], Any]]:
 
 class SettingsDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Settings", parent, save_text="Save settings")
+        super().__init__("Settings", parent, runner=ctx, save_text="Save settings")
         self.setMinimumWidth(620)
         self.ctx = ctx
-        self.profile: OperatorProfile = operator.get_profile(ctx.db)
-        values = settings.get_settings(ctx.db)
+        self.readers: dict[str, Callable[[], Any]] = {}
+        self.loading = QLabel("Loading…")
+        self.form.addRow(self.loading)
+        self.save_button.setEnabled(False)  # until the form is filled
+        self.finish_layout()
+        db = ctx.db
+        ctx.run_task(lambda: (operator.get_profile(db), settings.get_settings(db)), self._loaded)
+
+    def _loaded(self, result: tuple[OperatorProfile, dict[str, Any]] | None,
+                error: BaseException | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if error is not None or result is None:
+            self.loading.setText(f"Could not read the settings: {error}")
+            return
+        self.form.removeRow(self.loading)
+        self.profile, values = result
+        self._build(values)
+        self.save_button.setEnabled(True)
+        self.finish_layout()  # live validation of the fields just added
+
+    def _build(self, values: dict[str, Any]) -> None:
         self._section("Business profile",
                       "Printed at the top of receipts, letters, statements and reminders.")
         name = self.profile.company_name
@@ -128,7 +149,6 @@ class SettingsDialog(FormDialog):
                                    ("phone", "Phone", self.phone),
                                    ("email", "Email", self.email)):
             self.fields.add(key, label, widget)
-        self.readers: dict[str, Callable[[], Any]] = {}
         group = None
         for setting in SETTINGS:
             if setting.group != group:
@@ -139,7 +159,6 @@ class SettingsDialog(FormDialog):
                 editor.setToolTip(setting.help)
             self.fields.add(setting.key, setting.label, editor)
             self.readers[setting.key] = read
-        self.finish_layout()
 
     def _section(self, title: str, note: str = "") -> None:
         label = QLabel(f"<b>{title}</b>" + (f"<br><span style='color:#57606a'>{note}</span>"
@@ -160,10 +179,11 @@ class SettingsDialog(FormDialog):
 
     def save(self, data: tuple[OperatorProfileUpdate, dict[str, Any]]) -> Any:
         profile, values = data
-        saved = operator.save_preferences(self.ctx.db, self.ctx.actor, profile, values)
+        return operator.save_preferences(self.ctx.db, self.ctx.actor, profile, values)
+
+    def after_save(self, saved: Any) -> None:
         current = saved[1]
         self.ctx.currency = str(current["currency"])
         self.ctx.locale = str(current["locale"])
         self.ctx.bus.settings_changed.emit()
         self.ctx.bus.status_message.emit("Settings saved")
-        return saved

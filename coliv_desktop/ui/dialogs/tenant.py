@@ -16,7 +16,8 @@ from coliv_desktop.ui.forms import FormDialog
 class TenantDialog(FormDialog):
     def __init__(self, ctx: AppContext, existing: TenantOut | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Edit tenant" if existing else "Add tenant", parent)
+        super().__init__("Edit tenant" if existing else "Add tenant", parent,
+                         runner=ctx)
         self.ctx = ctx
         self.existing = existing
         e = existing

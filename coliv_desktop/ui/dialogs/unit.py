@@ -26,7 +26,7 @@ class UnitDialog(FormDialog):
     def __init__(self, ctx: AppContext, property_id: uuid.UUID, existing: UnitOut | None = None,
                  *, property_name: str = "", parent: QWidget | None = None) -> None:
         title = "Edit unit" if existing else f"Add a unit to {property_name or 'the property'}"
-        super().__init__(title, parent)
+        super().__init__(title, parent, runner=ctx)
         self.ctx = ctx
         self.property_id = property_id
         self.existing = existing

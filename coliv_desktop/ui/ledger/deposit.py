@@ -4,8 +4,8 @@ what is still owed, shown before saving; then the deposit disposition letter in 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.deposits import DispositionCreate, DispositionOut
+from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.services import deposits, leasing, printing
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.commands import ServiceCommand
@@ -89,23 +90,25 @@ class LinesGrid(QTableWidget):
 class DepositDialog(FormDialog):
     def __init__(self, ctx: AppContext, lease_id: uuid.UUID,
                  parent: QWidget | None = None) -> None:
-        lease = leasing.get_lease(ctx.db, lease_id)
-        rows = leasing.list_leases(ctx.db, leasing.LeaseFilter(tenant_id=lease.tenant_id,
-                                                               include_cancelled=True))
-        row = next((r for r in rows if r.id == lease_id), None)
-        who = row.tenant_name if row else "tenant"
-        super().__init__(f"Settle deposit: {who}", parent, save_text="Settle deposit")
+        super().__init__("Settle deposit", parent, runner=ctx, save_text="Settle deposit")
         self.setMinimumWidth(560)
         self.ctx = ctx
         self.lease_id = lease_id
         self.entered: DispositionCreate | None = None  # what was settled, once saved
-        if row is not None:
-            place = f"{row.property_name} {row.unit_number}-{row.room_number}"
-            ended = row.lease_end.isoformat() if row.lease_end else "open-ended"
-            about = QLabel(f"{who} · {place} · moved out {ended} · deposit "
-                           f"{ctx.money(row.deposit_amount)}")
-            about.setWordWrap(True)
-            self.body.insertWidget(1, about)
+        self.about = QLabel()  # whose deposit, from the background
+        self.about.setObjectName("deposit_about")
+        self.about.setWordWrap(True)
+        self.about.hide()
+        self.body.insertWidget(1, self.about)
+        db = ctx.db
+
+        def look_up() -> LeaseRow | None:
+            lease = leasing.get_lease(db, lease_id)
+            rows = leasing.list_leases(db, leasing.LeaseFilter(tenant_id=lease.tenant_id,
+                                                               include_cancelled=True))
+            return next((r for r in rows if r.id == lease_id), None)
+
+        ctx.run_task(look_up, self._about)
         self.decided_on = DateField(today())
         self.fields.add("decided_on", "Decided on", self.decided_on)
         self.deductions = LinesGrid(("Deduction (reason)", "Amount"))
@@ -157,6 +160,20 @@ class DepositDialog(FormDialog):
         self.last_preview: DispositionOut | None = None
         self._request = 0
         self.update_preview()
+
+    def _about(self, row: LeaseRow | None, error: BaseException | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        if error is not None:
+            self.show_banner(str(error))
+        who = row.tenant_name if row else "tenant"
+        self.setWindowTitle(f"Settle deposit: {who}")
+        if row is not None:
+            place = f"{row.property_name} {row.unit_number}-{row.room_number}"
+            ended = row.lease_end.isoformat() if row.lease_end else "open-ended"
+            self.about.setText(f"{who} · {place} · moved out {ended} · deposit "
+                               f"{self.ctx.money(row.deposit_amount)}")
+            self.about.show()
 
     def _remove_line(self) -> None:
         self.deductions.remove_line()
@@ -255,7 +272,7 @@ def settle_command(ctx: AppContext, data: DispositionCreate) -> ServiceCommand:
         ctx, "Settle deposit",
         lambda: deposits.settle_deposit(ctx.db, ctx.actor, data),
         lambda: deposits.reverse_settlement(ctx.db, ctx.actor, data.lease_id, UNDONE),
-        changed=("ledger_posted", "leases_changed"))
+        changed=(ctx.bus.ledger_changed, ctx.bus.leases_changed))
 
 
 def ask_settled_action(parent: QWidget, ctx: AppContext, done: DispositionOut) -> str | None:
@@ -287,28 +304,42 @@ def ask_reverse_reason(parent: QWidget, ctx: AppContext, done: DispositionOut) -
     return text if ok else None
 
 
-def deposit_action(ctx: AppContext, lease_id: uuid.UUID, parent: QWidget) -> Any:
+def deposit_action(ctx: AppContext, lease_id: uuid.UUID, parent: QWidget) -> None:
     """Settle the deposit (when not yet done); once settled, show its letter again or reverse
-    the settlement."""
-    done = deposits.get_disposition(ctx.db, lease_id)
-    if done is None:
-        return ctx.editing.settle_deposit(lease_id) if ctx.editing is not None else None
-    choice = ask_settled_action(parent, ctx, done)
-    if choice == "letter":
-        preview_pdf(ctx, parent, "Deposit disposition letter",
-                    lambda p: printing.deposit_letter_pdf(ctx.db, lease_id, p))
-    elif choice == "reverse":
-        reason = ask_reverse_reason(parent, ctx, done)
-        if reason is None:
-            return None
-        try:
-            count = deposits.reverse_settlement(ctx.db, ctx.actor, lease_id, reason)
-        except ColivError as exc:
-            QMessageBox.warning(parent, "Reverse the settlement", str(exc))
-            return None
-        ctx.bus.ledger_posted.emit()
+    the settlement. The look-up and the reversal run in the background."""
+    db, actor = ctx.db, ctx.actor
+
+    def reversed_(count: int | None, error: BaseException | None) -> None:
+        if isinstance(error, ColivError):
+            if shiboken6.isValid(parent):
+                QMessageBox.warning(parent, "Reverse the settlement", str(error))
+            return
+        if error is not None:
+            ctx.bus.error.emit(str(error))
+            return
+        ctx.bus.ledger_changed.emit()
         ctx.bus.leases_changed.emit()
         ctx.bus.status_message.emit(f"Settlement reversed: {count} entries voided; the "
                                     "deposit is held again")
-        return count
-    return None
+
+    def found(done: DispositionOut | None, error: BaseException | None) -> None:
+        if error is not None:
+            ctx.bus.error.emit(str(error))
+            return
+        if not shiboken6.isValid(parent):
+            return
+        if done is None:
+            if ctx.editing is not None:
+                ctx.editing.settle_deposit(lease_id)
+            return
+        choice = ask_settled_action(parent, ctx, done)
+        if choice == "letter":
+            preview_pdf(ctx, parent, "Deposit disposition letter",
+                        lambda p: printing.deposit_letter_pdf(db, lease_id, p))
+        elif choice == "reverse":
+            reason = ask_reverse_reason(parent, ctx, done)
+            if reason is not None:
+                ctx.run_task(lambda: deposits.reverse_settlement(db, actor, lease_id, reason),
+                             reversed_)
+
+    ctx.run_task(lambda: deposits.get_disposition(db, lease_id), found)

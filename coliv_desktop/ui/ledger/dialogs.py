@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -80,19 +81,35 @@ class LeaseChoice:
 
 def lease_picker(ctx: AppContext, choice: LeaseChoice | uuid.UUID | None) -> QComboBox:
     """Every lease by tenant and room, the one `choice` means chosen; none chosen when nothing
-    is selected (never the first of the list: money must not land on the wrong tenant)."""
-    if isinstance(choice, uuid.UUID):
-        choice = LeaseChoice(lease_id=choice)
+    is selected (never the first of the list: money must not land on the wrong tenant).
+    The leases are looked up in the background: the picker shows "Loading…", off, meanwhile."""
+    wanted = LeaseChoice(lease_id=choice) if isinstance(choice, uuid.UUID) else choice
     combo = QComboBox()
-    combo.setPlaceholderText("Choose the tenant's lease")
-    rows = leasing.list_leases(ctx.db, leasing.LeaseFilter(active_on=None))
-    for row in rows:
-        combo.addItem(f"{row.tenant_name} - {row.property_name} {row.unit_number}-"
-                      f"{row.room_number} ({row.status})", str(row.id))
-        combo.setItemData(combo.count() - 1, row.tenant_name, TENANT_ROLE)
-    found = choice.pick(rows, today()) if choice is not None else None
-    # ids travel as text: QVariant cannot compare Python UUIDs
-    combo.setCurrentIndex(combo.findData(str(found.id)) if found is not None else -1)
+    combo.setPlaceholderText("Loading…")
+    combo.setCurrentIndex(-1)
+    combo.setEnabled(False)
+    db = ctx.db
+
+    def done(rows: list[LeaseRow] | None, error: BaseException | None) -> None:
+        if not shiboken6.isValid(combo):
+            return  # the dialog was closed first
+        combo.setEnabled(True)
+        combo.setPlaceholderText("Choose the tenant's lease")
+        if error is not None or rows is None:
+            combo.setToolTip(str(error))
+            return
+        combo.blockSignals(True)
+        for row in rows:
+            combo.addItem(f"{row.tenant_name} - {row.property_name} {row.unit_number}-"
+                          f"{row.room_number} ({row.status})", str(row.id))
+            combo.setItemData(combo.count() - 1, row.tenant_name, TENANT_ROLE)
+        combo.setCurrentIndex(-1)
+        combo.blockSignals(False)
+        found = wanted.pick(rows, today()) if wanted is not None else None
+        # ids travel as text: QVariant cannot compare Python UUIDs
+        combo.setCurrentIndex(combo.findData(str(found.id)) if found is not None else -1)
+
+    ctx.run_task(lambda: leasing.list_leases(db, leasing.LeaseFilter(active_on=None)), done)
     return combo
 
 
@@ -116,7 +133,7 @@ def entry_command(ctx: AppContext, text: str, made: uuid.UUID, post: Callable[[]
         current[0] = post().id
 
     return ServiceCommand(ctx, text, again, lambda: void(current[0]),
-                          changed=("ledger_posted",))
+                          changed=(ctx.bus.ledger_changed,))
 
 
 PREVIEW_STYLE = "background: #f3f6f9; padding: 8px; border-radius: 4px;"
@@ -140,7 +157,7 @@ class RecordPaymentDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, lease_id: LeaseChoice | uuid.UUID | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Record payment", parent, save_text="Record payment")
+        super().__init__("Record payment", parent, runner=ctx, save_text="Record payment")
         self.ctx = ctx
         self.lease = lease_picker(ctx, lease_id)
         self.amount = QLineEdit()
@@ -175,6 +192,7 @@ class RecordPaymentDialog(FormDialog):
         self.day.dateChanged.connect(lambda _d: self._show_date_note())
         self.last_preview: AllocationPreview | None = None
         self._request = 0
+        self.entered: tuple[PaymentCreate, dict[str, bool]] | None = None  # once saved
 
     @property
     def lease_id(self) -> uuid.UUID | None:
@@ -191,10 +209,13 @@ class RecordPaymentDialog(FormDialog):
     def tenant_name(self) -> str:
         return str(self.lease.currentData(TENANT_ROLE) or "The tenant")
 
+    def prepare(self, data: PaymentCreate) -> AllocationPreview:
+        return ledger.preview_allocation(self.ctx.db, data.lease_id, data.amount)
+
     def confirmation(self, data: PaymentCreate) -> str | None:
         """Money that becomes credit is said plainly before it is saved (it pays nothing owed
         now: a tenant owing nothing, or more than is owed)."""
-        result = ledger.preview_allocation(self.ctx.db, data.lease_id, data.amount)
+        result = self.found
         self.show_preview(result)
         if result.unapplied <= 0:
             return None
@@ -203,20 +224,23 @@ class RecordPaymentDialog(FormDialog):
             "Record it?")
 
     def save(self, data: PaymentCreate) -> PaymentOut:
-        forced = self.force()  # what the person said yes to; redo repeats it
-        result = ledger.record_payment(self.ctx.db, self.ctx.actor, data, **forced)
+        self.entered = (data, self.force())  # what the person said yes to; redo repeats it
+        return ledger.record_payment(self.ctx.db, self.ctx.actor, data, **self.entered[1])
+
+    def after_save(self, result: PaymentOut) -> None:
+        assert self.entered is not None
+        data, forced = self.entered
         ctx = self.ctx
         self.ctx.undo_stack.push(entry_command(
             ctx, f"Payment of {ctx.money(result.amount)} "
                  f"(receipt No. {receipt_no(result.receipt_number)})",
             result.id, lambda: ledger.record_payment(ctx.db, ctx.actor, data, **forced),
             lambda ident: ledger.void_payment(ctx.db, ctx.actor, ident, UNDONE)))
-        self.ctx.bus.ledger_posted.emit()
+        self.ctx.bus.ledger_changed.emit()
         self.ctx.bus.status_message.emit(
             f"Recorded {self.ctx.money(result.amount)}, "
             f"receipt No. {receipt_no(result.receipt_number)}. "
             "Undo with Ctrl+Z (it is voided).")
-        return result
 
     def update_preview(self) -> None:
         """Ask the ledger (in the background) how the typed amount would be allocated."""
@@ -274,7 +298,7 @@ class ChargeOrCreditDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, lease_id: LeaseChoice | uuid.UUID | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__("Charge or credit", parent, save_text="Post")
+        super().__init__("Charge or credit", parent, runner=ctx, save_text="Post")
         self.ctx = ctx
         self.lease = lease_picker(ctx, lease_id)
         self.kind = QComboBox()
@@ -295,6 +319,7 @@ class ChargeOrCreditDialog(FormDialog):
         self.fields.alias("received_on", "due_date")
         self.fields.add("description", "Description", self.description)
         self.fields.alias("reason", "description")
+        self.entered: tuple[ChargeCreate | CreditCreate, dict[str, bool]] | None = None
         self.finish_layout()
 
     def build_input(self) -> ChargeCreate | CreditCreate:
@@ -308,20 +333,22 @@ class ChargeOrCreditDialog(FormDialog):
                      due_date=self.day.date().toPython(), description=self.description.text())
 
     def save(self, data: ChargeCreate | CreditCreate) -> Any:
-        result = manual_entry(self.ctx, data, self.force())
-        self.ctx.bus.ledger_posted.emit()
+        self.entered = (data, self.force())  # redo posts it again, as said yes to
+        return post_entry(self.ctx, data, self.entered[1])
+
+    def after_save(self, result: Any) -> None:
+        assert self.entered is not None
+        data, forced = self.entered
+        push_entry(self.ctx, data, forced, result)
+        self.ctx.bus.ledger_changed.emit()
         self.ctx.bus.status_message.emit(
             f"Posted a {self.kind.currentData()} of {self.ctx.money(data.amount)}. "
             "Undo with Ctrl+Z (it is voided).")
-        return result
 
 
-def manual_entry(ctx: AppContext, data: ChargeCreate | CreditCreate,
-                 force: dict[str, bool] | None = None) -> Any:
-    """Post a charge or a credit, undoably (`force`: what the person said yes to, for redo
-    too)."""
-    forced = force or {}
-
+def _entry_calls(ctx: AppContext, data: ChargeCreate | CreditCreate, forced: dict[str, bool]
+                 ) -> tuple[Callable[[], Any], Callable[[uuid.UUID], Any]]:
+    """Post and void for a charge or a credit (`forced`: what the person said yes to)."""
     def post() -> Any:
         if isinstance(data, CreditCreate):
             return ledger.add_credit(ctx.db, ctx.actor, data, **forced)
@@ -332,11 +359,23 @@ def manual_entry(ctx: AppContext, data: ChargeCreate | CreditCreate,
             return ledger.void_payment(ctx.db, ctx.actor, ident, UNDONE)
         return ledger.void_charge(ctx.db, ctx.actor, ident, UNDONE)
 
-    made = post()
+    return post, void
+
+
+def post_entry(ctx: AppContext, data: ChargeCreate | CreditCreate, forced: dict[str, bool]
+               ) -> Any:
+    """Post a charge or a credit (in a worker)."""
+    return _entry_calls(ctx, data, forced)[0]()
+
+
+def push_entry(ctx: AppContext, data: ChargeCreate | CreditCreate, forced: dict[str, bool],
+               made: Any) -> None:
+    """The entry just posted, on the undo stack (GUI thread): undo voids it, redo posts it
+    again."""
+    post, void = _entry_calls(ctx, data, forced)
     what = "Credit" if isinstance(data, CreditCreate) else "Charge"
     ctx.undo_stack.push(entry_command(ctx, f"{what} of {ctx.money(data.amount)}", made.id,
                                       post, void))
-    return made
 
 
 class VoidDialog(FormDialog):
@@ -344,7 +383,7 @@ class VoidDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, entry: str, entry_id: uuid.UUID, label: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(f"Void {entry}", parent, save_text="Void")
+        super().__init__(f"Void {entry}", parent, runner=ctx, save_text="Void")
         self.ctx = ctx
         self.entry = entry
         self.entry_id = entry_id
@@ -373,8 +412,10 @@ class VoidDialog(FormDialog):
             if exc.field in ("payment_id", "charge_id"):
                 raise ColivError(exc.detail) from None
             raise
-        self.ctx.bus.ledger_posted.emit()
         return result
+
+    def after_save(self, result: Any) -> None:
+        self.ctx.bus.ledger_changed.emit()
 
 
 class StatementDialog(FormDialog):
@@ -385,12 +426,11 @@ class StatementDialog(FormDialog):
                  ) -> None:
         from coliv_desktop.ui.dialogs.common import DateField
 
-        super().__init__("Tenant statement", parent, save_text="Make statement")
+        super().__init__("Tenant statement", parent, runner=ctx, save_text="Make statement")
         self.ctx = ctx
         self.lease_id = lease_id
-        first = leasing.get_lease(ctx.db, ledger.account_of(ctx.db, lease_id)[0]).lease_start
         end = today()
-        self.start = DateField(max(first, date(end.year, 1, 1)) if first <= end else first)
+        self.start = DateField(date(end.year, 1, 1))
         self.end = DateField(end)
         self.output = QComboBox()
         self.output.setObjectName("statement_format")
@@ -400,12 +440,29 @@ class StatementDialog(FormDialog):
         self.fields.add("end", "To", self.end)
         self.fields.alias("to", "end")
         self.fields.add("format", "As", self.output)
-        note = QLabel(f"The account began on {first.isoformat()}; the opening balance on the "
-                      "first day is carried in.")
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #57606a;")
-        self.body.addWidget(note)
+        self.note = QLabel("The opening balance on the first day is carried in.")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #57606a;")
+        self.body.addWidget(self.note)
+        self.target: Path | None = None  # where the CSV goes, chosen on Save
         self.finish_layout()
+        # when the account began (its first lease): the default start; Save waits for it
+        self.save_button.setEnabled(False)
+        db = ctx.db
+        ctx.run_task(lambda: leasing.get_lease(db, ledger.account_of(db, lease_id)[0])
+                     .lease_start, self._began)
+
+    def _began(self, first: date | None, error: BaseException | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self.save_button.setEnabled(True)
+        if error is not None or first is None:
+            self.show_banner(str(error))
+            return
+        end = today()
+        self.start.set_value(max(first, date(end.year, 1, 1)) if first <= end else first)
+        self.note.setText(f"The account began on {first.isoformat()}; the opening balance on "
+                          "the first day is carried in.")
 
     def build_input(self) -> tuple[date, date, str]:
         from coliv_desktop.services.reports import check_statement_period
@@ -416,19 +473,36 @@ class StatementDialog(FormDialog):
         check_statement_period(start, end)  # the service's rule, shown next to "To"
         return start, end, str(self.output.currentData())
 
+    def submit(self) -> None:
+        """A CSV asks where to write it first (here, on the GUI thread); the save writes it."""
+        self.target = None
+        try:
+            start, end, kind = self.build_input()
+        except ColivError:
+            kind = ""  # the base shows the error
+        if kind == "csv" and not self.saving:
+            target, _ = QFileDialog.getSaveFileName(self, "Save statement",
+                                                    f"statement-{start}-{end}.csv",
+                                                    "CSV files (*.csv)")
+            if not target:
+                self.show_error(ColivError("choose a file to save the CSV to"))
+                return
+            self.target = Path(target)
+        super().submit()
+
     def save(self, data: tuple[date, date, str]) -> Path | None:
+        start, end, kind = data
+        if kind == "pdf" or self.target is None:  # the PDF is written by its preview
+            return None
+        return printing.statement_file(self.ctx.db, self.lease_id, start, end, self.target)
+
+    def after_save(self, result: Path | None) -> None:
         from coliv_desktop.ui.ledger.views import preview_pdf
 
-        start, end, kind = data
+        if result is not None:
+            return
+        start, end, _kind = self.build_input()
         db, lease_id = self.ctx.db, self.lease_id
-        if kind == "pdf":
-            owner = self.parentWidget() or self
-            preview_pdf(self.ctx, owner, "Statement", lambda p: printing.statement_pdf(
-                db, lease_id, start, end, p))
-            return None
-        target, _ = QFileDialog.getSaveFileName(self, "Save statement",
-                                                f"statement-{start}-{end}.csv",
-                                                "CSV files (*.csv)")
-        if not target:
-            raise ColivError("choose a file to save the CSV to")
-        return printing.statement_file(db, lease_id, start, end, Path(target))
+        owner = self.parentWidget() or self
+        preview_pdf(self.ctx, owner, "Statement", lambda p: printing.statement_pdf(
+            db, lease_id, start, end, p))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,12 +40,19 @@ class LateFeeRuleDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, row: PropertyLateFee,
                  parent: QWidget | None = None) -> None:
-        super().__init__(f"Late fees at {row.property_name}", parent, save_text="Save rule")
+        super().__init__(f"Late fees at {row.property_name}", parent, runner=ctx,
+                         save_text="Save rule")
         self.ctx = ctx
         self.row = row
-        default = late_fees.default_rule(get_settings(ctx.db))
-        self.use_default = QCheckBox(f"Follow the operator default: {default.describe()}")
+        self.use_default = QCheckBox("Follow the operator default")
         self.use_default.setObjectName("use_default")
+        db = ctx.db  # the default, for the check box's text, from the background
+
+        def described(text: str | None, error: BaseException | None) -> None:
+            if shiboken6.isValid(self.use_default) and text is not None:
+                self.use_default.setText(f"Follow the operator default: {text}")
+
+        ctx.run_task(lambda: late_fees.default_rule(get_settings(db)).describe(), described)
         self.use_default.setChecked(not row.own)
         self.body.insertWidget(1, self.use_default)
         rule = row.rule
@@ -103,8 +111,10 @@ class LateFeeRuleDialog(FormDialog):
             result = late_fees.clear_property_rule(self.ctx.db, self.ctx.actor, pid)
         else:
             result = late_fees.set_property_rule(self.ctx.db, self.ctx.actor, pid, data)
-        self.ctx.bus.status_message.emit(f"{self.row.property_name}: {result.description}")
         return result
+
+    def after_save(self, result: Any) -> None:
+        self.ctx.bus.status_message.emit(f"{self.row.property_name}: {result.description}")
 
 
 class LateFeesDialog(QDialog):
@@ -147,10 +157,26 @@ class LateFeesDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        rule = late_fees.default_rule(get_settings(self.ctx.db))
-        self.default.setText(f"Operator default: {rule.describe().rsplit(' (', 1)[0]}. "
-                             "Properties without a rule of their own follow it.")
-        self.model.set_rows(late_fees.list_property_rules(self.ctx.db))
+        """The default and every property's rule, read in the background."""
+        db = self.ctx.db
+
+        def read() -> tuple[str, list[PropertyLateFee]]:
+            rule = late_fees.default_rule(get_settings(db))
+            return rule.describe(), late_fees.list_property_rules(db)
+
+        def done(result: tuple[str, list[PropertyLateFee]] | None,
+                 error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if error is not None or result is None:
+                self.default.setText(f"Could not read the rules: {error}")
+                return
+            described, rows = result
+            self.default.setText(f"Operator default: {described.rsplit(' (', 1)[0]}. "
+                                 "Properties without a rule of their own follow it.")
+            self.model.set_rows(rows)
+
+        self.ctx.run_task(read, done)
 
     def edit(self) -> LateFeeRuleDialog | None:
         row = self.view.current_row()

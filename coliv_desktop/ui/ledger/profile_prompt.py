@@ -59,9 +59,11 @@ def ask_for_profile(ctx: AppContext, parent: QWidget, proceed: Callable[[], None
             mark_profile_answered(ctx)
             proceed()
         elif button is settings and ctx.editing is not None:
-            if ctx.editing.settings() is not None:  # saved: the document gets the profile
+            def saved(_: Any) -> None:  # the document gets the profile
                 mark_profile_answered(ctx)
                 proceed()
+
+            ctx.editing.settings(on_saved=saved)
 
     box.buttonClicked.connect(answered)
     box.open()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -102,13 +103,17 @@ class RemindersView(QWidget):
     def reload(self) -> None:
         wanted = self.show_box.currentData()
 
+        db = self.ctx.db
+
         def load() -> list[ReminderOut]:
-            rows = reminders.list_outbox(self.ctx.db, "pending" if wanted == "pending" else None)
+            rows = reminders.list_outbox(db, "pending" if wanted == "pending" else None)
             if wanted == "handled":
                 rows = [r for r in rows if r.status != "pending"]
             return rows
 
         def done(rows: list[ReminderOut] | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
             if error is not None or rows is None:
                 self.summary.setText(str(error))
                 return
@@ -144,16 +149,34 @@ class RemindersView(QWidget):
                                          for r in self.model.rows)]
         if not pending:
             return
-        count = reminders.mark(self.ctx.db, self.ctx.actor, pending, status)
-        self.ctx.bus.status_message.emit(f"{plural(count, 'reminder')} {status}")
-        self.reload()
+        ctx = self.ctx
+        db, actor = ctx.db, ctx.actor
 
-    def check_new(self) -> int:
-        added = reminders.refresh_outbox(self.ctx.db, self.ctx.actor, today())
-        self.ctx.bus.status_message.emit(f"{added} new reminders in the outbox" if added
-                                         else "No new reminders are due today")
-        self.reload()
-        return added
+        def done(count: int | None, error: BaseException | None) -> None:
+            if error is not None or count is None:
+                ctx.bus.error.emit(str(error))
+            else:
+                ctx.bus.status_message.emit(f"{plural(count, 'reminder')} {status}")
+            if shiboken6.isValid(self):
+                self.reload()
+
+        ctx.run_task(lambda: reminders.mark(db, actor, pending, status), done)
+
+    def check_new(self) -> None:
+        """Add the reminders due today to the outbox (in the background), then list them."""
+        ctx = self.ctx
+        db, actor, day = ctx.db, ctx.actor, today()
+
+        def done(added: int | None, error: BaseException | None) -> None:
+            if error is not None or added is None:
+                ctx.bus.error.emit(str(error))
+            else:
+                ctx.bus.status_message.emit(f"{added} new reminders in the outbox" if added
+                                            else "No new reminders are due today")
+            if shiboken6.isValid(self):
+                self.reload()
+
+        ctx.run_task(lambda: reminders.refresh_outbox(db, actor, day), done)
 
     def print_letters(self) -> list[uuid.UUID]:
         chosen = self.selected()

@@ -62,7 +62,7 @@ def run_rent_on_open(ctx: AppContext) -> None:
             text += " Today's backup is made."
         ctx.bus.status_message.emit(text)
         if result.charges_created or result.late_fees_created:
-            ctx.bus.ledger_posted.emit()
+            ctx.bus.ledger_changed.emit()
 
     ctx.run_task(work, done)
 

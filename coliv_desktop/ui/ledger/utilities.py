@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -27,9 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop.domain.errors import ColivError, ValidationError
+from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.utilities import RULE_LABELS
 from coliv_desktop.schemas import build
+from coliv_desktop.schemas.portfolio import PropertyOut, UnitOut
 from coliv_desktop.schemas.utilities import (
     BillRoom,
     ShareOut,
@@ -68,16 +70,16 @@ def last_month() -> tuple[date, date]:
 class UtilityBillDialog(FormDialog):
     def __init__(self, ctx: AppContext, *, property_id: uuid.UUID | None = None,
                  unit_id: uuid.UUID | None = None, parent: QWidget | None = None) -> None:
-        super().__init__("Enter utility bill", parent, save_text="Post bill")
+        super().__init__("Enter utility bill", parent, runner=ctx, save_text="Post bill")
         self.setMinimumWidth(820)
         self.ctx = ctx
         start, end = last_month()
         self.property_id = QComboBox()
-        for prop in portfolio.list_properties(ctx.db):
-            self.property_id.addItem(prop.name, str(prop.id))
-        if property_id is not None:
-            self.property_id.setCurrentIndex(max(0, self.property_id.findData(str(property_id))))
+        self.property_id.setPlaceholderText("Loading…")
+        self.property_id.setEnabled(False)  # filled from the background
         self.unit_id = QComboBox()
+        self.rooms: list[BillRoom] = []
+        self._units_request = self._rooms_request = 0
         self.provider = QLineEdit()
         self.provider.setPlaceholderText("e.g. Austin Energy, City Water, Fiber Internet")
         self.period_start = DateField(start)
@@ -133,6 +135,7 @@ class UtilityBillDialog(FormDialog):
         self.body.addWidget(self.summary)
         self.body.addWidget(self.share_list, 1)
         self.body.addWidget(self.working)
+        self.entered: tuple[UtilityBillIn, dict[str, bool]] | None = None  # once saved
         self.finish_layout()
         self.share_list.selectionModel().currentRowChanged.connect(lambda *_: self._working())
         self._timer = QTimer(self)
@@ -149,8 +152,28 @@ class UtilityBillDialog(FormDialog):
         self.last_preview: UtilityBillOut | None = None
         self._request = 0
         self.accepted.connect(self.show_notices)
-        self._load_units(unit_id)
         self._rule_chosen()
+        db = ctx.db
+
+        def loaded(props: list[PropertyOut] | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.property_id.setEnabled(True)
+            if error is not None or props is None:
+                self.show_banner(str(error))
+                return
+            self.property_id.blockSignals(True)
+            for prop in props:
+                self.property_id.addItem(prop.name, str(prop.id))
+            if property_id is not None:
+                self.property_id.setCurrentIndex(
+                    max(0, self.property_id.findData(str(property_id))))
+            elif props:
+                self.property_id.setCurrentIndex(0)
+            self.property_id.blockSignals(False)
+            self._load_units(unit_id)
+
+        ctx.run_task(lambda: portfolio.list_properties(db), loaded)
 
     # --- pickers -------------------------------------------------------------------------------
 
@@ -159,23 +182,52 @@ class UtilityBillDialog(FormDialog):
         return uuid.UUID(data) if data else None
 
     def _load_units(self, select: uuid.UUID | None = None) -> None:
+        """The property's units, from the background (an answer for a property chosen over
+        since is dropped), then its rooms."""
         prop = self._chosen(self.property_id)
-        self.unit_id.blockSignals(True)
-        self.unit_id.clear()
-        self.unit_id.addItem("Whole property (every room)", None)
-        if prop is not None:
-            for unit in portfolio.list_units(self.ctx.db, prop):
+        self._units_request += 1
+        request = self._units_request
+        db = self.ctx.db
+
+        def done(units: list[UnitOut] | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self) or request != self._units_request:
+                return
+            self.unit_id.setEnabled(True)
+            if error is not None:
+                self.show_banner(str(error))
+            self.unit_id.blockSignals(True)
+            self.unit_id.clear()
+            self.unit_id.addItem("Whole property (every room)", None)
+            for unit in units or []:
                 self.unit_id.addItem(f"Unit {unit.unit_number}", str(unit.id))
-        if select is not None:
-            self.unit_id.setCurrentIndex(max(0, self.unit_id.findData(str(select))))
-        self.unit_id.blockSignals(False)
-        self._load_rooms()
+            if select is not None:
+                self.unit_id.setCurrentIndex(max(0, self.unit_id.findData(str(select))))
+            self.unit_id.blockSignals(False)
+            self._load_rooms()
+
+        self.unit_id.setEnabled(False)
+        self.ctx.run_task(lambda: portfolio.list_units(db, prop) if prop is not None else [],
+                          done)
 
     def _load_rooms(self) -> None:
-        prop = self._chosen(self.property_id)
-        rooms = (utilities.bill_rooms(self.ctx.db, prop, self._chosen(self.unit_id))
-                 if prop is not None else [])
-        self.rooms: list[BillRoom] = rooms
+        """The rooms sharing the bill, from the background; a stale answer is dropped."""
+        prop, unit = self._chosen(self.property_id), self._chosen(self.unit_id)
+        self._rooms_request += 1
+        request = self._rooms_request
+        db = self.ctx.db
+
+        def done(rooms: list[BillRoom] | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self) or request != self._rooms_request:
+                return
+            if error is not None:
+                self.show_banner(str(error))
+            self._fill_rooms(rooms or [])
+
+        self.ctx.run_task(lambda: utilities.bill_rooms(db, prop, unit) if prop is not None
+                          else [], done)
+
+    def _fill_rooms(self, rooms: list[BillRoom]) -> None:
+        self.rooms = rooms
         self.percentages.blockSignals(True)
         self.percentages.setRowCount(0)
         share = (Decimal(100) / len(rooms)).quantize(Decimal("0.01")) if rooms else Decimal(0)
@@ -222,23 +274,26 @@ class UtilityBillDialog(FormDialog):
                      notes=self.notes.toPlainText())
 
     def save(self, data: UtilityBillIn) -> UtilityBillOut:
+        self.entered = (data, self.force())  # what redo posts again (forced too)
+        return utilities.post_bill(self.ctx.db, self.ctx.actor, data, **self.entered[1])
+
+    def after_save(self, posted: UtilityBillOut) -> None:
         from coliv_desktop.ui.ledger.dialogs import UNDONE, entry_command
 
         ctx = self.ctx
-        forced = self.force()
-        posted = utilities.post_bill(ctx.db, ctx.actor, data, **forced)
+        assert self.entered is not None
+        data, forced = self.entered
         if posted.id is not None and any(s.lease_id for s in posted.shares):
             # undone like any entry: voided (a bill the operator carries has nothing to void)
             ctx.undo_stack.push(entry_command(
                 ctx, f"{posted.provider} bill of {ctx.money(posted.amount)}", posted.id,
                 lambda: utilities.post_bill(ctx.db, ctx.actor, data, **forced),
                 lambda ident: utilities.void_bill(ctx.db, ctx.actor, ident, UNDONE)))
-        ctx.bus.ledger_posted.emit()
+        ctx.bus.ledger_changed.emit()
         tenants = sum(1 for s in posted.shares if s.lease_id is not None)
         ctx.bus.status_message.emit(
             f"{posted.provider} bill of {ctx.money(posted.amount)} posted to "
             f"{tenants} tenants. Undo with Ctrl+Z (its shares are voided).")
-        return posted
 
     def show_notices(self) -> None:
         """Once posted: each tenant's notice of their share, in the PDF preview."""
@@ -406,33 +461,41 @@ class UtilitiesView(QWidget):
         answer = QMessageBox.question(self, title, text)
         return answer == QMessageBox.StandardButton.Yes
 
-    def resplit_selected(self) -> Any:
+    def resplit_selected(self) -> None:
         """Show the bill's split as it would be now, then (confirmed) void the old shares and
-        post the new ones, in one transaction."""
+        post the new ones, in one transaction (both in the background)."""
         row = self.view.current_row()
         if not isinstance(row, UtilityBillRow) or row.voided:
             self.summary.setText("Select a bill that is not void.")
-            return None
-        money = self.ctx.money
-        try:
-            now = utilities.preview_bill(self.ctx.db, utilities.bill_input(self.ctx.db, row.id))
-        except ColivError as exc:
-            self.summary.setText(str(exc))
-            return None
-        lines = "\n".join(f"{share.tenant}: {money(share.amount)}" for share in now.shares)
-        if not self.confirm("Split again", f"The {row.provider} bill of {money(row.amount)} "
-                            f"split over who lives there now:\n\n{lines}\n\nVoid its shares "
-                            "and post these instead?"):
-            return None
-        try:
-            fresh = utilities.resplit_bill(self.ctx.db, self.ctx.actor, row.id)
-        except ColivError as exc:
-            self.summary.setText(str(exc))
-            return None
-        self.ctx.bus.ledger_posted.emit()
-        self.ctx.bus.status_message.emit(f"Split the {row.provider} bill again")
-        self.reload()
-        return fresh
+            return
+        ctx = self.ctx
+        db, actor, money = ctx.db, ctx.actor, ctx.money
+
+        def previewed(now: UtilityBillOut | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if error is not None or now is None:
+                self.summary.setText(str(error))
+                return
+            lines = "\n".join(f"{share.tenant}: {money(share.amount)}" for share in now.shares)
+            if not self.confirm("Split again", f"The {row.provider} bill of "
+                                f"{money(row.amount)} split over who lives there now:\n\n"
+                                f"{lines}\n\nVoid its shares and post these instead?"):
+                return
+            ctx.run_task(lambda: utilities.resplit_bill(db, actor, row.id), split)
+
+        def split(fresh: Any, error: BaseException | None) -> None:
+            if error is not None:
+                if shiboken6.isValid(self):
+                    self.summary.setText(str(error))
+                return
+            ctx.bus.ledger_changed.emit()
+            ctx.bus.status_message.emit(f"Split the {row.provider} bill again")
+            if shiboken6.isValid(self):
+                self.reload()
+
+        ctx.run_task(lambda: utilities.preview_bill(db, utilities.bill_input(db, row.id)),
+                     previewed)
 
     def ask_reason(self, row: UtilityBillRow) -> str | None:
         text, ok = QInputDialog.getText(
@@ -440,23 +503,28 @@ class UtilitiesView(QWidget):
             f"{self.ctx.money(row.amount)} voided? Every tenant's share is voided with it.")
         return text if ok else None
 
-    def void_selected(self) -> int:
+    def void_selected(self) -> None:
         row = self.view.current_row()
         if not isinstance(row, UtilityBillRow) or row.voided:
             self.summary.setText("Select a bill that is not void.")
-            return 0
+            return
         reason = self.ask_reason(row)
         if reason is None:
-            return 0
-        try:
-            count = utilities.void_bill(self.ctx.db, self.ctx.actor, row.id, reason)
-        except ColivError as exc:
-            self.summary.setText(str(exc))
-            return 0
-        self.ctx.bus.ledger_posted.emit()
-        self.ctx.bus.status_message.emit(f"Voided the {row.provider} bill: {count} shares")
-        self.reload()
-        return count
+            return
+        ctx = self.ctx
+        db, actor = ctx.db, ctx.actor
+
+        def done(count: int | None, error: BaseException | None) -> None:
+            if error is not None:
+                if shiboken6.isValid(self):
+                    self.summary.setText(str(error))
+                return
+            ctx.bus.ledger_changed.emit()
+            ctx.bus.status_message.emit(f"Voided the {row.provider} bill: {count} shares")
+            if shiboken6.isValid(self):
+                self.reload()
+
+        ctx.run_task(lambda: utilities.void_bill(db, actor, row.id, reason), done)
 
     def notices(self) -> Any:
         row = self.view.current_row()

@@ -412,7 +412,7 @@ class LeaseLedgerTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view)
-        ctx.bus.ledger_posted.connect(self.reload)
+        ctx.bus.ledger_changed.connect(self.reload)
 
     def _query(self, search: str) -> LedgerQuery:
         chain = tuple(ledger.account_of(self.ctx.db, self.lease_id))

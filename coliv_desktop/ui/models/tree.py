@@ -116,29 +116,33 @@ def unit_nodes(parent: Node, rows: Sequence[OutlineRow]) -> list[Node]:
                  children_total=r.children) for r in rows]
 
 
-RoomLoader = Callable[[uuid.UUID], Sequence["TreeRow"]]
-UnitLoader = Callable[[uuid.UUID], Sequence["OutlineRow"]]
+# Asks for a unit's rooms or a property's units; the answer comes later, through
+# `attach_rooms` / `attach_units` (the read runs in a worker).
+Request = Callable[[uuid.UUID], None]
 
 
 class PropertyTreeModel(QAbstractItemModel):
     """Either every row at once (`set_rows`) or, for large portfolios, the outline of
     properties (`set_outline`), each property's units fetched when it opens through
     `load_units(property_id)` and each unit's rooms through `load_rooms(unit_id)`
-    (canFetchMore/fetchMore)."""
+    (canFetchMore/fetchMore): these only ask, and the rows arrive through `attach_units` /
+    `attach_rooms` when read."""
 
     COLUMNS = ("Property / unit / room", "Occupancy")
 
-    def __init__(self, parent: Any = None, *, load_rooms: RoomLoader | None = None,
-                 load_units: UnitLoader | None = None) -> None:
+    def __init__(self, parent: Any = None, *, load_rooms: Request | None = None,
+                 load_units: Request | None = None) -> None:
         super().__init__(parent)
         self.roots: list[Node] = []
         self._by_id: dict[uuid.UUID, Node] = {}
         self.load_rooms = load_rooms
         self.load_units = load_units
         self._partial: set[uuid.UUID] = set()  # units holding only a search's matches
+        self._asked: set[uuid.UUID] = set()  # nodes whose children are being read
 
     def _reset(self, roots: list[Node]) -> None:
         self._partial.clear()
+        self._asked.clear()
         self.beginResetModel()
         self.roots = roots
         self._by_id = {}
@@ -157,6 +161,7 @@ class PropertyTreeModel(QAbstractItemModel):
 
     def attach_units(self, property_id: uuid.UUID, rows: Sequence[OutlineRow]) -> None:
         """Put a property's units (counted, rooms not loaded) under it."""
+        self._asked.discard(property_id)
         prop = self._by_id.get(property_id)
         if prop is None or prop.kind != "property" or prop.loaded:
             return
@@ -171,6 +176,7 @@ class PropertyTreeModel(QAbstractItemModel):
 
     def attach_rooms(self, unit_id: uuid.UUID, rows: Sequence[TreeRow]) -> None:
         """Put a unit's rooms (or the search's matching rooms) under it."""
+        self._asked.discard(unit_id)
         unit = self._by_id.get(unit_id)
         if unit is None or unit.kind != "unit":
             return
@@ -223,12 +229,12 @@ class PropertyTreeModel(QAbstractItemModel):
 
     def fetchMore(self, parent: Index) -> None:
         node = self.node(parent)
-        if node is None or node.loaded:
+        if node is None or node.loaded or node.id in self._asked:
             return
-        if node.kind == "unit" and self.load_rooms is not None:
-            self.attach_rooms(node.id, self.load_rooms(node.id))
-        elif node.kind == "property" and self.load_units is not None:
-            self.attach_units(node.id, self.load_units(node.id))
+        loader = self.load_rooms if node.kind == "unit" else self.load_units
+        if loader is not None:
+            self._asked.add(node.id)  # the view asks again on every scroll meanwhile
+            loader(node.id)
 
     def node(self, index: Index) -> Node | None:
         if not index.isValid():

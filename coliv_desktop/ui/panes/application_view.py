@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+import shiboken6
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, SignalInstance
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.domain.matching import HUMAN, CompatibilityProfile
 from coliv_desktop.schemas.applications import (
     ApplicationOut,
@@ -43,7 +44,7 @@ from coliv_desktop.ui.dialogs.application import ApplicationDialog, TenantProfil
 from coliv_desktop.ui.dialogs.approve import ApproveDialog
 from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
 from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView, empty_state, heading, muted, tool_button
+from coliv_desktop.ui.widgets import ListView, empty_state, heading, later, muted, tool_button
 
 TIER_COLOURS = {"excellent": "#1a7f37", "good": "#0969da", "moderate": "#9a6700",
                 "not_recommended": "#b3261e"}
@@ -369,11 +370,26 @@ class ApplicationView(QWidget):
         else:
             self.ctx.bus.error.emit(f"{title}: {text}")
 
-    def _changed(self, *names: str) -> None:
-        for name in ("applications_changed", *names):
-            getattr(self.ctx.bus, name).emit()
+    def _changed(self, *signals: SignalInstance) -> None:
+        for signal in (self.ctx.bus.applications_changed, *signals):
+            signal.emit()
         if self.application is not None:
             self.show_application(self.application.id)
+
+    def _in_worker(self, work: Callable[[], Any], then: Callable[[Any], None],
+                   refused: str) -> None:
+        """`work()` in a worker, then `then(result)` here; a refusal in a box titled
+        `refused`. Nothing happens once the view is gone."""
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if error is not None:
+                self._warn(refused, str(error))
+                return
+            then(result)
+
+        self.ctx.run_task(work, later(done))
 
     def approve(self) -> None:
         app, matches = self.application, self.matches
@@ -393,7 +409,7 @@ class ApplicationView(QWidget):
             self.ctx.undo_stack.push(self._approval_command(
                 done.application, dialog.submitted, f"Approval of {app.full_name}",
                 approved=True, force=dialog.submitted_force))
-        self._changed("leases_changed", "tenants_changed", "portfolio_changed")
+        self._changed(*self.ctx.bus.lease_signals())
 
     def _approval_command(self, app: ApplicationOut, data: ApprovalInput, text: str, *,
                           approved: bool, force: dict[str, bool] | None = None) -> Any:
@@ -402,7 +418,7 @@ class ApplicationView(QWidget):
         deposit (and `force`, if the person confirmed it); refused if the application changed
         since."""
         from coliv_desktop.services import placement
-        from coliv_desktop.ui.commands import LEASE_CHANGED, VersionedCommand, one_row
+        from coliv_desktop.ui.commands import VersionedCommand, one_row
 
         db, actor, ident = self.ctx.db, self.ctx.actor, app.id
 
@@ -418,7 +434,8 @@ class ApplicationView(QWidget):
         redo, undo = steps if approved else steps[::-1]
         return VersionedCommand(self.ctx, text, redo, undo, written={ident: app.version},
                                 rows=lambda: (ident,),
-                                changed=("applications_changed", *LEASE_CHANGED))
+                                changed=(self.ctx.bus.applications_changed,
+                                         *self.ctx.bus.lease_signals()))
 
     def unapprove(self) -> None:
         """Take an approval back: its lease cancelled, the application pending again."""
@@ -434,18 +451,22 @@ class ApplicationView(QWidget):
                 "rent and deposit voided), a tenant record it created is archived, and the "
                 "application is pending again. You can redo this with Ctrl+Shift+Z."):
             return
-        lease = leasing.get_lease(self.ctx.db, app.approved_lease_id)
-        made = ApprovalInput(room_id=lease.room_id, lease_start=lease.lease_start,
-                             lease_end=lease.lease_end, rent_amount=lease.rent_amount,
-                             deposit_amount=lease.deposit_amount, bed=lease.bed)
-        try:
-            back = placement.undo_approval(self.ctx.db, self.ctx.actor, app.id, app.version)
-        except ColivError as exc:
-            self._warn("Cannot undo the approval", str(exc))
-            return
-        self.ctx.undo_stack.push(self._approval_command(
-            back, made, f"Undo approval of {app.full_name}", approved=False))
-        self._changed("leases_changed", "tenants_changed", "portfolio_changed")
+        db, actor, lease_id = self.ctx.db, self.ctx.actor, app.approved_lease_id
+
+        def take_back() -> tuple[ApplicationOut, ApprovalInput]:
+            lease = leasing.get_lease(db, lease_id)
+            made = ApprovalInput(room_id=lease.room_id, lease_start=lease.lease_start,
+                                 lease_end=lease.lease_end, rent_amount=lease.rent_amount,
+                                 deposit_amount=lease.deposit_amount, bed=lease.bed)
+            return placement.undo_approval(db, actor, app.id, app.version), made
+
+        def taken_back(result: tuple[ApplicationOut, ApprovalInput]) -> None:
+            back, made = result
+            self.ctx.undo_stack.push(self._approval_command(
+                back, made, f"Undo approval of {app.full_name}", approved=False))
+            self._changed(*self.ctx.bus.lease_signals())
+
+        self._in_worker(take_back, taken_back, "Cannot undo the approval")
 
     def reject(self) -> None:
         app = self.application
@@ -456,13 +477,10 @@ class ApplicationView(QWidget):
                                   "(kept on the application)") if editing else None
         if reason is None:
             return
-        try:
-            applications.reject_application(self.ctx.db, self.ctx.actor, app.id, reason,
-                                            expected_version=app.version)
-        except ColivError as exc:
-            self._warn("Cannot reject", str(exc))
-            return
-        self._changed()
+        db, actor = self.ctx.db, self.ctx.actor
+        self._in_worker(lambda: applications.reject_application(
+            db, actor, app.id, reason, expected_version=app.version),
+            lambda _: self._changed(), "Cannot reject")
 
     def _decide(self, action: str) -> None:
         app = self.application
@@ -471,12 +489,9 @@ class ApplicationView(QWidget):
         change = {"waitlist": applications.waitlist_application,
                   "withdraw": applications.withdraw_application,
                   "reopen": applications.reopen_application}[action]
-        try:
-            change(self.ctx.db, self.ctx.actor, app.id, expected_version=app.version)
-        except ColivError as exc:
-            self._warn(f"Cannot {action}", str(exc))
-            return
-        self._changed()
+        db, actor = self.ctx.db, self.ctx.actor
+        self._in_worker(lambda: change(db, actor, app.id, expected_version=app.version),
+                        lambda _: self._changed(), f"Cannot {action}")
 
     def rescore(self) -> None:
         app = self.application
@@ -501,20 +516,29 @@ class ApplicationView(QWidget):
             self._changed()
 
     def set_profile(self, tenant_id: uuid.UUID) -> None:
-        dialog = TenantProfileDialog(self.ctx, tenants.get_tenant(self.ctx.db, tenant_id),
-                                     parent=self)
-        if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
-            self._changed("tenants_changed")
+        db = self.ctx.db
 
-    def letter_dialog(self) -> PdfPreview | None:
-        """The welcome letter rendered into a temporary file, in the shared PDF preview."""
+        def show(tenant: Any) -> None:
+            dialog = TenantProfileDialog(self.ctx, tenant, parent=self)
+            if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
+                self._changed(self.ctx.bus.tenants_changed)
+
+        self._in_worker(lambda: tenants.get_tenant(db, tenant_id), show, "Cannot open")
+
+    def letter_dialog(self, show: Callable[[PdfPreview], None]) -> None:
+        """The welcome letter rendered (in a worker) into a temporary file, then handed to
+        `show` in the shared PDF preview."""
         app = self.application
         if app is None or app.status != "approved":
-            return None
+            return
         name = f"welcome-{app.first_name}-{app.last_name}.pdf".replace(" ", "-").lower()
         folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
-        path = welcome.welcome_pdf(self.ctx.db, app.id, folder / name)
-        return PdfPreview(path, f"Welcome letter: {app.full_name}", parent=self)
+        db = self.ctx.db
+        self._in_worker(
+            lambda: welcome.welcome_pdf(db, app.id, folder / name),
+            lambda path: show(PdfPreview(path, f"Welcome letter: {app.full_name}",
+                                         parent=self)),
+            "No welcome letter")
 
     def welcome_letter(self) -> None:
         from coliv_desktop.ui.ledger.profile_prompt import with_profile
@@ -522,10 +546,4 @@ class ApplicationView(QWidget):
         with_profile(self.ctx, self, self._welcome_letter)
 
     def _welcome_letter(self) -> None:
-        try:
-            dialog = self.letter_dialog()
-        except ColivError as exc:
-            self._warn("No welcome letter", str(exc))
-            return
-        if dialog is not None:
-            self.run_dialog(dialog)
+        self.letter_dialog(lambda preview: None if self.run_dialog(preview) else None)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, SignalInstance
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QSplitter, QVBoxLayout
 
 from coliv_desktop.schemas.applications import OPEN_STATUSES, ApplicationRow
 from coliv_desktop.services import applications
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 from coliv_desktop.ui.dialogs.application import ApplicationDialog
 from coliv_desktop.ui.dialogs.plan import PlanDialog
 from coliv_desktop.ui.models.table import Column, RowTableModel
@@ -38,7 +38,8 @@ def application_columns() -> list[Column[ApplicationRow]]:
 
 
 class ApplicationsPane(Pane):
-    reload_on = ("applications_changed", "leases_changed")
+    def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
+        return (bus.applications_changed, bus.leases_changed)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -143,9 +144,9 @@ class ApplicationsPane(Pane):
         dialog = PlanDialog(self.ctx, parent=self)
         self.detail.run_dialog(dialog)
         if dialog.approved_any:
-            for name in ("applications_changed", "leases_changed", "tenants_changed",
-                         "portfolio_changed"):
-                getattr(self.ctx.bus, name).emit()
+            bus = self.ctx.bus
+            for signal in (bus.applications_changed, *bus.lease_signals()):
+                signal.emit()
 
     def rescore_out_of_date(self) -> None:
         """Each out-of-date open application rescored in its own transaction, with progress

@@ -6,22 +6,21 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 
 
 class Pane(QWidget):
     """A page of the main window.
 
     Subclasses implement `reload()` (fetch through `ctx.run_task`, fill their models) and list
-    the bus signals that make their data stale in `reload_on`. A pane hidden when its data
+    the bus signals that make their data stale in `reload_signals`. A pane hidden when its data
     changes reloads the next time it is shown, so hidden panes cost nothing.
     """
 
-    reload_on: tuple[str, ...] = ()
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -30,8 +29,12 @@ class Pane(QWidget):
         self._stale = True
         ctx.bus.database_switched.connect(self.mark_stale)
         ctx.bus.everything_changed.connect(self.mark_stale)
-        for name in self.reload_on:
-            getattr(ctx.bus, name).connect(self.mark_stale)
+        for signal in self.reload_signals(ctx.bus):
+            signal.connect(self.mark_stale)
+
+    def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
+        """The bus signals that make what this pane shows stale. Override."""
+        return ()
 
     def mark_stale(self) -> None:
         self._stale = True

@@ -21,7 +21,7 @@ from PySide6.QtCharts import (
     QHorizontalStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QMargins, Qt, SignalInstance
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.widgets import ListView, StatCard, empty_state, heading, muted
@@ -124,8 +124,9 @@ def _chart(title: str) -> QChart:
 
 
 class DashboardPane(Pane):
-    reload_on = ("portfolio_changed", "leases_changed", "settings_changed", "ledger_posted",
-                 "applications_changed")
+    def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
+        return (bus.portfolio_changed, bus.leases_changed, bus.settings_changed,
+                bus.ledger_changed, bus.applications_changed)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)

@@ -3,14 +3,14 @@ new lease, move-out, renewal, transfer and cancellation from here."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout
 
 from coliv_desktop.domain.paging import Cursor, Seek, Slice
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.services import directory
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 from coliv_desktop.ui.ledger.dialogs import LeaseChoice
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column
@@ -39,7 +39,8 @@ def lease_columns() -> list[Column[LeaseRow]]:
 
 
 class LeasesPane(Pane):
-    reload_on = ("leases_changed", "tenants_changed", "portfolio_changed")
+    def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
+        return (bus.leases_changed, bus.tenants_changed, bus.portfolio_changed)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,7 +31,7 @@ from coliv_desktop.schemas.ledger import LedgerEntryRow, RentRunResult
 from coliv_desktop.services import ledger_list, portfolio, printing, rent_run
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.ledger_list import LedgerQuery, LedgerTotals
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 from coliv_desktop.ui.ledger.dialogs import (
     ChargeOrCreditDialog,
     LeaseChoice,
@@ -76,7 +76,8 @@ STATUSES = [("All entries", None), ("Overdue", "overdue"), ("Pending", "pending"
 
 
 class LedgerPane(Pane):
-    reload_on = ("ledger_posted", "leases_changed", "portfolio_changed", "settings_changed")
+    def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
+        return (bus.ledger_changed, bus.leases_changed, bus.portfolio_changed, bus.settings_changed)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -272,7 +273,7 @@ class LedgerPane(Pane):
                 self.ctx.bus.status_message.emit(f"Rent run stopped: {error}")
                 return
             self.ctx.bus.status_message.emit(describe(result))
-            self.ctx.bus.ledger_posted.emit()
+            self.ctx.bus.ledger_changed.emit()
 
         run_with_progress(self.ctx.tasks, self, "Rent run", work, done)
 

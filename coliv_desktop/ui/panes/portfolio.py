@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -30,7 +31,7 @@ from coliv_desktop.schemas.people import TenantOut
 from coliv_desktop.schemas.portfolio import PropertyOut, RoomOut, UnitOut
 from coliv_desktop.services import leasing, overview, portfolio, tenants
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 from coliv_desktop.ui.ledger.dialogs import LeaseChoice
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.panes.base import Pane
@@ -318,7 +319,8 @@ FIRST_STEP = ("No properties yet.\n\nNew here? Add your first property with Port
 
 
 class PortfolioPane(Pane):
-    reload_on = ("portfolio_changed", "leases_changed", "tenants_changed")
+    def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
+        return (bus.portfolio_changed, bus.leases_changed, bus.tenants_changed)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
@@ -429,8 +431,12 @@ class PortfolioPane(Pane):
         if self.selection is None or editing is None:
             return
         kind, ident = self.selection
-        if editing.archive(kind, ident) and kind != "room":
-            self.selection = None
+
+        def done(archived: bool) -> None:
+            if archived and kind != "room" and shiboken6.isValid(self):
+                self.selection = None  # it left the tree with its rooms
+
+        editing.archive(kind, ident, on_done=done)
 
     def utility_bill(self) -> None:
         """A utility bill for the property or unit shown, split across its rooms."""
@@ -439,11 +445,24 @@ class PortfolioPane(Pane):
         from coliv_desktop.ui.ledger.utilities import UtilityBillDialog
 
         kind, ident = self.selection
-        unit = portfolio.get_unit(self.ctx.db, ident) if kind == "unit" else None
-        dialog = UtilityBillDialog(self.ctx, property_id=unit.property_id if unit else ident,
-                                   unit_id=unit.id if unit else None, parent=self)
-        dialog.open()
-        self.setProperty("bill_dialog", dialog)
+        db = self.ctx.db
+
+        def show(unit: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if error is not None:
+                self.ctx.bus.error.emit(str(error))
+                return
+            dialog = UtilityBillDialog(self.ctx,
+                                       property_id=unit.property_id if unit else ident,
+                                       unit_id=unit.id if unit else None, parent=self)
+            dialog.open()
+            self.setProperty("bill_dialog", dialog)
+
+        if kind == "unit":  # the bill is split over the unit's property's rooms
+            self.ctx.run_task(lambda: portfolio.get_unit(db, ident), show)
+        else:
+            show(None, None)
 
     def new_lease(self) -> None:
         editing = self.ctx.editing

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import shiboken6
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -199,23 +200,42 @@ class TenantRecord(QWidget):
         self.log_view.proxy.set_search(text)
 
     def log_contact(self) -> None:
-        if self.tenant is None:
-            return
+        if self.tenant is None or not self.log_button.isEnabled():
+            return  # a second Enter while the first is being saved logs nothing twice
         self.log_error.hide()
+        tenant_id = self.tenant.id
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self.log_error.setText(f"{exc.detail}" if exc.field == "summary" else str(exc))
+            else:
+                self.log_error.setText(str(exc))
+            self.log_error.show()
+
         try:
-            data = build(ContactCreate, tenant_id=self.tenant.id, kind=self.kind.currentText(),
+            data = build(ContactCreate, tenant_id=tenant_id, kind=self.kind.currentText(),
                          contact_date=self.contact_date.value(), summary=self.summary.text())
-            contacts.add_contact(self.ctx.db, self.ctx.actor, data)
-        except ValidationError as exc:
-            self.log_error.setText(f"{exc.detail}" if exc.field == "summary" else str(exc))
-            self.log_error.show()
-            return
         except ColivError as exc:
-            self.log_error.setText(str(exc))
-            self.log_error.show()
+            refused(exc)
             return
-        self.summary.clear()
-        self.show_tenant(self.tenant.id)
+        db, actor = self.ctx.db, self.ctx.actor
+        self.log_button.setEnabled(False)
+
+        def done(_: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.log_button.setEnabled(True)
+            if isinstance(error, ColivError):
+                refused(error)
+                return
+            if error is not None:
+                self.ctx.bus.error.emit(f"Could not log the contact: {error}")
+                return
+            self.summary.clear()
+            if self.tenant is not None and self.tenant.id == tenant_id:
+                self.show_tenant(tenant_id)
+
+        self.ctx.run_task(lambda: contacts.add_contact(db, actor, data), done)
 
     def edit(self) -> None:
         if self.tenant is not None and self.ctx.editing is not None:

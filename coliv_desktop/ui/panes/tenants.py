@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, SignalInstance
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from coliv_desktop.domain.paging import Cursor, Seek, Slice
 from coliv_desktop.schemas.overview import TenantRow
 from coliv_desktop.services import directory
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 from coliv_desktop.ui.ledger.dialogs import LeaseChoice
 from coliv_desktop.ui.models.paged import PagedQueryModel
 from coliv_desktop.ui.models.table import Column
@@ -41,7 +41,8 @@ def tenant_columns() -> list[Column[TenantRow]]:
 
 
 class TenantsPane(Pane):
-    reload_on = ("tenants_changed", "leases_changed")
+    def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
+        return (bus.tenants_changed, bus.leases_changed)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)

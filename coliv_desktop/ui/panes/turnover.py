@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -24,7 +24,7 @@ from coliv_desktop.schemas.overview import Timeline, Turnover, TurnoverEvent
 from coliv_desktop.services import portfolio
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.turnover import WINDOWS, timeline, turnover
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.context import AppContext, SignalBus
 from coliv_desktop.ui.models.table import Column, RowTableModel
 from coliv_desktop.ui.panes.base import Pane
 from coliv_desktop.ui.timeline import TimelineView
@@ -63,7 +63,8 @@ def event_columns(key: str) -> list[Column[TurnoverEvent]]:
 
 
 class TurnoverPane(Pane):
-    reload_on = ("leases_changed", "portfolio_changed", "tenants_changed")
+    def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
+        return (bus.leases_changed, bus.portfolio_changed, bus.tenants_changed)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)

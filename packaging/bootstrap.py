@@ -206,6 +206,7 @@ def main(argv: list[str]) -> int:
         for step in (
             [str(python), "-m", "ruff", "check", "coliv_desktop", "tests", "packaging"],
             [str(python), "-m", "mypy", "coliv_desktop", "packaging/bootstrap.py"],
+            [str(python), "-m", "vulture"],  # unused code; [tool.vulture] in pyproject.toml
         ):
             print("$", " ".join(Path(step[0]).name if i == 0 else a for i, a in enumerate(step)),
                   flush=True)

@@ -62,6 +62,19 @@ def isolated_environment(
 
 
 @pytest.fixture(autouse=True)
+def quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its lowest cost in tests: the production cost (64 MiB, 3 passes) is
+    meant to be slow, and a sign-in test hashes dozens of times. test_users checks the
+    production parameters themselves."""
+    from argon2 import PasswordHasher
+
+    from coliv_desktop.services import users
+
+    monkeypatch.setattr(users, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024,
+                                                         parallelism=1))
+
+
+@pytest.fixture(autouse=True)
 def default_money_format() -> Iterator[None]:
     """Each test starts with amounts read as en_US/USD (a test that opened a de_DE book on
     this thread leaves nothing behind)."""

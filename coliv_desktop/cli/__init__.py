@@ -103,6 +103,7 @@ class CliContext:
     db_url: str | None
     create: bool = False
     writer: str | None = None
+    user: str | None = None  # `--user NAME`: sign in as NAME (cli.users.sign_in_desk)
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
     _lock: WriterLock | None = field(default=None, init=False)
@@ -124,6 +125,11 @@ class CliContext:
                 path = config.sqlite_path(self.url)
                 assert path is not None
                 self._lock = writer_lock.acquire(path, self.writer or "coliv")  # one more hold
+            from coliv_desktop.cli.users import sign_in_desk
+
+            # Before any command reads or writes: once a user has a password, no command
+            # runs without one (a refusal exits 5 having changed nothing but the count).
+            self._actor = sign_in_desk(self._db, self.user)
         return self._db
 
     @property
@@ -131,7 +137,8 @@ class CliContext:
         if self._actor is None:
             from coliv_desktop.services.context import local_actor
 
-            self._actor = local_actor(self.db)
+            db = self.db  # signs in, when `--user` was given
+            self._actor = self._actor or local_actor(db)
         return self._actor
 
     def money_format(self) -> MoneyFormat:
@@ -163,7 +170,7 @@ def progress(message: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coliv_desktop.cli import applications, data, ledger, portfolio, settings
+    from coliv_desktop.cli import applications, data, ledger, portfolio, settings, users
 
     parser = Parser(
         prog="coliv",
@@ -193,8 +200,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="with --screenshot: the pane to render (dashboard, tree, tenants, leases, "
         "turnover, ...)",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="sign in as NAME (needed once any user has a password); the password from "
+        "$COLIV_PASSWORD, else a prompt, and an authenticator code from $COLIV_TOTP",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (portfolio, data, ledger, applications, settings):
+    for module in (portfolio, data, ledger, applications, settings, users):
         module.register(commands)
     for leaf in command_parsers(parser).values():
         leaf.set_defaults(cli_parser=leaf)  # to name the options in its error messages
@@ -370,10 +383,10 @@ def _desktop(args: argparse.Namespace) -> int:
                     "the default database", EXIT_INVALID)
     try:
         if args.screenshot:
-            from coliv_desktop.ui.screenshot import screenshot
+            from coliv_desktop.ui.shell.screenshot import screenshot
 
             return screenshot(args.db, args.screenshot, args.pane)
-        from coliv_desktop.ui.app import run
+        from coliv_desktop.ui.shell.app import run
 
         return run(args.db)
     except ColivError as exc:
@@ -438,7 +451,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _desktop(args)
     log_to_file()
     ctx = CliContext(args.db, create=getattr(args, "creates_database", False),
-                     writer=" ".join(("coliv", *command_words(args))) if writes(args) else None)
+                     writer=" ".join(("coliv", *command_words(args))) if writes(args) else None,
+                     user=args.user)
     try:
         return run_command(handler, args, ctx, parser)
     finally:

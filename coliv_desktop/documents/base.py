@@ -210,9 +210,6 @@ class Document:
     def paragraph(self, text: str, style: str = "body") -> None:
         self.story.append(Paragraph(self._safe(text), styles()[style]))
 
-    def esc(self, text: str) -> str:
-        return self._safe(text)
-
     def heading(self, text: str) -> None:
         self.story.append(Paragraph(self._safe(text), styles()["heading"]))
 

@@ -133,3 +133,49 @@ class DatabaseUnavailable(ColivError):
     the file cannot be opened, or it is not a CoLiv database."""
 
     exit_code = 8
+
+
+class SignInRefused(PermissionDeniedError):
+    """A sign-in that did not succeed (exit 5). The subclasses say why, so the sign-in dialog
+    can show the lock's end or ask for the authenticator code."""
+
+
+class WrongPassword(SignInRefused):
+    """A wrong name, password or authenticator code: one message for all, so a refusal does
+    not tell a guesser which names exist."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"cannot sign in as {name!r}: wrong name or password")
+        self.name = name
+
+
+class AccountLocked(SignInRefused):
+    """Too many failed sign-ins: refused until `until` (UTC), even with the right password."""
+
+    def __init__(self, name: str, until: datetime, *, just_now: bool = False) -> None:
+        start = "wrong name or password; after 5 failed attempts " if just_now else ""
+        super().__init__(f"cannot sign in as {name!r}: {start}the account is locked until "
+                         f"{until.astimezone():%Y-%m-%d %H:%M} (an owner can unlock it sooner)")
+        self.name = name
+        self.until = until
+
+
+class AccountDisabled(SignInRefused):
+    def __init__(self, name: str, reason: str = "the account is disabled") -> None:
+        super().__init__(f"cannot sign in as {name!r}: {reason}; ask an owner")
+        self.name = name
+
+
+class TotpRequired(SignInRefused):
+    """The password was right and the account has a second factor: ask for the code."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"{name!r} signs in with an authenticator code too; give it")
+        self.name = name
+
+
+class SignInRequired(SignInRefused):
+    """The book has passwords, and nobody signed in."""
+
+    def __init__(self, hint: str = "sign in first") -> None:
+        super().__init__(f"this book needs a sign-in: {hint}")

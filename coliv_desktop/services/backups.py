@@ -323,7 +323,7 @@ def restore(url: URL, source: Path, actor: Actor) -> Restored:
     copy_sqlite(source, target)
     db = open_database(url)
     try:
-        restorer = local_actor(db)
+        restorer = local_actor(db, signed_in=True)  # a restored book may have passwords
         with writing(db, restorer, "data.admin") as s:
             audit.record(s, restorer, "restore", "database", None,
                          f"Restored from the backup {source.name} (taken as schema "

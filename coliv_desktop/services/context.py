@@ -9,37 +9,51 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.exc import StaleDataError
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AuditEntry, Operator, User
-from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError, ReadOnlyDatabase
+from coliv_desktop.domain.errors import (
+    ConflictError,
+    PermissionDeniedError,
+    ReadOnlyDatabase,
+    SignInRequired,
+)
 from coliv_desktop.services.errors import from_database_error, is_contention, is_read_only
 
 INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a login granted SELECT only, say
 
-# One permission table: role -> what it may do. Staff accounts (a later issue) only add rows.
+# One permission table: role -> what it may do (issue 13). Writes are named "<area>.write";
+# "read" is reading the book in general, and "ledger.read" / "documents.read" are the reads of
+# money and of tenants' personal documents, which staff are kept from.
+#   owner       everything, including users ("users.admin") and settings
+#   manager     everything but users and settings, and but replacing the whole book
+#               ("data.admin": import and restore also replace the users and their passwords)
+#   staff       maintenance, community and tenants' contact details; no money (leases and
+#               applications set rents), no personal documents
+#   accountant  the ledger and reports; read-only elsewhere
+#   viewer      read-only
+_READS = frozenset({"read", "ledger.read", "documents.read"})
+_OPERATIONS = frozenset({"maintenance.write", "community.write"})
+_MANAGING = _READS | _OPERATIONS | {
+    "portfolio.write", "tenants.write", "leases.write", "applications.write", "ledger.write",
+    "documents.write"}
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "owner": frozenset({"read", "portfolio.write", "tenants.write", "leases.write",
-                        "ledger.write", "settings.write", "data.admin"}),
-    "manager": frozenset({"read", "portfolio.write", "tenants.write", "leases.write",
-                          "ledger.write", "settings.write"}),
-    "staff": frozenset({"read", "tenants.write", "leases.write"}),
-    "accountant": frozenset({"read", "ledger.write"}),
-    "viewer": frozenset({"read"}),
+    "owner": _MANAGING | {"settings.write", "users.admin", "data.admin"},
+    "manager": _MANAGING,
+    "staff": frozenset({"read", "tenants.write"}) | _OPERATIONS,
+    "accountant": _READS | {"ledger.write"},
+    "viewer": _READS,
 }
-# Applications and roommate matching: whoever may write leases may decide applications.
-PERMISSIONS.update({role: PERMISSIONS[role] | {"applications.write"}
-                    for role in ("owner", "manager", "staff")})
-# Operations (maintenance queue, vendors; house life: announcements, events, posts, conflict
-# reports) are the staff's daily work; documents on tenants and leases (personal papers) are not.
-PERMISSIONS.update({role: PERMISSIONS[role] | {"maintenance.write", "community.write"}
-                    for role in ("owner", "manager", "staff")})
-PERMISSIONS.update({role: PERMISSIONS[role] | {"documents.write"}
-                    for role in ("owner", "manager")})
+ROLES = tuple(PERMISSIONS)
+
+
+def is_read(permission: str) -> bool:
+    """A permission to read, which a database open read-only still grants."""
+    return permission == "read" or permission.endswith(".read")
 
 
 @dataclass(frozen=True)
@@ -53,14 +67,16 @@ class Actor:
     # The database this actor works in, when it is open read-only: then only "read" is
     # allowed, and anything else is refused as a read-only database (not as the role's).
     read_only: str | None = None
+    # The properties this user is limited to (user_properties); None: every property.
+    property_ids: frozenset[uuid.UUID] | None = None
 
     def may(self, permission: str) -> bool:
-        if self.read_only is not None and permission != "read":
+        if self.read_only is not None and not is_read(permission):
             return False
         return permission in PERMISSIONS.get(self.role, frozenset())
 
     def require(self, permission: str) -> None:
-        if self.read_only is not None and permission != "read":
+        if self.read_only is not None and not is_read(permission):
             raise ReadOnlyDatabase(self.read_only)
         if not self.may(permission):
             raise PermissionDeniedError(
@@ -145,11 +161,16 @@ def _login_name() -> str:
         return "owner"
 
 
-def local_actor(db: Database) -> Actor:
-    """The person at this desktop: the database's owner until staff sign-in exists. In a
-    database open read-only, the owner on file (nothing is created) with reading rights only."""
+def local_actor(db: Database, *, signed_in: bool = False) -> Actor:
+    """The person at this desktop in a book without passwords: its owner. Once any user has
+    a password this refuses (SignInRequired): the desk signs in (services.users.sign_in)
+    instead; `signed_in=True` is for the app's own entries made after someone did (the
+    restore's audit line, written as the restored book's owner). In a database open
+    read-only, the owner on file (nothing is created) with reading rights only."""
     from coliv_desktop.services.operator import adopt_legacy_settings
 
+    if not signed_in:
+        _refuse_without_sign_in(db)
     if db.read_only:
         with db.read() as session:
             operator = session.scalars(
@@ -167,6 +188,13 @@ def local_actor(db: Database) -> Actor:
         actor = Actor(owner.id, operator.id, owner.display_name, owner.role)
         adopt_legacy_settings(session, actor)
         return actor
+
+
+def _refuse_without_sign_in(db: Database) -> None:
+    with db.read() as session:
+        has_password = session.scalar(select(exists().where(User.password_hash.is_not(None))))
+    if has_password:
+        raise SignInRequired("sign in with your name and password")
 
 
 class ChangedMeanwhile(ConflictError):

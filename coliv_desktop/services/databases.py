@@ -24,12 +24,24 @@ if TYPE_CHECKING:
 
     from coliv_desktop.services.backups import Restored
 
-__all__ = ["BackedUp", "BookInUse", "Database", "OpenedDatabase", "Progress", "WriterInfo",
-           "back_up", "back_up_on_close", "check_restore", "close", "create_database",
-           "open_database", "open_demo", "restore", "writer_holder"]
+__all__ = ["BackedUp", "BookInUse", "Credentials", "Database", "OpenedDatabase", "Progress",
+           "WriterInfo", "back_up", "back_up_on_close", "check_restore", "close",
+           "create_database", "open_database", "open_demo", "restore", "writer_holder"]
 
 Progress = Callable[[str], None]
 DESKTOP_WRITER = "CoLiv Desktop"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """Who signs in at this desk, once the book has passwords (`services.users.sign_in`)."""
+
+    name: str
+    password: str
+    totp: str | None = None
+
+    def __repr__(self) -> str:  # never the password, in a log or a traceback
+        return f"Credentials(name={self.name!r})"
 
 
 class OpenedDatabase:
@@ -46,7 +58,8 @@ class OpenedDatabase:
 
 
 def open_database(url: URL, progress: Progress | None = None, *,
-                  create: bool = False, read_only: bool = False) -> OpenedDatabase:
+                  create: bool = False, read_only: bool = False,
+                  credentials: Credentials | None = None) -> OpenedDatabase:
     """Open, migrate (`progress` hears each step) and read the operator's display settings.
     A SQLite file that does not exist is created only with `create` (New Database, the
     welcome screen's choices), never for a typo in a path.
@@ -55,14 +68,23 @@ def open_database(url: URL, progress: Progress | None = None, *,
     open (released by `close`). When another process holds it this raises `BookInUse`, whose
     `holder` names it (`holder.describe()`: program, user, machine, process, since when);
     the window may then offer `open_database(url, read_only=True)`, which takes no lock and
-    refuses every write (`ReadOnlyDatabase`). `writer_holder(url)` says who holds it now."""
+    refuses every write (`ReadOnlyDatabase`). `writer_holder(url)` says who holds it now.
+
+    Once the book has passwords, opening without `credentials` raises `SignInRequired`; with
+    them, the person signs in (refusals raise `SignInRefused` subclasses: wrong password,
+    locked until when, disabled, authenticator code needed) and acts as themselves."""
     from coliv_desktop.services.context import local_actor
     from coliv_desktop.services.settings import get_settings, money_format_of
 
     db = migrate.open_database(url, progress=progress, create=create, read_only=read_only,
                                writer=None if read_only else DESKTOP_WRITER)
     try:
-        actor = local_actor(db)
+        if credentials is not None:
+            from coliv_desktop.services.users import sign_in
+
+            actor = sign_in(db, credentials.name, credentials.password, credentials.totp)
+        else:  # refused with SignInRequired once the book has passwords
+            actor = local_actor(db)
         values = get_settings(db)
     except BaseException:
         db.dispose()

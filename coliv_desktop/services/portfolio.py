@@ -36,7 +36,7 @@ from coliv_desktop.schemas.portfolio import (
     UnitUpdate,
     check_beds,
 )
-from coliv_desktop.services import audit
+from coliv_desktop.services import audit, scope
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, check_version, ensure_owner, writing
 
@@ -110,20 +110,29 @@ def set_property_archived(
         return PropertyOut.model_validate(prop)
 
 
-def property_choices(db: Database) -> list[tuple[uuid.UUID, str]]:
-    """(id, name) of the live properties, by name: what a filter's drop-down lists."""
-    with db.read() as s:
+def property_choices(db: Database, *, actor: Actor | None = None
+                     ) -> list[tuple[uuid.UUID, str]]:
+    """(id, name) of the live properties, by name: what a filter's drop-down lists (those
+    `actor` is limited to, when given)."""
+    with scope.read_as(db, actor) as s:
         query = (select(Property.id, Property.name).where(Property.archived_at.is_(None))
                  .order_by(Property.name))
+        if (limit := scope.properties(actor)) is not None:
+            query = query.where(limit)
         return [(ident, name) for ident, name in s.execute(query)]
 
 
-def list_properties(db: Database, *, include_archived: bool = False) -> list[PropertyOut]:
-    with db.read() as s:
+def list_properties(db: Database, *, include_archived: bool = False,
+                    actor: Actor | None = None) -> list[PropertyOut]:
+    """The properties, by name; with `actor`, checked and limited to their properties."""
+    with scope.read_as(db, actor) as s:
         query = select(Property).order_by(Property.name)
         if not include_archived:
             query = query.where(Property.archived_at.is_(None))
+        if (limit := scope.properties(actor)) is not None:
+            query = query.where(limit)
         return [PropertyOut.model_validate(p) for p in s.scalars(query)]
+
 
 
 def get_property(db: Database, property_id: uuid.UUID) -> PropertyOut:

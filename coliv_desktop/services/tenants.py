@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Tenant
 from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantUpdate
-from coliv_desktop.services import audit
+from coliv_desktop.services import audit, scope
 from coliv_desktop.services.context import Actor, check_version, writing
 from coliv_desktop.services.portfolio import _updates, get_row, mark_archived
 from coliv_desktop.services.search import matches
@@ -73,10 +73,14 @@ def search_tenants(
     descending: bool = False,
     offset: int = 0,
     limit: int | None = None,
+    actor: Actor | None = None,
 ) -> list[TenantOut]:
-    """Tenants whose name, email or phone contains `text` (case-insensitive), sorted in SQL."""
-    with db.read() as s:
+    """Tenants whose name, email or phone contains `text` (case-insensitive), sorted in SQL;
+    with `actor`, checked and limited to the tenants of their properties."""
+    with scope.read_as(db, actor) as s:
         query = select(Tenant)
+        if (housed := scope.tenants(actor)) is not None:
+            query = query.where(housed)
         found = matches(text, Tenant.first_name + " " + Tenant.last_name, Tenant.email,
                         func.coalesce(Tenant.phone, ""))
         if found is not None:
@@ -96,3 +100,12 @@ def search_tenants(
         return [TenantOut.model_validate(t) for t in s.scalars(query)]
 
 
+def count_tenants(db: Database, *, include_archived: bool = False,
+                  actor: Actor | None = None) -> int:
+    with scope.read_as(db, actor) as s:
+        query = select(func.count(Tenant.id))
+        if (housed := scope.tenants(actor)) is not None:
+            query = query.where(housed)
+        if not include_archived:
+            query = query.where(Tenant.archived_at.is_(None))
+        return int(s.scalar(query) or 0)

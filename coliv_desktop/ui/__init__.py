@@ -3,7 +3,11 @@
 How to plug a pane, a dialog or background work into the window
 ===============================================================
 
-Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
+Layout: a folder per capability (dashboard, portfolio, tenants, leases, turnover, ledger,
+applications), holding its pane (`pane.py`), dialogs and views; the building blocks every part
+shares in `common/`; the window around them in `shell/`. A new capability is a new folder.
+
+Context (`ui.common.context.AppContext`), handed to every pane and dialog (no globals):
     ctx.db / ctx.actor      the open Database and the acting user, for service calls
     ctx.bus                 app-wide signals (`SignalBus`):
                               database_switched, portfolio_changed, tenants_changed,
@@ -22,36 +26,37 @@ Context (`ui.context.AppContext`), handed to every pane and dialog (no globals):
                             on the GUI thread (results from before a database switch are
                             dropped). Workers call services only, never widgets.
     ctx.money(amount)       money formatted with the operator's currency and locale (babel)
-    ctx.editing             the main window's `ui.actions.Editing` (None without a window),
-                            typed `ui.editing_port.EditingPort`: add_property/add_unit/
+    ctx.editing             the main window's `ui.shell.actions.Editing` (None without a window),
+                            typed `ui.common.editing_port.EditingPort`: add_property/add_unit/
                             add_rooms/add_tenant/new_lease(room_id=, tenant_id=)/move_out/
                             renew/edit_*/archive(kind, id, on_done=). What an action reads
                             before its dialog is read in a worker: it returns before the
                             dialog opens; a caller that needs the outcome passes a callback.
 
-Starting (`ui.app.launch`, what `coliv` runs): the window is built and shown with PySide6
+Starting (`ui.shell.app.launch`, what `coliv` runs): the window is built and shown with PySide6
 alone; the database opens in a worker (SQLAlchemy, models, schemas and services load there),
 then `database_switched` fills the panes. Keep it that way: a module the window imports at
-start (main_window, tree_dock, databases, welcome, widgets, models, panes/base, context) imports
-services and schemas inside functions or under TYPE_CHECKING (tests/ui/test_startup.py checks);
-`ctx.editing` loads `ui.actions` on first use. Work that should not hold up the first view goes
-through `ctx.tasks.when_idle(fn)` (the rent run on open does).
+start (shell's main_window, tree_dock, databases, welcome; common's widgets, models, pane,
+context) imports services and schemas inside functions or under TYPE_CHECKING
+(tests/ui/test_startup.py checks); `ctx.editing` loads `ui.shell.actions` on first use. Work
+that should not hold up the first view goes through `ctx.tasks.when_idle(fn)` (the rent run on
+open does).
 
-Background work (`ui.tasks`): `TaskControl` gives long work `progress(done, total, text)` and
+Background work (`ui.common.tasks`): `TaskControl` gives long work `progress(done, total, text)` and
 `check()` (raises TaskCancelled after Cancel); `run_with_progress(ctx.tasks, parent, title,
 fn, on_done)` shows a progress dialog with Cancel. `ctx.tasks.wait_idle()` waits for all.
 
-Panes (`ui.panes`): subclass `ui.panes.base.Pane` (a QWidget taking the context), set
+Panes (`ui.shell.panes`): subclass `ui.common.pane.Pane` (a QWidget taking the context), set
 `reload_signals(bus)` (the bus signals that make it stale, e.g. `(bus.leases_changed,)`) and
 implement `reload()`; the pane reloads when shown
-after its data changed. Register it with one line in `ui/panes/__init__.py`:
-    PaneSpec("ledger", "Ledger", "ledger", "Ctrl+6", "coliv_desktop.ui.panes.ledger:LedgerPane",
+after its data changed. Register it with one line in `ui/shell/panes.py`:
+    PaneSpec("ledger", "Ledger", "ledger", "Ctrl+6", "coliv_desktop.ui.ledger.pane:LedgerPane",
              "Rent charges and payments")
 (key, title, icon in resources/icons/<icon>.svg, shortcut, lazy factory, tooltip). The main
 window adds it to the side bar and the View menu; `coliv --screenshot x.png --pane ledger`
 renders it.
 
-Lists (`ui.models`): `Column(key, title, value, kind="money"|"date"|"int"|"percent"|"text",
+Lists (`ui.common.models`): `Column(key, title, value, kind="money"|"date"|"int"|"percent"|"text",
 sort=...)`; `RowTableModel(columns, money=ctx.money)` with `set_rows(rows)` and `ROW_ROLE`
 (the row object); `PagedQueryModel(columns, None, count, seek=..., anchors=...,
 run=ctx.run_task)` for lists the database must sort and filter, of any length (keyset paging:
@@ -63,10 +68,10 @@ as rowCount, loads only the pages on screen in a
 worker (placeholders until they arrive), keeps a few pages (LRU) and answers `cached_row(i)`
 / `loaded_rows()`; `RowFilterProxy` (search + sort in memory) or, for a paged model,
 `QueryProxy` (one to one; search and sort become a new query), chosen by `proxy_for(model)`.
-`ui.widgets.ListView(model, ctx.settings, key)` wires model + proxy + remembered columns
+`ui.common.widgets.ListView(model, ctx.settings, key)` wires model + proxy + remembered columns
 (header right-click).
 
-Forms (`ui.forms`): `FormDialog(title, parent)`: add fields with `self.fields.add(name,
+Forms (`ui.common.forms`): `FormDialog(title, parent)`: add fields with `self.fields.add(name,
 label, widget)` where `name` is the service's field name, call `finish_layout()`, implement
 `build_input()` (via `schemas.build`) and `save(data)`. A ValidationError from either shows
 next to its field (as you type for touched fields, and on Save); other errors in the banner.
@@ -74,11 +79,11 @@ Questions before saving: override `confirmation(data)` to return a question for 
 GUI checks (`forms.no_rent_question` for a rent of 0.00); a service's NeedsConfirmation is asked
 by the base and `save` runs again with `self.forced`: pass `**self.force()` to services that
 may ask. The fields scroll on a small screen (`ContentScroll`); every window and dialog is
-fitted to its screen when shown (`ui.screens`, an application event filter).
-Files: `ui.widgets.not_saved(error, path)` is the one sentence for a file not written
+fitted to its screen when shown (`ui.common.screens`, an application event filter).
+Files: `ui.common.widgets.not_saved(error, path)` is the one sentence for a file not written
 (FileProblem or OSError); `widgets.Messages.warn` shows it (tests replace it).
 
-Undo (`ui.commands`): run the service, then `ctx.undo_stack.push(ServiceCommand(ctx, text,
+Undo (`ui.common.commands`): run the service, then `ctx.undo_stack.push(ServiceCommand(ctx, text,
 redo=..., undo=..., changed=(ctx.bus.ledger_changed,)))`; helpers `edit_command`, `archive_command`,
 `add_command`, `add_rooms_command`, `lease_command`, and for lease edits `move_out_command`,
 `renew_command`, `cancel_command` (their undo reopens / removes / restores the lease, and the
@@ -96,7 +101,7 @@ PDFs (`ui.ledger.views.preview_pdf(ctx, parent, title, write, opened=None)`): re
 worker, then shows the QtPdf preview with Print and Save as; `PdfPreview.delivered` says it was
 printed or saved. It asks about an unset business profile first; a document made another way
 (a folder of receipts, a file written directly) starts with
-`ui.ledger.profile_prompt.with_profile(ctx, parent, proceed)`. Statuses in a list:
+`ui.shell.profile_prompt.with_profile(ctx, parent, proceed)`. Statuses in a list:
 `ui.ledger.views.StatusDelegate` draws a coloured chip.
 Settings: File > Settings… is built from `config.SETTINGS`; declare a new setting there (type,
 label, group, kind, bounds, choices) and it appears in the dialog.

@@ -58,7 +58,7 @@ print(json.dumps({"seconds": time.perf_counter() - T0}))
 
 OUR_START = COMMON + """
 from PySide6.QtCore import QSettings
-from coliv_desktop.ui.app import create_app, launch
+from coliv_desktop.ui.shell.app import create_app, launch
 app = create_app()
 ctx, win = launch(sys.argv[1], QSettings(sys.argv[2], QSettings.Format.IniFormat))
 win.resize(1280, 800)
@@ -85,7 +85,7 @@ for _ in range(3):  # the rent run on open follows the first loads: let it finis
 
 OUR_WINDOW = COMMON + """
 from PySide6.QtCore import QSettings
-from coliv_desktop.ui.app import create_app, launch
+from coliv_desktop.ui.shell.app import create_app, launch
 app = create_app()
 ctx, win = launch(sys.argv[1], QSettings(sys.argv[2], QSettings.Format.IniFormat))
 win.resize(1280, 800)
@@ -161,11 +161,11 @@ print(json.dumps({"seconds": time.perf_counter() - start, "kb": rss_kb() - base_
 OUR_LIST = COMMON + """
 from PySide6.QtCore import QSettings
 from coliv_desktop import config
-from coliv_desktop.ui.app import create_app
+from coliv_desktop.ui.shell.app import create_app
 from coliv_desktop.services.databases import open_database as open_database_blocking
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.panes.tenants import TenantsPane
-from coliv_desktop.ui.tree_dock import TreeDock
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.tenants.pane import TenantsPane
+from coliv_desktop.ui.shell.tree_dock import TreeDock
 app = create_app()
 ctx = AppContext(QSettings(sys.argv[2], QSettings.Format.IniFormat))
 ctx.set_database(open_database_blocking(config.parse_db_url("sqlite:///" + sys.argv[1])))
@@ -199,7 +199,7 @@ def _best(script: str, *args: str) -> dict[str, float]:
 
 def test_start_window_against_a_bare_window(demo_db: Path, tmp_path: Path) -> None:
     """Goal 4a: from the interpreter's start (before any import) until our window, as
-    `coliv --db URL` starts it (`ui.app.launch`), is painted 1280x800 with its menus, side bar
+    `coliv --db URL` starts it (`ui.shell.app.launch`), is painted 1280x800 with its menus, side bar
     and (still empty) property tree, against a bare QMainWindow with a QTreeView and a
     QTableView over a few items, shown and grabbed from the same point."""
     floor = _best(BARE_START)["seconds"]

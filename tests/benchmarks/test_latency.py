@@ -81,7 +81,7 @@ def _floor_ms(app: QApplication) -> float:
 
 @pytest.fixture
 def window(big_db: Path, tmp_path: Path, qapp: QApplication) -> Iterator[object]:
-    from coliv_desktop.ui.app import launch
+    from coliv_desktop.ui.shell.app import launch
 
     ctx, win = launch(f"sqlite:///{big_db}", QSettings(str(tmp_path / "s.ini"),
                                                         QSettings.Format.IniFormat))
@@ -121,7 +121,7 @@ def _measure(win: object, app: QApplication, action: Callable[[int], None]) -> l
 
 def test_latency_of_panes_and_records(window: object, qapp: QApplication) -> None:
     from coliv_desktop.services import leasing
-    from coliv_desktop.ui.panes import PANES
+    from coliv_desktop.ui.shell.panes import PANES
 
     win = window
     ctx = win.ctx  # type: ignore[attr-defined]

@@ -95,10 +95,10 @@ print(json.dumps({"first": first, "scroll": scroll, "kb": kb, "middle": middle})
 OURS = COMMON + """
 from PySide6.QtCore import QSettings
 from coliv_desktop import config
-from coliv_desktop.ui.app import create_app
+from coliv_desktop.ui.shell.app import create_app
 from coliv_desktop.services.databases import open_database as open_database_blocking
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.panes.ledger import LedgerPane
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.ledger.pane import LedgerPane
 app = create_app()
 ctx = AppContext(QSettings(sys.argv[3], QSettings.Format.IniFormat))
 ctx.set_database(open_database_blocking(config.parse_db_url("sqlite:///" + sys.argv[1])))

@@ -12,14 +12,14 @@ from PySide6.QtCore import QSettings
 from coliv_desktop.db.engine import Database
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.databases import OpenedDatabase
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.common.context import AppContext
 
 
 @pytest.fixture(autouse=True)
 def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
     """A form's Yes/No question is a modal box that would wait forever in a test: a test that
     expects one replaces `FormDialog.ask`; any other question fails the test."""
-    from coliv_desktop.ui.forms import FormDialog
+    from coliv_desktop.ui.common.forms import FormDialog
 
     def ask(self: FormDialog, question: str) -> bool:
         raise AssertionError(f"unexpected question in {self.windowTitle()!r}: {question}")
@@ -38,7 +38,7 @@ def ctx(qtbot: object, qsettings: QSettings, db: Database, actor: Actor) -> Iter
     context.set_database(OpenedDatabase(db, actor, "USD", "en_US"))
     # the business profile question (asked before a database's first document) is answered;
     # tests/ui/test_documents_ui.py asks it
-    from coliv_desktop.ui.ledger.profile_prompt import mark_profile_answered
+    from coliv_desktop.ui.shell.profile_prompt import mark_profile_answered
 
     mark_profile_answered(context)
     yield context
@@ -47,7 +47,7 @@ def ctx(qtbot: object, qsettings: QSettings, db: Database, actor: Actor) -> Iter
 
 @pytest.fixture
 def window(qtbot: object, ctx: AppContext) -> Iterator[object]:
-    from coliv_desktop.ui.main_window import MainWindow
+    from coliv_desktop.ui.shell.main_window import MainWindow
 
     win = MainWindow(ctx)
     qtbot.addWidget(win)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.shell.main_window import MainWindow
 
 Handler = Callable[[Any], None]
 T = TypeVar("T")

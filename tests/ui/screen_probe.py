@@ -37,28 +37,17 @@ def main(settings_file: str) -> int:
     )
     from coliv_desktop.services.databases import open_demo as open_demo_blocking
     from coliv_desktop.services.ledger_list import LedgerQuery
-    from coliv_desktop.ui.app import build_window, create_app
-    from coliv_desktop.ui.dialogs.application import ApplicationDialog, TenantProfileDialog
-    from coliv_desktop.ui.dialogs.approve import ApproveDialog
-    from coliv_desktop.ui.dialogs.archive import ArchiveDialog
-    from coliv_desktop.ui.dialogs.backups import BackupsDialog
-    from coliv_desktop.ui.dialogs.connect import ConnectDialog
-    from coliv_desktop.ui.dialogs.history import HistoryDialog
-    from coliv_desktop.ui.dialogs.lease import (
+    from coliv_desktop.ui.applications.approve import ApproveDialog
+    from coliv_desktop.ui.applications.dialog import ApplicationDialog, TenantProfileDialog
+    from coliv_desktop.ui.applications.plan import PlanDialog
+    from coliv_desktop.ui.common.pdf_preview import PdfPreview
+    from coliv_desktop.ui.leases.dialogs import (
         LeaseDialog,
         MoveOutDialog,
         RenewDialog,
         ReopenDialog,
         TransferDialog,
     )
-    from coliv_desktop.ui.dialogs.plan import PlanDialog
-    from coliv_desktop.ui.dialogs.property import PropertyDialog
-    from coliv_desktop.ui.dialogs.quick_find import QuickFind
-    from coliv_desktop.ui.dialogs.rooms import RoomDialog, RoomsGridDialog
-    from coliv_desktop.ui.dialogs.settings import SettingsDialog
-    from coliv_desktop.ui.dialogs.shortcuts import ShortcutsDialog
-    from coliv_desktop.ui.dialogs.tenant import TenantDialog
-    from coliv_desktop.ui.dialogs.unit import UnitDialog
     from coliv_desktop.ui.ledger.deposit import DepositDialog
     from coliv_desktop.ui.ledger.dialogs import (
         ChargeOrCreditDialog,
@@ -67,9 +56,20 @@ def main(settings_file: str) -> int:
         VoidDialog,
     )
     from coliv_desktop.ui.ledger.late_fees import LateFeeRuleDialog, LateFeesDialog
-    from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
     from coliv_desktop.ui.ledger.utilities import UtilityBillDialog
-    from coliv_desktop.ui.screenshot import settle
+    from coliv_desktop.ui.portfolio.archive import ArchiveDialog
+    from coliv_desktop.ui.portfolio.property import PropertyDialog
+    from coliv_desktop.ui.portfolio.rooms import RoomDialog, RoomsGridDialog
+    from coliv_desktop.ui.portfolio.unit import UnitDialog
+    from coliv_desktop.ui.shell.app import build_window, create_app
+    from coliv_desktop.ui.shell.backups import BackupsDialog
+    from coliv_desktop.ui.shell.connect import ConnectDialog
+    from coliv_desktop.ui.shell.history import HistoryDialog
+    from coliv_desktop.ui.shell.quick_find import QuickFind
+    from coliv_desktop.ui.shell.screenshot import settle
+    from coliv_desktop.ui.shell.settings import SettingsDialog
+    from coliv_desktop.ui.shell.shortcuts import ShortcutsDialog
+    from coliv_desktop.ui.tenants.dialog import TenantDialog
 
     app = create_app()
     settings = QSettings(settings_file, QSettings.Format.IniFormat)

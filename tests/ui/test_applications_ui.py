@@ -15,14 +15,14 @@ from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.services import applications, leasing, matching, placement
-from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.dialogs.application import ApplicationDialog, TenantProfileDialog
-from coliv_desktop.ui.dialogs.approve import ApproveDialog
-from coliv_desktop.ui.dialogs.plan import PlanDialog
-from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.panes.application_view import TIER_BACKGROUNDS
-from coliv_desktop.ui.panes.applications import ApplicationsPane
+from coliv_desktop.ui.applications.approve import ApproveDialog
+from coliv_desktop.ui.applications.dialog import ApplicationDialog, TenantProfileDialog
+from coliv_desktop.ui.applications.pane import ApplicationsPane
+from coliv_desktop.ui.applications.plan import PlanDialog
+from coliv_desktop.ui.applications.view import TIER_BACKGROUNDS
+from coliv_desktop.ui.common.pdf_preview import PdfPreview
+from coliv_desktop.ui.shell.actions import Editing
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import lease, tenant
 from tests.flow42 import MOVE_IN, PROFILES, Flow42, apply, flow_42
 from tests.ui.helpers import DialogDriver, click, menu_action, settle, type_into
@@ -306,7 +306,7 @@ def test_planning_shows_progress_and_can_be_cancelled(
 ) -> None:
     from PySide6.QtWidgets import QProgressDialog, QPushButton
 
-    from coliv_desktop.ui.dialogs import plan as plan_dialog
+    from coliv_desktop.ui.applications import plan as plan_dialog
 
     def slow_plan(db: object, *, min_score: int, progress: Any) -> None:
         for i in range(400):  # about 4 s, unless cancelled

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.utilities import UtilityBillIn
 from coliv_desktop.services import utilities
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import flow_41, lease, tenant
 from tests.ui.helpers import settle
 

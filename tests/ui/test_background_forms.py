@@ -19,9 +19,9 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.portfolio import RoomOut, RoomUpdate
 from coliv_desktop.services import leasing, portfolio
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.lease import LeaseDialog
-from coliv_desktop.ui.forms import FormDialog
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.forms import FormDialog
+from coliv_desktop.ui.leases.dialogs import LeaseDialog
 from tests.builders import flow_41, lease, tenant
 
 

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.services import backups, portfolio
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.backups import BackupsDialog
-from coliv_desktop.ui.ledger import startup
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.shell import startup
+from coliv_desktop.ui.shell.backups import BackupsDialog
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import flow_41
 from tests.ui.helpers import menu_action, settle
 

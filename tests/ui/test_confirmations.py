@@ -21,15 +21,15 @@ from pytestqt.qtbot import QtBot
 from coliv_desktop.domain.errors import NeedsConfirmation
 from coliv_desktop.services import applications, directory, leasing, ledger, placement, portfolio
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.approve import ApproveDialog
-from coliv_desktop.ui.dialogs.lease import LeaseDialog, select_id
-from coliv_desktop.ui.dialogs.rooms import RoomDialog, RoomsGridDialog
-from coliv_desktop.ui.forms import FormDialog
+from coliv_desktop.ui.applications.approve import ApproveDialog
+from coliv_desktop.ui.applications.pane import ApplicationsPane
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.forms import FormDialog
+from coliv_desktop.ui.leases.dialogs import LeaseDialog, select_id
 from coliv_desktop.ui.ledger.dialogs import ChargeOrCreditDialog, RecordPaymentDialog
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.panes.applications import ApplicationsPane
+from coliv_desktop.ui.portfolio.rooms import RoomDialog, RoomsGridDialog
+from coliv_desktop.ui.shell.actions import Editing
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import flow_41, lease, tenant
 from tests.flow42 import MOVE_IN, apply, flow_42
 from tests.ui.helpers import DialogDriver, click, menu_action, settle, type_into

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.domain.errors import ValidationError
-from coliv_desktop.ui.crash import CrashReporter, log, setup_logging
-from coliv_desktop.ui.tasks import TaskRunner
+from coliv_desktop.ui.common.tasks import TaskRunner
+from coliv_desktop.ui.shell.crash import CrashReporter, log, setup_logging
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.services.demo import load_demo
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.panes.dashboard import axis_money, money_ticks
-from coliv_desktop.ui.panes.ledger import LedgerPane
+from coliv_desktop.ui.dashboard.pane import axis_money, money_ticks
+from coliv_desktop.ui.ledger.pane import LedgerPane
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.ui.helpers import settle
 
 DAY = date(2026, 12, 5)

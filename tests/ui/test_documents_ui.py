@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.documents.base import UNNAMED
-from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.dialogs.settings import SettingsDialog
-from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
-from coliv_desktop.ui.ledger.profile_prompt import PROFILE_ANSWERED
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.panes.leases import LeasesPane
+from coliv_desktop.ui.common.pdf_preview import PdfPreview
+from coliv_desktop.ui.leases.pane import LeasesPane
+from coliv_desktop.ui.shell.actions import Editing
+from coliv_desktop.ui.shell.main_window import MainWindow
+from coliv_desktop.ui.shell.profile_prompt import PROFILE_ANSWERED
+from coliv_desktop.ui.shell.settings import SettingsDialog
 from tests.builders import flow_41, lease, tenant
 from tests.ui.helpers import DialogDriver, click, settle, type_into
 

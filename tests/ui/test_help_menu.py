@@ -9,9 +9,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop import config
-from coliv_desktop.ui.about import AboutDialog
-from coliv_desktop.ui.dialogs.shortcuts import clashing_keys, shortcut_rows
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.shell.about import AboutDialog
+from coliv_desktop.ui.shell.main_window import MainWindow
+from coliv_desktop.ui.shell.shortcuts import clashing_keys, shortcut_rows
 from tests.ui.helpers import menu_action, type_into
 
 
@@ -37,7 +37,7 @@ def test_keyboard_shortcuts_lists_every_key_and_none_is_bound_twice(
 def test_about_names_the_database_and_where_the_log_is(
         qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[str] = []
-    monkeypatch.setattr("coliv_desktop.ui.main_window.QDesktopServices.openUrl",
+    monkeypatch.setattr("coliv_desktop.ui.shell.main_window.QDesktopServices.openUrl",
                         lambda url: opened.append(url.toLocalFile()) or True)
     menu_action(window, "about").trigger()
     about = window.findChild(AboutDialog, "about")

@@ -17,10 +17,10 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.portfolio import RoomUpdate
 from coliv_desktop.services import portfolio
-from coliv_desktop.ui.commands import edit_command
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.forms import FormDialog
-from coliv_desktop.ui.models import (
+from coliv_desktop.ui.common.commands import edit_command
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.forms import FormDialog
+from coliv_desktop.ui.common.models import (
     ROW_ROLE,
     Column,
     PagedQueryModel,
@@ -29,9 +29,9 @@ from coliv_desktop.ui.models import (
     RowTableModel,
     proxy_for,
 )
-from coliv_desktop.ui.models.paged import PLACEHOLDER
-from coliv_desktop.ui.tasks import TaskCancelled, TaskControl, TaskRunner
-from coliv_desktop.ui.widgets import ListView
+from coliv_desktop.ui.common.models.paged import PLACEHOLDER
+from coliv_desktop.ui.common.tasks import TaskCancelled, TaskControl, TaskRunner
+from coliv_desktop.ui.common.widgets import ListView
 from tests.builders import flow_41
 from tests.ui.helpers import click
 

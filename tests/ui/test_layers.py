@@ -74,7 +74,7 @@ def test_no_import_against_the_direction_of_dependencies(
 
 def test_the_scan_sees_every_form_of_import() -> None:
     """The scan catches the imports it is there for, as if in a module of `ui` (`..` from
-    ui/dialogs is ui itself)."""
+    ui/shell is ui itself)."""
     source = """
 from __future__ import annotations
 from typing import TYPE_CHECKING

@@ -16,17 +16,17 @@ from pytestqt.qtbot import QtBot
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.services import deposits, leasing, ledger, rent_run
-from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.dialogs.lease import (
+from coliv_desktop.ui.common.pdf_preview import PdfPreview
+from coliv_desktop.ui.leases.dialogs import (
     MoveOutDialog,
     RenewDialog,
     ReopenDialog,
     TransferDialog,
 )
+from coliv_desktop.ui.leases.pane import LeasesPane
 from coliv_desktop.ui.ledger.deposit import DepositDialog
-from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.panes.leases import LeasesPane
+from coliv_desktop.ui.shell.actions import Editing
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import flow_41, lease, tenant
 from tests.ui.helpers import DialogDriver, click, settle, type_into
 

@@ -16,12 +16,12 @@ from pytestqt.qtbot import QtBot
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.services import late_fees, leasing, ledger, reminders, rent_run, utilities
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.pdf_preview import PdfPreview
 from coliv_desktop.ui.ledger.dialogs import UNDONE
 from coliv_desktop.ui.ledger.late_fees import LateFeeRuleDialog, LateFeesDialog
-from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
+from coliv_desktop.ui.ledger.pane import LedgerPane
 from coliv_desktop.ui.ledger.utilities import UtilityBillDialog
-from coliv_desktop.ui.panes.ledger import LedgerPane
 from tests.builders import Flow41, flow_41, lease, tenant
 from tests.ui.helpers import click, type_into, wait_saved
 
@@ -219,8 +219,8 @@ def test_late_fee_rules_per_property(pane: LedgerPane, ctx: AppContext, qtbot: Q
 
 def test_utility_bill_from_the_unit_overview(qtbot: QtBot, window: object, ctx: AppContext,
                                              flow: Flow41) -> None:
-    from coliv_desktop.ui.main_window import MainWindow
-    from coliv_desktop.ui.panes.portfolio import PortfolioPane
+    from coliv_desktop.ui.portfolio.pane import PortfolioPane
+    from coliv_desktop.ui.shell.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     ctx.bus.portfolio_changed.emit()

@@ -17,13 +17,13 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.services import ledger, printing
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.databases import OpenedDatabase
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.forms import FormDialog
-from coliv_desktop.ui.ledger import startup
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.forms import FormDialog
+from coliv_desktop.ui.common.pdf_preview import PdfPreview
 from coliv_desktop.ui.ledger.dialogs import UNDONE, RecordPaymentDialog, VoidDialog
-from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
+from coliv_desktop.ui.ledger.pane import LedgerPane
 from coliv_desktop.ui.ledger.views import LeaseLedgerTab
-from coliv_desktop.ui.panes.ledger import LedgerPane
+from coliv_desktop.ui.shell import startup
 from tests.builders import flow_41, lease, tenant
 from tests.services.test_reports import flow_43
 from tests.ui.helpers import click
@@ -135,7 +135,7 @@ def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: A
 def test_the_tenant_record_shows_what_the_tenant_owes(pane: LedgerPane, ctx: AppContext,
                                                       qtbot: QtBot) -> None:
     from coliv_desktop.services import leasing
-    from coliv_desktop.ui.panes.tenant_record import TenantRecord
+    from coliv_desktop.ui.tenants.record import TenantRecord
 
     record = TenantRecord(ctx)
     qtbot.addWidget(record)
@@ -326,8 +326,8 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
 def test_window_has_the_ledger_pane_and_a_room_ledger_tab(
     qtbot: QtBot, window: object, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from coliv_desktop.ui.main_window import MainWindow
-    from coliv_desktop.ui.panes.portfolio import PortfolioPane
+    from coliv_desktop.ui.portfolio.pane import PortfolioPane
+    from coliv_desktop.ui.shell.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     monkeypatch.setenv("COLIV_TODAY", "2025-12-01")
@@ -350,7 +350,7 @@ def test_window_has_the_ledger_pane_and_a_room_ledger_tab(
 
 def test_the_ledger_menu_and_its_shortcut(qtbot: QtBot, window: object, ctx: AppContext,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    from coliv_desktop.ui.main_window import MainWindow
+    from coliv_desktop.ui.shell.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
     monkeypatch.setenv("COLIV_TODAY", "2025-12-01")

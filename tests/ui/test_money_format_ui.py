@@ -14,7 +14,7 @@ from coliv_desktop.domain.money import money_format, parse_money
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.databases import open_database as open_database_blocking
 from coliv_desktop.services.settings import set_settings
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.common.context import AppContext
 
 
 def test_typed_amounts_follow_the_books_locale(qtbot: QtBot, ctx: AppContext, db: Database,

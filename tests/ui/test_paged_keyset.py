@@ -20,10 +20,10 @@ from coliv_desktop.db.models import Charge, Operator, Payment
 from coliv_desktop.domain.paging import Cursor, Seek, Slice
 from coliv_desktop.services import ledger_list
 from coliv_desktop.services.ledger_list import LedgerQuery
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.models import Column, PagedQueryModel
-from coliv_desktop.ui.models.paged import PLACEHOLDER, plan
-from coliv_desktop.ui.panes.ledger import LedgerPane
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.models import Column, PagedQueryModel
+from coliv_desktop.ui.common.models.paged import PLACEHOLDER, plan
+from coliv_desktop.ui.ledger.pane import LedgerPane
 from tests.builders import flow_41, lease, tenant
 
 

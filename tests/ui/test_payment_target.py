@@ -16,12 +16,12 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.services import leasing, ledger, reminders
-from coliv_desktop.ui.forms import FormDialog
+from coliv_desktop.ui.common.forms import FormDialog
+from coliv_desktop.ui.leases.pane import LeasesPane
 from coliv_desktop.ui.ledger.dialogs import ChargeOrCreditDialog, RecordPaymentDialog
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.panes.leases import LeasesPane
-from coliv_desktop.ui.panes.ledger import LedgerPane
-from coliv_desktop.ui.panes.tenants import TenantsPane
+from coliv_desktop.ui.ledger.pane import LedgerPane
+from coliv_desktop.ui.shell.main_window import MainWindow
+from coliv_desktop.ui.tenants.pane import TenantsPane
 from tests.services.test_reports import flow_43
 from tests.ui.helpers import click, menu_action, settle, type_into
 

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from coliv_desktop.ui.dialogs.quick_find import QuickFind
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.shell.main_window import MainWindow
+from coliv_desktop.ui.shell.quick_find import QuickFind
 from tests.builders import flow_41, lease, tenant
 from tests.ui.helpers import menu_action, settle
 

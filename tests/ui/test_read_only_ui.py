@@ -17,9 +17,9 @@ from coliv_desktop.db.migrate import open_database
 from coliv_desktop.services import rent_run
 from coliv_desktop.services.context import local_actor
 from coliv_desktop.services.databases import open_database as open_database_blocking
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.ledger import startup
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.shell import startup
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import flow_41, lease, tenant
 from tests.cli.test_trust_cli import made_read_only
 from tests.ui.helpers import settle
@@ -65,7 +65,7 @@ def test_qt_notices_go_to_the_log_not_the_terminal(
         caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
     from PySide6.QtCore import qInstallMessageHandler, qWarning
 
-    from coliv_desktop.ui.app import qt_messages_to_log
+    from coliv_desktop.ui.shell.app import qt_messages_to_log
 
     previous = qt_messages_to_log()
     try:

@@ -17,14 +17,14 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.services import printing
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.databases import Databases
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.pdf_preview import PdfPreview
+from coliv_desktop.ui.common.widgets import Messages
 from coliv_desktop.ui.ledger.dialogs import StatementDialog
-from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
+from coliv_desktop.ui.ledger.pane import LedgerPane
 from coliv_desktop.ui.ledger.views import ReportsView
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.panes.ledger import LedgerPane
-from coliv_desktop.ui.widgets import Messages
+from coliv_desktop.ui.shell.databases import Databases
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.services.test_reports import flow_43
 from tests.ui.helpers import click, menu_action, settle
 
@@ -175,7 +175,7 @@ def test_export_to_json_and_back_up_now_say_what_failed(
 def test_no_traceback_dialog_for_a_file_problem_anywhere(qtbot: QtBot) -> None:
     """The wording is one helper's: a FileProblem and an OSError read the same way."""
     from coliv_desktop.domain.errors import FileProblem
-    from coliv_desktop.ui.widgets import not_saved
+    from coliv_desktop.ui.common.widgets import not_saved
 
     assert not_saved(FileProblem("/a/b.pdf", "no space left on device")) == \
         "Could not save /a/b.pdf: no space left on device."

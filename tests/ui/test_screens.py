@@ -26,11 +26,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.services import portfolio
-from coliv_desktop.ui import screens
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.panes.applications import ApplicationsPane
-from coliv_desktop.ui.panes.portfolio import FIRST_STEP, PICK_ONE, PortfolioPane
+from coliv_desktop.ui.applications.pane import ApplicationsPane
+from coliv_desktop.ui.common import screens
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.portfolio.pane import FIRST_STEP, PICK_ONE, PortfolioPane
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import flow_41
 from tests.flow42 import MOVE_IN, PROFILES, apply, flow_42
 from tests.ui.helpers import menu_action, settle

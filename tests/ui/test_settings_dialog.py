@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from coliv_desktop.config import SETTINGS
 from coliv_desktop.services import operator, printing, settings
-from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.dialogs.settings import FileField, SettingsDialog
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.shell.actions import Editing
+from coliv_desktop.ui.shell.main_window import MainWindow
+from coliv_desktop.ui.shell.settings import FileField, SettingsDialog
 from tests.services.test_portfolio import snapshot
 from tests.ui.helpers import (
     DialogDriver,

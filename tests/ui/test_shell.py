@@ -27,11 +27,16 @@ from coliv_desktop.services import overview, portability, portfolio, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.databases import open_database as open_database_blocking
-from coliv_desktop.ui.app import start_url
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.models.tree import MAINTENANCE, VACANT, PropertyTreeModel, TreeFilterProxy
-from coliv_desktop.ui.panes.tenants import TenantsPane
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.models.tree import (
+    MAINTENANCE,
+    VACANT,
+    PropertyTreeModel,
+    TreeFilterProxy,
+)
+from coliv_desktop.ui.shell.app import start_url
+from coliv_desktop.ui.shell.main_window import MainWindow
+from coliv_desktop.ui.tenants.pane import TenantsPane
 from tests.builders import flow_41, lease, tenant
 from tests.conftest import PG_ENV, create_pg_database, drop_pg_database
 from tests.ui.helpers import menu_action, off_the_gui_thread, settle, wait_saved
@@ -193,7 +198,7 @@ def test_copy_the_database_to_postgresql_from_the_file_menu(
         qtbot: QtBot, window: MainWindow, copy_target: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The office outgrows one desk: File ▸ Copy Database to PostgreSQL, then work there."""
-    from coliv_desktop.ui.dialogs.connect import ConnectDialog
+    from coliv_desktop.ui.shell.connect import ConnectDialog
 
     flow_41(window.ctx.db, window.ctx.actor)
     source = portability.dumps(portability.export_data(window.ctx.db))
@@ -287,7 +292,7 @@ def test_verify_books_from_the_file_menu(qtbot: QtBot, window: MainWindow,
 
 def test_the_audit_log_from_the_file_menu(qtbot: QtBot, window: MainWindow,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from coliv_desktop.ui.dialogs.history import HistoryDialog
+    from coliv_desktop.ui.shell.history import HistoryDialog
 
     flow = flow_41(window.ctx.db, window.ctx.actor)
     portfolio.update_room(window.ctx.db, window.ctx.actor, flow.rooms["3B-A"],
@@ -351,8 +356,8 @@ def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(
 
 def test_first_run_offers_the_office_server_too(qtbot: QtBot, qsettings: QSettings,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from coliv_desktop.ui.databases import Databases
-    from coliv_desktop.ui.dialogs.connect import ConnectDialog
+    from coliv_desktop.ui.shell.connect import ConnectDialog
+    from coliv_desktop.ui.shell.databases import Databases
 
     shown: list[str] = []
 
@@ -419,7 +424,7 @@ def test_screenshot_command_writes_a_populated_1280x800_png(tmp_path: Path) -> N
 
 def test_connect_to_postgresql_saves_the_password_in_the_keychain(
         qtbot: QtBot, isolated_environment: Any) -> None:
-    from coliv_desktop.ui.dialogs.connect import ConnectDialog
+    from coliv_desktop.ui.shell.connect import ConnectDialog
     from tests.ui.helpers import click, type_into
 
     dialog = ConnectDialog()
@@ -440,7 +445,7 @@ def test_connect_to_postgresql_saves_the_password_in_the_keychain(
 
 def test_large_portfolio_tree_loads_rooms_when_a_unit_opens(
         qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    from coliv_desktop.ui import tree_dock
+    from coliv_desktop.ui.shell import tree_dock
 
     monkeypatch.setattr(tree_dock, "FULL_TREE_ROOMS", 0)  # treat the portfolio as large
     db, actor = window.ctx.db, window.ctx.actor
@@ -478,7 +483,7 @@ def test_large_portfolio_tree_loads_rooms_when_a_unit_opens(
 
 def test_coliv_without_a_command_starts_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
     from coliv_desktop.__main__ import main
-    from coliv_desktop.ui import app
+    from coliv_desktop.ui.shell import app
 
     started: list[str | None] = []
     monkeypatch.setattr(app, "run", lambda db_url=None: started.append(db_url) or 0)
@@ -490,7 +495,7 @@ def test_coliv_without_a_command_starts_the_window(monkeypatch: pytest.MonkeyPat
 def test_an_audit_entry_about_money_opens_its_lease(qtbot: QtBot, window: MainWindow) -> None:
     from coliv_desktop.schemas.ledger import PaymentCreate
     from coliv_desktop.services import history, ledger
-    from coliv_desktop.ui.dialogs.history import opens
+    from coliv_desktop.ui.shell.history import opens
 
     ctx = window.ctx
     flow = flow_41(ctx.db, ctx.actor)

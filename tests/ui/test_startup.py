@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import make_url
 
 from coliv_desktop.services.databases import open_database as open_database_blocking
-from coliv_desktop.ui.app import launch, start_text
+from coliv_desktop.ui.shell.app import launch, start_text
 from tests.builders import flow_41
 from tests.ui.helpers import settle
 
@@ -25,7 +25,7 @@ def test_the_window_is_built_and_shown_without_loading_the_database_layers(
         import os, sys
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         from PySide6.QtCore import QSettings
-        from coliv_desktop.ui.app import build_window, create_app
+        from coliv_desktop.ui.shell.app import build_window, create_app
         app = create_app()
         ctx, window = build_window(QSettings({str(tmp_path / "s.ini")!r},
                                              QSettings.Format.IniFormat))
@@ -52,7 +52,7 @@ def test_launch_shows_the_window_then_opens_the_database_in_a_worker(
     flow_41(opened.db, opened.actor)
     opened.db.dispose()
     ran: list[bool] = []
-    from coliv_desktop.ui.ledger import startup
+    from coliv_desktop.ui.shell import startup
 
     monkeypatch.setattr(startup, "run_rent_on_open", lambda ctx: ran.append(ctx.has_database))
     assert start_text(None, qsettings) is None  # nothing to open: the welcome page

@@ -37,11 +37,11 @@ from coliv_desktop.services import (
 )
 from coliv_desktop.services.context import Actor, ChangedMeanwhile
 from coliv_desktop.services.databases import OpenedDatabase
-from coliv_desktop.ui import commands
-from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.rooms import RoomDialog
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.common import commands
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.portfolio.rooms import RoomDialog
+from coliv_desktop.ui.shell.actions import Editing
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import Flow41, flow_41, lease, tenant
 from tests.flow42 import apply, flow_42
 from tests.ui.helpers import DialogDriver, click, settle, type_into
@@ -136,7 +136,7 @@ def test_a_refused_redo_is_dropped_too_and_other_rows_keep_their_history(
     """A edits room B twice and room C once, undoes everything; B changes room B; A redoes:
     the first redo of room B is refused, both room B commands leave the stack, room C's stays
     where it was (still undone, still redoable)."""
-    from coliv_desktop.ui.actions import Editing as RealEditing
+    from coliv_desktop.ui.shell.actions import Editing as RealEditing
     ctx.editing = RealEditing(ctx, None)  # type: ignore[arg-type]
     flow = flow_41(ctx.db, ctx.actor)
     b, c = flow.rooms["3B-B"], flow.rooms["3B-C"]
@@ -182,7 +182,7 @@ def test_undos_pressed_in_a_row_skip_the_ones_a_refusal_dropped(
     before the first returns. They run one at a time: the first is refused and drops both
     room B commands (the queued undo of the earlier one is not run, so one warning), and room
     C's undo, queued between them, still goes through."""
-    from coliv_desktop.ui.actions import Editing as RealEditing
+    from coliv_desktop.ui.shell.actions import Editing as RealEditing
     ctx.editing = RealEditing(ctx, None)  # type: ignore[arg-type]
     flow = flow_41(ctx.db, ctx.actor)
     b, c = flow.rooms["3B-B"], flow.rooms["3B-C"]
@@ -424,7 +424,7 @@ def two_desks(qtbot: QtBot, ctx: AppContext, desk_b: AppContext,
               warnings: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
               ) -> tuple[AppContext, AppContext, Flow41]:
     monkeypatch.setenv("COLIV_TODAY", "2026-01-20")
-    from coliv_desktop.ui.actions import Editing as RealEditing
+    from coliv_desktop.ui.shell.actions import Editing as RealEditing
 
     ctx.editing = RealEditing(ctx, None)  # type: ignore[arg-type]
     return ctx, desk_b, flow_41(ctx.db, ctx.actor)
@@ -488,7 +488,7 @@ def test_an_approval_undo_is_refused_after_another_desk_changed_the_application(
         monkeypatch: pytest.MonkeyPatch) -> None:
     ctx, other, _ = two_desks
     from coliv_desktop.services import applications
-    from coliv_desktop.ui.panes.application_view import ApplicationView
+    from coliv_desktop.ui.applications.view import ApplicationView
     from tests.flow42 import MOVE_IN
 
     monkeypatch.setenv("COLIV_TODAY", MOVE_IN.isoformat())

@@ -23,8 +23,8 @@ from coliv_desktop import config
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.portfolio import RoomUpdate
 from coliv_desktop.services import portfolio
-from coliv_desktop.ui import commands
-from coliv_desktop.ui.context import AppContext
+from coliv_desktop.ui.common import commands
+from coliv_desktop.ui.common.context import AppContext
 from tests.builders import flow_41
 
 HELD_MS = 1000

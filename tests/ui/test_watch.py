@@ -8,9 +8,9 @@ from pytestqt.qtbot import QtBot
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.services.context import local_actor
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.main_window import MainWindow
-from coliv_desktop.ui.watch import ChangeWatcher
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.shell.main_window import MainWindow
+from coliv_desktop.ui.shell.watch import ChangeWatcher
 from tests.builders import tenant
 from tests.ui.helpers import menu_action, settle
 
@@ -67,7 +67,7 @@ def test_a_reload_keeps_the_place_in_a_long_list(qtbot: QtBot, ctx: AppContext) 
     from coliv_desktop.schemas import build
     from coliv_desktop.schemas.people import TenantCreate
     from coliv_desktop.services import tenants
-    from coliv_desktop.ui.panes.tenants import TenantsPane
+    from coliv_desktop.ui.tenants.pane import TenantsPane
 
     tenants.add_tenants(ctx.db, ctx.actor, [
         build(TenantCreate, first_name=f"Person{i:04d}", last_name="Lee",
@@ -112,7 +112,7 @@ def test_every_data_signal_of_the_bus_counts_as_this_window_s_own_change(
     new one is counted by the change watcher without another list to keep."""
     from PySide6.QtCore import Signal
 
-    from coliv_desktop.ui.context import DATA_SIGNALS, SignalBus
+    from coliv_desktop.ui.common.context import DATA_SIGNALS, SignalBus
 
     declared = {name for name, value in vars(SignalBus).items() if isinstance(value, Signal)}
     assert set(DATA_SIGNALS) == {name for name in declared

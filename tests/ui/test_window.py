@@ -15,12 +15,12 @@ from coliv_desktop.__main__ import main as cli_main
 from coliv_desktop.schemas.portfolio import UnitUpdate
 from coliv_desktop.services import directory, portability, portfolio, tenants
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.actions import Editing
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.property import PropertyDialog
-from coliv_desktop.ui.dialogs.rooms import RoomDialog, RoomsGridDialog
-from coliv_desktop.ui.dialogs.unit import UnitDialog
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.portfolio.property import PropertyDialog
+from coliv_desktop.ui.portfolio.rooms import RoomDialog, RoomsGridDialog
+from coliv_desktop.ui.portfolio.unit import UnitDialog
+from coliv_desktop.ui.shell.actions import Editing
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import flow_41, lease, tenant
 from tests.ui.helpers import DialogDriver, click, menu_action, settle, type_into
 
@@ -260,7 +260,7 @@ def test_a_rooms_grid_error_names_the_row(qtbot: QtBot, window: MainWindow,
 
 def test_new_lease_room_picker_lists_only_rooms_free_for_the_dates(
         qtbot: QtBot, ctx: AppContext) -> None:
-    from coliv_desktop.ui.dialogs.lease import LeaseDialog, select_id
+    from coliv_desktop.ui.leases.dialogs import LeaseDialog, select_id
 
     flow = flow_41(ctx.db, ctx.actor)
     day = today()
@@ -311,7 +311,7 @@ def test_tenant_record_logs_contacts_and_searches_them(qtbot: QtBot, window: Mai
 
 def test_an_archived_tenant_is_listed_on_request_and_restored(
         qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    from coliv_desktop.ui.actions import Editing
+    from coliv_desktop.ui.shell.actions import Editing
 
     db = window.ctx.db
     sarah = tenant(db, window.ctx.actor, "Sarah", "Thompson")
@@ -341,8 +341,8 @@ def test_an_archived_tenant_is_listed_on_request_and_restored(
 
 def test_the_archive_restores_a_unit_archived_earlier(
         qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    from coliv_desktop.ui.actions import Editing
-    from coliv_desktop.ui.dialogs.archive import ArchiveDialog
+    from coliv_desktop.ui.portfolio.archive import ArchiveDialog
+    from coliv_desktop.ui.shell.actions import Editing
     from tests.ui.helpers import DialogDriver
 
     db, actor = window.ctx.db, window.ctx.actor

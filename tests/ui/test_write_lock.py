@@ -19,9 +19,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy.engine import URL, make_url
 
 from coliv_desktop.services import backups, databases, portfolio
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.ledger import startup
-from coliv_desktop.ui.main_window import MainWindow
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.shell import startup
+from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import flow_41
 from tests.ui.helpers import menu_action, settle
 
@@ -179,8 +179,8 @@ def test_every_pane_and_a_dialog_save_while_another_process_writes(
     """Every pane shown (reads pass a writer on SQLite's WAL) and a room's rent saved from its
     dialog (the save waits for the lock): the event loop keeps ticking throughout; the dialog
     stays open with its buttons off until the save is through, then closes with it saved."""
-    from coliv_desktop.ui.dialogs.rooms import RoomDialog
-    from coliv_desktop.ui.panes import PANES
+    from coliv_desktop.ui.portfolio.rooms import RoomDialog
+    from coliv_desktop.ui.shell.panes import PANES
     from tests.ui.helpers import type_into
 
     ctx, window = desk

@@ -16,7 +16,7 @@ from coliv_desktop.db.models.ledger import (
     UtilityShare,
     Void,
 )
-from coliv_desktop.db.models.people import Operator, Tenant, User
+from coliv_desktop.db.models.people import Operator, Tenant, User, UserProperty
 from coliv_desktop.db.models.properties import Property, Room, Unit
 from coliv_desktop.db.models.system import AuditEntry, MetaValue, SettingValue
 
@@ -46,4 +46,5 @@ __all__ = [
     "TenantContact",
     "Unit",
     "User",
+    "UserProperty",
 ]

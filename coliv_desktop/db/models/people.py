@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from coliv_desktop.db.models.base import ArchivableMixin, Base, EditableMixin, IdMixin
+from coliv_desktop.db.models.base import (
+    ArchivableMixin,
+    Base,
+    CreatedMixin,
+    EditableMixin,
+    IdMixin,
+)
 from coliv_desktop.db.types import NullableJSONType
 
 USER_ROLES = ("owner", "manager", "staff", "accountant", "viewer")
@@ -18,14 +25,33 @@ class User(IdMixin, EditableMixin, Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(f"role IN {USER_ROLES!r}", name="role"),
+        CheckConstraint("failed_attempts >= 0", name="failed_attempts_not_negative"),
     )
 
     email: Mapped[str] = mapped_column(String(255), unique=True)
-    display_name: Mapped[str] = mapped_column(String(255))
-    # Desktop sign-in comes with staff accounts; until then the local owner has no password.
+    # The name people sign in with (`coliv --user NAME`), so it names one user.
+    display_name: Mapped[str] = mapped_column(String(255), unique=True)
+    # Argon2id (services.users); None until one is set: a book where no user has one runs
+    # without sign-in.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
-    is_active: Mapped[bool] = mapped_column(default=True)
+    is_active: Mapped[bool] = mapped_column(default=True)  # False: disabled, cannot sign in
+    # Failed sign-ins since the last good one; the lock is stored so a restart keeps it.
+    failed_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
+    # Base32 TOTP secret once the user enrolled a second factor; None: password only.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class UserProperty(IdMixin, CreatedMixin, Base):
+    """A property a user is limited to. A user with no rows here sees every property."""
+
+    __tablename__ = "user_properties"
+    __table_args__ = (UniqueConstraint("user_id", "property_id"),)
+
+    # Users are disabled and properties archived, never deleted, so no cascade is needed.
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    property_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("properties.id"))
 
 
 class Operator(IdMixin, EditableMixin, Base):

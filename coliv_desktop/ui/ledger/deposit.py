@@ -30,10 +30,10 @@ from coliv_desktop.schemas.deposits import DispositionCreate, DispositionOut
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.services import deposits, leasing, printing
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.commands import ServiceCommand
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.common import DateField
-from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog
+from coliv_desktop.ui.common.commands import ServiceCommand
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.fields import DateField
+from coliv_desktop.ui.common.forms import ERROR_STYLE, FormDialog
 from coliv_desktop.ui.ledger.dialogs import METHODS, UNDONE
 from coliv_desktop.ui.ledger.views import preview_pdf
 
@@ -157,7 +157,6 @@ class DepositDialog(FormDialog):
         self.deductions.itemChanged.connect(lambda *_: self.update_preview())
         for signal in (self.apply_to_balance.toggled, self.decided_on.changed):
             signal.connect(lambda *_: self.update_preview())
-        self.last_preview: DispositionOut | None = None
         self._request = 0
         self.update_preview()
 
@@ -242,7 +241,6 @@ class DepositDialog(FormDialog):
         self.ctx.run_task(lambda: deposits.preview_disposition(self.ctx.db, data), done)
 
     def show_preview(self, result: DispositionOut) -> None:
-        self.last_preview = result
         money = self.ctx.money
         lines = [f"Deposit held: {money(result.held)}"]
         for d in result.deductions:

@@ -37,8 +37,8 @@ from coliv_desktop.schemas.ledger import (
 )
 from coliv_desktop.services import leasing, ledger, printing
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.forms import FormDialog
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.forms import FormDialog
 
 METHODS = [("cash", "Cash"), ("check", "Check"), ("bank_transfer", "Bank transfer"),
            ("card", "Card"), ("other", "Other")]
@@ -125,7 +125,7 @@ def entry_command(ctx: AppContext, text: str, made: uuid.UUID, post: Callable[[]
                   void: Callable[[uuid.UUID], Any]) -> Any:
     """An entry just posted (`made`): undo voids it (the ledger keeps both, as for any
     correction); redo posts it again, as a new entry (a payment gets a new receipt number)."""
-    from coliv_desktop.ui.commands import ServiceCommand
+    from coliv_desktop.ui.common.commands import ServiceCommand
 
     current = [made]
 
@@ -190,7 +190,6 @@ class RecordPaymentDialog(FormDialog):
         self.amount.textEdited.connect(lambda _t: self.update_preview())
         self.lease.currentIndexChanged.connect(lambda _i: self.update_preview())
         self.day.dateChanged.connect(lambda _d: self._show_date_note())
-        self.last_preview: AllocationPreview | None = None
         self._request = 0
         self.entered: tuple[PaymentCreate, dict[str, bool]] | None = None  # once saved
 
@@ -266,7 +265,6 @@ class RecordPaymentDialog(FormDialog):
         self.ctx.run_task(lambda: ledger.preview_allocation(self.ctx.db, lease_id, amount), done)
 
     def show_preview(self, result: AllocationPreview) -> None:
-        self.last_preview = result
         money = self.ctx.money
         lines = [f"{a.description} (due {a.due_date:%b %d}): {money(a.amount)}"
                  + ("" if a.amount == a.outstanding_before
@@ -424,7 +422,7 @@ class StatementDialog(FormDialog):
 
     def __init__(self, ctx: AppContext, lease_id: uuid.UUID, parent: QWidget | None = None
                  ) -> None:
-        from coliv_desktop.ui.dialogs.common import DateField
+        from coliv_desktop.ui.common.fields import DateField
 
         super().__init__("Tenant statement", parent, runner=ctx, save_text="Make statement")
         self.ctx = ctx

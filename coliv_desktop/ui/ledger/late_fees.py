@@ -26,10 +26,10 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.late_fees import LateFeeRuleIn, PropertyLateFee
 from coliv_desktop.services import late_fees
 from coliv_desktop.services.settings import get_settings
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.forms import FormDialog
-from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.forms import FormDialog
+from coliv_desktop.ui.common.models.table import Column, RowTableModel
+from coliv_desktop.ui.common.widgets import ListView
 
 MODE_LABELS = {"none": "No late fee", "flat": "A flat amount", "percent": "A percent of the "
                                                                           "overdue rent"}

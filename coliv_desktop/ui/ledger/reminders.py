@@ -25,11 +25,11 @@ from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.reminders import ReminderOut
 from coliv_desktop.services import printing, reminders
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.models.table import Column, RowTableModel
+from coliv_desktop.ui.common.pdf_preview import PdfPreview
+from coliv_desktop.ui.common.widgets import ListView, list_filter
 from coliv_desktop.ui.ledger.views import preview_pdf
-from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView, list_filter
 
 KINDS = {"before_due": "due in 7 days", "due": "due today", "overdue": "overdue"}
 SHOW = [("Waiting to go out", "pending"), ("Handled", "handled"), ("All", None)]

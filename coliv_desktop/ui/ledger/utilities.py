@@ -41,12 +41,12 @@ from coliv_desktop.schemas.utilities import (
 )
 from coliv_desktop.services import portfolio, printing, utilities
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.dialogs.common import DateField
-from coliv_desktop.ui.forms import ERROR_STYLE, FormDialog
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.fields import DateField
+from coliv_desktop.ui.common.forms import ERROR_STYLE, FormDialog
+from coliv_desktop.ui.common.models.table import Column, RowTableModel
+from coliv_desktop.ui.common.widgets import ListView, list_filter
 from coliv_desktop.ui.ledger.views import preview_pdf
-from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView, list_filter
 
 VACANT = [("operator", "The operator (vacant rooms and days are not billed)"),
           ("occupants", "The tenants (spread in proportion to their shares)")]
@@ -149,7 +149,6 @@ class UtilityBillDialog(FormDialog):
                        self.period_start.changed, self.period_end.changed,
                        self.vacant_to.currentIndexChanged, self.percentages.itemChanged):
             signal.connect(lambda *_: self._timer.start())
-        self.last_preview: UtilityBillOut | None = None
         self._request = 0
         self.accepted.connect(self.show_notices)
         self._rule_chosen()
@@ -348,7 +347,6 @@ class UtilityBillDialog(FormDialog):
         self.summary.setStyleSheet(ERROR_STYLE)
 
     def show_preview(self, result: UtilityBillOut) -> None:
-        self.last_preview = result
         money = self.ctx.money
         tenants = [s for s in result.shares if s.lease_id is not None]
         operator = sum((s.amount for s in result.shares if s.lease_id is None), Decimal("0.00"))

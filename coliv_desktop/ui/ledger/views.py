@@ -36,12 +36,12 @@ from coliv_desktop.schemas.reports import CollectionReport, CollectionRow, RentR
 from coliv_desktop.services import ledger, ledger_list, printing, reports
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.ledger_list import LedgerQuery
-from coliv_desktop.ui.context import AppContext
-from coliv_desktop.ui.ledger.pdf_preview import PdfPreview
-from coliv_desktop.ui.ledger.profile_prompt import with_profile
-from coliv_desktop.ui.models.paged import PagedQueryModel
-from coliv_desktop.ui.models.table import Column, RowTableModel
-from coliv_desktop.ui.widgets import ListView, Messages, list_filter, not_saved
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.models.paged import PagedQueryModel
+from coliv_desktop.ui.common.models.table import Column, RowTableModel
+from coliv_desktop.ui.common.pdf_preview import PdfPreview
+from coliv_desktop.ui.common.widgets import ListView, Messages, list_filter, not_saved
+from coliv_desktop.ui.shell.profile_prompt import with_profile
 
 # Charge statuses (domain.ledger.charge_status) and a room's standing for a month
 # (domain.aging.account_status: "due" = something open, nothing past due).

@@ -1,0 +1,1 @@
+"""Applications: the list, one application with its matches, approval and batch placement."""

@@ -1,0 +1,1 @@
+"""The dashboard: occupancy, revenue and what needs attention."""

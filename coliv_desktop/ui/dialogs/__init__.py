@@ -1,1 +1,0 @@
-"""Editing dialogs: each a FormDialog whose errors come from the same services the CLI uses."""

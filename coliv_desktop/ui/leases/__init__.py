@@ -1,0 +1,1 @@
+"""Leases: the list and the lease editors (new, move-out, renewal, transfer)."""

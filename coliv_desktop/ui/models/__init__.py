@@ -1,8 +1,0 @@
-"""Qt item models over service results: table base, DB-paged variant, proxies, tree."""
-
-from coliv_desktop.ui.models.paged import PagedQueryModel
-from coliv_desktop.ui.models.proxy import QueryProxy, RowFilterProxy, proxy_for
-from coliv_desktop.ui.models.table import ROW_ROLE, SORT_ROLE, Column, RowTableModel
-
-__all__ = ["ROW_ROLE", "SORT_ROLE", "Column", "PagedQueryModel", "QueryProxy", "RowFilterProxy",
-           "RowTableModel", "proxy_for"]

@@ -1,0 +1,1 @@
+"""The portfolio: properties, units and rooms, their editors and the archive."""

@@ -1,0 +1,1 @@
+"""Tenants: the list, each tenant's record, and the tenant editor."""

@@ -1,0 +1,58 @@
+"""Add or edit a tenant: contact details, emergency contact, notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantUpdate
+from coliv_desktop.services import tenants
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.forms import FormDialog
+
+
+class TenantDialog(FormDialog):
+    def __init__(self, ctx: AppContext, existing: TenantOut | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__("Edit tenant" if existing else "Add tenant", parent,
+                         runner=ctx)
+        self.ctx = ctx
+        self.existing = existing
+        e = existing
+        self.first_name = QLineEdit(e.first_name if e else "")
+        self.last_name = QLineEdit(e.last_name if e else "")
+        self.email = QLineEdit(e.email if e else "")
+        self.email.setPlaceholderText("name@example.com")
+        self.phone = QLineEdit(e.phone or "" if e else "")
+        self.emergency_contact_name = QLineEdit(e.emergency_contact_name or "" if e else "")
+        self.emergency_contact_phone = QLineEdit(e.emergency_contact_phone or "" if e else "")
+        self.notes = QPlainTextEdit(e.notes or "" if e else "")
+        self.notes.setFixedHeight(80)
+        for name, label, widget in (
+            ("first_name", "First name", self.first_name),
+            ("last_name", "Last name", self.last_name), ("email", "Email", self.email),
+            ("phone", "Phone", self.phone),
+            ("emergency_contact_name", "Emergency contact", self.emergency_contact_name),
+            ("emergency_contact_phone", "Emergency phone", self.emergency_contact_phone),
+            ("notes", "Notes", self.notes),
+        ):
+            self.fields.add(name, label, widget)
+        self.finish_layout()
+
+    def build_input(self) -> Any:
+        values: dict[str, Any] = dict(
+            first_name=self.first_name.text(), last_name=self.last_name.text(),
+            email=self.email.text(), phone=self.phone.text(),
+            emergency_contact_name=self.emergency_contact_name.text(),
+            emergency_contact_phone=self.emergency_contact_phone.text(),
+            notes=self.notes.toPlainText())
+        if self.existing is None:
+            return build(TenantCreate, **values)
+        return build(TenantUpdate, **values, expected_version=self.existing.version)
+
+    def save(self, data: Any) -> TenantOut:
+        if self.existing is None:
+            return tenants.add_tenant(self.ctx.db, self.ctx.actor, data)
+        return tenants.update_tenant(self.ctx.db, self.ctx.actor, self.existing.id, data)

@@ -1,0 +1,277 @@
+"""A tenant's record: contact details, emergency contact, notes, leases and the dated,
+searchable contact log (call, email, visit, note)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import shiboken6
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from coliv_desktop.domain.errors import ColivError, ValidationError
+from coliv_desktop.schemas import build
+from coliv_desktop.schemas.leasing import LeaseRow
+from coliv_desktop.schemas.overview import ContactCreate, ContactOut
+from coliv_desktop.schemas.people import TenantOut
+from coliv_desktop.services import contacts, leasing, ledger, tenants
+from coliv_desktop.services.clock import today
+from coliv_desktop.ui.common.context import AppContext
+from coliv_desktop.ui.common.fields import DateField
+from coliv_desktop.ui.common.forms import ERROR_STYLE
+from coliv_desktop.ui.common.models.table import Column, RowTableModel
+from coliv_desktop.ui.common.widgets import (
+    ListView,
+    empty_state,
+    heading,
+    muted,
+    search_box,
+    tool_button,
+)
+
+
+@dataclass(frozen=True)
+class RecordData:
+    tenant: TenantOut
+    leases: list[LeaseRow]
+    log: list[ContactOut]
+    balance: Decimal
+
+
+class TenantRecord(QWidget):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.tenant: TenantOut | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack)
+        self.empty = empty_state("Select a tenant to see their record.")
+        self.stack.addWidget(self.empty)
+        self.page: QWidget | None = None  # built when the first tenant is shown
+
+    def _build_page(self) -> QWidget:
+        ctx = self.ctx
+        self.page = QWidget()
+        self.stack.addWidget(self.page)
+        layout = QVBoxLayout(self.page)
+        top = QHBoxLayout()
+        self.name = heading("")
+        self.name.setObjectName("tenant_name")
+        top.addWidget(self.name, 1)
+        top.addWidget(tool_button("Edit", "edit", "Edit this tenant (F2)", self.edit))
+        top.addWidget(tool_button("New lease", "leases", "Let a room to this tenant",
+                                  self.new_lease))
+        self.archive_button = tool_button("Archive", "archive", "Archive this tenant "
+                                          "(history kept; Restore brings them back)",
+                                          self.archive)
+        self.archive_button.setObjectName("archive_tenant")
+        top.addWidget(self.archive_button)
+        self.profile_button = tool_button("Profile…", "applications", "The compatibility "
+                                          "profile applicants are matched against",
+                                          self.edit_profile)
+        top.addWidget(self.profile_button)
+        layout.addLayout(top)
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 5)
+        columns.addLayout(right, 6)
+        layout.addLayout(columns, 1)
+        details = QGroupBox("Contact")
+        form = QFormLayout(details)
+        self.email = muted()
+        self.phone = muted()
+        self.emergency = muted()
+        self.notes = muted()
+        self.balance = QLabel()
+        self.balance.setObjectName("tenant_balance")
+        form.addRow("Balance", self.balance)
+        form.addRow("Email", self.email)
+        form.addRow("Phone", self.phone)
+        form.addRow("Emergency contact", self.emergency)
+        form.addRow("Notes", self.notes)
+        left.addWidget(details)
+        left.addWidget(heading("Leases", 12))
+        lease_columns: list[Column[LeaseRow]] = [
+            Column("room", "Room", lambda r: f"{r.property_name} · {r.unit_number}-"
+                   f"{r.room_number}", width=170),
+            Column("start", "Start", lambda r: r.lease_start, kind="date", width=90),
+            Column("end", "End", lambda r: r.lease_end, kind="date", width=90),
+            Column("rent", "Rent / mo", lambda r: r.rent_amount, kind="money", width=85),
+            Column("status", "Status", lambda r: r.status, width=60),
+        ]
+        self.lease_model: RowTableModel[LeaseRow] = RowTableModel(lease_columns, money=ctx.money)
+        self.lease_view = ListView(self.lease_model, ctx.settings, "tenant_leases")
+        self.lease_view.doubleClicked.connect(self._open_room)
+        left.addWidget(self.lease_view, 1)
+        log_head = QHBoxLayout()
+        log_head.addWidget(heading("Contact log", 12))
+        self.log_search = search_box("Search the log")
+        self.log_search.setObjectName("log_search")
+        self.log_search.textChanged.connect(self._filter_log)
+        log_head.addWidget(self.log_search, 1)
+        right.addLayout(log_head)
+        entry = QHBoxLayout()
+        self.kind = QComboBox()
+        self.kind.setObjectName("contact_kind")
+        self.kind.addItems(["call", "email", "visit", "note"])
+        self.contact_date = DateField(today())
+        self.summary = QLineEdit()
+        self.summary.setObjectName("contact_summary")
+        self.summary.setPlaceholderText("What was said or done")
+        self.summary.returnPressed.connect(self.log_contact)
+        self.log_button = QPushButton("Log")
+        self.log_button.setObjectName("log_contact")
+        self.log_button.setToolTip("Add this to the contact log (Enter)")
+        self.log_button.clicked.connect(self.log_contact)
+        entry.addWidget(self.kind)
+        entry.addWidget(self.contact_date)
+        entry.addWidget(self.summary, 1)
+        entry.addWidget(self.log_button)
+        right.addLayout(entry)
+        self.log_error = QLabel()
+        self.log_error.setObjectName("error_summary")
+        self.log_error.setStyleSheet(ERROR_STYLE)
+        self.log_error.hide()
+        right.addWidget(self.log_error)
+        log_columns: list[Column[ContactOut]] = [
+            Column("date", "Date", lambda c: c.contact_date, kind="date", width=90),
+            Column("kind", "Kind", lambda c: c.kind, width=50),
+            Column("summary", "Summary", lambda c: c.summary, width=240),
+            Column("by", "By", lambda c: c.recorded_by, width=60),
+        ]
+        self.log_model: RowTableModel[ContactOut] = RowTableModel(log_columns)
+        self.log_view = ListView(self.log_model, ctx.settings, "contact_log")
+        right.addWidget(self.log_view, 1)
+        return self.page
+
+    def show_tenant(self, tenant_id: uuid.UUID | None) -> None:
+        if tenant_id is None:
+            self.tenant = None
+            self.stack.setCurrentWidget(self.empty)
+            return
+        db = self.ctx.db
+
+        def load() -> RecordData:
+            return RecordData(
+                tenants.get_tenant(db, tenant_id),
+                leasing.list_leases(db, leasing.LeaseFilter(tenant_id=tenant_id)),
+                contacts.list_contacts(db, tenant_id),
+                ledger.tenant_balance(db, tenant_id))
+
+        self.ctx.run_task(load, self._show)
+
+    def _show(self, data: RecordData | None, error: BaseException | None) -> None:
+        if error is not None or data is None:
+            self.stack.setCurrentWidget(self.empty)
+            return
+        page = self.page or self._build_page()
+        t = data.tenant
+        self.tenant = t
+        archived = " (archived)" if t.archived_at else ""
+        self.name.setText(t.full_name + archived)
+        self.archive_button.setText("Restore" if t.archived_at else "Archive")
+        self.email.setText(t.email)
+        self.phone.setText(t.phone or "—")
+        emergency = " · ".join(x for x in (t.emergency_contact_name,
+                                          t.emergency_contact_phone) if x)
+        self.emergency.setText(emergency or "— (add one with Edit)")
+        self.notes.setText(t.notes or "—")
+        owed = data.balance
+        self.balance.setText(f"owes {self.ctx.money(owed)}" if owed > 0 else
+                             f"credit {self.ctx.money(-owed)}" if owed < 0 else "nothing owed")
+        self.balance.setStyleSheet("color: #b3261e; font-weight: 600;" if owed > 0 else "")
+        self.lease_model.set_rows(sorted(data.leases, key=lambda r: r.lease_start,
+                                         reverse=True))
+        self.log_model.set_rows(data.log)
+        self.log_view.proxy.set_search(self.log_search.text())
+        self.stack.setCurrentWidget(page)
+
+    def _filter_log(self, text: str) -> None:
+        self.log_view.proxy.set_search(text)
+
+    def log_contact(self) -> None:
+        if self.tenant is None or not self.log_button.isEnabled():
+            return  # a second Enter while the first is being saved logs nothing twice
+        self.log_error.hide()
+        tenant_id = self.tenant.id
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError):
+                self.log_error.setText(f"{exc.detail}" if exc.field == "summary" else str(exc))
+            else:
+                self.log_error.setText(str(exc))
+            self.log_error.show()
+
+        try:
+            data = build(ContactCreate, tenant_id=tenant_id, kind=self.kind.currentText(),
+                         contact_date=self.contact_date.value(), summary=self.summary.text())
+        except ColivError as exc:
+            refused(exc)
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+        self.log_button.setEnabled(False)
+
+        def done(_: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.log_button.setEnabled(True)
+            if isinstance(error, ColivError):
+                refused(error)
+                return
+            if error is not None:
+                self.ctx.bus.error.emit(f"Could not log the contact: {error}")
+                return
+            self.summary.clear()
+            if self.tenant is not None and self.tenant.id == tenant_id:
+                self.show_tenant(tenant_id)
+
+        self.ctx.run_task(lambda: contacts.add_contact(db, actor, data), done)
+
+    def edit(self) -> None:
+        if self.tenant is not None and self.ctx.editing is not None:
+            self.ctx.editing.edit_tenant(self.tenant.id)
+
+    def edit_profile(self) -> None:
+        from coliv_desktop.ui.applications.dialog import TenantProfileDialog
+
+        if self.tenant is not None and self.ctx.editing is not None:
+            dialog = TenantProfileDialog(self.ctx, self.tenant, parent=self)
+            if self.ctx.editing.run_dialog(dialog) == QDialog.DialogCode.Accepted:
+                self.ctx.bus.applications_changed.emit()
+
+    def archive(self) -> None:
+        """Archive the tenant, or restore one who is archived."""
+        if self.tenant is None or self.ctx.editing is None:
+            return
+        if self.tenant.archived_at is not None:
+            self.ctx.editing.restore("tenant", self.tenant.id)
+        else:
+            self.ctx.editing.archive("tenant", self.tenant.id)
+
+    def new_lease(self) -> None:
+        if self.tenant is not None and self.ctx.editing is not None:
+            self.ctx.editing.new_lease(tenant_id=self.tenant.id)
+
+    def _open_room(self, index: Any) -> None:
+        row = self.lease_view.current_row()
+        if row is not None:
+            self.ctx.open_room(row.room_id)
+
+

@@ -1,0 +1,1 @@
+"""Turnover: move-ins, move-outs and the bed timeline."""

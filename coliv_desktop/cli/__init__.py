@@ -344,14 +344,13 @@ class _LogFile(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         path = config.log_file()
         if path != self._path:
-            from logging.handlers import RotatingFileHandler
+            from coliv_desktop.files import PrivateRotatingFileHandler
 
             self._target.close()
             self._path = path
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._target = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
-                                                   encoding="utf-8")
+                self._target = PrivateRotatingFileHandler(path, maxBytes=1_000_000,
+                                                          backupCount=3, encoding="utf-8")
                 self._target.setFormatter(logging.Formatter(
                     "%(asctime)s %(levelname)s [coliv cli] %(name)s: %(message)s"))
             except OSError:

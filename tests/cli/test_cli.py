@@ -164,7 +164,7 @@ def test_export_import_and_transfer(cli: Cli, tmp_path: Path,
 def test_db_check_and_backup(cli: Cli, db_url: URL, tmp_path: Path) -> None:
     cli.ok("demo")
     report = json.loads(cli.ok("db", "check", "--json"))
-    assert report["ok"] is True and len(report["checks"]) == 7
+    assert report["ok"] is True and len(report["checks"]) == 9  # 7 on the books, FKs, audit
     assert set(report["checks"][0]) == {"check", "ok", "problems"}
     backup = Path(cli.ok("db", "backup").strip().splitlines()[-1])
     assert backup.exists() and backup.parent.name == "backups"  # SQLite: a copy; PG: JSON

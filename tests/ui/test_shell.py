@@ -286,7 +286,7 @@ def test_verify_books_from_the_file_menu(qtbot: QtBot, window: MainWindow,
     menu_action(window, "verify_books").trigger()
     window.ctx.tasks.wait_idle()
     settle(window)
-    assert reports[-1].startswith("All 7 checks passed.")
+    assert reports[-1].startswith("All 9 checks passed.")
     assert "✓ No bed is let twice on the same day" in reports[-1]
 
 

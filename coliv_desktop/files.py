@@ -106,14 +106,6 @@ def create_private(path: Path) -> bool:
     return True
 
 
-def make_private(path: Path) -> None:
-    """Narrow a file CoLiv just wrote to the user only (what a library created with the
-    default mode); no-op on Windows, where the profile's ACL protects it."""
-    if os.name != "nt":
-        with contextlib.suppress(OSError):
-            os.chmod(path, PRIVATE_FILE)
-
-
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating log whose files (the first one and each opened after a rotation) are
     readable by the user only, and whose folder is created private."""

@@ -46,7 +46,6 @@ from coliv_desktop.services.context import Actor, local_actor, writing
 AUTOMATIC = "auto"
 ON_CLOSE = "close"
 ROTATED = (AUTOMATIC, ON_CLOSE)  # the only copies retention ever deletes
-KEEP_AUTOMATIC = Retention().daily  # the default, for texts that name a number
 BEFORE_RESTORE = "before-restore"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d{6})?)-(?P<label>[\w.-]+)\.db$")
 

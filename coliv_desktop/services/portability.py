@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -130,19 +130,6 @@ def export_file(db: Database, actor: Actor, path: Path) -> dict[str, int]:
     document = export_data(db)
     write_atomically(path, dumps(document))
     return {name: len(rows) for name, rows in document["tables"].items()}
-
-
-def backup_export(db: Database, actor: Actor) -> tuple[Path, dict[str, int]]:
-    """Back up a server database (a SQLite file is copied instead, by `db.migrate`): a full
-    export into the backups folder under the data folder, named by engine, database and time.
-    Returns the file and the rows per table."""
-    from coliv_desktop import config
-
-    url = db.url
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    name = (url.database or "database").replace("/", "_")
-    target = config.backups_dir(url) / f"{url.get_backend_name()}-{name}-{stamp}-manual.json"
-    return target, export_file(db, actor, target)
 
 
 def _self_parent_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from coliv_desktop import config
+from coliv_desktop.db.crypto import BookKeys
 from coliv_desktop.db.writer_lock import WriterLock
 
 
@@ -155,6 +156,16 @@ class Database:
         )
         if self.engine.dialect.name == "postgresql":
             event.listen(self._writer, "before_flush", _stamp_with_server_clock)
+        # The book's key for its encrypted columns (db.crypto): column types see only the
+        # dialect, which is this engine's own; the book id is read on the first transaction.
+        self.keys = BookKeys()
+        self.engine.dialect.coliv_book_keys = self.keys  # type: ignore[attr-defined]
+        for maker in (self._reader, self._writer):
+            event.listen(maker, "after_begin", self._load_keys)
+
+    def _load_keys(self, _session: Session, _transaction: Any, connection: Any) -> None:
+        if not self.keys.loaded:
+            self.keys.load(connection)
 
     @property
     def dialect(self) -> str:

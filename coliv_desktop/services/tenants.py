@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Tenant
 from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantUpdate
-from coliv_desktop.services import audit, scope
+from coliv_desktop.services import audit, protection, scope
 from coliv_desktop.services.context import Actor, check_version, writing
 from coliv_desktop.services.portfolio import _updates, get_row, mark_archived
 from coliv_desktop.services.search import matches
@@ -25,12 +25,15 @@ def add_tenant(db: Database, actor: Actor, data: TenantCreate) -> TenantOut:
 def add_tenants(db: Database, actor: Actor, rows: list[TenantCreate]) -> list[TenantOut]:
     """Many tenants in one transaction (imports): all or nothing."""
     with writing(db, actor, "tenants.write") as s:
+        if any(getattr(row, f) for row in rows for f in protection.SENSITIVE):
+            protection.ensure_book_key(db, s)
         tenants = [Tenant(**row.model_dump()) for row in rows]
         s.add_all(tenants)
         s.flush()
         for tenant, row in zip(tenants, rows, strict=True):
             audit.record(s, actor, "create", "tenant", tenant.id,
-                         f"Added tenant {tenant.first_name} {tenant.last_name}", row.model_dump())
+                         f"Added tenant {tenant.first_name} {tenant.last_name}",
+                         protection.redact(row.model_dump()))
         return [TenantOut.model_validate(t) for t in tenants]
 
 
@@ -40,11 +43,15 @@ def update_tenant(
     with writing(db, actor, "tenants.write") as s:
         tenant = get_row(s, Tenant, tenant_id, "tenant")
         check_version(tenant, data.expected_version, f"Tenant {tenant.first_name}")
-        changes = audit.diff(tenant, _updates(data))
+        updates = _updates(data)
+        if any(updates.get(f) for f in protection.SENSITIVE):
+            protection.ensure_book_key(db, s)
+        changes = audit.diff(tenant, updates)
         if changes:
             s.flush()
             audit.record(s, actor, "update", "tenant", tenant.id,
-                         f"Edited tenant {tenant.first_name} {tenant.last_name}", changes)
+                         f"Edited tenant {tenant.first_name} {tenant.last_name}",
+                         protection.redact(changes))
         return TenantOut.model_validate(tenant)
 
 

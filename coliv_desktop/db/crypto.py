@@ -16,9 +16,12 @@ object a column type is handed) and never written to the database or the log.
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+import uuid
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Dialect, Text, text
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 from coliv_desktop.domain.errors import ColivError
@@ -135,6 +138,16 @@ class BookKeys:
         self.check = read_meta(connection, "key_check")
         self.loaded = True
 
+    @property
+    def ready(self) -> bool:
+        """The key is at hand (nothing to look up or create before encrypting)."""
+        return self._key is not None
+
+    def reset(self) -> None:
+        """Forget what was read: the book's id and key check were replaced (an import)."""
+        with self._lock:
+            self.loaded, self.book_id, self.check, self._key = False, None, None, None
+
     def use(self, key: str, check: str) -> None:
         with self._lock:
             self._key = key
@@ -164,6 +177,52 @@ class BookKeys:
             raise BookKeyMissing(self.book_id) from None
 
 
+def ensure_key(connection: Connection, keys: BookKeys) -> None:
+    """Before a protected value is written: the book's key, created on first need (kept in
+    the keychain, its check in the book, in this transaction). A book that has a key, but not
+    in this keychain, refuses (BookKeyMissing): values are never encrypted with two keys."""
+    book_id = read_meta(connection, "book_id")
+    insert = text("INSERT INTO coliv_meta (key, value) VALUES (:k, :v)")
+    if book_id is None:  # every book has one from 0008 on; defensively
+        book_id = str(uuid.uuid4())
+        connection.execute(insert, {"k": "book_id", "v": book_id})
+    check = read_meta(connection, "key_check")
+    with keys._lock:
+        if keys.book_id != book_id:
+            keys._key = None
+        keys.book_id, keys.check, keys.loaded = book_id, check, True
+    if check is not None:
+        keys.key()  # raises BookKeyMissing when this keychain does not have it
+        return
+    key = new_key()
+    check = key_check(key)
+    store_keychain_key(book_id, key)
+    connection.execute(insert, {"k": "key_check", "v": check})
+    keys.use(key, check)
+
+
+_ENCRYPTED: dict[Any, tuple[str, ...]] = {}
+
+
+def _encrypted_attributes(mapper: Any) -> tuple[str, ...]:
+    found = _ENCRYPTED.get(mapper)
+    if found is None:
+        found = tuple(attr.key for attr in mapper.column_attrs
+                      if any(isinstance(c.type, Encrypted) for c in attr.columns))
+        _ENCRYPTED[mapper] = found
+    return found
+
+
+def needs_key(session: Session) -> bool:
+    """Whether this flush writes a protected value in clear (to be encrypted)."""
+    for obj in (*session.new, *session.dirty):
+        for name in _encrypted_attributes(sa_inspect(obj).mapper):
+            value = obj.__dict__.get(name)  # never loads a deferred column
+            if isinstance(value, str) and value and not value.startswith(PREFIX):
+                return True
+    return False
+
+
 def keys_of(dialect: Dialect) -> BookKeys:
     keys = getattr(dialect, "coliv_book_keys", None)
     if keys is None:  # an engine not opened as a Database (a migration, a raw copy)
@@ -179,7 +238,8 @@ class Encrypted(TypeDecorator[str]):
     cache_ok = True
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
-        if value is None or value == "":
+        # A token already (an import or a transfer copies the stored form): kept as it is.
+        if value is None or value == "" or value.startswith(PREFIX):
             return value
         return keys_of(dialect).encrypt(value)
 

@@ -63,32 +63,11 @@ def _meta(s: Session, key: str) -> str | None:
     return None if row is None else row.value
 
 
-def ensure_book_key(db: Database, s: Session) -> None:
-    """Before a protected value is written: the book's key, created on first need (kept in the
-    keychain, its check in the book, in this transaction). A book that has a key but not on
-    this machine refuses (BookKeyMissing), so values are never encrypted with two keys."""
-    book_id = _meta(s, "book_id")
-    if book_id is None:  # a book made before 0008 always has one after it; defensively
-        book_id = str(uuid.uuid4())
-        s.add(MetaValue(key="book_id", value=book_id))
-    check = _meta(s, "key_check")
-    db.keys.book_id, db.keys.check, db.keys.loaded = book_id, check, True
-    if check is not None:
-        db.keys.key()  # raises BookKeyMissing when this keychain does not have it
-        return
-    key = crypto.new_key()
-    check = crypto.key_check(key)
-    crypto.store_keychain_key(book_id, key)
-    s.add(MetaValue(key="key_check", value=check))
-    s.flush()
-    db.keys.use(key, check)
-
-
 def book_key(db: Database, actor: Actor) -> tuple[str, str]:
     """(book id, key) for the recovery sheet: the owner's ("data.admin"); the key is created
     when the book has none yet, so the sheet can be printed before the first ID number."""
     with writing(db, actor, "data.admin") as s:
-        ensure_book_key(db, s)
+        crypto.ensure_key(s.connection(), db.keys)
         assert db.keys.book_id is not None
         return db.keys.book_id, db.keys.key()
 

@@ -25,8 +25,6 @@ def add_tenant(db: Database, actor: Actor, data: TenantCreate) -> TenantOut:
 def add_tenants(db: Database, actor: Actor, rows: list[TenantCreate]) -> list[TenantOut]:
     """Many tenants in one transaction (imports): all or nothing."""
     with writing(db, actor, "tenants.write") as s:
-        if any(getattr(row, f) for row in rows for f in protection.SENSITIVE):
-            protection.ensure_book_key(db, s)
         tenants = [Tenant(**row.model_dump()) for row in rows]
         s.add_all(tenants)
         s.flush()
@@ -43,10 +41,7 @@ def update_tenant(
     with writing(db, actor, "tenants.write") as s:
         tenant = get_row(s, Tenant, tenant_id, "tenant")
         check_version(tenant, data.expected_version, f"Tenant {tenant.first_name}")
-        updates = _updates(data)
-        if any(updates.get(f) for f in protection.SENSITIVE):
-            protection.ensure_book_key(db, s)
-        changes = audit.diff(tenant, updates)
+        changes = audit.diff(tenant, _updates(data))
         if changes:
             s.flush()
             audit.record(s, actor, "update", "tenant", tenant.id,

@@ -225,3 +225,23 @@ def test_only_owners_and_managers_export_and_erase(
     with pytest.raises(PermissionDeniedError):
         protection.book_key(db, other)
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_an_export_and_import_carry_ciphertext_and_the_book_s_identity(
+        db: Database, actor: Actor, tmp_path: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    from coliv_desktop.db.migrate import open_database
+    from coliv_desktop.services import demo, portability
+    from coliv_desktop.services.context import local_actor
+
+    demo.load_demo(db, actor, date(2025, 11, 25))  # the demo's emergency phones, encrypted
+    tenant_id = protected_tenant(db, actor)
+    document = portability.export_data(db)
+    assert ID_NUMBER not in json.dumps(document) and "512-555-0199" not in json.dumps(document)
+    copy = open_database(make_url(f"sqlite:///{tmp_path / 'copy.db'}"), create=True)
+    try:
+        portability.import_data(copy, local_actor(copy), document)
+        assert protection.tenant_private(copy, actor, tenant_id).id_number == ID_NUMBER
+    finally:
+        copy.dispose()

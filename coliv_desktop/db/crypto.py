@@ -19,7 +19,7 @@ import threading
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Dialect, Text, text
+from sqlalchemy import Connection, Dialect, Text, text, type_coerce
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -199,6 +199,29 @@ def ensure_key(connection: Connection, keys: BookKeys) -> None:
     store_keychain_key(book_id, key)
     connection.execute(insert, {"k": "key_check", "v": check})
     keys.use(key, check)
+    _encrypt_plaintext(connection, keys)
+
+
+def _encrypt_plaintext(connection: Connection, keys: BookKeys) -> None:
+    """With the book's new key: encrypt values stored in clear before 0008 (emergency
+    phones), so from here on the book holds none."""
+    from sqlalchemy import Table, select, update
+
+    from coliv_desktop.db.models import Base
+
+    for table in Base.metadata.sorted_tables:
+        assert isinstance(table, Table)
+        (pk,) = table.primary_key.columns
+        for column in table.columns:
+            if not isinstance(column.type, Encrypted):
+                continue
+            raw = type_coerce(column, Text)
+            rows = connection.execute(select(pk, raw).where(
+                raw.is_not(None), raw != "", ~raw.startswith(PREFIX))).all()
+            for ident, value in rows:
+                connection.execute(update(table).where(pk == ident)
+                                   .values({column.name: type_coerce(keys.encrypt(value),
+                                                                     Text)}))
 
 
 _ENCRYPTED: dict[Any, tuple[str, ...]] = {}

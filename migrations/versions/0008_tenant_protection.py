@@ -6,7 +6,8 @@ Create Date: 2026-12-05
 
 `id_number` and `bank_details` are new; `emergency_contact_phone` becomes Text since it now
 holds a Fernet token (db.crypto), which is longer than the 40 characters of a phone. Phones
-already stored stay plaintext until the tenant is next saved (the column type reads both).
+already stored stay plaintext (the column type reads both) until the book's key is made, which
+encrypts them (db.crypto.ensure_key).
 `erased_at` marks a tenant erased on request. The book gets an id in `coliv_meta`, under which
 its key is kept in the OS keychain. Types are spelled out so this revision stays what it was.
 """

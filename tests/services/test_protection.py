@@ -245,3 +245,15 @@ def test_an_export_and_import_carry_ciphertext_and_the_book_s_identity(
         assert protection.tenant_private(copy, actor, tenant_id).id_number == ID_NUMBER
     finally:
         copy.dispose()
+
+
+def test_phones_stored_in_clear_before_are_encrypted_when_the_key_is_made(
+        db: Database, actor: Actor) -> None:
+    tenant_id = tenants.add_tenant(db, actor, build(
+        TenantCreate, first_name="Old", last_name="Row", email="old@example.com")).id
+    with db.write() as s:  # as a book upgraded from before 0008 holds it
+        s.execute(text("UPDATE tenants SET emergency_contact_phone = '512-555-0101'"))
+    assert tenants.get_tenant(db, tenant_id).emergency_contact_phone == "512-555-0101"
+    protection.book_key(db, actor)  # the key is made (here: for the recovery sheet)
+    assert raw_values(db, tenant_id)[2].startswith(crypto.PREFIX)
+    assert tenants.get_tenant(db, tenant_id).emergency_contact_phone == "512-555-0101"

@@ -83,7 +83,23 @@ def key_fits(key: str, check: str) -> bool:
         return False
 
 
+def key_file(book_id: str) -> Any:
+    """Where the key is kept on a machine with no OS keychain (a headless server, a desktop
+    without a secret service): a file readable by this user only, in the per-user data folder,
+    never beside the book, so a copy of the book or of its backups holds no key."""
+    from coliv_desktop import config
+
+    return config.data_dir() / "keys" / f"{book_id}.key"
+
+
 def keychain_key(book_id: str) -> str | None:
+    from coliv_desktop import config
+
+    if not config.keychain_available():
+        try:
+            return str(key_file(book_id).read_text("ascii").strip()) or None
+        except OSError:
+            return None
     import keyring
 
     try:
@@ -94,15 +110,25 @@ def keychain_key(book_id: str) -> str | None:
 
 
 def store_keychain_key(book_id: str, key: str) -> None:
-    """Keep the key in the keychain and read it back; a FileProblem when it did not keep it."""
+    """Keep the key in the keychain (or, with none, the key file) and read it back; a
+    FileProblem when it was not kept."""
     import keyring
 
     from coliv_desktop import config
     from coliv_desktop.domain.errors import FileProblem
 
     if not config.keychain_available():
-        raise FileProblem(config.KEYCHAIN, "there is none on this machine, so the book's key "
-                                           "could not be kept; nothing was changed")
+        import logging
+        import os
+
+        from coliv_desktop.files import write_atomically
+
+        path = key_file(book_id)
+        write_atomically(path, key)  # a temporary file made 0600, renamed into place
+        os.chmod(path.parent, 0o700)
+        logging.getLogger(__name__).warning(
+            "no OS keychain on this machine: the book's key is kept in %s", path)
+        return
     try:
         keyring.set_password(KEY_SERVICE, book_id, key)
         kept = keyring.get_password(KEY_SERVICE, book_id)

@@ -257,3 +257,22 @@ def test_phones_stored_in_clear_before_are_encrypted_when_the_key_is_made(
     protection.book_key(db, actor)  # the key is made (here: for the recovery sheet)
     assert raw_values(db, tenant_id)[2].startswith(crypto.PREFIX)
     assert tenants.get_tenant(db, tenant_id).emergency_contact_phone == "512-555-0101"
+
+
+def test_without_an_os_keychain_the_key_is_a_private_file_outside_the_book(
+        db: Database, actor: Actor) -> None:
+    import keyring
+    from keyring.backends import null
+
+    keyring.set_keyring(null.Keyring())  # the fixture puts its own back afterwards
+    tenant_id = protected_tenant(db, actor)
+    book_id, key = protection.book_key(db, actor)
+    path = crypto.key_file(book_id)
+    assert path.read_text("ascii") == key
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(path.parent).st_mode) == 0o700
+    fresh = Database(db.url)
+    try:
+        assert protection.tenant_private(fresh, actor, tenant_id).id_number == ID_NUMBER
+    finally:
+        fresh.dispose()

@@ -58,3 +58,36 @@ def test_export_and_erase_from_the_tenant_record(
     record.erase()
     settle(ctx, qtbot)
     assert record.name.text().startswith("Erased tenant")
+
+
+def test_the_tenant_dialog_edits_the_protected_fields(
+        window: object, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    from coliv_desktop.services import protection
+    from coliv_desktop.ui.shell.actions import Editing
+    from coliv_desktop.ui.tenants.dialog import TenantDialog
+    from tests.ui.helpers import DialogDriver, click
+    from tests.ui.helpers import settle as settle_window
+
+    ctx: AppContext = window.ctx  # type: ignore[attr-defined]
+    maya = tenants.add_tenant(ctx.db, ctx.actor, build(
+        TenantCreate, first_name="Maya", last_name="Okafor", email="maya@example.com",
+        id_number="P-1234")).id
+
+    def edit(dialog: QDialog) -> None:
+        assert isinstance(dialog, TenantDialog)
+        assert dialog.id_number.text() == "P-1234"  # read off the GUI thread, decrypted
+        dialog.bank_details.setText("GB29 NWBK 6016 1331 9268 19")
+        click(qtbot, dialog.save_button)
+
+    driver = DialogDriver(qtbot).then(edit)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    assert ctx.editing is not None
+    ctx.editing.edit_tenant(maya)
+    settle_window(window)  # type: ignore[arg-type]
+    qtbot.waitUntil(lambda: bool(driver.seen), timeout=5000)
+    settle_window(window)  # type: ignore[arg-type]
+    private = protection.tenant_private(ctx.db, ctx.actor, maya)
+    assert (private.id_number, private.bank_details) == ("P-1234",
+                                                         "GB29 NWBK 6016 1331 9268 19")

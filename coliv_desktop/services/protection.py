@@ -23,6 +23,8 @@ from coliv_desktop.db.models import (
     Base,
     Lease,
     MetaValue,
+    Payment,
+    Reminder,
     Tenant,
     TenantContact,
 )
@@ -193,10 +195,11 @@ those rows. Amounts are decimal strings, times UTC (ISO 8601).
 
 def erase_tenant(db: Database, actor: Actor, tenant_id: uuid.UUID, reason: str) -> TenantOut:
     """Erase a tenant's personal data on request. Names become "Erased tenant", contact and
-    protected fields, notes and profile are cleared, the contact log's and their applications'
-    texts removed; ledger amounts and dates are kept, so every balance and report is unchanged.
-    Refused while a lease is active or money is owed either way (a balance, a deposit held).
-    Past audit entries are not rewritten (the log is append-only); the erasure is audited."""
+    protected fields, notes and profile are cleared, the texts of the contact log, their
+    applications, reminders and payment notes removed; ledger amounts and dates are kept, so
+    every balance and report is unchanged. Refused while a lease is active or money is owed
+    either way (a balance, a deposit held). Past audit entries are not rewritten (the log is
+    append-only); the erasure is audited."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("reason", "is required: say why (e.g. the tenant's request)")
@@ -242,6 +245,13 @@ def erase_tenant(db: Database, actor: Actor, tenant_id: uuid.UUID, reason: str) 
             application.compatibility_profile = {}
         for lease in leases:
             lease.notes = None
+        # Letters and notes that address or describe the person; amounts and dates stay.
+        for reminder in s.scalars(select(Reminder).where(Reminder.tenant_id == tenant.id)):
+            reminder.subject, reminder.body = "(erased)", "(erased)"
+        if lease_ids:
+            for payment in s.scalars(select(Payment).where(Payment.lease_id.in_(lease_ids),
+                                                           Payment.note.is_not(None))):
+                payment.note = None
         s.flush()
         audit.record(s, actor, "erase", "tenant", tenant.id,
                      f"Erased a tenant's personal data ({reason})",

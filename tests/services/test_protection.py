@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 
 from coliv_desktop.db import crypto
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import AuditEntry, Tenant
+from coliv_desktop.db.models import AuditEntry, Payment, Tenant
 from coliv_desktop.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.ledger import ChargeCreate, PaymentCreate
@@ -131,7 +131,8 @@ def settled_tenant(db: Database, actor: Actor) -> tuple[uuid.UUID, uuid.UUID]:
     leasing.end_lease(db, actor, made.id, date(2025, 3, 31))
     owed = ledger.tenant_balance(db, tenant_id)
     ledger.record_payment(db, actor, build(PaymentCreate, lease_id=made.id, amount=str(owed),
-                                           received_on=date(2025, 3, 20), method="bank_transfer"),
+                                           received_on=date(2025, 3, 20), method="bank_transfer",
+                                           note="paid by Maya's father"),
                           force=True)
     assert ledger.tenant_balance(db, tenant_id) == 0
     return tenant_id, made.id
@@ -189,6 +190,8 @@ def test_erase_keeps_every_balance_and_report(db: Database, actor: Actor) -> Non
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).one()
         assert "Maya" not in entry.summary and entry.changes["reason"]
     assert [c.summary for c in contacts.list_contacts(db, tenant_id)] == ["(erased)"]
+    with db.read() as s:
+        assert all(p.note is None for p in s.scalars(select(Payment)))
     with pytest.raises(ConflictError, match="already erased"):
         protection.erase_tenant(db, actor, tenant_id, "again")
 

@@ -7,7 +7,8 @@ row (a token of a known text) lets a key typed back from the recovery sheet be c
 tells a book that has a key somewhere from one that never had one.
 
 `Encrypted` columns store "enc1:<token>"; a value without that prefix is plaintext written
-before 0008 and is read as it is (it is encrypted when next written).
+before 0008, read as it is until the book's key is made, which encrypts it (`ensure_key`). On
+a machine with no OS keychain the key is a file readable by this user only (`key_file`).
 
 The key is looked up per `Database` (`BookKeys`, reached from the engine's dialect, the one
 object a column type is handed) and never written to the database or the log.

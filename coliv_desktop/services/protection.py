@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Column, Table, select
 from sqlalchemy.orm import Mapper, Session
 
+from coliv_desktop.config import display_url
 from coliv_desktop.db import crypto
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import (
@@ -67,11 +68,15 @@ def _meta(s: Session, key: str) -> str | None:
 
 def book_key(db: Database, actor: Actor) -> tuple[str, str]:
     """(book id, key) for the recovery sheet: the owner's ("data.admin"); the key is created
-    when the book has none yet, so the sheet can be printed before the first ID number."""
+    when the book has none yet, so the sheet can be printed before the first ID number. Who
+    saw the key, and when, is audited."""
     with writing(db, actor, "data.admin") as s:
         crypto.ensure_key(s.connection(), db.keys)
-        assert db.keys.book_id is not None
-        return db.keys.book_id, db.keys.key()
+        book_id = db.keys.book_id
+        assert book_id is not None
+        audit.record(s, actor, "show-key", "book", book_id,
+                     "Showed the book's key (recovery sheet)")
+        return book_id, db.keys.key()
 
 
 def set_book_key(db: Database, actor: Actor, key: str) -> str:
@@ -101,8 +106,6 @@ def recovery_sheet_pdf(db: Database, actor: Actor, out: Path | str) -> Path:
     from coliv_desktop.documents.recovery import recovery_sheet
 
     book_id, key = book_key(db, actor)
-    from coliv_desktop.config import display_url
-
     return write_atomically(out, recovery_sheet(book_id, key, display_url(db.url),
                                                 datetime.now(UTC)))
 

@@ -279,3 +279,17 @@ def test_without_an_os_keychain_the_key_is_a_private_file_outside_the_book(
         assert protection.tenant_private(fresh, actor, tenant_id).id_number == ID_NUMBER
     finally:
         fresh.dispose()
+
+
+def test_erase_is_refused_while_the_tenant_is_owed_money(db: Database, actor: Actor) -> None:
+    rooms = flow_41(db, actor).rooms
+    paid_ahead = protected_tenant(db, actor)
+    made = lease(db, actor, rooms["3A-C"], paid_ahead, date(2025, 1, 1), date(2025, 1, 31),
+                 rent_amount="700")
+    leasing.end_lease(db, actor, made.id, date(2025, 1, 31))
+    ledger.record_payment(db, actor, build(PaymentCreate, lease_id=made.id, amount="50",
+                                           received_on=date(2025, 1, 20),
+                                           method="cash"), force=True)
+    assert ledger.tenant_balance(db, paid_ahead) < 0
+    with pytest.raises(ConflictError, match="is owed"):
+        protection.erase_tenant(db, actor, paid_ahead, "request")

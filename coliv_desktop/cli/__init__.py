@@ -72,7 +72,7 @@ READS: dict[tuple[str, ...], Callable[[argparse.Namespace], bool]] = {
         ("utility", "list"), ("receipt",), ("lease-pdf",), ("statement",), ("ledger",),
         ("report", "collection"), ("report", "aging"), ("report", "rent-roll"),
         ("report", "income"), ("reminders", "list"), ("application", "list"),
-        ("application", "show"), ("settings", "show"),
+        ("application", "show"), ("settings", "show"), ("tenant", "private"),
     ]
 }
 READS[("match",)] = lambda args: bool(args.stored)  # scoring stores the scores
@@ -170,7 +170,15 @@ def progress(message: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coliv_desktop.cli import applications, data, ledger, portfolio, settings, users
+    from coliv_desktop.cli import (
+        applications,
+        data,
+        ledger,
+        portfolio,
+        protection,
+        settings,
+        users,
+    )
 
     parser = Parser(
         prog="coliv",
@@ -207,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         "$COLIV_PASSWORD, else a prompt, and an authenticator code from $COLIV_TOTP",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (portfolio, data, ledger, applications, settings, users):
+    for module in (portfolio, data, ledger, applications, settings, users, protection):
         module.register(commands)
     for leaf in command_parsers(parser).values():
         leaf.set_defaults(cli_parser=leaf)  # to name the options in its error messages

@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 from coliv_desktop import config
+from coliv_desktop.db import crypto
 from coliv_desktop.db.writer_lock import WriterLock
 from coliv_desktop.files import create_private
 
@@ -160,6 +161,23 @@ class Database:
         )
         if self.engine.dialect.name == "postgresql":
             event.listen(self._writer, "before_flush", _stamp_with_server_clock)
+        # The book's key for its encrypted columns (db.crypto): column types see only the
+        # dialect, which is this engine's own; the book id is read on the first transaction.
+        # A flush writing a protected value makes the book's key first, in one place for
+        # every writer (a tenant edit, the demo, an approval).
+        self.keys = crypto.BookKeys()
+        self.engine.dialect.coliv_book_keys = self.keys  # type: ignore[attr-defined]
+        for maker in (self._reader, self._writer):
+            event.listen(maker, "after_begin", self._load_keys)
+        event.listen(self._writer, "before_flush", self._key_before_flush)
+
+    def _load_keys(self, _session: Session, _transaction: Any, connection: Any) -> None:
+        if not self.keys.loaded:
+            self.keys.load(connection)
+
+    def _key_before_flush(self, session: Session, _context: Any, _instances: Any) -> None:
+        if not self.keys.ready and crypto.needs_key(session):
+            crypto.ensure_key(session.connection(), self.keys)
 
     @property
     def dialect(self) -> str:

@@ -25,15 +25,19 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     Table,
+    Text,
     Uuid,
     delete,
     func,
     insert,
     select,
+    text,
+    type_coerce,
 )
 from sqlalchemy.engine import URL, Connection
 
 from coliv_desktop import __version__
+from coliv_desktop.db import crypto
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.migrate import head_revision, open_database, record_app_version
 from coliv_desktop.db.models import Base
@@ -114,11 +118,21 @@ def export_data(db: Database, progress: Progress | None = None) -> dict[str, Any
                 progress(index, len(tables), table.name)
             rows = [
                 {c.name: _encode(c, row[c.name]) for c in table.columns}
-                for row in conn.execute(select(table)).mappings()
+                for row in conn.execute(_raw_select(table)).mappings()
             ]
             rows.sort(key=_sort_key(table))
             document["tables"][table.name] = rows
+        check = crypto.read_meta(conn, "key_check")
+        if check is not None:  # the book's identity, so its key unlocks the copy too
+            document["book"] = {"book_id": crypto.read_meta(conn, "book_id"), "key_check": check}
     return document
+
+
+def _raw_select(table: Table) -> Any:
+    """Every column, encrypted ones as stored: an export or a transfer carries ciphertext,
+    never the protected values in clear (the copy adopts the book's id, hence its key)."""
+    return select(*[type_coerce(c, Text).label(c.name) if isinstance(c.type, crypto.Encrypted)
+                    else c for c in table.columns])
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -229,8 +243,22 @@ def import_data(
             for chunk in _chunks(decoded, 500):
                 conn.execute(insert(table), chunk)
             counts[table.name] = len(decoded)
+        _adopt_book(conn, db, document.get("book"))
         record_app_version(conn)
     return counts
+
+
+def _adopt_book(conn: Connection, db: Database, book: Any) -> None:
+    """The imported book's id and key check, so the ciphertext imported stays readable with
+    the key it was written with (kept in the keychain under that id)."""
+    if not isinstance(book, dict) or not all(isinstance(book.get(k), str)
+                                             for k in ("book_id", "key_check")):
+        return
+    conn.execute(text("DELETE FROM coliv_meta WHERE key IN ('book_id', 'key_check')"))
+    for key in ("book_id", "key_check"):
+        conn.execute(text("INSERT INTO coliv_meta (key, value) VALUES (:k, :v)"),
+                     {"k": key, "v": book[key]})
+    db.keys.reset()
 
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from coliv_desktop import config
 from coliv_desktop.cli import progress
+from coliv_desktop.cli.portfolio import _day
 from coliv_desktop.db.migrate import (
     backup_sqlite,
     current_revision,
@@ -192,8 +193,16 @@ def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.check == "verify":
         return cmd_audit_verify(args, ctx)
 
+    where = history.AuditFilter(who=args.by, entity_type=args.about, start=args.start,
+                                end=args.end)
+    if args.out:
+        if not args.out.lower().endswith(".csv"):
+            raise ValidationError("out", "the file name must end in .csv")
+        written = history.export_audit_csv(ctx.db, args.out, args.search or "", where)
+        print(f"wrote {written} entr{'y' if written == 1 else 'ies'} to {args.out}")
+        return 0
     rows = history.audit_entries(ctx.db, args.search or "", entity_id=args.entity,
-                                 limit=args.limit)
+                                 where=where, limit=args.limit)
     if args.json:
         print(json.dumps([{"occurred_at": r.occurred_at.isoformat(), "actor": r.actor_name,
                            "action": r.action, "entity_type": r.entity_type,
@@ -226,9 +235,18 @@ def register(commands: Any) -> None:
                         "the app's back")
     p.add_argument("--search", help="text in the summary, who, the action or the kind of thing")
     p.add_argument("--entity", help="only the entries about this id")
+    p.add_argument("--by", metavar="NAME", help="only what this person did (as the log names "
+                                               "them)")
+    p.add_argument("--about", metavar="KIND", help="only entries about this kind of thing "
+                                                  "(property, unit, room, tenant, lease, "
+                                                  "payment, user, ...)")
+    p.add_argument("--from", dest="start", type=_day, help="YYYY-MM-DD, the first day")
+    p.add_argument("--to", dest="end", type=_day, help="YYYY-MM-DD, the last day")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_audit)
+    p.add_argument("--out", metavar="FILE.csv",
+                   help="every matching entry (no --limit) into a CSV file")
+    p.set_defaults(handler=cmd_audit, field_options={"end": ("to",), "start": ("from",)})
 
     db = commands.add_parser("db", help="database connection and maintenance").add_subparsers(
         dest="action", metavar="ACTION", required=True)

@@ -214,6 +214,26 @@ def test_the_audit_log_from_the_command_line(cli: Cli) -> None:
     assert "Downtown Loft" in cli.ok("audit", "--search", "downtown")
 
 
+def test_the_audit_log_filtered_and_exported_from_the_command_line(
+        cli: Cli, tmp_path: Path) -> None:
+    import csv
+
+    flow_41(cli)
+    units = json.loads(cli.ok("audit", "--json", "--about", "unit", "--limit", "100"))
+    assert units and {e["entity_type"] for e in units} == {"unit"}
+    nobody = json.loads(cli.ok("audit", "--json", "--by", "nobody at all"))
+    assert nobody == []
+    code, _, err = cli.run("audit", "--from", "2026-12-06", "--to", "2026-12-01")
+    assert code == 2 and err.startswith("error: --to: must not be before the start date")
+    code, _, err = cli.run("audit", "--out", str(tmp_path / "log.txt"))
+    assert code == 2 and "--out" in err and ".csv" in err
+    out = cli.ok("audit", "--about", "room", "--out", str(tmp_path / "log.csv"))
+    with (tmp_path / "log.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert out == f"wrote {len(rows)} entries to {tmp_path / 'log.csv'}\n"
+    assert rows and {r["what"] for r in rows} == {"room"}
+
+
 def test_help_lists_the_commands() -> None:
     result = subprocess.run([sys.executable, "-m", "coliv_desktop", "--help"],
                             capture_output=True, text=True, check=True)

@@ -377,6 +377,29 @@ def test_the_audit_log_filtered_by_who_and_what_and_exported(
         assert [row["who"] for row in csv.DictReader(handle)] == ["Sam"]
 
 
+def test_the_audit_log_verifies_its_chain_and_names_a_tampered_entry(
+        qtbot: QtBot, window: MainWindow) -> None:
+    from sqlalchemy import text
+
+    from coliv_desktop.ui.shell.history import HistoryDialog
+
+    ctx = window.ctx
+    flow_41(ctx.db, ctx.actor)
+    dialog = HistoryDialog(ctx, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(window)
+    dialog.verify()
+    settle(window)
+    assert dialog.count.text().startswith("✓ The audit log is intact")
+    with ctx.db.write() as s:  # behind the app's back
+        s.execute(text("UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 2"))
+    dialog.verify()
+    settle(window)
+    assert dialog.count.text().startswith("✗ The audit log was tampered with")
+    assert "No. 2" in dialog.count.text()
+
+
 def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(
         qtbot: QtBot, qsettings: QSettings) -> None:
     assert start_url(None, qsettings) is None  # no database anywhere yet: first run

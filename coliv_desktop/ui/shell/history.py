@@ -214,7 +214,8 @@ class HistoryDialog(QDialog):
             if report is None:
                 self.count.setText(f"Could not verify: {error}")
             elif report.ok:
-                self.count.setText(f"✓ The audit log is intact: {report.describe()}")
+                said = report.describe()
+                self.count.setText(f"✓ {said[:1].upper()}{said[1:]}")
             else:
                 self.count.setText(f"✗ The audit log was tampered with: {report.describe()}")
                 self.count.setStyleSheet("color: #b3261e;")

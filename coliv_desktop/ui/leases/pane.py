@@ -90,6 +90,8 @@ class LeasesPane(Pane):
         for key, label in STATUSES:
             self.status.addItem(label, key)
         self.status.setToolTip("Which leases to list")
+        # what the workers read: a plain value set on the GUI thread, never the widget
+        self.status_filter = str(self.status.currentData())
         self.search = search_box("Search tenant, property or room (e.g. 3B-A)")
         filters.addWidget(self.status)
         filters.addWidget(self.search, 1)
@@ -107,7 +109,7 @@ class LeasesPane(Pane):
         self._typing.setInterval(250)
         self._typing.timeout.connect(lambda: self.view.proxy.set_search(self.search.text()))
         self.search.textChanged.connect(lambda *_: self._typing.start())
-        self.status.currentIndexChanged.connect(lambda *_: self.model.reload())
+        self.status.currentIndexChanged.connect(lambda *_: self._status_changed())
         self.model.modelReset.connect(self._update_count)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         self._enable()
@@ -122,17 +124,21 @@ class LeasesPane(Pane):
         if index >= 0:
             self.status.setCurrentIndex(index)
 
+    def _status_changed(self) -> None:
+        self.status_filter = str(self.status.currentData())
+        self.model.reload()
+
     def _seek(self, search: str, sort: str, descending: bool, seek: Seek, limit: int
               ) -> Slice[LeaseRow]:
-        return directory.lease_seek(self.ctx.db, search, status=self.status.currentData(),
+        return directory.lease_seek(self.ctx.db, search, status=self.status_filter,
                                     sort=sort, descending=descending, seek=seek, limit=limit)
 
     def _anchors(self, search: str, sort: str, descending: bool, every: int) -> list[Cursor]:
-        return directory.lease_anchors(self.ctx.db, search, status=self.status.currentData(),
+        return directory.lease_anchors(self.ctx.db, search, status=self.status_filter,
                                        sort=sort, descending=descending, every=every)
 
     def _count(self, search: str) -> int:
-        return directory.count_lease_rows(self.ctx.db, search, status=self.status.currentData())
+        return directory.count_lease_rows(self.ctx.db, search, status=self.status_filter)
 
     def reload(self) -> None:
         self.model.reload()

@@ -281,7 +281,8 @@ class ReportsView(QWidget):
                 Column("other", "Other", lambda r: r.other, "money", width=90),
                 Column("total", "Total", lambda r: r.total, "money", width=100)]
 
-    def _query(self, name: str) -> tuple[Any, str]:
+    def _query(self, name: str, year: int) -> tuple[Any, str]:
+        """In a worker: the report's rows and its summary line (widgets are read before)."""
         db = self.ctx.db
         money = self.ctx.money
         if name == "Aging":
@@ -293,7 +294,6 @@ class ReportsView(QWidget):
                 f"{plural(len(roll.rows), 'lease')}, rent {money(roll.total_rent)}, balance "
                 f"{money(roll.total_balance)} · {roll.vacancy_text()}, asking "
                 f"{money(roll.total_asking)}")
-        year = self.year.value()
         income = reports.income(db, date(year, 1, 1), date(year, 12, 31))
         return income.rows, f"Income {year}: {money(income.total)}"
 
@@ -315,7 +315,8 @@ class ReportsView(QWidget):
             self.model.set_rows(rows)
             self.summary.setText(text)
 
-        self.ctx.run_task(lambda: self._query(name), done)
+        year = self.year.value()
+        self.ctx.run_task(lambda: self._query(name, year), done)
 
     def export(self) -> None:
         name = self.choice.currentText()

@@ -174,6 +174,23 @@ class ApplicationDialog(FormDialog):
                      compatibility_profile=profile.model_dump(exclude={"max_rent"}),
                      expected_version=self.existing.version)
 
+    def reload(self) -> ApplicationOut | None:
+        if self.existing is None:
+            return None
+        return applications.get_application(self.ctx.db, self.existing.id)
+
+    def refill(self, record: ApplicationOut) -> None:
+        self.first_name.setText(record.first_name)
+        self.last_name.setText(record.last_name)
+        self.email.setText(record.email)
+        self.phone.setText(record.phone or "")
+        self.move_in_date.set_value(record.move_in_date)
+        self.lease_length_months.setValue(record.lease_length_months or 0)
+        self.max_rent.setText("" if record.max_rent is None else f"{record.max_rent:.2f}")
+        self.notes.setPlainText(record.notes or "")
+        if record.compatibility_profile is not None:
+            self.profile.set_profile(record.compatibility_profile)
+
     def save(self, data: Any) -> ApplicationOut:
         if self.existing is None:
             return applications.add_application(self.ctx.db, self.ctx.actor, data)

@@ -200,6 +200,19 @@ def ping(db: Database) -> ConnectionCheck:
     return ConnectionCheck(None, "the server answers")
 
 
+def unreachable(db: Database, error: BaseException) -> str | None:
+    """Why the server of `db` cannot be used, when `error` (from any service call) says it
+    went away or refuses us now; None for any other error, and always for a SQLite file."""
+    if isinstance(error, ConnectionLost):
+        return explain(error.problem, db.url)
+    if db.is_sqlite or not isinstance(error, DBAPIError):
+        return None
+    problem = classify(error)
+    if problem is Problem.OTHER:
+        return explain(Problem.UNREACHABLE, db.url) if error.connection_invalidated else None
+    return explain(problem, db.url)
+
+
 def lost(db: Database, exc: DBAPIError) -> ConnectionLost | None:
     """`exc` as a lost connection to the server of `db`, or None when it is something else."""
     if db.is_sqlite:

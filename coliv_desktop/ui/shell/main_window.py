@@ -25,6 +25,7 @@ from coliv_desktop import config
 from coliv_desktop.ui.common import screens
 from coliv_desktop.ui.common.context import AppContext
 from coliv_desktop.ui.common.widgets import empty_state, icon, shortcut_text
+from coliv_desktop.ui.shell.connection_banner import ConnectionBanner
 from coliv_desktop.ui.shell.databases import Databases
 from coliv_desktop.ui.shell.panes import PANES, Pane, pane_spec
 from coliv_desktop.ui.shell.tree_dock import TreeDock
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         self._restore_window()
         self._update_title()
         self._set_database_actions(ctx.has_database)
+        # added after the restore, so a saved window state never shows it at start
+        self.connection_banner = ConnectionBanner(ctx, self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.connection_banner)
 
     # --- construction -----------------------------------------------------------------------
 

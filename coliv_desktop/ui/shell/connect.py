@@ -114,7 +114,6 @@ class ConnectDialog(FormDialog):
         if error is not None or check is None:
             self._show_result(f"Could not test the connection: {error}", False)
             return
-        self.last_check = check
         self._show_result(check.message[:1].upper() + check.message[1:], check.ok)
 
     def _show_result(self, text: str, ok: bool | None) -> None:

@@ -9,6 +9,7 @@ nothing is written). On SQLite and on PostgreSQL (the `db` fixture).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -183,3 +184,34 @@ def test_settings_dialog_overwrite(
     profile = operator.get_profile(ctx.db)
     assert (profile.company_name, profile.phone) == ("A's Co-Living", "+1 555 0100")
     assert not answers  # asked once
+
+
+def test_a_move_out_against_a_lease_desk_b_changed_is_asked(
+        qtbot: QtBot, ctx: AppContext, desk_b: AppContext, answers: list[str]) -> None:
+    from datetime import timedelta
+
+    from coliv_desktop.services import leasing
+    from coliv_desktop.ui.leases.dialogs import MoveOutDialog
+    from tests.builders import lease
+
+    flow = flow_41(ctx.db, ctx.actor)
+    start = date.today() - timedelta(days=60)
+    made = lease(ctx.db, ctx.actor, flow.rooms["3B-B"], tenant(ctx.db, ctx.actor, "Dee"), start,
+                 start + timedelta(days=300))
+    row = leasing.get_lease_row(ctx.db, made.id)
+    assert row.version == made.version
+    dialog = MoveOutDialog(ctx, row)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.move_out_date.set_value(start + timedelta(days=90))
+    theirs = start + timedelta(days=80)
+    leasing.end_lease(desk_b.db, desk_b.actor, made.id, theirs, expected_version=made.version)
+    answers.append(forms.RELOAD)
+    save(qtbot, ctx, dialog)
+    assert dialog.isVisible() and "Desk B" in dialog.banner.text()
+    assert dialog.move_out_date.value() == theirs  # B's move-out, in the form
+    assert leasing.get_lease(ctx.db, made.id).lease_end == theirs
+    answers.append(forms.OVERWRITE)  # not asked again: A now saves against B's version
+    save(qtbot, ctx, dialog)
+    assert "already ended" in dialog.fields.error("move_out_date") + dialog.banner.text()
+    assert answers == [forms.OVERWRITE]

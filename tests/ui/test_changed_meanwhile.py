@@ -215,3 +215,28 @@ def test_a_move_out_against_a_lease_desk_b_changed_is_asked(
     save(qtbot, ctx, dialog)
     assert "already ended" in dialog.fields.error("move_out_date") + dialog.banner.text()
     assert answers == [forms.OVERWRITE]
+
+
+def test_a_residents_profile_desk_b_changed_is_reloaded(
+        qtbot: QtBot, ctx: AppContext, desk_b: AppContext, answers: list[str]) -> None:
+    from coliv_desktop.services import applications
+    from coliv_desktop.ui.applications.dialog import TenantProfileDialog
+
+    ident = tenant(ctx.db, ctx.actor, "Eve")
+    dialog = TenantProfileDialog(ctx, tenants.get_tenant(ctx.db, ident))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ctx.tasks.wait_idle()
+    QApplication.processEvents()
+    assert dialog.save_button.isEnabled()
+    mine = dialog.profile.profile()
+    theirs = mine.model_copy(update={"cleanliness": 1 if mine.cleanliness != 1 else 5})
+    _profile, version = applications.tenant_profile(desk_b.db, ident)
+    applications.set_tenant_profile(desk_b.db, desk_b.actor, ident, theirs,
+                                    expected_version=version)
+    answers.append(forms.RELOAD)
+    save(qtbot, ctx, dialog)
+    assert dialog.isVisible() and "Desk B" in dialog.banner.text()
+    assert dialog.profile.cleanliness.value() == theirs.cleanliness
+    save(qtbot, ctx, dialog)  # now against B's version: saved, not asked again
+    assert dialog.result() == 1 and not answers

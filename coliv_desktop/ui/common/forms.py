@@ -369,8 +369,8 @@ class FormDialog(QDialog):
                 self._touched.clear()
                 self.fields.clear()
                 self.refill(record)
-                self.show_banner(f"Reloaded: these are the values {exc.who.split(' on ')[0]} "
-                                 "saved. Make your change again and Save.")
+                self.show_banner(f"Reloaded: the form now shows what {exc.who} saved. "
+                                 "Make your change again and Save.")
                 return
             try:  # Overwrite: the same input, against the version just read
                 again = self.build_input()

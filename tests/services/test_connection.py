@@ -149,3 +149,23 @@ def test_a_lost_server_is_one_clear_error_and_nothing_is_written(
     monkeypatch.undo()  # the server is back
     assert connection.ping(db).ok
     assert tenants.get_tenant(db, ident).phone in (None, "")
+
+
+@needs_pg
+def test_coliv_db_ping(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from coliv_desktop.cli import main
+
+    url = pg_admin_url()
+    assert main(["db", "ping", url.render_as_string(hide_password=False)]) == 0
+    assert capsys.readouterr().out.startswith("connected to PostgreSQL")
+    missing = url.set(database="coliv_no_such_book").render_as_string(hide_password=False)
+    assert main(["--db", missing, "db", "ping", "--json"]) == 8
+    out, err = capsys.readouterr()
+    assert json.loads(out)["problem"] == "database_missing"
+    assert "no database named 'coliv_no_such_book'" in err and "Traceback" not in err
+    assert main(["db", "ping", url.render_as_string(hide_password=False),
+                 "--sslmode", "require"]) == 8
+    assert "does not offer SSL" in capsys.readouterr().err
+    assert main(["db", "ping", "sqlite:///x.db"]) == 2

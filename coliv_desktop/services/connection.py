@@ -1,137 +1,36 @@
 """Whether a PostgreSQL server can be used, and why not, in words a person can act on.
 
-libpq reports a failed connection as text (psycopg's `OperationalError` carries no SQLSTATE
-for it), so the reason is read from its message, the SQLSTATE first when there is one. The
-connection dialog's Test Connection calls `check_connection`; the window's watch calls `ping`
-on the open database; `writing`/`reading` turn a connection lost mid-work into
-`ConnectionLost` (nothing written, the dialog keeps what was typed).
+The connection dialog's Test Connection (and `coliv db ping`) calls `check_connection`; the
+window's watch calls `ping` on the open database. The reasons are read from psycopg's errors
+in `db.reachability`, where `Database.read()`/`write()` also turn a connection lost mid-work
+into `ConnectionLost` (nothing written, the dialog keeps what was typed).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from coliv_desktop.db import reachability
 from coliv_desktop.db.engine import Database
-from coliv_desktop.domain.errors import DatabaseUnavailable
+from coliv_desktop.db.reachability import (
+    NETWORK,
+    ConnectionLost,
+    Problem,
+    classify,
+    explain,
+)
+
+__all__ = ["CONNECT_TIMEOUT", "NETWORK", "SSL_MODES", "ConnectionCheck", "ConnectionLost",
+           "Problem", "check_connection", "classify", "explain", "ping", "unreachable",
+           "with_sslmode"]
 
 SSL_MODES = ("disable", "prefer", "require", "verify-full")
 CONNECT_TIMEOUT = 5  # seconds: a Test Connection or a ping answers soon, whatever the network
-
-
-class Problem(StrEnum):
-    UNKNOWN_HOST = "unknown host"
-    UNREACHABLE = "host unreachable"
-    REFUSED = "connection refused"
-    AUTHENTICATION = "authentication failed"
-    DATABASE_MISSING = "database missing"
-    SSL_REQUIRED = "SSL required"
-    SSL_UNSUPPORTED = "SSL not offered by the server"
-    SSL_CERTIFICATE = "SSL certificate not trusted"
-    NOT_ALLOWED = "connection not allowed"
-    OTHER = "other"
-
-
-# The server cannot be reached at all (the banner's "connection lost"), as opposed to a
-# server that answers and refuses.
-NETWORK = frozenset({Problem.UNKNOWN_HOST, Problem.UNREACHABLE, Problem.REFUSED})
-
-_SQLSTATES = {
-    "28P01": Problem.AUTHENTICATION,  # invalid_password
-    "3D000": Problem.DATABASE_MISSING,  # invalid_catalog_name
-    "08001": Problem.UNREACHABLE,  # sqlclient_unable_to_establish_sqlconnection
-    "08006": Problem.UNREACHABLE,  # connection_failure
-    "57P01": Problem.UNREACHABLE,  # admin_shutdown: the server went away
-    "57P03": Problem.UNREACHABLE,  # cannot_connect_now: starting up or shutting down
-}
-
-# (fragment of libpq's message, lower case) -> problem; the first that matches wins, so the
-# precise ones come before the general ("no pg_hba.conf entry ... no encryption" is SSL).
-_MESSAGES: tuple[tuple[str, Problem], ...] = (
-    ("server does not support ssl", Problem.SSL_UNSUPPORTED),
-    ("certificate verify failed", Problem.SSL_CERTIFICATE),
-    ("root certificate file", Problem.SSL_CERTIFICATE),
-    ("does not match host name", Problem.SSL_CERTIFICATE),
-    ("ssl connection is required", Problem.SSL_REQUIRED),
-    ("no encryption", Problem.SSL_REQUIRED),  # pg_hba has only hostssl lines (PG 15+)
-    ("ssl off", Problem.SSL_REQUIRED),  # the same before PostgreSQL 15
-    ("no pg_hba.conf entry", Problem.NOT_ALLOWED),
-    ("password authentication failed", Problem.AUTHENTICATION),
-    ("authentication failed", Problem.AUTHENTICATION),  # scram, md5, ldap, cert ...
-    ("no password supplied", Problem.AUTHENTICATION),
-    ("connection refused", Problem.REFUSED),
-    ("could not translate host name", Problem.UNKNOWN_HOST),
-    ("failed to resolve host", Problem.UNKNOWN_HOST),
-    ("name or service not known", Problem.UNKNOWN_HOST),
-    ("nodename nor servname", Problem.UNKNOWN_HOST),
-    ("timeout expired", Problem.UNREACHABLE),
-    ("timed out", Problem.UNREACHABLE),
-    ("no route to host", Problem.UNREACHABLE),
-    ("network is unreachable", Problem.UNREACHABLE),
-    ("server closed the connection", Problem.UNREACHABLE),
-    ("terminating connection", Problem.UNREACHABLE),
-    ("connection is closed", Problem.UNREACHABLE),
-    ("consuming input failed", Problem.UNREACHABLE),
-)
-
-_MISSING = re.compile(r'fatal:\s+(?P<what>role|database) ".*" does not exist')
-
-
-def classify(error: BaseException) -> Problem:
-    """The reason a connection failed, from a psycopg error (or SQLAlchemy's wrapper)."""
-    orig = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
-    state = getattr(orig, "sqlstate", None)
-    if state in _SQLSTATES:
-        return _SQLSTATES[state]
-    message = str(orig).lower()
-    if state == "28000" and "pg_hba" not in message:  # invalid_authorization_specification
-        return Problem.AUTHENTICATION
-    for fragment, problem in _MESSAGES:
-        if fragment in message:
-            return problem
-    missing = _MISSING.search(message)
-    if missing:
-        return Problem.AUTHENTICATION if missing["what"] == "role" else Problem.DATABASE_MISSING
-    return Problem.OTHER
-
-
-def _where(url: URL) -> str:
-    return f"{url.host or 'localhost'}:{url.port or 5432}"
-
-
-def explain(problem: Problem, url: URL, detail: str = "") -> str:
-    """One sentence saying what is wrong and what to do about it."""
-    where, user, name = _where(url), url.username or "this user", url.database or "?"
-    sentences = {
-        Problem.UNKNOWN_HOST: f"there is no server named {url.host!r}: check the server name",
-        Problem.UNREACHABLE: f"the server {where} does not answer: check the network, the "
-                             "VPN or that the server is on",
-        Problem.REFUSED: f"nothing accepts connections at {where} (connection refused): "
-                         "check the port, and that PostgreSQL is running there",
-        Problem.AUTHENTICATION: f"the server refused the login of {user}: check the user "
-                                "name and the password",
-        Problem.DATABASE_MISSING: f"the server has no database named {name!r}: check the "
-                                  "name, or ask its administrator to create it",
-        Problem.SSL_REQUIRED: "the server accepts only encrypted connections: choose SSL mode "
-                              "'require' (or 'verify-full')",
-        Problem.SSL_UNSUPPORTED: "the server does not offer SSL: choose SSL mode 'prefer' or "
-                                 "'disable', or ask its administrator to turn SSL on",
-        Problem.SSL_CERTIFICATE: "the server's certificate is not trusted for this name "
-                                 "(verify-full): check the server name or install its root "
-                                 "certificate",
-        Problem.NOT_ALLOWED: f"the server does not let {user} connect from this machine to "
-                             f"{name!r} (pg_hba.conf): ask its administrator",
-        Problem.OTHER: "the server could not be used",
-    }
-    sentence = sentences[problem]
-    first = detail.strip().splitlines()[0] if detail.strip() else ""
-    return f"{sentence} ({first})" if problem is Problem.OTHER and first else sentence
 
 
 @dataclass(frozen=True)
@@ -145,15 +44,6 @@ class ConnectionCheck:
     @property
     def ok(self) -> bool:
         return self.problem is None
-
-
-class ConnectionLost(DatabaseUnavailable):
-    """The server stopped answering during a read or a write: nothing was written."""
-
-    def __init__(self, url: URL, problem: Problem) -> None:
-        super().__init__(f"{explain(problem, url)}. Nothing was saved; what you typed is "
-                         "kept: try again once the server answers")
-        self.problem = problem
 
 
 def with_sslmode(url: URL, sslmode: str | None) -> URL:
@@ -184,7 +74,7 @@ def check_connection(url: URL, password: str | None = None, sslmode: str | None 
         return ConnectionCheck(problem, explain(problem, url, str(exc.orig)))
     finally:
         engine.dispose()
-    return ConnectionCheck(None, f"connected to PostgreSQL {version} at {_where(url)}",
+    return ConnectionCheck(None, f"connected to PostgreSQL {version} at {reachability.where(url)}",
                            str(version))
 
 
@@ -212,13 +102,3 @@ def unreachable(db: Database, error: BaseException) -> str | None:
         return explain(Problem.UNREACHABLE, db.url) if error.connection_invalidated else None
     return explain(problem, db.url)
 
-
-def lost(db: Database, exc: DBAPIError) -> ConnectionLost | None:
-    """`exc` as a lost connection to the server of `db`, or None when it is something else."""
-    if db.is_sqlite:
-        return None
-    problem = classify(exc)
-    if problem in NETWORK or (exc.connection_invalidated and problem is Problem.OTHER):
-        return ConnectionLost(db.url, Problem.UNREACHABLE if problem is Problem.OTHER
-                              else problem)
-    return None

@@ -100,10 +100,8 @@ def writing(db: Database, actor: Actor, permission: str) -> Iterator[Session]:
             raise from_database_error(exc) from exc
         if is_read_only(exc):  # the file or its folder became read-only while open
             raise ReadOnlyDatabase(database_label(db)) from exc
-        _raise_if_lost(db, exc)
         raise
     except DBAPIError as exc:
-        _raise_if_lost(db, exc)
         if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
             who = db.url.username or "this login"
             raise PermissionDeniedError(
@@ -118,22 +116,8 @@ def reading(db: Database, actor: Actor, permission: str = "read") -> Iterator[Se
     service function reads through this (or writes through `writing`), so a role that may
     not see something is refused by the service, whatever the window shows."""
     actor.require(permission)
-    try:
-        with db.read() as session:
-            yield session
-    except DBAPIError as exc:
-        _raise_if_lost(db, exc)
-        raise
-
-
-def _raise_if_lost(db: Database, exc: DBAPIError) -> None:
-    """The server stopped answering: say so in one sentence (`ConnectionLost`), not as a
-    driver's traceback; the transaction wrote nothing."""
-    from coliv_desktop.services.connection import lost
-
-    gone = lost(db, exc)
-    if gone is not None:
-        raise gone from exc
+    with db.read() as session:
+        yield session
 
 
 def require_writable(db: Database) -> None:

@@ -131,8 +131,8 @@ class ConnectionLost(DatabaseUnavailable):
     """The server stopped answering during a read or a write: nothing was written."""
 
     def __init__(self, url: URL, problem: Problem) -> None:
-        super().__init__(f"{explain(problem, url)}. Nothing was saved; what you typed is "
-                         "kept: try again once the server answers")
+        super().__init__(f"{explain(problem, url)}. Nothing was saved: try again once the "
+                         "server answers")
         self.problem = problem
 
 

@@ -83,6 +83,7 @@ def test_banner_while_the_server_is_away_and_the_edit_is_kept(
     QApplication.processEvents()
     assert dialog.isVisible() and dialog.result() == 0
     assert "Nothing was saved" in dialog.banner.text()
+    assert "What you typed stays here" in dialog.banner.text()
     assert "connection refused" in dialog.banner.text()
     assert dialog.phone.text() == "555-0100"  # the person's input is still there
     assert banner.isVisible()  # still away: still retrying

@@ -48,7 +48,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop.domain.errors import ColivError, NeedsConfirmation, ValidationError
+from coliv_desktop.domain.errors import (
+    ColivError,
+    DatabaseUnavailable,
+    NeedsConfirmation,
+    ValidationError,
+)
 from coliv_desktop.services.context import ChangedMeanwhile
 from coliv_desktop.ui.common.tasks import Done, TaskControl
 
@@ -441,6 +446,9 @@ class FormDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.next_requested = False
+        if isinstance(error, DatabaseUnavailable):  # the server went away: the form waits
+            self.show_banner(f"{error}. What you typed stays here.")
+            return
         if isinstance(error, ColivError):
             self.show_error(error)
         else:

@@ -209,11 +209,26 @@ def reminder_letters_pdf(db: Database, reminder_ids: Sequence[uuid.UUID] | None,
 
 # --- reports: PDF and CSV ----------------------------------------------------------------------
 
-def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet will not run: text typed into the book (a tenant's name, a
+    description) that starts like a formula ("=HYPERLINK(...)", "@SUM") is prefixed with an
+    apostrophe, as spreadsheets show it; numbers ("-50.00") stay numbers."""
+    if text.startswith(_FORMULA_START):
+        try:
+            float(text)
+        except ValueError:
+            return "'" + text
+    return text
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return write_atomically(path, buffer.getvalue())
 
 
@@ -224,7 +239,7 @@ def _pdf_or_csv(out: Path | str, document: Document, header: list[str],
     if suffix == ".pdf":
         return document.save(path)
     if suffix == ".csv":
-        return _write_csv(path, header, rows)
+        return write_csv(path, header, rows)
     raise ValidationError("out", "the file name must end in .pdf or .csv")
 
 

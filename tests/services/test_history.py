@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from coliv_desktop.db.engine import Database
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.portfolio import RoomUpdate
@@ -30,3 +32,38 @@ def test_the_audit_log_newest_first_searched_and_paged(db: Database, actor: Acto
     assert history.count_audit_entries(db, "edited room") == 1
     about = history.audit_entries(db, entity_id=str(flow.rooms["3B-A"]))
     assert [e.action for e in about] == ["update", "create"]
+
+
+def test_the_audit_log_filtered_by_who_what_and_days_and_exported(
+        db: Database, actor: Actor, tmp_path: Path) -> None:
+    import csv
+    from datetime import date, timedelta
+
+    import pytest
+
+    from coliv_desktop.domain.errors import ValidationError
+    from coliv_desktop.services.context import Actor as ActorType
+    from coliv_desktop.services.history import AuditFilter
+
+    flow = flow_41(db, actor)
+    other = ActorType(user_id=actor.user_id, operator_id=actor.operator_id, name="Sam",
+                      role="owner")
+    portfolio.update_room(db, other, flow.rooms["3B-A"], build(RoomUpdate, rent_amount="950"))
+    who, kinds = history.audit_choices(db)
+    assert {actor.name, "Sam"} <= set(who) and {"property", "unit", "room"} <= set(kinds)
+    by_sam = history.audit_entries(db, where=AuditFilter(who="Sam"))
+    assert [(e.actor_name, e.action) for e in by_sam] == [("Sam", "update")]
+    units = history.audit_entries(db, where=AuditFilter(entity_type="unit"), limit=None)
+    assert units and {e.entity_type for e in units} == {"unit"}
+    today = date.today()
+    assert history.count_audit_entries(db, where=AuditFilter(start=today, end=today)) == \
+        history.count_audit_entries(db)
+    assert history.count_audit_entries(db, where=AuditFilter(end=today - timedelta(1))) == 0
+    with pytest.raises(ValidationError) as refused:
+        history.audit_entries(db, where=AuditFilter(start=today, end=today - timedelta(1)))
+    assert refused.value.field == "end"
+    written = history.export_audit_csv(db, tmp_path / "log.csv", where=AuditFilter(who="Sam"))
+    with (tmp_path / "log.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert written == 1 and rows[0]["who"] == "Sam" and rows[0]["action"] == "update"
+    assert '"rent_amount"' in rows[0]["changes"]

@@ -133,3 +133,20 @@ def test_receipt_for_rent_paid_ahead_owes_nothing_and_shows_no_credit(
     assert data.balance_after == 0  # January is paid, not a credit of 700 on December 28
     text = pdf_text(printing.receipt_pdf(db, ahead.id, tmp_path / "ahead.pdf"))
     assert "Nothing is owed after this payment" in text and "credit" not in text
+
+
+def test_a_name_typed_like_a_formula_is_not_run_by_a_spreadsheet(
+        db: Database, actor: Actor, tmp_path: Path) -> None:
+    """CSV exports are opened in spreadsheets: text from the book that starts like a formula
+    is kept as text (a leading apostrophe), while negative amounts stay numbers."""
+    from coliv_desktop.services.printing import csv_cell
+
+    link = '=HYPERLINK("http://x","pay here")'
+    assert csv_cell(link) == "'" + link
+    assert csv_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert csv_cell("+1 512 555 0100") == "'+1 512 555 0100"
+    assert csv_cell("-50.00") == "-50.00" and csv_cell("Ada") == "Ada"
+    path = printing.write_csv(tmp_path / "x.csv", ["name", "amount"],
+                              [["=cmd|' /C calc'!A0", "-12.50"]])
+    with path.open(encoding="utf-8") as handle:
+        assert list(csv.reader(handle))[1] == ["'=cmd|' /C calc'!A0", "-12.50"]

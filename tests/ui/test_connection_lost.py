@@ -71,8 +71,8 @@ def test_banner_while_the_server_is_away_and_the_edit_is_kept(
 
     server.off()
     qtbot.waitUntil(banner.isVisible, timeout=5000)
-    assert "connection refused" in banner.label.text()
-    assert "127.0.0.1:5432" in banner.label.text()
+    assert "connection refused" in banner.text()
+    assert "127.0.0.1:5432" in banner.text()
 
     dialog = TenantDialog(ctx, record, window)
     qtbot.addWidget(dialog)

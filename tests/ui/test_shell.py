@@ -332,6 +332,51 @@ def test_the_audit_log_from_the_file_menu(qtbot: QtBot, window: MainWindow,
                     timeout=5000)
 
 
+def test_the_audit_log_filtered_by_who_and_what_and_exported(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    """The Audit Log's filters (who, what kind of thing, which days) narrow the list; a last
+    day before the first is refused where it was typed; Export CSV writes what is listed."""
+    import csv
+    from datetime import date, timedelta
+
+    from coliv_desktop.services.context import Actor
+    from coliv_desktop.ui.shell.history import HistoryDialog
+
+    ctx = window.ctx
+    flow = flow_41(ctx.db, ctx.actor)
+    sam = Actor(user_id=ctx.actor.user_id, operator_id=ctx.actor.operator_id, name="Sam",
+                role="owner")
+    portfolio.update_room(ctx.db, sam, flow.rooms["3B-A"], build(RoomUpdate, rent_amount="950"))
+    dialog = HistoryDialog(ctx, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(window)
+    everything = dialog.model.total
+    assert dialog.who.findData("Sam") >= 0 and dialog.what.findData("unit") >= 0
+    dialog.who.setCurrentIndex(dialog.who.findData("Sam"))
+    settle(window)
+    assert dialog.model.total == 1
+    dialog.who.setCurrentIndex(0)
+    dialog.what.setCurrentIndex(dialog.what.findData("unit"))
+    settle(window)
+    assert 0 < dialog.model.total < everything
+    dialog.what.setCurrentIndex(0)
+    dialog.start.set_value(date.today())
+    dialog.end.set_value(date.today() - timedelta(days=1))
+    settle(window)
+    assert "before the first" in dialog.filter_error.text()
+    dialog.end.set_value(date.today())
+    settle(window)
+    assert dialog.filter_error.text() == "" and dialog.model.total == everything
+    dialog.who.setCurrentIndex(dialog.who.findData("Sam"))
+    settle(window)
+    dialog.export(str(tmp_path / "log.csv"))
+    settle(window)
+    assert dialog.count.text().startswith("Exported 1 entry")
+    with (tmp_path / "log.csv").open(encoding="utf-8") as handle:
+        assert [row["who"] for row in csv.DictReader(handle)] == ["Sam"]
+
+
 def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(
         qtbot: QtBot, qsettings: QSettings) -> None:
     assert start_url(None, qsettings) is None  # no database anywhere yet: first run

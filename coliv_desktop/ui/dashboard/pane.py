@@ -9,20 +9,10 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSet,
-    QCategoryAxis,
-    QChart,
-    QChartView,
-    QHorizontalBarSeries,
-    QHorizontalStackedBarSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QMargins, Qt, SignalInstance
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtCore import Qt, QTimer, SignalInstance
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -40,6 +30,7 @@ from coliv_desktop.ui.common.widgets import ListView, StatCard, empty_state, hea
 if TYPE_CHECKING:
     from coliv_desktop.schemas.dashboard import AttentionItem, Dashboard, Occupancy
     from coliv_desktop.schemas.overview import PropertyRentRoll
+    from coliv_desktop.ui.dashboard.charts import DashboardCharts
 
 PANE_VERBS = {"leases": "Open Leases", "ledger": "Open Ledger",
               "ledger:utilities": "Open Utility Bills", "ledger:reminders": "Open Reminders",
@@ -110,19 +101,6 @@ def money_ticks(top: Decimal, ticks: int = 4) -> list[Decimal]:
     return [step * i for i in range(count + 1)]
 
 
-def _chart(title: str) -> QChart:
-    chart = QChart()
-    chart.setTitle(title)
-    font = QFont()
-    font.setPointSize(11)
-    font.setBold(True)
-    chart.setTitleFont(font)
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.setMargins(QMargins(4, 4, 4, 4))
-    chart.setBackgroundRoundness(6)
-    return chart
-
-
 class DashboardPane(Pane):
     def reload_signals(self, bus: SignalBus) -> tuple[SignalInstance, ...]:
         return (bus.portfolio_changed, bus.leases_changed, bus.settings_changed,
@@ -166,18 +144,13 @@ class DashboardPane(Pane):
         layout.addWidget(self.attention)
         split = QSplitter(Qt.Orientation.Vertical)
         split.setObjectName("dashboard_split")
-        charts = QWidget()
-        chart_row = QHBoxLayout(charts)
-        chart_row.setContentsMargins(0, 0, 0, 0)
-        self.occupancy_chart = QChartView()
-        self.occupancy_chart.setObjectName("occupancy_chart")
-        self.roll_chart = QChartView()
-        self.roll_chart.setObjectName("rent_roll_chart")
-        for view in (self.occupancy_chart, self.roll_chart):
-            view.setRenderHint(QPainter.RenderHint.Antialiasing)
-            view.setMinimumHeight(200)
-            chart_row.addWidget(view)
-        split.addWidget(charts)
+        # the charts (QtCharts) are made a moment after the cards are painted: the first view
+        # of the book does not wait for them
+        self.chart_area = QWidget()
+        self.chart_area.setMinimumHeight(200)
+        QHBoxLayout(self.chart_area).setContentsMargins(0, 0, 0, 0)
+        self.charts: DashboardCharts | None = None
+        split.addWidget(self.chart_area)
         columns: list[Column[BoardRow]] = [  # each percentage beside the counts it is of
             Column("name", "Property / unit", lambda r: r.label, width=220),
             Column("rooms", "Rooms", lambda r: r.rooms_total, kind="int", width=64),
@@ -232,10 +205,32 @@ class DashboardPane(Pane):
             if board.revenue_potential else Decimal("0.0")
         self.roll_card.set(self.ctx.money(roll), f"{share}% of potential")
         self.model.set_rows(board_rows(board))
-        self._occupancy_chart(board)
-        self._roll_chart(data.rent_roll)
         self.loaded.emit()
+        QTimer.singleShot(0, lambda: self._draw_charts(data))
         self._load_attention()
+
+    def _draw_charts(self, data: BoardData) -> None:
+        if data is not self.data:  # a newer load arrived meanwhile
+            return
+        from coliv_desktop.ui.dashboard.charts import DashboardCharts
+
+        if self.charts is None:
+            self.charts = DashboardCharts(self.ctx)
+            layout = self.chart_area.layout()
+            assert layout is not None
+            layout.addWidget(self.charts)
+        self.charts.show_data(data.board, data.rent_roll)
+
+    @property
+    def occupancy_chart(self) -> Any:
+        """The occupancy chart's view (a QChartView), once drawn."""
+        assert self.charts is not None, "the charts are drawn just after the cards"
+        return self.charts.occupancy_chart
+
+    @property
+    def roll_chart(self) -> Any:
+        assert self.charts is not None, "the charts are drawn just after the cards"
+        return self.charts.roll_chart
 
     def _follow(self, link: str) -> None:
         """A link of the attention list: "pane", or "pane:view" (the Leases pane with one
@@ -266,67 +261,3 @@ class DashboardPane(Pane):
         lines = [f"• {escape(i.text)} <a href='{i.pane}'>{_verb(i.pane)}</a>" for i in items]
         self.attention.setText("<b>Needs attention</b><br>" + "<br>".join(lines))
         self.attention.setVisible(bool(items))
-
-    def _occupancy_chart(self, board: Dashboard) -> None:
-        chart = _chart("Occupancy by property (% of beds)")
-        names = [p.name for p in board.properties][::-1]
-        bars = QBarSet("Occupied")
-        bars.setColor(BLUE)
-        for prop in board.properties[::-1]:
-            bars.append(float(prop.occupancy_rate))  # display only: a chart takes floats
-        shown = board.properties[::-1]
-        bars.clicked.connect(lambda index: self.ctx.bus.open_property.emit(shown[index].id))
-        series = QHorizontalBarSeries()
-        series.append(bars)
-        series.setLabelsVisible(True)
-        series.setLabelsFormat("@value%")
-        chart.addSeries(series)
-        axis_y = QBarCategoryAxis()
-        axis_y.append(names)
-        axis_x = QValueAxis()
-        axis_x.setRange(0, 100)
-        axis_x.setLabelFormat("%d%%")
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_y)
-        series.attachAxis(axis_x)
-        chart.legend().hide()
-        self.occupancy_chart.setChart(chart)
-        self.occupancy_chart.setToolTip("Click a bar to show that property")
-
-    def _roll_chart(self, rolls: list[PropertyRentRoll]) -> None:
-        chart = _chart("Rent roll by property, per month")
-        chart.setMargins(QMargins(4, 4, 30, 4))  # room for the last amount's label
-        let = QBarSet("Let")
-        let.setColor(BLUE)
-        vacant = QBarSet("Vacant potential")
-        vacant.setColor(LIGHT)
-        for roll in rolls[::-1]:
-            let.append(float(roll.rent_roll))
-            vacant.append(float(max(roll.potential - roll.rent_roll, Decimal(0))))
-        ordered = rolls[::-1]
-        for part in (let, vacant):  # a click on a bar shows that property in the tree
-            part.clicked.connect(
-                lambda index: self.ctx.bus.open_property.emit(ordered[index].property_id))
-        series = QHorizontalStackedBarSeries()
-        series.append(let)
-        series.append(vacant)
-        chart.addSeries(series)
-        axis_y = QBarCategoryAxis()
-        axis_y.append([r.property_name for r in rolls][::-1])
-        # amounts in the book's currency and locale: "$2,000", "2.000 €"
-        axis_x = QCategoryAxis()
-        axis_x.setObjectName("rent_roll_axis")
-        axis_x.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
-        ticks = money_ticks(max((r.potential for r in rolls), default=Decimal(0)))
-        axis_x.setStartValue(0)
-        for value in ticks:
-            axis_x.append(axis_money(value, self.ctx.currency, self.ctx.locale), float(value))
-        axis_x.setRange(0, float(ticks[-1]))
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_y)
-        series.attachAxis(axis_x)
-        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.roll_chart.setChart(chart)
-        self.roll_chart.setToolTip("Click a bar to show that property")

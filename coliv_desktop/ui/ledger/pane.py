@@ -90,7 +90,37 @@ class LedgerPane(Pane):
         fit_entry_columns(self.list)
         self.list.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
         self.list.doubleClicked.connect(lambda _i: self.open_lease())
-        # filters
+        self.footer = QLabel()
+        self.footer.setObjectName("ledger_totals")
+        self.footer.setTextFormat(Qt.TextFormat.RichText)
+        self.footer.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.footer.setStyleSheet("padding: 4px 2px;")
+        self.totals: LedgerTotals | None = None
+        entries = QWidget()
+        box = QVBoxLayout(entries)
+        box.addLayout(self._build_filters())
+        box.addLayout(self._build_actions())
+        box.addWidget(self.list, 1)
+        box.addWidget(self.footer)
+        self.collection = CollectionView(ctx)
+        self.reports = ReportsView(ctx)
+        self.utilities = UtilitiesView(ctx)
+        self.reminders = RemindersView(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(entries, "Entries")
+        self.tabs.addTab(self.collection, "Collection")
+        self.tabs.addTab(self.reports, "Reports")
+        self.tabs.addTab(self.utilities, "Utility bills")
+        self.tabs.addTab(self.reminders, "Reminders")
+        self.tabs.currentChanged.connect(lambda _i: self._reload_tab())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        self._totals_request = 0
+        self._totals_due = False
+        self.model.modelReset.connect(self._rows_loaded)
+
+    def _build_filters(self) -> QHBoxLayout:
+        """Property, status, dates and the search box; each change reads the list again."""
         self.property_box = QComboBox()
         self.property_box.setObjectName("filter_property")
         self.property_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -122,7 +152,9 @@ class LedgerPane(Pane):
         filters.addWidget(QLabel("to"))
         filters.addWidget(self.end)
         filters.addWidget(self.search, 1)
-        # actions
+        return filters
+
+    def _build_actions(self) -> QHBoxLayout:
         actions = QHBoxLayout()
         for text, slot, name, tip in [
             ("Rent run…", self.run_rent, "rent_run", "Post the rent due up to today"),
@@ -147,34 +179,7 @@ class LedgerPane(Pane):
             if name == "receipts":
                 actions.addSpacing(16)
         actions.addStretch(1)
-        self.footer = QLabel()
-        self.footer.setObjectName("ledger_totals")
-        self.footer.setTextFormat(Qt.TextFormat.RichText)
-        self.footer.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.footer.setStyleSheet("padding: 4px 2px;")
-        self.totals: LedgerTotals | None = None
-        entries = QWidget()
-        box = QVBoxLayout(entries)
-        box.addLayout(filters)
-        box.addLayout(actions)
-        box.addWidget(self.list, 1)
-        box.addWidget(self.footer)
-        self.collection = CollectionView(ctx)
-        self.reports = ReportsView(ctx)
-        self.utilities = UtilitiesView(ctx)
-        self.reminders = RemindersView(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(entries, "Entries")
-        self.tabs.addTab(self.collection, "Collection")
-        self.tabs.addTab(self.reports, "Reports")
-        self.tabs.addTab(self.utilities, "Utility bills")
-        self.tabs.addTab(self.reminders, "Reminders")
-        self.tabs.currentChanged.connect(lambda _i: self._reload_tab())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
-        self._totals_request = 0
-        self._totals_due = False
-        self.model.modelReset.connect(self._rows_loaded)
+        return actions
 
     # --- data --------------------------------------------------------------------------------
 

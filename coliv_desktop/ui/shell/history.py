@@ -1,5 +1,6 @@
 """The audit log: every change anyone made, newest first, searched by the database a page at
-a time; the selected entry's changes (old and new values) below the list."""
+a time, filtered by who, what kind of thing and which days, exported as CSV; the selected
+entry's changes (old and new values) below the list."""
 
 from __future__ import annotations
 
@@ -9,20 +10,26 @@ import uuid
 import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.schemas.history import AuditRow
 from coliv_desktop.services import history
 from coliv_desktop.ui.common.context import AppContext, RecordKind
+from coliv_desktop.ui.common.fields import DateField
 from coliv_desktop.ui.common.models.paged import PagedQueryModel
 from coliv_desktop.ui.common.models.table import Column
-from coliv_desktop.ui.common.widgets import ListView, muted, search_box
+from coliv_desktop.ui.common.widgets import ListView, muted, not_saved, search_box
 
 # What an entry is about -> the bus signal that shows it (money entries show their lease).
 # the record an entry's entity is shown as (money entries as their lease)
@@ -58,6 +65,7 @@ class HistoryDialog(QDialog):
         self.resize(980, 620)
         self.ctx = ctx
         db = ctx.db
+        self.where = history.EVERYTHING  # read by the model's workers: replaced, never changed
         self.search = search_box("Search what was done, by whom, to what")
         self.count = muted()
         self.count.setObjectName("audit_count")
@@ -68,11 +76,11 @@ class HistoryDialog(QDialog):
              Column("action", "Did", lambda r: r.action, width=90),
              Column("what", "To", lambda r: r.entity_type, width=90),
              Column("summary", "What happened", lambda r: r.summary, width=520)],
-            None, lambda search: history.count_audit_entries(db, search),
+            None, lambda search: history.count_audit_entries(db, search, where=self.where),
             seek=lambda search, sort, descending, seek, limit: history.audit_seek(
-                db, search, descending=descending, seek=seek, limit=limit),
+                db, search, where=self.where, descending=descending, seek=seek, limit=limit),
             anchors=lambda search, sort, descending, every: history.audit_anchors(
-                db, search, descending=descending, every=every),
+                db, search, where=self.where, descending=descending, every=every),
             run=ctx.run_task, default_sort="when")
         self.model.descending = True  # newest first
         self.view = ListView(self.model, ctx.settings, "audit_log")
@@ -90,8 +98,14 @@ class HistoryDialog(QDialog):
         self.open_button.clicked.connect(lambda *_: self.open_selected())
         buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.view.activated.connect(lambda *_: self.open_selected())
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setObjectName("audit_export")
+        self.export_button.setToolTip("Every entry the filters keep, as a CSV file")
+        self.export_button.clicked.connect(lambda *_: self.export())
+        buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
+        layout.addLayout(self._build_filters())
         layout.addWidget(self.count)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.changes)
@@ -104,6 +118,80 @@ class HistoryDialog(QDialog):
         self.model.modelReset.connect(self._counted)
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._show_changes())
         self.model.reload()
+
+    def _build_filters(self) -> QHBoxLayout:
+        """Who, what kind of thing, from and to which day: each change reads the list again.
+        The names and kinds are read in a worker."""
+        self.who = QComboBox()
+        self.who.setObjectName("audit_who")
+        self.what = QComboBox()
+        self.what.setObjectName("audit_what")
+        for box, anyone in ((self.who, "Anyone"), (self.what, "Anything")):
+            box.addItem(anyone, None)
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.start = DateField(None, optional=True, none_text="From this day on")
+        self.start.setObjectName("audit_from")
+        self.end = DateField(None, optional=True, none_text="Up to this day")
+        self.end.setObjectName("audit_to")
+        self.filter_error = QLabel()
+        self.filter_error.setStyleSheet("color: #b3261e;")
+        row = QHBoxLayout()
+        for label, widget in (("By", self.who), ("About", self.what), ("From", self.start),
+                              ("to", self.end)):
+            row.addWidget(QLabel(label))
+            row.addWidget(widget)
+        row.addWidget(self.filter_error, 1)
+        self.who.currentIndexChanged.connect(lambda *_: self.apply_filters())
+        self.what.currentIndexChanged.connect(lambda *_: self.apply_filters())
+        self.start.changed.connect(self.apply_filters)
+        self.end.changed.connect(self.apply_filters)
+        db = self.ctx.db
+
+        def fill(choices: tuple[list[str], list[str]] | None, error: BaseException | None
+                 ) -> None:
+            if choices is None or not shiboken6.isValid(self):
+                return
+            for box, names in zip((self.who, self.what), choices, strict=True):
+                box.blockSignals(True)
+                for name in names:
+                    box.addItem(name, name)
+                box.blockSignals(False)
+
+        self.ctx.run_task(lambda: history.audit_choices(db), fill)
+        return row
+
+    def apply_filters(self) -> None:
+        start, end = self.start.value(), self.end.value()
+        if start and end and end < start:
+            self.filter_error.setText("The last day is before the first.")
+            return
+        self.filter_error.setText("")
+        self.where = history.AuditFilter(who=self.who.currentData(),
+                                         entity_type=self.what.currentData(),
+                                         start=start, end=end)
+        self.model.reload()
+
+    def export(self, target: str | None = None) -> None:
+        """Every entry the search and filters keep, as CSV, written in a worker."""
+        if target is None:
+            target, _ = QFileDialog.getSaveFileName(self, "Export the audit log",
+                                                    "audit-log.csv", "CSV files (*.csv)")
+        if not target:
+            return
+        db, search, where = self.ctx.db, self.model.search, self.where
+        self.export_button.setEnabled(False)
+
+        def done(written: int | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.export_button.setEnabled(True)
+            if isinstance(error, ColivError | OSError):
+                self.count.setText(f"Not exported: {not_saved(error) or error}")
+            elif error is None:
+                self.count.setText(f"Exported {written:,} entr{'y' if written == 1 else 'ies'}"
+                                   f" to {target}")
+
+        self.ctx.run_task(lambda: history.export_audit_csv(db, target, search, where), done)
 
     def apply_search_now(self) -> None:
         self._typing.stop()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,6 +33,8 @@ from coliv_desktop.ui.shell.tree_dock import TreeDock
 from coliv_desktop.ui.shell.welcome import WelcomePage
 
 APP_TITLE = "CoLiv Desktop"
+NO_PASSWORD_BANNER = ("This database is on a server other desks can reach, and nobody signs in "
+                      "yet: set an owner's password (File ▸ Users…)")
 
 
 class EditingOnDemand:
@@ -77,7 +80,21 @@ class MainWindow(QMainWindow):
         self.opening = empty_state("")
         self.opening.setObjectName("opening")
         self.stack.addWidget(self.opening)
-        self.setCentralWidget(self.stack)
+        self.password_banner = QLabel(NO_PASSWORD_BANNER)
+        self.password_banner.setObjectName("password_banner")
+        self.password_banner.setWordWrap(True)
+        self.password_banner.setStyleSheet(
+            "background: #fff4e5; color: #663c00; padding: 8px; border-bottom: 1px solid #f0c36d;")
+        self.password_banner.hide()
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        self.connection_banner = ConnectionBanner(ctx)  # the server stopped answering
+        column.addWidget(self.connection_banner)
+        column.addWidget(self.password_banner)
+        column.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self.tree = TreeDock(ctx, self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tree)
@@ -102,9 +119,8 @@ class MainWindow(QMainWindow):
         self._restore_window()
         self._update_title()
         self._set_database_actions(ctx.has_database)
-        # added after the restore, so a saved window state never shows it at start
-        self.connection_banner = ConnectionBanner(ctx, self)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.connection_banner)
+        if ctx.has_database:  # opened before the window was made (tests, a screenshot)
+            self.check_sign_in()
 
     # --- construction -----------------------------------------------------------------------
 
@@ -191,6 +207,19 @@ class MainWindow(QMainWindow):
         self._action(file, "&Settings…", lambda: self.editing.settings(), "Ctrl+,",
                      "Business profile, currency and locale, rent due day, late fees, logo",
                      "settings")
+        file.addSeparator()
+        self.users_action = self._action(
+            file, "&Users…", self.show_users, None,
+            "Who uses this book: roles, passwords, locks, properties (owners)", "users",
+            needs_db=False)
+        self.own_password_action = self._action(
+            file, "Change My &Password…", self.change_my_password, None,
+            "Set a new password for the user signed in here", "change_password",
+            needs_db=False)
+        self.own_totp_action = self._action(
+            file, "Set Up &Authenticator…", self.set_up_my_authenticator, None,
+            "Sign in with a code from a phone app on top of the password",
+            "my_authenticator", needs_db=False)
         file.addSeparator()
         self._action(file, "&Quit", self.close, "Ctrl+Q", "Quit CoLiv Desktop", "quit",
                      needs_db=False)
@@ -292,7 +321,11 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumHeight(14)
         self.busy.setToolTip("Working in the background…")
         self.busy.hide()
+        self.signed_in_label = QLabel()
+        self.signed_in_label.setObjectName("signed_in")
+        self.signed_in_label.hide()
         status.addPermanentWidget(self.busy)
+        status.addPermanentWidget(self.signed_in_label)
         status.addPermanentWidget(self.db_label)
 
     # --- panes ------------------------------------------------------------------------------
@@ -447,6 +480,7 @@ class MainWindow(QMainWindow):
     def _database_switched(self) -> None:
         self._update_title()
         self._set_database_actions(True)
+        self.check_sign_in()
         self.show_pane(self.current_pane or str(
             self.ctx.settings.value("window/pane", "dashboard")))
 
@@ -456,11 +490,81 @@ class MainWindow(QMainWindow):
         for action in self.pane_actions.values():
             action.setEnabled(enabled)
         self.tree.setVisible(enabled)
+        self._set_user_actions()
         if enabled and self.ctx.has_database:
             self.backup_action.setStatusTip(
                 "Copy the database file into its backups folder"
                 if config.is_sqlite(self.ctx.db.url) else
                 "Export every table to a JSON file in the backups folder")
+
+    # --- users and sign-in --------------------------------------------------------------------
+
+    def _set_user_actions(self) -> None:
+        """File ▸ Users… for owners only (hidden for the rest); the signed-in user's own
+        password and authenticator for anyone who is a user of the book."""
+        ctx = self.ctx
+        actor = ctx.actor if ctx.has_database else None
+        owner = actor is not None and actor.may("users.admin")
+        self.users_action.setEnabled(owner)
+        self.users_action.setVisible(owner)
+        own = actor is not None and actor.user_id is not None and actor.read_only is None
+        self.own_password_action.setEnabled(own)
+        self.own_totp_action.setEnabled(own)
+
+    def check_sign_in(self) -> None:
+        """In a worker: does the book have passwords? Then the status bar names who is signed
+        in; a PostgreSQL book without any gets the banner urging an owner to set one."""
+        if not self.ctx.has_database:
+            self.password_banner.hide()
+            self.signed_in_label.hide()
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def read() -> bool:
+            from coliv_desktop.services import users
+
+            return users.needs_sign_in(db)
+
+        def done(needed: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if error is not None:
+                self.ctx.bus.error.emit(str(error))
+                return
+            self.password_banner.setVisible(not needed and not db.is_sqlite)
+            self.signed_in_label.setText(f"Signed in as {actor.name} ({actor.role})")
+            self.signed_in_label.setVisible(bool(needed))
+
+        self.ctx.run_task(read, done, quiet=True)
+
+    def show_users(self) -> Any:
+        """File ▸ Users… (owners): the list of users and what can be done to each."""
+        from coliv_desktop.ui.users.dialogs import UsersDialog
+
+        dialog = UsersDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.check_sign_in)
+        dialog.open()
+        return dialog
+
+    def run_dialog(self, dialog: Any) -> int:
+        """A modal step of the users' menu items (tests replace it)."""
+        return int(dialog.exec())
+
+    def change_my_password(self) -> Any:
+        from coliv_desktop.ui.users.dialogs import ChangePasswordDialog
+
+        dialog = ChangePasswordDialog(self.ctx, self)
+        if self.run_dialog(dialog) == 1:
+            self.statusBar().showMessage("Your password is changed.", 6000)
+            self.check_sign_in()
+        return dialog
+
+    def set_up_my_authenticator(self) -> None:
+        from coliv_desktop.ui.users.dialogs import set_up_authenticator
+
+        set_up_authenticator(self.ctx, self, self.ctx.actor.name, self.run_dialog,
+                             lambda text: self.statusBar().showMessage(text, 10000))
 
     def _update_title(self) -> None:
         label = self.ctx.db_label

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSpinBox
 from pytestqt.qtbot import QtBot
 
 from coliv_desktop.db.engine import Database
@@ -240,3 +240,54 @@ def test_a_residents_profile_desk_b_changed_is_reloaded(
     assert dialog.profile.cleanliness.value() == theirs.cleanliness
     save(qtbot, ctx, dialog)  # now against B's version: saved, not asked again
     assert dialog.result() == 1 and not answers
+
+
+def test_settings_dialog_reload(
+        qtbot: QtBot, ctx: AppContext, desk_b: AppContext, answers: list[str]) -> None:
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    ctx.tasks.wait_idle()
+    QApplication.processEvents()
+    type_into(qtbot, dialog.company_name, "A's Co-Living")
+    seen = operator.get_profile(desk_b.db)
+    values = settings.get_settings(desk_b.db)
+    values["rent_due_day"] = 5
+    operator.save_preferences(desk_b.db, desk_b.actor, build(
+        OperatorProfileUpdate, company_name="B's Co-Living", expected_version=seen.version),
+        values)
+    answers.append(forms.RELOAD)
+    save(qtbot, ctx, dialog)
+    assert dialog.isVisible() and "Desk B" in dialog.banner.text()
+    assert dialog.company_name.text() == "B's Co-Living"
+    day = dialog.fields.widgets["rent_due_day"]
+    assert isinstance(day, QSpinBox) and day.value() == 5
+
+
+def test_the_question_offers_reload_overwrite_and_cancel(
+        qtbot: QtBot, ctx: AppContext, desk_b: AppContext) -> None:
+    """The real box (the other tests answer it directly): who changed it, three choices."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    ident = tenant(ctx.db, ctx.actor, "Flo")
+    dialog = tenant_dialog(qtbot, ctx, ident)
+    type_into(qtbot, dialog.phone, "555-0100")
+    b_renames(desk_b, ident, "555-0199")
+    shown: list[tuple[str, list[str]]] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        shown.append((box.text(), [b.text() for b in box.buttons()]))
+        reload = next(b for b in box.buttons() if b.text() == "Reload")
+        reload.click()
+
+    QTimer.singleShot(20, answer)
+    save(qtbot, ctx, dialog)
+    (text, buttons), = shown
+    assert "Desk B" in text and "Tenant Flo" in text
+    assert {"Reload", "Overwrite", "Cancel"} <= set(buttons)
+    assert dialog.phone.text() == "555-0199"

@@ -222,6 +222,7 @@ class Setting:
 
 
 LATE_FEES = "Late fees (operator default)"
+BACKUPS = "Backups"
 
 # The locales CoLiv writes and reads amounts and dates in (each checked to read back what it
 # writes: tests/services/test_locales.py). One list for the Settings dialog, `coliv settings
@@ -260,6 +261,14 @@ SETTINGS: tuple[Setting, ...] = (
             LATE_FEES, kind="percent", minimum=Decimal("0"), maximum=Decimal("100")),
     Setting("late_fee_cap", Decimal, Decimal("0.00"), "Default late fee cap (0: no cap)",
             LATE_FEES, kind="money", minimum=Decimal("0")),
+    # The automatic copies kept after each day's backup (services.backups): the newest of
+    # each of the last so many days, weeks and months. Other backups are never deleted.
+    Setting("backup_keep_daily", int, 7, "Daily backups kept", BACKUPS, minimum=1,
+            maximum=366, help="The newest automatic copy of each of the last so many days"),
+    Setting("backup_keep_weekly", int, 4, "Weekly backups kept", BACKUPS, minimum=0,
+            maximum=520, help="The newest automatic copy of each of the last so many weeks"),
+    Setting("backup_keep_monthly", int, 12, "Monthly backups kept", BACKUPS, minimum=0,
+            maximum=1200, help="The newest automatic copy of each of the last so many months"),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}

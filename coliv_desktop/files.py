@@ -1,14 +1,25 @@
-"""Writing a file the operator asked for: whole or not at all, and a plain reason when not."""
+"""Writing a file the operator asked for: whole or not at all, and a plain reason when not.
+
+Everything CoLiv writes (the book, its backups, exports, logs) holds tenants' personal data,
+so files are created readable by the user only (0600) and new folders 0700. On Windows the
+modes mean little; the files sit in the user's profile, whose ACL already keeps others out.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import io
+import logging.handlers
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from coliv_desktop.domain.errors import FileProblem
+
+PRIVATE_FILE = 0o600
+PRIVATE_FOLDER = 0o700
 
 
 def expand(path: Path | str) -> Path:
@@ -76,9 +87,10 @@ def check_writable(path: Path | str) -> Path:
 
 
 def make_folders(folder: Path) -> None:
-    """`mkdir -p`; a part of the path that is a file is "not a directory", not "file exists"."""
+    """`mkdir -p`, each new folder private (0700; existing ones are left as they are); a part
+    of the path that is a file is "not a directory", not "file exists"."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
     except FileExistsError:
         raise NotADirectoryError(errno.ENOTDIR, "not a directory (a part of the path is a "
                                                 "file, not a folder)") from None
@@ -92,3 +104,27 @@ def file_problem(path: Path | str, exc: OSError) -> FileProblem:
 def _reason(exc: OSError) -> str:
     reason = exc.strerror or str(exc) or type(exc).__name__
     return reason[0].lower() + reason[1:] if reason else "cannot be written"
+
+
+def create_private(path: Path) -> bool:
+    """Create `path` empty and readable by the user only, so what is written into it next (a
+    SQLite file, a backup) never sits world-readable; False when it already exists."""
+    try:
+        handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE)
+    except FileExistsError:
+        return False
+    os.close(handle)
+    return True
+
+
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files (the first one and each opened after a rotation) are
+    readable by the user only, and whose folder is created private."""
+
+    def __init__(self, filename: Path, **kwargs: Any) -> None:
+        make_folders(Path(filename).parent)
+        super().__init__(filename, **kwargs)
+
+    def _open(self) -> io.TextIOWrapper:
+        create_private(Path(self.baseFilename))
+        return super()._open()

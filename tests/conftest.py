@@ -131,6 +131,8 @@ def _truncate(url: URL) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {', '.join(_DATA_TABLES)} CASCADE"))
+        # the book's key check: each test's keychain (MemoryKeyring) starts empty
+        conn.execute(text("DELETE FROM coliv_meta WHERE key = 'key_check'"))
     engine.dispose()
 
 

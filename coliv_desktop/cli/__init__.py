@@ -72,7 +72,7 @@ READS: dict[tuple[str, ...], Callable[[argparse.Namespace], bool]] = {
         ("utility", "list"), ("receipt",), ("lease-pdf",), ("statement",), ("ledger",),
         ("report", "collection"), ("report", "aging"), ("report", "rent-roll"),
         ("report", "income"), ("reminders", "list"), ("application", "list"),
-        ("application", "show"), ("settings", "show"),
+        ("application", "show"), ("settings", "show"), ("tenant", "private"),
     ]
 }
 READS[("match",)] = lambda args: bool(args.stored)  # scoring stores the scores
@@ -170,7 +170,15 @@ def progress(message: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coliv_desktop.cli import applications, data, ledger, portfolio, settings, users
+    from coliv_desktop.cli import (
+        applications,
+        data,
+        ledger,
+        portfolio,
+        protection,
+        settings,
+        users,
+    )
 
     parser = Parser(
         prog="coliv",
@@ -207,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
         "$COLIV_PASSWORD, else a prompt, and an authenticator code from $COLIV_TOTP",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (portfolio, data, ledger, applications, settings, users):
+    for module in (portfolio, data, ledger, applications, settings, users, protection):
         module.register(commands)
     for leaf in command_parsers(parser).values():
         leaf.set_defaults(cli_parser=leaf)  # to name the options in its error messages
@@ -344,14 +352,13 @@ class _LogFile(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         path = config.log_file()
         if path != self._path:
-            from logging.handlers import RotatingFileHandler
+            from coliv_desktop.files import PrivateRotatingFileHandler
 
             self._target.close()
             self._path = path
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._target = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3,
-                                                   encoding="utf-8")
+                self._target = PrivateRotatingFileHandler(path, maxBytes=1_000_000,
+                                                          backupCount=3, encoding="utf-8")
                 self._target.setFormatter(logging.Formatter(
                     "%(asctime)s %(levelname)s [coliv cli] %(name)s: %(message)s"))
             except OSError:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from coliv_desktop import config
 from coliv_desktop.cli import progress
+from coliv_desktop.cli.portfolio import _day
 from coliv_desktop.db.migrate import (
     backup_sqlite,
     current_revision,
@@ -116,12 +117,35 @@ def cmd_status(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import backups
+
+    if args.to:
+        print(backups.backup_to(ctx.db, ctx.actor, Path(args.to)).path)
+        return
     if not config.is_sqlite(ctx.url):
-        exported, _ = portability.backup_export(ctx.db, ctx.actor)  # a server: all as JSON
-        print(exported)
+        print(backups.server_backup(ctx.db, ctx.actor).path)  # a server: all tables as JSON
         return
     _ = ctx.db  # make sure it exists and is current
-    print(backup_sqlite(ctx.url, "manual"))
+    print(backup_sqlite(ctx.url, "manual"))  # checked right after it is written
+
+
+def cmd_harden(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import hardening
+
+    if not config.is_sqlite(ctx.url) and args.password_stdin:
+        password: str | None = sys.stdin.readline().rstrip("\n")
+        if not password:
+            raise ValidationError("password", "is empty")
+    else:
+        password = None
+    done = hardening.harden(ctx.db, ctx.actor, app_role=args.app_role,
+                            read_only_role=args.read_only_role, app_password=password)
+    for statement in done.statements:
+        print(f"  {statement}")
+    desk = ctx.url.set(username=done.app_role, password=None)
+    print(f"hardened {done.database}: the desks connect as {done.app_role} "
+          f"({config.display_url(desk)}); reports as {done.read_only_role}; upgrades and "
+          f"imports run as {ctx.url.username or 'the owner'}, then `coliv db harden` again")
 
 
 def cmd_backups(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -167,21 +191,52 @@ def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> None:
+def cmd_audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Walk the audit chain; exit 1 (a check failed) naming the first broken link."""
+    from coliv_desktop.services import audit
+
+    report = audit.verify_chain(ctx.db, ctx.actor)
+    if args.json:
+        broken = report.broken
+        print(json.dumps({"ok": report.ok, "entries": report.entries, "head": report.head,
+                          "broken": None if broken is None else {
+                              "seq": broken.seq, "id": broken.id,
+                              "occurred_at": broken.occurred_at.isoformat(),
+                              "reason": broken.reason}}, indent=2, ensure_ascii=False))
+    elif report.ok:
+        print(f"ok: {report.describe()}")
+    else:
+        print(f"FAIL: {report.describe()}")
+    return 0 if report.ok else 1
+
+
+def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> int:
     from coliv_desktop.services import history
 
+    if args.check == "verify":
+        return cmd_audit_verify(args, ctx)
+
+    where = history.AuditFilter(who=args.by, entity_type=args.about, start=args.start,
+                                end=args.end)
+    if args.out:
+        if not args.out.lower().endswith(".csv"):
+            raise ValidationError("out", "the file name must end in .csv")
+        written = history.export_audit_csv(ctx.db, args.out, args.search or "", where)
+        print(f"wrote {written} entr{'y' if written == 1 else 'ies'} to {args.out}")
+        return 0
     rows = history.audit_entries(ctx.db, args.search or "", entity_id=args.entity,
-                                 limit=args.limit)
+                                 where=where, limit=args.limit)
     if args.json:
         print(json.dumps([{"occurred_at": r.occurred_at.isoformat(), "actor": r.actor_name,
                            "action": r.action, "entity_type": r.entity_type,
                            "entity_id": r.entity_id, "summary": r.summary,
                            "changes": r.changes} for r in rows],
                          indent=2, ensure_ascii=False))
-        return
+        return 0
     for r in rows:
         print(f"{r.occurred_at.astimezone():%Y-%m-%d %H:%M}  {r.actor_name:<10} "
               f"{r.action:<10} {r.entity_type:<12} {r.summary}")
+    return 0
 
 
 def register(commands: Any) -> None:
@@ -195,12 +250,26 @@ def register(commands: Any) -> None:
     p.add_argument("--to", required=True, metavar="URL")
     p.set_defaults(handler=cmd_transfer, field_options={"db_url": ("to",)})
 
-    p = commands.add_parser("audit", help="the audit log, newest first")
+    p = commands.add_parser("audit", help="the audit log, newest first; `coliv audit verify` "
+                                          "checks its hash chain (exit 1 naming the first "
+                                          "broken link)")
+    p.add_argument("check", nargs="?", choices=["verify"],
+                   help="verify: check that no entry was changed, removed or put in behind "
+                        "the app's back")
     p.add_argument("--search", help="text in the summary, who, the action or the kind of thing")
     p.add_argument("--entity", help="only the entries about this id")
+    p.add_argument("--by", metavar="NAME", help="only what this person did (as the log names "
+                                               "them)")
+    p.add_argument("--about", metavar="KIND", help="only entries about this kind of thing "
+                                                  "(property, unit, room, tenant, lease, "
+                                                  "payment, user, ...)")
+    p.add_argument("--from", dest="start", type=_day, help="YYYY-MM-DD, the first day")
+    p.add_argument("--to", dest="end", type=_day, help="YYYY-MM-DD, the last day")
     p.add_argument("--limit", type=int, default=50)
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_audit)
+    p.add_argument("--out", metavar="FILE.csv",
+                   help="every matching entry (no --limit) into a CSV file")
+    p.set_defaults(handler=cmd_audit, field_options={"end": ("to",), "start": ("from",)})
 
     db = commands.add_parser("db", help="database connection and maintenance").add_subparsers(
         dest="action", metavar="ACTION", required=True)
@@ -218,8 +287,20 @@ def register(commands: Any) -> None:
     p = db.add_parser("status", help="which database, which schema revision, where backups go")
     p.set_defaults(handler=cmd_status)
     p = db.add_parser("backup", help="back up now (SQLite: a copy of the file; PostgreSQL: "
-                                     "every table as JSON), into the backups folder")
+                                     "every table as JSON), into the backups folder or --to "
+                                     "FILE; the copy is checked right after it is written")
+    p.add_argument("--to", metavar="FILE", help="write the backup to this file instead")
     p.set_defaults(handler=cmd_backup)
+    p = db.add_parser("harden", help="PostgreSQL: create the least-privilege roles the desks "
+                                     "connect as (no UPDATE or DELETE on the audit log, no "
+                                     "schema changes); run as the owner, again after upgrades")
+    p.add_argument("--app-role", default="coliv_app", help="the desks' login (default "
+                                                           "coliv_app)")
+    p.add_argument("--read-only-role", default="coliv_readonly",
+                   help="a login that only reads (default coliv_readonly)")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="set the app role's password, read from standard input")
+    p.set_defaults(handler=cmd_harden)
     p = db.add_parser("backups", help="the backups of this database file, newest first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_backups)
@@ -227,6 +308,7 @@ def register(commands: Any) -> None:
                                       "as it was is kept as a before-restore backup)")
     p.add_argument("file", help="a backup (see `coliv db backups`)")
     p.set_defaults(handler=cmd_restore, field_options={"backup": ("file",)})
-    p = db.add_parser("check", help="verify the books (read only); exit 1 when a check fails")
+    p = db.add_parser("check", help="verify the books, every foreign key and the audit log's "
+                                    "hash chain (read only); exit 1 when a check fails")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)

@@ -146,7 +146,9 @@ def cmd_room_add(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def cmd_tenant_add(args: argparse.Namespace, ctx: CliContext) -> None:
     data = build(TenantCreate, first_name=args.first_name, last_name=args.last_name,
-                 email=args.email, phone=args.phone)
+                 email=args.email, phone=args.phone, emergency_contact_name=args.emergency_name,
+                 emergency_contact_phone=args.emergency_phone, id_number=args.id_number,
+                 bank_details=args.bank_details)
     print(tenants.add_tenant(ctx.db, ctx.actor, data).id)
 
 
@@ -361,7 +363,14 @@ def _register_tenant(commands: Any) -> None:
     p.add_argument("--last-name", required=True)
     p.add_argument("--email", required=True)
     p.add_argument("--phone")
-    p.set_defaults(handler=cmd_tenant_add)
+    p.add_argument("--emergency-name")
+    p.add_argument("--emergency-phone", help="kept encrypted, like --id-number and "
+                                             "--bank-details")
+    p.add_argument("--id-number", help="passport or national ID number")
+    p.add_argument("--bank-details", help="IBAN or account, for refunds")
+    p.set_defaults(handler=cmd_tenant_add, field_options={
+        "emergency_contact_name": ("emergency_name",),
+        "emergency_contact_phone": ("emergency_phone",)})
     p = tenant.add_parser("list", help="list or search tenants with their ids")
     p.add_argument("--search", help="text in the name, email or phone")
     p.add_argument("--all", action="store_true", help="include archived tenants")

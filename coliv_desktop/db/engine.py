@@ -14,6 +14,7 @@ what was written after what.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -28,7 +29,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coliv_desktop import config
+from coliv_desktop.db import crypto
 from coliv_desktop.db.writer_lock import WriterLock
+from coliv_desktop.files import create_private
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -79,6 +82,9 @@ def make_engine(url: URL, *, migrating: bool = False, create: bool = False,
         if path is None:  # in memory
             engine = create_engine(url, connect_args={"timeout": 10})
         else:
+            if create and not read_only:  # the new book readable by its user only
+                with contextlib.suppress(OSError):  # SQLite names what is wrong on opening
+                    create_private(path)
             uri = sqlite_uri(path, "ro" if read_only else "rwc" if create else "rw")
             engine = create_engine(url, creator=lambda: sqlite3.connect(
                 uri, uri=True, timeout=10, check_same_thread=False))
@@ -111,7 +117,7 @@ def _stamp_with_server_clock(session: Session, _context: Any, _instances: Any) -
                if hasattr(row, "updated_at") and session.is_modified(row)]
     if not new and not changed:
         return
-    now = _server_now(session)
+    now = server_now(session)
     for row in new:
         for name in (*_CREATED, "updated_at"):
             if hasattr(row, name) and getattr(row, name) is None:
@@ -121,7 +127,7 @@ def _stamp_with_server_clock(session: Session, _context: Any, _instances: Any) -
             row.updated_at = now
 
 
-def _server_now(session: Session) -> Any:
+def server_now(session: Session) -> Any:
     """The server's time, read once per transaction (a rent run flushes many times)."""
     transaction = session.get_transaction()
     cached = session.info.get("server_now")
@@ -156,6 +162,23 @@ class Database:
         )
         if self.engine.dialect.name == "postgresql":
             event.listen(self._writer, "before_flush", _stamp_with_server_clock)
+        # The book's key for its encrypted columns (db.crypto): column types see only the
+        # dialect, which is this engine's own; the book id is read on the first transaction.
+        # A flush writing a protected value makes the book's key first, in one place for
+        # every writer (a tenant edit, the demo, an approval).
+        self.keys = crypto.BookKeys()
+        self.engine.dialect.coliv_book_keys = self.keys  # type: ignore[attr-defined]
+        for maker in (self._reader, self._writer):
+            event.listen(maker, "after_begin", self._load_keys)
+        event.listen(self._writer, "before_flush", self._key_before_flush)
+
+    def _load_keys(self, _session: Session, _transaction: Any, connection: Any) -> None:
+        if not self.keys.loaded:
+            self.keys.load(connection)
+
+    def _key_before_flush(self, session: Session, _context: Any, _instances: Any) -> None:
+        if not self.keys.ready and crypto.needs_key(session):
+            crypto.ensure_key(session.connection(), self.keys)
 
     @property
     def dialect(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -26,7 +27,7 @@ from coliv_desktop.db.engine import Database, make_engine, sqlite_read_only
 from coliv_desktop.db.revisions import current_revision, head_revision, known_revisions
 from coliv_desktop.db.writer_lock import WriterLock
 from coliv_desktop.domain.errors import DatabaseUnavailable, DatabaseVersionError, FileProblem
-from coliv_desktop.files import file_problem, make_folders, write_atomically
+from coliv_desktop.files import create_private, file_problem, make_folders, write_atomically
 from coliv_desktop.locations import migrations_dir
 
 if TYPE_CHECKING:
@@ -97,12 +98,76 @@ def backup_sqlite(url: URL, label: str) -> Path | None:
     except OSError as exc:
         raise file_problem(folder, exc) from None
     try:
-        copy_sqlite(source_path, target_path)
+        create_private(target_path)
+        copy_standalone(source_path, target_path)
     except BaseException:
         with contextlib.suppress(OSError):  # no partial copy left to be taken for a backup
             target_path.unlink(missing_ok=True)
         raise
+    reject_if_damaged(target_path)
     return target_path
+
+
+def copy_standalone(source_path: Path, target_path: Path) -> None:
+    """`copy_sqlite` into a backup that stands alone: switched out of WAL mode, so reading it
+    (checking it, or a restore listing it) never leaves -wal and -shm files beside it."""
+    copy_sqlite(source_path, target_path)
+    try:
+        conn = sqlite3.connect(target_path)
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise FileProblem(target_path, _sqlite_reason(exc)) from None
+
+
+def check_sqlite_file(path: Path) -> list[str]:
+    """What is wrong with a SQLite file, read only: SQLite's full integrity check, then its
+    foreign key check (a lease pointing at a deleted tenant). Empty when it is sound."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return [f"cannot be opened: {exc}"]
+    try:
+        found = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(20)")]
+        if found != ["ok"]:
+            return [f"damaged: {problem}" for problem in found]
+        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        return [f"not a SQLite database ({exc})"]
+    finally:
+        conn.close()
+    if not broken:
+        return []
+    table, rowid, parent, _ = broken[0]
+    return [f"{len(broken)} row(s) point at rows that are not there (first: {table} row "
+            f"{rowid} points at a missing {parent} row)"]
+
+
+class BackupRejected(FileProblem, OSError):
+    """A copy that failed its check right after it was written: set aside, never a backup.
+    Also an OSError, so whoever already reports a backup that could not be written (a full
+    disk) reports this one the same way, and goes on (the GUI's day start does)."""
+
+
+def reject_if_damaged(copy: Path, named: Path | None = None) -> None:
+    """Check a copy just written; a failed one is renamed `<name>.failed` (out of the list
+    of backups, kept for a look) and reported as a BackupRejected naming what is wrong.
+    `named`: the name the copy was to take (it was written under a temporary one)."""
+    problems = check_sqlite_file(copy)
+    if not problems:
+        return
+    named = named or copy
+    failed = named.with_name(f"{named.name}.failed")
+    try:
+        os.replace(copy, failed)
+    except OSError:
+        copy.unlink(missing_ok=True)
+        failed = copy
+    raise BackupRejected(named, f"the copy failed its check right after it was written "
+                               f"({'; '.join(problems)}); it was not kept as a backup"
+                               + (f" (set aside as {failed.name})" if failed != copy else ""))
 
 
 def copy_sqlite(source_path: Path, target_path: Path) -> None:

@@ -19,6 +19,9 @@ from coliv_desktop.schemas.common import (
 )
 
 ContactName = Annotated[str | None, text(limits.NAME, optional=True)]
+# Encrypted at rest (db.crypto); an ID or passport number, and an IBAN or account line.
+IdNumber = Annotated[str | None, text(limits.PHONE, optional=True)]
+BankDetails = Annotated[str | None, text(limits.LINE, optional=True)]
 
 
 class TenantCreate(Input):
@@ -29,6 +32,8 @@ class TenantCreate(Input):
     emergency_contact_name: ContactName = None
     emergency_contact_phone: Phone = None
     notes: Notes = None
+    id_number: IdNumber = None
+    bank_details: BankDetails = None
 
 
 class TenantUpdate(Input):
@@ -39,6 +44,8 @@ class TenantUpdate(Input):
     emergency_contact_name: ContactName = None
     emergency_contact_phone: Phone = None
     notes: Notes = None
+    id_number: IdNumber = None
+    bank_details: BankDetails = None
     expected_version: Version | None = None
 
 
@@ -53,7 +60,17 @@ class TenantOut(Output):
     notes: str | None
     archived_at: datetime | None
     version: int
+    erased_at: datetime | None = None  # personal data erased on request
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class TenantPrivate(Output):
+    """A tenant's protected fields, decrypted; only for roles that read personal documents."""
+
+    id: uuid.UUID
+    id_number: str | None
+    bank_details: str | None
+    emergency_contact_phone: str | None

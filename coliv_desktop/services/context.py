@@ -32,6 +32,7 @@ INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a login granted SELECT only, say
 #   owner       everything, including users ("users.admin") and settings
 #   manager     everything but users and settings, and but replacing the whole book
 #               ("data.admin": import and restore also replace the users and their passwords)
+#               (both export and erase a tenant's personal data: "tenants.export/erase")
 #   staff       maintenance, community and tenants' contact details; no money (leases and
 #               applications set rents), no personal documents
 #   accountant  the ledger and reports; read-only elsewhere
@@ -40,7 +41,7 @@ _READS = frozenset({"read", "ledger.read", "documents.read"})
 _OPERATIONS = frozenset({"maintenance.write", "community.write"})
 _MANAGING = _READS | _OPERATIONS | {
     "portfolio.write", "tenants.write", "leases.write", "applications.write", "ledger.write",
-    "documents.write"}
+    "documents.write", "tenants.export", "tenants.erase"}
 PERMISSIONS: dict[str, frozenset[str]] = {
     "owner": _MANAGING | {"settings.write", "users.admin", "data.admin"},
     "manager": _MANAGING,

@@ -33,10 +33,9 @@ if TYPE_CHECKING:
     from coliv_desktop.services.backups import Restored
 
 __all__ = ["SSL_MODES", "BackedUp", "BookInUse", "ConnectionCheck", "ConnectionLost",
-           "Credentials", "Database", "OpenedDatabase", "Problem", "Progress",
-           "WriterInfo",
-           "back_up", "check_restore", "close", "create_database", "open_database", "open_demo",
-           "check_connection", "ping", "restore", "writer_holder"]
+           "Credentials", "Database", "OpenedDatabase", "Problem", "Progress", "WriterInfo",
+           "back_up", "back_up_on_close", "check_connection", "check_restore", "close",
+           "create_database", "open_database", "open_demo", "ping", "restore", "writer_holder"]
 
 Progress = Callable[[str], None]
 DESKTOP_WRITER = "CoLiv Desktop"
@@ -145,15 +144,24 @@ class BackedUp:
 def back_up(db: Database, actor: Actor) -> BackedUp | None:
     """Back Up Now: a SQLite file is copied into its backups folder with the online backup
     API (it waits for another process's write transaction, up to the busy timeout); a server
-    database is exported, every table, into the backups folder under the data folder. None
-    when the database has no file to copy."""
+    database is exported, every table, into the backups folder under the data folder. Either
+    is checked right after it is written (`services.backups`). None when the database has no
+    file to copy."""
     if not db.is_sqlite:
-        from coliv_desktop.services import portability
+        from coliv_desktop.services import backups
 
-        target, rows = portability.backup_export(db, actor)
-        return BackedUp(target, rows)
+        made = backups.server_backup(db, actor)
+        return BackedUp(made.path, made.rows)
     path = migrate.backup_sqlite(db.url, "manual")
     return BackedUp(path) if path is not None else None
+
+
+def back_up_on_close(db: Database, actor: Actor) -> Path | None:
+    """For the window to call (in a worker) as it closes a book: a checked `close` copy of a
+    SQLite file changed since its newest backup (`services.backups.backup_on_close`)."""
+    from coliv_desktop.services import backups
+
+    return backups.backup_on_close(db, actor)
 
 
 def check_restore(url: URL, source: Path) -> str:

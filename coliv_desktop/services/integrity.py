@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import AllocationRow, Charge, Lease, Payment, Room, Tenant
+from coliv_desktop.db.models import AllocationRow, Base, Charge, Lease, Payment, Room, Tenant
 from coliv_desktop.domain.money import money_str
 from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.services.ledger_sql import (
@@ -143,6 +143,35 @@ def _receipt_numbers_missing(s: Session) -> list[str]:
     return problems
 
 
+def _missing_references(s: Session) -> list[str]:
+    """Rows pointing at rows that are not there (a file edited with foreign keys off, a
+    partial restore): each foreign key of the schema, checked on either engine."""
+    problems = []
+    for table in Base.metadata.sorted_tables:
+        for fk in table.foreign_key_constraints:
+            parent = fk.referred_table.alias()  # aliased: a table may refer to itself
+            child_cols = list(fk.columns)
+            pairs = [(c, parent.c[e.column.name])
+                     for c, e in zip(child_cols, fk.elements, strict=True)]
+            orphans = s.scalar(
+                select(func.count()).select_from(table)
+                .where(*(c.is_not(None) for c in child_cols))
+                .where(~select(1).select_from(parent)
+                       .where(*(p == c for c, p in pairs)).exists()))
+            if orphans:
+                names = ", ".join(c.name for c in child_cols)
+                problems.append(f"{orphans} {table.name} row(s) point at a missing "
+                                f"{fk.referred_table.name} row ({names})")
+    return problems
+
+
+def _audit_chain(s: Session) -> list[str]:
+    from coliv_desktop.services.audit import check_chain
+
+    report = check_chain(s)
+    return [] if report.ok else [report.describe()]
+
+
 CHECKS = (
     ("No charge has more paid against it than it asks", _over_allocated_charges),
     ("No payment or credit is applied beyond its amount", _over_allocated_payments),
@@ -151,6 +180,8 @@ CHECKS = (
     ("Every lease holds a bed its room has", _beds_beyond_the_room),
     ("A cancelled lease owes nothing (its charges are void)", _charges_on_cancelled_leases),
     ("Receipt numbers run 1, 2, 3 … with none missing", _receipt_numbers_missing),
+    ("Every reference points at a row that exists (foreign keys)", _missing_references),
+    ("The audit log is as it was written (hash chain)", _audit_chain),
 )
 
 

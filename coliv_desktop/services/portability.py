@@ -13,7 +13,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,15 +25,19 @@ from sqlalchemy import (
     LargeBinary,
     Numeric,
     Table,
+    Text,
     Uuid,
     delete,
     func,
     insert,
     select,
+    text,
+    type_coerce,
 )
 from sqlalchemy.engine import URL, Connection
 
 from coliv_desktop import __version__
+from coliv_desktop.db import crypto
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.migrate import head_revision, open_database, record_app_version
 from coliv_desktop.db.models import Base
@@ -114,11 +118,21 @@ def export_data(db: Database, progress: Progress | None = None) -> dict[str, Any
                 progress(index, len(tables), table.name)
             rows = [
                 {c.name: _encode(c, row[c.name]) for c in table.columns}
-                for row in conn.execute(select(table)).mappings()
+                for row in conn.execute(_raw_select(table)).mappings()
             ]
             rows.sort(key=_sort_key(table))
             document["tables"][table.name] = rows
+        check = crypto.read_meta(conn, "key_check")
+        if check is not None:  # the book's identity, so its key unlocks the copy too
+            document["book"] = {"book_id": crypto.read_meta(conn, "book_id"), "key_check": check}
     return document
+
+
+def _raw_select(table: Table) -> Any:
+    """Every column, encrypted ones as stored: an export or a transfer carries ciphertext,
+    never the protected values in clear (the copy adopts the book's id, hence its key)."""
+    return select(*[type_coerce(c, Text).label(c.name) if isinstance(c.type, crypto.Encrypted)
+                    else c for c in table.columns])
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -130,19 +144,6 @@ def export_file(db: Database, actor: Actor, path: Path) -> dict[str, int]:
     document = export_data(db)
     write_atomically(path, dumps(document))
     return {name: len(rows) for name, rows in document["tables"].items()}
-
-
-def backup_export(db: Database, actor: Actor) -> tuple[Path, dict[str, int]]:
-    """Back up a server database (a SQLite file is copied instead, by `db.migrate`): a full
-    export into the backups folder under the data folder, named by engine, database and time.
-    Returns the file and the rows per table."""
-    from coliv_desktop import config
-
-    url = db.url
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    name = (url.database or "database").replace("/", "_")
-    target = config.backups_dir(url) / f"{url.get_backend_name()}-{name}-{stamp}-manual.json"
-    return target, export_file(db, actor, target)
 
 
 def _self_parent_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -242,8 +243,22 @@ def import_data(
             for chunk in _chunks(decoded, 500):
                 conn.execute(insert(table), chunk)
             counts[table.name] = len(decoded)
+        _adopt_book(conn, db, document.get("book"))
         record_app_version(conn)
     return counts
+
+
+def _adopt_book(conn: Connection, db: Database, book: Any) -> None:
+    """The imported book's id and key check, so the ciphertext imported stays readable with
+    the key it was written with (kept in the keychain under that id)."""
+    if not isinstance(book, dict) or not all(isinstance(book.get(k), str)
+                                             for k in ("book_id", "key_check")):
+        return
+    conn.execute(text("DELETE FROM coliv_meta WHERE key IN ('book_id', 'key_check')"))
+    for key in ("book_id", "key_check"):
+        conn.execute(text("INSERT INTO coliv_meta (key, value) VALUES (:k, :v)"),
+                     {"k": key, "v": book[key]})
+    db.keys.reset()
 
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:

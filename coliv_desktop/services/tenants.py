@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Tenant
 from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantUpdate
-from coliv_desktop.services import audit, scope
+from coliv_desktop.services import audit, protection, scope
 from coliv_desktop.services.context import Actor, check_version, writing
 from coliv_desktop.services.portfolio import _updates, get_row, mark_archived
 from coliv_desktop.services.search import matches
@@ -30,7 +30,8 @@ def add_tenants(db: Database, actor: Actor, rows: list[TenantCreate]) -> list[Te
         s.flush()
         for tenant, row in zip(tenants, rows, strict=True):
             audit.record(s, actor, "create", "tenant", tenant.id,
-                         f"Added tenant {tenant.first_name} {tenant.last_name}", row.model_dump())
+                         f"Added tenant {tenant.first_name} {tenant.last_name}",
+                         protection.redact(row.model_dump()))
         return [TenantOut.model_validate(t) for t in tenants]
 
 
@@ -44,7 +45,8 @@ def update_tenant(
         if changes:
             s.flush()
             audit.record(s, actor, "update", "tenant", tenant.id,
-                         f"Edited tenant {tenant.first_name} {tenant.last_name}", changes)
+                         f"Edited tenant {tenant.first_name} {tenant.last_name}",
+                         protection.redact(changes))
         return TenantOut.model_validate(tenant)
 
 

@@ -1,7 +1,7 @@
 """users sign in: failed attempts and a stored lock, TOTP, unique names, property scope
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-05
 
 Passwords (Argon2id) go in the existing `password_hash`. Five failed sign-ins lock an account
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -164,7 +164,7 @@ def test_export_import_and_transfer(cli: Cli, tmp_path: Path,
 def test_db_check_and_backup(cli: Cli, db_url: URL, tmp_path: Path) -> None:
     cli.ok("demo")
     report = json.loads(cli.ok("db", "check", "--json"))
-    assert report["ok"] is True and len(report["checks"]) == 7
+    assert report["ok"] is True and len(report["checks"]) == 9  # 7 on the books, FKs, audit
     assert set(report["checks"][0]) == {"check", "ok", "problems"}
     backup = Path(cli.ok("db", "backup").strip().splitlines()[-1])
     assert backup.exists() and backup.parent.name == "backups"  # SQLite: a copy; PG: JSON
@@ -212,6 +212,26 @@ def test_the_audit_log_from_the_command_line(cli: Cli) -> None:
     about = json.loads(cli.ok("audit", "--json", "--entity", ids["3B"]))
     assert [e["action"] for e in about] == ["create"]
     assert "Downtown Loft" in cli.ok("audit", "--search", "downtown")
+
+
+def test_the_audit_log_filtered_and_exported_from_the_command_line(
+        cli: Cli, tmp_path: Path) -> None:
+    import csv
+
+    flow_41(cli)
+    units = json.loads(cli.ok("audit", "--json", "--about", "unit", "--limit", "100"))
+    assert units and {e["entity_type"] for e in units} == {"unit"}
+    nobody = json.loads(cli.ok("audit", "--json", "--by", "nobody at all"))
+    assert nobody == []
+    code, _, err = cli.run("audit", "--from", "2026-12-06", "--to", "2026-12-01")
+    assert code == 2 and err.startswith("error: --to: must not be before the start date")
+    code, _, err = cli.run("audit", "--out", str(tmp_path / "log.txt"))
+    assert code == 2 and "--out" in err and ".csv" in err
+    out = cli.ok("audit", "--about", "room", "--out", str(tmp_path / "log.csv"))
+    with (tmp_path / "log.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert out == f"wrote {len(rows)} entries to {tmp_path / 'log.csv'}\n"
+    assert rows and {r["what"] for r in rows} == {"room"}
 
 
 def test_help_lists_the_commands() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import URL, make_url
 
 from coliv_desktop.db.migrate import backup_sqlite, open_database
 from coliv_desktop.domain.errors import ColivError, PermissionDeniedError, ValidationError
+from coliv_desktop.domain.retention import Retention
 from coliv_desktop.services import backups, history, tenants
 from coliv_desktop.services.context import Actor, local_actor
 from tests.builders import tenant
@@ -49,9 +50,10 @@ def test_the_first_opening_of_a_day_takes_one_copy_and_old_ones_rotate(url: URL)
         shutil.copy(manual, folder / f"books-{stamp}-auto.db")
     shutil.copy(manual, folder / "other-20260101-120000-000000-auto.db")  # another file's
 
-    made = backups.daily_backup(url, keep=3)
+    three = Retention(daily=3, weekly=0, monthly=0)
+    made = backups.daily_backup(url, retention=three)
     assert made is not None and made.exists()
-    assert backups.daily_backup(url, keep=3) is None  # once a day
+    assert backups.daily_backup(url, retention=three) is None  # once a day
 
     listed = backups.list_backups(url)
     automatic = [b for b in listed if b.label == "auto"]

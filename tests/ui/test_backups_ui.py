@@ -132,3 +132,17 @@ def _later() -> Any:
 
     return build(PropertyCreate, name="Added Later", address="9 Elm St", city="Austin",
                  state="TX", zip="78702")
+
+
+def test_closing_a_changed_book_leaves_a_checked_backup(qtbot: QtBot, window: MainWindow) -> None:
+    """Closing the window's book (quitting, or switching to another) backs it up first when
+    it changed since its newest backup; unchanged, no copy is added."""
+    ctx = window.ctx
+    url = ctx.db.url
+    if not ctx.db.is_sqlite:
+        return  # a server book is the server's to back up
+    flow_41(ctx.db, ctx.actor)
+    ctx.close_database()
+    ctx.tasks.wait_idle()
+    closing = [b for b in backups.list_backups(url) if b.label == "close"]
+    assert len(closing) == 1

@@ -39,7 +39,9 @@ def test_every_declared_setting_has_an_editor(qtbot: QtBot, window: MainWindow) 
                      "rent_due_day": QSpinBox,
                      "operator_logo": FileField, "late_fee_mode": QComboBox,
                      "late_fee_grace_days": QSpinBox, "late_fee_flat": QLineEdit,
-                     "late_fee_percent": QLineEdit, "late_fee_cap": QLineEdit}
+                     "late_fee_percent": QLineEdit, "late_fee_cap": QLineEdit,
+                     "backup_keep_daily": QSpinBox, "backup_keep_weekly": QSpinBox,
+                     "backup_keep_monthly": QSpinBox}
     spin = dialog.fields.widgets["rent_due_day"]
     assert isinstance(spin, QSpinBox) and (spin.minimum(), spin.maximum()) == (1, 28)
     assert dialog.company_name.text() == ""  # the placeholder name is not offered as typed

@@ -286,7 +286,7 @@ def test_verify_books_from_the_file_menu(qtbot: QtBot, window: MainWindow,
     menu_action(window, "verify_books").trigger()
     window.ctx.tasks.wait_idle()
     settle(window)
-    assert reports[-1].startswith("All 7 checks passed.")
+    assert reports[-1].startswith("All 9 checks passed.")
     assert "✓ No bed is let twice on the same day" in reports[-1]
 
 
@@ -375,6 +375,29 @@ def test_the_audit_log_filtered_by_who_and_what_and_exported(
     assert dialog.count.text().startswith("Exported 1 entry")
     with (tmp_path / "log.csv").open(encoding="utf-8") as handle:
         assert [row["who"] for row in csv.DictReader(handle)] == ["Sam"]
+
+
+def test_the_audit_log_verifies_its_chain_and_names_a_tampered_entry(
+        qtbot: QtBot, window: MainWindow) -> None:
+    from sqlalchemy import text
+
+    from coliv_desktop.ui.shell.history import HistoryDialog
+
+    ctx = window.ctx
+    flow_41(ctx.db, ctx.actor)
+    dialog = HistoryDialog(ctx, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(window)
+    dialog.verify()
+    settle(window)
+    assert dialog.count.text().startswith("✓ The audit log is intact")
+    with ctx.db.write() as s:  # behind the app's back
+        s.execute(text("UPDATE audit_log SET summary = 'nothing happened' WHERE seq = 2"))
+    dialog.verify()
+    settle(window)
+    assert dialog.count.text().startswith("✗ The audit log was tampered with")
+    assert "No. 2" in dialog.count.text()
 
 
 def test_first_run_shows_the_welcome_and_the_demo_goes_in_its_own_file(

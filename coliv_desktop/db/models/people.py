@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from coliv_desktop.db.crypto import Encrypted
 from coliv_desktop.db.models.base import (
     ArchivableMixin,
     Base,
@@ -79,7 +80,13 @@ class Tenant(IdMixin, EditableMixin, ArchivableMixin, Base):
     email: Mapped[str] = mapped_column(String(255), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
     emergency_contact_name: Mapped[str | None] = mapped_column(String(255))
-    emergency_contact_phone: Mapped[str | None] = mapped_column(String(40))
+    # Encrypted at rest with the book's key (db.crypto): a copy of the file does not hold them.
+    emergency_contact_phone: Mapped[str | None] = mapped_column(Encrypted)
+    # Deferred: lists never load (nor decrypt) them; services.protection.tenant_private does.
+    id_number: Mapped[str | None] = mapped_column(Encrypted, deferred=True)  # passport, ID card
+    bank_details: Mapped[str | None] = mapped_column(Encrypted, deferred=True)  # IBAN, account
     notes: Mapped[str | None] = mapped_column(Text)
     # The roommate-matching profile (domain.matching.CompatibilityProfile as JSON), optional.
     compatibility_profile: Mapped[dict[str, Any] | None] = mapped_column(NullableJSONType)
+    # Set when the tenant's personal data was erased on request (services.protection).
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coliv_desktop.db.models.base import Base, CreatedMixin, EditableMixin, IdMixin
@@ -14,7 +14,10 @@ from coliv_desktop.db.types import utcnow
 
 
 class AuditEntry(IdMixin, CreatedMixin, Base):
-    """Who did what, when. Written only through `services.audit.record`, never edited."""
+    """Who did what, when. Written only through `services.audit.record`, never edited.
+
+    Hash-chained (`domain.audit_chain`): `seq` numbers the entries 1, 2, 3 ... and each
+    carries the hash of the one before, so an edit behind the app's back is found."""
 
     __tablename__ = "audit_log"
     # newest first, a page at a time from where the last one ended (services.keyset)
@@ -28,6 +31,9 @@ class AuditEntry(IdMixin, CreatedMixin, Base):
     entity_id: Mapped[str | None] = mapped_column(String(64), index=True)
     summary: Mapped[str] = mapped_column(Text)
     changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
 
 
 class SettingValue(IdMixin, EditableMixin, Base):

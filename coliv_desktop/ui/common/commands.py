@@ -313,7 +313,9 @@ def kind_of(row: object) -> str:
 def edit_command(ctx: AppContext, before: Any, after: Any, text: str) -> ServiceCommand | None:
     """An edit already saved: `before`/`after` are the service outputs around it."""
     kind = KINDS[kind_of(before)]
-    fields = [f for f in kind.schema.model_fields if f != "expected_version"]
+    # the fields the output shows (a tenant's protected fields are not in it: not undone)
+    fields = [f for f in kind.schema.model_fields
+              if f != "expected_version" and f in type(before).model_fields]
     old = {f: getattr(before, f) for f in fields if getattr(before, f) != getattr(after, f)}
     new = {f: getattr(after, f) for f in old}
     if not old:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QSettings, Signal, SignalInstance
 from PySide6.QtGui import QUndoStack
 
 from coliv_desktop import config
+from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.domain.money import MoneyFormat, format_money, set_money_format
 from coliv_desktop.ui.common.tasks import Done, TaskControl, TaskRunner
 
@@ -165,7 +166,7 @@ class AppContext(QObject):
 
     def set_database(self, opened: OpenedDatabase) -> None:
         """Switch to an opened database (on the GUI thread): every pane reloads."""
-        old = self._db
+        old, old_actor = self._db, self._actor
         self._db = opened.db
         self._actor = opened.actor
         self.currency = opened.currency
@@ -179,23 +180,33 @@ class AppContext(QObject):
         self.add_recent(remembered)
         self.settings.setValue("database/last", remembered)
         if old is not None and old is not opened.db:
-            self._close_in_worker(old)
+            # a switch to another book backs up the one left; the same file opened again (after
+            # a restore) does not: its old connections may still see what was replaced
+            reopened = str(old.url) == str(opened.db.url)
+            self._close_in_worker(old, None if reopened else old_actor)
         logging.getLogger("coliv").info("Opened %s", self.db_label)
         self.bus.database_switched.emit()
 
     def close_database(self) -> None:
-        """Forget the open database; its connections close in a worker (on PostgreSQL a
-        goodbye to the server), `tasks.wait_idle()` waits for that at exit."""
+        """Forget the open database; a SQLite book changed since its newest backup is backed
+        up, then its connections close, in a worker (on PostgreSQL a goodbye to the server);
+        `tasks.wait_idle()` waits for that at exit."""
         if self._db is not None:
-            self._close_in_worker(self._db)
+            self._close_in_worker(self._db, self._actor)
         self._db = None
         self._actor = None
 
-    def _close_in_worker(self, db: Database) -> None:
+    def _close_in_worker(self, db: Database, actor: Actor | None) -> None:
         def work() -> None:
-            from coliv_desktop.services.databases import close
+            from coliv_desktop.services.databases import back_up_on_close, close
 
-            close(db)
+            try:
+                if actor is not None:
+                    back_up_on_close(db, actor)
+            except (ColivError, OSError) as exc:  # the book closes all the same; the log says
+                logging.getLogger("coliv").warning("No backup on close: %s", exc)
+            finally:
+                close(db)
 
         self.tasks.run_task(work, lambda _result, _error: None, quiet=True)
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox, QWidget
 
 from coliv_desktop.domain.errors import ColivError
 from coliv_desktop.schemas.leasing import LeaseRow
-from coliv_desktop.services import leasing, portfolio, tenants
+from coliv_desktop.services import leasing, portfolio, protection, tenants
 from coliv_desktop.ui.common import commands
 from coliv_desktop.ui.common.context import AppContext
 from coliv_desktop.ui.common.widgets import later
@@ -283,15 +283,22 @@ class Editing(QObject):
         return tenant
 
     def edit_tenant(self, tenant_id: uuid.UUID) -> None:
-        db = self.ctx.db
+        db, actor = self.ctx.db, self.ctx.actor
 
-        def show(before: Any) -> None:
-            dialog = TenantDialog(self.ctx, before, parent=self.window)
+        def read() -> tuple[Any, Any]:
+            # the protected fields too, for a role that may read them (decrypted here)
+            private = protection.tenant_private(db, actor, tenant_id) \
+                if actor.may("documents.read") else None
+            return tenants.get_tenant(db, tenant_id), private
+
+        def show(found: tuple[Any, Any]) -> None:
+            before, private = found
+            dialog = TenantDialog(self.ctx, before, parent=self.window, private=private)
             if (self.run_dialog(dialog) == QDialog.DialogCode.Accepted
                     and dialog.saved is not None):
                 self._push_edit(before, dialog.saved, f"Edit tenant {before.full_name}")
 
-        self._look_up(lambda: tenants.get_tenant(db, tenant_id), show)
+        self._look_up(read, show)
 
     def new_lease(self, *, room_id: uuid.UUID | None = None,
                   tenant_id: uuid.UUID | None = None) -> Any:

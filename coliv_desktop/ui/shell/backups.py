@@ -50,9 +50,11 @@ class BackupsDialog(QDialog):
         intro = QLabel(
             f"Backups of {config.sqlite_path(self.url)}, kept in {self.folder}. One is "
             f"taken automatically the first time the database is opened each day (the "
-            f"newest {backups.KEEP_AUTOMATIC} are kept), before every upgrade, and with File "
-            "▸ Back Up Now. Restoring replaces everything in the database with the backup; "
-            "what is there now is first kept as a “before a restore” backup.")
+            "daily, weekly and monthly ones kept as File ▸ Settings ▸ Backups says: 7, 4 "
+            "and 12 unless changed), before every upgrade, on closing a changed book, and with "
+            "File ▸ Back Up Now. Each copy is checked as it is written. Restoring replaces "
+            "everything in the database with the backup; what is there now is first kept as "
+            "a “before a restore” backup.")
         intro.setWordWrap(True)
         self.note = QLabel()
         self.note.setObjectName("backups_note")

@@ -32,14 +32,15 @@ LOG_KEEP = 3
 
 def setup_logging(path: Path | None = None) -> Path:
     """Log to a rotating file (four files of at most a megabyte); returns its path."""
-    target = path or config.log_file()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    from coliv_desktop.files import PrivateRotatingFileHandler
+
+    target = path or config.log_file()  # tenants' names may be in it: readable by the user only
     for handler in list(log.handlers):
         if isinstance(handler, RotatingFileHandler):
             log.removeHandler(handler)
             handler.close()
-    handler = RotatingFileHandler(target, maxBytes=LOG_BYTES, backupCount=LOG_KEEP,
-                                  encoding="utf-8")
+    handler = PrivateRotatingFileHandler(target, maxBytes=LOG_BYTES, backupCount=LOG_KEEP,
+                                         encoding="utf-8")
     handler.setFormatter(logging.Formatter(
         "%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"))
     log.addHandler(handler)

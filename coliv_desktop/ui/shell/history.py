@@ -103,6 +103,12 @@ class HistoryDialog(QDialog):
         self.export_button.setToolTip("Every entry the filters keep, as a CSV file")
         self.export_button.clicked.connect(lambda *_: self.export())
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.verify_button = QPushButton("Verify")
+        self.verify_button.setObjectName("audit_verify")
+        self.verify_button.setToolTip("Check that no entry was changed, removed or slipped in "
+                                      "behind the app's back (the entries' hash chain)")
+        self.verify_button.clicked.connect(lambda *_: self.verify())
+        buttons.addButton(self.verify_button, QDialogButtonBox.ButtonRole.ActionRole)
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addLayout(self._build_filters())
@@ -192,6 +198,28 @@ class HistoryDialog(QDialog):
                                    f" to {target}")
 
         self.ctx.run_task(lambda: history.export_audit_csv(db, target, search, where), done)
+
+    def verify(self) -> None:
+        """Walk the whole chain in a worker; say whether it holds, or the first broken link."""
+        from coliv_desktop.services import audit
+
+        db, actor = self.ctx.db, self.ctx.actor
+        self.verify_button.setEnabled(False)
+        self.count.setText("Verifying the audit log …")
+
+        def done(report: audit.ChainReport | None, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.verify_button.setEnabled(True)
+            if report is None:
+                self.count.setText(f"Could not verify: {error}")
+            elif report.ok:
+                self.count.setText(f"✓ The audit log is intact: {report.describe()}")
+            else:
+                self.count.setText(f"✗ The audit log was tampered with: {report.describe()}")
+                self.count.setStyleSheet("color: #b3261e;")
+
+        self.ctx.run_task(lambda: audit.verify_chain(db, actor), done)
 
     def apply_search_now(self) -> None:
         self._typing.stop()

@@ -636,8 +636,10 @@ class MainWindow(QMainWindow):
     def _open_in_system(self, path: Path) -> None:
         """The folder or file in the system's file manager or viewer (a log not written yet:
         its folder)."""
+        from coliv_desktop.files import make_folders
+
         target = path if path.exists() else path.parent
-        target.mkdir(parents=True, exist_ok=True)
+        make_folders(target)  # private (0700) where it is new
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     # --- settings ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Add or edit a tenant: contact details, emergency contact, notes."""
+"""Add or edit a tenant: contact details, emergency contact, notes, and (for the roles that
+read personal documents) the ID number and bank details, stored encrypted."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantUpdate
+from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantPrivate, TenantUpdate
 from coliv_desktop.services import tenants
 from coliv_desktop.ui.common.context import AppContext
 from coliv_desktop.ui.common.forms import FormDialog
@@ -15,7 +16,7 @@ from coliv_desktop.ui.common.forms import FormDialog
 
 class TenantDialog(FormDialog):
     def __init__(self, ctx: AppContext, existing: TenantOut | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, private: TenantPrivate | None = None) -> None:
         super().__init__("Edit tenant" if existing else "Add tenant", parent,
                          runner=ctx)
         self.ctx = ctx
@@ -30,14 +31,24 @@ class TenantDialog(FormDialog):
         self.emergency_contact_phone = QLineEdit(e.emergency_contact_phone or "" if e else "")
         self.notes = QPlainTextEdit(e.notes or "" if e else "")
         self.notes.setFixedHeight(80)
-        for name, label, widget in (
+        # Shown to the roles that may read them, and, in an edit, once they were read.
+        self.protected = ctx.actor.may("documents.read") and (e is None or private is not None)
+        p = private
+        self.id_number = QLineEdit(p.id_number or "" if p else "")
+        self.id_number.setPlaceholderText("passport or national ID (kept encrypted)")
+        self.bank_details = QLineEdit(p.bank_details or "" if p else "")
+        self.bank_details.setPlaceholderText("IBAN or account, for refunds (kept encrypted)")
+        rows = [
             ("first_name", "First name", self.first_name),
             ("last_name", "Last name", self.last_name), ("email", "Email", self.email),
             ("phone", "Phone", self.phone),
             ("emergency_contact_name", "Emergency contact", self.emergency_contact_name),
             ("emergency_contact_phone", "Emergency phone", self.emergency_contact_phone),
-            ("notes", "Notes", self.notes),
-        ):
+        ]
+        if self.protected:
+            rows += [("id_number", "ID number", self.id_number),
+                     ("bank_details", "Bank details", self.bank_details)]
+        for name, label, widget in (*rows, ("notes", "Notes", self.notes)):
             self.fields.add(name, label, widget)
         self.finish_layout()
 
@@ -48,6 +59,9 @@ class TenantDialog(FormDialog):
             emergency_contact_name=self.emergency_contact_name.text(),
             emergency_contact_phone=self.emergency_contact_phone.text(),
             notes=self.notes.toPlainText())
+        if self.protected:
+            values.update(id_number=self.id_number.text(),
+                          bank_details=self.bank_details.text())
         if self.existing is None:
             return build(TenantCreate, **values)
         return build(TenantUpdate, **values, expected_version=self.existing.version)

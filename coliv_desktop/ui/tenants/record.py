@@ -12,11 +12,13 @@ import shiboken6
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -28,7 +30,7 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.schemas.overview import ContactCreate, ContactOut
 from coliv_desktop.schemas.people import TenantOut
-from coliv_desktop.services import contacts, leasing, ledger, tenants
+from coliv_desktop.services import contacts, leasing, ledger, protection, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.common.context import AppContext
 from coliv_desktop.ui.common.fields import DateField
@@ -38,6 +40,7 @@ from coliv_desktop.ui.common.widgets import (
     ListView,
     empty_state,
     heading,
+    later,
     muted,
     search_box,
     tool_button,
@@ -86,6 +89,17 @@ class TenantRecord(QWidget):
                                           "profile applicants are matched against",
                                           self.edit_profile)
         top.addWidget(self.profile_button)
+        self.data_button = tool_button("Data", "tenants", "The tenant's personal data: "
+                                       "export everything held about them, or erase it on "
+                                       "their request", lambda: None)
+        self.data_button.setObjectName("tenant_data")
+        data_menu = QMenu(self.data_button)
+        export_action = data_menu.addAction("Export data…", self.export_data)
+        export_action.setObjectName("export_tenant_data")
+        erase_action = data_menu.addAction("Erase…", self.erase)
+        erase_action.setObjectName("erase_tenant")
+        self.data_button.setMenu(data_menu)
+        top.addWidget(self.data_button)
         layout.addLayout(top)
         columns = QHBoxLayout()
         left = QVBoxLayout()
@@ -264,6 +278,57 @@ class TenantRecord(QWidget):
             self.ctx.editing.restore("tenant", self.tenant.id)
         else:
             self.ctx.editing.archive("tenant", self.tenant.id)
+
+    def export_data(self) -> None:
+        """Everything held about the tenant, as JSON in a zip (services.protection)."""
+        if self.tenant is None:
+            return
+        tenant = self.tenant
+        name = f"{tenant.first_name}-{tenant.last_name}".replace(" ", "-")
+        path, _ = QFileDialog.getSaveFileName(self, "Export the tenant's data",
+                                              f"{name}-data.zip", "Zip archive (*.zip)")
+        if not path:
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def done(written: Any, error: BaseException | None) -> None:
+            if error is not None:
+                if self.ctx.editing is not None and shiboken6.isValid(self):
+                    self.ctx.editing.warn("Export not written", str(error))
+                return
+            self.ctx.bus.status_message.emit(f"Wrote {written}")
+
+        self.ctx.run_task(lambda: protection.export_tenant(db, actor, tenant.id, path),
+                          later(done))
+
+    def erase(self) -> None:
+        """Erase the tenant's personal data on request; the books keep amounts and dates."""
+        editing = self.ctx.editing
+        if self.tenant is None or editing is None:
+            return
+        tenant = self.tenant
+        reason = editing.ask_text("Erase tenant", "Why is this tenant's personal data erased "
+                                                  "(e.g. their request of today)?")
+        if not reason or not reason.strip():
+            return
+        if not editing.confirm("Erase tenant", f"Erase {tenant.full_name}'s personal data? "
+                               "Names, contact details, ID and bank details, notes and the "
+                               "contact log's texts are removed for good; the ledger keeps "
+                               "its amounts and dates. This cannot be undone."):
+            return
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def done(_: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if error is not None:
+                editing.warn("Not erased", str(error))
+                return
+            self.ctx.bus.tenants_changed.emit()
+            self.show_tenant(tenant.id)
+
+        self.ctx.run_task(lambda: protection.erase_tenant(db, actor, tenant.id, reason),
+                          later(done))
 
     def new_lease(self) -> None:
         if self.tenant is not None and self.ctx.editing is not None:

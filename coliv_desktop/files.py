@@ -22,6 +22,17 @@ PRIVATE_FILE = 0o600
 PRIVATE_FOLDER = 0o700
 
 
+def expand(path: Path | str) -> Path:
+    """`path` with a leading `~` or `~user` expanded; a `~name` that names no user here is
+    a FileProblem (pathlib raises RuntimeError for it)."""
+    raw = Path(path)
+    try:
+        return raw.expanduser()
+    except RuntimeError:
+        raise FileProblem(raw, f"{raw.parts[0]} names no user's home folder on this "
+                               "machine") from None
+
+
 def write_atomically(path: Path | str, data: bytes | str) -> Path:
     """Write `data` to `path` through a temporary file beside it, then rename it into place.
 
@@ -29,7 +40,7 @@ def write_atomically(path: Path | str, data: bytes | str) -> Path:
     naming the path and the reason; no partial file is left behind (the previous file, if any,
     stays as it was).
     """
-    target = Path(path).expanduser()
+    target = expand(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     tmp: str | None = None
     try:
@@ -56,7 +67,7 @@ def write_atomically(path: Path | str, data: bytes | str) -> Path:
 def check_writable(path: Path | str) -> Path:
     """Before work that a failed write would leave half done (a settlement, then its
     letter): a FileProblem now when `path` could not be written; nothing is left behind."""
-    target = Path(path).expanduser()
+    target = expand(path)
     try:
         if target.is_dir():
             raise IsADirectoryError(errno.EISDIR, "is a folder, not a file name")

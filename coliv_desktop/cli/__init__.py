@@ -68,7 +68,7 @@ READS: dict[tuple[str, ...], Callable[[argparse.Namespace], bool]] = {
     words: (lambda _args: True) for words in [
         ("property", "list"), ("unit", "list"), ("room", "list"), ("tenant", "list"),
         ("lease", "list"), ("dashboard",), ("export",), ("audit",), ("db", "set-password"),
-        ("db", "status"), ("db", "backup"), ("db", "backups"), ("db", "check"),
+        ("db", "ping"), ("db", "status"), ("db", "backup"), ("db", "backups"), ("db", "check"),
         ("utility", "list"), ("receipt",), ("lease-pdf",), ("statement",), ("ledger",),
         ("report", "collection"), ("report", "aging"), ("report", "rent-roll"),
         ("report", "income"), ("reminders", "list"), ("application", "list"),

@@ -63,6 +63,29 @@ def cmd_set_password(args: argparse.Namespace, ctx: CliContext) -> None:
           "check)")
 
 
+def cmd_ping(args: argparse.Namespace, ctx: CliContext) -> None:
+    """Whether the PostgreSQL server can be used, and precisely why not (exit 8): the
+    connection dialog's Test Connection. The password comes from the OS keychain."""
+    from coliv_desktop.domain.errors import DatabaseUnavailable
+    from coliv_desktop.services.connection import check_connection
+
+    url = config.parse_db_url(args.url) if args.url else ctx.url
+    if config.is_sqlite(url):
+        raise ValidationError("url", "a SQLite file has no server to test; "
+                                     "`coliv db status` says whether it opens")
+    target = config.with_stored_password(url)
+    if target.warning:
+        log.warning(target.warning)
+    check = check_connection(target.url, sslmode=args.sslmode)
+    if args.json:
+        print(json.dumps({"ok": check.ok, "problem": check.problem and check.problem.name.lower(),
+                          "message": check.message, "server_version": check.server_version}))
+    elif check.ok:
+        print(check.message)
+    if not check.ok:
+        raise DatabaseUnavailable(f"cannot use {config.display_url(url)}: {check.message}")
+
+
 def cmd_status(args: argparse.Namespace, ctx: CliContext) -> None:
     """Which database, its schema and its file: read only, and a file that does not exist
     is reported as such (never created)."""
@@ -254,6 +277,13 @@ def register(commands: Any) -> None:
     p.add_argument("url")
     p.add_argument("--password-stdin", action="store_true", help="read it from standard input")
     p.set_defaults(handler=cmd_set_password, field_options={"db_url": ("url",)})
+    p = db.add_parser("ping", help="test the connection to a PostgreSQL server; exit 8 with "
+                                   "the reason (unreachable, refused, authentication, database "
+                                   "missing, SSL) when it cannot be used")
+    p.add_argument("url", nargs="?", help="the server's URL (default: --db)")
+    p.add_argument("--sslmode", choices=("disable", "prefer", "require", "verify-full"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_ping, field_options={"db_url": ("url",)})
     p = db.add_parser("status", help="which database, which schema revision, where backups go")
     p.set_defaults(handler=cmd_status)
     p = db.add_parser("backup", help="back up now (SQLite: a copy of the file; PostgreSQL: "

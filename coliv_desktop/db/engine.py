@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, inspect, select
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from coliv_desktop import config
@@ -190,13 +191,28 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any error."""
-        with self._writer() as session, session.begin():
+        with self._lost_connection(), self._writer() as session, session.begin():
             yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session, session.begin():
+        with self._lost_connection(), self._reader() as session, session.begin():
             yield session
+
+    @contextmanager
+    def _lost_connection(self) -> Iterator[None]:
+        """A PostgreSQL server that stopped answering (or now refuses us) is one sentence,
+        `ConnectionLost` (a DatabaseUnavailable, exit 8), for every service: not a driver's
+        traceback. Anything else passes through as it was."""
+        try:
+            yield
+        except DBAPIError as exc:
+            from coliv_desktop.db.reachability import lost
+
+            gone = lost(self.url, exc)
+            if gone is None:
+                raise
+            raise gone from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

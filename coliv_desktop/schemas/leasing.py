@@ -86,3 +86,5 @@ class LeaseRow(Output):
     deposit_amount: Decimal
     status: str
     origin: str
+    # the version read with the row: what a lease dialog opened from it saves against
+    version: int | None = None

@@ -254,13 +254,17 @@ def count_open(db: Database) -> int:
 # --- tenants' profiles --------------------------------------------------------------------------
 
 def set_tenant_profile(
-    db: Database, actor: Actor, tenant_id: uuid.UUID, profile: CompatibilityProfile | None
+    db: Database, actor: Actor, tenant_id: uuid.UUID, profile: CompatibilityProfile | None,
+    expected_version: int | None = None,
 ) -> TenantOut:
     """Set (or clear) a resident's profile; open applications scored against their unit are
-    matched again in the same transaction, so stored results never go stale."""
+    matched again in the same transaction, so stored results never go stale. With
+    `expected_version` (the tenant's, as read with `tenant_profile`), refused if someone
+    wrote the tenant since."""
     actor.require("applications.write")
     with writing(db, actor, "tenants.write") as s:
         tenant = get_row(s, Tenant, tenant_id, "tenant")
+        check_version(tenant, expected_version, f"Tenant {tenant.first_name}")
         new = None if profile is None else profile.to_json()
         old = tenant.compatibility_profile
         if old != new:
@@ -281,10 +285,17 @@ def set_tenant_profile(
         return TenantOut.model_validate(tenant)
 
 
-def get_tenant_profile(db: Database, tenant_id: uuid.UUID) -> CompatibilityProfile | None:
+def tenant_profile(db: Database, tenant_id: uuid.UUID
+                   ) -> tuple[CompatibilityProfile | None, int]:
+    """A resident's profile and the tenant's version, read together (what the profile dialog
+    edits and saves against)."""
     with db.read() as s:
         tenant = get_row(s, Tenant, tenant_id, "tenant")
-        return matching.parse_profile(tenant.compatibility_profile)
+        return matching.parse_profile(tenant.compatibility_profile), tenant.version
+
+
+def get_tenant_profile(db: Database, tenant_id: uuid.UUID) -> CompatibilityProfile | None:
+    return tenant_profile(db, tenant_id)[0]
 
 
 def residents_without_profile(db: Database) -> list[TenantOut]:

@@ -17,6 +17,14 @@ from coliv_desktop.db import migrate, writer_lock
 from coliv_desktop.db.engine import Database
 from coliv_desktop.domain.errors import BookInUse, WriterInfo
 from coliv_desktop.domain.money import MoneyFormat, format_money
+from coliv_desktop.services.connection import (
+    SSL_MODES,
+    ConnectionCheck,
+    ConnectionLost,
+    Problem,
+    check_connection,
+    ping,
+)
 from coliv_desktop.services.context import Actor
 
 if TYPE_CHECKING:
@@ -24,9 +32,10 @@ if TYPE_CHECKING:
 
     from coliv_desktop.services.backups import Restored
 
-__all__ = ["BackedUp", "BookInUse", "Credentials", "Database", "OpenedDatabase", "Progress",
-           "WriterInfo", "back_up", "back_up_on_close", "check_restore", "close",
-           "create_database", "open_database", "open_demo", "restore", "writer_holder"]
+__all__ = ["SSL_MODES", "BackedUp", "BookInUse", "ConnectionCheck", "ConnectionLost",
+           "Credentials", "Database", "OpenedDatabase", "Problem", "Progress", "WriterInfo",
+           "back_up", "back_up_on_close", "check_connection", "check_restore", "close",
+           "create_database", "open_database", "open_demo", "ping", "restore", "writer_holder"]
 
 Progress = Callable[[str], None]
 DESKTOP_WRITER = "CoLiv Desktop"

@@ -33,6 +33,7 @@ from coliv_desktop.db.models import (
 from coliv_desktop.domain.errors import (
     ConflictError,
     NeedsConfirmation,
+    NotFoundError,
     UnknownReference,
     ValidationError,
 )
@@ -225,11 +226,13 @@ def end_lease(
 
 
 def renew_lease(
-    db: Database, actor: Actor, lease_id: uuid.UUID, data: LeaseRenewal
+    db: Database, actor: Actor, lease_id: uuid.UUID, data: LeaseRenewal,
+    expected_version: int | None = None,
 ) -> LeaseOut:
     """A new term in the same bed from the day after the current one ends."""
     with writing(db, actor, "leases.write") as s:
         lease = get_row(s, Lease, lease_id, "lease")
+        check_version(lease, expected_version, "This lease")
         if lease.status == "cancelled":
             raise ValidationError("lease_id", "a cancelled lease cannot be renewed")
         if lease.lease_end is None:
@@ -351,6 +354,15 @@ def get_lease(db: Database, lease_id: uuid.UUID) -> LeaseOut:
         return LeaseOut.model_validate(get_row(s, Lease, lease_id, "lease"))
 
 
+def get_lease_row(db: Database, lease_id: uuid.UUID) -> LeaseRow:
+    """One lease as the lists show it (a lease dialog's Reload after another desk's save)."""
+    with db.read() as s:
+        row = s.execute(_lease_rows_query().where(Lease.id == lease_id)).first()
+    if row is None:
+        raise NotFoundError("lease", lease_id)
+    return LeaseRow.model_validate(row, from_attributes=True)
+
+
 def _lease_rows_query() -> Any:
     tenant_name = Tenant.first_name + " " + Tenant.last_name
     return (
@@ -359,7 +371,7 @@ def _lease_rows_query() -> Any:
             Property.id.label("property_id"), Property.name.label("property_name"),
             Unit.id.label("unit_id"), Unit.unit_number, Room.id.label("room_id"),
             Room.room_number, Lease.bed, Lease.lease_start, Lease.lease_end, Lease.rent_amount,
-            Lease.deposit_amount, Lease.status, Lease.origin,
+            Lease.deposit_amount, Lease.status, Lease.origin, Lease.version,
         )
         .join(Tenant, Tenant.id == Lease.tenant_id)
         .join(Room, Room.id == Lease.room_id)

@@ -31,7 +31,7 @@ from coliv_desktop.db.models import (
 )
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.domain.money import ZERO
-from coliv_desktop.files import write_atomically
+from coliv_desktop.files import check_writable, write_atomically
 from coliv_desktop.schemas.people import TenantOut, TenantPrivate
 from coliv_desktop.services import audit
 from coliv_desktop.services.audit import _plain
@@ -105,8 +105,9 @@ def recovery_sheet_pdf(db: Database, actor: Actor, out: Path | str) -> Path:
     """The recovery sheet: the book's key on paper, for the owner to keep somewhere safe."""
     from coliv_desktop.documents.recovery import recovery_sheet
 
+    target = check_writable(out)  # refused before the key is made: a refusal changes nothing
     book_id, key = book_key(db, actor)
-    return write_atomically(out, recovery_sheet(book_id, key, display_url(db.url),
+    return write_atomically(target, recovery_sheet(book_id, key, display_url(db.url),
                                                 datetime.now(UTC)))
 
 

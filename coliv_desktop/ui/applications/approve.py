@@ -164,6 +164,14 @@ class ApproveDialog(FormDialog):
             rent = self.rents[data.room_id]
         return no_rent_question(f"{self.application.full_name}'s lease", rent)
 
+    def reload(self) -> ApplicationOut:
+        from coliv_desktop.services import applications
+
+        return applications.get_application(self.ctx.db, self.application.id)
+
+    def adopt(self, record: ApplicationOut) -> None:
+        self.application = record  # the room, dates and rent chosen here stay as chosen
+
     def save(self, data: ApprovalInput) -> ApprovalOut:
         self.submitted = data  # what redo repeats (forced too, if the person said yes)
         self.submitted_force = self.force()

@@ -174,6 +174,23 @@ class ApplicationDialog(FormDialog):
                      compatibility_profile=profile.model_dump(exclude={"max_rent"}),
                      expected_version=self.existing.version)
 
+    def reload(self) -> ApplicationOut | None:
+        if self.existing is None:
+            return None
+        return applications.get_application(self.ctx.db, self.existing.id)
+
+    def refill(self, record: ApplicationOut) -> None:
+        self.first_name.setText(record.first_name)
+        self.last_name.setText(record.last_name)
+        self.email.setText(record.email)
+        self.phone.setText(record.phone or "")
+        self.move_in_date.set_value(record.move_in_date)
+        self.lease_length_months.setValue(record.lease_length_months or 0)
+        self.max_rent.setText("" if record.max_rent is None else f"{record.max_rent:.2f}")
+        self.notes.setPlainText(record.notes or "")
+        if record.compatibility_profile is not None:
+            self.profile.set_profile(record.compatibility_profile)
+
     def save(self, data: Any) -> ApplicationOut:
         if self.existing is None:
             return applications.add_application(self.ctx.db, self.ctx.actor, data)
@@ -194,22 +211,33 @@ class TenantProfileDialog(FormDialog):
         # the profile on file, read in the background; Save waits for it (else a save could
         # overwrite it with the blank form)
         self.save_button.setEnabled(False)
-        db, tenant_id = ctx.db, tenant.id
-        ctx.run_task(lambda: applications.get_tenant_profile(db, tenant_id), self._loaded)
+        self.version: int | None = None  # the tenant's, read with the profile
+        ctx.run_task(self.reload, self._loaded)
 
-    def _loaded(self, current: CompatibilityProfile | None, error: BaseException | None
-                ) -> None:
+    def _loaded(self, current: tuple[CompatibilityProfile | None, int] | None,
+                error: BaseException | None) -> None:
         if not shiboken6.isValid(self):
             return
-        if error is not None:
+        if error is not None or current is None:
             self.show_banner(str(error))
             return
-        if current is not None:
-            self.profile.set_profile(current)
+        self.adopt(current)
+        self.refill(current)
         self.save_button.setEnabled(True)
+
+    def reload(self) -> tuple[CompatibilityProfile | None, int]:
+        return applications.tenant_profile(self.ctx.db, self.tenant.id)
+
+    def adopt(self, record: tuple[CompatibilityProfile | None, int]) -> None:
+        self.version = record[1]
+
+    def refill(self, record: tuple[CompatibilityProfile | None, int]) -> None:
+        if record[0] is not None:
+            self.profile.set_profile(record[0])
 
     def build_input(self) -> CompatibilityProfile:
         return self.profile.profile()
 
     def save(self, data: CompatibilityProfile) -> TenantOut:
-        return applications.set_tenant_profile(self.ctx.db, self.ctx.actor, self.tenant.id, data)
+        return applications.set_tenant_profile(self.ctx.db, self.ctx.actor, self.tenant.id, data,
+                                               expected_version=self.version)

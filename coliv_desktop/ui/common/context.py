@@ -59,6 +59,10 @@ class SignalBus(QObject):
 
     status_message = Signal(str)  # a short note for the status bar
     error = Signal(str)  # something failed that no dialog is there to show
+    # The database server stopped answering (why, in one sentence) / answers again: the
+    # window's banner (`ui.shell.watch` looks every few seconds meanwhile).
+    connection_lost = Signal(str)
+    connection_back = Signal()
 
     def data_signals(self) -> tuple[SignalInstance, ...]:
         """Every "data of this kind changed" signal: each `*_changed` declared above but

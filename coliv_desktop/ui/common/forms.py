@@ -10,6 +10,13 @@ question before it is saved (Yes goes ahead, No goes back to the form). A dialog
 `confirmation(data)` asks what only the GUI checks (a rent of 0.00, a payment that becomes
 credit); a service's `NeedsConfirmation` is asked with its message, then the save runs again
 with `force=True` (a dialog's `save` passes `**self.force()` to such services).
+
+Someone else saved the record meanwhile (the shared office): an edit dialog carries the version
+it loaded and the service refuses a save made against an older one (`ChangedMeanwhile`, naming
+who and when). The dialog then offers Reload (their values fill the form, the dialog stays
+open), Overwrite (asked explicitly: this desk's values are saved over theirs) or Cancel (back to
+the form as typed). A dialog takes part by implementing `reload()` (and `refill`); the save
+never writes over another desk silently.
 """
 
 from __future__ import annotations
@@ -41,11 +48,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop.domain.errors import ColivError, NeedsConfirmation, ValidationError
+from coliv_desktop.domain.errors import (
+    ColivError,
+    DatabaseUnavailable,
+    NeedsConfirmation,
+    ValidationError,
+)
+from coliv_desktop.services.context import ChangedMeanwhile
 from coliv_desktop.ui.common.tasks import Done, TaskControl
 
 ERROR_STYLE = "color: #b3261e;"
 NO_RENT = Decimal("0.00")
+RELOAD, OVERWRITE, CANCEL = "reload", "overwrite", "cancel"
 INVALID_PROPERTY = "invalid"
 _INDEXED = re.compile(r"^(?P<list>\w+)\[(?P<row>\d+)\]\.(?P<field>.+)$")
 
@@ -310,6 +324,68 @@ class FormDialog(QDialog):
         self.forced = True
         return True
 
+    # --- someone else saved meanwhile ---------------------------------------------------------
+
+    def reload(self) -> Any:
+        """Runs in a worker after a `ChangedMeanwhile`: the record as it is now (a `get_*`
+        service). The default (None) means this dialog cannot re-read it: the conflict is then
+        shown as an error, the form kept. Override; touch no widget."""
+        return None
+
+    def adopt(self, record: Any) -> None:
+        """Take `record` (from `reload`) as the copy the next save is made against: its version
+        goes into `build_input`. Override when the dialog keeps it elsewhere than `existing`."""
+        self.existing = record
+
+    def refill(self, record: Any) -> None:
+        """Put `record`'s values into the fields (Reload). Override."""
+
+    def resolve_conflict(self, exc: ChangedMeanwhile) -> str:
+        """Reload, Overwrite or Cancel (RELOAD, OVERWRITE, CANCEL); tests replace this."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.windowTitle(),
+                          f"{exc.label} was changed by {exc.who} while you were editing it.",
+                          parent=self)
+        box.setInformativeText(
+            "Reload shows their values (your changes are dropped); Overwrite saves yours over "
+            "theirs; Cancel goes back to your form without saving.")
+        reload = box.addButton("Reload", QMessageBox.ButtonRole.ResetRole)
+        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return RELOAD if clicked is reload else OVERWRITE if clicked is overwrite else CANCEL
+
+    def _changed_meanwhile(self, data: Any, exc: ChangedMeanwhile) -> None:
+        choice = self.resolve_conflict(exc)
+        if choice == CANCEL:
+            self.next_requested = False
+            self.show_banner(f"Not saved: {exc.label} was changed by {exc.who}. Your input is "
+                             "kept; Save again to be asked once more.")
+            return
+
+        def reloaded(record: Any, error: BaseException | None) -> None:
+            if error is not None:
+                self._failed(error)
+                return
+            self.adopt(record)
+            if choice == RELOAD:
+                self.next_requested = False
+                self._touched.clear()
+                self.fields.clear()
+                self.refill(record)
+                self.show_banner(f"Reloaded: the form now shows what {exc.who} saved. "
+                                 "Make your change again and Save.")
+                return
+            try:  # Overwrite: the same input, against the version just read
+                again = self.build_input()
+            except ColivError as failure:
+                self._failed(failure)
+                return
+            self._save(again)
+
+        self._run(self.reload, reloaded)
+
     # --- behaviour ----------------------------------------------------------------------------
 
     def _edited(self, name: str) -> None:
@@ -370,6 +446,9 @@ class FormDialog(QDialog):
 
     def _failed(self, error: BaseException) -> None:
         self.next_requested = False
+        if isinstance(error, DatabaseUnavailable):  # the server went away: the form waits
+            self.show_banner(f"{error}. What you typed stays here.")
+            return
         if isinstance(error, ColivError):
             self.show_error(error)
         else:
@@ -397,6 +476,9 @@ class FormDialog(QDialog):
                 return
             if isinstance(error, NeedsConfirmation) and not self.forced:
                 self.next_requested = False  # No: back to the form
+                return
+            if isinstance(error, ChangedMeanwhile) and type(self).reload is not FormDialog.reload:
+                self._changed_meanwhile(data, error)
                 return
             if error is not None:  # (asked again even with force: shown as an error)
                 self._failed(error)

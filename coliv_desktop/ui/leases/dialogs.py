@@ -235,7 +235,22 @@ class LeaseDialog(FormDialog):
         return leasing.create_lease(self.ctx.db, self.ctx.actor, data, **self.force())
 
 
-class MoveOutDialog(FormDialog):
+class LeaseActionDialog(FormDialog):
+    """A dialog acting on one lease (move-out, renewal, reopening, transfer): saved against
+    the version of the row it was opened from, so another desk's change meanwhile is asked
+    about (Reload reads the lease again), never overwritten silently."""
+
+    ctx: AppContext
+    lease: LeaseRow
+
+    def reload(self) -> LeaseRow:
+        return leasing.get_lease_row(self.ctx.db, self.lease.id)
+
+    def adopt(self, record: LeaseRow) -> None:
+        self.lease = record
+
+
+class MoveOutDialog(LeaseActionDialog):
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
         super().__init__(f"Move-out: {lease.tenant_name}", parent, runner=ctx,
                          save_text="Record move-out")
@@ -261,12 +276,15 @@ class MoveOutDialog(FormDialog):
         assert day is not None
         return day
 
+    def refill(self, record: LeaseRow) -> None:
+        self.move_out_date.set_value(record.lease_end or today())
+
     def save(self, data: date) -> LeaseOut:
         return leasing.end_lease(self.ctx.db, self.ctx.actor, self.lease.id, data,
-                                 **self.force())
+                                 expected_version=self.lease.version, **self.force())
 
 
-class RenewDialog(FormDialog):
+class RenewDialog(LeaseActionDialog):
     def __init__(self, ctx: AppContext, lease: LeaseRow, parent: QWidget | None = None) -> None:
         super().__init__(f"Renew: {lease.tenant_name}", parent, runner=ctx, save_text="Renew lease")
         self.ctx = ctx
@@ -287,12 +305,16 @@ class RenewDialog(FormDialog):
     def confirmation(self, data: LeaseRenewal) -> str | None:
         return no_rent_question(f"{self.lease.tenant_name}'s renewal", data.rent_amount)
 
+    def refill(self, record: LeaseRow) -> None:
+        self.new_end.set_value((record.lease_end or today()) + relativedelta(months=6))
+        self.rent_amount.setText(f"{record.rent_amount:.2f}")
+
     def save(self, data: LeaseRenewal) -> LeaseOut:
         return leasing.renew_lease(self.ctx.db, self.ctx.actor, self.lease.id, data,
-                                   **self.force())
+                                   expected_version=self.lease.version, **self.force())
 
 
-class ReopenDialog(FormDialog):
+class ReopenDialog(LeaseActionDialog):
     """Undo a move-out recorded earlier (Ctrl+Z only reaches this session's edits): the lease
     runs to its old end again and the rent the move-out reversed is charged again."""
 
@@ -338,10 +360,11 @@ class ReopenDialog(FormDialog):
     def save(self, data: date | None) -> LeaseOut:
         from coliv_desktop.services import lease_undo
 
-        return lease_undo.reopen_lease(self.ctx.db, self.ctx.actor, self.lease.id, data)
+        return lease_undo.reopen_lease(self.ctx.db, self.ctx.actor, self.lease.id, data,
+                                       expected_version=self.lease.version)
 
 
-class TransferDialog(FormDialog):
+class TransferDialog(LeaseActionDialog):
     """Move a tenant to another room: the lease ends the night before the transfer date and a
     new one in the chosen room runs to the old end, carrying the deposit and the balance."""
 
@@ -406,4 +429,7 @@ class TransferDialog(FormDialog):
     def save(self, data: LeaseTransfer) -> LeaseOut:
         self.submitted = data  # what redo repeats
         return leasing.transfer_lease(self.ctx.db, self.ctx.actor, self.lease.id, data,
-                                      **self.force())
+                                      expected_version=self.lease.version, **self.force())
+
+    def refill(self, record: LeaseRow) -> None:
+        self.load_rooms()  # the beds free until the lease's end, which may have moved

@@ -44,6 +44,11 @@ class AmenitiesField(QWidget):
         self.other.setObjectName("amenities_other")
         layout.addWidget(self.other)
 
+    def set_value(self, chosen: list[str]) -> None:
+        for name, box in self.boxes.items():
+            box.setChecked(name in chosen)
+        self.other.setText(", ".join(a for a in chosen if a not in COMMON_AMENITIES))
+
     def value(self) -> list[str]:
         chosen = [name for name, box in self.boxes.items() if box.isChecked()]
         chosen += [a.strip() for a in self.other.text().split(",") if a.strip()]
@@ -86,6 +91,17 @@ class PropertyDialog(FormDialog):
         if self.existing is None:
             return build(PropertyCreate, **values)
         return build(PropertyUpdate, **values, expected_version=self.existing.version)
+
+    def reload(self) -> PropertyOut | None:
+        return portfolio.get_property(self.ctx.db, self.existing.id) if self.existing else None
+
+    def refill(self, record: PropertyOut) -> None:
+        for widget, value in ((self.name, record.name), (self.address, record.address),
+                              (self.city, record.city), (self.state, record.state),
+                              (self.zip, record.zip)):
+            widget.setText(value)
+        self.amenities.set_value(list(record.amenities))
+        self.house_rules.setPlainText(record.house_rules or "")
 
     def save(self, data: Any) -> PropertyOut:
         if self.existing is None:

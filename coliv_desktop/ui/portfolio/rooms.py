@@ -268,5 +268,18 @@ class RoomDialog(FormDialog):
             return None
         return no_rent_question(f"room {data.room_number}", data.rent_amount)
 
+    def reload(self) -> RoomOut:
+        return portfolio.get_room(self.ctx.db, self.existing.id)
+
+    def refill(self, record: RoomOut) -> None:
+        self.room_number.setText(record.room_number)
+        self.rent_amount.setText(f"{record.rent_amount:.2f}")
+        self.room_type.setCurrentText(record.room_type)
+        self.beds.setValue(record.beds)
+        self.size_sqft.setText("" if record.size_sqft is None else str(record.size_sqft))
+        self.has_private_bath.setChecked(record.has_private_bath)
+        self.available_date.set_value(record.available_date)
+        self.status.setCurrentText(record.status)
+
     def save(self, data: RoomUpdate) -> RoomOut:
         return portfolio.update_room(self.ctx.db, self.ctx.actor, self.existing.id, data)

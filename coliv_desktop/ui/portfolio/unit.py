@@ -66,6 +66,17 @@ class UnitDialog(FormDialog):
             return build(UnitCreate, property_id=self.property_id, **values)
         return build(UnitUpdate, **values, expected_version=self.existing.version)
 
+    def reload(self) -> UnitOut | None:
+        return portfolio.get_unit(self.ctx.db, self.existing.id) if self.existing else None
+
+    def refill(self, record: UnitOut) -> None:
+        self.unit_number.setText(record.unit_number)
+        self.floor.setText("" if record.floor is None else str(record.floor))
+        self.bedrooms.setValue(record.bedrooms)
+        self.bathrooms.setValue(float(record.bathrooms))
+        self.square_feet.setText("" if record.square_feet is None else str(record.square_feet))
+        self.furnished.setChecked(record.furnished)
+
     def save(self, data: Any) -> UnitOut:
         if self.existing is None:
             return portfolio.add_unit(self.ctx.db, self.ctx.actor, data)

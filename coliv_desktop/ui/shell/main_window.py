@@ -26,6 +26,7 @@ from coliv_desktop import config
 from coliv_desktop.ui.common import screens
 from coliv_desktop.ui.common.context import AppContext
 from coliv_desktop.ui.common.widgets import empty_state, icon, shortcut_text
+from coliv_desktop.ui.shell.connection_banner import ConnectionBanner
 from coliv_desktop.ui.shell.databases import Databases
 from coliv_desktop.ui.shell.panes import PANES, Pane, pane_spec
 from coliv_desktop.ui.shell.tree_dock import TreeDock
@@ -89,6 +90,8 @@ class MainWindow(QMainWindow):
         column = QVBoxLayout(central)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        self.connection_banner = ConnectionBanner(ctx)  # the server stopped answering
+        column.addWidget(self.connection_banner)
         column.addWidget(self.password_banner)
         column.addWidget(self.stack, 1)
         self.setCentralWidget(central)

@@ -107,6 +107,21 @@ def _editor(setting: Setting, value: Any) -> tuple[QWidget, Callable[[], Any]]:
     return edit, lambda: edit.text().strip()
 
 
+def _set_editor(widget: QWidget, setting: Setting, value: Any) -> None:
+    """Show `value` in an editor `_editor` made (Reload after someone else saved)."""
+    if isinstance(widget, QComboBox):
+        index = widget.findData(str(value)) if setting.kind == "locale" else -1
+        if index >= 0:
+            widget.setCurrentIndex(index)
+        else:
+            widget.setCurrentText(str(value))
+    elif isinstance(widget, QSpinBox):
+        widget.setValue(int(str(value)))
+    elif isinstance(widget, FileField | QLineEdit):
+        widget.setText(f"{value:.2f}" if setting.kind == "money" and isinstance(value, Decimal)
+                       else str(value))
+
+
 class SettingsDialog(FormDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("Settings", parent, runner=ctx, save_text="Save settings")
@@ -180,6 +195,22 @@ class SettingsDialog(FormDialog):
     def save(self, data: tuple[OperatorProfileUpdate, dict[str, Any]]) -> Any:
         profile, values = data
         return operator.save_preferences(self.ctx.db, self.ctx.actor, profile, values)
+
+    def reload(self) -> tuple[OperatorProfile, dict[str, Any]]:
+        return operator.get_profile(self.ctx.db), settings.get_settings(self.ctx.db)
+
+    def adopt(self, record: tuple[OperatorProfile, dict[str, Any]]) -> None:
+        self.profile = record[0]  # its version is the one the next save is made against
+
+    def refill(self, record: tuple[OperatorProfile, dict[str, Any]]) -> None:
+        profile, values = record
+        name = profile.company_name
+        self.company_name.setText("" if name == operator.PLACEHOLDER else name)
+        self.address.setPlainText(profile.address or "")
+        self.phone.setText(profile.phone or "")
+        self.email.setText(profile.email or "")
+        for setting in SETTINGS:
+            _set_editor(self.fields.widgets[setting.key], setting, values[setting.key])
 
     def after_save(self, saved: Any) -> None:
         current = saved[1]

@@ -66,6 +66,18 @@ class TenantDialog(FormDialog):
             return build(TenantCreate, **values)
         return build(TenantUpdate, **values, expected_version=self.existing.version)
 
+    def reload(self) -> TenantOut | None:
+        return tenants.get_tenant(self.ctx.db, self.existing.id) if self.existing else None
+
+    def refill(self, record: TenantOut) -> None:
+        self.first_name.setText(record.first_name)
+        self.last_name.setText(record.last_name)
+        self.email.setText(record.email)
+        self.phone.setText(record.phone or "")
+        self.emergency_contact_name.setText(record.emergency_contact_name or "")
+        self.emergency_contact_phone.setText(record.emergency_contact_phone or "")
+        self.notes.setPlainText(record.notes or "")
+
     def save(self, data: Any) -> TenantOut:
         if self.existing is None:
             return tenants.add_tenant(self.ctx.db, self.ctx.actor, data)

@@ -67,10 +67,9 @@ def test_protected_fields_round_trip_and_are_ciphertext_in_the_book(
     assert protection.REDACTED in logged
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # the bytes of a book's file
 def test_the_raw_sqlite_file_does_not_contain_an_id_number(
         db: Database, actor: Actor) -> None:
-    if not db.is_sqlite:
-        pytest.skip("the file of a SQLite book")
     protected_tenant(db, actor)
     db.dispose()  # checkpoint the WAL into the file
     path = Path(str(db.url.database))

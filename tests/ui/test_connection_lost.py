@@ -23,6 +23,7 @@ from coliv_desktop.ui.shell.main_window import MainWindow
 from coliv_desktop.ui.shell.watch import ChangeWatcher
 from coliv_desktop.ui.tenants.dialog import TenantDialog
 from tests.builders import tenant
+from tests.conftest import engines
 from tests.ui.helpers import type_into
 
 
@@ -45,10 +46,15 @@ class Server:
         self.monkeypatch.undo()
 
 
+# A SQLite file does not go away like a server: these run on PostgreSQL only (wherever the
+# test server is configured, as on CI), not skipped on the SQLite parameter.
+pytestmark = pytest.mark.parametrize(
+    "db_url", [e for e in engines() if e == "postgresql"], indirect=True)
+
+
 @pytest.fixture
 def server(ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> Server:
-    if ctx.db.is_sqlite:
-        pytest.skip("a SQLite file does not go away like a server")
+    assert not ctx.db.is_sqlite
     return Server(ctx, monkeypatch)
 
 

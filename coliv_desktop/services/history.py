@@ -38,8 +38,14 @@ class AuditFilter:
 EVERYTHING = AuditFilter()
 
 
-def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min).astimezone().astimezone(UTC)
+def _local_midnight(day: date, *, days_after: int = 0) -> datetime | None:
+    """The desk's local midnight starting `day` (plus `days_after`), in UTC; None at the ends
+    of the calendar (0001-01-01, 9999-12-31), where the bound holds every entry anyway."""
+    try:
+        return datetime.combine(day + timedelta(days_after), time.min).astimezone() \
+            .astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
 
 
 def _query(search: str, entity_id: str | None, where: AuditFilter = EVERYTHING) -> Any:
@@ -52,10 +58,10 @@ def _query(search: str, entity_id: str | None, where: AuditFilter = EVERYTHING) 
         query = query.where(AuditEntry.actor_name == where.who)
     if where.entity_type:
         query = query.where(AuditEntry.entity_type == where.entity_type)
-    if where.start:
-        query = query.where(AuditEntry.occurred_at >= _local_midnight(where.start))
-    if where.end:
-        query = query.where(AuditEntry.occurred_at < _local_midnight(where.end + timedelta(1)))
+    if where.start and (first := _local_midnight(where.start)) is not None:
+        query = query.where(AuditEntry.occurred_at >= first)
+    if where.end and (after := _local_midnight(where.end, days_after=1)) is not None:
+        query = query.where(AuditEntry.occurred_at < after)
     found = matches(search, AuditEntry.summary, AuditEntry.actor_name, AuditEntry.action,
                     AuditEntry.entity_type)
     if found is not None:

@@ -59,6 +59,10 @@ def test_the_audit_log_filtered_by_who_what_and_days_and_exported(
     assert history.count_audit_entries(db, where=AuditFilter(start=today, end=today)) == \
         history.count_audit_entries(db)
     assert history.count_audit_entries(db, where=AuditFilter(end=today - timedelta(1))) == 0
+    # the ends of the calendar are bounds that hold everything, not an error
+    everything = history.count_audit_entries(db)
+    assert history.count_audit_entries(db, where=AuditFilter(
+        start=date(1, 1, 1), end=date(9999, 12, 31))) == everything
     with pytest.raises(ValidationError) as refused:
         history.audit_entries(db, where=AuditFilter(start=today, end=today - timedelta(1)))
     assert refused.value.field == "end"

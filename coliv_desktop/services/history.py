@@ -48,9 +48,14 @@ def _local_midnight(day: date, *, days_after: int = 0) -> datetime | None:
         return None
 
 
-def _query(search: str, entity_id: str | None, where: AuditFilter = EVERYTHING) -> Any:
+def check_filter(where: AuditFilter) -> None:
+    """Refuse a filter that keeps nothing by mistake (the last day before the first)."""
     if where.start and where.end and where.end < where.start:
         raise ValidationError("end", "must not be before the start date")
+
+
+def _query(search: str, entity_id: str | None, where: AuditFilter = EVERYTHING) -> Any:
+    check_filter(where)
     query = select(AuditEntry)
     if entity_id:
         query = query.where(AuditEntry.entity_id == entity_id)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from coliv_desktop.domain.errors import ColivError
+from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.schemas.history import AuditRow
 from coliv_desktop.services import history
 from coliv_desktop.ui.common.context import AppContext, RecordKind
@@ -41,7 +41,7 @@ OPENS: dict[str, RecordKind] = {
 def opens(ctx: AppContext, row: AuditRow) -> tuple[RecordKind, uuid.UUID] | None:
     """(kind, id) of the record an entry is about, if it still exists to be shown. A money
     entry's lease is looked up: call it in a worker."""
-    from coliv_desktop.domain.errors import ColivError
+    from coliv_desktop.domain.errors import ColivError, ValidationError
     from coliv_desktop.services import ledger
 
     kind = OPENS.get(row.entity_type)
@@ -167,14 +167,16 @@ class HistoryDialog(QDialog):
         return row
 
     def apply_filters(self) -> None:
-        start, end = self.start.value(), self.end.value()
-        if start and end and end < start:
-            self.filter_error.setText("The last day is before the first.")
+        where = history.AuditFilter(who=self.who.currentData(),
+                                    entity_type=self.what.currentData(),
+                                    start=self.start.value(), end=self.end.value())
+        try:
+            history.check_filter(where)  # the service's rule, before any worker reads
+        except ValidationError as exc:  # the only field it names is the last day
+            self.filter_error.setText(f"The last day {exc.detail}.")
             return
         self.filter_error.setText("")
-        self.where = history.AuditFilter(who=self.who.currentData(),
-                                         entity_type=self.what.currentData(),
-                                         start=start, end=end)
+        self.where = where
         self.model.reload()
 
     def export(self, target: str | None = None) -> None:

@@ -41,7 +41,7 @@ OPENS: dict[str, RecordKind] = {
 def opens(ctx: AppContext, row: AuditRow) -> tuple[RecordKind, uuid.UUID] | None:
     """(kind, id) of the record an entry is about, if it still exists to be shown. A money
     entry's lease is looked up: call it in a worker."""
-    from coliv_desktop.domain.errors import ColivError, ValidationError
+    from coliv_desktop.domain.errors import ColivError
     from coliv_desktop.services import ledger
 
     kind = OPENS.get(row.entity_type)

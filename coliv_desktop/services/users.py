@@ -58,8 +58,11 @@ _DUMMY_HASH = _HASHER.hash("not a password of anyone's")
 
 # --- passwords ---------------------------------------------------------------------------------
 
+PASSWORD_RULES = f"{MIN_PASSWORD_LENGTH}+ characters, upper and lower case, a digit"
+
+
 def check_password_rules(password: str, field: str = "password") -> None:
-    """The seed's rules: 8+ characters, upper and lower case, a digit."""
+    """The seed's rules (`PASSWORD_RULES`)."""
     missing = []
     if len(password) < MIN_PASSWORD_LENGTH:
         missing.append(f"at least {MIN_PASSWORD_LENGTH} characters")

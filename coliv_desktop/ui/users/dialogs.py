@@ -97,7 +97,7 @@ class AddUserDialog(FormDialog):
         self.role = self.fields.add("role", "Role", role_box("staff"))
         self.email = self.fields.add("email", "Email (optional)", QLineEdit())
         self.password = self.fields.add("password", "Password", password_box(
-            "8+ characters, upper and lower case, a digit"))
+            users.PASSWORD_RULES))
         self.password_again = self.fields.add("password_again", "Password again",
                                               password_box())
         self.finish_layout()
@@ -145,7 +145,7 @@ class ResetPasswordDialog(FormDialog):
         self.ctx = ctx
         self.user = user
         self.password = self.fields.add("password", "New password", password_box(
-            "8+ characters, upper and lower case, a digit"))
+            users.PASSWORD_RULES))
         self.password_again = self.fields.add("password_again", "Password again",
                                               password_box())
         self.finish_layout()
@@ -169,7 +169,7 @@ class ChangePasswordDialog(FormDialog):
         self.old_password = self.fields.add("old_password", "Current password", password_box(
             "(empty if you have none yet)"))
         self.new_password = self.fields.add("new_password", "New password", password_box(
-            "8+ characters, upper and lower case, a digit"))
+            users.PASSWORD_RULES))
         self.new_password_again = self.fields.add("new_password_again", "New password again",
                                                   password_box())
         self.finish_layout()

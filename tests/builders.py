@@ -73,6 +73,9 @@ def money(text: str) -> Decimal:
     return Decimal(text)
 
 
+# Reads in tests that need no particular user: the owner, limited to nothing.
+OWNER = Actor(None, None, "Test owner")
+
 PROPERTY_START = date(2025, 1, 1)
 
 

@@ -147,7 +147,7 @@ class CliContext:
         parse none never open it for this."""
         from coliv_desktop.services.settings import book_money_format
 
-        return book_money_format(self.db)
+        return book_money_format(self.db, self.actor)
 
     def close(self) -> None:
         if self._db is not None:
@@ -423,7 +423,7 @@ def _warn_if_unnamed(args: argparse.Namespace, ctx: CliContext) -> None:
         return
     from coliv_desktop.services import printing
 
-    if not printing.profile_is_set(ctx.db):
+    if not printing.profile_is_set(ctx.db, ctx.actor):
         print(f"warning: {printing.UNNAMED_WARNING}", file=sys.stderr)
 
 

@@ -67,7 +67,7 @@ def cmd_application_add(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_application_list(args: argparse.Namespace, ctx: CliContext) -> None:
-    for row in applications.list_applications(ctx.db, args.status, args.search or ""):
+    for row in applications.list_applications(ctx.db, ctx.actor, args.status, args.search or ""):
         best = f"best {row.best_room} {row.best_score}" if row.best_room else "no candidate"
         budget = money_str(row.max_rent) if row.max_rent is not None else "-"
         print(f"{row.id}  {row.full_name} <{row.email}>  move-in {row.move_in_date}  "
@@ -75,7 +75,7 @@ def cmd_application_list(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_application_show(args: argparse.Namespace, ctx: CliContext) -> None:
-    app = applications.get_application(ctx.db, args.application)
+    app = applications.get_application(ctx.db, ctx.actor, args.application)
     print(json.dumps(app.model_dump(mode="json"), indent=2, ensure_ascii=False))
 
 
@@ -107,7 +107,7 @@ def cmd_application_unapprove(args: argparse.Namespace, ctx: CliContext) -> None
 
 
 def cmd_application_welcome(args: argparse.Namespace, ctx: CliContext) -> None:
-    print(welcome.welcome_pdf(ctx.db, args.application, args.out))
+    print(welcome.welcome_pdf(ctx.db, ctx.actor, args.application, args.out))
 
 
 def cmd_tenant_profile(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -134,7 +134,7 @@ def match_json(result: MatchResult) -> dict[str, Any]:
 
 def cmd_match(args: argparse.Namespace, ctx: CliContext) -> None:
     if args.stored:
-        result = matching.get_matches(ctx.db, args.application)
+        result = matching.get_matches(ctx.db, ctx.actor, args.application)
     else:
         result = matching.score_application(ctx.db, ctx.actor, args.application)
     if args.json:
@@ -174,7 +174,7 @@ def plan_json(result: PlanOut) -> dict[str, Any]:
 
 
 def cmd_plan(args: argparse.Namespace, ctx: CliContext) -> None:
-    result = placement.plan(ctx.db, min_score=args.min_score)
+    result = placement.plan(ctx.db, ctx.actor, min_score=args.min_score)
     done = None
     if args.approve:
         done = placement.approve_plan(ctx.db, ctx.actor,

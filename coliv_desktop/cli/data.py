@@ -178,7 +178,7 @@ def cmd_restore(args: argparse.Namespace, ctx: CliContext) -> None:
 def cmd_check(args: argparse.Namespace, ctx: CliContext) -> int:
     from coliv_desktop.services import integrity
 
-    results = integrity.verify_books(ctx.db)
+    results = integrity.verify_books(ctx.db, ctx.actor)
     if args.json:
         print(json.dumps({"ok": all(r.ok for r in results),
                           "checks": [{"check": r.name, "ok": r.ok, "problems": r.problems}
@@ -221,10 +221,10 @@ def cmd_audit(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.out:
         if not args.out.lower().endswith(".csv"):
             raise ValidationError("out", "the file name must end in .csv")
-        written = history.export_audit_csv(ctx.db, args.out, args.search or "", where)
+        written = history.export_audit_csv(ctx.db, ctx.actor, args.out, args.search or "", where)
         print(f"wrote {written} entr{'y' if written == 1 else 'ies'} to {args.out}")
         return 0
-    rows = history.audit_entries(ctx.db, args.search or "", entity_id=args.entity,
+    rows = history.audit_entries(ctx.db, ctx.actor, args.search or "", entity_id=args.entity,
                                  where=where, limit=args.limit)
     if args.json:
         print(json.dumps([{"occurred_at": r.occurred_at.isoformat(), "actor": r.actor_name,

@@ -86,15 +86,15 @@ def cmd_credit_add(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_receipt(args: argparse.Namespace, ctx: CliContext) -> None:
-    print(printing.receipt_pdf(ctx.db, args.payment, args.out))
+    print(printing.receipt_pdf(ctx.db, ctx.actor, args.payment, args.out))
 
 
 def cmd_lease_pdf(args: argparse.Namespace, ctx: CliContext) -> None:
-    print(printing.lease_pdf(ctx.db, args.lease, args.out))
+    print(printing.lease_pdf(ctx.db, ctx.actor, args.lease, args.out))
 
 
 def cmd_statement(args: argparse.Namespace, ctx: CliContext) -> None:
-    print(printing.statement_file(ctx.db, args.lease, args.start, args.end, args.out))
+    print(printing.statement_file(ctx.db, ctx.actor, args.lease, args.start, args.end, args.out))
 
 
 def collection_json(report: CollectionReport) -> dict[str, Any]:
@@ -123,9 +123,9 @@ def aging_json(report: AgingReport) -> dict[str, Any]:
 def cmd_report_collection(args: argparse.Namespace, ctx: CliContext) -> None:
     month = args.month or today().strftime("%Y-%m")
     if args.out:
-        print(printing.collection_file(ctx.db, month, args.out))
+        print(printing.collection_file(ctx.db, ctx.actor, month, args.out))
         return
-    report = reports.collection(ctx.db, month)
+    report = reports.collection(ctx.db, ctx.actor, month)
     if args.json:
         _print_json(collection_json(report))
         return
@@ -139,9 +139,9 @@ def cmd_report_collection(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def cmd_report_aging(args: argparse.Namespace, ctx: CliContext) -> None:
     if args.out:
-        print(printing.aging_file(ctx.db, args.out, args.as_of))
+        print(printing.aging_file(ctx.db, ctx.actor, args.out, args.as_of))
         return
-    report = reports.aging_report(ctx.db, args.as_of)
+    report = reports.aging_report(ctx.db, ctx.actor, args.as_of)
     if args.json:
         _print_json(aging_json(report))
         return
@@ -152,16 +152,16 @@ def cmd_report_aging(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_report_rent_roll(args: argparse.Namespace, ctx: CliContext) -> None:
-    print(printing.rent_roll_file(ctx.db, args.out, args.as_of))
+    print(printing.rent_roll_file(ctx.db, ctx.actor, args.out, args.as_of))
 
 
 def cmd_report_income(args: argparse.Namespace, ctx: CliContext) -> None:
     start = args.start or date(today().year, 1, 1)
     end = args.end or today()
     if args.out:
-        print(printing.income_file(ctx.db, start, end, args.out))
+        print(printing.income_file(ctx.db, ctx.actor, start, end, args.out))
         return
-    report = reports.income(ctx.db, start, end)
+    report = reports.income(ctx.db, ctx.actor, start, end)
     if args.json:
         _print_json({"from": start.isoformat(), "to": end.isoformat(),
                      "total": money_str(report.total),
@@ -176,7 +176,7 @@ def cmd_report_income(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> None:
-    book = ledger.lease_ledger(ctx.db, args.lease)
+    book = ledger.lease_ledger(ctx.db, ctx.actor, args.lease)
     if args.json:
         _print_json({
             "lease_id": str(book.lease_id), "balance": money_str(book.balance),
@@ -207,14 +207,14 @@ def cmd_reminders_refresh(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_reminders_list(args: argparse.Namespace, ctx: CliContext) -> None:
-    for r in reminders.list_outbox(ctx.db):
+    for r in reminders.list_outbox(ctx.db, ctx.actor):
         print(f"{r.id}  {r.due_on}  {r.tenant:<24} {r.subject}")
 
 
 def cmd_reminders_print(args: argparse.Namespace, ctx: CliContext) -> None:
     ctx.actor.require("ledger.write")  # refused before a letter is written, not after
-    pending = reminders.list_outbox(ctx.db)
-    path = printing.reminder_letters_pdf(ctx.db, None, args.out)
+    pending = reminders.list_outbox(ctx.db, ctx.actor)
+    path = printing.reminder_letters_pdf(ctx.db, ctx.actor, None, args.out)
     reminders.mark(ctx.db, ctx.actor, [r.id for r in pending], "printed")
     print(path)
 
@@ -233,7 +233,7 @@ def cmd_deposit_settle(args: argparse.Namespace, ctx: CliContext) -> None:
     print(f"held {money_str(result.held)}, deductions {money_str(result.deductions_total)}, "
           f"refund {money_str(result.refund)}, still owed {money_str(result.owed)}")
     if args.out:
-        print(printing.deposit_letter_pdf(ctx.db, args.lease, args.out))
+        print(printing.deposit_letter_pdf(ctx.db, ctx.actor, args.lease, args.out))
 
 
 def cmd_deposit_unsettle(args: argparse.Namespace, ctx: CliContext) -> None:
@@ -267,7 +267,7 @@ def cmd_utility_add(args: argparse.Namespace, ctx: CliContext) -> None:
         rule=args.rule, vacant_to=args.vacant_to,
         percentages=_percentages(args.percent) if args.percent else None, notes=args.notes))
     if args.preview:
-        shown = utilities.preview_bill(ctx.db, data)
+        shown = utilities.preview_bill(ctx.db, ctx.actor, data)
     else:
         shown = utilities.post_bill(ctx.db, ctx.actor, data)
     for share in shown.shares:
@@ -277,7 +277,7 @@ def cmd_utility_add(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_utility_list(args: argparse.Namespace, ctx: CliContext) -> None:
-    rows = utilities.list_bills(ctx.db)
+    rows = utilities.list_bills(ctx.db, ctx.actor)
     if args.json:
         _print_json([{"id": str(r.id), "property": r.property_name, "unit": r.unit_number,
                       "provider": r.provider, "period_start": r.period_start.isoformat(),

@@ -72,7 +72,7 @@ def cmd_property_add(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_property_list(args: argparse.Namespace, ctx: CliContext) -> None:
-    found = portfolio.list_properties(ctx.db, include_archived=args.all)
+    found = portfolio.list_properties(ctx.db, ctx.actor, include_archived=args.all)
     if args.json:
         print_json([{"id": str(p.id), "name": p.name, "address": p.address, "city": p.city,
                      "state": p.state, "zip": p.zip, "amenities": p.amenities,
@@ -86,9 +86,11 @@ def cmd_property_list(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def cmd_unit_list(args: argparse.Namespace, ctx: CliContext) -> None:
     if args.property is not None:
-        portfolio.get_property(ctx.db, args.property)  # an unknown id is "not found"
-    names = {p.id: p.name for p in portfolio.list_properties(ctx.db, include_archived=True)}
-    units = sorted(portfolio.list_units(ctx.db, args.property, include_archived=args.all),
+        portfolio.get_property(ctx.db, ctx.actor, args.property)  # an unknown id is "not found"
+    names = {p.id: p.name for p in portfolio.list_properties(ctx.db, ctx.actor,
+                                                             include_archived=True)}
+    units = sorted(portfolio.list_units(ctx.db, ctx.actor, args.property,
+                                        include_archived=args.all),
                    key=lambda u: (names.get(u.property_id, "").lower(), u.unit_number))
     if args.json:
         print_json([{"id": str(u.id), "property_id": str(u.property_id),
@@ -105,8 +107,8 @@ def cmd_unit_list(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def cmd_room_list(args: argparse.Namespace, ctx: CliContext) -> None:
     if args.unit is not None:
-        portfolio.get_unit(ctx.db, args.unit)  # an unknown id is "not found"
-    tree = overview.portfolio_tree(ctx.db, args.on, unit_id=args.unit)
+        portfolio.get_unit(ctx.db, ctx.actor, args.unit)  # an unknown id is "not found"
+    tree = overview.portfolio_tree(ctx.db, ctx.actor, args.on, unit_id=args.unit)
     rooms = [r for r in tree.rows if r.room_id is not None]
     if args.vacant:  # a bed free on the day, in a room that can be let
         rooms = [r for r in rooms if r.beds_occupied < r.beds and r.status != "maintenance"]
@@ -153,7 +155,7 @@ def cmd_tenant_add(args: argparse.Namespace, ctx: CliContext) -> None:
 
 
 def cmd_tenant_list(args: argparse.Namespace, ctx: CliContext) -> None:
-    found = tenants.search_tenants(ctx.db, args.search or "", include_archived=args.all)
+    found = tenants.search_tenants(ctx.db, ctx.actor, args.search or "", include_archived=args.all)
     if args.json:
         print_json([{"id": str(t.id), "first_name": t.first_name, "last_name": t.last_name,
                      "email": t.email, "phone": t.phone,
@@ -227,7 +229,7 @@ def cmd_lease_undo_transfer(args: argparse.Namespace, ctx: CliContext) -> None:
 
 def cmd_lease_list(args: argparse.Namespace, ctx: CliContext) -> None:
     where = leasing.LeaseFilter(active_on=args.active_on)
-    for row in leasing.list_leases(ctx.db, where):
+    for row in leasing.list_leases(ctx.db, ctx.actor, where):
         end = row.lease_end.isoformat() if row.lease_end else "open"
         print(f"{row.id}  {row.property_name} {row.unit_number}-{row.room_number} bed {row.bed}  "
               f"{row.tenant_name}  {row.lease_start}..{end}  {money_str(row.rent_amount)}  "
@@ -267,10 +269,10 @@ def dashboard_json(board: Dashboard, rooms: dict[uuid.UUID, list[dict[str, Any]]
 
 
 def cmd_dashboard(args: argparse.Namespace, ctx: CliContext) -> None:
-    board = dashboard_service.dashboard(ctx.db, args.on)
+    board = dashboard_service.dashboard(ctx.db, ctx.actor, args.on)
     if args.json:
         rooms: dict[uuid.UUID, list[dict[str, Any]]] = {}
-        for r in overview.portfolio_tree(ctx.db, board.on).rows:
+        for r in overview.portfolio_tree(ctx.db, ctx.actor, board.on).rows:
             if r.unit_id is not None and r.room_id is not None:
                 rooms.setdefault(r.unit_id, []).append({
                     "id": str(r.room_id), "number": r.room_number, "beds": r.beds,

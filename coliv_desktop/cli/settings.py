@@ -26,7 +26,7 @@ def _machine(setting: Setting, value: Any) -> Any:
 
 
 def cmd_settings_show(args: argparse.Namespace, ctx: CliContext) -> None:
-    values = settings.get_settings(ctx.db)
+    values = settings.get_settings(ctx.db, ctx.actor)
     if args.json:
         print(json.dumps({s.key: _machine(s, values[s.key]) for s in SETTINGS}, indent=2,
                          ensure_ascii=False))

@@ -29,7 +29,7 @@ from coliv_desktop.schemas.applications import (
 from coliv_desktop.schemas.people import TenantOut
 from coliv_desktop.services import audit, matching
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.context import Actor, check_version, writing
+from coliv_desktop.services.context import Actor, check_version, reading, writing
 from coliv_desktop.services.leasing import active_on
 from coliv_desktop.services.portfolio import get_row
 from coliv_desktop.services.search import matches
@@ -179,14 +179,14 @@ def reopen_application(db: Database, actor: Actor, application_id: uuid.UUID,
                    allowed_from=("waitlisted", "rejected", "withdrawn"))
 
 
-def get_application(db: Database, application_id: uuid.UUID) -> ApplicationOut:
-    with db.read() as s:
+def get_application(db: Database, actor: Actor, application_id: uuid.UUID) -> ApplicationOut:
+    with reading(db, actor, "read") as s:
         return ApplicationOut.model_validate(
             get_row(s, Application, application_id, "application"))
 
 
 def list_applications(
-    db: Database, status: str | None = None, text: str = ""
+    db: Database, actor: Actor, status: str | None = None, text: str = ""
 ) -> list[ApplicationRow]:
     """Applications, newest move-in last, each with its best stored match."""
     if status is not None and status not in APPLICATION_STATUSES:
@@ -211,7 +211,7 @@ def list_applications(
                     func.coalesce(Application.notes, ""))
     if found is not None:
         query = query.where(found)
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         rows = s.execute(query).all()
         ids = [a.id for a, best_score, _ in rows if best_score is not None]
         labels = _best_rooms(s, ids)
@@ -245,8 +245,8 @@ def _best_rooms(s: Any, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
     return found
 
 
-def count_open(db: Database) -> int:
-    with db.read() as s:
+def count_open(db: Database, actor: Actor) -> int:
+    with reading(db, actor, "read") as s:
         return int(s.scalar(select(func.count(Application.id))
                             .where(Application.status.in_(OPEN_STATUSES))) or 0)
 
@@ -285,22 +285,23 @@ def set_tenant_profile(
         return TenantOut.model_validate(tenant)
 
 
-def tenant_profile(db: Database, tenant_id: uuid.UUID
+def tenant_profile(db: Database, actor: Actor, tenant_id: uuid.UUID
                    ) -> tuple[CompatibilityProfile | None, int]:
     """A resident's profile and the tenant's version, read together (what the profile dialog
     edits and saves against)."""
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         tenant = get_row(s, Tenant, tenant_id, "tenant")
         return matching.parse_profile(tenant.compatibility_profile), tenant.version
 
 
-def get_tenant_profile(db: Database, tenant_id: uuid.UUID) -> CompatibilityProfile | None:
-    return tenant_profile(db, tenant_id)[0]
+def get_tenant_profile(db: Database, actor: Actor,
+                       tenant_id: uuid.UUID) -> CompatibilityProfile | None:
+    return tenant_profile(db, actor, tenant_id)[0]
 
 
-def residents_without_profile(db: Database) -> list[TenantOut]:
+def residents_without_profile(db: Database, actor: Actor) -> list[TenantOut]:
     """Current residents nobody can be matched against yet."""
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         query = (
             select(Tenant).join(Lease, and_(Lease.tenant_id == Tenant.id, active_on(today())))
             .where(Tenant.compatibility_profile.is_(None)).distinct()

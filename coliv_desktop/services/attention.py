@@ -20,6 +20,7 @@ from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.dashboard import AttentionItem
 from coliv_desktop.services import applications, reminders, reports, utilities
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.lease_sql import past_end_without_move_out
 
 NAMED = 3  # people named in an item; the rest are counted
@@ -30,7 +31,7 @@ def _names(people: list[str]) -> str:
     return shown + (f" and {len(people) - NAMED} more" if len(people) > NAMED else "")
 
 
-def needs_attention(db: Database, on: date | None = None,
+def needs_attention(db: Database, actor: Actor, on: date | None = None,
                     money: Callable[[Decimal], str] = money_str) -> list[AttentionItem]:
     """The items, most urgent first; `money` formats amounts (the app passes the operator's
     currency format)."""
@@ -43,7 +44,7 @@ def needs_attention(db: Database, on: date | None = None,
               .join(Unit, Unit.id == Room.unit_id)
               .join(Property, Property.id == Unit.property_id))
     items: list[AttentionItem] = []
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         overstayed = s.execute(joined.where(past_end_without_move_out(day))
                                .order_by(Lease.lease_end)).all()
         following = aliased(Lease)  # a renewal or transfer: the deposit went on with it
@@ -65,7 +66,7 @@ def needs_attention(db: Database, on: date | None = None,
             kind="deposits", pane="leases:ended", count=len(unsettled),
             text=f"{plural(len(unsettled), 'deposit', 'deposits')} of ended leases to settle: "
                  f"{_names([r[0] for r in unsettled])}."))
-    aging = reports.aging_report(db, day)
+    aging = reports.aging_report(db, actor, day)
     late = [r for r in aging.rows if r.past_due > ZERO]
     if late:
         owed = sum((r.past_due for r in late), ZERO)
@@ -73,7 +74,7 @@ def needs_attention(db: Database, on: date | None = None,
             kind="overdue", pane="ledger", count=len(late),
             text=f"{plural(len(late), 'tenant owes', 'tenants owe')} {money(owed)} past "
                  f"due: {_names([r.tenant for r in late])}."))
-    resplit = utilities.bills_to_split_again(db)
+    resplit = utilities.bills_to_split_again(db, actor)
     if resplit:
         bills = [f"{b.provider} {b.period_start:%b %Y} ({b.property_name}"
                  + (f" {b.unit_number})" if b.unit_number else ")") for b in resplit]
@@ -82,13 +83,13 @@ def needs_attention(db: Database, on: date | None = None,
             text=f"{plural(len(resplit), 'utility bill was', 'utility bills were')} split "
                  f"before a move-in or move-out in its period was entered: {_names(bills)}. "
                  "Select it in the Ledger's utility bills and Split again."))
-    waiting = len(reminders.list_outbox(db))
+    waiting = len(reminders.list_outbox(db, actor))
     if waiting:
         items.append(AttentionItem(
             kind="reminders", pane="ledger:reminders", count=waiting,
             text=f"{plural(waiting, 'reminder is', 'reminders are')} waiting in the outbox "
                  "(Ledger ▸ Reminders)."))
-    undecided = applications.count_open(db)
+    undecided = applications.count_open(db, actor)
     if undecided:
         items.append(AttentionItem(
             kind="applications", pane="applications", count=undecided,

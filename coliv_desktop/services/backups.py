@@ -107,11 +107,13 @@ def list_backups(url: URL) -> list[Backup]:
 
 def retention_of(url: URL) -> Retention:
     """The retention the book's settings declare (the defaults when they cannot be read)."""
-    from coliv_desktop.services.settings import get_settings
+    from coliv_desktop.services.settings import read_settings
 
+    # Read by the backup itself, for whoever is signed in: no actor's permission applies.
     db = Database(url, read_only=True)
     try:
-        values = get_settings(db)
+        with db.read() as s:
+            values = read_settings(s)
         return Retention(int(values["backup_keep_daily"]), int(values["backup_keep_weekly"]),
                          int(values["backup_keep_monthly"]))
     except Exception:  # a backup must not fail for want of its settings
@@ -160,7 +162,8 @@ def backup_on_close(db: Database, actor: Actor) -> Path | None:
     `close`, rotated with the daily copies. None for a server database (its server backs it
     up), a read-only file, or when nothing was written since the newest backup. A failed
     check raises BackupRejected (also an OSError)."""
-    if not db.is_sqlite or db.read_only or not actor.may("read"):
+    actor.require("read")
+    if not db.is_sqlite or db.read_only:
         return None
     path = config.sqlite_path(db.url)
     if path is None or not path.exists():

@@ -11,7 +11,7 @@ from coliv_desktop.db.models import Tenant, TenantContact
 from coliv_desktop.domain.errors import UnknownReference
 from coliv_desktop.schemas.overview import ContactCreate, ContactOut
 from coliv_desktop.services import audit
-from coliv_desktop.services.context import Actor, writing
+from coliv_desktop.services.context import Actor, reading, writing
 from coliv_desktop.services.search import matches
 
 
@@ -29,12 +29,13 @@ def add_contact(db: Database, actor: Actor, data: ContactCreate) -> ContactOut:
         return ContactOut.model_validate(contact)
 
 
-def list_contacts(db: Database, tenant_id: uuid.UUID, text: str = "") -> list[ContactOut]:
+def list_contacts(db: Database, actor: Actor, tenant_id: uuid.UUID,
+                  text: str = "") -> list[ContactOut]:
     """Newest first; `text` matches the summary or the kind, case-insensitively."""
     query = select(TenantContact).where(TenantContact.tenant_id == tenant_id)
     found = matches(text, TenantContact.summary, TenantContact.kind)
     if found is not None:
         query = query.where(found)
     query = query.order_by(TenantContact.contact_date.desc(), TenantContact.created_at.desc())
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return [ContactOut.model_validate(c) for c in s.scalars(query)]

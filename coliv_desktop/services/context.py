@@ -27,8 +27,9 @@ from coliv_desktop.services.errors import from_database_error, is_contention, is
 INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a login granted SELECT only, say
 
 # One permission table: role -> what it may do (issue 13). Writes are named "<area>.write";
-# "read" is reading the book in general, and "ledger.read" / "documents.read" are the reads of
-# money and of tenants' personal documents, which staff are kept from.
+# "read" is reading the book in general, and "ledger.read" / "documents.read" / "audit.read" are
+# the reads of money, of tenants' personal documents and of the audit log (which quotes both),
+# which staff are kept from.
 #   owner       everything, including users ("users.admin") and settings
 #   manager     everything but users and settings, and but replacing the whole book
 #               ("data.admin": import and restore also replace the users and their passwords)
@@ -37,7 +38,7 @@ INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a login granted SELECT only, say
 #               applications set rents), no personal documents
 #   accountant  the ledger and reports; read-only elsewhere
 #   viewer      read-only
-_READS = frozenset({"read", "ledger.read", "documents.read"})
+_READS = frozenset({"read", "ledger.read", "documents.read", "audit.read"})
 _OPERATIONS = frozenset({"maintenance.write", "community.write"})
 _MANAGING = _READS | _OPERATIONS | {
     "portfolio.write", "tenants.write", "leases.write", "applications.write", "ledger.write",

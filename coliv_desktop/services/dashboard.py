@@ -17,10 +17,11 @@ from coliv_desktop.db.models import Lease, Property, Room, Unit
 from coliv_desktop.domain.money import from_cents
 from coliv_desktop.schemas.dashboard import Dashboard, PropertyOccupancy, UnitOccupancy
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.lease_sql import active_on
 
 
-def dashboard(db: Database, on: date | None = None) -> Dashboard:
+def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
     day = on or today()
     beds_taken = (
         select(Lease.room_id, func.count(func.distinct(Lease.bed)).label("beds"))
@@ -57,7 +58,7 @@ def dashboard(db: Database, on: date | None = None) -> Dashboard:
         .group_by(Property.id, Property.name, Unit.id, Unit.unit_number)
         .order_by(Property.name, Property.id, Unit.unit_number)
     )
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         rows = s.execute(query).all()
 
     units_by_property: dict[uuid.UUID, list[UnitOccupancy]] = defaultdict(list)

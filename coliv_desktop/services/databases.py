@@ -94,7 +94,7 @@ def open_database(url: URL, progress: Progress | None = None, *,
             actor = sign_in(db, credentials.name, credentials.password, credentials.totp)
         else:  # refused with SignInRequired once the book has passwords
             actor = local_actor(db)
-        values = get_settings(db)
+        values = get_settings(db, actor)
     except BaseException:
         db.dispose()
         raise
@@ -116,7 +116,7 @@ def open_demo(url: URL, progress: Progress | None = None) -> OpenedDatabase:
 
     opened = open_database(url, progress, create=True)
     try:
-        if not portfolio.list_properties(opened.db, include_archived=True):
+        if not portfolio.list_properties(opened.db, opened.actor, include_archived=True):
             demo.load_demo(opened.db, opened.actor)
     except BaseException:
         opened.db.dispose()
@@ -147,6 +147,7 @@ def back_up(db: Database, actor: Actor) -> BackedUp | None:
     database is exported, every table, into the backups folder under the data folder. Either
     is checked right after it is written (`services.backups`). None when the database has no
     file to copy."""
+    actor.require("read")  # a copy beside the book, in its own backups folder
     if not db.is_sqlite:
         from coliv_desktop.services import backups
 
@@ -161,7 +162,7 @@ def back_up_on_close(db: Database, actor: Actor) -> Path | None:
     SQLite file changed since its newest backup (`services.backups.backup_on_close`)."""
     from coliv_desktop.services import backups
 
-    return backups.backup_on_close(db, actor)
+    return backups.backup_on_close(db, actor)  # checked there
 
 
 def check_restore(url: URL, source: Path) -> str:

@@ -40,14 +40,14 @@ from coliv_desktop.services.settings import get_settings, set_settings
 REFERENCE = {"bank_transfer": "TRF-{n:05d}", "check": "Check #{n:04d}", "card": "Card ···{n:04d}"}
 
 
-def _payments(db: Database, day: date, leases: dict[str, uuid.UUID],
+def _payments(db: Database, actor: Actor, day: date, leases: dict[str, uuid.UUID],
               habits: dict[str, dict[str, Any]]) -> list[tuple[date, uuid.UUID, Decimal, str]]:
     """(date, lease, amount, method) of every payment the tenants made up to `day`."""
-    due_day = int(get_settings(db)["rent_due_day"])
+    due_day = int(get_settings(db, actor)["rent_due_day"])
     default = habits.get("_default", {})
     out = []
     for key, lease_id in leases.items():
-        lease = leasing.get_lease(db, lease_id)
+        lease = leasing.get_lease(db, actor, lease_id)
         if lease.status == "cancelled" or lease.lease_start > day:
             continue
         habit = {**default, **habits.get(key, {})}
@@ -73,6 +73,7 @@ def _payments(db: Database, day: date, leases: dict[str, uuid.UUID],
 def load_ledger(db: Database, actor: Actor, day: date, spec: dict[str, Any],
                 leases: dict[str, uuid.UUID]) -> dict[str, int]:
     """The books of the demo: `leases` maps the JSON's tenant keys to their lease ids."""
+    actor.require("ledger.write")
     if not spec:
         return {}
     # 1. every month's rent and deposits, as the app's rent run would have posted them
@@ -82,7 +83,7 @@ def load_ledger(db: Database, actor: Actor, day: date, spec: dict[str, Any],
         PaymentCreate, lease_id=lease_id, amount=amount, received_on=paid_on, method=method,
         reference=REFERENCE[method].format(n=1000 + n) if method in REFERENCE else None)
         for n, (paid_on, lease_id, amount, method) in enumerate(
-            _payments(db, day, leases, spec.get("habits", {})), start=1)])
+            _payments(db, actor, day, leases, spec.get("habits", {})), start=1)])
     # 3. the late fee rule, then the rent run of today posts fees on what is overdue now
     if spec.get("late_fee_default"):
         set_settings(db, actor, spec["late_fee_default"])
@@ -91,7 +92,7 @@ def load_ledger(db: Database, actor: Actor, day: date, spec: dict[str, Any],
     settled = 0
     for item in spec.get("deposit_settlements", []):
         lease_id = leases[item["tenant"]]
-        ended = leasing.get_lease(db, lease_id).lease_end
+        ended = leasing.get_lease(db, actor, lease_id).lease_end
         assert ended is not None
         deposits.settle_deposit(db, actor, build(
             DispositionCreate, lease_id=lease_id,
@@ -103,10 +104,10 @@ def load_ledger(db: Database, actor: Actor, day: date, spec: dict[str, Any],
     bills = 0
     first = day.replace(day=1)
     start, end = (first - timedelta(days=1)).replace(day=1), first - timedelta(days=1)
-    properties = {p.name: p.id for p in portfolio.list_properties(db)}
+    properties = {p.name: p.id for p in portfolio.list_properties(db, actor)}
     for item in spec.get("utility_bills", []):
         prop = properties[item["property"]]
-        unit = next((u.id for u in portfolio.list_units(db, prop)
+        unit = next((u.id for u in portfolio.list_units(db, actor, prop)
                      if u.unit_number == item.get("unit")), None)
         utilities.post_bill(db, actor, build(
             UtilityBillIn, property_id=prop, unit_id=unit, provider=item["provider"],

@@ -36,7 +36,7 @@ from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.deposits import DeductionOut, DispositionCreate, DispositionOut
 from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.context import Actor, ensure_owner, writing
+from coliv_desktop.services.context import Actor, ensure_owner, reading, writing
 from coliv_desktop.services.ledger import (
     _plan,
     _write_allocations,
@@ -103,8 +103,8 @@ def _compute(s: Session, data: DispositionCreate, lease: Lease,
         credit_refund=credit - from_credit, refund_method=data.refund_method, note=data.note)
 
 
-def preview_disposition(db: Database, data: DispositionCreate) -> DispositionOut:
-    with db.read() as s:
+def preview_disposition(db: Database, actor: Actor, data: DispositionCreate) -> DispositionOut:
+    with reading(db, actor, "ledger.read") as s:
         lease, chain = _check(s, data)
         return _compute(s, data, lease, chain)
 
@@ -228,8 +228,8 @@ def reverse_settlement(db: Database, actor: Actor, lease_id: uuid.UUID, reason: 
         return len(charges) + len(payments)
 
 
-def get_disposition(db: Database, lease_id: uuid.UUID) -> DispositionOut | None:
-    with db.read() as s:
+def get_disposition(db: Database, actor: Actor, lease_id: uuid.UUID) -> DispositionOut | None:
+    with reading(db, actor, "ledger.read") as s:
         chain = lease_chain(s, lease_id)
         row = s.scalar(select(DepositDisposition).where(DepositDisposition.lease_id.in_(chain)))
         if row is None:

@@ -22,6 +22,7 @@ from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.schemas.overview import TenantRow
 from coliv_desktop.services import keyset
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.keyset import START, Cursor, Key, Seek, Slice
 from coliv_desktop.services.lease_sql import past_end_without_move_out
 from coliv_desktop.services.leasing import _lease_rows_query, active_on
@@ -107,7 +108,7 @@ def _tenants_by_id(s: Session, ids: list[Any], day: date) -> list[TenantRow]:
 
 
 def tenant_rows(
-    db: Database, text: str = "", *, sort: str = "name", descending: bool = False,
+    db: Database, actor: Actor, text: str = "", *, sort: str = "name", descending: bool = False,
     offset: int = 0, limit: int | None = 200, include_archived: bool = False,
     on: date | None = None,
 ) -> list[TenantRow]:
@@ -115,12 +116,12 @@ def tenant_rows(
 
     Two steps: the page's tenant ids (where people live is worked out for everyone only when
     the search or the sort needs it), then those tenants with their homes."""
-    return tenant_seek(db, text, sort=sort, descending=descending, seek=Seek(skip=offset),
+    return tenant_seek(db, actor, text, sort=sort, descending=descending, seek=Seek(skip=offset),
                        limit=limit, include_archived=include_archived, on=on).rows
 
 
 def tenant_seek(
-    db: Database, text: str = "", *, sort: str = "name", descending: bool = False,
+    db: Database, actor: Actor, text: str = "", *, sort: str = "name", descending: bool = False,
     seek: Seek = START, limit: int | None = 200, include_archived: bool = False,
     on: date | None = None,
 ) -> Slice[TenantRow]:
@@ -128,33 +129,33 @@ def tenant_seek(
     with its first and last tenants' cursors (`services.keyset`)."""
     day = on or today()
     choose, keys = _tenant_list(text, sort, descending, include_archived, day)
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         rows, first, last = keyset.page(s, choose, keys, seek, limit)
         return Slice(_tenants_by_id(s, [r.id for r in rows], day), first, last)
 
 
 def tenant_anchors(
-    db: Database, text: str = "", *, sort: str = "name", descending: bool = False,
+    db: Database, actor: Actor, text: str = "", *, sort: str = "name", descending: bool = False,
     every: int = 200, include_archived: bool = False, on: date | None = None,
 ) -> list[Cursor]:
     """The cursor of every `every`-th tenant of the list: page p is
     `Seek(anchors[p], inclusive=True)`."""
     choose, keys = _tenant_list(text, sort, descending, include_archived, on or today())
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return keyset.anchors(s, choose, keys, every)
 
 
-def count_tenant_rows(db: Database, text: str = "", *, include_archived: bool = False,
+def count_tenant_rows(db: Database, actor: Actor, text: str = "", *, include_archived: bool = False,
                       on: date | None = None) -> int:
     if not text.strip():  # no search: where people live does not matter for the count
         plain = select(func.count(Tenant.id))
         if not include_archived:
             plain = plain.where(Tenant.archived_at.is_(None))
-        with db.read() as s:
+        with reading(db, actor, "read") as s:
             return int(s.scalar(plain) or 0)
     homes = _homes(on or today())
     inner = _tenant_query(text, include_archived, homes).with_only_columns(Tenant.id)
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return int(s.scalar(select(func.count()).select_from(inner.subquery())) or 0)
 
 
@@ -194,43 +195,43 @@ def _lease_order(sort: str, descending: bool) -> list[Key]:
 
 
 def lease_rows(
-    db: Database, text: str = "", *, status: str = "current", sort: str = "room",
+    db: Database, actor: Actor, text: str = "", *, status: str = "current", sort: str = "room",
     descending: bool = False, offset: int = 0, limit: int | None = 200,
     on: date | None = None,
 ) -> list[LeaseRow]:
     """A page of leases (not cancelled) in `status` on `on`, matching `text`, SQL-sorted."""
-    return lease_seek(db, text, status=status, sort=sort, descending=descending,
+    return lease_seek(db, actor, text, status=status, sort=sort, descending=descending,
                       seek=Seek(skip=offset), limit=limit, on=on).rows
 
 
 def lease_seek(
-    db: Database, text: str = "", *, status: str = "current", sort: str = "room",
+    db: Database, actor: Actor, text: str = "", *, status: str = "current", sort: str = "room",
     descending: bool = False, seek: Seek = START, limit: int | None = 200,
     on: date | None = None,
 ) -> Slice[LeaseRow]:
     """`lease_rows`, the page `seek` names, with its first and last leases' cursors."""
     keys = _lease_order(sort, descending)
     query = _lease_query(_lease_rows_query(), text, status, on or today())
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         rows, first, last = keyset.page(s, query, keys, seek, limit)
     return Slice([LeaseRow.model_validate(row, from_attributes=True) for row in rows],
                  first, last)
 
 
 def lease_anchors(
-    db: Database, text: str = "", *, status: str = "current", sort: str = "room",
+    db: Database, actor: Actor, text: str = "", *, status: str = "current", sort: str = "room",
     descending: bool = False, every: int = 200, on: date | None = None,
 ) -> list[Cursor]:
     """The cursor of every `every`-th lease of the list."""
     keys = _lease_order(sort, descending)
     query = _lease_query(_lease_rows_query(), text, status, on or today())
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return keyset.anchors(s, query, keys, every)
 
 
-def count_lease_rows(db: Database, text: str = "", *, status: str = "current",
+def count_lease_rows(db: Database, actor: Actor, text: str = "", *, status: str = "current",
                      on: date | None = None) -> int:
     query = _lease_query(_lease_rows_query().with_only_columns(Lease.id), text, status,
                          on or today())
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return int(s.scalar(select(func.count()).select_from(query.subquery())) or 0)

@@ -18,6 +18,7 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.limits import MAX_VERSION
 from coliv_desktop.schemas.history import AuditRow
 from coliv_desktop.services import keyset
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.keyset import START, Cursor, Key, Seek, Slice
 from coliv_desktop.services.search import matches
 
@@ -78,7 +79,7 @@ def _order(descending: bool) -> list[Key]:
     return [Key(AuditEntry.occurred_at, descending), Key(AuditEntry.id, descending)]
 
 
-def audit_entries(db: Database, search: str = "", *, entity_id: str | None = None,
+def audit_entries(db: Database, actor: Actor, search: str = "", *, entity_id: str | None = None,
                   where: AuditFilter = EVERYTHING, descending: bool = True, offset: int = 0,
                   limit: int | None = 200) -> list[AuditRow]:
     """Entries matching `search` (summary, who, action or kind of thing), newest first."""
@@ -86,47 +87,48 @@ def audit_entries(db: Database, search: str = "", *, entity_id: str | None = Non
         raise ValidationError("limit", f"must be between 0 and {MAX_ROWS}")
     if not 0 <= offset <= MAX_VERSION:
         raise ValidationError("offset", f"must be between 0 and {MAX_VERSION}")
-    return audit_seek(db, search, entity_id=entity_id, where=where, descending=descending,
+    return audit_seek(db, actor, search, entity_id=entity_id, where=where, descending=descending,
                       seek=Seek(skip=offset), limit=limit).rows
 
 
-def audit_seek(db: Database, search: str = "", *, entity_id: str | None = None,
+def audit_seek(db: Database, actor: Actor, search: str = "", *, entity_id: str | None = None,
                where: AuditFilter = EVERYTHING, descending: bool = True, seek: Seek = START,
                limit: int | None = 200) -> Slice[AuditRow]:
     """`audit_entries`, the page `seek` names (from a cursor: a seek on the index on
     (occurred_at, id), as fast anywhere in the log), with its first and last entries'
     cursors (`services.keyset`)."""
-    with db.read() as s:
+    with reading(db, actor, "audit.read") as s:
         rows, first, last = keyset.page(s, _query(search, entity_id, where),
                                         _order(descending), seek, limit)
         return Slice([AuditRow.model_validate(row[0]) for row in rows], first, last)
 
 
-def audit_anchors(db: Database, search: str = "", *, entity_id: str | None = None,
+def audit_anchors(db: Database, actor: Actor, search: str = "", *, entity_id: str | None = None,
                   where: AuditFilter = EVERYTHING, descending: bool = True, every: int = 200
                   ) -> list[Cursor]:
     """The cursor of every `every`-th entry of the log, as listed."""
-    with db.read() as s:
+    with reading(db, actor, "audit.read") as s:
         return keyset.anchors(s, _query(search, entity_id, where), _order(descending), every)
 
 
-def count_audit_entries(db: Database, search: str = "", *, entity_id: str | None = None,
+def count_audit_entries(db: Database, actor: Actor, search: str = "", *,
+                        entity_id: str | None = None,
                         where: AuditFilter = EVERYTHING) -> int:
     inner = _query(search, entity_id, where).with_only_columns(AuditEntry.id).subquery()
-    with db.read() as s:
+    with reading(db, actor, "audit.read") as s:
         return int(s.scalar(select(func.count()).select_from(inner)) or 0)
 
 
-def last_change(db: Database) -> datetime | None:
+def last_change(db: Database, actor: Actor) -> datetime | None:
     """When anything was last written, by anyone (every write has its audit row): one
     indexed MAX, cheap enough to ask every few seconds."""
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return s.scalar(select(func.max(AuditEntry.occurred_at)))
 
 
-def audit_choices(db: Database) -> tuple[list[str], list[str]]:
+def audit_choices(db: Database, actor: Actor) -> tuple[list[str], list[str]]:
     """Who appears in the log and the kinds of thing it is about, for the filters."""
-    with db.read() as s:
+    with reading(db, actor, "audit.read") as s:
         who = s.scalars(select(AuditEntry.actor_name).distinct().order_by(
             AuditEntry.actor_name))
         kinds = s.scalars(select(AuditEntry.entity_type).distinct().order_by(
@@ -134,7 +136,7 @@ def audit_choices(db: Database) -> tuple[list[str], list[str]]:
         return [w for w in who if w], [k for k in kinds if k]
 
 
-def export_audit_csv(db: Database, out: Path | str, search: str = "",
+def export_audit_csv(db: Database, actor: Actor, out: Path | str, search: str = "",
                      where: AuditFilter = EVERYTHING) -> int:
     """Every entry the filters keep, newest first, as CSV (written whole or not at all);
     returns how many. Read a page at a time, so a long log costs no more memory than a page."""
@@ -143,7 +145,7 @@ def export_audit_csv(db: Database, out: Path | str, search: str = "",
     rows: list[list[str]] = []
     seek = START
     while True:
-        page = audit_seek(db, search, where=where, seek=seek, limit=5_000)
+        page = audit_seek(db, actor, search, where=where, seek=seek, limit=5_000)
         rows += [[r.occurred_at.astimezone().isoformat(timespec="seconds"), r.actor_name,
                   r.action, r.entity_type, r.entity_id or "", r.summary,
                   json.dumps(r.changes, ensure_ascii=False) if r.changes else ""]

@@ -17,6 +17,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AllocationRow, Base, Charge, Lease, Payment, Room, Tenant
 from coliv_desktop.domain.money import money_str
 from coliv_desktop.domain.wording import receipt_no
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.ledger_sql import (
     cents,
     charge_live,
@@ -185,7 +186,7 @@ CHECKS = (
 )
 
 
-def verify_books(db: Database) -> list[CheckResult]:
+def verify_books(db: Database, actor: Actor) -> list[CheckResult]:
     """Run every check (read only); each result names what must hold and what breaks it."""
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         return [CheckResult(name, _named(check(s))) for name, check in CHECKS]

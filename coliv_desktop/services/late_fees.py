@@ -16,7 +16,7 @@ from coliv_desktop.domain.late_fees import LateFeeRule
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.late_fees import LateFeeRuleIn, LateFeeRuleOut, PropertyLateFee
 from coliv_desktop.services import audit
-from coliv_desktop.services.context import Actor, writing
+from coliv_desktop.services.context import Actor, reading, writing
 from coliv_desktop.services.portfolio import get_row
 from coliv_desktop.services.settings import get_settings
 
@@ -49,9 +49,9 @@ def _out(property_id: uuid.UUID | None, rule: LateFeeRule) -> LateFeeRuleOut:
                           description=rule.describe())
 
 
-def effective_rule(db: Database, property_id: uuid.UUID) -> LateFeeRuleOut:
-    settings = get_settings(db)
-    with db.read() as s:
+def effective_rule(db: Database, actor: Actor, property_id: uuid.UUID) -> LateFeeRuleOut:
+    settings = get_settings(db, actor)
+    with reading(db, actor, "ledger.read") as s:
         own = rules_by_property(s).get(property_id)
     return _out(property_id if own else None, own[1] if own else default_rule(settings))
 
@@ -78,11 +78,11 @@ def set_property_rule(
         return _out(prop.id, rule)
 
 
-def list_property_rules(db: Database) -> list[PropertyLateFee]:
+def list_property_rules(db: Database, actor: Actor) -> list[PropertyLateFee]:
     """Every property with the rule its late fees follow: its own, or the operator default."""
-    settings = get_settings(db)
+    settings = get_settings(db, actor)
     fallback = default_rule(settings)
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         own = rules_by_property(s)
         props = s.execute(select(Property.id, Property.name)
                           .where(Property.archived_at.is_(None)).order_by(Property.name)).all()
@@ -97,7 +97,7 @@ def list_property_rules(db: Database) -> list[PropertyLateFee]:
 def clear_property_rule(db: Database, actor: Actor, property_id: uuid.UUID) -> LateFeeRuleOut:
     """The property follows the operator default again. Its own rule is removed, unless late
     fees were posted under it: they name the rule that produced them, so it stays on record."""
-    settings = get_settings(db)
+    settings = get_settings(db, actor)
     with writing(db, actor, "ledger.write") as s:
         prop = get_row(s, Property, property_id, "property")
         row = s.scalar(select(LateFeeRuleRow).where(LateFeeRuleRow.property_id == prop.id))

@@ -28,7 +28,7 @@ from coliv_desktop.db.models import (
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas.leasing import LeaseOut
 from coliv_desktop.services import audit
-from coliv_desktop.services.context import Actor, check_version, writing
+from coliv_desktop.services.context import Actor, check_version, reading, writing
 from coliv_desktop.services.leasing import (
     _check_room_lettable,
     _claim_bed,
@@ -193,10 +193,11 @@ def uncancel_lease(db: Database, actor: Actor, lease_id: uuid.UUID,
         return LeaseOut.model_validate(lease)
 
 
-def end_before_move_out(db: Database, lease_id: uuid.UUID) -> tuple[bool, date | None]:
+def end_before_move_out(db: Database, actor: Actor, lease_id: uuid.UUID) -> tuple[bool,
+                                                                                  date | None]:
     """The end a lease had before its move-out was recorded, from the audit log: (found, end),
     end None for an open-ended lease. (False, None) when no move-out of it is on record."""
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         changes = s.scalar(
             select(AuditEntry.changes)
             .where(AuditEntry.entity_type == "lease", AuditEntry.entity_id == str(lease_id),

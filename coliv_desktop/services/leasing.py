@@ -54,7 +54,7 @@ from coliv_desktop.schemas.leasing import (
 )
 from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.context import Actor, check_version, writing
+from coliv_desktop.services.context import Actor, check_version, reading, writing
 from coliv_desktop.services.lease_sql import active_on, overlapping
 from coliv_desktop.services.ledger_sql import charge_live, lease_chain, payment_live
 from coliv_desktop.services.portfolio import get_row
@@ -349,14 +349,14 @@ def check_cancellable(s: Session, lease: Lease) -> None:
                                           "cannot be cancelled")
 
 
-def get_lease(db: Database, lease_id: uuid.UUID) -> LeaseOut:
-    with db.read() as s:
+def get_lease(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseOut:
+    with reading(db, actor, "read") as s:
         return LeaseOut.model_validate(get_row(s, Lease, lease_id, "lease"))
 
 
-def get_lease_row(db: Database, lease_id: uuid.UUID) -> LeaseRow:
+def get_lease_row(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseRow:
     """One lease as the lists show it (a lease dialog's Reload after another desk's save)."""
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         row = s.execute(_lease_rows_query().where(Lease.id == lease_id)).first()
     if row is None:
         raise NotFoundError("lease", lease_id)
@@ -391,7 +391,7 @@ class LeaseFilter:
     text: str = ""
 
 
-def list_leases(db: Database, where: LeaseFilter = LeaseFilter()) -> list[LeaseRow]:
+def list_leases(db: Database, actor: Actor, where: LeaseFilter = LeaseFilter()) -> list[LeaseRow]:
     query = _lease_rows_query()
     if where.room_id:
         query = query.where(Lease.room_id == where.room_id)
@@ -411,12 +411,12 @@ def list_leases(db: Database, where: LeaseFilter = LeaseFilter()) -> list[LeaseR
         query = query.where(found)
     query = query.order_by(Property.name, Unit.unit_number, Room.room_number, Lease.bed,
                            Lease.lease_start)
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return [LeaseRow.model_validate(row, from_attributes=True) for row in s.execute(query)]
 
 
 def free_rooms(
-    db: Database, start: date, end: date | None, *, unit_id: uuid.UUID | None = None
+    db: Database, actor: Actor, start: date, end: date | None, *, unit_id: uuid.UUID | None = None
 ) -> list[tuple[uuid.UUID, int]]:
     """(room id, free beds) for every lettable room with a bed free over [start, end]."""
     taken = (
@@ -437,6 +437,6 @@ def free_rooms(
     )
     if unit_id is not None:
         query = query.where(Room.unit_id == unit_id)
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return [(row[0], int(row[1])) for row in s.execute(query)]
 

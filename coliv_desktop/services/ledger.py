@@ -36,7 +36,7 @@ from coliv_desktop.schemas.ledger import (
 )
 from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.context import Actor, ensure_owner, writing
+from coliv_desktop.services.context import Actor, ensure_owner, reading, writing
 from coliv_desktop.services.ledger_sql import (
     balance_of,
     cents,
@@ -273,11 +273,11 @@ def void_payment(db: Database, actor: Actor, payment_id: uuid.UUID, reason: str,
 
 
 def preview_allocation(
-    db: Database, lease_id: uuid.UUID, amount: Decimal,
+    db: Database, actor: Actor, lease_id: uuid.UUID, amount: Decimal,
     allocations: Sequence[AllocationIn] | None = None,
 ) -> AllocationPreview:
     """What `record_payment` would do with this amount, without doing it."""
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         _lease(s, lease_id)
         chain = lease_chain(s, lease_id)
         plan, unapplied = _plan(s, chain, amount, allocations)
@@ -362,13 +362,13 @@ def _payment_out(s: Session, payment: Payment) -> PaymentOut:
     return payment_outs(s, [payment])[0]
 
 
-def get_payment(db: Database, payment_id: uuid.UUID) -> PaymentOut:
-    with db.read() as s:
+def get_payment(db: Database, actor: Actor, payment_id: uuid.UUID) -> PaymentOut:
+    with reading(db, actor, "ledger.read") as s:
         return _payment_out(s, get_row(s, Payment, payment_id, "payment"))
 
 
-def get_charge(db: Database, charge_id: uuid.UUID) -> ChargeOut:
-    with db.read() as s:
+def get_charge(db: Database, actor: Actor, charge_id: uuid.UUID) -> ChargeOut:
+    with reading(db, actor, "ledger.read") as s:
         return _charge_out(s, get_row(s, Charge, charge_id, "charge"))
 
 
@@ -389,21 +389,21 @@ def deposit_held_in(s: Session, chain: Sequence[uuid.UUID]) -> Decimal:
     return money(received) - money(settled)
 
 
-def account_of(db: Database, lease_id: uuid.UUID) -> list[uuid.UUID]:
+def account_of(db: Database, actor: Actor, lease_id: uuid.UUID) -> list[uuid.UUID]:
     """The lease and those it was renewed or transferred from or into (one account)."""
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         _lease(s, lease_id)
         return lease_chain(s, lease_id)
 
 
-def tenant_balance(db: Database, tenant_id: uuid.UUID) -> Decimal:
+def tenant_balance(db: Database, actor: Actor, tenant_id: uuid.UUID) -> Decimal:
     """What a tenant owes over all their leases (negative: credit)."""
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         return balance_of(s, s.scalars(select(Lease.id).where(Lease.tenant_id == tenant_id)))
 
 
-def lease_ledger(db: Database, lease_id: uuid.UUID) -> LeaseLedger:
-    with db.read() as s:
+def lease_ledger(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseLedger:
+    with reading(db, actor, "ledger.read") as s:
         _lease(s, lease_id)
         chain = lease_chain(s, lease_id)
         charges = list(s.scalars(select(Charge).where(Charge.lease_id.in_(chain))

@@ -65,6 +65,7 @@ from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.ledger import LedgerEntryRow
 from coliv_desktop.services import keyset
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.keyset import START, Cursor, Key, Seek, Slice
 from coliv_desktop.services.ledger_sql import cents, money, past_due
 from coliv_desktop.services.search import matches
@@ -212,7 +213,8 @@ def _union(q: LedgerQuery, shape: Shape = "full", sort: str = "day") -> Any:
     return (arms[0] if len(arms) == 1 else union_all(*arms)).subquery("entries")
 
 
-def ledger_page(db: Database, q: LedgerQuery, sort: str = "day", descending: bool = True,
+def ledger_page(db: Database, actor: Actor, q: LedgerQuery, sort: str = "day",
+                descending: bool = True,
                 offset: int = 0, limit: int = 200, *, from_end: bool = False
                 ) -> list[LedgerEntryRow]:
     """One page by position, in two steps: choose the page's entries from narrow rows (kind of
@@ -224,12 +226,13 @@ def ledger_page(db: Database, q: LedgerQuery, sort: str = "day", descending: boo
     million entries is as quick as the first: `offset` counts from the end."""
     sort = sort if sort in SORTS else "day"
     backwards = descending != from_end  # the direction the rows are read in
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         chosen = _page_keys(s, q, sort, backwards, offset, limit)
         return _entries(s, q, [(r.entry, r.id) for r in chosen])
 
 
-def ledger_seek(db: Database, q: LedgerQuery, sort: str = "day", descending: bool = True,
+def ledger_seek(db: Database, actor: Actor, q: LedgerQuery, sort: str = "day",
+                descending: bool = True,
                 seek: Seek = START, limit: int = 200) -> Slice[LedgerEntryRow]:
     """The page `seek` names (see `services.keyset`), with its first and last entries'
     cursors: from a cursor, its cost does not depend on where the page is in the list.
@@ -237,7 +240,7 @@ def ledger_seek(db: Database, q: LedgerQuery, sort: str = "day", descending: boo
     A skip of more than `SEEK_SKIP` pages from an end of the list (no cursor) counts its way
     there as `ledger_page` does (the date indexes, for the day)."""
     sort = sort if sort in SORTS else "day"
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         if seek.cursor is None and seek.skip > SEEK_SKIP * limit:
             chosen = _page_keys(s, q, sort, descending != seek.backwards, seek.skip, limit)
         else:
@@ -250,14 +253,15 @@ def ledger_seek(db: Database, q: LedgerQuery, sort: str = "day", descending: boo
     return Slice(rows, _cursor(chosen[0], sort), _cursor(chosen[-1], sort))
 
 
-def ledger_anchors(db: Database, q: LedgerQuery, sort: str = "day", descending: bool = True,
+def ledger_anchors(db: Database, actor: Actor, q: LedgerQuery, sort: str = "day",
+                   descending: bool = True,
                    every: int = 200) -> list[Cursor]:
     """The cursor of every `every`-th entry of the list (entry 0 first): page p of `every`
     entries is `Seek(anchors[p], inclusive=True)`. One narrow pass over the list's keys."""
     sort = sort if sort in SORTS else "day"
     entries = _union(q, "keys", sort)
     keys = [Key(entries.c[name], descending) for name in ORDER[sort]]
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         return keyset.anchors(s, select(entries.c.id),
                               [*keys, Key(entries.c.id, descending)], every)
 
@@ -371,7 +375,7 @@ def _page_keys(s: Session, q: LedgerQuery, sort: str, backwards: bool, offset: i
     return list(s.execute(query.offset(offset).limit(limit)))
 
 
-def receipt_payment_ids(db: Database, q: LedgerQuery) -> list[uuid.UUID]:
+def receipt_payment_ids(db: Database, actor: Actor, q: LedgerQuery) -> list[uuid.UUID]:
     """The payments the ledger shows for `q` that have a receipt (money received, not
     voided), oldest receipt first: for printing their receipts in one go."""
     query = _joins(select(Payment.id), Payment.lease_id).where(
@@ -380,16 +384,16 @@ def receipt_payment_ids(db: Database, q: LedgerQuery) -> list[uuid.UUID]:
         *_filters(q, Payment.lease_id, Payment.received_on, Payment.note))
     if q.status not in (None, "payment"):
         return []  # a charge status: the list shows no payments
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         return list(s.scalars(query.order_by(Payment.receipt_number)))
 
 
-def ledger_count(db: Database, q: LedgerQuery) -> int:
+def ledger_count(db: Database, actor: Actor, q: LedgerQuery) -> int:
     if q == LedgerQuery():  # no filter: two index counts, not a scan of the union
-        with db.read() as s:
+        with reading(db, actor, "ledger.read") as s:
             return int(s.scalar(select(func.count()).select_from(Charge)) or 0) + int(
                 s.scalar(select(func.count()).select_from(Payment)) or 0)
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         return int(s.scalar(select(func.count()).select_from(_union(q, "keys"))) or 0)
 
 
@@ -404,7 +408,7 @@ class LedgerTotals:
         return self.charged - self.received
 
 
-def ledger_totals(db: Database, q: LedgerQuery) -> LedgerTotals:
+def ledger_totals(db: Database, actor: Actor, q: LedgerQuery) -> LedgerTotals:
     """Charged and received over the entries the list shows (voids left out), and how many
     there are: narrow rows, so no charge's status is worked out unless a filter asks for it."""
     entries = _union(q, "totals")
@@ -414,6 +418,6 @@ def ledger_totals(db: Database, q: LedgerQuery) -> LedgerTotals:
         func.coalesce(func.sum(case((live & (entries.c.cents < 0), -entries.c.cents), else_=0)),
                       0),
         func.count())
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         charged, received, count = s.execute(query).one()
     return LedgerTotals(money(charged) or ZERO, money(received) or ZERO, int(count))

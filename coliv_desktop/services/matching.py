@@ -45,7 +45,7 @@ from coliv_desktop.schemas.applications import (
     RoommateOut,
 )
 from coliv_desktop.services import audit
-from coliv_desktop.services.context import Actor, writing
+from coliv_desktop.services.context import Actor, reading, writing
 from coliv_desktop.services.leasing import overlapping
 from coliv_desktop.services.portfolio import get_row
 
@@ -481,7 +481,7 @@ def rescore_out_of_date(
     """Rescore every open application whose stored results are out of date, each in its own
     transaction (a stop between two leaves each one either rescored or as it was). Returns
     the ones rescored."""
-    with db.read() as s:
+    with reading(db, actor, "applications.write") as s:
         latest = latest_change(s)
         open_ids = list(s.scalars(
             select(Application.id).where(Application.status.in_(OPEN_STATUSES))
@@ -495,7 +495,7 @@ def rescore_out_of_date(
     return stale
 
 
-def get_matches(db: Database, application_id: uuid.UUID) -> MatchResult:
+def get_matches(db: Database, actor: Actor, application_id: uuid.UUID) -> MatchResult:
     """The stored results, exactly as last scored."""
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return stored_result(s, get_row(s, Application, application_id, "application"))

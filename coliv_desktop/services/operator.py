@@ -18,7 +18,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Operator, SettingValue
 from coliv_desktop.schemas.operator import OperatorProfile, OperatorProfileUpdate
 from coliv_desktop.services import audit
-from coliv_desktop.services.context import Actor, check_version, ensure_owner, writing
+from coliv_desktop.services.context import Actor, check_version, ensure_owner, reading, writing
 from coliv_desktop.services.settings import apply_settings, book_money_format, prepare
 
 PLACEHOLDER = "My co-living business"  # what a new database calls the operator
@@ -30,8 +30,8 @@ def _first(s: Session) -> Operator | None:
     return s.scalars(select(Operator).order_by(Operator.created_at).limit(1)).first()
 
 
-def get_profile(db: Database) -> OperatorProfile:
-    with db.read() as s:
+def get_profile(db: Database, actor: Actor) -> OperatorProfile:
+    with reading(db, actor, "read") as s:
         return profile_in(s)
 
 
@@ -63,7 +63,7 @@ def _update(s: Session, actor: Actor, data: OperatorProfileUpdate) -> OperatorPr
 def save_preferences(db: Database, actor: Actor, profile: OperatorProfileUpdate,
                      settings: dict[str, Any]) -> tuple[OperatorProfile, dict[str, Any]]:
     """The Settings dialog's Save: the business profile and the settings in one transaction."""
-    checked = prepare(settings, book_money_format(db))
+    checked = prepare(settings, book_money_format(db, actor))
     with writing(db, actor, "settings.write") as s:
         _update(s, actor, profile)
         merged = apply_settings(s, actor, checked)

@@ -17,11 +17,12 @@ from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
 from coliv_desktop.domain.money import from_cents
 from coliv_desktop.schemas.overview import OutlineRow, PortfolioTree, PropertyRentRoll, TreeRow
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.lease_sql import active_on
 from coliv_desktop.services.search import matches
 
 
-def portfolio_tree(db: Database, on: date | None = None, *,
+def portfolio_tree(db: Database, actor: Actor, on: date | None = None, *,
                    property_id: uuid.UUID | None = None, unit_id: uuid.UUID | None = None,
                    search: str = "") -> PortfolioTree:
     """Live properties, units and rooms, with the tenants holding each room on `on`.
@@ -63,7 +64,7 @@ def portfolio_tree(db: Database, on: date | None = None, *,
         living = (select(Lease.room_id).join(Tenant, Tenant.id == Lease.tenant_id)
                   .where(active_on(day), named))
         structure = structure.where(Room.id.is_not(None), or_(found, Room.id.in_(living)))
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         rows = s.execute(structure).all()
         held: dict[uuid.UUID, list[tuple[int, uuid.UUID, date | None, str]]] = defaultdict(list)
         for o in s.execute(occupants):
@@ -84,7 +85,8 @@ def portfolio_tree(db: Database, on: date | None = None, *,
     return PortfolioTree(on=day, rows=result)
 
 
-def outline(db: Database, on: date | None = None, *, property_id: uuid.UUID | None = None
+def outline(db: Database, actor: Actor, on: date | None = None, *,
+            property_id: uuid.UUID | None = None
             ) -> list[OutlineRow]:
     """Live properties with their units and rooms counted (rooms occupied on `on`), or, with
     `property_id`, that property's units with their rooms counted: one aggregate query, so a
@@ -118,14 +120,14 @@ def outline(db: Database, on: date | None = None, *, property_id: uuid.UUID | No
         )
     query = (query.outerjoin(Room, (Room.unit_id == Unit.id) & Room.archived_at.is_(None))
              .outerjoin(taken, taken.c.room_id == Room.id))
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         return [OutlineRow.model_construct(  # values straight from typed columns
             id=ident, label=label, children=int(children), rooms_total=int(total),
             rooms_occupied=int(taken_rooms))
             for ident, label, children, total, taken_rooms in s.execute(query)]
 
 
-def rent_roll(db: Database, on: date | None = None) -> list[PropertyRentRoll]:
+def rent_roll(db: Database, actor: Actor, on: date | None = None) -> list[PropertyRentRoll]:
     """Per live property: the monthly rent of leases active on `on`, and the potential."""
     day = on or today()
     rent_cents = type_coerce(Lease.rent_amount, BigInteger)
@@ -154,7 +156,7 @@ def rent_roll(db: Database, on: date | None = None) -> list[PropertyRentRoll]:
         .where(Property.archived_at.is_(None))
         .order_by(func.lower(Property.name), Property.id)
     )
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         return [
             PropertyRentRoll(property_id=r.id, property_name=r.name,
                              rent_roll=from_cents(int(r.let or 0)),

@@ -60,7 +60,7 @@ from coliv_desktop.schemas.applications import (
 )
 from coliv_desktop.schemas.leasing import LeaseCreate
 from coliv_desktop.services import audit, matching
-from coliv_desktop.services.context import Actor, check_version, writing
+from coliv_desktop.services.context import Actor, check_version, reading, writing
 from coliv_desktop.services.lease_undo import check_undoable
 from coliv_desktop.services.leasing import check_lease_start, create_lease_in, overlapping
 from coliv_desktop.services.portfolio import get_row, mark_archived
@@ -334,7 +334,8 @@ _OPEN = date.max.toordinal()
 Progress = Callable[[int, int, str], None]
 
 
-def plan(db: Database, *, min_score: int = 1, progress: Progress | None = None) -> PlanOut:
+def plan(db: Database, actor: Actor, *, min_score: int = 1,
+         progress: Progress | None = None) -> PlanOut:
     """Propose rooms for every pending application at once (nothing is written).
 
     Candidates are as for one application, and the bed must be free for the whole term wanted
@@ -347,7 +348,7 @@ def plan(db: Database, *, min_score: int = 1, progress: Progress | None = None) 
 
     if not 0 <= min_score <= 100:
         raise ValidationError("min_score", "must be between 0 and 100")
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         applications = list(s.scalars(
             select(Application).where(Application.status == "pending")
             .order_by(Application.move_in_date, Application.created_at, Application.id)))
@@ -479,6 +480,8 @@ def approve_plan(
     """Approve the ticked lines of a plan, each through the same approval transaction as a
     single approval; a line that fails (the room was taken meanwhile, or a not-recommended
     match without `force`) is reported, not fatal."""
+    actor.require("leases.write")  # each approval checks again; an empty plan is refused too
+    actor.require("applications.write")
     approved: list[ApprovalOut] = []
     failed: list[tuple[uuid.UUID, str]] = []
     for application_id, room_id in lines:

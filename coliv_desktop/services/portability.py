@@ -104,7 +104,10 @@ def _sort_key(table: Table) -> Callable[[dict[str, Any]], tuple[str, ...]]:
     return lambda row: tuple(str(row[k]) for k in keys)
 
 
-def export_data(db: Database, progress: Progress | None = None) -> dict[str, Any]:
+def export_data(db: Database, actor: Actor, progress: Progress | None = None) -> dict[str, Any]:
+    """Every table, as a JSON-ready document: the whole book, users and their password hashes
+    included, so only an owner ("data.admin") takes it."""
+    actor.require("data.admin")
     tables = exported_tables()
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -141,7 +144,7 @@ def dumps(document: dict[str, Any]) -> str:
 
 def export_file(db: Database, actor: Actor, path: Path) -> dict[str, int]:
     actor.require("read")
-    document = export_data(db)
+    document = export_data(db, actor)
     write_atomically(path, dumps(document))
     return {name: len(rows) for name, rows in document["tables"].items()}
 
@@ -267,6 +270,7 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, An
 
 
 def import_file(db: Database, actor: Actor, path: Path) -> dict[str, int]:
+    actor.require("data.admin")  # before the file is even read
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -293,8 +297,9 @@ class TableCheck:
         return self.rows_source == self.rows_target and self.money_source == self.money_target
 
 
-def table_totals(db: Database) -> dict[str, tuple[int, str]]:
+def table_totals(db: Database, actor: Actor) -> dict[str, tuple[int, str]]:
     """Row count and the sum of every money column, per table: what a transfer must preserve."""
+    actor.require("data.admin")  # counts every table, the users' included
     totals: dict[str, tuple[int, str]] = {}
     with db.engine.connect() as conn:
         for table in exported_tables():
@@ -317,6 +322,7 @@ def transfer_to(
     app's Copy Database both come here."""
     from coliv_desktop import config
 
+    actor.require("data.admin")  # before the target is created
     if config.display_url(url) == config.display_url(source.url):
         raise ValidationError("to", "the target is the database being copied")
     target = open_database(url, progress=opening, create=True)
@@ -331,10 +337,10 @@ def transfer(
 ) -> list[TableCheck]:
     """Copy the whole database into `target` (empty, at the same schema) and verify it."""
     actor.require("data.admin")
-    document = export_data(source, progress)
+    document = export_data(source, actor, progress)
     import_data(target, actor, document, progress)
-    before = table_totals(source)
-    after = table_totals(target)
+    before = table_totals(source, actor)
+    after = table_totals(target, actor)
     checks = [
         TableCheck(name, before[name][0], after[name][0], before[name][1], after[name][1])
         for name in before

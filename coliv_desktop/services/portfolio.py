@@ -38,7 +38,7 @@ from coliv_desktop.schemas.portfolio import (
 )
 from coliv_desktop.services import audit, scope
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.context import Actor, check_version, ensure_owner, writing
+from coliv_desktop.services.context import Actor, check_version, ensure_owner, reading, writing
 
 
 def _updates(data: Any) -> dict[str, Any]:
@@ -110,11 +110,10 @@ def set_property_archived(
         return PropertyOut.model_validate(prop)
 
 
-def property_choices(db: Database, *, actor: Actor | None = None
-                     ) -> list[tuple[uuid.UUID, str]]:
+def property_choices(db: Database, actor: Actor) -> list[tuple[uuid.UUID, str]]:
     """(id, name) of the live properties, by name: what a filter's drop-down lists (those
     `actor` is limited to, when given)."""
-    with scope.read_as(db, actor) as s:
+    with reading(db, actor) as s:
         query = (select(Property.id, Property.name).where(Property.archived_at.is_(None))
                  .order_by(Property.name))
         if (limit := scope.properties(actor)) is not None:
@@ -122,10 +121,10 @@ def property_choices(db: Database, *, actor: Actor | None = None
         return [(ident, name) for ident, name in s.execute(query)]
 
 
-def list_properties(db: Database, *, include_archived: bool = False,
-                    actor: Actor | None = None) -> list[PropertyOut]:
+def list_properties(db: Database, actor: Actor, *,
+                    include_archived: bool = False) -> list[PropertyOut]:
     """The properties, by name; with `actor`, checked and limited to their properties."""
-    with scope.read_as(db, actor) as s:
+    with reading(db, actor) as s:
         query = select(Property).order_by(Property.name)
         if not include_archived:
             query = query.where(Property.archived_at.is_(None))
@@ -135,8 +134,8 @@ def list_properties(db: Database, *, include_archived: bool = False,
 
 
 
-def get_property(db: Database, property_id: uuid.UUID) -> PropertyOut:
-    with db.read() as s:
+def get_property(db: Database, actor: Actor, property_id: uuid.UUID) -> PropertyOut:
+    with reading(db, actor, "read") as s:
         return PropertyOut.model_validate(get_row(s, Property, property_id, "property"))
 
 
@@ -196,9 +195,10 @@ def set_unit_archived(db: Database, actor: Actor, unit_id: uuid.UUID, archived: 
 
 
 def list_units(
-    db: Database, property_id: uuid.UUID | None = None, *, include_archived: bool = False
+    db: Database, actor: Actor, property_id: uuid.UUID | None = None, *,
+    include_archived: bool = False
 ) -> list[UnitOut]:
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         query = select(Unit).order_by(Unit.unit_number)
         if property_id is not None:
             query = query.where(Unit.property_id == property_id)
@@ -207,8 +207,8 @@ def list_units(
         return [UnitOut.model_validate(u) for u in s.scalars(query)]
 
 
-def get_unit(db: Database, unit_id: uuid.UUID) -> UnitOut:
-    with db.read() as s:
+def get_unit(db: Database, actor: Actor, unit_id: uuid.UUID) -> UnitOut:
+    with reading(db, actor, "read") as s:
         return UnitOut.model_validate(get_row(s, Unit, unit_id, "unit"))
 
 
@@ -345,9 +345,9 @@ def delete_rooms(db: Database, actor: Actor, room_ids: Sequence[uuid.UUID],
 
 
 def list_rooms(
-    db: Database, unit_id: uuid.UUID | None = None, *, include_archived: bool = False
+    db: Database, actor: Actor, unit_id: uuid.UUID | None = None, *, include_archived: bool = False
 ) -> list[RoomOut]:
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         query = select(Room).order_by(Room.room_number)
         if unit_id is not None:
             query = query.where(Room.unit_id == unit_id)
@@ -356,17 +356,17 @@ def list_rooms(
         return [RoomOut.model_validate(r) for r in s.scalars(query)]
 
 
-def get_room(db: Database, room_id: uuid.UUID) -> RoomOut:
-    with db.read() as s:
+def get_room(db: Database, actor: Actor, room_id: uuid.UUID) -> RoomOut:
+    with reading(db, actor, "read") as s:
         return RoomOut.model_validate(get_row(s, Room, room_id, "room"))
 
 
 # --- the archive --------------------------------------------------------------------------------
 
-def archived_items(db: Database) -> list[ArchivedItem]:
+def archived_items(db: Database, actor: Actor) -> list[ArchivedItem]:
     """Every archived property, unit and room, newest first, for restoring."""
     items: list[ArchivedItem] = []
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         for prop in s.scalars(select(Property).where(Property.archived_at.is_not(None))):
             assert prop.archived_at is not None
             items.append(ArchivedItem(kind="property", id=prop.id, label=prop.name,

@@ -34,6 +34,7 @@ from coliv_desktop.locations import resource
 from coliv_desktop.schemas.ledger import PaymentOut
 from coliv_desktop.schemas.printing import LeaseData, Place, ReceiptData
 from coliv_desktop.services import deposits, ledger, reminders, reports, utilities
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.late_fees import effective_rule
 from coliv_desktop.services.ledger_sql import (
     cents,
@@ -49,18 +50,18 @@ from coliv_desktop.services.settings import get_settings
 LEASE_TEMPLATE = "lease_agreement.txt"
 
 
-def letterhead(db: Database) -> Letterhead:
+def letterhead(db: Database, actor: Actor) -> Letterhead:
     """The operator's business profile and document settings, as every document prints them."""
-    profile = get_profile(db)
+    profile = get_profile(db, actor)
     if profile.company_name == PLACEHOLDER:  # never filled in: print no made-up name
         profile = profile.model_copy(update={"company_name": ""})
-    return Letterhead.from_profile(profile, get_settings(db))
+    return Letterhead.from_profile(profile, get_settings(db, actor))
 
 
-def profile_is_set(db: Database) -> bool:
+def profile_is_set(db: Database, actor: Actor) -> bool:
     """Whether the business profile has a name of its own (else documents print a stand-in
     letterhead: the GUI asks before the first document, the CLI warns)."""
-    name = get_profile(db).company_name.strip()
+    name = get_profile(db, actor).company_name.strip()
     return bool(name) and name != PLACEHOLDER
 
 
@@ -122,10 +123,11 @@ def balance_after(s: Session, chain: Sequence[uuid.UUID], payment: Payment,
     return money(charged) - money(received)
 
 
-def receipts_data(db: Database, payment_ids: Sequence[uuid.UUID]) -> list[ReceiptData]:
+def receipts_data(db: Database, actor: Actor,
+                  payment_ids: Sequence[uuid.UUID]) -> list[ReceiptData]:
     """Everything the receipts need, read in one transaction (payments and allocations in one
     query each; rooms, units and properties come from the session's identity map)."""
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         payments = {p.id: p for p in s.scalars(select(Payment).where(Payment.id.in_(payment_ids)))}
         missing = [pid for pid in payment_ids if pid not in payments]
         if missing:
@@ -135,32 +137,32 @@ def receipts_data(db: Database, payment_ids: Sequence[uuid.UUID]) -> list[Receip
         return [_receipt_data(s, p, o) for p, o in zip(ordered, outs, strict=True)]
 
 
-def receipt_data(db: Database, payment_id: uuid.UUID) -> ReceiptData:
-    return receipts_data(db, [payment_id])[0]
+def receipt_data(db: Database, actor: Actor, payment_id: uuid.UUID) -> ReceiptData:
+    return receipts_data(db, actor, [payment_id])[0]
 
 
-def receipt_pdf(db: Database, payment_id: uuid.UUID, out: Path | str) -> Path:
-    return ledger_docs.receipt(letterhead(db), receipt_data(db, payment_id)).save(out)
+def receipt_pdf(db: Database, actor: Actor, payment_id: uuid.UUID, out: Path | str) -> Path:
+    return ledger_docs.receipt(letterhead(db, actor), receipt_data(db, actor, payment_id)).save(out)
 
 
-def receipts_pdfs(db: Database, payment_ids: Sequence[uuid.UUID], folder: Path,
+def receipts_pdfs(db: Database, actor: Actor, payment_ids: Sequence[uuid.UUID], folder: Path,
                   chunk: int = 200) -> list[Path]:
-    head = letterhead(db)
+    head = letterhead(db, actor)
     paths = []
     for start in range(0, len(payment_ids), chunk):
-        for data in receipts_data(db, payment_ids[start:start + chunk]):
+        for data in receipts_data(db, actor, payment_ids[start:start + chunk]):
             paths.append(ledger_docs.receipt(head, data).save(
                 folder / f"receipt-{receipt_no(data.receipt_number)}.pdf"))
     return paths
 
 
-def lease_data(db: Database, lease_id: uuid.UUID) -> LeaseData:
-    settings = get_settings(db)
-    with db.read() as s:
+def lease_data(db: Database, actor: Actor, lease_id: uuid.UUID) -> LeaseData:
+    settings = get_settings(db, actor)
+    with reading(db, actor, "documents.read") as s:
         lease = get_row(s, Lease, lease_id, "lease")
         place, prop, tenant = _place(s, lease)
         shared = get_row(s, Room, lease.room_id, "room").room_type == "shared"
-    rule = effective_rule(db, prop.id)
+    rule = effective_rule(db, actor, prop.id)
     return LeaseData(
         shared_room=shared, jurisdiction=", ".join(p for p in (prop.city, prop.state) if p),
         lease_id=lease.id, tenant=f"{tenant.first_name} {tenant.last_name}",
@@ -173,38 +175,38 @@ def lease_data(db: Database, lease_id: uuid.UUID) -> LeaseData:
                                         str(settings["locale"]))))
 
 
-def lease_pdf(db: Database, lease_id: uuid.UUID, out: Path | str) -> Path:
-    return ledger_docs.lease_agreement(letterhead(db), lease_data(db, lease_id),
+def lease_pdf(db: Database, actor: Actor, lease_id: uuid.UUID, out: Path | str) -> Path:
+    return ledger_docs.lease_agreement(letterhead(db, actor), lease_data(db, actor, lease_id),
                                        lease_template()).save(out)
 
 
-def statement_pdf(db: Database, lease_id: uuid.UUID, start: date, end: date,
+def statement_pdf(db: Database, actor: Actor, lease_id: uuid.UUID, start: date, end: date,
                   out: Path | str) -> Path:
-    data = reports.statement(db, lease_id, start, end)
-    return ledger_docs.statement(letterhead(db), data).save(out)
+    data = reports.statement(db, actor, lease_id, start, end)
+    return ledger_docs.statement(letterhead(db, actor), data).save(out)
 
 
-def deposit_letter_pdf(db: Database, lease_id: uuid.UUID, out: Path | str) -> Path:
-    data = deposits.get_disposition(db, lease_id)
+def deposit_letter_pdf(db: Database, actor: Actor, lease_id: uuid.UUID, out: Path | str) -> Path:
+    data = deposits.get_disposition(db, actor, lease_id)
     if data is None:
         raise NotFoundError("deposit disposition for lease", lease_id)
-    return ledger_docs.deposit_letter(letterhead(db), data).save(out)
+    return ledger_docs.deposit_letter(letterhead(db, actor), data).save(out)
 
 
-def utility_notices_pdf(db: Database, bill_id: uuid.UUID, out: Path | str,
+def utility_notices_pdf(db: Database, actor: Actor, bill_id: uuid.UUID, out: Path | str,
                         lease_ids: Sequence[uuid.UUID] | None = None) -> Path:
     """Each tenant's notice of their share of a utility bill, with the working."""
-    bill = utilities.get_bill(db, bill_id)
-    return ledger_docs.utility_notices(letterhead(db), bill, lease_ids).save(out)
+    bill = utilities.get_bill(db, actor, bill_id)
+    return ledger_docs.utility_notices(letterhead(db, actor), bill, lease_ids).save(out)
 
 
-def reminder_letters_pdf(db: Database, reminder_ids: Sequence[uuid.UUID] | None,
+def reminder_letters_pdf(db: Database, actor: Actor, reminder_ids: Sequence[uuid.UUID] | None,
                          out: Path | str) -> Path:
-    pending = reminders.list_outbox(db, None if reminder_ids else "pending")
+    pending = reminders.list_outbox(db, actor, None if reminder_ids else "pending")
     chosen = [r for r in pending if reminder_ids is None or r.id in set(reminder_ids)]
     if not chosen:
         raise ValidationError("reminders", "there are no reminders to print")
-    return ledger_docs.reminder_letters(letterhead(db), chosen).save(out)
+    return ledger_docs.reminder_letters(letterhead(db, actor), chosen).save(out)
 
 
 # --- reports: PDF and CSV ----------------------------------------------------------------------
@@ -243,9 +245,9 @@ def _pdf_or_csv(out: Path | str, document: Document, header: list[str],
     raise ValidationError("out", "the file name must end in .pdf or .csv")
 
 
-def rent_roll_file(db: Database, out: Path | str, as_of: date | None = None) -> Path:
+def rent_roll_file(db: Database, actor: Actor, out: Path | str, as_of: date | None = None) -> Path:
     """The leases, then every vacant room or bed with its asking rent (in `rent`)."""
-    data = reports.rent_roll(db, as_of)
+    data = reports.rent_roll(db, actor, as_of)
     rows = [[r.property, r.unit, r.room, str(r.bed), r.tenant, r.lease_start.isoformat(),
              r.lease_end.isoformat() if r.lease_end else "", money_str(r.rent),
              money_str(r.deposit), money_str(r.deposit_held), money_str(r.balance),
@@ -255,42 +257,42 @@ def rent_roll_file(db: Database, out: Path | str, as_of: date | None = None) -> 
              for v in data.vacancies]
     header = ["property", "unit", "room", "bed", "tenant", "lease_start", "lease_end", "rent",
               "deposit", "deposit_held", "balance", "lease_id", "occupancy"]
-    return _pdf_or_csv(out, report_docs.rent_roll(letterhead(db), data), header, rows)
+    return _pdf_or_csv(out, report_docs.rent_roll(letterhead(db, actor), data), header, rows)
 
 
-def aging_file(db: Database, out: Path | str, as_of: date | None = None) -> Path:
-    data = reports.aging_report(db, as_of)
+def aging_file(db: Database, actor: Actor, out: Path | str, as_of: date | None = None) -> Path:
+    data = reports.aging_report(db, actor, as_of)
     rows = [[r.tenant, r.property, r.unit, r.room, *[money_str(r.buckets[b]) for b in BUCKETS],
              money_str(r.total), str(r.lease_id)] for r in data.rows]
     header = ["tenant", "property", "unit", "room", *BUCKETS, "total", "lease_id"]
-    return _pdf_or_csv(out, report_docs.aging(letterhead(db), data), header, rows)
+    return _pdf_or_csv(out, report_docs.aging(letterhead(db, actor), data), header, rows)
 
 
-def collection_file(db: Database, month: str, out: Path | str) -> Path:
-    data = reports.collection(db, month)
+def collection_file(db: Database, actor: Actor, month: str, out: Path | str) -> Path:
+    data = reports.collection(db, actor, month)
     rows = [[r.property, r.unit, r.room, r.tenant, money_str(r.due), money_str(r.paid),
              r.status] for r in data.rooms]
     header = ["property", "unit", "room", "tenant", "due", "paid", "status"]
-    return _pdf_or_csv(out, report_docs.collection(letterhead(db), data), header, rows)
+    return _pdf_or_csv(out, report_docs.collection(letterhead(db, actor), data), header, rows)
 
 
-def income_file(db: Database, start: date, end: date, out: Path | str) -> Path:
-    data = reports.income(db, start, end)
+def income_file(db: Database, actor: Actor, start: date, end: date, out: Path | str) -> Path:
+    data = reports.income(db, actor, start, end)
     rows = [[r.property, r.month, money_str(r.rent), money_str(r.late_fees),
              money_str(r.utilities), money_str(r.other), money_str(r.total)] for r in data.rows]
     header = ["property", "month", "rent", "late_fees", "utilities", "other", "total"]
-    return _pdf_or_csv(out, report_docs.income(letterhead(db), data), header, rows)
+    return _pdf_or_csv(out, report_docs.income(letterhead(db, actor), data), header, rows)
 
 
-def statement_file(db: Database, lease_id: uuid.UUID, start: date, end: date,
+def statement_file(db: Database, actor: Actor, lease_id: uuid.UUID, start: date, end: date,
                    out: Path | str) -> Path:
-    data = reports.statement(db, lease_id, start, end)
+    data = reports.statement(db, actor, lease_id, start, end)
     rows = [[data.start.isoformat(), "Opening balance", "", "", money_str(data.opening)]]
     rows += [[ln.day.isoformat(), ln.description,
               money_str(ln.charge) if ln.charge is not None else "",
               money_str(ln.payment) if ln.payment is not None else "",
               money_str(ln.balance)] for ln in data.lines]
-    return _pdf_or_csv(out, ledger_docs.statement(letterhead(db), data),
+    return _pdf_or_csv(out, ledger_docs.statement(letterhead(db, actor), data),
                        ["date", "description", "charge", "payment", "balance"], rows)
 
 

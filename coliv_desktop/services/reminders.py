@@ -25,7 +25,7 @@ from coliv_desktop.domain.wording import plural
 from coliv_desktop.schemas.reminders import ReminderOut
 from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.context import Actor, writing
+from coliv_desktop.services.context import Actor, reading, writing
 from coliv_desktop.services.ledger_sql import cents, charge_live, money, paid_per_charge
 from coliv_desktop.services.operator import PLACEHOLDER, get_profile
 from coliv_desktop.services.settings import get_settings
@@ -65,8 +65,8 @@ def _text(kind: str, first: str, what: str, amount: str, due: date, place: str,
 
 def refresh_outbox(db: Database, actor: Actor, as_of: date | None = None) -> int:
     day = as_of or today()
-    settings = get_settings(db)
-    name = get_profile(db).company_name
+    settings = get_settings(db, actor)
+    name = get_profile(db, actor).company_name
     business = name if name and name != PLACEHOLDER else "Your landlord"
     currency, locale = str(settings["currency"]), str(settings["locale"])
     with writing(db, actor, "ledger.write") as s:
@@ -109,7 +109,7 @@ def refresh_outbox(db: Database, actor: Actor, as_of: date | None = None) -> int
         return len(new)
 
 
-def list_outbox(db: Database, status: str | None = "pending") -> list[ReminderOut]:
+def list_outbox(db: Database, actor: Actor, status: str | None = "pending") -> list[ReminderOut]:
     """Reminders by status (None: all). Pending ones are listed only while their charge is
     still owed: one paid or voided since (a move-out reversed it, say) needs no reminder."""
     query = (select(Reminder, Tenant.first_name + " " + Tenant.last_name)
@@ -124,7 +124,7 @@ def list_outbox(db: Database, status: str | None = "pending") -> list[ReminderOu
         query = (query.outerjoin(paid, paid.c.charge_id == Charge.id)
                  .where(charge_live(),
                         cents(Charge.amount) > func.coalesce(paid.c.paid, 0)))
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         return [ReminderOut(id=r.id, charge_id=r.charge_id, lease_id=r.lease_id,
                             tenant_id=r.tenant_id, tenant=name, kind=r.kind, due_on=r.due_on,
                             amount=r.amount, subject=r.subject, body=r.body, status=r.status)

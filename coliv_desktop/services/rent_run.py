@@ -70,7 +70,7 @@ def run_rent(
     db: Database, actor: Actor, through: date, progress: Progress | None = None
 ) -> RentRunResult:
     check_day(through, "through")  # a run through 9999 would post rent for thousands of years
-    settings = get_settings(db)
+    settings = get_settings(db, actor)
     due_day = int(settings["rent_due_day"])
     operator_rule = default_rule(settings)
     with writing(db, actor, "ledger.write") as s:

@@ -37,6 +37,7 @@ from coliv_desktop.schemas.reports import (
     VacancyRow,
 )
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.lease_sql import active_on
 from coliv_desktop.services.ledger_sql import (
     account_roots,
@@ -70,7 +71,8 @@ def rate(collected: Decimal, expected: Decimal) -> Decimal:
     return (collected * 100 / expected).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def collection(db: Database, month: str, property_id: uuid.UUID | None = None) -> CollectionReport:
+def collection(db: Database, actor: Actor, month: str,
+               property_id: uuid.UUID | None = None) -> CollectionReport:
     """Each lease with charges due in `month`: what was due, what is paid, and its status:
     overdue when a charge of the month is unpaid past its due date, due when something is
     open but nothing is past due yet, paid when nothing is open (`domain.aging`)."""
@@ -97,7 +99,7 @@ def collection(db: Database, month: str, property_id: uuid.UUID | None = None) -
     if property_id is not None:
         query = query.where(Unit.property_id == property_id)
     rows: list[CollectionRow] = []
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         for lid, prop, unit, room, who, due_c, paid_c, late_c in s.execute(query):
             due, received = money(due_c), money(paid_c)
             rows.append(CollectionRow(
@@ -111,7 +113,7 @@ def collection(db: Database, month: str, property_id: uuid.UUID | None = None) -
                             collection_rate=rate(collected, expected), rooms=rows)
 
 
-def aging_report(db: Database, as_of: date | None = None) -> AgingReport:
+def aging_report(db: Database, actor: Actor, as_of: date | None = None) -> AgingReport:
     day = as_of or today()
     paid = paid_per_charge()
     edges = aging.bucket_edges(day)[1:]  # "current" is what is not past due
@@ -136,7 +138,7 @@ def aging_report(db: Database, as_of: date | None = None) -> AgingReport:
     buckets: dict[uuid.UUID, dict[str, Decimal]] = defaultdict(
         lambda: dict.fromkeys(aging.BUCKETS, ZERO))
     names: dict[uuid.UUID, tuple[str, str, str, str]] = {}
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         for lid, who, prop, unit, room, name, amount in s.execute(query):
             buckets[lid][name] += money(amount)
             names[lid] = (who, prop, unit, room)
@@ -162,7 +164,7 @@ def _balances(s: Session) -> dict[uuid.UUID, Decimal]:
             for lid in set(charged) | set(received)}
 
 
-def rent_roll(db: Database, as_of: date | None = None) -> RentRoll:
+def rent_roll(db: Database, actor: Actor, as_of: date | None = None) -> RentRoll:
     day = as_of or today()
     query = (
         select(Lease.id, Property.name, Unit.unit_number, Room.room_number, Lease.bed,
@@ -176,7 +178,7 @@ def rent_roll(db: Database, as_of: date | None = None) -> RentRoll:
         .order_by(Property.name, Unit.unit_number, Room.room_number, Lease.bed)
     )
     rows: list[RentRollRow] = []
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         leases = s.execute(query).all()
         vacancies = _vacancies(s, day)
         roots = account_roots(s)
@@ -224,10 +226,10 @@ def check_statement_period(start: date, end: date) -> None:
         raise ValidationError("to", "the statement must end on or after its start")
 
 
-def statement(db: Database, lease_id: uuid.UUID, start: date, end: date) -> Statement:
+def statement(db: Database, actor: Actor, lease_id: uuid.UUID, start: date, end: date) -> Statement:
     """Every entry of the tenant's account from `start` to `end` with a running balance."""
     check_statement_period(start, end)
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         lease = get_row(s, Lease, lease_id, "lease")
         chain = lease_chain(s, lease.id)
         tenant = s.get(Tenant, lease.tenant_id)
@@ -286,7 +288,7 @@ def _month_expr(db: Database, column: object) -> object:
     return func.strftime("%Y-%m", column)
 
 
-def income(db: Database, start: date, end: date) -> IncomeReport:
+def income(db: Database, actor: Actor, start: date, end: date) -> IncomeReport:
     alloc = live_allocations()
     month = cast(_month_expr(db, Payment.received_on), String)
     query = (
@@ -303,7 +305,7 @@ def income(db: Database, start: date, end: date) -> IncomeReport:
     )
     table: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(
         lambda: {"rent": ZERO, "late_fee": ZERO, "utility": ZERO, "other": ZERO})
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         for prop, mon, kind, amount in s.execute(query):
             table[(prop, mon)][kind] += money(amount)
     rows = [IncomeRow(property=p, month=m, rent=v["rent"], late_fees=v["late_fee"],

@@ -1,27 +1,17 @@
 """The properties an actor is limited to (users.set_properties), as SQL conditions.
 
-Applied so far in the property and tenant lists (portfolio.list_properties,
-portfolio.property_choices, tenants.search_tenants, tenants.count_tenants); every other list,
-report, export and search takes it when every service call takes its actor (issue 13 item 2).
+Every list, report, export and search a limited user can reach applies these in its query
+(issue 13: staff who look after two houses see only those).
 """
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
 
-from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Tenant, Unit
-from coliv_desktop.services.context import Actor, reading
-
-
-def read_as(db: Database, actor: Actor | None) -> AbstractContextManager[Session]:
-    """`reading` with its check when the caller names its actor (every caller will, issue
-    13 item 2); a plain read for the callers that do not yet."""
-    return db.read() if actor is None else reading(db, actor)
+from coliv_desktop.services.context import Actor
 
 
 def properties(actor: Actor | None) -> ColumnElement[bool] | None:

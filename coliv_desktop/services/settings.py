@@ -41,7 +41,7 @@ from coliv_desktop.domain.money import (
     parse_percent,
 )
 from coliv_desktop.services import audit
-from coliv_desktop.services.context import Actor, ensure_owner, writing
+from coliv_desktop.services.context import Actor, ensure_owner, reading, writing
 
 # the late fee rule's fields -> the settings holding the operator default
 LATE_FEE_FIELDS = {"mode": "late_fee_mode", "grace_days": "late_fee_grace_days",
@@ -168,9 +168,9 @@ def money_format_of(values: dict[str, Any]) -> MoneyFormat:
                        maximum=Decimal(values["max_amount"]))
 
 
-def book_money_format(db: Database) -> MoneyFormat:
+def book_money_format(db: Database, actor: Actor) -> MoneyFormat:
     """The money format of the book in `db`: what its amounts are typed and shown in."""
-    return money_format_of(get_settings(db))
+    return money_format_of(get_settings(db, actor))
 
 
 def _check_late_fee_default(values: dict[str, Any]) -> None:
@@ -184,8 +184,8 @@ def _check_late_fee_default(values: dict[str, Any]) -> None:
         raise ValidationError(LATE_FEE_FIELDS.get(exc.field, exc.field), exc.detail) from None
 
 
-def get_settings(db: Database) -> dict[str, Any]:
-    with db.read() as s:
+def get_settings(db: Database, actor: Actor) -> dict[str, Any]:
+    with reading(db, actor, "read") as s:
         return read_settings(s)
 
 
@@ -255,7 +255,7 @@ def apply_settings(s: Session, actor: Actor, checked: dict[str, Any]) -> dict[st
 def set_settings(db: Database, actor: Actor, changes: dict[str, Any]) -> dict[str, Any]:
     """Check every value, then save them all in one transaction (or none). Returns the settings
     as they are afterwards."""
-    checked = prepare(changes, book_money_format(db))
+    checked = prepare(changes, book_money_format(db, actor))
     with writing(db, actor, "settings.write") as s:
         return apply_settings(s, actor, checked)
 

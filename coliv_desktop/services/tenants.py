@@ -11,7 +11,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Tenant
 from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantUpdate
 from coliv_desktop.services import audit, protection, scope
-from coliv_desktop.services.context import Actor, check_version, writing
+from coliv_desktop.services.context import Actor, check_version, reading, writing
 from coliv_desktop.services.portfolio import _updates, get_row, mark_archived
 from coliv_desktop.services.search import matches
 
@@ -61,13 +61,13 @@ def set_tenant_archived(
         return TenantOut.model_validate(tenant)
 
 
-def get_tenant(db: Database, tenant_id: uuid.UUID) -> TenantOut:
-    with db.read() as s:
+def get_tenant(db: Database, actor: Actor, tenant_id: uuid.UUID) -> TenantOut:
+    with reading(db, actor, "read") as s:
         return TenantOut.model_validate(get_row(s, Tenant, tenant_id, "tenant"))
 
 
 def search_tenants(
-    db: Database,
+    db: Database, actor: Actor,
     text: str = "",
     *,
     include_archived: bool = False,
@@ -75,11 +75,10 @@ def search_tenants(
     descending: bool = False,
     offset: int = 0,
     limit: int | None = None,
-    actor: Actor | None = None,
 ) -> list[TenantOut]:
     """Tenants whose name, email or phone contains `text` (case-insensitive), sorted in SQL;
     with `actor`, checked and limited to the tenants of their properties."""
-    with scope.read_as(db, actor) as s:
+    with reading(db, actor) as s:
         query = select(Tenant)
         if (housed := scope.tenants(actor)) is not None:
             query = query.where(housed)
@@ -102,9 +101,8 @@ def search_tenants(
         return [TenantOut.model_validate(t) for t in s.scalars(query)]
 
 
-def count_tenants(db: Database, *, include_archived: bool = False,
-                  actor: Actor | None = None) -> int:
-    with scope.read_as(db, actor) as s:
+def count_tenants(db: Database, actor: Actor, *, include_archived: bool = False) -> int:
+    with reading(db, actor) as s:
         query = select(func.count(Tenant.id))
         if (housed := scope.tenants(actor)) is not None:
             query = query.where(housed)

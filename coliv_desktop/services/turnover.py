@@ -24,6 +24,7 @@ from coliv_desktop.schemas.overview import (
     TurnoverEvent,
 )
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.lease_sql import overlapping
 
 WINDOWS = (30, 60, 90)
@@ -55,7 +56,7 @@ def _event(kind: str, day: date, row: Any, next_start: date | None = None) -> Tu
         bed=row.bed, rent_amount=row.rent_amount, origin=row.origin, next_start=next_start)
 
 
-def turnover(db: Database, days: int = 30, *, start: date | None = None,
+def turnover(db: Database, actor: Actor, days: int = 30, *, start: date | None = None,
              property_id: uuid.UUID | None = None) -> Turnover:
     """Turnover over [start, start + days] (start: today)."""
     if days < 0 or days > 3660:
@@ -84,7 +85,7 @@ def turnover(db: Database, days: int = 30, *, start: date | None = None,
         .where(Lease.lease_end.between(first, last))
         .order_by(Lease.lease_end, *order)
     )
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         move_ins = [_event("move_in", r.lease_start, r) for r in s.execute(arrivals)]
         ending_rows = s.execute(endings).all()
     move_outs, open_endings, vacant = [], [], []
@@ -103,7 +104,7 @@ def turnover(db: Database, days: int = 30, *, start: date | None = None,
                     ending_without_renewal=open_endings, becoming_vacant=vacant)
 
 
-def timeline(db: Database, start: date, end: date, *,
+def timeline(db: Database, actor: Actor, start: date, end: date, *,
              property_id: uuid.UUID | None = None) -> Timeline:
     """Each live bed (grouped by property, unit, room) and the leases on it in [start, end]."""
     if end < start:
@@ -131,7 +132,7 @@ def timeline(db: Database, start: date, end: date, *,
     if property_id is not None:
         rooms = rooms.where(Property.id == property_id)
         bars = bars.where(Unit.property_id == property_id)
-    with db.read() as s:
+    with reading(db, actor, "read") as s:
         room_rows = s.execute(rooms).all()
         bar_rows = s.execute(bars).all()
     beds = [

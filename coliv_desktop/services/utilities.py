@@ -33,7 +33,7 @@ from coliv_desktop.schemas.utilities import (
 )
 from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
-from coliv_desktop.services.context import Actor, writing
+from coliv_desktop.services.context import Actor, reading, writing
 from coliv_desktop.services.lease_sql import overlapping
 from coliv_desktop.services.ledger import apply_unapplied
 from coliv_desktop.services.ledger_sql import cents, charge_live, lease_chain, money
@@ -94,8 +94,8 @@ def _out(data: UtilityBillIn, shares: list[split.Share], names: dict[str, str],
             working=sh.working, charge_id=(charges or {}).get(sh.key)) for sh in shares])
 
 
-def preview_bill(db: Database, data: UtilityBillIn) -> UtilityBillOut:
-    with db.read() as s:
+def preview_bill(db: Database, actor: Actor, data: UtilityBillIn) -> UtilityBillOut:
+    with reading(db, actor, "ledger.read") as s:
         shares, names, labels = _compute(s, data)
     return _out(data, shares, names, labels)
 
@@ -178,9 +178,9 @@ def _void_in(s: Session, actor: Actor, bill: UtilityBill, reason: str) -> int:
     return len(live)
 
 
-def bill_input(db: Database, bill_id: uuid.UUID) -> UtilityBillIn:
+def bill_input(db: Database, actor: Actor, bill_id: uuid.UUID) -> UtilityBillIn:
     """What a posted bill was entered with (to split it again as it was)."""
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         return _input_of(get_row(s, UtilityBill, bill_id, "bill"))
 
 
@@ -218,9 +218,9 @@ def _bill_voided(s: Session, bill: UtilityBill) -> bool:
     return bool(charged)
 
 
-def bills_to_split_again(db: Database) -> list[UtilityBillRow]:
+def bills_to_split_again(db: Database, actor: Actor) -> list[UtilityBillRow]:
     """Bills in force whose split no longer matches the leases (`needs_resplit`)."""
-    return [row for row in list_bills(db) if row.needs_resplit]
+    return [row for row in list_bills(db, actor) if row.needs_resplit]
 
 
 def _out_of_step(s: Session) -> set[uuid.UUID]:
@@ -272,7 +272,7 @@ def _out_of_step(s: Session) -> set[uuid.UUID]:
     return stale
 
 
-def bill_rooms(db: Database, property_id: uuid.UUID,
+def bill_rooms(db: Database, actor: Actor, property_id: uuid.UUID,
                unit_id: uuid.UUID | None = None) -> list[BillRoom]:
     """The rooms a bill for this property (or unit) is split across, in the order shown."""
     query = (select(Room, Unit.unit_number).join(Unit, Unit.id == Room.unit_id)
@@ -280,13 +280,14 @@ def bill_rooms(db: Database, property_id: uuid.UUID,
              .order_by(Unit.unit_number, Room.room_number))
     if unit_id is not None:
         query = query.where(Room.unit_id == unit_id)
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         return [BillRoom(room_id=room.id, label=f"{number}-{room.room_number}",
                          size_sqft=room.size_sqft, beds=room.beds)
                 for room, number in s.execute(query)]
 
 
-def list_bills(db: Database, property_id: uuid.UUID | None = None) -> list[UtilityBillRow]:
+def list_bills(db: Database, actor: Actor,
+               property_id: uuid.UUID | None = None) -> list[UtilityBillRow]:
     """Posted bills, newest period first, with how they were shared."""
     tenants = func.sum(func.coalesce(cents_of(ShareRow.amount, ShareRow.lease_id), 0))
     voided = select(Void.charge_id).where(Void.charge_id.is_not(None))
@@ -305,7 +306,7 @@ def list_bills(db: Database, property_id: uuid.UUID | None = None) -> list[Utili
     if property_id is not None:
         query = query.where(UtilityBill.property_id == property_id)
     rows = []
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         out_of_step = _out_of_step(s)
         for bill, prop, unit, count, tenant_cents, live, with_charge in s.execute(query):
             share = money(tenant_cents)
@@ -318,9 +319,9 @@ def list_bills(db: Database, property_id: uuid.UUID | None = None) -> list[Utili
     return rows
 
 
-def get_bill(db: Database, bill_id: uuid.UUID) -> UtilityBillOut:
+def get_bill(db: Database, actor: Actor, bill_id: uuid.UUID) -> UtilityBillOut:
     """A posted bill with its shares, as previewed when it was entered."""
-    with db.read() as s:
+    with reading(db, actor, "ledger.read") as s:
         bill = get_row(s, UtilityBill, bill_id, "utility bill")
         prop = get_row(s, Property, bill.property_id, "property")
         unit = s.get(Unit, bill.unit_id) if bill.unit_id else None

@@ -13,13 +13,14 @@ from coliv_desktop.documents.welcome import welcome_letter
 from coliv_desktop.domain.errors import ConflictError
 from coliv_desktop.schemas.applications import WelcomeData
 from coliv_desktop.services.clock import today
+from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.leasing import active_on
 from coliv_desktop.services.portfolio import get_row
 from coliv_desktop.services.printing import letterhead
 
 
-def welcome_data(db: Database, application_id: uuid.UUID) -> WelcomeData:
-    with db.read() as s:
+def welcome_data(db: Database, actor: Actor, application_id: uuid.UUID) -> WelcomeData:
+    with reading(db, actor, "read") as s:
         application = get_row(s, Application, application_id, "application")
         if application.status != "approved" or application.approved_lease_id is None:
             raise ConflictError(f"the application from {application.first_name} "
@@ -53,9 +54,9 @@ def welcome_data(db: Database, application_id: uuid.UUID) -> WelcomeData:
             written_on=today())
 
 
-def welcome_pdf_bytes(db: Database, application_id: uuid.UUID) -> bytes:
-    return welcome_letter(letterhead(db), welcome_data(db, application_id)).render()
+def welcome_pdf_bytes(db: Database, actor: Actor, application_id: uuid.UUID) -> bytes:
+    return welcome_letter(letterhead(db, actor), welcome_data(db, actor, application_id)).render()
 
 
-def welcome_pdf(db: Database, application_id: uuid.UUID, out: Path | str) -> Path:
-    return welcome_letter(letterhead(db), welcome_data(db, application_id)).save(out)
+def welcome_pdf(db: Database, actor: Actor, application_id: uuid.UUID, out: Path | str) -> Path:
+    return welcome_letter(letterhead(db, actor), welcome_data(db, actor, application_id)).save(out)

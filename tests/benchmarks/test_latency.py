@@ -126,8 +126,9 @@ def test_latency_of_panes_and_records(window: object, qapp: QApplication) -> Non
     win = window
     ctx = win.ctx  # type: ignore[attr-defined]
     db = ctx.db
+    actor = ctx.actor
     rng = random.Random(11)
-    leases = leasing.list_leases(db, leasing.LeaseFilter())
+    leases = leasing.list_leases(db, actor, leasing.LeaseFilter())
     tenant_ids = [row.tenant_id for row in leases]
     lease_ids = [row.id for row in leases]
     room_ids = [row.room_id for row in leases]

@@ -156,8 +156,8 @@ def test_1000_receipts_vs_raw_canvas(tmp_path: Path, sqlite_template: Path) -> N
         PaymentCreate, lease_id=lease_ids[i % len(lease_ids)], amount="812.34",
         received_on="2026-02-01", method="cash")).id for i in range(1000)]
     register_fonts()
-    head = printing.letterhead(db)
-    sample = [printing.receipt_data(db, pid) for pid in ids[:1000]]
+    head = printing.letterhead(db, actor)
+    sample = [printing.receipt_data(db, actor, pid) for pid in ids[:1000]]
 
     started = time.perf_counter()
     for data in sample:
@@ -165,7 +165,7 @@ def test_1000_receipts_vs_raw_canvas(tmp_path: Path, sqlite_template: Path) -> N
     render = time.perf_counter() - started
 
     started = time.perf_counter()
-    printing.receipts_pdfs(db, ids, tmp_path / "full")
+    printing.receipts_pdfs(db, actor, ids, tmp_path / "full")
     full = time.perf_counter() - started
 
     (tmp_path / "raw").mkdir()

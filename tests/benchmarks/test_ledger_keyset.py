@@ -39,6 +39,7 @@ from coliv_desktop.services import ledger_list
 from coliv_desktop.services.keyset import Seek, Slice
 from coliv_desktop.services.ledger_list import LedgerQuery
 from tests.benchmarks.test_ledger_pane import ENTRIES, build_ledger
+from tests.builders import OWNER
 from tests.conftest import PG_ENV, create_pg_database, drop_pg_database
 
 pytestmark = pytest.mark.benchmark
@@ -116,15 +117,16 @@ def figures(db: Database, sort: str, descending: bool) -> float:
     q = LedgerQuery()
     middle_page = ENTRIES // PAGE // 2  # page 2,500: entries 500,000 to 500,199
     anchors, anchor_time = best(
-        lambda: ledger_list.ledger_anchors(db, q, sort, descending, PAGE), 1)
+        lambda: ledger_list.ledger_anchors(db, OWNER, q, sort, descending, PAGE), 1)
     assert len(anchors) == ENTRIES // PAGE
     middle_seek = Seek(anchors[middle_page], inclusive=True)
-    middle_last = ledger_list.ledger_seek(db, q, sort, descending, middle_seek).last
+    middle_last = ledger_list.ledger_seek(db, OWNER, q, sort, descending, middle_seek).last
     cases: dict[str, Callable[[], Slice[LedgerEntryRow]]] = {
-        "first": lambda: ledger_list.ledger_seek(db, q, sort, descending),
-        "middle": lambda: ledger_list.ledger_seek(db, q, sort, descending, middle_seek),
-        "last": lambda: ledger_list.ledger_seek(db, q, sort, descending, Seek(backwards=True)),
-        "next": lambda: ledger_list.ledger_seek(db, q, sort, descending, Seek(middle_last)),
+        "first": lambda: ledger_list.ledger_seek(db, OWNER, q, sort, descending),
+        "middle": lambda: ledger_list.ledger_seek(db, OWNER, q, sort, descending, middle_seek),
+        "last": lambda: ledger_list.ledger_seek(db, OWNER, q, sort, descending,
+                                                Seek(backwards=True)),
+        "next": lambda: ledger_list.ledger_seek(db, OWNER, q, sort, descending, Seek(middle_last)),
     }
     times: dict[str, list[float]] = {name: [] for name in cases}
     pages: dict[str, Slice[LedgerEntryRow]] = {}
@@ -135,7 +137,7 @@ def figures(db: Database, sort: str, descending: bool) -> float:
             times[name].append(time.perf_counter() - started)
     first, middle, last, after = (min(times[n]) for n in ("first", "middle", "last", "next"))
     by_offset, offset_time = best(lambda: ledger_list.ledger_page(
-        db, q, sort, descending, middle_page * PAGE, PAGE), 3)
+        db, OWNER, q, sort, descending, middle_page * PAGE, PAGE), 3)
     assert [r.id for r in pages["middle"].rows] == [r.id for r in by_offset]  # the same page
     assert all(len(page.rows) == PAGE for page in pages.values())
     ratio = middle / first
@@ -152,8 +154,8 @@ def figures(db: Database, sort: str, descending: bool) -> float:
 
 def measure(db: Database, label: str) -> list[float]:
     """Print the figures of one engine; return the middle/first ratios."""
-    assert ledger_list.ledger_count(db, LedgerQuery()) == ENTRIES
-    ledger_list.ledger_seek(db, LedgerQuery())  # connect and warm up before any clock runs
+    assert ledger_list.ledger_count(db, OWNER, LedgerQuery()) == ENTRIES
+    ledger_list.ledger_seek(db, OWNER, LedgerQuery())  # connect and warm up before any clock runs
     print(f"\n[bench] ledger pages of {PAGE}, {ENTRIES:,} entries, {label} (best of {RUNS}):")
     return [figures(db, sort, descending) for sort, descending in [
         ("day", True), ("day", False), ("amount", True), ("amount", False)]]

@@ -39,6 +39,7 @@ from coliv_desktop.domain.matching import (
 )
 from coliv_desktop.services import matching, placement
 from coliv_desktop.services.context import local_actor
+from tests.builders import OWNER
 
 pytestmark = pytest.mark.benchmark
 
@@ -162,12 +163,12 @@ def read_everything(db: Database) -> int:
 def test_batch_plan_1000_applicants_by_5000_rooms(tmp_path: Path) -> None:
     db = build_intake(tmp_path / "intake.db", applicants=1000, rooms=5000)
     floor, _ = best_of(1, lambda: read_everything(db))
-    elapsed, result = best_of(1, lambda: placement.plan(db))
+    elapsed, result = best_of(1, lambda: placement.plan(db, actor))
     rooms = [p.room_id for p in result.placements]
     assert len(rooms) == len(set(rooms))
     assert result.total == sum(p.score for p in result.placements)
     tracemalloc.start()
-    placement.plan(db)
+    placement.plan(db, OWNER)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     max_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -11,6 +11,7 @@ from sqlalchemy.engine import URL
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.services import portability
+from tests.builders import OWNER
 from tests.cli.test_cli import Cli, flow_41
 from tests.flow42 import PROFILES, SARAH, STORY_DAY
 
@@ -103,11 +104,11 @@ def test_a_second_approval_is_a_conflict_and_changes_nothing(
                        write(tmp_path, "omar", PROFILES["Tom"]))
     cli.new_id("application", "approve", sarah, "--room", ids["3B-A"], "--deposit", "500")
     db = Database(db_url)
-    before = portability.dumps(portability.export_data(db))
+    before = portability.dumps(portability.export_data(db, OWNER))
     code, out, err = cli.run("application", "approve", other, "--room", ids["3B-A"])
     assert code == 4 and out == ""
     assert err.startswith("error: room 3B-A has no free bed for those dates")
-    assert portability.dumps(portability.export_data(db)) == before
+    assert portability.dumps(portability.export_data(db, OWNER)) == before
     db.dispose()
     # the approval taken back: the room is free for the other applicant
     assert "approval undone" in cli.ok("application", "unapprove", sarah)
@@ -150,7 +151,7 @@ def test_bad_profiles_name_the_field_and_change_nothing(
     ids["Mike"] = cli.new_id("tenant", "add", "--first-name", "Mike", "--last-name", "R",
                              "--email", "mike@example.com")
     db = Database(db_url)
-    before = portability.dumps(portability.export_data(db))
+    before = portability.dumps(portability.export_data(db, OWNER))
     path = write(tmp_path, "bad", profile)
     code, out, err = cli.run("application", "add", "--first-name", "A", "--last-name", "B",
                              "--email", "a@b.io", "--move-in", "2025-12-01", "--max-rent",
@@ -159,7 +160,7 @@ def test_bad_profiles_name_the_field_and_change_nothing(
     if isinstance(profile, dict) and field != "--max-rent":
         code, out, err = cli.run("tenant", "profile", ids["Mike"], "--profile", path)
         assert (code, out) == (2, "") and err.startswith(f"error: {field}:")
-    assert portability.dumps(portability.export_data(db)) == before
+    assert portability.dumps(portability.export_data(db, OWNER)) == before
     db.dispose()
 
 

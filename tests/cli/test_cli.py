@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL, make_url
 from coliv_desktop.__main__ import main
 from coliv_desktop.db.engine import Database
 from coliv_desktop.services import portability
+from tests.builders import OWNER
 
 
 class Cli:
@@ -120,12 +121,12 @@ def test_bad_input_exits_non_zero_names_the_field_and_changes_nothing(
     ids["tenant"] = cli.new_id("tenant", "add", "--first-name", "T", "--last-name", "U",
                                "--email", "t@u.io")
     db = Database(db_url)
-    before = portability.dumps(portability.export_data(db))
+    before = portability.dumps(portability.export_data(db, OWNER))
     code, out, err = cli.run(*[a.format(**ids) for a in args])
     assert code != 0
     assert out == ""
     assert err.startswith(f"error: {field}:")
-    assert portability.dumps(portability.export_data(db)) == before
+    assert portability.dumps(portability.export_data(db, OWNER)) == before
     db.dispose()
 
 

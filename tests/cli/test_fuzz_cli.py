@@ -32,6 +32,7 @@ from coliv_desktop.cli import build_parser, command_parsers
 from coliv_desktop.cli import main as cli_main
 from coliv_desktop.db.engine import Database
 from coliv_desktop.services import portability
+from tests.builders import OWNER
 from tests.cli.test_applications_cli import write
 from tests.cli.test_cli import Cli, flow_41
 from tests.flow42 import SARAH
@@ -220,7 +221,7 @@ def is_id(text: str) -> bool:
 def snapshot(url: URL) -> str:
     db = Database(url)
     try:
-        return portability.dumps(portability.export_data(db))
+        return portability.dumps(portability.export_data(db, OWNER))
     finally:
         db.dispose()
 

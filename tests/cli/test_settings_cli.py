@@ -14,6 +14,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.domain.money import DEFAULT_FORMAT, money_format
 from coliv_desktop.services import portability
 from coliv_desktop.services.clock import today
+from tests.builders import OWNER
 from tests.cli.test_cli import Cli, flow_41
 
 
@@ -25,7 +26,7 @@ def cli(db_url: URL, capsys: pytest.CaptureFixture[str]) -> Cli:
 def book(db_url: URL) -> str:
     db = Database(db_url)
     try:
-        return portability.dumps(portability.export_data(db))
+        return portability.dumps(portability.export_data(db, OWNER))
     finally:
         db.dispose()
 

@@ -31,6 +31,7 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.portfolio import RoomUpdate
 from coliv_desktop.services import backups, history, portability, portfolio
 from coliv_desktop.services.context import local_actor
+from tests.builders import OWNER
 from tests.cli.test_applications_cli import STORY_DAY, add_sarah, flow_42
 from tests.cli.test_cli import Cli, flow_41
 
@@ -47,7 +48,7 @@ def book(url: URL | str) -> str:
     """The whole book as an export: what "changed nothing" is checked against."""
     db = Database(make_url(url) if isinstance(url, str) else url)
     try:
-        return portability.dumps(portability.export_data(db))
+        return portability.dumps(portability.export_data(db, OWNER))
     finally:
         db.dispose()
 
@@ -190,7 +191,7 @@ def test_a_read_only_book_in_the_services(read_only_book: tuple[str, Path]) -> N
         assert actor.may("read")
         assert backups.daily_backup(db.url) is None
         assert [p.name for p in path.parent.iterdir()] == ["books.db"]
-        assert history.audit_entries(db, "", limit=1)
+        assert history.audit_entries(db, actor, "", limit=1)
     finally:
         db.dispose()
 
@@ -320,7 +321,8 @@ def test_backups_into_a_place_that_cannot_be_written(
 def _audit(db_url: URL, entity_id: str) -> list[dict[str, Any]]:
     db = Database(db_url)
     try:
-        return [r.changes for r in history.audit_entries(db, "", entity_id=entity_id, limit=20)]
+        return [r.changes for r in history.audit_entries(db, OWNER, "", entity_id=entity_id,
+                                                         limit=20)]
     finally:
         db.dispose()
 

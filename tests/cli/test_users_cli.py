@@ -15,6 +15,7 @@ from sqlalchemy.engine import URL
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AuditEntry
 from coliv_desktop.services import portability
+from tests.builders import OWNER
 from tests.cli.test_cli import Cli
 
 OWNER_PW = "Owner-pass1"
@@ -43,7 +44,7 @@ def book_without_sign_in_traces(url: str) -> str:
 
     db = Database(make_url(url))
     try:
-        data = portability.export_data(db)
+        data = portability.export_data(db, OWNER)
     finally:
         db.dispose()
     tables = {k: v for k, v in data["tables"].items() if k not in ("users", "audit_log")}

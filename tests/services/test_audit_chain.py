@@ -47,7 +47,7 @@ def test_real_work_leaves_an_intact_chain(db: Database, actor: Actor) -> None:
     assert [seq for seq, _ in entries] == list(range(1, len(entries) + 1))
     report = audit.verify_chain(db, actor)
     assert report.ok and report.entries == len(entries), report.describe()
-    checks = {r.name: r for r in integrity.verify_books(db)}
+    checks = {r.name: r for r in integrity.verify_books(db, actor)}
     assert all(r.ok for r in checks.values()), checks
 
 
@@ -60,7 +60,7 @@ def test_a_changed_entry_is_named(db: Database, actor: Actor) -> None:
     assert (report.broken.seq, report.broken.id) == (seq, ident)
     assert "changed" in report.broken.reason
     assert ident in report.describe()
-    chain = [r for r in integrity.verify_books(db) if "audit" in r.name]
+    chain = [r for r in integrity.verify_books(db, actor) if "audit" in r.name]
     assert not chain[0].ok and ident in chain[0].problems[0]
 
 

@@ -21,7 +21,7 @@ from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.retention import Retention, to_keep
 from coliv_desktop.services import backups, databases, integrity, portability, settings
 from coliv_desktop.services.context import Actor, local_actor
-from tests.builders import fresh_lease, tenant
+from tests.builders import OWNER, fresh_lease, tenant
 
 POSIX = os.name != "nt"
 
@@ -125,7 +125,7 @@ def test_db_check_runs_the_foreign_key_check(url: URL,
     _with_an_orphan_lease(Path(str(url.database)))
     db = Database(url)
     try:
-        failing = {r.name: r.problems for r in integrity.verify_books(db) if not r.ok}
+        failing = {r.name: r.problems for r in integrity.verify_books(db, OWNER) if not r.ok}
     finally:
         db.dispose()
     assert failing == {"Every reference points at a row that exists (foreign keys)":

@@ -15,7 +15,7 @@ from coliv_desktop.domain.errors import ColivError, PermissionDeniedError, Valid
 from coliv_desktop.domain.retention import Retention
 from coliv_desktop.services import backups, history, tenants
 from coliv_desktop.services.context import Actor, local_actor
-from tests.builders import tenant
+from tests.builders import OWNER, tenant
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def url(tmp_path: Path) -> URL:
 def _names(url: URL) -> set[str]:
     db = open_database(url)
     try:
-        return {f"{t.first_name} {t.last_name}" for t in tenants.search_tenants(db)}
+        return {f"{t.first_name} {t.last_name}" for t in tenants.search_tenants(db, OWNER)}
     finally:
         db.dispose()
 
@@ -84,7 +84,7 @@ def test_restore_puts_the_backup_in_place_and_keeps_what_was_there(url: URL) -> 
     assert restored.safety_copy.exists() and restored.revision
     db = open_database(url)
     try:
-        entries = history.audit_entries(db, search="Restored")
+        entries = history.audit_entries(db, OWNER, search="Restored")
         assert entries and copy.name in entries[0].summary
     finally:
         db.dispose()

@@ -147,10 +147,10 @@ def test_a_lost_server_is_one_clear_error_and_nothing_is_written(
         tenants.update_tenant(db, actor, ident, build(TenantUpdate, phone="555-0100"))
     assert "Nothing was saved" in str(caught.value) and caught.value.exit_code == 8
     with pytest.raises(ConnectionLost):  # a read, through any service, says the same
-        tenants.search_tenants(db)
+        tenants.search_tenants(db, actor)
     monkeypatch.undo()  # the server is back
     assert connection.ping(db).ok
-    assert tenants.get_tenant(db, ident).phone in (None, "")
+    assert tenants.get_tenant(db, actor, ident).phone in (None, "")
 
 
 @needs_pg

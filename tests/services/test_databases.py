@@ -42,7 +42,7 @@ def test_a_missing_file_is_created_only_when_asked(tmp_path: Path) -> None:
     opened = databases.create_database(url, steps.append)
     try:
         assert (tmp_path / "new.db").exists() and steps  # migrated, step by step
-        assert portfolio.list_properties(opened.db) == []
+        assert portfolio.list_properties(opened.db, opened.actor) == []
     finally:
         databases.close(opened.db)
 
@@ -50,12 +50,12 @@ def test_a_missing_file_is_created_only_when_asked(tmp_path: Path) -> None:
 def test_the_demo_is_loaded_once(tmp_path: Path) -> None:
     url = make_url(f"sqlite:///{tmp_path / 'demo.db'}")
     opened = databases.open_demo(url)
-    count = len(portfolio.list_properties(opened.db, include_archived=True))
+    count = len(portfolio.list_properties(opened.db, opened.actor, include_archived=True))
     databases.close(opened.db)
     assert count > 0
     again = databases.open_demo(url)
     try:
-        assert len(portfolio.list_properties(again.db, include_archived=True)) == count
+        assert len(portfolio.list_properties(again.db, again.actor, include_archived=True)) == count
     finally:
         databases.close(again.db)
 
@@ -78,7 +78,7 @@ def test_check_and_restore_a_backup(tmp_path: Path) -> None:
     flow_41(opened.db, opened.actor)
     made = databases.back_up(opened.db, opened.actor)
     assert made is not None
-    portfolio_before = {p.name for p in portfolio.list_properties(opened.db)}
+    portfolio_before = {p.name for p in portfolio.list_properties(opened.db, opened.actor)}
     databases.close(opened.db)
     with pytest.raises(ValidationError):  # the database itself is no backup of it
         databases.check_restore(url, tmp_path / "books.db")
@@ -87,6 +87,7 @@ def test_check_and_restore_a_backup(tmp_path: Path) -> None:
     assert restored.safety_copy.exists()
     again = databases.open_database(url)
     try:
-        assert {p.name for p in portfolio.list_properties(again.db)} == portfolio_before
+        assert {p.name for p in portfolio.list_properties(again.db,
+                                                          again.actor)} == portfolio_before
     finally:
         databases.close(again.db)

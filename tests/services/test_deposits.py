@@ -24,7 +24,7 @@ from coliv_desktop.services import (
     reports,
 )
 from coliv_desktop.services.context import Actor
-from tests.builders import flow_41, fresh_lease, lease, tenant
+from tests.builders import OWNER, flow_41, fresh_lease, lease, tenant
 
 D = Decimal
 
@@ -37,7 +37,7 @@ def test_move_out_with_deductions_and_unpaid_rent(db: Database, actor: Actor) ->
     ledger.record_payment(db, actor, build(PaymentCreate, lease_id=tom.id, amount="1600",
                                            received_on="2025-12-01", method="check"))
     # deposit and December are paid; January (800) is not
-    income = reports.income(db, date(2025, 12, 1), date(2025, 12, 31))
+    income = reports.income(db, actor, date(2025, 12, 1), date(2025, 12, 31))
     assert income.total == D("800.00")  # the deposit is held, not income
     data = build(DispositionCreate, lease_id=tom.id, decided_on="2026-02-03",
                  deductions=[{"reason": "Broken window", "amount": "150"}],
@@ -46,14 +46,14 @@ def test_move_out_with_deductions_and_unpaid_rent(db: Database, actor: Actor) ->
         deposits.settle_deposit(db, actor, data)
     assert "move-out" in str(err.value)
     leasing.end_lease(db, actor, tom.id, date(2026, 1, 31))
-    preview = deposits.preview_disposition(db, data)
+    preview = deposits.preview_disposition(db, actor, data)
     assert (preview.held, preview.deductions_total, preview.unpaid_before) == (
         D("800.00"), D("150.00"), D("800.00"))
     done = deposits.settle_deposit(db, actor, data)
     assert (done.applied, done.refund, done.owed) == (D("800.00"), D("0.00"), D("150.00"))
-    book = ledger.lease_ledger(db, tom.id)
+    book = ledger.lease_ledger(db, actor, tom.id)
     assert book.deposit_held == D("0.00") and book.balance == D("150.00")
-    assert deposits.get_disposition(db, tom.id) == done
+    assert deposits.get_disposition(db, actor, tom.id) == done
     with pytest.raises(ValidationError):
         deposits.settle_deposit(db, actor, data)
 
@@ -70,12 +70,12 @@ def test_refund_when_everything_is_paid(db: Database, actor: Actor) -> None:
         DispositionCreate, lease_id=ana.id, decided_on="2026-01-02",
         deductions=[{"reason": "Cleaning", "amount": "60.50"}]))
     assert (done.applied, done.refund, done.owed) == (D("60.50"), D("639.50"), D("0.00"))
-    assert ledger.lease_ledger(db, ana.id).balance == D("0.00")
+    assert ledger.lease_ledger(db, actor, ana.id).balance == D("0.00")
 
 
 def _state(db: Database, lease_id: object) -> tuple[Decimal, Decimal, object]:
-    book = ledger.lease_ledger(db, lease_id)  # type: ignore[arg-type]
-    return book.balance, book.deposit_held, deposits.get_disposition(db, lease_id)  # type: ignore[arg-type]
+    book = ledger.lease_ledger(db, OWNER, lease_id)  # type: ignore[arg-type]
+    return book.balance, book.deposit_held, deposits.get_disposition(db, OWNER, lease_id)  # type: ignore[arg-type]
 
 
 def test_a_settlement_reversed_puts_the_books_back_and_can_be_made_again(
@@ -98,8 +98,8 @@ def test_a_settlement_reversed_puts_the_books_back_and_can_be_made_again(
     voided = deposits.reverse_settlement(db, actor, tom.id, "typed 1500 for 150")
     assert voided == 2  # the deduction and the deposit applied
     assert _state(db, tom.id) == before
-    assert [p for r in integrity.verify_books(db) for p in r.problems] == []
-    book = ledger.lease_ledger(db, tom.id)
+    assert [p for r in integrity.verify_books(db, actor) for p in r.problems] == []
+    book = ledger.lease_ledger(db, actor, tom.id)
     assert [c.void_reason for c in book.charges if c.description.startswith("Deposit ded")] == [
         "Deposit settlement reversed: typed 1500 for 150"]  # the ledger keeps both
     with pytest.raises(ValidationError, match="not been settled"):
@@ -108,7 +108,7 @@ def test_a_settlement_reversed_puts_the_books_back_and_can_be_made_again(
         build(DispositionCreate, lease_id=tom.id, decided_on="2026-02-03",
               deductions=[{"reason": "Broken window", "amount": "150"}]).deductions[0]]}))
     assert (done.applied, done.refund, done.owed) == (D("800.00"), D("0.00"), D("150.00"))
-    assert history.audit_entries(db, search="reversed")[0].action == "reverse"
+    assert history.audit_entries(db, actor, search="reversed")[0].action == "reverse"
 
 
 amounts = st.integers(min_value=0, max_value=200_000).map(lambda c: D(c) / 100)
@@ -142,6 +142,6 @@ def test_settle_then_reverse_leaves_the_account_as_it_was(
     deposits.settle_deposit(db, actor, data)
     deposits.reverse_settlement(db, actor, the_lease.id, "entered wrongly")
     assert _state(db, the_lease.id) == before
-    assert [p for r in integrity.verify_books(db) for p in r.problems] == []
+    assert [p for r in integrity.verify_books(db, actor) for p in r.problems] == []
     again = deposits.settle_deposit(db, actor, data)  # and it can be settled anew
-    assert deposits.get_disposition(db, the_lease.id) == again
+    assert deposits.get_disposition(db, actor, the_lease.id) == again

@@ -46,7 +46,7 @@ from coliv_desktop.schemas.reports import (
 from coliv_desktop.schemas.utilities import ShareOut, UtilityBillOut
 from coliv_desktop.services import ledger, operator, printing, rent_run, reports
 from coliv_desktop.services.context import Actor
-from tests.builders import flow_41, lease, tenant
+from tests.builders import OWNER, flow_41, lease, tenant
 
 HEADINGS = ("Parties", "The room", "Term", "Rent", "Security deposit", "Utilities",
             "Entry to the room", "Guests", "House rules", "Ending the agreement",
@@ -87,14 +87,14 @@ def one_lease(db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch) -> di
 
 def test_rent_roll_lists_vacancies_with_asking_rent_and_counts_right(
         db: Database, one_lease: dict[str, object], tmp_path: Path) -> None:
-    roll = reports.rent_roll(db, date(2025, 12, 10))
+    roll = reports.rent_roll(db, OWNER, date(2025, 12, 10))
     assert len(roll.rows) == 1
     assert [(v.unit, v.room, v.asking_rent) for v in roll.vacancies] == [
         ("3A", "A", Decimal("700.00")), ("3A", "B", Decimal("700.00")),
         ("3A", "C", Decimal("700.00")), ("3B", "B", Decimal("750.00")),
         ("3B", "C", Decimal("800.00")), ("3B", "D", Decimal("800.00"))]
     assert roll.total_asking == Decimal("4450.00")
-    text = flat("\n".join(pdf_pages(printing.rent_roll_file(db, tmp_path / "r.pdf",
+    text = flat("\n".join(pdf_pages(printing.rent_roll_file(db, OWNER, tmp_path / "r.pdf",
                                                             date(2025, 12, 10)))))
     assert "1 lease" in text and "1 leases" not in text
     assert "Vacant rooms and beds" in text and "6 vacant rooms" in text
@@ -103,10 +103,10 @@ def test_rent_roll_lists_vacancies_with_asking_rent_and_counts_right(
 
 def test_receipt_and_statement_name_the_receipt_alike(
         db: Database, one_lease: dict[str, object], tmp_path: Path) -> None:
-    receipt = flat(pdf_pages(printing.receipt_pdf(db, one_lease["payment"],  # type: ignore[arg-type]
+    receipt = flat(pdf_pages(printing.receipt_pdf(db, OWNER, one_lease["payment"],  # type: ignore[arg-type]
                                                   tmp_path / "r.pdf"))[0])
     statement = flat("\n".join(pdf_pages(printing.statement_pdf(
-        db, one_lease["lease"], date(2025, 12, 1), date(2025, 12, 31),  # type: ignore[arg-type]
+        db, OWNER, one_lease["lease"], date(2025, 12, 1), date(2025, 12, 31),  # type: ignore[arg-type]
         tmp_path / "s.pdf"))))
     assert "Receipt No. 000001" in receipt
     assert "receipt No. 000001" in statement and "receipt 1 " not in statement
@@ -133,14 +133,14 @@ def test_statement_dates_stay_on_one_line(locale: str) -> None:
 
 def test_unset_business_profile_is_told_and_still_prints(
         db: Database, actor: Actor, one_lease: dict[str, object], tmp_path: Path) -> None:
-    assert not printing.profile_is_set(db)
-    text = pdf_pages(printing.lease_pdf(db, one_lease["lease"], tmp_path / "l.pdf"))  # type: ignore[arg-type]
+    assert not printing.profile_is_set(db, actor)
+    text = pdf_pages(printing.lease_pdf(db, actor, one_lease["lease"], tmp_path / "l.pdf"))  # type: ignore[arg-type]
     assert UNNAMED in text[0]
     operator.update_profile(db, actor, build(
         OperatorProfileUpdate, company_name="Loft Living", address="9 Congress Ave",
         phone="512-555-0100", email="hello@loft.example"))
-    assert printing.profile_is_set(db)
-    text = pdf_pages(printing.lease_pdf(db, one_lease["lease"], tmp_path / "l2.pdf"))  # type: ignore[arg-type]
+    assert printing.profile_is_set(db, actor)
+    text = pdf_pages(printing.lease_pdf(db, actor, one_lease["lease"], tmp_path / "l2.pdf"))  # type: ignore[arg-type]
     assert UNNAMED not in text[0] and "Loft Living" in text[0]
 
 
@@ -150,7 +150,7 @@ def test_lease_agreement_follows_its_terms_and_the_profile(
         OperatorProfileUpdate, company_name="Loft Living", address="9 Congress Ave",
         phone="512-555-0100", email="hello@loft.example"))
     fixed = flat("\n".join(pdf_pages(printing.lease_pdf(
-        db, one_lease["lease"], tmp_path / "fixed.pdf"))))  # type: ignore[arg-type]
+        db, actor, one_lease["lease"], tmp_path / "fixed.pdf"))))  # type: ignore[arg-type]
     for heading in HEADINGS:
         assert heading in fixed, heading
     assert "fixed-term agreement. It starts on December 1, 2025 and ends on May 31, 2026" in fixed
@@ -163,7 +163,7 @@ def test_lease_agreement_follows_its_terms_and_the_profile(
     flow = one_lease["flow"]
     open_ended = lease(db, actor, flow.rooms["3B-B"], tenant(db, actor, "Bo"),  # type: ignore[attr-defined]
                        date(2025, 12, 1), rent_amount="750")
-    text = flat("\n".join(pdf_pages(printing.lease_pdf(db, open_ended.id,
+    text = flat("\n".join(pdf_pages(printing.lease_pdf(db, actor, open_ended.id,
                                                        tmp_path / "open.pdf"))))
     assert "continues from month to month" in text and "30 days' written notice" in text
     assert "fixed-term" not in text and "Month to month (no fixed end date)" in text
@@ -177,13 +177,13 @@ def test_the_operators_own_template_wins(
     own.write_text("#! mine\n# Our house\nWelcome, $tenant, to $property.\n\n"
                    "[month-to-month] Never shown on a fixed term.\n", encoding="utf-8")
     assert printing.lease_template_path() == own
-    text = flat("\n".join(pdf_pages(printing.lease_pdf(db, one_lease["lease"],  # type: ignore[arg-type]
+    text = flat("\n".join(pdf_pages(printing.lease_pdf(db, OWNER, one_lease["lease"],  # type: ignore[arg-type]
                                                        tmp_path / "own.pdf"))))
     assert "Our house Welcome, Ana Tester, to Downtown Loft." in text
     assert "Never shown" not in text and "Security deposit" not in text
     own.write_bytes(b"\xff\xfe not text")
     with pytest.raises(FileProblem, match="lease_agreement.txt: cannot read the lease template"):
-        printing.lease_pdf(db, one_lease["lease"], tmp_path / "bad.pdf")  # type: ignore[arg-type]
+        printing.lease_pdf(db, OWNER, one_lease["lease"], tmp_path / "bad.pdf")  # type: ignore[arg-type]
 
 
 def _lease(house_rules: str, end: date | None = date(2026, 5, 31), name: str = "Ana Tester",
@@ -305,11 +305,11 @@ def test_long_unbroken_names_print_through_the_services(
 
     long_name = "P" * limits.NAME
     flow = one_lease["flow"]
-    current = portfolio.get_property(db, flow.property_id)  # type: ignore[attr-defined]
+    current = portfolio.get_property(db, actor, flow.property_id)  # type: ignore[attr-defined]
     portfolio.update_property(db, actor, flow.property_id, build(  # type: ignore[attr-defined]
         PropertyUpdate, name=long_name, expected_version=current.version))
     operator.update_profile(db, actor, build(OperatorProfileUpdate, company_name="B" * limits.NAME,
                                              address="A" * limits.ADDRESS))
-    for path in (printing.lease_pdf(db, one_lease["lease"], tmp_path / "l.pdf"),  # type: ignore[arg-type]
-                 printing.receipt_pdf(db, one_lease["payment"], tmp_path / "r.pdf")):  # type: ignore[arg-type]
+    for path in (printing.lease_pdf(db, actor, one_lease["lease"], tmp_path / "l.pdf"),  # type: ignore[arg-type]
+                 printing.receipt_pdf(db, actor, one_lease["payment"], tmp_path / "r.pdf")):  # type: ignore[arg-type]
         assert long_name in "".join(p.replace("\n", "") for p in pdf_pages(path))

@@ -73,7 +73,7 @@ def test_the_app_role_uses_the_app_but_cannot_rewrite_the_audit_log(
     try:
         actor = local_actor(desk)
         made = tenant(desk, actor, "Desk")
-        assert {t.first_name for t in tenants.search_tenants(desk)} == {"Before", "Desk"}
+        assert {t.first_name for t in tenants.search_tenants(desk, actor)} == {"Before", "Desk"}
         assert audit.verify_chain(desk, actor).ok
         for sql in ("UPDATE audit_log SET summary = 'nothing'", "DELETE FROM audit_log",
                     "TRUNCATE audit_log", "CREATE TABLE sneaky (id integer)",

@@ -14,22 +14,23 @@ from coliv_desktop.db.models import AllocationRow, Charge, Lease, Payment
 from coliv_desktop.services import integrity, leasing
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.demo import load_demo
+from tests.builders import OWNER
 
 DAY = date(2025, 11, 25)
 
 
 def failing(db: Database) -> dict[str, list[str]]:
-    return {r.name: r.problems for r in integrity.verify_books(db) if not r.ok}
+    return {r.name: r.problems for r in integrity.verify_books(db, OWNER) if not r.ok}
 
 
 def test_the_demo_books_pass_and_damage_is_named(db: Database, actor: Actor,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLIV_TODAY", DAY.isoformat())
     load_demo(db, actor, DAY)
-    results = integrity.verify_books(db)
+    results = integrity.verify_books(db, actor)
     assert len(results) == len(integrity.CHECKS) and all(r.ok for r in results)
 
-    leases = {r.tenant_name: r for r in leasing.list_leases(db)}
+    leases = {r.tenant_name: r for r in leasing.list_leases(db, actor)}
     priya, mike = leases["Priya Nair"], leases["Mike Chen"]
     with db.write() as s:
         charge = s.scalars(select(Charge).where(Charge.lease_id == priya.id,
@@ -58,7 +59,7 @@ def test_the_demo_books_pass_and_damage_is_named(db: Database, actor: Actor,
 
 
 def test_an_empty_database_passes(db: Database) -> None:
-    assert all(r.ok for r in integrity.verify_books(db))
+    assert all(r.ok for r in integrity.verify_books(db, OWNER))
 
 
 def test_money_crossing_tenants_cancelled_leases_and_double_booking_are_found(
@@ -67,7 +68,7 @@ def test_money_crossing_tenants_cancelled_leases_and_double_booking_are_found(
 
     monkeypatch.setenv("COLIV_TODAY", DAY.isoformat())
     load_demo(db, actor, DAY)
-    leases = {r.tenant_name: r for r in leasing.list_leases(db)}
+    leases = {r.tenant_name: r for r in leasing.list_leases(db, actor)}
     priya, mike = leases["Priya Nair"], leases["Mike Chen"]
     with db.write() as s:
         charge = s.scalars(select(Charge).where(Charge.lease_id == priya.id)).first()

@@ -24,7 +24,7 @@ from coliv_desktop.services import tenants as tenant_service
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.keyset import Cursor, Key, Seek, Slice
 from coliv_desktop.services.ledger_list import SORTS, LedgerQuery
-from tests.builders import flow_41, fresh_lease, lease, tenant
+from tests.builders import OWNER, flow_41, fresh_lease, lease, tenant
 from tests.services.keyset_checks import Anchors, Fetch, check_paging
 from tests.services.test_reports import flow_43
 
@@ -135,11 +135,11 @@ def busy_ledger(db: Database, actor: Actor) -> dict[str, Any]:
 
 
 def ledger_fetch(db: Database, q: LedgerQuery, sort: str, descending: bool) -> Fetch:
-    return lambda seek, limit: ledger_list.ledger_seek(db, q, sort, descending, seek, limit)
+    return lambda seek, limit: ledger_list.ledger_seek(db, OWNER, q, sort, descending, seek, limit)
 
 
 def ledger_anchors(db: Database, q: LedgerQuery, sort: str, descending: bool) -> Anchors:
-    return lambda every: ledger_list.ledger_anchors(db, q, sort, descending, every)
+    return lambda every: ledger_list.ledger_anchors(db, OWNER, q, sort, descending, every)
 
 
 def test_every_ledger_sort_pages_by_cursor_as_one_order_by(
@@ -147,13 +147,13 @@ def test_every_ledger_sort_pages_by_cursor_as_one_order_by(
     monkeypatch.setenv("COLIV_TODAY", TODAY)
     busy_ledger(db, actor)
     everything = LedgerQuery()
-    total = ledger_list.ledger_count(db, everything)
+    total = ledger_list.ledger_count(db, actor, everything)
     assert total == 16 + 1 + 3 + 8 + 1 + 1 == 30
     monkeypatch.setattr(ledger_list, "SEEK_SKIP", 1)  # long skips count their way: tested too
     for sort in SORTS:
         for descending in (False, True):
             expected = [r.id for r in ledger_list.ledger_page(
-                db, everything, sort, descending, 0, 1000)]
+                db, actor, everything, sort, descending, 0, 1000)]
             assert len(expected) == total
             check_paging(ledger_fetch(db, everything, sort, descending),
                          ledger_anchors(db, everything, sort, descending), expected, 4,
@@ -170,7 +170,7 @@ def test_filtered_ledger_pages_by_cursor(db: Database, actor: Actor, q: LedgerQu
     busy_ledger(db, actor)
     for number, sort in enumerate(SORTS):  # each sort in one direction: the other is above
         descending = number % 2 == 0
-        expected = [r.id for r in ledger_list.ledger_page(db, q, sort, descending, 0, 1000)]
+        expected = [r.id for r in ledger_list.ledger_page(db, actor, q, sort, descending, 0, 1000)]
         assert expected, (q, sort)
         check_paging(ledger_fetch(db, q, sort, descending),
                      ledger_anchors(db, q, sort, descending), expected, 3, every_row=0)
@@ -182,10 +182,10 @@ def test_the_ledger_order_is_its_key_then_id(db: Database, actor: Actor,
     then kind, then id."""
     monkeypatch.setenv("COLIV_TODAY", TODAY)
     busy_ledger(db, actor)
-    rows = ledger_list.ledger_seek(db, LedgerQuery(), "amount", False, Seek(), 100).rows
+    rows = ledger_list.ledger_seek(db, actor, LedgerQuery(), "amount", False, Seek(), 100).rows
     assert [(r.amount, str(r.id)) for r in rows] == sorted((r.amount, str(r.id)) for r in rows)
     assert rows[0].amount == Decimal("-900.00") and rows[-1].amount == Decimal("900.00")
-    by_day = ledger_list.ledger_seek(db, LedgerQuery(), "day", True, Seek(), 100).rows
+    by_day = ledger_list.ledger_seek(db, actor, LedgerQuery(), "day", True, Seek(), 100).rows
     assert [(r.day, r.kind, str(r.id)) for r in by_day] == sorted(
         ((r.day, r.kind, str(r.id)) for r in by_day), reverse=True)
 
@@ -216,7 +216,7 @@ def test_random_small_ledgers_page_by_cursor_as_one_order_by(
             ledger.add_credit(db, actor, build(CreditCreate, lease_id=the_lease.id,
                                                amount=amount, received_on=day, reason="Test"))
     q = LedgerQuery(lease_id=the_lease.id)
-    expected = [r.id for r in ledger_list.ledger_page(db, q, sort, descending, 0, 1000)]
+    expected = [r.id for r in ledger_list.ledger_page(db, actor, q, sort, descending, 0, 1000)]
     assert len(expected) == len(entries)
     check_paging(ledger_fetch(db, q, sort, descending), ledger_anchors(db, q, sort, descending),
                  expected, size)
@@ -244,18 +244,18 @@ def people(db: Database, actor: Actor) -> None:
             lease(db, actor, rooms[i], person, DAY - timedelta(days=10 * (i % 2)), end,
                   rent_amount="800" if i % 3 else "750")
     tenant(db, actor, "Hal", "Smith")  # a ninth, archived below: listed only when asked
-    archived = tenant_service.search_tenants(db, "hal smith")[0].id
+    archived = tenant_service.search_tenants(db, actor, "hal smith")[0].id
     tenant_service.set_tenant_archived(db, actor, archived, True)
 
 
 def tenant_pager(db: Database, text: str, sort: str, descending: bool
                  ) -> tuple[Fetch, Anchors]:
     def fetch(seek: Seek, limit: int) -> Slice[Any]:
-        return directory.tenant_seek(db, text, sort=sort, descending=descending, seek=seek,
+        return directory.tenant_seek(db, OWNER, text, sort=sort, descending=descending, seek=seek,
                                      limit=limit, on=DAY)
 
     def anchors(every: int) -> list[Cursor]:
-        return directory.tenant_anchors(db, text, sort=sort, descending=descending,
+        return directory.tenant_anchors(db, OWNER, text, sort=sort, descending=descending,
                                         every=every, on=DAY)
     return fetch, anchors
 
@@ -263,21 +263,22 @@ def tenant_pager(db: Database, text: str, sort: str, descending: bool
 def lease_pager(db: Database, text: str, status: str, sort: str, descending: bool
                 ) -> tuple[Fetch, Anchors]:
     def fetch(seek: Seek, limit: int) -> Slice[Any]:
-        return directory.lease_seek(db, text, status=status, sort=sort, descending=descending,
+        return directory.lease_seek(db, OWNER, text, status=status, sort=sort,
+                                    descending=descending,
                                     seek=seek, limit=limit, on=DAY)
 
     def anchors(every: int) -> list[Cursor]:
-        return directory.lease_anchors(db, text, status=status, sort=sort,
+        return directory.lease_anchors(db, OWNER, text, status=status, sort=sort,
                                        descending=descending, every=every, on=DAY)
     return fetch, anchors
 
 
 def audit_pager(db: Database, search: str, descending: bool) -> tuple[Fetch, Anchors]:
     def fetch(seek: Seek, limit: int) -> Slice[Any]:
-        return history.audit_seek(db, search, descending=descending, seek=seek, limit=limit)
+        return history.audit_seek(db, OWNER, search, descending=descending, seek=seek, limit=limit)
 
     def anchors(every: int) -> list[Cursor]:
-        return history.audit_anchors(db, search, descending=descending, every=every)
+        return history.audit_anchors(db, OWNER, search, descending=descending, every=every)
     return fetch, anchors
 
 
@@ -289,12 +290,13 @@ def test_tenant_list_pages_by_cursor_for_every_sort(db: Database, actor: Actor,
         for descending in (False, True):
             fetch, anchors = tenant_pager(db, text, sort, descending)
             expected = [r.id for r in directory.tenant_rows(
-                db, text, sort=sort, descending=descending, limit=None, on=DAY)]
+                db, actor, text, sort=sort, descending=descending, limit=None, on=DAY)]
             assert len(expected) == (8 if not text else 4)
             check_paging(fetch, anchors, expected, 3, every_row=2)
-    by_phone = directory.tenant_seek(db, sort="phone", descending=True, on=DAY, limit=20).rows
+    by_phone = directory.tenant_seek(db, actor, sort="phone", descending=True, on=DAY,
+                                     limit=20).rows
     assert [r.phone for r in by_phone][-4:] == [None] * 4  # no phone: last, either way
-    everyone = directory.tenant_seek(db, include_archived=True, on=DAY, limit=20).rows
+    everyone = directory.tenant_seek(db, actor, include_archived=True, on=DAY, limit=20).rows
     assert len(everyone) == 9
 
 
@@ -306,10 +308,11 @@ def test_lease_list_pages_by_cursor_for_every_sort(db: Database, actor: Actor, s
         for descending in (False, True):
             fetch, anchors = lease_pager(db, text, status, sort, descending)
             expected = [r.id for r in directory.lease_rows(
-                db, text, status=status, sort=sort, descending=descending, limit=None, on=DAY)]
+                db, actor, text, status=status, sort=sort, descending=descending, limit=None,
+                on=DAY)]
             assert expected
             check_paging(fetch, anchors, expected, 2, every_row=2)
-    by_end = directory.lease_seek(db, status="all", sort="end", descending=True, on=DAY).rows
+    by_end = directory.lease_seek(db, actor, status="all", sort="end", descending=True, on=DAY).rows
     assert [r.lease_end for r in by_end][-3:] == [None] * 3  # open-ended: last, either way
 
 
@@ -322,18 +325,19 @@ def test_audit_log_pages_by_cursor(db: Database, actor: Actor, search: str) -> N
     people(db, actor)
     for descending in (True, False):
         fetch, anchors = audit_pager(db, search, descending)
-        expected = [entry(r) for r in history.audit_entries(db, search, descending=descending,
+        expected = [entry(r) for r in history.audit_entries(db, actor, search,
+                                                            descending=descending,
                                                             limit=None)]
         assert len(expected) > 5
         check_paging(fetch, anchors, expected, 4, ident=entry)
-    newest = history.audit_seek(db, limit=1).rows[0]
-    about = history.audit_seek(db, entity_id=newest.entity_id, limit=50)
+    newest = history.audit_seek(db, actor, limit=1).rows[0]
+    about = history.audit_seek(db, actor, entity_id=newest.entity_id, limit=50)
     assert entry(newest) in {entry(r) for r in about.rows}
 
 
 def test_a_seek_for_an_empty_list_is_empty(db: Database, actor: Actor) -> None:
-    empty = ledger_list.ledger_seek(db, LedgerQuery(search="nobody"), "amount", True)
+    empty = ledger_list.ledger_seek(db, actor, LedgerQuery(search="nobody"), "amount", True)
     assert empty == Slice([]) and empty.first is None and empty.last is None
-    assert ledger_list.ledger_anchors(db, LedgerQuery(), "day", True, 200) == []
+    assert ledger_list.ledger_anchors(db, actor, LedgerQuery(), "day", True, 200) == []
     nowhere = Cursor((date(2030, 1, 1), "rent", uuid.uuid4()))  # past the end: nothing after
-    assert ledger_list.ledger_seek(db, LedgerQuery(), "day", False, Seek(nowhere)).rows == []
+    assert ledger_list.ledger_seek(db, actor, LedgerQuery(), "day", False, Seek(nowhere)).rows == []

@@ -29,7 +29,7 @@ def test_property_rule_beats_the_default_and_is_posted_once(
         PropertyCreate, name="Annex", address="1 Side St", city="Austin",
         state="TX", zip="78701"))
     sarah = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2025, 12, 1))
-    rules = {r.property_name: r for r in late_fees.list_property_rules(db)}
+    rules = {r.property_name: r for r in late_fees.list_property_rules(db, actor)}
     assert not rules["Downtown Loft"].own and not rules["Annex"].own
     assert rules["Downtown Loft"].rule.description == (
         "25.00 flat after 3 grace days (operator default)")
@@ -42,7 +42,7 @@ def test_property_rule_beats_the_default_and_is_posted_once(
     assert err.value.field == "flat_amount"
     result = rent_run.run_rent(db, actor, date(2026, 1, 31))
     assert result.late_fees_created == 2  # December and January, 10% of 900 capped at 60
-    fees = [c for c in ledger.lease_ledger(db, sarah.id).charges if c.kind == "late_fee"]
+    fees = [c for c in ledger.lease_ledger(db, actor, sarah.id).charges if c.kind == "late_fee"]
     assert [(c.period, c.amount, c.due_date) for c in fees] == [
         ("2025-12", D("60.00"), date(2025, 12, 7)), ("2026-01", D("60.00"), date(2026, 1, 7))]
     assert "Downtown Loft rule" in (fees[0].working or "")
@@ -51,7 +51,7 @@ def test_property_rule_beats_the_default_and_is_posted_once(
     with pytest.raises(ValidationError, match="stays on record"):
         late_fees.clear_property_rule(db, actor, flow.property_id)
     late_fees.set_property_rule(db, actor, other.id, build(LateFeeRuleIn, mode="none"))
-    assert late_fees.effective_rule(db, other.id).mode == "none"
+    assert late_fees.effective_rule(db, actor, other.id).mode == "none"
     back = late_fees.clear_property_rule(db, actor, other.id)
     assert back.property_id is None and back.mode == "flat"
-    assert not {r.property_name: r for r in late_fees.list_property_rules(db)}["Annex"].own
+    assert not {r.property_name: r for r in late_fees.list_property_rules(db, actor)}["Annex"].own

@@ -36,7 +36,7 @@ from coliv_desktop.services.context import Actor
 from coliv_desktop.services.ledger_sql import lease_chain
 from coliv_desktop.services.rent_sync import horizon_of
 from coliv_desktop.services.settings import set_settings
-from tests.builders import flow_41, lease, tenant
+from tests.builders import OWNER, flow_41, lease, tenant
 from tests.services.test_portfolio import snapshot
 
 
@@ -78,12 +78,12 @@ def sarah(db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch) -> uuid.U
 
 def test_move_out_reverses_the_rent_charged_after_it(db: Database, actor: Actor,
                                                      sarah: uuid.UUID) -> None:
-    book = ledger.lease_ledger(db, sarah)
+    book = ledger.lease_ledger(db, actor, sarah)
     assert live(book.charges) == [("2025-12", D("900.00")), ("2026-01", D("900.00"))]
     assert live(book.charges, "late_fee") == [("2026-01", D("50.00"))]
     assert book.balance == D("950.00")
     leasing.end_lease(db, actor, sarah, date(2025, 12, 20))
-    book = ledger.lease_ledger(db, sarah)
+    book = ledger.lease_ledger(db, actor, sarah)
     # December re-prorated to its first 20 days; January and its late fee not owed at all
     assert live(book.charges) == [("2025-12", D("580.65"))]
     assert live(book.charges, "late_fee") == []
@@ -96,7 +96,7 @@ def test_move_out_reverses_the_rent_charged_after_it(db: Database, actor: Actor,
     # what she paid for December beyond the 20 days is credit in her favour
     assert book.balance == D("900.00") + D("580.65") - D("1800.00") == D("-319.35")
     assert book.deposit_held == D("900.00")
-    january = reports.collection(db, "2026-01")
+    january = reports.collection(db, actor, "2026-01")
     assert january.expected == D("0.00") and january.rooms == []
     assert rent_run.run_rent(db, actor, date(2026, 3, 31)).charges_created == 0
     with db.read() as s:
@@ -108,21 +108,21 @@ def test_move_out_reverses_the_rent_charged_after_it(db: Database, actor: Actor,
 def test_reminders_for_reversed_rent_leave_the_outbox(db: Database, actor: Actor,
                                                      sarah: uuid.UUID) -> None:
     reminders.refresh_outbox(db, actor, date(2026, 1, 20))
-    assert {r.subject for r in reminders.list_outbox(db)} == {
+    assert {r.subject for r in reminders.list_outbox(db, actor)} == {
         "Overdue: Rent January 2026, $900.00", "Overdue: Late fee, rent January 2026, $50.00"}
     leasing.end_lease(db, actor, sarah, date(2025, 12, 31))
-    assert reminders.list_outbox(db) == []
-    assert len(reminders.list_outbox(db, None)) == 2  # still on record
+    assert reminders.list_outbox(db, actor) == []
+    assert len(reminders.list_outbox(db, actor, None)) == 2  # still on record
 
 
 def test_undoing_the_move_out_charges_the_rent_again(db: Database, actor: Actor,
                                                      sarah: uuid.UUID) -> None:
-    before = ledger.lease_ledger(db, sarah)
+    before = ledger.lease_ledger(db, actor, sarah)
     ended = leasing.end_lease(db, actor, sarah, date(2025, 12, 20))
     reopened = lease_undo.reopen_lease(db, actor, sarah, date(2026, 5, 31), ended.version)
     assert (reopened.status, reopened.lease_end, reopened.move_out_date) == (
         "active", date(2026, 5, 31), None)
-    after = ledger.lease_ledger(db, sarah)
+    after = ledger.lease_ledger(db, actor, sarah)
     assert live(after.charges) == live(before.charges)
     assert live(after.charges, "late_fee") == live(before.charges, "late_fee")
     assert (after.balance, after.deposit_held) == (before.balance, before.deposit_held)
@@ -134,20 +134,21 @@ def test_undoing_the_move_out_charges_the_rent_again(db: Database, actor: Actor,
     # and a second move-out and undo keep the books the same way (no double late fee)
     leasing.end_lease(db, actor, sarah, date(2025, 12, 20))
     lease_undo.reopen_lease(db, actor, sarah, date(2026, 5, 31))
-    again = ledger.lease_ledger(db, sarah)
+    again = ledger.lease_ledger(db, actor, sarah)
     assert live(again.charges, "late_fee") == [("2026-01", D("50.00"))]
     assert again.balance == before.balance + D("900.00")  # February
 
 
 def test_a_month_voided_by_hand_stays_voided(db: Database, actor: Actor,
                                              sarah: uuid.UUID) -> None:
-    january = next(c for c in ledger.lease_ledger(db, sarah).charges if c.period == "2026-01")
+    january = next(c for c in ledger.lease_ledger(db, actor,
+                                                  sarah).charges if c.period == "2026-01")
     with pytest.raises(ValidationError, match="reserved"):
         ledger.void_charge(db, actor, january.id, "Lease change: typed by a person")
     ledger.void_charge(db, actor, january.id, "rent-free month, as agreed")
     leasing.end_lease(db, actor, sarah, date(2026, 1, 10))
     lease_undo.reopen_lease(db, actor, sarah, date(2026, 5, 31))
-    book = ledger.lease_ledger(db, sarah)
+    book = ledger.lease_ledger(db, actor, sarah)
     assert live(book.charges) == [("2025-12", D("900.00"))]
     assert [c.void_reason for c in book.charges if c.period == "2026-01" and c.kind == "rent"
             ] == ["rent-free month, as agreed"]
@@ -156,7 +157,7 @@ def test_a_month_voided_by_hand_stays_voided(db: Database, actor: Actor,
 def test_reopen_is_refused_when_the_bed_was_let(db: Database, actor: Actor,
                                                sarah: uuid.UUID) -> None:
     leasing.end_lease(db, actor, sarah, date(2026, 1, 31))
-    room = leasing.get_lease(db, sarah).room_id
+    room = leasing.get_lease(db, actor, sarah).room_id
     lease(db, actor, room, tenant(db, actor, "Mike"), date(2026, 3, 1))
     before = snapshot(db)
     with pytest.raises(ConflictError, match="Mike Tester's lease 2026-03-01"):
@@ -191,7 +192,7 @@ def test_transfer_reverses_the_old_room_and_charges_the_new_one(
     room_b = room_3b_b(db)
     moved = leasing.transfer_lease(db, actor, sarah, build(
         LeaseTransfer, room_id=room_b, transfer_date="2025-12-16"))
-    book = ledger.lease_ledger(db, moved.id)
+    book = ledger.lease_ledger(db, actor, moved.id)
     by_lease = {(c.lease_id, base_period(c.period)): c.amount for c in book.charges
                 if c.kind == "rent" and c.status != "void"}
     assert by_lease == {
@@ -206,7 +207,7 @@ def test_transfer_reverses_the_old_room_and_charges_the_new_one(
 def test_undoing_a_transfer_restores_the_old_room_and_its_rent(
         db: Database, actor: Actor, sarah: uuid.UUID) -> None:
     before = snapshot_ledger(db, sarah)
-    old_room = leasing.get_lease(db, sarah).room_id
+    old_room = leasing.get_lease(db, actor, sarah).room_id
     room_b = room_3b_b(db)
     moved = leasing.transfer_lease(db, actor, sarah, build(
         LeaseTransfer, room_id=room_b, transfer_date="2025-12-16"))
@@ -215,9 +216,9 @@ def test_undoing_a_transfer_restores_the_old_room_and_its_rent(
     reopened = lease_undo.undo_transfer(db, actor, moved.id)
     assert (reopened.id, reopened.status, reopened.lease_end, reopened.room_id) == (
         sarah, "active", date(2026, 5, 31), old_room)
-    assert leasing.get_lease(db, moved.id).status == "cancelled"
+    assert leasing.get_lease(db, actor, moved.id).status == "cancelled"
     assert snapshot_ledger(db, sarah) == before
-    assert (room_b, 1) in leasing.free_rooms(db, date(2025, 12, 16), None)  # free again
+    assert (room_b, 1) in leasing.free_rooms(db, actor, date(2025, 12, 16), None)  # free again
     with pytest.raises(ValidationError, match="already undone"):
         lease_undo.undo_transfer(db, actor, moved.id)
     with db.read() as s:
@@ -239,7 +240,7 @@ def test_a_transfer_with_money_on_the_new_lease_cannot_be_undone(
 
 def snapshot_ledger(db: Database, lease_id: uuid.UUID) -> tuple[D, list[tuple[str, D]]]:
     """A lease account's balance and its live rent and late-fee charges, by period."""
-    book = ledger.lease_ledger(db, lease_id)
+    book = ledger.lease_ledger(db, OWNER, lease_id)
     live_charges = sorted((base_period(c.period), c.amount) for c in book.charges
                           if c.kind in ("rent", "late_fee") and c.status != "void")
     return book.balance, live_charges
@@ -253,16 +254,16 @@ def test_cancellation_voids_everything_and_undo_restores_it(db: Database, actor:
     wrong = lease(db, actor, flow.rooms["3B-C"], tenant(db, actor, "Jess"), date(2025, 12, 1),
                   deposit_amount="800")
     rent_run.run_rent(db, actor, date(2026, 1, 5))
-    before = ledger.lease_ledger(db, wrong.id)
+    before = ledger.lease_ledger(db, actor, wrong.id)
     assert before.balance == D("2400.00")
     leasing.cancel_lease(db, actor, wrong.id, "entered in the wrong room")
-    book = ledger.lease_ledger(db, wrong.id)
+    book = ledger.lease_ledger(db, actor, wrong.id)
     assert book.balance == D("0.00") and all(c.status == "void" for c in book.charges)
-    assert reports.collection(db, "2025-12").rooms == []
+    assert reports.collection(db, actor, "2025-12").rooms == []
     assert rent_run.run_rent(db, actor, date(2026, 2, 5)).charges_created == 0
     restored = lease_undo.uncancel_lease(db, actor, wrong.id)
     assert restored.status == "active"
-    book = ledger.lease_ledger(db, wrong.id)
+    book = ledger.lease_ledger(db, actor, wrong.id)
     # December and January again, and February, which the rent run reached meanwhile
     assert live(book.charges) == [*live(before.charges), ("2026-02", D("800.00"))]
     assert live(book.charges, "deposit") == [("deposit", D("800.00"))]
@@ -298,23 +299,24 @@ def test_removing_a_renewal(db: Database, actor: Actor, monkeypatch: pytest.Monk
                                                              rent_amount="780"))
     rent_run.run_rent(db, actor, date(2026, 2, 10))
     pay(db, actor, first.id, "5250", "2025-07-01")  # deposit and July to December
-    book = ledger.lease_ledger(db, first.id)
+    book = ledger.lease_ledger(db, actor, first.id)
     assert book.balance == D("1560.00")  # January and February of the renewal
     with pytest.raises(ValidationError, match="not a renewal"):
         lease_undo.remove_renewal(db, actor, first.id)
     removed = lease_undo.remove_renewal(db, actor, renewal.id)
     assert removed.status == "cancelled"
-    assert ledger.lease_ledger(db, first.id).balance == D("0.00")
-    assert flow.rooms["3B-B"] in dict(leasing.free_rooms(db, date(2026, 1, 1), date(2026, 6, 30)))
+    assert ledger.lease_ledger(db, actor, first.id).balance == D("0.00")
+    assert flow.rooms["3B-B"] in dict(leasing.free_rooms(db, actor, date(2026, 1, 1), date(2026, 6,
+                                                                                           30)))
     # the deposit can now be settled on the first lease (the removed renewal is ignored)
     leasing.end_lease(db, actor, first.id, date(2025, 12, 31))
-    preview = deposits.preview_disposition(db, build(DispositionCreate, lease_id=first.id,
+    preview = deposits.preview_disposition(db, actor, build(DispositionCreate, lease_id=first.id,
                                                      decided_on="2026-01-02"))
     assert preview.refund == D("750.00")
     lease_undo.reopen_lease(db, actor, first.id, date(2025, 12, 31))  # undo that move-out
     restored = lease_undo.uncancel_lease(db, actor, renewal.id)
     assert restored.status == "active"
-    assert ledger.lease_ledger(db, first.id).balance == D("1560.00")
+    assert ledger.lease_ledger(db, actor, first.id).balance == D("1560.00")
     pay(db, actor, renewal.id, "780", "2026-01-02")
     with pytest.raises(ValidationError, match="payment"):
         lease_undo.remove_renewal(db, actor, renewal.id)
@@ -351,8 +353,8 @@ def expand(steps: list[tuple[str, int]]) -> list[tuple[str, int]]:
 def check_schedule(db: Database, lease_id: uuid.UUID) -> None:
     """Live rent per month = the lease's schedule through the horizon; one charge per month;
     balance = live charges - live money in."""
-    current = leasing.get_lease(db, lease_id)
-    book = ledger.lease_ledger(db, lease_id)
+    current = leasing.get_lease(db, OWNER, lease_id)
+    book = ledger.lease_ledger(db, OWNER, lease_id)
     with db.read() as s:
         horizon = horizon_of(s, lease_chain(s, lease_id))
     months = [base_period(c.period) for c in book.charges
@@ -369,7 +371,7 @@ def check_schedule(db: Database, lease_id: uuid.UUID) -> None:
     charged = sum((c.amount for c in book.charges if c.status != "void"), D(0))
     received = sum((p.amount for p in book.payments if p.void_reason is None), D(0))
     assert book.balance == charged - received
-    assert [p for r in integrity.verify_books(db) for p in r.problems] == []
+    assert [p for r in integrity.verify_books(db, OWNER) for p in r.problems] == []
 
 
 @settings(max_examples=15, deadline=None,
@@ -388,8 +390,8 @@ def test_lease_changes_keep_rent_on_schedule(db: Database, actor: Actor, start_d
                  rent_amount="1234.56", deposit_amount="500")
     undo_to: tuple[str, D, list[tuple[str, D]]] | None = None
     for op, value in expand(steps):
-        current = leasing.get_lease(db, made.id)
-        book = ledger.lease_ledger(db, made.id)
+        current = leasing.get_lease(db, actor, made.id)
+        book = ledger.lease_ledger(db, actor, made.id)
         state = (current.status, book.balance, live(book.charges))
         try:
             if op == "run":
@@ -410,8 +412,8 @@ def test_lease_changes_keep_rent_on_schedule(db: Database, actor: Actor, start_d
         check_schedule(db, made.id)
         if op in ("reopen", "uncancel") and undo_to is not None:
             event(f"{op} restored the books")
-            book = ledger.lease_ledger(db, made.id)
-            assert (leasing.get_lease(db, made.id).status, book.balance,
+            book = ledger.lease_ledger(db, actor, made.id)
+            assert (leasing.get_lease(db, actor, made.id).status, book.balance,
                     live(book.charges)) == undo_to
         undo_to = state if op in ("move_out", "cancel") and current.status == "active" else None
 
@@ -439,7 +441,7 @@ def test_a_transfer_undone_leaves_the_books_as_they_were(
     rent_run.run_rent(db, actor, start + timedelta(days=run_days))
     if paid:
         pay(db, actor, made.id, str(paid), received_by(start))
-    before = ledger.lease_ledger(db, made.id)
+    before = ledger.lease_ledger(db, actor, made.id)
     snapshot = (before.balance, live(before.charges), live(before.charges, "deposit"))
     day = start + timedelta(days=min(moved_after, length))
     try:
@@ -450,9 +452,9 @@ def test_a_transfer_undone_leaves_the_books_as_they_were(
     if run_again:
         rent_run.run_rent(db, actor, start + timedelta(days=run_days))
     lease_undo.undo_transfer(db, actor, moved.id)
-    after = ledger.lease_ledger(db, made.id)
+    after = ledger.lease_ledger(db, actor, made.id)
     assert (after.balance, live(after.charges), live(after.charges, "deposit")) == snapshot
-    assert leasing.get_lease(db, moved.id).status == "cancelled"
+    assert leasing.get_lease(db, actor, moved.id).status == "cancelled"
     check_schedule(db, made.id)
 
 
@@ -469,27 +471,27 @@ def test_deposit_settlement_refunds_the_rent_credit_too(db: Database, actor: Act
     data = build(DispositionCreate, lease_id=sarah, decided_on="2025-12-22",
                  deductions=[{"reason": "Carpet cleaning", "amount": "120"}],
                  refund_method="bank_transfer")
-    preview = deposits.preview_disposition(db, data)
+    preview = deposits.preview_disposition(db, actor, data)
     # 319.35 of December's rent was reversed by the move-out: it pays the cleaning first
     assert (preview.unpaid_before, preview.applied, preview.refund, preview.credit_refund,
             preview.owed) == (D("-319.35"), D("0.00"), D("900.00"), D("199.35"), D("0.00"))
     done = deposits.settle_deposit(db, actor, data)
     assert done.total_refund == D("1099.35")
-    book = ledger.lease_ledger(db, sarah)
+    book = ledger.lease_ledger(db, actor, sarah)
     assert (book.balance, book.deposit_held) == (D("0.00"), D("0.00"))
-    assert deposits.get_disposition(db, sarah) == done
-    out = printing.deposit_letter_pdf(db, sarah, Path(str(tmp_path)) / "letter.pdf")
+    assert deposits.get_disposition(db, actor, sarah) == done
+    out = printing.deposit_letter_pdf(db, actor, sarah, Path(str(tmp_path)) / "letter.pdf")
     text = PdfReader(out).pages[0].extract_text()
     assert "Carpet cleaning" in text and "$1,099.35" in text and "+$319.35" in text
 
 
 def test_the_end_before_a_move_out_is_read_from_the_log(db: Database, actor: Actor,
                                                         sarah: uuid.UUID) -> None:
-    assert lease_undo.end_before_move_out(db, sarah) == (False, None)
+    assert lease_undo.end_before_move_out(db, actor, sarah) == (False, None)
     leasing.end_lease(db, actor, sarah, date(2025, 12, 20))
-    assert lease_undo.end_before_move_out(db, sarah) == (True, date(2026, 5, 31))
-    open_ended = lease(db, actor, leasing.get_lease(db, sarah).room_id,
+    assert lease_undo.end_before_move_out(db, actor, sarah) == (True, date(2026, 5, 31))
+    open_ended = lease(db, actor, leasing.get_lease(db, actor, sarah).room_id,
                        tenant(db, actor, "Ola"), date(2026, 1, 1))
     leasing.end_lease(db, actor, open_ended.id, date(2026, 1, 15))
-    assert lease_undo.end_before_move_out(db, open_ended.id) == (True, None)
+    assert lease_undo.end_before_move_out(db, actor, open_ended.id) == (True, None)
     assert lease_undo.reopen_lease(db, actor, open_ended.id, None).lease_end is None

@@ -85,7 +85,7 @@ def test_room_under_maintenance_cannot_be_let(db: Database, actor: Actor) -> Non
     with pytest.raises(NeedsConfirmation, match="maintenance"):
         lease(db, actor, flow.rooms["3B-C"], jess, today(), force=False)
     let = lease(db, actor, flow.rooms["3B-C"], jess, today(), force=True)  # a person said yes
-    entry = history.audit_entries(db, "lease", entity_id=str(let.id))[0]
+    entry = history.audit_entries(db, actor, "lease", entity_id=str(let.id))[0]
     assert any("maintenance" in reason for reason in entry.changes["forced"])
 
 
@@ -118,7 +118,7 @@ def test_transfer_moves_tenant_and_deposit(db: Database, actor: Actor) -> None:
                      date(2025, 12, 31), deposit_amount="750")
     moved = leasing.transfer_lease(db, actor, original.id, build(
         LeaseTransfer, room_id=flow.rooms["3B-A"], transfer_date="2025-05-01"))
-    old = leasing.get_lease(db, original.id)
+    old = leasing.get_lease(db, actor, original.id)
     assert (old.status, old.lease_end) == ("ended", date(2025, 4, 30))
     assert moved.room_id == flow.rooms["3B-A"]
     assert (moved.lease_start, moved.lease_end) == (date(2025, 5, 1), date(2025, 12, 31))
@@ -145,7 +145,7 @@ def test_cancelled_lease_frees_the_bed_and_stays_in_history(db: Database, actor:
     wrong = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2025, 1, 1))
     leasing.cancel_lease(db, actor, wrong.id, "entered in the wrong room")
     lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Mike"), date(2025, 1, 1))
-    rows = leasing.list_leases(db, leasing.LeaseFilter(room_id=flow.rooms["3B-A"],
+    rows = leasing.list_leases(db, actor, leasing.LeaseFilter(room_id=flow.rooms["3B-A"],
                                                        include_cancelled=True))
     assert sorted(r.status for r in rows) == ["active", "cancelled"]
 
@@ -153,7 +153,7 @@ def test_cancelled_lease_frees_the_bed_and_stays_in_history(db: Database, actor:
 def test_free_rooms_lists_rooms_with_a_free_bed(db: Database, actor: Actor) -> None:
     flow = flow_41(db, actor)
     lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2025, 1, 1))
-    free = dict(leasing.free_rooms(db, date(2025, 6, 1), None, unit_id=flow.unit_3b))
+    free = dict(leasing.free_rooms(db, actor, date(2025, 6, 1), None, unit_id=flow.unit_3b))
     assert set(free) == {flow.rooms["3B-B"], flow.rooms["3B-C"], flow.rooms["3B-D"]}
 
 
@@ -182,7 +182,7 @@ def test_twenty_clerks_booking_one_room_get_one_lease(db: Database, actor: Actor
     for thread in threads:
         thread.join()
     assert sorted(outcomes) == ["conflict"] * 19 + ["won"]
-    assert len(leasing.list_leases(db, leasing.LeaseFilter(room_id=room))) == 1
+    assert len(leasing.list_leases(db, actor, leasing.LeaseFilter(room_id=room))) == 1
 
 
 def test_a_writer_blocked_by_another_gets_a_conflict(db: Database, actor: Actor) -> None:

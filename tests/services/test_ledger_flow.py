@@ -35,7 +35,7 @@ def test_rent_run_posts_once_and_payments_allocate_oldest_first(
     assert (first.charges_created, first.deposits_created, first.late_fees_created) == (3, 1, 0)
     again = rent_run.run_rent(db, actor, date(2026, 1, 31))
     assert (again.charges_created, again.late_fees_created) == (0, 0)
-    book = ledger.lease_ledger(db, sarah.id)
+    book = ledger.lease_ledger(db, actor, sarah.id)
     assert [(c.kind, c.amount) for c in book.charges] == [
         ("deposit", D("500.00")), ("rent", D("900.00")), ("rent", D("900.00"))]
     assert book.balance == D("2300.00")
@@ -44,14 +44,14 @@ def test_rent_run_posts_once_and_payments_allocate_oldest_first(
         method="bank_transfer", reference="TX-1"))
     assert paid.receipt_number == 1
     assert [a.amount for a in paid.allocations] == [D("500.00"), D("500.00")]
-    book = ledger.lease_ledger(db, sarah.id)
+    book = ledger.lease_ledger(db, actor, sarah.id)
     assert [c.status for c in book.charges][:2] == ["paid", "overdue"]
     assert book.deposit_held == D("500.00") and book.balance == D("1300.00")
     # a prepayment waits as credit and is applied when the next month is posted
     extra = pay(db, actor, sarah.id, "2200", date(2026, 1, 5))
     assert extra.unapplied == D("900.00")  # type: ignore[attr-defined]
     rent_run.run_rent(db, actor, date(2026, 2, 28))
-    book = ledger.lease_ledger(db, sarah.id)
+    book = ledger.lease_ledger(db, actor, sarah.id)
     assert book.charges[-1].status == "paid" and book.balance == D("0.00")
 
 
@@ -64,7 +64,7 @@ def test_void_payment_restores_the_balance_and_keeps_the_receipt_number(
     first = pay(db, actor, tom.id, "800", date(2025, 12, 2))
     voided = ledger.void_payment(db, actor, first.id, "check bounced")  # type: ignore[attr-defined]
     assert voided.void_reason == "check bounced" and voided.allocated == D("0.00")
-    assert ledger.lease_ledger(db, tom.id).balance == D("800.00")
+    assert ledger.lease_ledger(db, actor, tom.id).balance == D("800.00")
     second = pay(db, actor, tom.id, "800", date(2025, 12, 9))
     assert second.receipt_number == 2  # type: ignore[attr-defined]
     with pytest.raises(ValidationError) as err:
@@ -96,4 +96,4 @@ def test_money_may_be_post_dated_but_not_years_ahead(db: Database, actor: Actor)
         ledger.add_credit(db, actor, build(CreditCreate, lease_id=ana.id, amount="5",
                                            received_on=typo, reason="Goodwill"))
     assert caught.value.field == "received_on"
-    assert len(ledger.lease_ledger(db, ana.id).payments) == 1  # nothing of the refused batch
+    assert len(ledger.lease_ledger(db, actor, ana.id).payments) == 1  # nothing of the refused batch

@@ -18,7 +18,7 @@ from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCrea
 from coliv_desktop.services import integrity, ledger, rent_run
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.settings import set_setting
-from tests.builders import fresh_lease
+from tests.builders import OWNER, fresh_lease
 
 amounts = st.integers(min_value=1, max_value=150_000).map(lambda c: Decimal(c) / 100)
 step = st.one_of(
@@ -31,7 +31,7 @@ step = st.one_of(
 
 
 def check_invariants(db: Database, lease_id: uuid.UUID) -> None:
-    book = ledger.lease_ledger(db, lease_id)
+    book = ledger.lease_ledger(db, OWNER, lease_id)
     live_charges = sum((c.amount for c in book.charges if c.void_reason is None), Decimal(0))
     live_in = sum((p.amount for p in book.payments if p.void_reason is None), Decimal(0))
     assert book.balance == live_charges - live_in
@@ -40,7 +40,7 @@ def check_invariants(db: Database, lease_id: uuid.UUID) -> None:
     for p in book.payments:
         assert Decimal(0) <= p.allocated <= p.amount
     # the same, and the rest of the rules, from the raw rows (what Verify Books runs)
-    assert [p for r in integrity.verify_books(db) for p in r.problems] == []
+    assert [p for r in integrity.verify_books(db, OWNER) for p in r.problems] == []
 
 
 @settings(max_examples=15, deadline=None,
@@ -71,15 +71,15 @@ def test_random_sequences_keep_the_books(
             if not pool:
                 continue
             target = pool.pop(int(value) % len(pool))
-            before = ledger.lease_ledger(db, the_lease.id).balance
+            before = ledger.lease_ledger(db, actor, the_lease.id).balance
             if kind == "void_charge":
-                amount = ledger.get_charge(db, target).amount
+                amount = ledger.get_charge(db, actor, target).amount
                 ledger.void_charge(db, actor, target, "mistake")
-                assert ledger.lease_ledger(db, the_lease.id).balance == before - amount
+                assert ledger.lease_ledger(db, actor, the_lease.id).balance == before - amount
             else:
-                amount = ledger.get_payment(db, target).amount
+                amount = ledger.get_payment(db, actor, target).amount
                 ledger.void_payment(db, actor, target, "mistake")
-                assert ledger.lease_ledger(db, the_lease.id).balance == before + amount
+                assert ledger.lease_ledger(db, actor, the_lease.id).balance == before + amount
         check_invariants(db, the_lease.id)
 
 
@@ -96,7 +96,7 @@ def test_rent_run_is_idempotent(db: Database, actor: Actor, start_day: int, leng
     second = rent_run.run_rent(db, actor, through)
     assert first.charges_created >= 1 and second.charges_created == 0
     assert second.late_fees_created == 0
-    book = ledger.lease_ledger(db, the_lease.id)
+    book = ledger.lease_ledger(db, actor, the_lease.id)
     days = sum(((c.period_end - c.period_start).days + 1) for c in book.charges
                if c.period_start and c.period_end)
     assert days == length + 1  # every day of the lease charged exactly once

@@ -24,6 +24,7 @@ from coliv_desktop.db.migrate import (
 from coliv_desktop.db.models import Base
 from coliv_desktop.domain.errors import ColivError, DatabaseVersionError
 from coliv_desktop.locations import migrations_dir
+from tests.builders import OWNER
 from tests.conftest import engines
 
 FIRST = "0001"
@@ -112,10 +113,10 @@ def test_upgrading_data_from_the_first_revision_keeps_every_row(empty_url: URL) 
     with db.engine.connect() as conn:
         for table, count in counts.items():
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one() == count
-    board = dashboard.dashboard(db)
+    board = dashboard.dashboard(db, OWNER)
     assert board.properties[0].name == "Old House"
     assert str(board.revenue_potential) == "900.00"
-    assert leasing.list_leases(db)[0].tenant_name == "Ann Old"
+    assert leasing.list_leases(db, OWNER)[0].tenant_name == "Ann Old"
     db.dispose()
 
 

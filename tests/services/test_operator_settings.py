@@ -26,16 +26,16 @@ from tests.services.test_portfolio import snapshot
 
 def test_profile_is_the_operator_row_and_documents_print_it(db: Database, actor: Actor,
                                                             tmp_path: Path) -> None:
-    before = operator.get_profile(db)
+    before = operator.get_profile(db, actor)
     assert before.company_name == operator.PLACEHOLDER
     # never filled in: documents print no made-up name
-    assert printing.letterhead(db).name == "Your co-living operator"
+    assert printing.letterhead(db, actor).name == "Your co-living operator"
     saved = operator.update_profile(db, actor, build(
         OperatorProfileUpdate, company_name="Brightside Co-Living", address="500 Congress Ave",
         phone="(512) 555-0100", email="hello@brightside.example",
         expected_version=before.version))
     assert saved.version == before.version + 1
-    head = printing.letterhead(db)
+    head = printing.letterhead(db, actor)
     assert (head.name, head.address, head.phone, head.email) == (
         "Brightside Co-Living", "500 Congress Ave", "(512) 555-0100", "hello@brightside.example")
     with pytest.raises(ConflictError, match="was changed by .* since you last saw it"):
@@ -52,9 +52,9 @@ def test_profile_is_the_operator_row_and_documents_print_it(db: Database, actor:
     lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2025, 12, 1))
     rent_run.run_rent(db, actor, date(2025, 12, 1))
     reminders.refresh_outbox(db, actor, date(2025, 11, 28))
-    (reminder,) = reminders.list_outbox(db)
+    (reminder,) = reminders.list_outbox(db, actor)
     assert reminder.body.endswith("Brightside Co-Living")
-    letters = printing.reminder_letters_pdf(db, None, tmp_path / "r.pdf")
+    letters = printing.reminder_letters_pdf(db, actor, None, tmp_path / "r.pdf")
     assert "Brightside Co-Living" in PdfReader(letters).pages[0].extract_text()
 
 
@@ -65,7 +65,7 @@ def test_old_profile_settings_move_into_the_operator_row(db: Database, actor: Ac
                            ("operator_email", "")):
             s.add(SettingValue(operator_id=op.id, key=key, value={"v": value}))
     reopened = local_actor(db)  # what opening the database does
-    profile = operator.get_profile(db)
+    profile = operator.get_profile(db, actor)
     assert (profile.company_name, profile.phone, profile.email) == ("Loft Living", "555-1", None)
     with db.read() as s:
         assert s.scalars(select(SettingValue.key)).all() == []
@@ -96,7 +96,7 @@ def test_settings_are_checked_and_saved_together(db: Database, actor: Actor) -> 
                                      "late_fee_mode": "percent", "late_fee_percent": "5"})
     assert (after["currency"], after["rent_due_day"], after["late_fee_percent"]) == (
         "EUR", 5, Decimal("5"))
-    assert get_settings(db) == after
+    assert get_settings(db, actor) == after
     assert set_setting(db, actor, "late_fee_mode", "none") == "none"
     with db.read() as s:
         entries = s.scalars(select(AuditEntry).where(AuditEntry.entity_type == "setting")).all()
@@ -113,7 +113,7 @@ def test_the_logo_prints_on_documents(db: Database, actor: Actor, tmp_path: Path
     with pytest.raises(ValidationError, match="PNG or JPEG"):
         set_setting(db, actor, "operator_logo", str(text))
     set_setting(db, actor, "operator_logo", str(logo))
-    head = printing.letterhead(db)
+    head = printing.letterhead(db, actor)
     assert head.logo == logo
     out = Document(head, "Statement of account").save(tmp_path / "doc.pdf")
     assert len(PdfReader(out).pages[0].images) == 1

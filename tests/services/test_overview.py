@@ -36,13 +36,13 @@ def test_outline_counts_units_and_rooms_per_property_and_per_unit(db: Database, 
     lease(db, actor, flow.rooms["3B-A"], sarah, DAY - timedelta(days=10), DAY + timedelta(30))
     lease(db, actor, flow.rooms["3A-B"], mike, DAY + timedelta(days=5))  # not in yet
     portfolio.set_room_archived(db, actor, flow.rooms["3A-C"], True)
-    (prop,) = overview.outline(db, DAY)
+    (prop,) = overview.outline(db, actor, DAY)
     assert (prop.id, prop.label, prop.children) == (flow.property_id, "Downtown Loft", 2)
     assert (prop.rooms_total, prop.rooms_occupied) == (6, 1)  # the archived room is gone
-    units = overview.outline(db, DAY, property_id=flow.property_id)
+    units = overview.outline(db, actor, DAY, property_id=flow.property_id)
     assert [(u.label, u.children, u.rooms_total, u.rooms_occupied) for u in units] == [
         ("3A", 2, 2, 0), ("3B", 4, 4, 1)]
-    board = dashboard.dashboard(db, DAY)
+    board = dashboard.dashboard(db, actor, DAY)
     assert (board.rooms_total, board.rooms_occupied) == (prop.rooms_total, prop.rooms_occupied)
 
 
@@ -55,7 +55,7 @@ def test_tree_rows_show_occupants_and_empty_units(db: Database, actor: Actor) ->
 
     portfolio.add_unit(db, actor, build(UnitCreate, property_id=flow.property_id,
                                         unit_number="4C", bedrooms=2, bathrooms="1"))
-    tree = overview.portfolio_tree(db, DAY)
+    tree = overview.portfolio_tree(db, actor, DAY)
     rooms = {f"{r.unit_number}-{r.room_number}": r for r in tree.rows if r.room_id}
     assert len(rooms) == 7
     assert rooms["3B-A"].tenants == ["Sarah Thompson"] and rooms["3B-A"].beds_occupied == 1
@@ -69,7 +69,7 @@ def test_rent_roll_sums_active_leases_against_potential(db: Database, actor: Act
     flow = flow_41(db, actor)
     lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), DAY, rent_amount="880")
     lease(db, actor, flow.rooms["3B-B"], tenant(db, actor, "Mike"), DAY + timedelta(days=5))
-    (roll,) = overview.rent_roll(db, DAY)
+    (roll,) = overview.rent_roll(db, actor, DAY)
     assert roll.rent_roll == Decimal("880.00")
     assert roll.potential == Decimal("5350.00")  # 3 x 700 + 3250
 
@@ -89,21 +89,21 @@ def test_turnover_windows(db: Database, actor: Actor) -> None:
                      DAY + timedelta(days=46), DAY + timedelta(days=300))
     lease(db, actor, flow.rooms["3B-D"], tenant(db, actor, "Ana"), DAY + timedelta(days=50))
 
-    month = turnover(db, 30, start=DAY)
+    month = turnover(db, actor, 30, start=DAY)
     assert [e.lease_id for e in month.ending_without_renewal] == [ends_soon.id]
     assert month.ending_without_renewal[0].day == DAY + timedelta(days=20)
     assert month.move_outs == [] and month.move_ins == []
     assert [(e.room_number, e.day) for e in month.becoming_vacant] == [
         ("A", DAY + timedelta(days=21))]
 
-    quarter = turnover(db, 90, start=DAY)
+    quarter = turnover(db, actor, 90, start=DAY)
     assert [e.tenant_name for e in quarter.move_ins] == ["Tom Tester", "Ana Tester"]
     assert [e.tenant_name for e in quarter.move_outs] == ["Jess Tester"]
     assert newcomer.id not in {e.lease_id for e in quarter.becoming_vacant}
     # Jess leaves on day 45 and Tom arrives on day 46: room C never stands empty.
     assert {e.room_number for e in quarter.becoming_vacant} == {"A"}
     with pytest.raises(ValidationError):
-        turnover(db, -1)
+        turnover(db, actor, -1)
 
 
 def test_timeline_lists_every_bed_and_the_leases_in_the_window(db: Database,
@@ -112,7 +112,7 @@ def test_timeline_lists_every_bed_and_the_leases_in_the_window(db: Database,
     lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), DAY - timedelta(days=400),
           DAY - timedelta(days=200))
     current = lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Mike"), DAY)
-    line = timeline(db, DAY - timedelta(days=30), DAY + timedelta(days=90))
+    line = timeline(db, actor, DAY - timedelta(days=30), DAY + timedelta(days=90))
     assert len(line.beds) == 7
     assert [b.lease_id for b in line.bars] == [current.id]
 
@@ -122,17 +122,17 @@ def test_tenant_rows_search_sort_and_page_in_sql(db: Database, actor: Actor) -> 
     names = ["Zed", "Amy", "Bob", "Cara", "Dan"]
     ids = {n: tenant(db, actor, n, "Smith" if n != "Zed" else "Adams") for n in names}
     lease(db, actor, flow.rooms["3B-A"], ids["Bob"], DAY - timedelta(days=5))
-    rows = directory.tenant_rows(db, on=DAY)
+    rows = directory.tenant_rows(db, actor, on=DAY)
     assert [r.first_name for r in rows] == ["Zed", "Amy", "Bob", "Cara", "Dan"]
     assert rows[2].room == "Downtown Loft · 3B-A"
-    page = directory.tenant_rows(db, sort="name", descending=True, offset=1, limit=2, on=DAY)
+    page = directory.tenant_rows(db, actor, sort="name", descending=True, offset=1, limit=2, on=DAY)
     assert [r.first_name for r in page] == ["Cara", "Bob"]
-    assert [r.first_name for r in directory.tenant_rows(db, "3b-a", on=DAY)] == ["Bob"]
-    assert directory.count_tenant_rows(db, "smith", on=DAY) == 4
-    by_room = directory.tenant_rows(db, sort="room", on=DAY)
+    assert [r.first_name for r in directory.tenant_rows(db, actor, "3b-a", on=DAY)] == ["Bob"]
+    assert directory.count_tenant_rows(db, actor, "smith", on=DAY) == 4
+    by_room = directory.tenant_rows(db, actor, sort="room", on=DAY)
     assert by_room[0].first_name == "Bob"  # tenants without a room sort last
     with pytest.raises(ValidationError):
-        directory.tenant_rows(db, sort="password")
+        directory.tenant_rows(db, actor, sort="password")
 
 
 def test_lease_rows_filter_by_status(db: Database, actor: Actor) -> None:
@@ -142,13 +142,14 @@ def test_lease_rows_filter_by_status(db: Database, actor: Actor) -> None:
     lease(db, actor, flow.rooms["3B-C"], tenant(db, actor, "Old"), DAY - timedelta(days=90),
           DAY - timedelta(days=30))
     def names(status: str) -> list[str]:
-        return [r.tenant_name for r in directory.lease_rows(db, status=status, on=DAY)]
+        return [r.tenant_name for r in directory.lease_rows(db, actor, status=status, on=DAY)]
 
     assert names("current") == ["Sarah Tester"]
     assert names("upcoming") == ["Mike Tester"]
     assert names("ended") == ["Old Tester"]
-    assert directory.count_lease_rows(db, status="all", on=DAY) == 3
-    rows = directory.lease_rows(db, "mike", status="all", sort="start", descending=True, on=DAY)
+    assert directory.count_lease_rows(db, actor, status="all", on=DAY) == 3
+    rows = directory.lease_rows(db, actor, "mike", status="all", sort="start", descending=True,
+                                on=DAY)
     assert [r.tenant_name for r in rows] == ["Mike Tester"]
 
 
@@ -160,12 +161,12 @@ def test_contact_log_is_dated_and_searchable(db: Database, actor: Actor) -> None
     contacts.add_contact(db, actor, build(ContactCreate, tenant_id=sarah, kind="visit",
                                           contact_date="2026-02-10",
                                           summary="Fixed the window latch"))
-    log = contacts.list_contacts(db, sarah)
+    log = contacts.list_contacts(db, actor, sarah)
     assert [c.kind for c in log] == ["visit", "call"]
     assert log[0].recorded_by == actor.name
-    assert [c.summary for c in contacts.list_contacts(db, sarah, "PARKING")] == [
+    assert [c.summary for c in contacts.list_contacts(db, actor, sarah, "PARKING")] == [
         "Asked about parking"]
-    before = portability.dumps(portability.export_data(db))
+    before = portability.dumps(portability.export_data(db, actor))
     with pytest.raises(ValidationError) as err:
         build(ContactCreate, tenant_id=sarah, kind="fax", contact_date="2026-02-10",
               summary="x")
@@ -174,4 +175,4 @@ def test_contact_log_is_dated_and_searchable(db: Database, actor: Actor) -> None
         build(ContactCreate, tenant_id=sarah, kind="call", contact_date="2026-02-10",
               summary="  ")
     assert err.value.field == "summary"
-    assert portability.dumps(portability.export_data(db)) == before
+    assert portability.dumps(portability.export_data(db, actor)) == before

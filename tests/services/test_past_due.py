@@ -46,12 +46,12 @@ def assert_agree(db: Database, actor: Actor, day: date) -> dict[uuid.UUID, Decim
         owed[lid] += left
 
     # aging: the past-due part per lease, and "current" holds only what is due today
-    aging = reports.aging_report(db, day)
+    aging = reports.aging_report(db, actor, day)
     assert {r.lease_id: r.past_due for r in aging.rows if r.past_due} == dict(owed)
     assert aging.totals["current"] == sum((c[4] for c in charges if c[3] == day), ZERO)
 
     # the dashboard's "N tenants owe X past due" line
-    items = {i.kind: i for i in attention.needs_attention(db, day, money=lambda d: f"{d}")}
+    items = {i.kind: i for i in attention.needs_attention(db, actor, day, money=lambda d: f"{d}")}
     if owed:
         assert items["overdue"].count == len(owed)
         assert f"{sum(owed.values(), ZERO)} past due" in items["overdue"].text
@@ -63,7 +63,7 @@ def assert_agree(db: Database, actor: Actor, day: date) -> dict[uuid.UUID, Decim
              if c[2] != "deposit" and (c[3].year, c[3].month) == (day.year, day.month)]
     late_in_month = {c[1] for c in month if c[3] < day}
     open_in_month = {c[1] for c in month}
-    rows = reports.collection(db, f"{day:%Y-%m}").rooms
+    rows = reports.collection(db, actor, f"{day:%Y-%m}").rooms
     for row in rows:
         expected = ("overdue" if row.lease_id in late_in_month else
                     "due" if row.lease_id in open_in_month else "paid")
@@ -74,12 +74,12 @@ def assert_agree(db: Database, actor: Actor, day: date) -> dict[uuid.UUID, Decim
     # the reminders: an overdue reminder for exactly the late charges (deposits aside)
     reminders.refresh_outbox(db, actor, day)
     still_open = {c[0] for c in charges}
-    overdue_reminders = {r.charge_id for r in reminders.list_outbox(db, None)
+    overdue_reminders = {r.charge_id for r in reminders.list_outbox(db, actor, None)
                          if r.kind == "overdue" and r.charge_id in still_open}
     assert overdue_reminders == {c[0] for c in late if c[2] != "deposit"}
 
     # the ledger's status column and its "Overdue" filter
-    assert ledger_list.ledger_count(db, LedgerQuery(status="overdue")) == len(late)
+    assert ledger_list.ledger_count(db, actor, LedgerQuery(status="overdue")) == len(late)
     return dict(owed)
 
 
@@ -89,7 +89,7 @@ def test_demo_book_agrees_and_utility_shares_not_yet_due_are_not_overdue(
     monkeypatch.setenv("COLIV_TODAY", day.isoformat())
     load_demo(db, actor, day)
     owed = assert_agree(db, actor, day)
-    statuses = {r.tenant: r.status for r in reports.collection(db, "2026-12").rooms}
+    statuses = {r.tenant: r.status for r in reports.collection(db, actor, "2026-12").rooms}
     # Aiko paid her rent; what is open is a utility share due later in the month
     assert statuses["Aiko Tanaka"] == "due"
     assert [t for t, s in statuses.items() if s == "overdue"] == ["Jessica Alvarez",
@@ -120,14 +120,14 @@ def test_tomorrow_today_yesterday_and_partly_paid(
                 method="cash"))
     owed = assert_agree(db, actor, day)
     assert owed == {leases["Yesterday"]: D("100.00"), leases["Partly"]: D("60.00")}
-    status = {r.tenant: r.status for r in reports.collection(db, "2026-03").rooms}
+    status = {r.tenant: r.status for r in reports.collection(db, actor, "2026-03").rooms}
     assert status == {"Tomorrow Tester": "due", "Today Tester": "due",
                       "Yesterday Tester": "overdue", "Partly Tester": "overdue"}
-    aging = {r.tenant: r.buckets for r in reports.aging_report(db, day).rows}
+    aging = {r.tenant: r.buckets for r in reports.aging_report(db, actor, day).rows}
     assert "Tomorrow Tester" not in aging
     assert aging["Today Tester"]["current"] == D("100.00")
     assert aging["Partly Tester"]["1-30"] == D("60.00")
-    kinds = {r.tenant: r.kind for r in reminders.list_outbox(db)}
+    kinds = {r.tenant: r.kind for r in reminders.list_outbox(db, actor)}
     assert kinds == {"Tomorrow Tester": "before_due", "Today Tester": "due",
                      "Yesterday Tester": "overdue", "Partly Tester": "overdue"}
     # paid in full, the room is paid; tomorrow the charge due today is overdue
@@ -135,7 +135,7 @@ def test_tomorrow_today_yesterday_and_partly_paid(
                                            amount="60", received_on=day.isoformat(),
                                            method="cash"))
     monkeypatch.setenv("COLIV_TODAY", (day + timedelta(days=1)).isoformat())
-    status = {r.tenant: r.status for r in reports.collection(db, "2026-03").rooms}
+    status = {r.tenant: r.status for r in reports.collection(db, actor, "2026-03").rooms}
     assert status["Partly Tester"] == "paid" and status["Today Tester"] == "overdue"
     assert status["Tomorrow Tester"] == "due"
     assert_agree(db, actor, day + timedelta(days=1))

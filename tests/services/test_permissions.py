@@ -29,7 +29,7 @@ def test_staff_run_operations_but_not_money_or_personal_documents() -> None:
 WRITES = {"portfolio.write", "tenants.write", "leases.write", "applications.write",
           "ledger.write", "documents.write", "maintenance.write", "community.write",
           "tenants.export", "tenants.erase"}  # a tenant's data request: owner and manager
-READS = {"read", "ledger.read", "documents.read"}
+READS = {"read", "ledger.read", "documents.read", "audit.read"}
 
 
 def test_each_role_has_exactly_what_issue_13_gives_it() -> None:

@@ -44,9 +44,9 @@ def test_the_plan_keeps_its_constraints_and_adds_up(db: Database, actor: Actor) 
     yuki = apply(db, actor, "Yuki", "Sato", profile_data=PROFILES["Mike"], max_rent="700")
     waiting = apply(db, actor, "Wade", "Wait", profile_data=PROFILES["Tom"])
     applications.waitlist_application(db, actor, waiting.id)
-    before = portability.dumps(portability.export_data(db))
-    result = placement.plan(db)
-    assert portability.dumps(portability.export_data(db)) == before  # a plan writes nothing
+    before = portability.dumps(portability.export_data(db, actor))
+    result = placement.plan(db, actor)
+    assert portability.dumps(portability.export_data(db, actor)) == before  # a plan writes nothing
 
     placed = {p.application_id: p for p in result.placements}
     assert set(placed) | {u.application_id for u in result.unplaced} == {sarah.id, max_.id,
@@ -69,7 +69,7 @@ def test_the_plan_keeps_its_constraints_and_adds_up(db: Database, actor: Actor) 
                     assert not pair_score(profiles[a], profiles[b]).dealbreakers
     # each final score is the contract's score with residents and co-placed applicants
     for p in result.placements:
-        candidates = matching.get_matches(db, p.application_id).candidates
+        candidates = matching.get_matches(db, actor, p.application_id).candidates
         stored = next(c for c in candidates if c.room_id == p.room_id)
         assert p.independent_score == stored.score
         residents = [profile(PROFILES[r.label]) for r in stored.roommates]
@@ -85,7 +85,7 @@ def test_a_pet_owner_and_an_allergic_applicant_are_kept_apart(db: Database, acto
     allergic = apply(db, actor, "Ann", "Allergic",
                      profile_data={**PROFILES["Tom"], "pet_allergies": True})
     owner = apply(db, actor, "Pat", "Petowner", profile_data=CAT_OWNER)
-    result = placement.plan(db)
+    result = placement.plan(db, actor)
     assert result.independent_total == 130  # both alone in empty 3A: 65 each
     assert [p.unit_number for p in result.placements] == ["3A"]
     assert result.total == 65
@@ -100,7 +100,7 @@ def test_rooms_booked_later_in_the_term_are_left_out_of_the_plan(db: Database, a
     flow = flow_42(db, actor)
     lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Nadia"), MOVE_IN + timedelta(40))
     sarah = apply(db, actor)
-    result = placement.plan(db)
+    result = placement.plan(db, actor)
     assert all(p.room_label != "3B-A" for p in result.placements)
     assert any(p.application_id == sarah.id for p in result.placements)
 
@@ -109,7 +109,7 @@ def test_approving_the_ticked_lines(db: Database, actor: Actor) -> None:
     flow_42(db, actor)
     sarah = apply(db, actor)
     yuki = apply(db, actor, "Yuki", "Sato", profile_data=PROFILES["Mike"], max_rent="700")
-    result = placement.plan(db)
+    result = placement.plan(db, actor)
     lines = [(p.application_id, p.room_id) for p in result.placements]
     assert {a for a, _ in lines} == {sarah.id, yuki.id}
     # someone else takes Yuki's room before the plan is approved
@@ -119,21 +119,21 @@ def test_approving_the_ticked_lines(db: Database, actor: Actor) -> None:
     assert [d.application.id for d in done.approved] == [sarah.id]
     assert [a for a, _ in done.failed] == [yuki.id]
     assert "no free bed" in done.failed[0][1]
-    assert applications.get_application(db, sarah.id).status == "approved"
-    assert applications.get_application(db, yuki.id).status == "pending"
+    assert applications.get_application(db, actor, sarah.id).status == "approved"
+    assert applications.get_application(db, actor, yuki.id).status == "pending"
 
 
 def test_plan_edges(db: Database, actor: Actor) -> None:
-    assert placement.plan(db).placements == []
+    assert placement.plan(db, actor).placements == []
     with pytest.raises(ValidationError) as caught:
-        placement.plan(db, min_score=101)
+        placement.plan(db, actor, min_score=101)
     assert caught.value.field == "min_score"
     flow_42(db, actor)
     picky = apply(db, actor, "Pia", "Picky", max_rent="100")
-    result = placement.plan(db)
+    result = placement.plan(db, actor)
     assert [(u.application_id, u.reason.split(" (")[0]) for u in result.unplaced] == [
         (picky.id, "no candidate room for the whole term wanted")]
-    strict = placement.plan(db, min_score=100)
+    strict = placement.plan(db, actor, min_score=100)
     assert strict.placements == []
 
 
@@ -142,12 +142,12 @@ def test_the_plan_reports_progress_and_stops_when_asked(db: Database, actor: Act
     for i in range(3):
         apply(db, actor, f"Applicant{i}", "Tester", profile_data=PROFILES["Tom"])
     steps: list[tuple[int, int, str]] = []
-    full = placement.plan(db, progress=lambda done, total, text: steps.append(
+    full = placement.plan(db, actor, progress=lambda done, total, text: steps.append(
         (done, total, text)))
     assert steps[0][2].startswith("Reading 3 applications")
     assert (0, 3) in [(d, t) for d, t, _ in steps]  # scoring, counted per applicant
     assert steps[-1][2].startswith("Finding the best assignment")
-    assert full == placement.plan(db)  # the same plan with or without a listener
+    assert full == placement.plan(db, actor)  # the same plan with or without a listener
 
     class Stop(Exception):
         pass
@@ -156,10 +156,10 @@ def test_the_plan_reports_progress_and_stops_when_asked(db: Database, actor: Act
         if text.startswith("Scoring"):
             raise Stop
 
-    before = portability.dumps(portability.export_data(db))
+    before = portability.dumps(portability.export_data(db, actor))
     with pytest.raises(Stop):
-        placement.plan(db, progress=stop_when_scoring)
-    assert portability.dumps(portability.export_data(db)) == before
+        placement.plan(db, actor, progress=stop_when_scoring)
+    assert portability.dumps(portability.export_data(db, actor)) == before
 
 
 @settings(max_examples=12, deadline=None,
@@ -178,7 +178,7 @@ def test_an_approval_undone_leaves_no_trace_in_the_books(
     move_in = MOVE_IN + timedelta(days=move_in_days)
     app = apply(db, actor, f"A{seen}", "Tester", profile_data=PROFILES[who],
                 move_in_date=move_in, max_rent=None)
-    candidates = [c for c in matching.get_matches(db, app.id).candidates if c.score > 0]
+    candidates = [c for c in matching.get_matches(db, actor, app.id).candidates if c.score > 0]
     if not candidates:
         event("no room free")
         return  # nothing free for those dates (earlier examples took the rooms)
@@ -188,8 +188,8 @@ def test_an_approval_undone_leaves_no_trace_in_the_books(
         room_id=best.room_id, deposit_amount="0" if not with_deposit else None))
     rent_run.run_rent(db, actor, move_in + timedelta(days=run_days))
     placement.undo_approval(db, actor, app.id)
-    assert applications.get_application(db, app.id).status == "pending"
-    book = ledger.lease_ledger(db, done.lease_id)
+    assert applications.get_application(db, actor, app.id).status == "pending"
+    book = ledger.lease_ledger(db, actor, done.lease_id)
     assert [c for c in book.charges if c.void_reason is None] == [] and book.balance == 0
-    assert best.room_id in {c.room_id for c in matching.get_matches(db, app.id).candidates}
-    assert [p for r in integrity.verify_books(db) for p in r.problems] == []
+    assert best.room_id in {c.room_id for c in matching.get_matches(db, actor, app.id).candidates}
+    assert [p for r in integrity.verify_books(db, actor) for p in r.problems] == []

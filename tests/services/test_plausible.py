@@ -93,7 +93,7 @@ def test_an_approval_at_zero(db: Database, actor: Actor) -> None:
     sarah = apply(db, actor)
     done = placement.approve_application(db, actor, sarah.id, build(
         ApprovalInput, room_id=flow.rooms["3B-A"], rent_amount="0", deposit_amount="0"))
-    made = leasing.get_lease(db, done.lease_id)
+    made = leasing.get_lease(db, actor, done.lease_id)
     assert (made.rent_amount, made.deposit_amount) == (Decimal("0.00"), Decimal("0.00"))
 
 
@@ -179,7 +179,7 @@ def test_amounts_in_the_books_locale_and_under_its_maximum(db: Database, actor: 
                                                "late_fee_percent": "2,5"})
     assert (values["late_fee_flat"], values["late_fee_percent"]) == (Decimal("12.50"),
                                                                      Decimal("2.5"))
-    token = set_money_format(settings.book_money_format(db))
+    token = set_money_format(settings.book_money_format(db, actor))
     try:
         room = build(RoomCreate, unit_id=flow.unit_3a, room_number="D", rent_amount="1.234,56")
         assert room.rent_amount == Decimal("1234.56")
@@ -192,7 +192,7 @@ def test_amounts_in_the_books_locale_and_under_its_maximum(db: Database, actor: 
     with pytest.raises(ValidationError, match="max_amount: must be at least 1.00"):
         settings.set_setting(db, actor, "max_amount", "0")
     settings.set_setting(db, actor, "max_amount", "50.000.000,00")
-    token = set_money_format(settings.book_money_format(db))
+    token = set_money_format(settings.book_money_format(db, actor))
     try:
         room = build(RoomCreate, unit_id=flow.unit_3a, room_number="D", rent_amount="20.000.000")
         assert room.rent_amount == Decimal("20000000.00")

@@ -34,7 +34,7 @@ def test_round_trip_sqlite_postgres_sqlite_is_identical(
     db: Database, actor: Actor, tmp_path: Path
 ) -> None:
     _rich_database(db, actor)
-    original = portability.dumps(portability.export_data(db))
+    original = portability.dumps(portability.export_data(db, actor))
 
     middle_url: URL
     import os
@@ -45,12 +45,12 @@ def test_round_trip_sqlite_postgres_sqlite_is_identical(
         middle_url = make_url(f"sqlite:///{tmp_path / 'middle.db'}")
     middle = open_database(middle_url, create=True)
     portability.import_data(middle, local_actor(middle), json.loads(original))
-    middle_export = portability.dumps(portability.export_data(middle))
+    middle_export = portability.dumps(portability.export_data(middle, actor))
     assert middle_export == original
 
     last = open_database(make_url(f"sqlite:///{tmp_path / 'last.db'}"), create=True)
     portability.import_data(last, local_actor(last), json.loads(middle_export))
-    assert portability.dumps(portability.export_data(last)) == original
+    assert portability.dumps(portability.export_data(last, actor)) == original
     middle.dispose()
     last.dispose()
     if os.environ.get(PG_ENV):
@@ -59,22 +59,22 @@ def test_round_trip_sqlite_postgres_sqlite_is_identical(
 
 def test_import_refuses_a_database_with_data(db: Database, actor: Actor) -> None:
     flow_41(db, actor)
-    document = portability.export_data(db)
+    document = portability.export_data(db, actor)
     with pytest.raises(ConflictError, match="empty database"):
         portability.import_data(db, actor, document)
 
 
 def test_a_bad_row_rolls_back_the_whole_import(db: Database, actor: Actor, tmp_path: Path) -> None:
     _rich_database(db, actor)
-    document = portability.export_data(db)
+    document = portability.export_data(db, actor)
     document["tables"]["leases"][3]["lease_start"] = "31/12/2025"
     target = open_database(make_url(f"sqlite:///{tmp_path / 't.db'}"), create=True)
     target_actor = local_actor(target)
-    before = portability.dumps(portability.export_data(target))
+    before = portability.dumps(portability.export_data(target, actor))
     with pytest.raises(ValidationError) as error:
         portability.import_data(target, target_actor, document)
     assert error.value.field == "leases[3]"
-    assert portability.dumps(portability.export_data(target)) == before
+    assert portability.dumps(portability.export_data(target, actor)) == before
     target.dispose()
 
 

@@ -22,16 +22,16 @@ from coliv_desktop.schemas import portfolio as portfolio_schemas
 from coliv_desktop.schemas.portfolio import PropertyUpdate, RoomCreate, RoomUpdate, UnitCreate
 from coliv_desktop.services import dashboard, portability, portfolio
 from coliv_desktop.services.context import Actor
-from tests.builders import flow_41, lease, tenant
+from tests.builders import OWNER, flow_41, lease, tenant
 
 
 def snapshot(db: Database) -> str:
-    return portability.dumps(portability.export_data(db))
+    return portability.dumps(portability.export_data(db, OWNER))
 
 
 def test_flow_41_dashboard(db: Database, actor: Actor) -> None:
     flow = flow_41(db, actor)
-    board = dashboard.dashboard(db, date(2025, 11, 1))
+    board = dashboard.dashboard(db, actor, date(2025, 11, 1))
     (loft,) = board.properties
     assert loft.name == "Downtown Loft"
     units = {u.number: u for u in loft.units}
@@ -41,26 +41,27 @@ def test_flow_41_dashboard(db: Database, actor: Actor) -> None:
     assert units["3A"].rooms_total == 3
     assert (board.rooms_occupied, board.rooms_total) == (0, 7)
     assert board.occupancy_rate == Decimal("0.0")
-    assert portfolio.get_property(db, flow.property_id).amenities == ["gym", "rooftop", "coworking"]
+    assert portfolio.get_property(db, actor, flow.property_id).amenities == ["gym", "rooftop",
+                                                                             "coworking"]
 
 
 def test_occupancy_counts_leases_active_that_day(db: Database, actor: Actor) -> None:
     flow = flow_41(db, actor)
     sarah = tenant(db, actor, "Sarah")
     lease(db, actor, flow.rooms["3B-A"], sarah, date(2025, 12, 1), date(2026, 5, 31))
-    assert dashboard.dashboard(db, date(2025, 11, 30)).rooms_occupied == 0
-    on_day = dashboard.dashboard(db, date(2025, 12, 1))
+    assert dashboard.dashboard(db, actor, date(2025, 11, 30)).rooms_occupied == 0
+    on_day = dashboard.dashboard(db, actor, date(2025, 12, 1))
     assert on_day.rooms_occupied == 1
     assert on_day.occupancy_rate == Decimal("14.3")  # 1 of 7 beds
-    assert dashboard.dashboard(db, date(2026, 5, 31)).rooms_occupied == 1
-    assert dashboard.dashboard(db, date(2026, 6, 1)).rooms_occupied == 0
+    assert dashboard.dashboard(db, actor, date(2026, 5, 31)).rooms_occupied == 1
+    assert dashboard.dashboard(db, actor, date(2026, 6, 1)).rooms_occupied == 0
 
 
 def test_shared_room_revenue_is_rent_times_beds(db: Database, actor: Actor) -> None:
     flow = flow_41(db, actor)
     portfolio.add_room(db, actor, build(RoomCreate, unit_id=flow.unit_3a, room_number="D",
                                         room_type="shared", beds=3, rent_amount="450"))
-    units = {u.number: u for u in dashboard.dashboard(db).properties[0].units}
+    units = {u.number: u for u in dashboard.dashboard(db, actor).properties[0].units}
     assert units["3A"].revenue_potential == Decimal("3450.00")  # 3 x 700 + 3 x 450
     assert units["3A"].beds_total == 6
 
@@ -119,13 +120,13 @@ def test_duplicate_unit_number_is_refused(db: Database, actor: Actor) -> None:
 
 def test_stale_edit_is_a_conflict(db: Database, actor: Actor) -> None:
     flow = flow_41(db, actor)
-    prop = portfolio.get_property(db, flow.property_id)
+    prop = portfolio.get_property(db, actor, flow.property_id)
     portfolio.update_property(db, actor, prop.id, build(PropertyUpdate, name="Loft One",
                                                         expected_version=prop.version))
     with pytest.raises(ConflictError):
         portfolio.update_property(db, actor, prop.id, build(PropertyUpdate, name="Loft Two",
                                                             expected_version=prop.version))
-    assert portfolio.get_property(db, prop.id).name == "Loft One"
+    assert portfolio.get_property(db, actor, prop.id).name == "Loft One"
 
 
 def test_room_with_history_is_archived_never_deleted(db: Database, actor: Actor) -> None:
@@ -136,13 +137,13 @@ def test_room_with_history_is_archived_never_deleted(db: Database, actor: Actor)
         portfolio.delete_room(db, actor, flow.rooms["3B-D"])
     archived = portfolio.set_room_archived(db, actor, flow.rooms["3B-D"], True)
     assert archived.archived_at is not None
-    assert flow.rooms["3B-D"] not in {r.id for r in portfolio.list_rooms(db, flow.unit_3b)}
-    units = {u.number: u for u in dashboard.dashboard(db).properties[0].units}
+    assert flow.rooms["3B-D"] not in {r.id for r in portfolio.list_rooms(db, actor, flow.unit_3b)}
+    units = {u.number: u for u in dashboard.dashboard(db, actor).properties[0].units}
     assert units["3B"].rooms_total == 3
     # a room without history may go
     portfolio.delete_room(db, actor, flow.rooms["3B-C"])
     with pytest.raises(NotFoundError):
-        portfolio.get_room(db, flow.rooms["3B-C"])
+        portfolio.get_room(db, actor, flow.rooms["3B-C"])
 
 
 def test_archiving_a_let_room_is_refused(db: Database, actor: Actor) -> None:
@@ -182,12 +183,12 @@ def test_audit_row_count_matches_writes(db: Database, actor: Actor) -> None:
 def test_delete_rooms_is_all_or_nothing(db: Database, actor: Actor) -> None:
     flow = flow_41(db, actor)
     lease(db, actor, flow.rooms["3B-A"], tenant(db, actor, "Sarah"), date(2020, 1, 1))
-    before = portability.dumps(portability.export_data(db))
+    before = portability.dumps(portability.export_data(db, actor))
     with pytest.raises(ConflictError, match="lease history"):
         portfolio.delete_rooms(db, actor, [flow.rooms["3B-D"], flow.rooms["3B-A"]])
-    assert portability.dumps(portability.export_data(db)) == before
+    assert portability.dumps(portability.export_data(db, actor)) == before
     portfolio.delete_rooms(db, actor, [flow.rooms["3B-C"], flow.rooms["3B-D"]])
-    numbers = {r.room_number for r in portfolio.list_rooms(db, flow.unit_3b)}
+    numbers = {r.room_number for r in portfolio.list_rooms(db, actor, flow.unit_3b)}
     assert numbers == {"A", "B"}
 
 
@@ -196,24 +197,24 @@ def test_property_choices_list_live_properties_by_name(db: Database, actor: Acto
     other = portfolio.add_property(db, actor, build(
         portfolio_schemas.PropertyCreate, name="Birch Court", address="2 Oak St",
         city="Austin", state="TX", zip="78701"))
-    assert portfolio.property_choices(db) == [(other.id, "Birch Court"),
+    assert portfolio.property_choices(db, actor) == [(other.id, "Birch Court"),
                                               (flow.property_id, "Downtown Loft")]
     portfolio.set_property_archived(db, actor, other.id, True)
-    assert portfolio.property_choices(db) == [(flow.property_id, "Downtown Loft")]
+    assert portfolio.property_choices(db, actor) == [(flow.property_id, "Downtown Loft")]
 
 
 def test_the_archive_lists_what_is_archived_and_restores_parents_first(
         db: Database, actor: Actor) -> None:
     flow = flow_41(db, actor)
-    assert portfolio.archived_items(db) == []
+    assert portfolio.archived_items(db, actor) == []
     portfolio.set_room_archived(db, actor, flow.rooms["3B-D"], True)
     portfolio.set_unit_archived(db, actor, flow.unit_3b, True)
-    items = portfolio.archived_items(db)
+    items = portfolio.archived_items(db, actor)
     assert [(i.kind, i.label) for i in items] == [
         ("unit", "Downtown Loft · unit 3B"), ("room", "Downtown Loft · room 3B-D")]
     with pytest.raises(ValidationError, match="unit 3B is archived; restore it first"):
         portfolio.set_room_archived(db, actor, flow.rooms["3B-D"], False)
     portfolio.set_unit_archived(db, actor, flow.unit_3b, False)
     portfolio.set_room_archived(db, actor, flow.rooms["3B-D"], False)
-    assert portfolio.archived_items(db) == []
-    assert dashboard.dashboard(db, date(2025, 11, 1)).rooms_total == 7
+    assert portfolio.archived_items(db, actor) == []
+    assert dashboard.dashboard(db, actor, date(2025, 11, 1)).rooms_total == 7

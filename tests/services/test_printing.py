@@ -26,7 +26,7 @@ from coliv_desktop.services import (
 )
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.settings import set_settings
-from tests.builders import flow_41, lease, tenant
+from tests.builders import OWNER, flow_41, lease, tenant
 
 
 def pdf_text(path: Path) -> str:
@@ -52,13 +52,13 @@ def booked(db: Database, actor: Actor) -> dict[str, object]:
 
 
 def test_receipt(db: Database, booked: dict[str, object], tmp_path: Path) -> None:
-    path = printing.receipt_pdf(db, booked["paid"], tmp_path / "r.pdf")  # type: ignore[arg-type]
+    path = printing.receipt_pdf(db, OWNER, booked["paid"], tmp_path / "r.pdf")  # type: ignore[arg-type]
     text = pdf_text(path)
     for expected in ["Receipt No. 000001", "Zoë Ørsted-Núñez", "$1,350.00", "Bank transfer",
                      "TX-77", "Loft Living & Co", "Downtown Loft, unit 3B, room A",
                      "Security deposit", "Rent December 2025", "Nothing is owed"]:
         assert expected in text, expected
-    odd = pdf_text(printing.receipt_pdf(db, booked["odd_paid"], tmp_path / "o.pdf"))  # type: ignore[arg-type]
+    odd = pdf_text(printing.receipt_pdf(db, OWNER, booked["odd_paid"], tmp_path / "o.pdf"))  # type: ignore[arg-type]
     assert "<b>Bob</b> Smith & Sons" in odd
     assert "Balance after this payment: $250.00" in odd
 
@@ -66,7 +66,7 @@ def test_receipt(db: Database, booked: dict[str, object], tmp_path: Path) -> Non
 def test_lease_statement_and_reminder_letters(
     db: Database, actor: Actor, booked: dict[str, object], tmp_path: Path
 ) -> None:
-    text = pdf_text(printing.lease_pdf(db, booked["zoe"], tmp_path / "l.pdf"))  # type: ignore[arg-type]
+    text = pdf_text(printing.lease_pdf(db, actor, booked["zoe"], tmp_path / "l.pdf"))  # type: ignore[arg-type]
     for expected in ["Room rental agreement", "Zoë Ørsted-Núñez", "$900.00", "$450.00",
                      "December 1, 2025", "No smoking", "Signatures", "(Resident)"]:
         assert expected in text, expected
@@ -74,17 +74,17 @@ def test_lease_statement_and_reminder_letters(
     assert "Late fee: none" in " ".join(text.split())  # the default: no late fee
     set_settings(db, actor, {"late_fee_mode": "flat", "late_fee_flat": "50",
                              "late_fee_grace_days": 5})
-    text = pdf_text(printing.lease_pdf(db, booked["zoe"], tmp_path / "l2.pdf"))  # type: ignore[arg-type]
+    text = pdf_text(printing.lease_pdf(db, actor, booked["zoe"], tmp_path / "l2.pdf"))  # type: ignore[arg-type]
     assert ("Late fee: $50.00 if the rent is still unpaid 5 days after it is due, once per "
             "month") in " ".join(text.split())  # worded for the tenant, in their currency
-    st = pdf_text(printing.statement_pdf(db, booked["odd"], date(2025, 12, 1),  # type: ignore[arg-type]
+    st = pdf_text(printing.statement_pdf(db, actor, booked["odd"], date(2025, 12, 1),  # type: ignore[arg-type]
                                          date(2025, 12, 31), tmp_path / "s.pdf"))
     assert "<b>Bob</b> Smith & Sons" in st and "$750.00" in st and "$250.00" in st
     reminders.refresh_outbox(db, actor, date(2025, 12, 10))
-    letters = pdf_text(printing.reminder_letters_pdf(db, None, tmp_path / "m.pdf"))
+    letters = pdf_text(printing.reminder_letters_pdf(db, actor, None, tmp_path / "m.pdf"))
     assert "Dear <b>Bob</b>" in letters and "$250.00" in letters
     with pytest.raises(ValidationError):
-        printing.reminder_letters_pdf(db, [], tmp_path / "none.pdf")
+        printing.reminder_letters_pdf(db, actor, [], tmp_path / "none.pdf")
 
 
 def test_deposit_letter(db: Database, actor: Actor, booked: dict[str, object],
@@ -95,27 +95,30 @@ def test_deposit_letter(db: Database, actor: Actor, booked: dict[str, object],
         DispositionCreate, lease_id=zoe, decided_on="2026-01-05",
         deductions=[{"reason": "Stained <carpet> & wall", "amount": "120"}],
         refund_method="check"))
-    text = pdf_text(printing.deposit_letter_pdf(db, zoe, tmp_path / "d.pdf"))  # type: ignore[arg-type]
+    text = pdf_text(printing.deposit_letter_pdf(db, actor, zoe, tmp_path / "d.pdf"))  # type: ignore[arg-type]
     for expected in ["Security deposit statement", "Dear Zoë Ørsted-Núñez", "$450.00",
                      "Deduction: Stained <carpet> & wall", "$120.00", "$330.00", "by check"]:
         assert expected in text, expected
 
 
 def test_report_files(db: Database, booked: dict[str, object], tmp_path: Path) -> None:
-    csv_path = printing.rent_roll_file(db, tmp_path / "roll.csv", date(2025, 12, 15))
+    csv_path = printing.rent_roll_file(db, OWNER, tmp_path / "roll.csv", date(2025, 12, 15))
     with csv_path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["tenant"]: r["balance"] for r in rows if r["occupancy"] == "let"} == {
         "Zoë Ørsted-Núñez": "0.00", "<b>Bob</b> Smith & Sons": "250.00"}
-    assert "Rent roll" in pdf_text(printing.rent_roll_file(db, tmp_path / "roll.pdf"))
-    assert "$250.00" in pdf_text(printing.aging_file(db, tmp_path / "a.pdf", date(2026, 1, 1)))
-    assert "1,850.00" not in pdf_text(printing.collection_file(db, "2025-12", tmp_path / "c.pdf"))
-    text = pdf_text(printing.collection_file(db, "2025-12", tmp_path / "c2.pdf"))
+    assert "Rent roll" in pdf_text(printing.rent_roll_file(db, OWNER, tmp_path / "roll.pdf"))
+    assert "$250.00" in pdf_text(printing.aging_file(db, OWNER, tmp_path / "a.pdf", date(2026, 1,
+                                                                                         1)))
+    assert "1,850.00" not in pdf_text(printing.collection_file(db, OWNER, "2025-12",
+                                                               tmp_path / "c.pdf"))
+    text = pdf_text(printing.collection_file(db, OWNER, "2025-12", tmp_path / "c2.pdf"))
     assert "$1,400.00" in text and "$1,650.00" in text
-    income = printing.income_file(db, date(2025, 12, 1), date(2025, 12, 31), tmp_path / "i.csv")
+    income = printing.income_file(db, OWNER, date(2025, 12, 1), date(2025, 12, 31),
+                                  tmp_path / "i.csv")
     assert "1400.00" in income.read_text()
     with pytest.raises(ValidationError):
-        printing.rent_roll_file(db, tmp_path / "roll.txt")
+        printing.rent_roll_file(db, OWNER, tmp_path / "roll.txt")
 
 
 def test_receipt_for_rent_paid_ahead_owes_nothing_and_shows_no_credit(
@@ -129,9 +132,9 @@ def test_receipt_for_rent_paid_ahead_owes_nothing_and_shows_no_credit(
     ahead = ledger.record_payment(db, actor, build(PaymentCreate, lease_id=ana.id,
                                                    amount="700", received_on="2025-12-28",
                                                    method="cash"))
-    data = printing.receipt_data(db, ahead.id)
+    data = printing.receipt_data(db, actor, ahead.id)
     assert data.balance_after == 0  # January is paid, not a credit of 700 on December 28
-    text = pdf_text(printing.receipt_pdf(db, ahead.id, tmp_path / "ahead.pdf"))
+    text = pdf_text(printing.receipt_pdf(db, actor, ahead.id, tmp_path / "ahead.pdf"))
     assert "Nothing is owed after this payment" in text and "credit" not in text
 
 

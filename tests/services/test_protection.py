@@ -128,12 +128,12 @@ def settled_tenant(db: Database, actor: Actor) -> tuple[uuid.UUID, uuid.UUID]:
                                         due_date=date(2025, 2, 10), amount="35",
                                         description="Lost key"), force=True)
     leasing.end_lease(db, actor, made.id, date(2025, 3, 31))
-    owed = ledger.tenant_balance(db, tenant_id)
+    owed = ledger.tenant_balance(db, actor, tenant_id)
     ledger.record_payment(db, actor, build(PaymentCreate, lease_id=made.id, amount=str(owed),
                                            received_on=date(2025, 3, 20), method="bank_transfer",
                                            note="paid by Maya's father"),
                           force=True)
-    assert ledger.tenant_balance(db, tenant_id) == 0
+    assert ledger.tenant_balance(db, actor, tenant_id) == 0
     return tenant_id, made.id
 
 
@@ -169,15 +169,15 @@ def test_export_holds_everything_about_the_tenant(
 def test_erase_keeps_every_balance_and_report(db: Database, actor: Actor) -> None:
     tenant_id, _lease_id = settled_tenant(db, actor)
     other = protected_tenant(db, actor, "Noor")
-    before = (amounts(reports.collection(db, "2025-02")),
-              amounts(reports.income(db, date(2025, 1, 1), date(2025, 12, 31))),
-              amounts(reports.aging_report(db, date(2025, 6, 1))),
-              ledger.tenant_balance(db, tenant_id), ledger.tenant_balance(db, other))
+    before = (amounts(reports.collection(db, actor, "2025-02")),
+              amounts(reports.income(db, actor, date(2025, 1, 1), date(2025, 12, 31))),
+              amounts(reports.aging_report(db, actor, date(2025, 6, 1))),
+              ledger.tenant_balance(db, actor, tenant_id), ledger.tenant_balance(db, actor, other))
     erased = protection.erase_tenant(db, actor, tenant_id, "tenant's request by email")
-    after = (amounts(reports.collection(db, "2025-02")),
-             amounts(reports.income(db, date(2025, 1, 1), date(2025, 12, 31))),
-             amounts(reports.aging_report(db, date(2025, 6, 1))),
-             ledger.tenant_balance(db, tenant_id), ledger.tenant_balance(db, other))
+    after = (amounts(reports.collection(db, actor, "2025-02")),
+             amounts(reports.income(db, actor, date(2025, 1, 1), date(2025, 12, 31))),
+             amounts(reports.aging_report(db, actor, date(2025, 6, 1))),
+             ledger.tenant_balance(db, actor, tenant_id), ledger.tenant_balance(db, actor, other))
     assert after == before
     assert erased.full_name == "Erased tenant" and erased.erased_at is not None
     with db.read() as s:
@@ -188,7 +188,7 @@ def test_erase_keeps_every_balance_and_report(db: Database, actor: Actor) -> Non
         assert "Maya" not in row.email
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).one()
         assert "Maya" not in entry.summary and entry.changes["reason"]
-    assert [c.summary for c in contacts.list_contacts(db, tenant_id)] == ["(erased)"]
+    assert [c.summary for c in contacts.list_contacts(db, actor, tenant_id)] == ["(erased)"]
     with db.read() as s:
         assert all(p.note is None for p in s.scalars(select(Payment)))
     with pytest.raises(ConflictError, match="already erased"):
@@ -207,7 +207,7 @@ def test_erase_is_refused_while_a_lease_is_active_or_money_is_owed(
                                         due_date=date(2025, 3, 1), amount="700",
                                         description="Rent March"), force=True)
     leasing.end_lease(db, actor, made.id, date(2025, 3, 31))
-    assert ledger.tenant_balance(db, living) > 0
+    assert ledger.tenant_balance(db, actor, living) > 0
     with pytest.raises(ConflictError, match="owes"):
         protection.erase_tenant(db, actor, living, "request")
     with pytest.raises(ValidationError, match="reason"):
@@ -239,7 +239,7 @@ def test_an_export_and_import_carry_ciphertext_and_the_book_s_identity(
 
     demo.load_demo(db, actor, date(2025, 11, 25))  # the demo's emergency phones, encrypted
     tenant_id = protected_tenant(db, actor)
-    document = portability.export_data(db)
+    document = portability.export_data(db, actor)
     assert ID_NUMBER not in json.dumps(document) and "512-555-0199" not in json.dumps(document)
     copy = open_database(make_url(f"sqlite:///{tmp_path / 'copy.db'}"), create=True)
     try:
@@ -255,10 +255,10 @@ def test_phones_stored_in_clear_before_are_encrypted_when_the_key_is_made(
         TenantCreate, first_name="Old", last_name="Row", email="old@example.com")).id
     with db.write() as s:  # as a book upgraded from before 0008 holds it
         s.execute(text("UPDATE tenants SET emergency_contact_phone = '512-555-0101'"))
-    assert tenants.get_tenant(db, tenant_id).emergency_contact_phone == "512-555-0101"
+    assert tenants.get_tenant(db, actor, tenant_id).emergency_contact_phone == "512-555-0101"
     protection.book_key(db, actor)  # the key is made (here: for the recovery sheet)
     assert raw_values(db, tenant_id)[2].startswith(crypto.PREFIX)
-    assert tenants.get_tenant(db, tenant_id).emergency_contact_phone == "512-555-0101"
+    assert tenants.get_tenant(db, actor, tenant_id).emergency_contact_phone == "512-555-0101"
 
 
 def test_without_an_os_keychain_the_key_is_a_private_file_outside_the_book(
@@ -289,6 +289,6 @@ def test_erase_is_refused_while_the_tenant_is_owed_money(db: Database, actor: Ac
     ledger.record_payment(db, actor, build(PaymentCreate, lease_id=made.id, amount="50",
                                            received_on=date(2025, 1, 20),
                                            method="cash"), force=True)
-    assert ledger.tenant_balance(db, paid_ahead) < 0
+    assert ledger.tenant_balance(db, actor, paid_ahead) < 0
     with pytest.raises(ConflictError, match="is owed"):
         protection.erase_tenant(db, actor, paid_ahead, "request")

@@ -39,7 +39,7 @@ def flow_43(db: Database, actor: Actor) -> dict[str, object]:
 def test_flow_43_collection(db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLIV_TODAY", "2025-12-01")
     flow_43(db, actor)
-    report = reports.collection(db, "2025-12")
+    report = reports.collection(db, actor, "2025-12")
     assert (report.expected, report.collected, report.outstanding) == (
         D("3250.00"), D("2450.00"), D("800.00"))
     assert report.collection_rate == D("75.4")
@@ -47,13 +47,13 @@ def test_flow_43_collection(db: Database, actor: Actor, monkeypatch: pytest.Monk
         ("A", "Sarah Tester", "paid"), ("B", "Mike Tester", "paid"),
         ("C", "Jessica Tester", "paid"), ("D", "Tom Tester", "due")]
     monkeypatch.setenv("COLIV_TODAY", "2025-12-02")
-    assert reports.collection(db, "2025-12").rooms[3].status == "overdue"
-    assert reports.collection(db, "2026-01").expected == D("0.00")
-    tom = next(r.tenant_id for r in leasing.list_leases(db) if r.tenant_name == "Tom Tester")
-    sarah = next(r.tenant_id for r in leasing.list_leases(db)
+    assert reports.collection(db, actor, "2025-12").rooms[3].status == "overdue"
+    assert reports.collection(db, actor, "2026-01").expected == D("0.00")
+    tom = next(r.tenant_id for r in leasing.list_leases(db, actor) if r.tenant_name == "Tom Tester")
+    sarah = next(r.tenant_id for r in leasing.list_leases(db, actor)
                  if r.tenant_name == "Sarah Tester")
-    assert ledger.tenant_balance(db, tom) == D("800.00")  # the tenant record's balance
-    assert ledger.tenant_balance(db, sarah) == D("0.00")
+    assert ledger.tenant_balance(db, actor, tom) == D("800.00")  # the tenant record's balance
+    assert ledger.tenant_balance(db, actor, sarah) == D("0.00")
 
 
 def test_aging_rent_roll_statement_and_income(
@@ -62,22 +62,22 @@ def test_aging_rent_roll_statement_and_income(
     monkeypatch.setenv("COLIV_TODAY", "2026-02-15")
     ids = flow_43(db, actor)
     rent_run.run_rent(db, actor, date(2026, 2, 15))
-    aging = reports.aging_report(db, date(2026, 2, 15))
+    aging = reports.aging_report(db, actor, date(2026, 2, 15))
     by_tenant = {r.tenant: r for r in aging.rows}
     assert by_tenant["Tom Tester"].buckets["61-90"] == D("800.00")  # due Dec 1: 76 days
     assert by_tenant["Tom Tester"].buckets["31-60"] == D("800.00")  # due Jan 1
     assert by_tenant["Tom Tester"].buckets["1-30"] == D("800.00")  # due Feb 1
     assert aging.total == D("3250.00") * 2 + D("800.00")
-    roll = reports.rent_roll(db, date(2026, 2, 15))
+    roll = reports.rent_roll(db, actor, date(2026, 2, 15))
     assert roll.total_rent == D("3250.00")
     assert sum(r.balance for r in roll.rows) == aging.total
     sarah = ids["Sarah"]
     assert isinstance(sarah, uuid.UUID)
-    st = reports.statement(db, sarah, date(2025, 12, 1), date(2026, 2, 28))
+    st = reports.statement(db, actor, sarah, date(2025, 12, 1), date(2026, 2, 28))
     assert st.opening == D("-900.00")  # paid on 2025-11-24, before the statement starts
     assert [line.balance for line in st.lines] == [D("0.00"), D("900.00"), D("1800.00")]
-    assert st.closing == D("1800.00") == ledger.lease_ledger(db, sarah).balance
-    income = reports.income(db, date(2025, 11, 1), date(2026, 2, 28))
+    assert st.closing == D("1800.00") == ledger.lease_ledger(db, actor, sarah).balance
+    income = reports.income(db, actor, date(2025, 11, 1), date(2026, 2, 28))
     assert income.total == D("2450.00")
     assert [(r.month, r.rent) for r in income.rows] == [("2025-11", D("2450.00"))]
 
@@ -94,7 +94,7 @@ def test_transfer_carries_balance_and_deposit(db: Database, actor: Actor) -> Non
         rent_amount="750"))
     result = rent_run.run_rent(db, actor, date(2026, 1, 31))
     assert result.deposits_created == 0  # the deposit moved with the tenant, not charged again
-    book = ledger.lease_ledger(db, moved.id)
+    book = ledger.lease_ledger(db, actor, moved.id)
     assert set(book.lease_ids) == {first.id, moved.id}
     rent = [c for c in book.charges if c.kind == "rent"]
     # December was charged in full (700) before the transfer: the transfer voided it and charged
@@ -110,4 +110,4 @@ def test_transfer_carries_balance_and_deposit(db: Database, actor: Actor) -> Non
     credit = ledger.add_credit(db, actor, build(CreditCreate, lease_id=moved.id, amount="50",
                                                 received_on="2026-01-02", reason="heater broken"))
     assert credit.allocated == D("50.00")
-    assert ledger.lease_ledger(db, first.id).balance == book.balance - D("50.00")
+    assert ledger.lease_ledger(db, actor, first.id).balance == book.balance - D("50.00")

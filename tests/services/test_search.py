@@ -29,7 +29,7 @@ from coliv_desktop.services.context import Actor
 from coliv_desktop.services.leasing import LeaseFilter
 from coliv_desktop.services.ledger_list import LedgerQuery
 from coliv_desktop.services.search import contains_pattern
-from tests.builders import lease
+from tests.builders import OWNER, lease
 from tests.flow42 import apply
 
 DAY = date(2026, 3, 10)
@@ -80,44 +80,45 @@ def world(db: Database, actor: Actor, monkeypatch: pytest.MonkeyPatch) -> dict[s
 
 def test_every_search_is_literal(db: Database, world: dict[str, object]) -> None:
     def rooms(text: str) -> set[str]:
-        return {r.property_name for r in overview.portfolio_tree(db, search=text).rows}
+        return {r.property_name for r in overview.portfolio_tree(db, OWNER, search=text).rows}
 
     assert rooms("50%") == {"Loft 50%"}
     assert rooms("a_b") == {"House a_b"}
 
     def leases(text: str) -> set[str]:
-        return {r.tenant_name for r in leasing.list_leases(db, LeaseFilter(text=text))}
+        return {r.tenant_name for r in leasing.list_leases(db, OWNER, LeaseFilter(text=text))}
 
     assert leases("50%") == {"Ana Rossi"} and leases("a_b") == {"Cy Rossi"}
-    assert {r.tenant_name for r in directory.lease_rows(db, "50%")} == {"Ana Rossi"}
-    assert {r.tenant_name for r in directory.lease_rows(db, "a_b")} == {"Cy Rossi"}
-    assert directory.count_lease_rows(db, "a_b") == 1
+    assert {r.tenant_name for r in directory.lease_rows(db, OWNER, "50%")} == {"Ana Rossi"}
+    assert {r.tenant_name for r in directory.lease_rows(db, OWNER, "a_b")} == {"Cy Rossi"}
+    assert directory.count_lease_rows(db, OWNER, "a_b") == 1
 
     def people(text: str) -> set[str]:
-        return {f"{r.first_name}" for r in directory.tenant_rows(db, text)}
+        return {f"{r.first_name}" for r in directory.tenant_rows(db, OWNER, text)}
 
     assert people("50%") == {"Ana"}  # lives in "Loft 50%"; Ben's email holds "500"
     assert people("a_b") == {"Ana", "Cy"}  # Ana's email, Cy's home
-    assert {t.first_name for t in tenants.search_tenants(db, "a_b")} == {"Ana"}
-    assert tenants.search_tenants(db, "50%") == []
+    assert {t.first_name for t in tenants.search_tenants(db, OWNER, "a_b")} == {"Ana"}
+    assert tenants.search_tenants(db, OWNER, "50%") == []
 
     def entries(text: str) -> set[str]:
-        rows = ledger_list.ledger_page(db, LedgerQuery(search=text), "day", True, 0, 50)
+        rows = ledger_list.ledger_page(db, OWNER, LedgerQuery(search=text), "day", True, 0, 50)
         return {r.description for r in rows}
 
     assert entries("50%") == {"Discount 50%"} and entries("a_b") == {"Fee a_b"}
-    assert ledger_list.ledger_count(db, LedgerQuery(search="50%")) == 1
+    assert ledger_list.ledger_count(db, OWNER, LedgerQuery(search="50%")) == 1
 
     ana = world["Ana"][0]  # type: ignore[index]
-    assert [c.summary for c in contacts.list_contacts(db, ana, "50%")] == ["Agreed 50% refund"]
-    assert [c.summary for c in contacts.list_contacts(db, ana, "a_b")] == ["Form a_b"]
+    assert [c.summary for c in contacts.list_contacts(db, OWNER, ana,
+                                                      "50%")] == ["Agreed 50% refund"]
+    assert [c.summary for c in contacts.list_contacts(db, OWNER, ana, "a_b")] == ["Form a_b"]
 
-    assert [a.full_name for a in apps.list_applications(db, text="50%")] == ["Eve Thompson"]
-    assert [a.full_name for a in apps.list_applications(db, text="a_b")] == []
-    assert [a.full_name for a in apps.list_applications(db, text="e_f")] == ["Eve Thompson"]
+    assert [a.full_name for a in apps.list_applications(db, OWNER, text="50%")] == ["Eve Thompson"]
+    assert [a.full_name for a in apps.list_applications(db, OWNER, text="a_b")] == []
+    assert [a.full_name for a in apps.list_applications(db, OWNER, text="e_f")] == ["Eve Thompson"]
 
-    found = history.audit_entries(db, "loft 50%")
+    found = history.audit_entries(db, OWNER, "loft 50%")
     assert found and all("Loft 500" not in e.summary for e in found)
-    assert history.count_audit_entries(db, "house a_b") == len(history.audit_entries(
-        db, "house a_b")) > 0
-    assert all("axb" not in e.summary for e in history.audit_entries(db, "house a_b"))
+    assert history.count_audit_entries(db, OWNER, "house a_b") == len(history.audit_entries(
+        db, OWNER, "house a_b")) > 0
+    assert all("axb" not in e.summary for e in history.audit_entries(db, OWNER, "house a_b"))

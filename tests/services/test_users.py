@@ -216,15 +216,15 @@ def test_a_user_limited_to_some_properties_sees_only_those(db: Database, owner: 
     users.set_properties(db, owner, "Sam", [annex])
     sam = users.sign_in(db, "Sam", "Staff-pass1")
     assert sam.property_ids == frozenset({annex})
-    assert [p.name for p in portfolio.list_properties(db, actor=sam)] == ["Annex"]
-    assert [name for _, name in portfolio.property_choices(db, actor=sam)] == ["Annex"]
-    assert tenants.search_tenants(db, actor=sam) == []
-    assert tenants.count_tenants(db, actor=sam) == 0
+    assert [p.name for p in portfolio.list_properties(db, sam)] == ["Annex"]
+    assert [name for _, name in portfolio.property_choices(db, sam)] == ["Annex"]
+    assert tenants.search_tenants(db, sam) == []
+    assert tenants.count_tenants(db, sam) == 0
     users.set_properties(db, owner, "Sam", [flow.property_id, annex])
     sam = users.sign_in(db, "Sam", "Staff-pass1")
-    assert [t.first_name for t in tenants.search_tenants(db, actor=sam)] == ["Sarah"]
-    assert len(portfolio.list_properties(db, actor=sam)) == 2
-    assert tenants.count_tenants(db, actor=owner) == 2  # the owner is not limited
+    assert [t.first_name for t in tenants.search_tenants(db, sam)] == ["Sarah"]
+    assert len(portfolio.list_properties(db, sam)) == 2
+    assert tenants.count_tenants(db, owner) == 2  # the owner is not limited
     users.set_properties(db, owner, "Sam", None)
     assert users.sign_in(db, "Sam", "Staff-pass1").property_ids is None
 

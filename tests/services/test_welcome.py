@@ -34,12 +34,12 @@ def test_the_welcome_letter_says_where_when_what_and_with_whom(
         house_rules="No smoking anywhere.\nQuiet hours 10 pm to 7 am.\n<b>Bold</b> & co"))
     sarah = apply(db, actor)
     with pytest.raises(ConflictError, match="pending"):
-        welcome.welcome_data(db, sarah.id)
+        welcome.welcome_data(db, actor, sarah.id)
     placement.approve_application(db, actor, sarah.id, ApprovalInput(
         room_id=flow.rooms["3B-A"], deposit_amount="450"))
-    data = welcome.welcome_data(db, sarah.id)
+    data = welcome.welcome_data(db, actor, sarah.id)
     assert data.roommates == ["Mike", "Jessica", "Tom"]
-    text = " ".join(text_of(welcome.welcome_pdf_bytes(db, sarah.id)).split())
+    text = " ".join(text_of(welcome.welcome_pdf_bytes(db, actor, sarah.id)).split())
     for expected in ("Welcome to Downtown Loft!", "Dear Sarah,", "Downtown Loft",
                      "123 Main St, Austin, TX 78701", "Unit 3B", "Room A",
                      "Move-in date December 1, 2025", "Lease until May 31, 2026",
@@ -47,7 +47,7 @@ def test_the_welcome_letter_says_where_when_what_and_with_whom(
                      "You will share the unit with Mike, Jessica and Tom.",
                      "No smoking anywhere.", "Quiet hours 10 pm to 7 am.", "<b>Bold</b> & co"):
         assert expected in text, expected
-    path = welcome.welcome_pdf(db, sarah.id, tmp_path / "letters" / "sarah.pdf")
+    path = welcome.welcome_pdf(db, actor, sarah.id, tmp_path / "letters" / "sarah.pdf")
     assert path.read_bytes().startswith(b"%PDF")
 
 
@@ -55,6 +55,6 @@ def test_the_first_in_an_empty_unit(db: Database, actor: Actor) -> None:
     flow = flow_42(db, actor)
     sarah = apply(db, actor)
     placement.approve_application(db, actor, sarah.id, ApprovalInput(room_id=flow.rooms["3A-A"]))
-    text = " ".join(text_of(welcome.welcome_pdf_bytes(db, sarah.id)).split())
+    text = " ".join(text_of(welcome.welcome_pdf_bytes(db, actor, sarah.id)).split())
     assert "Nobody else lives in the unit yet" in text
     assert "We will go through the house rules together" not in text  # flow 4.1 has rules

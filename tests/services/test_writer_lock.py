@@ -83,7 +83,7 @@ def test_a_second_writer_is_refused_naming_the_holder(
     opened = databases.open_database(sqlite_url, read_only=True)
     try:
         assert opened.db.read_only and opened.actor.read_only
-        assert portfolio.list_properties(opened.db) == []
+        assert portfolio.list_properties(opened.db, opened.actor) == []
         with pytest.raises(ReadOnlyDatabase):
             portfolio.add_property(opened.db, opened.actor, PropertyCreate(
                 name="Elm", address="1 Elm St", city="Austin", state="TX", zip="78701"))

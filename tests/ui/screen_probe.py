@@ -78,17 +78,18 @@ def main(settings_file: str) -> int:
     ctx.set_database(open_demo_blocking(config.parse_db_url(config.demo_db_url())))
     settle(app, ctx)
     db = ctx.db
-    prop = portfolio.list_properties(db)[0]
-    unit = portfolio.list_units(db, prop.id)[0]
-    room = portfolio.list_rooms(db, unit.id)[0]
-    tenant = tenants.search_tenants(db, limit=1)[0]
-    rows = leasing.list_leases(db)
+    actor = ctx.actor
+    prop = portfolio.list_properties(db, actor)[0]
+    unit = portfolio.list_units(db, actor, prop.id)[0]
+    room = portfolio.list_rooms(db, actor, unit.id)[0]
+    tenant = tenants.search_tenants(db, actor, limit=1)[0]
+    rows = leasing.list_leases(db, actor)
     active = next(r for r in rows if r.status == "active" and r.lease_end is not None)
     ended = next(r for r in rows if r.status == "ended")
-    app_row = next(a for a in applications.list_applications(db) if a.status == "pending")
-    application = applications.get_application(db, app_row.id)
-    payment = ledger_list.receipt_payment_ids(db, LedgerQuery())[0]
-    letter = printing.lease_pdf(db, active.id, Path(settings_file).parent / "lease.pdf")
+    app_row = next(a for a in applications.list_applications(db, actor) if a.status == "pending")
+    application = applications.get_application(db, actor, app_row.id)
+    payment = ledger_list.receipt_payment_ids(db, actor, LedgerQuery())[0]
+    letter = printing.lease_pdf(db, actor, active.id, Path(settings_file).parent / "lease.pdf")
 
     makers: dict[str, Callable[[], QWidget]] = {
         "property": lambda: PropertyDialog(ctx, parent=window),
@@ -98,7 +99,7 @@ def main(settings_file: str) -> int:
                                               parent=window),
         "room": lambda: RoomDialog(ctx, room, parent=window),
         "tenant": lambda: TenantDialog(ctx, parent=window),
-        "tenant_profile": lambda: TenantProfileDialog(ctx, tenants.get_tenant(db, tenant.id),
+        "tenant_profile": lambda: TenantProfileDialog(ctx, tenants.get_tenant(db, actor, tenant.id),
                                                       parent=window),
         "lease": lambda: LeaseDialog(ctx, parent=window),
         "move_out": lambda: MoveOutDialog(ctx, active, parent=window),
@@ -108,7 +109,7 @@ def main(settings_file: str) -> int:
         "application": lambda: ApplicationDialog(ctx, parent=window),
         "application_edit": lambda: ApplicationDialog(ctx, application, parent=window),
         "approve": lambda: ApproveDialog(ctx, application, matching.get_matches(
-            db, application.id), parent=window),
+            db, actor, application.id), parent=window),
         "plan": lambda: PlanDialog(ctx, parent=window),
         "settings": lambda: SettingsDialog(ctx, parent=window),
         "archive": lambda: ArchiveDialog(ctx, window.editing, parent=window),
@@ -122,7 +123,7 @@ def main(settings_file: str) -> int:
         "void": lambda: VoidDialog(ctx, "payment", payment, "a payment", window),
         "statement": lambda: StatementDialog(ctx, active.id, window),
         "deposit": lambda: DepositDialog(ctx, ended.id, parent=window),
-        "late_fee_rule": lambda: LateFeeRuleDialog(ctx, late_fees.list_property_rules(db)[0],
+        "late_fee_rule": lambda: LateFeeRuleDialog(ctx, late_fees.list_property_rules(db, actor)[0],
                                                    parent=window),
         "late_fees": lambda: LateFeesDialog(ctx, window),
         "utility_bill": lambda: UtilityBillDialog(ctx, parent=window),

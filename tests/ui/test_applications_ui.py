@@ -128,7 +128,7 @@ def test_add_review_approve_and_see_the_tree_change(
     assert window.tree.node_text(loft.units["3B"])[1] == "4/4"
     assert view.status.text() == "approved"
     assert not view.approve_button.isEnabled() and view.letter_button.isEnabled()
-    (lease,) = [r for r in leasing.list_leases(window.ctx.db)
+    (lease,) = [r for r in leasing.list_leases(window.ctx.db, window.ctx.actor)
                 if r.tenant_name == "Sarah Thompson"]
     assert (lease.room_number, str(lease.deposit_amount)) == ("A", "450.00")
     assert [r.full_name for r in pane.model.rows] == []  # the open filter hides it now
@@ -143,6 +143,7 @@ def test_an_approval_undone_with_ctrl_z_and_with_its_button(
     qtbot: QtBot, window: MainWindow, loft: Flow42, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = window.ctx.db
+    actor = window.ctx.actor
     sarah = apply(db, window.ctx.actor)
 
     threads: list[str] = []
@@ -174,22 +175,22 @@ def test_an_approval_undone_with_ctrl_z_and_with_its_button(
     settle(window)
     assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "Sarah Thompson")
     assert threads and threads[0] != threading.main_thread().name  # off the GUI thread
-    first = applications.get_application(db, sarah.id).approved_lease_id
+    first = applications.get_application(db, actor, sarah.id).approved_lease_id
     assert window.undo_action.text() == "&Undo Approval of Sarah Thompson"
 
     window.activateWindow()  # as the window manager does when the dialog closes
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settle(window)
-    assert applications.get_application(db, sarah.id).status == "pending"
-    assert first is not None and leasing.get_lease(db, first).status == "cancelled"
+    assert applications.get_application(db, actor, sarah.id).status == "pending"
+    assert first is not None and leasing.get_lease(db, actor, first).status == "cancelled"
     assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "vacant")
 
     window.redo_action.trigger()
     settle(window)
-    again = applications.get_application(db, sarah.id)
+    again = applications.get_application(db, actor, sarah.id)
     assert again.status == "approved" and again.approved_lease_id not in (None, first)
-    lease = leasing.get_lease(db, again.approved_lease_id)  # type: ignore[arg-type]
+    lease = leasing.get_lease(db, actor, again.approved_lease_id)  # type: ignore[arg-type]
     assert (lease.room_id, str(lease.deposit_amount)) == (loft.rooms["3B-A"], "450.00")
     assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "Sarah Thompson")
 
@@ -201,7 +202,7 @@ def test_an_approval_undone_with_ctrl_z_and_with_its_button(
     assert view.unapprove_button.isEnabled()
     click(qtbot, view.unapprove_button)
     settle(window)
-    assert applications.get_application(db, sarah.id).status == "pending"
+    assert applications.get_application(db, actor, sarah.id).status == "pending"
     assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "vacant")
     assert window.undo_action.text() == "&Undo Undo approval of Sarah Thompson"
 
@@ -217,7 +218,8 @@ def test_reject_with_a_reason_and_the_status_filter(
     settle(window)
     click(qtbot, pane.detail.reject_button)
     settle(window)
-    assert applications.get_application(window.ctx.db, omar.id).rejection_reason == (
+    assert applications.get_application(window.ctx.db, window.ctx.actor,
+                                        omar.id).rejection_reason == (
         "No references")
     assert pane.model.rows == []
     pane.status.setCurrentIndex(pane.status.findData("rejected"))
@@ -227,7 +229,8 @@ def test_reject_with_a_reason_and_the_status_filter(
     assert "Rejected: No references" in pane.detail.facts.text()
     click(qtbot, pane.detail.reopen_button)
     settle(window)
-    assert applications.get_application(window.ctx.db, omar.id).status == "pending"
+    assert applications.get_application(window.ctx.db, window.ctx.actor,
+                                        omar.id).status == "pending"
 
 
 def test_an_application_out_of_date_is_rescored_when_opened(
@@ -237,7 +240,7 @@ def test_an_application_out_of_date_is_rescored_when_opened(
     sarah = apply(db, actor)
     # 3B-A let from the Leases pane after Sarah was scored: her stored results still list it
     lease(db, actor, loft.rooms["3B-A"], tenant(db, actor, "Walk-in"), MOVE_IN)
-    assert matching.get_matches(db, sarah.id).out_of_date
+    assert matching.get_matches(db, actor, sarah.id).out_of_date
     pane = open_pane(window)
     assert pane.list.select_where(lambda r: r.id == sarah.id)
     settle(window)
@@ -246,7 +249,7 @@ def test_an_application_out_of_date_is_rescored_when_opened(
     view = pane.detail
     assert "3B-A" not in {c.room_label for c in view.model.rows}
     assert "changed since" not in view.scored.text()
-    assert not matching.get_matches(db, sarah.id).out_of_date
+    assert not matching.get_matches(db, actor, sarah.id).out_of_date
 
 
 def test_rescore_out_of_date_from_the_pane(
@@ -264,7 +267,7 @@ def test_rescore_out_of_date_from_the_pane(
     settle(window)
     assert messages[-1] == "Rescored 1 application."
     assert [r.best_room for r in pane.model.rows] != ["Downtown Loft 3B-A"]
-    assert not matching.get_matches(db, sarah.id).out_of_date
+    assert not matching.get_matches(db, actor, sarah.id).out_of_date
 
 
 def test_the_plan_review_approves_only_the_ticked_lines(
@@ -296,8 +299,8 @@ def test_the_plan_review_approves_only_the_ticked_lines(
     click(qtbot, pane.plan_button)
     settle(window)
     assert seen["outcome"] == "Approved 1."
-    assert applications.get_application(db, sarah.id).status == "approved"
-    assert applications.get_application(db, yuki.id).status == "pending"
+    assert applications.get_application(db, actor, sarah.id).status == "approved"
+    assert applications.get_application(db, actor, yuki.id).status == "pending"
     assert window.tree.node_text(loft.rooms["3B-A"]) == ("Room A", "Sarah Thompson")
 
 
@@ -308,7 +311,7 @@ def test_planning_shows_progress_and_can_be_cancelled(
 
     from coliv_desktop.ui.applications import plan as plan_dialog
 
-    def slow_plan(db: object, *, min_score: int, progress: Any) -> None:
+    def slow_plan(db: object, actor: object, *, min_score: int, progress: Any) -> None:
         for i in range(400):  # about 4 s, unless cancelled
             progress(i, 400, f"Scoring applicant {i + 1} of 400…")
             time.sleep(0.01)
@@ -343,6 +346,7 @@ def test_a_residents_profile_from_the_tenant_record(
     qtbot: QtBot, window: MainWindow, loft: Flow42, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = window.ctx.db
+    actor = window.ctx.actor
     sarah = apply(db, window.ctx.actor)
     lisa = loft.tenants["Lisa"]
 
@@ -362,9 +366,9 @@ def test_a_residents_profile_from_the_tenant_record(
     record = window.pane("tenants").record  # type: ignore[attr-defined]
     click(qtbot, record.profile_button)
     settle(window)
-    profile = applications.get_tenant_profile(db, lisa)
+    profile = applications.get_tenant_profile(db, actor, lisa)
     assert profile is not None and not profile.has_pets and profile.age == 41
-    cats = next(c for c in matching.get_matches(db, sarah.id).candidates
+    cats = next(c for c in matching.get_matches(db, actor, sarah.id).candidates
                 if c.room_label == "2A-B")
     assert cats.score > 0  # rescored in the same transaction
 

@@ -72,7 +72,8 @@ def test_the_save_button_is_off_and_the_dialog_stays_while_a_save_runs(
     assert dialog.save_thread != threading.main_thread().name  # saved in a worker
     assert dialog.saved.rent_amount == Decimal("950.00")
     assert dialog.save_button.isEnabled()
-    assert portfolio.get_room(ctx.db, flow.rooms["3B-A"]).rent_amount == Decimal("950.00")
+    assert portfolio.get_room(ctx.db, ctx.actor,
+                              flow.rooms["3B-A"]).rent_amount == Decimal("950.00")
 
 
 def test_a_refused_save_gives_the_buttons_back(qtbot: QtBot, ctx: AppContext) -> None:
@@ -98,10 +99,10 @@ def test_free_rooms_for_dates_changed_since_are_dropped(
     later = day + timedelta(days=61)  # 3B-A is free from then
     real = leasing.free_rooms
 
-    def slow_for_later(db: Any, start: date, end: date | None) -> Any:
+    def slow_for_later(db: Any, actor: Any, start: date, end: date | None) -> Any:
         if start == later:  # the first answer comes back last
             time.sleep(0.4)
-        return real(db, start, end)
+        return real(db, actor, start, end)
 
     monkeypatch.setattr(leasing, "free_rooms", slow_for_later)
     dialog = LeaseDialog(ctx, tenant_id=tenant(ctx.db, ctx.actor, "Mike", "Chen"))

@@ -23,7 +23,7 @@ def _is_file(ctx: AppContext) -> bool:
 
 
 def _property_names(ctx: AppContext) -> set[str]:
-    return {p.name for p in portfolio.list_properties(ctx.db)}
+    return {p.name for p in portfolio.list_properties(ctx.db, ctx.actor)}
 
 
 def test_the_day_s_backup_is_made_when_a_database_opens(

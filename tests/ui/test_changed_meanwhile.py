@@ -70,7 +70,7 @@ def save(qtbot: QtBot, ctx: AppContext, dialog: FormDialog) -> None:
 
 
 def tenant_dialog(qtbot: QtBot, ctx: AppContext, ident: object) -> TenantDialog:
-    record = tenants.get_tenant(ctx.db, ident)  # type: ignore[arg-type]
+    record = tenants.get_tenant(ctx.db, ctx.actor, ident)  # type: ignore[arg-type]
     dialog = TenantDialog(ctx, record)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -78,7 +78,7 @@ def tenant_dialog(qtbot: QtBot, ctx: AppContext, ident: object) -> TenantDialog:
 
 
 def b_renames(desk_b: AppContext, ident: object, phone: str) -> None:
-    seen = tenants.get_tenant(desk_b.db, ident)  # type: ignore[arg-type]
+    seen = tenants.get_tenant(desk_b.db, desk_b.actor, ident)  # type: ignore[arg-type]
     tenants.update_tenant(desk_b.db, desk_b.actor, seen.id,
                           build(TenantUpdate, phone=phone, expected_version=seen.version))
 
@@ -94,12 +94,12 @@ def test_reload_shows_desk_b_values_and_keeps_the_dialog_open(
     assert dialog.isVisible() and dialog.result() == 0
     assert dialog.phone.text() == "555-0199"  # B's value in the form
     assert "Desk B" in dialog.banner.text()
-    assert tenants.get_tenant(ctx.db, ident).phone == "555-0199"
+    assert tenants.get_tenant(ctx.db, ctx.actor, ident).phone == "555-0199"
     # A makes the change again against what it now sees: it goes through
     type_into(qtbot, dialog.phone, "555-0123")
     save(qtbot, ctx, dialog)
     assert dialog.result() == 1
-    assert tenants.get_tenant(ctx.db, ident).phone == "555-0123"
+    assert tenants.get_tenant(ctx.db, ctx.actor, ident).phone == "555-0123"
 
 
 def test_overwrite_saves_desk_a_values_over_desk_b(
@@ -111,7 +111,7 @@ def test_overwrite_saves_desk_a_values_over_desk_b(
     answers.append(forms.OVERWRITE)
     save(qtbot, ctx, dialog)
     assert dialog.result() == 1
-    assert tenants.get_tenant(ctx.db, ident).phone == "555-0100"
+    assert tenants.get_tenant(ctx.db, ctx.actor, ident).phone == "555-0100"
     assert not answers  # asked once
 
 
@@ -126,19 +126,19 @@ def test_cancel_keeps_the_input_and_writes_nothing(
     assert dialog.isVisible() and dialog.result() == 0
     assert dialog.phone.text() == "555-0100"
     assert "Desk B" in dialog.banner.text()
-    assert tenants.get_tenant(ctx.db, ident).phone == "555-0199"
+    assert tenants.get_tenant(ctx.db, ctx.actor, ident).phone == "555-0199"
     # Save again: asked again (B's copy is still newer than the one A loaded)
     answers.append(forms.OVERWRITE)
     save(qtbot, ctx, dialog)
-    assert tenants.get_tenant(ctx.db, ident).phone == "555-0100"
+    assert tenants.get_tenant(ctx.db, ctx.actor, ident).phone == "555-0100"
 
 
 def test_property_unit_and_room_dialogs_reload(
         qtbot: QtBot, ctx: AppContext, desk_b: AppContext, answers: list[str]) -> None:
     flow = flow_41(ctx.db, ctx.actor)
-    room = portfolio.get_room(ctx.db, flow.rooms["3B-B"])
-    unit = portfolio.get_unit(ctx.db, room.unit_id)
-    prop = portfolio.get_property(ctx.db, unit.property_id)
+    room = portfolio.get_room(ctx.db, ctx.actor, flow.rooms["3B-B"])
+    unit = portfolio.get_unit(ctx.db, ctx.actor, room.unit_id)
+    prop = portfolio.get_property(ctx.db, ctx.actor, unit.property_id)
     dialogs: list[FormDialog] = [PropertyDialog(ctx, prop), UnitDialog(ctx, prop.id, unit),
                                  RoomDialog(ctx, room)]
     for dialog in dialogs:
@@ -162,7 +162,7 @@ def test_property_unit_and_room_dialogs_reload(
         save(qtbot, ctx, dialog)
         assert dialog.result() == 1
     assert answers == [forms.OVERWRITE]
-    assert portfolio.get_room(ctx.db, room.id).rent_amount == Decimal("1000.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, room.id).rent_amount == Decimal("1000.00")
 
 
 def test_settings_dialog_overwrite(
@@ -174,14 +174,14 @@ def test_settings_dialog_overwrite(
     QApplication.processEvents()
     type_into(qtbot, dialog.company_name, "A's Co-Living")
     type_into(qtbot, dialog.phone, "+1 555 0100")
-    seen = operator.get_profile(desk_b.db)
+    seen = operator.get_profile(desk_b.db, desk_b.actor)
     operator.save_preferences(desk_b.db, desk_b.actor, build(
         OperatorProfileUpdate, company_name="B's Co-Living", expected_version=seen.version),
-        settings.get_settings(desk_b.db))
+        settings.get_settings(desk_b.db, desk_b.actor))
     answers.append(forms.OVERWRITE)
     save(qtbot, ctx, dialog)
     assert dialog.result() == 1, dialog.banner.text()
-    profile = operator.get_profile(ctx.db)
+    profile = operator.get_profile(ctx.db, ctx.actor)
     assert (profile.company_name, profile.phone) == ("A's Co-Living", "+1 555 0100")
     assert not answers  # asked once
 
@@ -198,7 +198,7 @@ def test_a_move_out_against_a_lease_desk_b_changed_is_asked(
     start = date.today() - timedelta(days=60)
     made = lease(ctx.db, ctx.actor, flow.rooms["3B-B"], tenant(ctx.db, ctx.actor, "Dee"), start,
                  start + timedelta(days=300))
-    row = leasing.get_lease_row(ctx.db, made.id)
+    row = leasing.get_lease_row(ctx.db, ctx.actor, made.id)
     assert row.version == made.version
     dialog = MoveOutDialog(ctx, row)
     qtbot.addWidget(dialog)
@@ -210,7 +210,7 @@ def test_a_move_out_against_a_lease_desk_b_changed_is_asked(
     save(qtbot, ctx, dialog)
     assert dialog.isVisible() and "Desk B" in dialog.banner.text()
     assert dialog.move_out_date.value() == theirs  # B's move-out, in the form
-    assert leasing.get_lease(ctx.db, made.id).lease_end == theirs
+    assert leasing.get_lease(ctx.db, ctx.actor, made.id).lease_end == theirs
     answers.append(forms.OVERWRITE)  # not asked again: A now saves against B's version
     save(qtbot, ctx, dialog)
     assert "already ended" in dialog.fields.error("move_out_date") + dialog.banner.text()
@@ -223,7 +223,7 @@ def test_a_residents_profile_desk_b_changed_is_reloaded(
     from coliv_desktop.ui.applications.dialog import TenantProfileDialog
 
     ident = tenant(ctx.db, ctx.actor, "Eve")
-    dialog = TenantProfileDialog(ctx, tenants.get_tenant(ctx.db, ident))
+    dialog = TenantProfileDialog(ctx, tenants.get_tenant(ctx.db, ctx.actor, ident))
     qtbot.addWidget(dialog)
     dialog.show()
     ctx.tasks.wait_idle()
@@ -231,7 +231,7 @@ def test_a_residents_profile_desk_b_changed_is_reloaded(
     assert dialog.save_button.isEnabled()
     mine = dialog.profile.profile()
     theirs = mine.model_copy(update={"cleanliness": 1 if mine.cleanliness != 1 else 5})
-    _profile, version = applications.tenant_profile(desk_b.db, ident)
+    _profile, version = applications.tenant_profile(desk_b.db, desk_b.actor, ident)
     applications.set_tenant_profile(desk_b.db, desk_b.actor, ident, theirs,
                                     expected_version=version)
     answers.append(forms.RELOAD)
@@ -250,8 +250,8 @@ def test_settings_dialog_reload(
     ctx.tasks.wait_idle()
     QApplication.processEvents()
     type_into(qtbot, dialog.company_name, "A's Co-Living")
-    seen = operator.get_profile(desk_b.db)
-    values = settings.get_settings(desk_b.db)
+    seen = operator.get_profile(desk_b.db, desk_b.actor)
+    values = settings.get_settings(desk_b.db, desk_b.actor)
     values["rent_due_day"] = 5
     operator.save_preferences(desk_b.db, desk_b.actor, build(
         OperatorProfileUpdate, company_name="B's Co-Living", expected_version=seen.version),

@@ -83,12 +83,13 @@ def test_a_new_lease_the_service_asks_about_no_goes_back_yes_saves_with_force(
     click(qtbot, dialog.save_button)
     assert answers.asked == [QUESTION]
     assert dialog.saved is None and dialog.result() == 0  # No: the form, as it was
-    assert directory.lease_rows(ctx.db, status="all") == []
+    assert directory.lease_rows(ctx.db, ctx.actor, status="all") == []
     click(qtbot, dialog.save_button)
     assert answers.asked == [QUESTION, QUESTION]
     assert calls == [{}, {}, {"force": True}]  # asked again on the second Save, then forced
     assert dialog.saved is not None and dialog.result() == FormDialog.DialogCode.Accepted
-    assert [r.tenant_name for r in directory.lease_rows(ctx.db, status="all")] == ["Mike Chen"]
+    assert [r.tenant_name for r in directory.lease_rows(ctx.db, ctx.actor,
+                                                        status="all")] == ["Mike Chen"]
 
 
 def test_an_approval_the_service_asks_about_saves_with_force_after_yes(
@@ -114,16 +115,17 @@ def test_an_approval_the_service_asks_about_saves_with_force_after_yes(
     assert isinstance(driver.seen[0], ApproveDialog)
     assert answers.asked == [QUESTION]
     assert [c.get("force", False) for c in calls] == [False, True]
-    app = applications.get_application(window.ctx.db, sarah.id)
+    app = applications.get_application(window.ctx.db, window.ctx.actor, sarah.id)
     assert app.status == "approved"
-    lease_row = leasing.get_lease(window.ctx.db, app.approved_lease_id)  # type: ignore[arg-type]
+    lease_row = leasing.get_lease(window.ctx.db, window.ctx.actor, app.approved_lease_id)  # type: ignore[arg-type]
     assert lease_row.room_id == flow.rooms["3B-A"]
     # undone, then redone: the redo repeats what the person said yes to
     window.ctx.undo_stack.undo()
     window.ctx.undo_stack.redo()
     settle(window)
     assert calls[-1] == {"force": True}
-    assert applications.get_application(window.ctx.db, sarah.id).status == "approved"
+    assert applications.get_application(window.ctx.db, window.ctx.actor,
+                                        sarah.id).status == "approved"
 
 
 def _tom(ctx: AppContext) -> uuid.UUID:
@@ -149,13 +151,13 @@ def test_a_payment_the_service_asks_about_is_recorded_with_force_and_redone_so(
     click(qtbot, dialog.save_button)
     assert answers.asked == [QUESTION]  # owing $800, paying $800: only the service's question
     assert [c.get("force", False) for c in calls] == [False, True]
-    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("0.00")
+    assert ledger.lease_ledger(ctx.db, ctx.actor, tom).balance == Decimal("0.00")
     ctx.undo_stack.undo()
     ctx.tasks.wait_idle()  # undo and redo run in workers
     ctx.undo_stack.redo()
     ctx.tasks.wait_idle()
     assert calls[-1] == {"force": True}
-    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("0.00")
+    assert ledger.lease_ledger(ctx.db, ctx.actor, tom).balance == Decimal("0.00")
 
 
 def test_a_charge_the_service_asks_about_no_writes_nothing(
@@ -171,7 +173,8 @@ def test_a_charge_the_service_asks_about_no_writes_nothing(
     type_into(qtbot, dialog.description, "Replacement key")
     click(qtbot, dialog.save_button)
     assert answers.asked == [QUESTION] and calls == [{}]
-    assert dialog.saved is None and ledger.lease_ledger(ctx.db, tom).balance == Decimal("0.00")
+    assert dialog.saved is None and ledger.lease_ledger(ctx.db, ctx.actor,
+                                                        tom).balance == Decimal("0.00")
     assert ctx.undo_stack.count() == 0
 
 
@@ -181,7 +184,7 @@ def test_a_charge_the_service_asks_about_no_writes_nothing(
 def test_a_room_edited_to_no_rent_is_asked_first(
         qtbot: QtBot, ctx: AppContext, monkeypatch: pytest.MonkeyPatch) -> None:
     flow = flow_41(ctx.db, ctx.actor)
-    room = portfolio.get_room(ctx.db, flow.rooms["3B-B"])
+    room = portfolio.get_room(ctx.db, ctx.actor, flow.rooms["3B-B"])
     answers = Answers(False, True)
     monkeypatch.setattr(FormDialog, "ask", answers.ask)
     dialog = RoomDialog(ctx, room)
@@ -189,11 +192,11 @@ def test_a_room_edited_to_no_rent_is_asked_first(
     type_into(qtbot, dialog.rent_amount, "0")
     click(qtbot, dialog.save_button)
     assert answers.asked[0].startswith("Save room B with no rent (0.00)?")
-    assert portfolio.get_room(ctx.db, room.id).rent_amount == Decimal("750.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, room.id).rent_amount == Decimal("750.00")
     click(qtbot, dialog.save_button)
-    assert portfolio.get_room(ctx.db, room.id).rent_amount == Decimal("0.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, room.id).rent_amount == Decimal("0.00")
     # a room already at 0.00 is not asked again when another field changes
-    again = RoomDialog(ctx, portfolio.get_room(ctx.db, room.id))
+    again = RoomDialog(ctx, portfolio.get_room(ctx.db, ctx.actor, room.id))
     qtbot.addWidget(again)
     type_into(qtbot, again.size_sqft, "125")
     click(qtbot, again.save_button)
@@ -213,7 +216,7 @@ def test_rooms_added_at_no_rent_are_named_in_the_question(
     dialog.set_cell(1, "rent_amount", "650")
     click(qtbot, dialog.save_button)
     assert answers.asked[0].startswith("Save room D with no rent (0.00)?")
-    assert len(portfolio.list_rooms(ctx.db, flow.unit_3a)) == 3  # nothing added
+    assert len(portfolio.list_rooms(ctx.db, ctx.actor, flow.unit_3a)) == 3  # nothing added
 
 
 def test_a_lease_at_no_rent_is_asked_first_typed_or_from_the_room(
@@ -234,9 +237,9 @@ def test_a_lease_at_no_rent_is_asked_first_typed_or_from_the_room(
     assert dialog.rent_amount.placeholderText() == "0.00"  # the room's rent, shown
     click(qtbot, dialog.save_button)
     assert answers.asked[0].startswith("Save Ana Lopez's lease with no rent (0.00)?")
-    assert directory.lease_rows(ctx.db, status="all") == []
+    assert directory.lease_rows(ctx.db, ctx.actor, status="all") == []
     click(qtbot, dialog.save_button)
-    made = directory.lease_rows(ctx.db, status="all")
+    made = directory.lease_rows(ctx.db, ctx.actor, status="all")
     assert [(r.tenant_name, r.rent_amount) for r in made] == [("Ana Lopez", Decimal("0.00"))]
     # a rent typed as 0 in another room is asked too; a rent typed otherwise is not
     bo = tenant(ctx.db, ctx.actor, "Bo", "Kim")

@@ -71,7 +71,7 @@ def test_banner_while_the_server_is_away_and_the_edit_is_kept(
         qtbot: QtBot, window: MainWindow, watcher: ChangeWatcher, server: Server) -> None:
     ctx = window.ctx
     ident = tenant(ctx.db, ctx.actor, "Ana")
-    record = tenants.get_tenant(ctx.db, ident)
+    record = tenants.get_tenant(ctx.db, ctx.actor, ident)
     banner = window.connection_banner
     assert not banner.isVisible()
 
@@ -99,7 +99,7 @@ def test_banner_while_the_server_is_away_and_the_edit_is_kept(
     dialog.save_button.click()
     qtbot.waitUntil(lambda: not dialog.saving, timeout=10000)
     assert dialog.result() == 1
-    assert tenants.get_tenant(ctx.db, ident).phone == "555-0100"
+    assert tenants.get_tenant(ctx.db, ctx.actor, ident).phone == "555-0100"
 
 
 def test_switching_database_takes_the_banner_away(

@@ -273,25 +273,26 @@ def test_form_dialog_shows_errors_next_to_the_field(qtbot: QtBot, ctx: AppContex
     assert dialog.fields.error("rent_amount") == ""
     click(qtbot, dialog.save_button)
     assert dialog.result() == FormDialog.DialogCode.Accepted
-    assert portfolio.get_room(ctx.db, flow.rooms["3B-A"]).rent_amount == Decimal("950.00")
+    assert portfolio.get_room(ctx.db, ctx.actor,
+                              flow.rooms["3B-A"]).rent_amount == Decimal("950.00")
 
 
 def test_undo_and_redo_of_an_edit_go_through_the_services(qtbot: QtBot, ctx: AppContext) -> None:
     flow = flow_41(ctx.db, ctx.actor)
     room_id = flow.rooms["3B-A"]
-    before = portfolio.get_room(ctx.db, room_id)
+    before = portfolio.get_room(ctx.db, ctx.actor, room_id)
     after = portfolio.update_room(ctx.db, ctx.actor, room_id,
                                   build(RoomUpdate, rent_amount="999"))
     command = edit_command(ctx, before, after, "Edit room A")
     assert command is not None
     ctx.undo_stack.push(command)
-    assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("999.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, room_id).rent_amount == Decimal("999.00")
     ctx.undo_stack.undo()  # in a worker: the stack moves at once, the row once it ran
     ctx.tasks.wait_idle()
-    assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("900.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, room_id).rent_amount == Decimal("900.00")
     ctx.undo_stack.redo()
     ctx.tasks.wait_idle()
-    assert portfolio.get_room(ctx.db, room_id).rent_amount == Decimal("999.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, room_id).rent_amount == Decimal("999.00")
 
 
 @pytest.mark.parametrize("text", ["", "  "])

@@ -86,25 +86,26 @@ def test_ctrl_z_after_a_move_out_restores_the_lease_and_the_balance(
         qtbot: QtBot, window: MainWindow, sarah: uuid.UUID,
         monkeypatch: pytest.MonkeyPatch) -> None:
     db = window.ctx.db
-    assert ledger.lease_ledger(db, sarah).balance == D("900.00")  # January
+    actor = window.ctx.actor
+    assert ledger.lease_ledger(db, actor, sarah).balance == D("900.00")  # January
     driver = Driver(qtbot).then(move_out_on(qtbot, "2025-12-20", settle_deposit=False))
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     pane = leases_pane(window, sarah)
     click(qtbot, pane.move_out_button)
     settle(window)
-    ended = leasing.get_lease(db, sarah)
+    ended = leasing.get_lease(db, actor, sarah)
     assert (ended.status, ended.lease_end) == ("ended", date(2025, 12, 20))
-    assert ledger.lease_ledger(db, sarah).balance == D("-319.35")  # December re-prorated
+    assert ledger.lease_ledger(db, actor, sarah).balance == D("-319.35")  # December re-prorated
     assert window.undo_action.text() == "&Undo Move-out of Sarah Tester"
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     settle(window)
-    reopened = leasing.get_lease(db, sarah)
+    reopened = leasing.get_lease(db, actor, sarah)
     assert (reopened.status, reopened.lease_end) == ("active", date(2026, 5, 31))
-    assert ledger.lease_ledger(db, sarah).balance == D("900.00")
+    assert ledger.lease_ledger(db, actor, sarah).balance == D("900.00")
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | SHIFT)
     settle(window)
-    assert leasing.get_lease(db, sarah).status == "ended"
-    assert ledger.lease_ledger(db, sarah).balance == D("-319.35")
+    assert leasing.get_lease(db, actor, sarah).status == "ended"
+    assert ledger.lease_ledger(db, actor, sarah).balance == D("-319.35")
 
 
 def test_move_out_then_settle_the_deposit_and_print_the_letter(
@@ -133,7 +134,7 @@ def test_move_out_then_settle_the_deposit_and_print_the_letter(
     assert "Deduction 1, amount" in seen["error"] and "two decimal places" in seen["error"]
     assert "Carpet cleaning: $120.00" in seen["preview"]
     assert "Refund to the tenant: $1,099.35" in seen["preview"]
-    done = deposits.get_disposition(window.ctx.db, sarah)
+    done = deposits.get_disposition(window.ctx.db, window.ctx.actor, sarah)
     assert done is not None and done.total_refund == D("1099.35")
     letter = window.property("last_preview")
     assert isinstance(letter, PdfPreview) and letter.page_count == 1
@@ -143,14 +144,14 @@ def test_move_out_then_settle_the_deposit_and_print_the_letter(
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     # Ctrl+Z right after takes the settlement back (the deposit is held again); redo
     # settles it again the same way
-    held = ledger.lease_ledger(window.ctx.db, sarah).deposit_held
+    held = ledger.lease_ledger(window.ctx.db, window.ctx.actor, sarah).deposit_held
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     settle(window)
-    assert deposits.get_disposition(window.ctx.db, sarah) is None
-    assert ledger.lease_ledger(window.ctx.db, sarah).deposit_held > held
+    assert deposits.get_disposition(window.ctx.db, window.ctx.actor, sarah) is None
+    assert ledger.lease_ledger(window.ctx.db, window.ctx.actor, sarah).deposit_held > held
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | SHIFT)
     settle(window)
-    again = deposits.get_disposition(window.ctx.db, sarah)
+    again = deposits.get_disposition(window.ctx.db, window.ctx.actor, sarah)
     assert again is not None and again.total_refund == D("1099.35")
     # the Leases pane's Deposit… on a settled deposit: the letter again, or a reversal
     from coliv_desktop.ui.ledger import deposit as deposit_ui
@@ -168,8 +169,8 @@ def test_move_out_then_settle_the_deposit_and_print_the_letter(
     pane.property("last_preview").reject()
     click(qtbot, pane.deposit_button)
     settle(window)
-    assert deposits.get_disposition(window.ctx.db, sarah) is None
-    book = ledger.lease_ledger(window.ctx.db, sarah)
+    assert deposits.get_disposition(window.ctx.db, window.ctx.actor, sarah) is None
+    book = ledger.lease_ledger(window.ctx.db, window.ctx.actor, sarah)
     assert any(c.void_reason == "Deposit settlement reversed: wrong deduction"
                for c in book.charges)
 
@@ -178,6 +179,7 @@ def test_undo_of_a_renewal_and_of_a_cancellation(qtbot: QtBot, window: MainWindo
                                                  sarah: uuid.UUID,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     db = window.ctx.db
+    actor = window.ctx.actor
 
     def renew(dialog: RenewDialog) -> None:
         dialog.new_end.set_value(date(2026, 11, 30))
@@ -190,29 +192,30 @@ def test_undo_of_a_renewal_and_of_a_cancellation(qtbot: QtBot, window: MainWindo
     pane = leases_pane(window, sarah)
     click(qtbot, pane.renew_button)
     settle(window)
-    renewals = [r for r in leasing.list_leases(db) if r.origin == "renewal"]
+    renewals = [r for r in leasing.list_leases(db, actor) if r.origin == "renewal"]
     assert [(r.lease_start, r.rent_amount) for r in renewals] == [(date(2026, 6, 1), D("950.00"))]
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     settle(window)
-    assert leasing.get_lease(db, renewals[0].id).status == "cancelled"
+    assert leasing.get_lease(db, actor, renewals[0].id).status == "cancelled"
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | SHIFT)
     settle(window)
-    assert leasing.get_lease(db, renewals[0].id).status == "active"
+    assert leasing.get_lease(db, actor, renewals[0].id).status == "active"
     # cancelling the renewal from the pane, then Ctrl+Z
     pane = leases_pane(window, renewals[0].id)
     click(qtbot, pane.cancel_button)
     settle(window)
-    assert leasing.get_lease(db, renewals[0].id).status == "cancelled"
+    assert leasing.get_lease(db, actor, renewals[0].id).status == "cancelled"
     assert window.undo_action.text() == "&Undo Cancellation of Sarah Tester's lease"
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     settle(window)
-    assert leasing.get_lease(db, renewals[0].id).status == "active"
+    assert leasing.get_lease(db, actor, renewals[0].id).status == "active"
 
 
 def test_reopen_a_move_out_made_earlier(qtbot: QtBot, window: MainWindow, sarah: uuid.UUID,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     db = window.ctx.db
-    before = ledger.lease_ledger(db, sarah).balance
+    actor = window.ctx.actor
+    before = ledger.lease_ledger(db, actor, sarah).balance
     leasing.end_lease(db, window.ctx.actor, sarah, date(2025, 12, 20))  # another day, no undo
     window.ctx.bus.leases_changed.emit()
     seen: dict[str, Any] = {}
@@ -228,19 +231,20 @@ def test_reopen_a_move_out_made_earlier(qtbot: QtBot, window: MainWindow, sarah:
     click(qtbot, pane.reopen_button)
     settle(window)
     assert seen["end"] == date(2026, 5, 31)
-    assert leasing.get_lease(db, sarah).status == "active"
-    assert ledger.lease_ledger(db, sarah).balance == before
+    assert leasing.get_lease(db, actor, sarah).status == "active"
+    assert ledger.lease_ledger(db, actor, sarah).balance == before
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     settle(window)
-    assert leasing.get_lease(db, sarah).lease_end == date(2025, 12, 20)
+    assert leasing.get_lease(db, actor, sarah).lease_end == date(2025, 12, 20)
 
 
 def test_transfer_to_another_room_then_undo_and_redo(qtbot: QtBot, window: MainWindow,
                                                      sarah: uuid.UUID,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     db = window.ctx.db
-    before = ledger.lease_ledger(db, sarah).balance
-    old_room = leasing.get_lease(db, sarah).room_id
+    actor = window.ctx.actor
+    before = ledger.lease_ledger(db, actor, sarah).balance
+    old_room = leasing.get_lease(db, actor, sarah).room_id
     seen: dict[str, Any] = {}
 
     def transfer(dialog: TransferDialog) -> None:
@@ -260,27 +264,28 @@ def test_transfer_to_another_room_then_undo_and_redo(qtbot: QtBot, window: MainW
     settle(window)
     # the picker offers the free rooms, not the one the tenant is in
     assert not any("3B-A" in text for text in seen["rooms"]) and seen["hint"] == "750.00"
-    old = leasing.get_lease(db, sarah)
+    old = leasing.get_lease(db, actor, sarah)
     assert (old.status, old.lease_end) == ("ended", date(2026, 1, 15))
-    (moved,) = [r for r in leasing.list_leases(db) if r.origin == "transfer"]
+    (moved,) = [r for r in leasing.list_leases(db, actor) if r.origin == "transfer"]
     assert (moved.lease_start, moved.lease_end, moved.rent_amount, moved.status) == (
         date(2026, 1, 16), date(2026, 5, 31), D("750.00"), "active")
     assert moved.room_id != old_room
     assert window.undo_action.text() == "&Undo Transfer of Sarah Tester"
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     settle(window)
-    back = leasing.get_lease(db, sarah)
+    back = leasing.get_lease(db, actor, sarah)
     assert (back.status, back.lease_end, back.room_id) == ("active", date(2026, 5, 31), old_room)
-    assert leasing.get_lease(db, moved.id).status == "cancelled"
-    assert ledger.lease_ledger(db, sarah).balance == before
+    assert leasing.get_lease(db, actor, moved.id).status == "cancelled"
+    assert ledger.lease_ledger(db, actor, sarah).balance == before
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL | SHIFT)
     settle(window)
-    again = [r for r in leasing.list_leases(db) if r.origin == "transfer" and r.status == "active"]
+    again = [r for r in leasing.list_leases(db, actor)
+             if r.origin == "transfer" and r.status == "active"]
     assert [(r.lease_start, r.rent_amount) for r in again] == [(date(2026, 1, 16), D("750.00"))]
-    assert leasing.get_lease(db, sarah).status == "ended"
+    assert leasing.get_lease(db, actor, sarah).status == "ended"
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)  # undo reaches the lease redo made
     settle(window)
-    assert leasing.get_lease(db, sarah).status == "active"
+    assert leasing.get_lease(db, actor, sarah).status == "active"
 
 
 def test_the_lease_agreement_from_the_leases_pane_and_the_lease_tab(

@@ -101,20 +101,20 @@ def test_utility_bill_split_previewed_then_posted_with_notices(
     notices = pane.utilities.property("last_preview")
     assert isinstance(notices, PdfPreview) and notices.page_count == 2
     assert [r.provider for r in pane.utilities.model.rows] == ["Austin Energy"]
-    (bill,) = utilities.list_bills(ctx.db)
+    (bill,) = utilities.list_bills(ctx.db, ctx.actor)
     assert bill.amount == D("265.00") and bill.rule == "percentages"
-    charges = [c for c in ledger.lease_ledger(ctx.db, ledger_lease(ctx, "Sarah")).charges
+    charges = [c for c in ledger.lease_ledger(ctx.db, ctx.actor, ledger_lease(ctx, "Sarah")).charges
                if c.kind == "utility"]
     assert [c.amount for c in charges] == [D("106.00")]
     # posted by mistake: Ctrl+Z voids every share; Ctrl+Shift+Z posts the bill again
     assert ctx.undo_stack.undoText() == "Austin Energy bill of $265.00"
     ctx.undo_stack.undo()
     settle(ctx, qtbot)
-    assert [b.voided for b in utilities.list_bills(ctx.db)] == [True]
+    assert [b.voided for b in utilities.list_bills(ctx.db, ctx.actor)] == [True]
     assert [r.voided for r in pane.utilities.model.rows] == [True]
     ctx.undo_stack.redo()
     settle(ctx, qtbot)
-    assert sorted(b.voided for b in utilities.list_bills(ctx.db)) == [False, True]
+    assert sorted(b.voided for b in utilities.list_bills(ctx.db, ctx.actor)) == [False, True]
     # Mike moved out on Dec 20, recorded late: Split again gives him less, Sarah more
     leasing.end_lease(ctx.db, ctx.actor, ledger_lease(ctx, "Mike"), date(2025, 12, 20))
     asked: list[str] = []
@@ -124,21 +124,22 @@ def test_utility_bill_split_previewed_then_posted_with_notices(
     click(qtbot, button(pane.utilities, "resplit_bill"))
     settle(ctx, qtbot)
     assert "Mike Tester: $" in asked[0] and "Void its shares" in asked[0]
-    assert sorted(b.voided for b in utilities.list_bills(ctx.db)) == [False, True, True]
+    assert sorted(b.voided for b in utilities.list_bills(ctx.db, ctx.actor)) == [False, True, True]
     # and a bill found wrong later: Void bill…, with the reason
     pane.utilities.ask_reason = lambda row: "the meter was misread"  # type: ignore[method-assign]
     assert pane.utilities.view.select_where(lambda r: not r.voided)
     click(qtbot, button(pane.utilities, "void_bill"))
     settle(ctx, qtbot)
-    assert [b.voided for b in utilities.list_bills(ctx.db)] == [True, True, True]
-    sarah = ledger.lease_ledger(ctx.db, ledger_lease(ctx, "Sarah"))
+    assert [b.voided for b in utilities.list_bills(ctx.db, ctx.actor)] == [True, True, True]
+    sarah = ledger.lease_ledger(ctx.db, ctx.actor, ledger_lease(ctx, "Sarah"))
     assert {c.void_reason for c in sarah.charges if c.kind == "utility"} == {
         f"Bill voided: {UNDONE}", "Bill split again after lease changes",
         "Bill voided: the meter was misread"}
 
 
 def ledger_lease(ctx: AppContext, first: str) -> uuid.UUID:
-    return next(r.id for r in leasing.list_leases(ctx.db) if r.tenant_name.startswith(first))
+    return next(r.id for r in leasing.list_leases(ctx.db,
+                                                  ctx.actor) if r.tenant_name.startswith(first))
 
 
 def test_reminders_outbox_copy_print_and_mark_handled(
@@ -167,7 +168,7 @@ def test_reminders_outbox_copy_print_and_mark_handled(
     settle(ctx, qtbot)
     letters = view.property("last_preview")
     assert isinstance(letters, PdfPreview) and letters.page_count == 1
-    assert [r.status for r in reminders.list_outbox(ctx.db, None)].count("pending") == 1
+    assert [r.status for r in reminders.list_outbox(ctx.db, ctx.actor, None)].count("pending") == 1
     letters.save_as(str(tmp_path / "letters.pdf"))
     settle(ctx, qtbot)
     assert view.model.rows == [] and view.summary.text() == "Nothing waiting to go out."
@@ -200,7 +201,7 @@ def test_late_fee_rules_per_property(pane: LedgerPane, ctx: AppContext, qtbot: Q
     type_into(qtbot, editor.cap, "60")
     click(qtbot, editor.save_button)
     assert editor.result() == editor.DialogCode.Accepted
-    rule = late_fees.effective_rule(ctx.db, flow.property_id)
+    rule = late_fees.effective_rule(ctx.db, ctx.actor, flow.property_id)
     assert (rule.mode, rule.percent, rule.cap) == ("percent", D("10"), D("60.00"))
     ctx.tasks.wait_idle()  # the list, read again
     assert rules.model.rows[0].own
@@ -212,7 +213,7 @@ def test_late_fee_rules_per_property(pane: LedgerPane, ctx: AppContext, qtbot: Q
     click(qtbot, again.use_default)
     qtbot.keyClick(again.save_button, Qt.Key.Key_Space)
     wait_saved(qtbot, again)
-    assert late_fees.effective_rule(ctx.db, flow.property_id).property_id is None
+    assert late_fees.effective_rule(ctx.db, ctx.actor, flow.property_id).property_id is None
     ctx.tasks.wait_idle()
     assert not rules.model.rows[0].own
 

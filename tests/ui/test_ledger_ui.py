@@ -121,15 +121,15 @@ def test_record_payment_shows_the_allocation_then_saves(pane: LedgerPane, ctx: A
     assert ctx.undo_stack.undoText() == "Payment of $1,000.00 (receipt No. 000004)"
     ctx.undo_stack.undo()
     settle(ctx, qtbot)
-    assert ledger.get_payment(ctx.db, dialog.saved.id).void_reason == UNDONE
-    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("800.00")
+    assert ledger.get_payment(ctx.db, ctx.actor, dialog.saved.id).void_reason == UNDONE
+    assert ledger.lease_ledger(ctx.db, ctx.actor, tom).balance == Decimal("800.00")
     assert pane.model.rowCount() == 1  # Tom's December is pending again
     ctx.undo_stack.redo()  # recorded again, as a new payment with its own receipt
     settle(ctx, qtbot)
-    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("-200.00")
+    assert ledger.lease_ledger(ctx.db, ctx.actor, tom).balance == Decimal("-200.00")
     ctx.undo_stack.undo()
     settle(ctx, qtbot)
-    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("800.00")
+    assert ledger.lease_ledger(ctx.db, ctx.actor, tom).balance == Decimal("800.00")
 
 
 def test_the_tenant_record_shows_what_the_tenant_owes(pane: LedgerPane, ctx: AppContext,
@@ -139,7 +139,7 @@ def test_the_tenant_record_shows_what_the_tenant_owes(pane: LedgerPane, ctx: App
 
     record = TenantRecord(ctx)
     qtbot.addWidget(record)
-    by_name = {r.tenant_name: r.tenant_id for r in leasing.list_leases(ctx.db)}
+    by_name = {r.tenant_name: r.tenant_id for r in leasing.list_leases(ctx.db, ctx.actor)}
     record.show_tenant(by_name["Tom Tester"])
     settle(ctx, qtbot)
     assert record.balance.text() == "owes $800.00"
@@ -193,7 +193,7 @@ def test_a_charge_and_a_credit_by_hand_undone_with_ctrl_z(pane: LedgerPane, ctx:
     qtbot.keyClicks(dialog.description, "Replacement key")
     with qtbot.waitSignal(ctx.bus.ledger_changed):
         click(qtbot, dialog.save_button)
-    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("835.00")
+    assert ledger.lease_ledger(ctx.db, ctx.actor, tom).balance == Decimal("835.00")
     assert ctx.undo_stack.undoText() == "Charge of $35.00"
 
     credit = pane.charge_or_credit()
@@ -204,13 +204,13 @@ def test_a_charge_and_a_credit_by_hand_undone_with_ctrl_z(pane: LedgerPane, ctx:
     qtbot.keyClicks(credit.description, "Goodwill: no heating for two days")
     with qtbot.waitSignal(ctx.bus.ledger_changed):
         click(qtbot, credit.save_button)
-    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("735.00")
+    assert ledger.lease_ledger(ctx.db, ctx.actor, tom).balance == Decimal("735.00")
     ctx.undo_stack.undo()  # the credit, voided
     settle(ctx, qtbot)
-    assert ledger.lease_ledger(ctx.db, tom).balance == Decimal("835.00")
+    assert ledger.lease_ledger(ctx.db, ctx.actor, tom).balance == Decimal("835.00")
     ctx.undo_stack.undo()  # the charge, voided
     settle(ctx, qtbot)
-    book = ledger.lease_ledger(ctx.db, tom)
+    book = ledger.lease_ledger(ctx.db, ctx.actor, tom)
     assert book.balance == Decimal("800.00")
     assert [c.void_reason for c in book.charges if c.description == "Replacement key"] == [
         UNDONE]
@@ -250,7 +250,7 @@ def test_void_with_reason(pane: LedgerPane, ctx: AppContext, qtbot: QtBot) -> No
     assert "say why" in dialog.fields.error("reason")
     qtbot.keyClicks(dialog.reason, "check bounced")
     click(qtbot, dialog.save_button)
-    assert ledger.get_payment(ctx.db, row.id).void_reason == "check bounced"
+    assert ledger.get_payment(ctx.db, ctx.actor, row.id).void_reason == "check bounced"
     settle(ctx, qtbot)
     # the list shows payments only: what is received now leaves the voided one out
     assert f"Received {ctx.money(Decimal('2450.00') + row.amount)}" in shown(pane.footer)
@@ -283,7 +283,7 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
     pane.list.selectRow(0)
     row = pane.selected()
     assert row is not None
-    path = printing.receipt_pdf(ctx.db, row.id, tmp_path / "r.pdf")
+    path = printing.receipt_pdf(ctx.db, ctx.actor, row.id, tmp_path / "r.pdf")
     preview = PdfPreview(path, "Receipt")
     qtbot.addWidget(preview)
     assert preview.page_count == 1
@@ -295,7 +295,7 @@ def test_pdf_preview_and_lease_tab(pane: LedgerPane, ctx: AppContext, qtbot: QtB
     settle(ctx, qtbot)
     assert tab.model.rowCount() == 2
     assert "Balance $0.00" in tab.balance.text()
-    assert Decimal(0) == ledger.lease_ledger(ctx.db, row.lease_id).balance
+    assert Decimal(0) == ledger.lease_ledger(ctx.db, ctx.actor, row.lease_id).balance
     # a statement for a date range the operator picks, as PDF or CSV
     statement = tab.statement()
     qtbot.addWidget(statement)

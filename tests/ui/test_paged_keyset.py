@@ -242,7 +242,7 @@ def test_ledger_pane_scrolled_to_the_middle_and_the_end_shows_the_right_entries(
     real_seek = ledger_list.ledger_seek
 
     def recording(*args: Any) -> Any:
-        seeks.append(args[4])
+        seeks.append(args[5])
         return real_seek(*args)
 
     monkeypatch.setattr(ledger_list, "ledger_seek", recording)
@@ -258,7 +258,7 @@ def test_ledger_pane_scrolled_to_the_middle_and_the_end_shows_the_right_entries(
         pane.reload()
     assert (pane.model.sort_by, pane.model.descending) == (sort, descending)
     assert pane.model.rowCount() == ENTRIES
-    everything = [r.id for r in ledger_list.ledger_page(ctx.db, LedgerQuery(), sort,
+    everything = [r.id for r in ledger_list.ledger_page(ctx.db, ctx.actor, LedgerQuery(), sort,
                                                         descending, 0, ENTRIES)]
     assert shown_ids(pane, range(0, 20)) == everything[:20]
     middle = ENTRIES // 2

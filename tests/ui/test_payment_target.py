@@ -94,7 +94,7 @@ def test_from_a_ledger_entry_and_from_the_ledger_filtered_to_one_tenant(
 
 
 def test_from_the_tenant_record(window: MainWindow, book: dict[str, uuid.UUID]) -> None:
-    mike = leasing.get_lease(window.ctx.db, book["Mike"]).tenant_id
+    mike = leasing.get_lease(window.ctx.db, window.ctx.actor, book["Mike"]).tenant_id
     window.ctx.open_tenant(mike)
     settle(window)
     pane = window.pane("tenants")
@@ -104,7 +104,7 @@ def test_from_the_tenant_record(window: MainWindow, book: dict[str, uuid.UUID]) 
 
 def test_from_the_room_selected_in_the_tree(window: MainWindow, book: dict[str, uuid.UUID]
                                             ) -> None:
-    room = leasing.get_lease(window.ctx.db, book["Jessica"]).room_id
+    room = leasing.get_lease(window.ctx.db, window.ctx.actor, book["Jessica"]).room_id
     assert window.tree.select(room)
     settle(window)
     assert window.current_pane == "tree"
@@ -156,11 +156,13 @@ def test_a_payment_to_a_tenant_owing_nothing_is_asked_as_credit_first(
     click(qtbot, dialog.save_button)
     assert asked[0].startswith(said) and "Record it?" in asked[0]
     assert dialog.isVisible() and dialog.saved is None  # No: back to the form
-    assert ledger.lease_ledger(window.ctx.db, book["Jessica"]).balance == Decimal("0.00")
+    assert ledger.lease_ledger(window.ctx.db, window.ctx.actor,
+                               book["Jessica"]).balance == Decimal("0.00")
     click(qtbot, dialog.save_button)
     settle(window)
     assert dialog.saved is not None and not dialog.isVisible()
-    assert ledger.lease_ledger(window.ctx.db, book["Jessica"]).balance == Decimal("-800.00")
+    assert ledger.lease_ledger(window.ctx.db, window.ctx.actor,
+                               book["Jessica"]).balance == Decimal("-800.00")
 
 
 def test_a_payment_larger_than_what_is_owed_says_how_much_becomes_credit(
@@ -181,7 +183,8 @@ def test_a_payment_larger_than_what_is_owed_says_how_much_becomes_credit(
     click(qtbot, dialog.save_button)
     settle(window)
     assert asked and asked[0].startswith(said)
-    assert ledger.lease_ledger(window.ctx.db, book["Tom"]).balance == Decimal("-200.00")
+    assert ledger.lease_ledger(window.ctx.db, window.ctx.actor,
+                               book["Tom"]).balance == Decimal("-200.00")
     # the exact amount owed asks nothing
     asked.clear()
     menu_action(window, "menu_record_payment").trigger()

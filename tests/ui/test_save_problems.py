@@ -61,8 +61,8 @@ def test_a_pdf_saved_as_into_a_folder_that_cannot_be_written(
     from coliv_desktop.services import ledger_list
     from coliv_desktop.services.ledger_list import LedgerQuery
 
-    payment = ledger_list.receipt_payment_ids(ctx.db, LedgerQuery())[0]
-    path = printing.receipt_pdf(ctx.db, payment, tmp_path / "r.pdf")
+    payment = ledger_list.receipt_payment_ids(ctx.db, ctx.actor, LedgerQuery())[0]
+    path = printing.receipt_pdf(ctx.db, ctx.actor, payment, tmp_path / "r.pdf")
     preview = PdfPreview(path, "Receipt")
     qtbot.addWidget(preview)
     saved: list[str] = []

@@ -201,4 +201,4 @@ def test_the_first_step_hint_shows_only_on_an_empty_book(
     settle(window)
     assert pane.stack.currentWidget() is pane.empty
     assert pane.empty.text() == PICK_ONE
-    assert portfolio.list_properties(window.ctx.db)
+    assert portfolio.list_properties(window.ctx.db, window.ctx.actor)

@@ -85,28 +85,28 @@ def test_settings_dialog_saves_profile_and_settings(qtbot: QtBot, window: MainWi
     assert "not an email address" in seen["email"]
     assert "needs an amount" in seen["flat"]
     assert changed == [True]
-    profile = operator.get_profile(window.ctx.db)
+    profile = operator.get_profile(window.ctx.db, window.ctx.actor)
     assert (profile.company_name, profile.address, profile.email) == (
         "Brightside Co-Living", "500 Congress Ave\nAustin, TX 78701", "hello@brightside.example")
-    values = settings.get_settings(window.ctx.db)
+    values = settings.get_settings(window.ctx.db, window.ctx.actor)
     assert (values["late_fee_mode"], values["late_fee_flat"], values["rent_due_day"],
             values["currency"]) == ("flat", Decimal("35.00"), 5, "EUR")
-    assert printing.letterhead(window.ctx.db).name == "Brightside Co-Living"
+    assert printing.letterhead(window.ctx.db, window.ctx.actor).name == "Brightside Co-Living"
     assert window.ctx.money(Decimal("1234.5")) == "€1,234.50"
     # Ctrl+Z puts back what the save changed; Ctrl+Shift+Z applies it again
     first_name = profile.company_name
     window.undo_action.trigger()
     settle(window)  # the undo runs in a worker
-    values = settings.get_settings(window.ctx.db)
+    values = settings.get_settings(window.ctx.db, window.ctx.actor)
     assert (values["late_fee_mode"], values["rent_due_day"], values["currency"]) != (
         "flat", 5, "EUR")
     assert values["currency"] == "USD" and window.ctx.money(Decimal("1")) == "$1.00"
-    assert operator.get_profile(window.ctx.db).company_name != first_name
+    assert operator.get_profile(window.ctx.db, window.ctx.actor).company_name != first_name
     assert changed == [True, True]
     window.redo_action.trigger()
     settle(window)
-    assert settings.get_settings(window.ctx.db)["currency"] == "EUR"
-    assert operator.get_profile(window.ctx.db).company_name == first_name
+    assert settings.get_settings(window.ctx.db, window.ctx.actor)["currency"] == "EUR"
+    assert operator.get_profile(window.ctx.db, window.ctx.actor).company_name == first_name
     assert window.ctx.money(Decimal("1234.5")) == "€1,234.50"
     # Escape closes without saving
     again = SettingsDialog(window.ctx)
@@ -115,4 +115,5 @@ def test_settings_dialog_saves_profile_and_settings(qtbot: QtBot, window: MainWi
     again.show()
     type_into(qtbot, again.company_name, "Something else")
     qtbot.keyClick(again, Qt.Key.Key_Escape)
-    assert operator.get_profile(window.ctx.db).company_name == "Brightside Co-Living"
+    assert operator.get_profile(window.ctx.db,
+                                window.ctx.actor).company_name == "Brightside Co-Living"

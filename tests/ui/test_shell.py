@@ -48,7 +48,7 @@ def test_tree_model_without_widgets(db: Database, actor: Actor) -> None:
           today() - timedelta(days=3))
     portfolio.update_room(db, actor, flow.rooms["3B-B"], build(RoomUpdate, status="maintenance"))
     model = PropertyTreeModel()
-    model.set_rows(overview.portfolio_tree(db).rows)
+    model.set_rows(overview.portfolio_tree(db, actor).rows)
     assert model.rowCount() == 1
     prop = model.index(0, 0)
     assert prop.data() == "Downtown Loft" and model.index(0, 1).data() == "1/7"
@@ -71,7 +71,7 @@ def test_tree_model_without_widgets(db: Database, actor: Actor) -> None:
         zip="78702"))
     portfolio.add_unit(db, actor, build(UnitCreate, property_id=second.id, unit_number="1",
                                         bedrooms=2, bathrooms="1"))
-    model.set_rows(overview.portfolio_tree(db).rows)
+    model.set_rows(overview.portfolio_tree(db, actor).rows)
     assert model.index_of(second.id).row() == 1 and model.index_of(second.id).data() == \
         "Maple Commons"
     unit = model.index(0, 0, model.index(1, 0))
@@ -201,7 +201,7 @@ def test_copy_the_database_to_postgresql_from_the_file_menu(
     from coliv_desktop.ui.shell.connect import ConnectDialog
 
     flow_41(window.ctx.db, window.ctx.actor)
-    source = portability.dumps(portability.export_data(window.ctx.db))
+    source = portability.dumps(portability.export_data(window.ctx.db, window.ctx.actor))
 
     def fill(dialog: QDialog) -> int:
         assert isinstance(dialog, ConnectDialog) and dialog.save_button.text() == "Copy"
@@ -225,7 +225,7 @@ def test_copy_the_database_to_postgresql_from_the_file_menu(
     settle(window)
     assert questions and questions[0].startswith("Copied and verified:")
     assert str(copy_target.database).split("/")[-1] in window.ctx.db_label  # now on the copy
-    assert portability.dumps(portability.export_data(window.ctx.db)) == source
+    assert portability.dumps(portability.export_data(window.ctx.db, window.ctx.actor)) == source
     assert window.pane("dashboard").rooms_card.value.text() == "0/7"  # type: ignore[attr-defined]
     window.ctx.close_database()  # so the fixture can drop the database
 
@@ -236,7 +236,7 @@ def test_export_import_and_back_up_from_the_file_menu(
     """Every table to a JSON file and back into a new, empty database; on a server database
     Back Up Now writes such a file into the backups folder."""
     flow_41(window.ctx.db, window.ctx.actor)
-    before = portability.dumps(portability.export_data(window.ctx.db))
+    before = portability.dumps(portability.export_data(window.ctx.db, window.ctx.actor))
     exported = tmp_path / "office.json"
     reports: list[str] = []
     databases = type(window.databases)
@@ -263,7 +263,7 @@ def test_export_import_and_back_up_from_the_file_menu(
     window.ctx.tasks.wait_idle()
     settle(window)
     assert reports[-1].startswith("Imported") or "rows from" in reports[-1]
-    assert portability.dumps(portability.export_data(window.ctx.db)) == before
+    assert portability.dumps(portability.export_data(window.ctx.db, window.ctx.actor)) == before
     window.show_pane("dashboard")
     settle(window)
     assert window.pane("dashboard").rooms_card.value.text() == "0/7"  # type: ignore[attr-defined]
@@ -274,7 +274,7 @@ def test_export_import_and_back_up_from_the_file_menu(
     window.ctx.tasks.wait_idle()
     settle(window)
     assert "empty database" in failures[-1] and "Nothing was changed" in failures[-1]
-    assert portability.dumps(portability.export_data(window.ctx.db)) == before
+    assert portability.dumps(portability.export_data(window.ctx.db, window.ctx.actor)) == before
 
 
 def test_verify_books_from_the_file_menu(qtbot: QtBot, window: MainWindow,
@@ -572,9 +572,9 @@ def test_an_audit_entry_about_money_opens_its_lease(qtbot: QtBot, window: MainWi
     ledger.record_payment(ctx.db, ctx.actor, build(PaymentCreate, lease_id=made.id,
                                                    amount="100", received_on=today(),
                                                    method="cash"))
-    (entry,) = history.audit_entries(ctx.db, "payment 100.00")
+    (entry,) = history.audit_entries(ctx.db, ctx.actor, "payment 100.00")
     # as the log does, in a worker: a money entry's lease is looked up
     assert off_the_gui_thread(opens, ctx, entry) == ("lease", made.id)
-    (about_property,) = [e for e in history.audit_entries(ctx.db, "Downtown Loft")
+    (about_property,) = [e for e in history.audit_entries(ctx.db, ctx.actor, "Downtown Loft")
                    if e.entity_type == "property"][:1]
     assert off_the_gui_thread(opens, ctx, about_property) == ("property", flow.property_id)

@@ -110,16 +110,17 @@ def test_desk_a_ctrl_z_does_not_put_back_750_over_desk_b_1000(
     assert window.tree.select(room)
     qtbot.keyClick(window.tree.view, Qt.Key.Key_F2)
     settle(window)  # the room is read in a worker, then its dialog opens
-    assert portfolio.get_room(ctx.db, room).rent_amount == Decimal("975.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, room).rent_amount == Decimal("975.00")
 
     # desk B, with its own window state, sets 1000 on the copy it just read
-    seen = portfolio.get_room(desk_b.db, room)
+    seen = portfolio.get_room(desk_b.db, desk_b.actor, room)
     portfolio.update_room(desk_b.db, desk_b.actor, room,
                           build(RoomUpdate, rent_amount="1000", expected_version=seen.version))
 
     assert window.undo_action.text() == "&Undo Edit room B"
     press(qtbot, window, Qt.Key.Key_Z)
-    assert portfolio.get_room(ctx.db, room).rent_amount == Decimal("1000.00")  # B's stands
+    assert portfolio.get_room(ctx.db, ctx.actor,
+                              room).rent_amount == Decimal("1000.00")  # B's stands
     assert len(warnings) == 1
     title, text = warnings[0]
     assert "Desk B" in text and "Room B" in text and "Edit room B" in text
@@ -142,7 +143,7 @@ def test_a_refused_redo_is_dropped_too_and_other_rows_keep_their_history(
     b, c = flow.rooms["3B-B"], flow.rooms["3B-C"]
 
     def edit(room: uuid.UUID, rent: str) -> None:
-        before = portfolio.get_room(ctx.db, room)
+        before = portfolio.get_room(ctx.db, ctx.actor, room)
         after = portfolio.update_room(ctx.db, ctx.actor, room, build(
             RoomUpdate, rent_amount=rent, expected_version=before.version))
         command = commands.edit_command(ctx, before, after, f"Edit {before.room_number} "
@@ -156,23 +157,23 @@ def test_a_refused_redo_is_dropped_too_and_other_rows_keep_their_history(
     for _ in range(3):  # pressed in a row: queued, run one after another in order
         ctx.undo_stack.undo()
     ctx.tasks.wait_idle()
-    assert portfolio.get_room(ctx.db, b).rent_amount == Decimal("750.00")
-    assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("800.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, b).rent_amount == Decimal("750.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, c).rent_amount == Decimal("800.00")
 
-    now = portfolio.get_room(desk_b.db, b)
+    now = portfolio.get_room(desk_b.db, desk_b.actor, b)
     portfolio.update_room(desk_b.db, desk_b.actor, b,
                           build(RoomUpdate, rent_amount="760", expected_version=now.version))
     redo(ctx)
     QApplication.processEvents()
-    assert portfolio.get_room(ctx.db, b).rent_amount == Decimal("760.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, b).rent_amount == Decimal("760.00")
     assert [ctx.undo_stack.command(i).text() for i in range(ctx.undo_stack.count())] == [
         "Edit C to 850"]
     assert ctx.undo_stack.index() == 0 and ctx.undo_stack.canRedo()
     assert "Desk B" in warnings[0][1] and "1 earlier change" in warnings[0][1]
     redo(ctx)  # room C's edit is still there to redo
-    assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("850.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, c).rent_amount == Decimal("850.00")
     undo(ctx)
-    assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("800.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, c).rent_amount == Decimal("800.00")
 
 
 def test_undos_pressed_in_a_row_skip_the_ones_a_refusal_dropped(
@@ -187,14 +188,14 @@ def test_undos_pressed_in_a_row_skip_the_ones_a_refusal_dropped(
     flow = flow_41(ctx.db, ctx.actor)
     b, c = flow.rooms["3B-B"], flow.rooms["3B-C"]
     for room, rent in ((b, "975"), (c, "850"), (b, "990")):
-        before = portfolio.get_room(ctx.db, room)
+        before = portfolio.get_room(ctx.db, ctx.actor, room)
         after = portfolio.update_room(ctx.db, ctx.actor, room, build(
             RoomUpdate, rent_amount=rent, expected_version=before.version))
         command = commands.edit_command(ctx, before, after, f"Edit {before.room_number} "
                                                            f"to {rent}")
         assert command is not None
         ctx.undo_stack.push(command)
-    now = portfolio.get_room(desk_b.db, b)
+    now = portfolio.get_room(desk_b.db, desk_b.actor, b)
     portfolio.update_room(desk_b.db, desk_b.actor, b,
                           build(RoomUpdate, rent_amount="760", expected_version=now.version))
     for _ in range(3):
@@ -202,14 +203,14 @@ def test_undos_pressed_in_a_row_skip_the_ones_a_refusal_dropped(
     assert ctx.undo_stack.index() == 0  # the stack moved at once; the calls are queued
     ctx.tasks.wait_idle()
     QApplication.processEvents()
-    assert portfolio.get_room(ctx.db, b).rent_amount == Decimal("760.00")  # B's stands
-    assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("800.00")  # C's undone
+    assert portfolio.get_room(ctx.db, ctx.actor, b).rent_amount == Decimal("760.00")  # B's stands
+    assert portfolio.get_room(ctx.db, ctx.actor, c).rent_amount == Decimal("800.00")  # C's undone
     assert [ctx.undo_stack.command(i).text() for i in range(ctx.undo_stack.count())] == [
         "Edit C to 850"]
     assert ctx.undo_stack.index() == 0 and ctx.undo_stack.canRedo()
     assert len(warnings) == 1 and "1 earlier change" in warnings[0][1], warnings
     redo(ctx)
-    assert portfolio.get_room(ctx.db, c).rent_amount == Decimal("850.00")
+    assert portfolio.get_room(ctx.db, ctx.actor, c).rent_amount == Decimal("850.00")
 
 
 # --- every undoable edit of a versioned row -------------------------------------------------
@@ -226,26 +227,26 @@ class Case:
 
 def _room_rent(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     room = flow.rooms["3B-B"]
-    before = portfolio.get_room(ctx.db, room)
+    before = portfolio.get_room(ctx.db, ctx.actor, room)
     after = portfolio.update_room(ctx.db, ctx.actor, room, build(RoomUpdate, rent_amount="975"))
     return (commands.edit_command(ctx, before, after, "Edit room B"),
-            lambda: portfolio.get_room(ctx.db, room).rent_amount)
+            lambda: portfolio.get_room(ctx.db, ctx.actor, room).rent_amount)
 
 
 def _property(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
-    before = portfolio.get_property(ctx.db, flow.property_id)
+    before = portfolio.get_property(ctx.db, ctx.actor, flow.property_id)
     after = portfolio.update_property(ctx.db, ctx.actor, flow.property_id,
                                       build(PropertyUpdate, name="Uptown Loft"))
     return (commands.edit_command(ctx, before, after, "Edit property"),
-            lambda: portfolio.get_property(ctx.db, flow.property_id).name)
+            lambda: portfolio.get_property(ctx.db, ctx.actor, flow.property_id).name)
 
 
 def _unit(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
-    before = portfolio.get_unit(ctx.db, flow.unit_3b)
+    before = portfolio.get_unit(ctx.db, ctx.actor, flow.unit_3b)
     after = portfolio.update_unit(ctx.db, ctx.actor, flow.unit_3b,
                                   build(UnitUpdate, square_feet=1600))
     return (commands.edit_command(ctx, before, after, "Edit unit"),
-            lambda: portfolio.get_unit(ctx.db, flow.unit_3b).square_feet)
+            lambda: portfolio.get_unit(ctx.db, ctx.actor, flow.unit_3b).square_feet)
 
 
 def _sarah(ctx: AppContext) -> uuid.UUID:
@@ -254,24 +255,24 @@ def _sarah(ctx: AppContext) -> uuid.UUID:
 
 def _tenant_edit(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     ident = _sarah(ctx)
-    before = tenants.get_tenant(ctx.db, ident)
+    before = tenants.get_tenant(ctx.db, ctx.actor, ident)
     after = tenants.update_tenant(ctx.db, ctx.actor, ident, build(TenantUpdate, phone="555-0101"))
     return (commands.edit_command(ctx, before, after, "Edit tenant"),
-            lambda: tenants.get_tenant(ctx.db, ident).phone)
+            lambda: tenants.get_tenant(ctx.db, ctx.actor, ident).phone)
 
 
 def _tenant_archive(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     ident = _sarah(ctx)
-    row = tenants.get_tenant(ctx.db, ident)
+    row = tenants.get_tenant(ctx.db, ctx.actor, ident)
     made: list[commands.ServiceCommand | None] = []
     commands.archive_command(ctx, row, True, "Archive Sarah",
                              lambda command, error: made.append(command))
     ctx.tasks.wait_idle()
-    return made[0], lambda: tenants.get_tenant(ctx.db, ident).archived_at is None
+    return made[0], lambda: tenants.get_tenant(ctx.db, ctx.actor, ident).archived_at is None
 
 
 def _sarah_of(ctx: AppContext) -> uuid.UUID:
-    return tenants.search_tenants(ctx.db, "Sarah", include_archived=True)[0].id
+    return tenants.search_tenants(ctx.db, ctx.actor, "Sarah", include_archived=True)[0].id
 
 
 def _meddle_tenant(ctx: AppContext, flow: Flow41) -> None:
@@ -280,20 +281,21 @@ def _meddle_tenant(ctx: AppContext, flow: Flow41) -> None:
 
 
 def _property_added(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
-    prop = portfolio.get_property(ctx.db, flow.property_id)
+    prop = portfolio.get_property(ctx.db, ctx.actor, flow.property_id)
     return (commands.add_command(ctx, prop, "Add property"),
-            lambda: portfolio.get_property(ctx.db, flow.property_id).archived_at is None)
+            lambda: portfolio.get_property(ctx.db, ctx.actor, flow.property_id).archived_at is None)
 
 
 def _rooms_added(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     rooms = portfolio.add_rooms(ctx.db, ctx.actor, [
         build(RoomCreate, unit_id=flow.unit_3a, room_number=n, rent_amount="650") for n in "DE"])
     return (commands.add_rooms_command(ctx, rooms, "Add 2 rooms"),
-            lambda: len(portfolio.list_rooms(ctx.db, flow.unit_3a)))
+            lambda: len(portfolio.list_rooms(ctx.db, ctx.actor, flow.unit_3a)))
 
 
 def _meddle_room_d(ctx: AppContext, flow: Flow41) -> None:
-    room = next(r for r in portfolio.list_rooms(ctx.db, flow.unit_3a) if r.room_number == "D")
+    room = next(r for r in portfolio.list_rooms(ctx.db, ctx.actor,
+                                                flow.unit_3a) if r.room_number == "D")
     portfolio.update_room(ctx.db, ctx.actor, room.id, build(RoomUpdate, rent_amount="700"))
 
 
@@ -302,7 +304,7 @@ def _sarahs_lease(ctx: AppContext, flow: Flow41, end: date | None = date(2026, 5
 
 
 def _lease_of(ctx: AppContext, flow: Flow41) -> Any:
-    rows = leasing.list_leases(ctx.db, leasing.LeaseFilter(room_id=flow.rooms["3B-A"],
+    rows = leasing.list_leases(ctx.db, ctx.actor, leasing.LeaseFilter(room_id=flow.rooms["3B-A"],
                                                            include_cancelled=True))
     return rows[0]
 
@@ -310,7 +312,7 @@ def _lease_of(ctx: AppContext, flow: Flow41) -> Any:
 def _new_lease(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     made = _sarahs_lease(ctx, flow)
     return (commands.lease_command(ctx, made, "New lease"),
-            lambda: leasing.get_lease(ctx.db, made.id).status)
+            lambda: leasing.get_lease(ctx.db, ctx.actor, made.id).status)
 
 
 def _meddle_move_out(ctx: AppContext, flow: Flow41) -> None:
@@ -321,7 +323,7 @@ def _moved_out(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     made = _sarahs_lease(ctx, flow)
     after = leasing.end_lease(ctx.db, ctx.actor, made.id, date(2026, 2, 28))
     return (commands.move_out_command(ctx, made, after, "Move-out"),
-            lambda: leasing.get_lease(ctx.db, made.id).lease_end)
+            lambda: leasing.get_lease(ctx.db, ctx.actor, made.id).lease_end)
 
 
 def _meddle_move_out_again(ctx: AppContext, flow: Flow41) -> None:
@@ -336,7 +338,7 @@ def _reopened(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     ended = leasing.end_lease(ctx.db, ctx.actor, made.id, date(2026, 2, 28))
     after = lease_undo.reopen_lease(ctx.db, ctx.actor, made.id, date(2026, 5, 31))
     return (commands.reopen_command(ctx, ended, after, "Reopening"),
-            lambda: leasing.get_lease(ctx.db, made.id).lease_end)
+            lambda: leasing.get_lease(ctx.db, ctx.actor, made.id).lease_end)
 
 
 def _renewed(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
@@ -344,11 +346,11 @@ def _renewed(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     renewal = leasing.renew_lease(ctx.db, ctx.actor, made.id,
                                   build(LeaseRenewal, new_end="2026-11-30"))
     return (commands.renew_command(ctx, renewal, "Renewal"),
-            lambda: leasing.get_lease(ctx.db, renewal.id).status)
+            lambda: leasing.get_lease(ctx.db, ctx.actor, renewal.id).status)
 
 
 def _meddle_renewal(ctx: AppContext, flow: Flow41) -> None:
-    rows = leasing.list_leases(ctx.db, leasing.LeaseFilter(room_id=flow.rooms["3B-A"]))
+    rows = leasing.list_leases(ctx.db, ctx.actor, leasing.LeaseFilter(room_id=flow.rooms["3B-A"]))
     renewal = next(r for r in rows if r.origin == "renewal")
     leasing.end_lease(ctx.db, ctx.actor, renewal.id, date(2026, 8, 31))
 
@@ -357,7 +359,7 @@ def _cancelled(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     made = _sarahs_lease(ctx, flow)
     done = leasing.cancel_lease(ctx.db, ctx.actor, made.id, "typed the wrong room")
     return (commands.cancel_command(ctx, done, "typed the wrong room", "Cancellation"),
-            lambda: leasing.get_lease(ctx.db, made.id).status)
+            lambda: leasing.get_lease(ctx.db, ctx.actor, made.id).status)
 
 
 def _meddle_uncancel_and_end(ctx: AppContext, flow: Flow41) -> None:
@@ -371,18 +373,18 @@ def _transferred(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]
     data = build(LeaseTransfer, room_id=flow.rooms["3B-C"], transfer_date="2026-02-01")
     moved = leasing.transfer_lease(ctx.db, ctx.actor, made.id, data)
     return (commands.transfer_command(ctx, made.id, data, moved, "Transfer"),
-            lambda: (leasing.get_lease(ctx.db, made.id).lease_end,
-                     leasing.get_lease(ctx.db, made.id).status))
+            lambda: (leasing.get_lease(ctx.db, ctx.actor, made.id).lease_end,
+                     leasing.get_lease(ctx.db, ctx.actor, made.id).status))
 
 
 def _meddle_new_room(ctx: AppContext, flow: Flow41) -> None:
-    rows = leasing.list_leases(ctx.db, leasing.LeaseFilter(room_id=flow.rooms["3B-C"]))
+    rows = leasing.list_leases(ctx.db, ctx.actor, leasing.LeaseFilter(room_id=flow.rooms["3B-C"]))
     leasing.end_lease(ctx.db, ctx.actor, rows[0].id, date(2026, 4, 30))
 
 
 def _settings(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
     def saved() -> tuple[Any, dict[str, Any]]:
-        return operator.get_profile(ctx.db), settings.get_settings(ctx.db)
+        return operator.get_profile(ctx.db, ctx.actor), settings.get_settings(ctx.db, ctx.actor)
 
     before = saved()
     profile = before[0]
@@ -390,7 +392,7 @@ def _settings(ctx: AppContext, flow: Flow41) -> tuple[Any, Callable[[], Any]]:
                    expected_version=profile.version)
     after = operator.save_preferences(ctx.db, ctx.actor, update, {"rent_due_day": 5})
     return (commands.settings_command(ctx, before, after),
-            lambda: settings.get_settings(ctx.db)["rent_due_day"])
+            lambda: settings.get_settings(ctx.db, ctx.actor)["rent_due_day"])
 
 
 def _meddle_settings(ctx: AppContext, flow: Flow41) -> None:
@@ -502,17 +504,17 @@ def test_an_approval_undo_is_refused_after_another_desk_changed_the_application(
     ctx.undo_stack.push(command)
     undo(ctx)  # on its own the approval undoes and redoes
     redo(ctx)
-    assert applications.get_application(ctx.db, sarah.id).status == "approved"
-    lease_id = applications.get_application(ctx.db, sarah.id).approved_lease_id
+    assert applications.get_application(ctx.db, ctx.actor, sarah.id).status == "approved"
+    lease_id = applications.get_application(ctx.db, ctx.actor, sarah.id).approved_lease_id
     assert lease_id is not None
     # desk B takes the approval back and approves her again (into the same room)
     back = placement.undo_approval(other.db, other.actor, sarah.id)
     placement.approve_application(other.db, other.actor, sarah.id,
                                   data.model_copy(update={"expected_version": back.version}))
-    theirs = applications.get_application(ctx.db, sarah.id).approved_lease_id
+    theirs = applications.get_application(ctx.db, ctx.actor, sarah.id).approved_lease_id
     undo(ctx)
     QApplication.processEvents()
-    now = applications.get_application(ctx.db, sarah.id)
+    now = applications.get_application(ctx.db, ctx.actor, sarah.id)
     assert now.status == "approved" and now.approved_lease_id == theirs
     assert ctx.undo_stack.count() == 0 and "Desk B" in warnings[0][1]
 
@@ -522,7 +524,7 @@ def test_a_stale_edit_names_who_changed_the_row(
     """The service's refusal itself names the last writer (read from the audit log)."""
     flow = flow_41(db, actor)
     room = flow.rooms["3B-B"]
-    seen = portfolio.get_room(db, room)
+    seen = portfolio.get_room(db, actor, room)
     dana = Actor(actor.user_id, actor.operator_id, "Dana", actor.role)
     portfolio.update_room(db, dana, room, build(RoomUpdate, rent_amount="1000"))
     with pytest.raises(ChangedMeanwhile) as refused:
@@ -530,4 +532,4 @@ def test_a_stale_edit_names_who_changed_the_row(
                                                      expected_version=seen.version))
     assert "Room B was changed by Dana on " in str(refused.value)
     assert "Edited room B" in str(refused.value)
-    assert portfolio.get_room(db, room).rent_amount == Decimal("1000.00")
+    assert portfolio.get_room(db, actor, room).rent_amount == Decimal("1000.00")

@@ -95,14 +95,14 @@ def run_locked(qtbot: QtBot, ctx: AppContext, room: uuid.UUID, step: Callable[[]
     assert len(during) >= HELD_MS // 20 // 3  # ...with the event loop turning meanwhile
     gaps = [b - a for a, b in zip(during, during[1:], strict=False)]
     assert max(gaps) < 0.25, max(gaps)
-    assert portfolio.get_room(ctx.db, room).rent_amount == expected
+    assert portfolio.get_room(ctx.db, ctx.actor, room).rent_amount == expected
 
 
 def test_undo_and_redo_of_a_rent_change_wait_for_the_lock_without_freezing(
         qtbot: QtBot, ctx: AppContext) -> None:
     flow = flow_41(ctx.db, ctx.actor)
     room = flow.rooms["3B-B"]  # rent 750
-    before = portfolio.get_room(ctx.db, room)
+    before = portfolio.get_room(ctx.db, ctx.actor, room)
     after = portfolio.update_room(ctx.db, ctx.actor, room, build(
         RoomUpdate, rent_amount="975", expected_version=before.version))
     command = commands.edit_command(ctx, before, after, "Edit room B")
@@ -124,7 +124,7 @@ def test_undo_then_redo_pressed_while_locked_run_one_after_the_other(
     (it expects the version the undo writes), so both go through, in order."""
     flow = flow_41(ctx.db, ctx.actor)
     room = flow.rooms["3B-B"]
-    before = portfolio.get_room(ctx.db, room)
+    before = portfolio.get_room(ctx.db, ctx.actor, room)
     after = portfolio.update_room(ctx.db, ctx.actor, room, build(
         RoomUpdate, rent_amount="975", expected_version=before.version))
     command = commands.edit_command(ctx, before, after, "Edit room B")
@@ -139,5 +139,5 @@ def test_undo_then_redo_pressed_while_locked_run_one_after_the_other(
 
     run_locked(qtbot, ctx, room, both, Decimal("975.00"))
     assert errors == [] and ctx.undo_stack.count() == 1 and ctx.undo_stack.index() == 1
-    undone = portfolio.get_room(ctx.db, room)
+    undone = portfolio.get_room(ctx.db, ctx.actor, room)
     assert undone.version == after.version + 2  # written twice: undone, then redone

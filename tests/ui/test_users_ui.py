@@ -226,7 +226,7 @@ def test_limit_to_properties(qtbot: QtBot, window: MainWindow, db: Database,
     assert set(listed(dialog, "Sam").property_ids or ()) == {made["Elm House"],
                                                              made["Pine House"]}
     sam = users.sign_in(db, "Sam", "Staff1Pass")
-    assert [p.name for p in portfolio.list_properties(db, actor=sam)] == ["Elm House",
+    assert [p.name for p in portfolio.list_properties(db, sam)] == ["Elm House",
                                                                          "Pine House"]
 
     def untick(form: PropertiesDialog) -> None:

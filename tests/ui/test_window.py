@@ -75,7 +75,7 @@ def test_flow_41_through_the_dialogs(qtbot: QtBot, window: MainWindow,
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     menu_action(window, "add_property").trigger()
     settle(window)
-    prop = portfolio.list_properties(window.ctx.db)[0]
+    prop = portfolio.list_properties(window.ctx.db, window.ctx.actor)[0]
     assert prop.amenities == ["gym", "rooftop", "coworking"]
     # Unit 3B through the menu with the property selected in the tree.
     window.tree.select(prop.id)
@@ -86,7 +86,7 @@ def test_flow_41_through_the_dialogs(qtbot: QtBot, window: MainWindow,
     settle(window)
     assert totals["Add rooms to unit 3B"] == "Revenue potential: $3,250.00/mo (4 rooms)"
 
-    units = {u.unit_number: u for u in portfolio.list_units(window.ctx.db)}
+    units = {u.unit_number: u for u in portfolio.list_units(window.ctx.db, window.ctx.actor)}
     assert window.tree.node_text(units["3B"].id) == ("Unit 3B", "0/4")
     assert window.tree.node_text(units["3A"].id) == ("Unit 3A", "0/3")
     assert window.tree.node_text(prop.id) == ("Downtown Loft", "0/7")
@@ -118,17 +118,20 @@ def test_undo_of_a_room_edit_restores_the_old_rent(qtbot: QtBot, window: MainWin
     assert window.tree.select(room_id)
     qtbot.keyClick(window.tree.view, Qt.Key.Key_F2)  # Edit Selected…
     settle(window)  # the room is read in a worker, then the dialog opens
-    assert portfolio.get_room(window.ctx.db, room_id).rent_amount == Decimal("975.00")
+    assert portfolio.get_room(window.ctx.db, window.ctx.actor,
+                              room_id).rent_amount == Decimal("975.00")
     assert window.undo_action.text() == "&Undo Edit room A"
     window.activateWindow()  # as the window manager does once the dialog closed
     QApplication.processEvents()
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     settle(window)  # the undo runs in a worker
-    assert portfolio.get_room(window.ctx.db, room_id).rent_amount == Decimal("900.00")
+    assert portfolio.get_room(window.ctx.db, window.ctx.actor,
+                              room_id).rent_amount == Decimal("900.00")
     qtbot.keyClick(window, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     settle(window)
-    assert portfolio.get_room(window.ctx.db, room_id).rent_amount == Decimal("975.00")
+    assert portfolio.get_room(window.ctx.db, window.ctx.actor,
+                              room_id).rent_amount == Decimal("975.00")
 
 
 def test_undo_of_archiving_restores_the_tenant(qtbot: QtBot, window: MainWindow,
@@ -139,10 +142,10 @@ def test_undo_of_archiving_restores_the_tenant(qtbot: QtBot, window: MainWindow,
     window.editing.archive("tenant", sarah, on_done=archived.append)
     settle(window)
     assert archived == [True]
-    assert tenants.get_tenant(window.ctx.db, sarah).archived_at is not None
+    assert tenants.get_tenant(window.ctx.db, window.ctx.actor, sarah).archived_at is not None
     menu_action(window, "undo").trigger()
     settle(window)
-    assert tenants.get_tenant(window.ctx.db, sarah).archived_at is None
+    assert tenants.get_tenant(window.ctx.db, window.ctx.actor, sarah).archived_at is None
 
 
 def test_filtering_the_tenants_pane_by_name(qtbot: QtBot, window: MainWindow) -> None:
@@ -199,10 +202,11 @@ def test_a_validation_error_shows_next_to_its_field_and_writes_nothing(
         qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     db = window.ctx.db
+    actor = window.ctx.actor
     flow = flow_41(db, window.ctx.actor)
     window.ctx.bus.portfolio_changed.emit()
     settle(window)
-    before = portability.dumps(portability.export_data(db))
+    before = portability.dumps(portability.export_data(db, actor))
     seen: dict[str, str] = {}
 
     def duplicate_unit(dialog: UnitDialog) -> None:
@@ -223,7 +227,7 @@ def test_a_validation_error_shows_next_to_its_field_and_writes_nothing(
     assert seen["typing"] == "must be more than zero"
     assert seen["unit_number"] == "this property already has a unit 3B"
     assert seen["visible"] == "True"  # the dialog stays open for a fix
-    assert portability.dumps(portability.export_data(db)) == before
+    assert portability.dumps(portability.export_data(db, actor)) == before
     # The same service error the CLI prints.
     url = db.url.render_as_string(hide_password=False)
     code = cli_main(["--db", url, "unit", "add", "--property", str(flow.property_id),
@@ -236,9 +240,10 @@ def test_a_validation_error_shows_next_to_its_field_and_writes_nothing(
 def test_a_rooms_grid_error_names_the_row(qtbot: QtBot, window: MainWindow,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     db = window.ctx.db
+    actor = window.ctx.actor
     flow = flow_41(db, window.ctx.actor)
     portfolio.update_unit(db, window.ctx.actor, flow.unit_3b, UnitUpdate(bedrooms=6))
-    before = portability.dumps(portability.export_data(db))
+    before = portability.dumps(portability.export_data(db, actor))
     seen: dict[str, str] = {}
 
     def bad_rent(dialog: RoomsGridDialog) -> None:
@@ -255,7 +260,7 @@ def test_a_rooms_grid_error_names_the_row(qtbot: QtBot, window: MainWindow,
     settle(window)
     assert seen["error"] == ("Room F, rent / month: \"abc\" is not an amount of money (type it "
                              "like 1,234.56 or 1234.56)")
-    assert portability.dumps(portability.export_data(db)) == before
+    assert portability.dumps(portability.export_data(db, actor)) == before
 
 
 def test_new_lease_room_picker_lists_only_rooms_free_for_the_dates(
@@ -282,7 +287,7 @@ def test_new_lease_room_picker_lists_only_rooms_free_for_the_dates(
     assert select_id(dialog.room_id, flow.rooms["3B-A"])
     click(qtbot, dialog.save_button)
     assert dialog.banner.text() == "", dialog.banner.text()
-    rows = directory.lease_rows(ctx.db, status="all")
+    rows = directory.lease_rows(ctx.db, ctx.actor, status="all")
     assert [(r.tenant_name, r.room_number) for r in rows if r.tenant_name == "Mike Chen"] == [
         ("Mike Chen", "A")]
 
@@ -314,6 +319,7 @@ def test_an_archived_tenant_is_listed_on_request_and_restored(
     from coliv_desktop.ui.shell.actions import Editing
 
     db = window.ctx.db
+    actor = window.ctx.actor
     sarah = tenant(db, window.ctx.actor, "Sarah", "Thompson")
     tenant(db, window.ctx.actor, "Mike", "Chen")
     monkeypatch.setattr(Editing, "confirm", lambda self, title, text: True)
@@ -334,7 +340,7 @@ def test_an_archived_tenant_is_listed_on_request_and_restored(
     assert record.name.text() == "Sarah Thompson (archived)"
     click(qtbot, record.archive_button)
     settle(window)
-    assert tenants.get_tenant(db, sarah).archived_at is None
+    assert tenants.get_tenant(db, actor, sarah).archived_at is None
     assert record.archive_button.text() == "Archive"
     assert window.undo_action.text() == "&Undo Restore Sarah Thompson"
 
@@ -369,7 +375,7 @@ def test_the_archive_restores_a_unit_archived_earlier(
     settle(window)
     assert seen["listed"] == ["Downtown Loft · unit 3B"]
     assert seen["after"] == "Restored Downtown Loft · unit 3B."
-    assert portfolio.get_unit(db, flow.unit_3b).archived_at is None
+    assert portfolio.get_unit(db, actor, flow.unit_3b).archived_at is None
     assert sorted(u.label for u in window.tree.model.roots[0].children) == [
         "Unit 3A", "Unit 3B"]
     assert window.undo_action.text() == "&Undo Restore unit 3B"

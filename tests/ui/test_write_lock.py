@@ -163,7 +163,7 @@ def test_back_up_and_restore_while_another_process_writes(
     assert restored_at >= lock.released_at
     assert heart.longest_gap(lock.taken_at, lock.released_at) < LONGEST_GAP_S
     settle(window)
-    assert {p.name for p in portfolio.list_properties(ctx.db)} == {"Downtown Loft"}
+    assert {p.name for p in portfolio.list_properties(ctx.db, ctx.actor)} == {"Downtown Loft"}
 
 
 def _later() -> Any:
@@ -189,7 +189,7 @@ def test_every_pane_and_a_dialog_save_while_another_process_writes(
     settle(window)
     qtbot.wait(startup.AFTER_FIRST_PAINT_MS + 100)  # the rent run on open is done
     settle(window)
-    room = next(r for r in portfolio.list_rooms(ctx.db) if r.rent_amount is not None)
+    room = next(r for r in portfolio.list_rooms(ctx.db, ctx.actor) if r.rent_amount is not None)
     heart = Heartbeat()
 
     lock = WriteLock(tmp_path / "books.db", seconds=3 * HELD_S)
@@ -209,7 +209,7 @@ def test_every_pane_and_a_dialog_save_while_another_process_writes(
     qtbot.waitUntil(lambda: not dialog.saving, timeout=10_000)
     assert heart.longest_gap(lock.taken_at, lock.released_at) < LONGEST_GAP_S
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert str(portfolio.get_room(ctx.db, room.id).rent_amount) == "1234.00"
+    assert str(portfolio.get_room(ctx.db, ctx.actor, room.id).rent_amount) == "1234.00"
 
 
 def test_a_book_another_program_writes_is_offered_read_only(

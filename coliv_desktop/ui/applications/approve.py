@@ -91,6 +91,7 @@ class ApproveDialog(FormDialog):
             return
         self._fill_rooms([])  # the candidates at once
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def done(result: list[uuid.UUID] | None, error: BaseException | None) -> None:
             if not shiboken6.isValid(self) or request != self._request:
@@ -100,7 +101,7 @@ class ApproveDialog(FormDialog):
                 result = []
             self._fill_rooms(result)
 
-        self.ctx.run_task(lambda: [r for r, _ in leasing.free_rooms(db, start, end)], done)
+        self.ctx.run_task(lambda: [r for r, _ in leasing.free_rooms(db, actor, start, end)], done)
 
     def _fill_rooms(self, free: list[uuid.UUID]) -> None:
         current = chosen(self.room_id) or self._wanted
@@ -167,7 +168,7 @@ class ApproveDialog(FormDialog):
     def reload(self) -> ApplicationOut:
         from coliv_desktop.services import applications
 
-        return applications.get_application(self.ctx.db, self.application.id)
+        return applications.get_application(self.ctx.db, self.ctx.actor, self.application.id)
 
     def adopt(self, record: ApplicationOut) -> None:
         self.application = record  # the room, dates and rent chosen here stay as chosen

@@ -177,7 +177,7 @@ class ApplicationDialog(FormDialog):
     def reload(self) -> ApplicationOut | None:
         if self.existing is None:
             return None
-        return applications.get_application(self.ctx.db, self.existing.id)
+        return applications.get_application(self.ctx.db, self.ctx.actor, self.existing.id)
 
     def refill(self, record: ApplicationOut) -> None:
         self.first_name.setText(record.first_name)
@@ -226,7 +226,7 @@ class TenantProfileDialog(FormDialog):
         self.save_button.setEnabled(True)
 
     def reload(self) -> tuple[CompatibilityProfile | None, int]:
-        return applications.tenant_profile(self.ctx.db, self.tenant.id)
+        return applications.tenant_profile(self.ctx.db, self.ctx.actor, self.tenant.id)
 
     def adopt(self, record: tuple[CompatibilityProfile | None, int]) -> None:
         self.version = record[1]

@@ -100,9 +100,10 @@ class ApplicationsPane(Pane):
         if not self.ctx.has_database:
             return
         db = self.ctx.db
+        actor = self.ctx.actor
         wanted = str(self.status.currentData())
         self.ctx.run_task(lambda: applications.list_applications(
-            db, None if wanted in ("open", "all") else wanted), self._show)
+            db, actor, None if wanted in ("open", "all") else wanted), self._show)
 
     def _show(self, rows: list[ApplicationRow] | None, error: BaseException | None) -> None:
         if error is not None or rows is None:

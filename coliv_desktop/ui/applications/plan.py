@@ -102,6 +102,7 @@ class PlanDialog(QDialog):
 
     def compute(self) -> None:
         db, min_score = self.ctx.db, self.min_score.value()
+        actor = self.ctx.actor
         self.totals.setText("Planning…")
         self.approve_button.setEnabled(False)
 
@@ -109,7 +110,7 @@ class PlanDialog(QDialog):
             def progress(done: int, total: int, text: str) -> None:
                 control.check()  # Cancel stops here; planning writes nothing
                 control.progress(done, total, text)
-            return placement.plan(db, min_score=min_score, progress=progress)
+            return placement.plan(db, actor, min_score=min_score, progress=progress)
 
         run_with_progress(self.ctx.tasks, self, "Planning placements", work, self._planned)
 

@@ -268,10 +268,11 @@ class ApplicationView(QWidget):
             self.stack.setCurrentWidget(self.empty)
             return
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def load() -> Loaded:
-            return Loaded(applications.get_application(db, application_id),
-                          matching.get_matches(db, application_id))
+            return Loaded(applications.get_application(db, actor, application_id),
+                          matching.get_matches(db, actor, application_id))
 
         self.ctx.run_task(load, self._loaded)
 
@@ -478,7 +479,7 @@ class ApplicationView(QWidget):
         db, actor, lease_id = self.ctx.db, self.ctx.actor, app.approved_lease_id
 
         def take_back() -> tuple[ApplicationOut, ApprovalInput]:
-            lease = leasing.get_lease(db, lease_id)
+            lease = leasing.get_lease(db, actor, lease_id)
             made = ApprovalInput(room_id=lease.room_id, lease_start=lease.lease_start,
                                  lease_end=lease.lease_end, rent_amount=lease.rent_amount,
                                  deposit_amount=lease.deposit_amount, bed=lease.bed)
@@ -541,13 +542,14 @@ class ApplicationView(QWidget):
 
     def set_profile(self, tenant_id: uuid.UUID) -> None:
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def show(tenant: Any) -> None:
             dialog = TenantProfileDialog(self.ctx, tenant, parent=self)
             if self.run_dialog(dialog) == QDialog.DialogCode.Accepted:
                 self._changed(self.ctx.bus.tenants_changed)
 
-        self._in_worker(lambda: tenants.get_tenant(db, tenant_id), show, "Cannot open")
+        self._in_worker(lambda: tenants.get_tenant(db, actor, tenant_id), show, "Cannot open")
 
     def letter_dialog(self, show: Callable[[PdfPreview], None]) -> None:
         """The welcome letter rendered (in a worker) into a temporary file, then handed to
@@ -558,8 +560,9 @@ class ApplicationView(QWidget):
         name = f"welcome-{app.first_name}-{app.last_name}.pdf".replace(" ", "-").lower()
         folder = Path(tempfile.mkdtemp(prefix="coliv-preview-"))
         db = self.ctx.db
+        actor = self.ctx.actor
         self._in_worker(
-            lambda: welcome.welcome_pdf(db, app.id, folder / name),
+            lambda: welcome.welcome_pdf(db, actor, app.id, folder / name),
             lambda path: show(PdfPreview(path, f"Welcome letter: {app.full_name}",
                                          parent=self)),
             "No welcome letter")

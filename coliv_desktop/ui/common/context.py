@@ -216,11 +216,12 @@ class AppContext(QObject):
         if self._db is None:
             return
         db = self._db
+        actor = self.actor
 
         def read() -> tuple[str, str, MoneyFormat]:
             from coliv_desktop.services.settings import get_settings, money_format_of
 
-            values = get_settings(db)
+            values = get_settings(db, actor)
             return str(values["currency"]), str(values["locale"]), money_format_of(values)
 
         def done(result: Any, error: BaseException | None) -> None:
@@ -240,12 +241,13 @@ class AppContext(QObject):
         from coliv_desktop.services.settings import book_money_format
 
         db = self._db
+        actor = self.actor
 
         def done(result: Any, error: BaseException | None) -> None:
             if error is None and isinstance(result, MoneyFormat):
                 set_money_format(result)
 
-        self.run_task(lambda: book_money_format(db), done, quiet=True)
+        self.run_task(lambda: book_money_format(db, actor), done, quiet=True)
 
     # --- background work -------------------------------------------------------------------
 

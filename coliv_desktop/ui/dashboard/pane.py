@@ -173,12 +173,13 @@ class DashboardPane(Pane):
 
     def reload(self) -> None:
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def load() -> BoardData:
             from coliv_desktop.services import dashboard as dashboard_service
             from coliv_desktop.services import overview
 
-            return BoardData(dashboard_service.dashboard(db), overview.rent_roll(db))
+            return BoardData(dashboard_service.dashboard(db, actor), overview.rent_roll(db, actor))
 
         self.ctx.run_task(load, self._show)
 
@@ -244,11 +245,12 @@ class DashboardPane(Pane):
     def _load_attention(self) -> None:
         """After the figures (so they paint first): what needs the operator's attention."""
         db, money = self.ctx.db, self.ctx.money
+        actor = self.ctx.actor
 
         def load() -> list[AttentionItem]:
             from coliv_desktop.services.attention import needs_attention
 
-            return needs_attention(db, money=money)
+            return needs_attention(db, actor, money=money)
 
         self.ctx.run_task(load, self._show_attention)
 

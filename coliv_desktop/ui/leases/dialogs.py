@@ -72,12 +72,13 @@ def fill_free_rooms(ctx: AppContext, fields: FieldErrors, combo: QComboBox,
     current = chosen(combo) or prefer
     combo.setEnabled(False)
     db = ctx.db
+    actor = ctx.actor
 
     def look_up() -> tuple[dict[uuid.UUID, int], PortfolioTree]:
-        free = dict(leasing.free_rooms(db, start, end))
+        free = dict(leasing.free_rooms(db, actor, start, end))
         if leave_out is not None:
             free.pop(leave_out, None)
-        return free, overview.portfolio_tree(db, start)
+        return free, overview.portfolio_tree(db, actor, start)
 
     def done(result: Any, error: BaseException | None) -> None:
         if not shiboken6.isValid(combo) or combo.property("request") != request:
@@ -168,13 +169,14 @@ class LeaseDialog(FormDialog):
         self._tenants_request += 1
         request = self._tenants_request
         db, text = self.ctx.db, self.tenant_search.text()
+        actor = self.ctx.actor
 
         def look_up() -> list[TenantRow]:
-            rows = directory.tenant_rows(db, text, limit=50)
+            rows = directory.tenant_rows(db, actor, text, limit=50)
             if select is not None and all(r.id != select for r in rows):
                 from coliv_desktop.services.tenants import get_tenant
 
-                t = get_tenant(db, select)
+                t = get_tenant(db, actor, select)
                 rows.insert(0, TenantRow(
                     id=t.id, first_name=t.first_name, last_name=t.last_name, email=t.email,
                     phone=t.phone, room=None, lease_end=None, archived_at=t.archived_at))
@@ -244,7 +246,7 @@ class LeaseActionDialog(FormDialog):
     lease: LeaseRow
 
     def reload(self) -> LeaseRow:
-        return leasing.get_lease_row(self.ctx.db, self.lease.id)
+        return leasing.get_lease_row(self.ctx.db, self.ctx.actor, self.lease.id)
 
     def adopt(self, record: LeaseRow) -> None:
         self.lease = record
@@ -336,7 +338,8 @@ class ReopenDialog(LeaseActionDialog):
         # the end it had before the move-out, from the audit log: Save waits for it
         self.save_button.setEnabled(False)
         lease_id = lease.id
-        ctx.run_task(lambda: lease_undo.end_before_move_out(ctx.db, lease_id), self._old_end)
+        ctx.run_task(lambda: lease_undo.end_before_move_out(ctx.db, ctx.actor, lease_id),
+                     self._old_end)
 
     REFUSED = ("The rent the move-out reversed is charged again; refused if the bed was let "
                "since or the deposit was settled.")

@@ -130,15 +130,17 @@ class LeasesPane(Pane):
 
     def _seek(self, search: str, sort: str, descending: bool, seek: Seek, limit: int
               ) -> Slice[LeaseRow]:
-        return directory.lease_seek(self.ctx.db, search, status=self.status_filter,
+        return directory.lease_seek(self.ctx.db, self.ctx.actor, search, status=self.status_filter,
                                     sort=sort, descending=descending, seek=seek, limit=limit)
 
     def _anchors(self, search: str, sort: str, descending: bool, every: int) -> list[Cursor]:
-        return directory.lease_anchors(self.ctx.db, search, status=self.status_filter,
+        return directory.lease_anchors(self.ctx.db, self.ctx.actor, search,
+                                       status=self.status_filter,
                                        sort=sort, descending=descending, every=every)
 
     def _count(self, search: str) -> int:
-        return directory.count_lease_rows(self.ctx.db, search, status=self.status_filter)
+        return directory.count_lease_rows(self.ctx.db, self.ctx.actor, search,
+                                          status=self.status_filter)
 
     def reload(self) -> None:
         self.model.reload()

@@ -101,10 +101,11 @@ class DepositDialog(FormDialog):
         self.about.hide()
         self.body.insertWidget(1, self.about)
         db = ctx.db
+        actor = ctx.actor
 
         def look_up() -> LeaseRow | None:
-            lease = leasing.get_lease(db, lease_id)
-            rows = leasing.list_leases(db, leasing.LeaseFilter(tenant_id=lease.tenant_id,
+            lease = leasing.get_lease(db, actor, lease_id)
+            rows = leasing.list_leases(db, actor, leasing.LeaseFilter(tenant_id=lease.tenant_id,
                                                                include_cancelled=True))
             return next((r for r in rows if r.id == lease_id), None)
 
@@ -238,7 +239,8 @@ class DepositDialog(FormDialog):
             self.save_button.setEnabled(True)
             self.show_preview(result)
 
-        self.ctx.run_task(lambda: deposits.preview_disposition(self.ctx.db, data), done)
+        self.ctx.run_task(lambda: deposits.preview_disposition(self.ctx.db, self.ctx.actor, data),
+                          done)
 
     def show_preview(self, result: DispositionOut) -> None:
         money = self.ctx.money
@@ -260,7 +262,8 @@ class DepositDialog(FormDialog):
         """The deposit disposition letter, in the PDF preview (Print, Save as)."""
         parent = self.parentWidget() or self
         preview_pdf(self.ctx, parent, "Deposit disposition letter",
-                    lambda p: printing.deposit_letter_pdf(self.ctx.db, self.lease_id, p))
+                    lambda p: printing.deposit_letter_pdf(self.ctx.db, self.ctx.actor,
+                                                          self.lease_id, p))
 
 
 def settle_command(ctx: AppContext, data: DispositionCreate) -> ServiceCommand:
@@ -333,11 +336,11 @@ def deposit_action(ctx: AppContext, lease_id: uuid.UUID, parent: QWidget) -> Non
         choice = ask_settled_action(parent, ctx, done)
         if choice == "letter":
             preview_pdf(ctx, parent, "Deposit disposition letter",
-                        lambda p: printing.deposit_letter_pdf(db, lease_id, p))
+                        lambda p: printing.deposit_letter_pdf(db, actor, lease_id, p))
         elif choice == "reverse":
             reason = ask_reverse_reason(parent, ctx, done)
             if reason is not None:
                 ctx.run_task(lambda: deposits.reverse_settlement(db, actor, lease_id, reason),
                              reversed_)
 
-    ctx.run_task(lambda: deposits.get_disposition(db, lease_id), found)
+    ctx.run_task(lambda: deposits.get_disposition(db, actor, lease_id), found)

@@ -89,6 +89,7 @@ def lease_picker(ctx: AppContext, choice: LeaseChoice | uuid.UUID | None) -> QCo
     combo.setCurrentIndex(-1)
     combo.setEnabled(False)
     db = ctx.db
+    actor = ctx.actor
 
     def done(rows: list[LeaseRow] | None, error: BaseException | None) -> None:
         if not shiboken6.isValid(combo):
@@ -109,7 +110,7 @@ def lease_picker(ctx: AppContext, choice: LeaseChoice | uuid.UUID | None) -> QCo
         # ids travel as text: QVariant cannot compare Python UUIDs
         combo.setCurrentIndex(combo.findData(str(found.id)) if found is not None else -1)
 
-    ctx.run_task(lambda: leasing.list_leases(db, leasing.LeaseFilter(active_on=None)), done)
+    ctx.run_task(lambda: leasing.list_leases(db, actor, leasing.LeaseFilter(active_on=None)), done)
     return combo
 
 
@@ -209,7 +210,7 @@ class RecordPaymentDialog(FormDialog):
         return str(self.lease.currentData(TENANT_ROLE) or "The tenant")
 
     def prepare(self, data: PaymentCreate) -> AllocationPreview:
-        return ledger.preview_allocation(self.ctx.db, data.lease_id, data.amount)
+        return ledger.preview_allocation(self.ctx.db, self.ctx.actor, data.lease_id, data.amount)
 
     def confirmation(self, data: PaymentCreate) -> str | None:
         """Money that becomes credit is said plainly before it is saved (it pays nothing owed
@@ -262,7 +263,8 @@ class RecordPaymentDialog(FormDialog):
                 return
             self.show_preview(result)
 
-        self.ctx.run_task(lambda: ledger.preview_allocation(self.ctx.db, lease_id, amount), done)
+        self.ctx.run_task(lambda: ledger.preview_allocation(self.ctx.db, self.ctx.actor, lease_id,
+                                                            amount), done)
 
     def show_preview(self, result: AllocationPreview) -> None:
         money = self.ctx.money
@@ -447,7 +449,8 @@ class StatementDialog(FormDialog):
         # when the account began (its first lease): the default start; Save waits for it
         self.save_button.setEnabled(False)
         db = ctx.db
-        ctx.run_task(lambda: leasing.get_lease(db, ledger.account_of(db, lease_id)[0])
+        actor = ctx.actor
+        ctx.run_task(lambda: leasing.get_lease(db, actor, ledger.account_of(db, actor, lease_id)[0])
                      .lease_start, self._began)
 
     def _began(self, first: date | None, error: BaseException | None) -> None:
@@ -492,7 +495,8 @@ class StatementDialog(FormDialog):
         start, end, kind = data
         if kind == "pdf" or self.target is None:  # the PDF is written by its preview
             return None
-        return printing.statement_file(self.ctx.db, self.lease_id, start, end, self.target)
+        return printing.statement_file(self.ctx.db, self.ctx.actor, self.lease_id, start, end,
+                                       self.target)
 
     def after_save(self, result: Path | None) -> None:
         from coliv_desktop.ui.ledger.views import preview_pdf
@@ -501,6 +505,7 @@ class StatementDialog(FormDialog):
             return
         start, end, _kind = self.build_input()
         db, lease_id = self.ctx.db, self.lease_id
+        actor = self.ctx.actor
         owner = self.parentWidget() or self
         preview_pdf(self.ctx, owner, "Statement", lambda p: printing.statement_pdf(
-            db, lease_id, start, end, p))
+            db, actor, lease_id, start, end, p))

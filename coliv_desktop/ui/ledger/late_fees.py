@@ -47,12 +47,13 @@ class LateFeeRuleDialog(FormDialog):
         self.use_default = QCheckBox("Follow the operator default")
         self.use_default.setObjectName("use_default")
         db = ctx.db  # the default, for the check box's text, from the background
+        actor = ctx.actor
 
         def described(text: str | None, error: BaseException | None) -> None:
             if shiboken6.isValid(self.use_default) and text is not None:
                 self.use_default.setText(f"Follow the operator default: {text}")
 
-        ctx.run_task(lambda: late_fees.default_rule(get_settings(db)).describe(), described)
+        ctx.run_task(lambda: late_fees.default_rule(get_settings(db, actor)).describe(), described)
         self.use_default.setChecked(not row.own)
         self.body.insertWidget(1, self.use_default)
         rule = row.rule
@@ -159,10 +160,11 @@ class LateFeesDialog(QDialog):
     def reload(self) -> None:
         """The default and every property's rule, read in the background."""
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def read() -> tuple[str, list[PropertyLateFee]]:
-            rule = late_fees.default_rule(get_settings(db))
-            return rule.describe(), late_fees.list_property_rules(db)
+            rule = late_fees.default_rule(get_settings(db, actor))
+            return rule.describe(), late_fees.list_property_rules(db, actor)
 
         def done(result: tuple[str, list[PropertyLateFee]] | None,
                  error: BaseException | None) -> None:

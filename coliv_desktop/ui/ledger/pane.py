@@ -185,13 +185,15 @@ class LedgerPane(Pane):
 
     def _seek(self, search: str, sort: str, desc: bool, seek: Seek, limit: int
               ) -> Slice[LedgerEntryRow]:
-        return ledger_list.ledger_seek(self.ctx.db, self.query, sort, desc, seek, limit)
+        return ledger_list.ledger_seek(self.ctx.db, self.ctx.actor, self.query, sort, desc, seek,
+                                       limit)
 
     def _anchors(self, search: str, sort: str, desc: bool, every: int) -> list[Cursor]:
-        return ledger_list.ledger_anchors(self.ctx.db, self.query, sort, desc, every)
+        return ledger_list.ledger_anchors(self.ctx.db, self.ctx.actor, self.query, sort, desc,
+                                          every)
 
     def _count(self, search: str) -> int:
-        return ledger_list.ledger_count(self.ctx.db, self.query)
+        return ledger_list.ledger_count(self.ctx.db, self.ctx.actor, self.query)
 
     def reload(self) -> None:
         self.apply_filters()  # the list's queries first: they hold the workers first
@@ -206,6 +208,7 @@ class LedgerPane(Pane):
     def _load_properties(self) -> None:
         """The property filter's choices, read in a worker (the list does not wait for it)."""
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def done(props: list[tuple[str, str]] | None, error: BaseException | None) -> None:
             if error is not None or props is None:
@@ -220,7 +223,7 @@ class LedgerPane(Pane):
             self.property_box.blockSignals(False)
 
         self.ctx.run_task(lambda: [(name, str(ident)) for ident, name
-                                   in portfolio.property_choices(db)], done)
+                                   in portfolio.property_choices(db, actor)], done)
 
     def current_query(self) -> LedgerQuery:
         dates: dict[str, Any] = {}
@@ -250,7 +253,8 @@ class LedgerPane(Pane):
             self.totals = totals
             self.footer.setText(footer_html(totals, self.ctx.money))
 
-        self.ctx.run_task(lambda: ledger_list.ledger_totals(self.ctx.db, query), done)
+        self.ctx.run_task(lambda: ledger_list.ledger_totals(self.ctx.db, self.ctx.actor, query),
+                          done)
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -336,7 +340,7 @@ class LedgerPane(Pane):
             QMessageBox.information(self, "Receipt", "Select a payment to print its receipt.")
             return
         preview_pdf(self.ctx, self, "Receipt",
-                    lambda p: printing.receipt_pdf(self.ctx.db, row.id, p))
+                    lambda p: printing.receipt_pdf(self.ctx.db, self.ctx.actor, row.id, p))
 
     def choose_folder(self) -> str | None:
         folder = QFileDialog.getExistingDirectory(self, "Save the receipts in")
@@ -352,14 +356,15 @@ class LedgerPane(Pane):
         if not folder:
             return
         db, query, target = self.ctx.db, self.current_query(), Path(folder)
+        actor = self.ctx.actor
 
         def work(control: TaskControl) -> list[Path]:
-            ids = ledger_list.receipt_payment_ids(db, query)
+            ids = ledger_list.receipt_payment_ids(db, actor, query)
             made: list[Path] = []
             for start in range(0, len(ids), RECEIPT_BATCH):
                 control.check()
                 control.progress(start, len(ids), f"Receipt {start + 1:,} of {len(ids):,}…")
-                made += printing.receipts_pdfs(db, ids[start:start + RECEIPT_BATCH], target)
+                made += printing.receipts_pdfs(db, actor, ids[start:start + RECEIPT_BATCH], target)
             return made
 
         def done(made: Any, error: BaseException | None) -> None:

@@ -104,9 +104,10 @@ class RemindersView(QWidget):
         wanted = self.show_box.currentData()
 
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def load() -> list[ReminderOut]:
-            rows = reminders.list_outbox(db, "pending" if wanted == "pending" else None)
+            rows = reminders.list_outbox(db, actor, "pending" if wanted == "pending" else None)
             if wanted == "handled":
                 rows = [r for r in rows if r.status != "pending"]
             return rows
@@ -188,7 +189,8 @@ class RemindersView(QWidget):
             preview.delivered.connect(lambda _how: self._mark(ids, "printed"))
 
         preview_pdf(self.ctx, self, "Reminder letters",
-                    lambda p: printing.reminder_letters_pdf(self.ctx.db, ids, p), opened)
+                    lambda p: printing.reminder_letters_pdf(self.ctx.db, self.ctx.actor, ids,
+                                                            p), opened)
         return ids
 
     def copy_text(self) -> str:

@@ -153,6 +153,7 @@ class UtilityBillDialog(FormDialog):
         self.accepted.connect(self.show_notices)
         self._rule_chosen()
         db = ctx.db
+        actor = ctx.actor
 
         def loaded(props: list[PropertyOut] | None, error: BaseException | None) -> None:
             if not shiboken6.isValid(self):
@@ -172,7 +173,7 @@ class UtilityBillDialog(FormDialog):
             self.property_id.blockSignals(False)
             self._load_units(unit_id)
 
-        ctx.run_task(lambda: portfolio.list_properties(db), loaded)
+        ctx.run_task(lambda: portfolio.list_properties(db, actor), loaded)
 
     # --- pickers -------------------------------------------------------------------------------
 
@@ -187,6 +188,7 @@ class UtilityBillDialog(FormDialog):
         self._units_request += 1
         request = self._units_request
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def done(units: list[UnitOut] | None, error: BaseException | None) -> None:
             if not shiboken6.isValid(self) or request != self._units_request:
@@ -205,7 +207,7 @@ class UtilityBillDialog(FormDialog):
             self._load_rooms()
 
         self.unit_id.setEnabled(False)
-        self.ctx.run_task(lambda: portfolio.list_units(db, prop) if prop is not None else [],
+        self.ctx.run_task(lambda: portfolio.list_units(db, actor, prop) if prop is not None else [],
                           done)
 
     def _load_rooms(self) -> None:
@@ -214,6 +216,7 @@ class UtilityBillDialog(FormDialog):
         self._rooms_request += 1
         request = self._rooms_request
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def done(rooms: list[BillRoom] | None, error: BaseException | None) -> None:
             if not shiboken6.isValid(self) or request != self._rooms_request:
@@ -222,7 +225,7 @@ class UtilityBillDialog(FormDialog):
                 self.show_banner(str(error))
             self._fill_rooms(rooms or [])
 
-        self.ctx.run_task(lambda: utilities.bill_rooms(db, prop, unit) if prop is not None
+        self.ctx.run_task(lambda: utilities.bill_rooms(db, actor, prop, unit) if prop is not None
                           else [], done)
 
     def _fill_rooms(self, rooms: list[BillRoom]) -> None:
@@ -303,7 +306,7 @@ class UtilityBillDialog(FormDialog):
         bill_id = posted.id
         parent = self.parentWidget() or self
         preview_pdf(self.ctx, parent, "Utility notices",
-                    lambda p: printing.utility_notices_pdf(self.ctx.db, bill_id, p))
+                    lambda p: printing.utility_notices_pdf(self.ctx.db, self.ctx.actor, bill_id, p))
 
     def _row_error(self, row: int, field: str, message: str) -> bool:
         if field != "percent" or row >= self.percentages.rowCount():
@@ -336,7 +339,7 @@ class UtilityBillDialog(FormDialog):
             else:
                 self.show_preview(result)
 
-        self.ctx.run_task(lambda: utilities.preview_bill(self.ctx.db, data), done)
+        self.ctx.run_task(lambda: utilities.preview_bill(self.ctx.db, self.ctx.actor, data), done)
 
     def _problem(self, exc: ValidationError) -> None:
         self.shares.set_rows([])
@@ -444,7 +447,7 @@ class UtilitiesView(QWidget):
                     "No utility bills yet: “Enter bill…” splits one across the rooms of a "
                     "unit or a property.")
 
-        self.ctx.run_task(lambda: utilities.list_bills(self.ctx.db), done)
+        self.ctx.run_task(lambda: utilities.list_bills(self.ctx.db, self.ctx.actor), done)
 
     def enter_bill(self, property_id: uuid.UUID | None = None,
                    unit_id: uuid.UUID | None = None) -> UtilityBillDialog:
@@ -492,7 +495,8 @@ class UtilitiesView(QWidget):
             if shiboken6.isValid(self):
                 self.reload()
 
-        ctx.run_task(lambda: utilities.preview_bill(db, utilities.bill_input(db, row.id)),
+        ctx.run_task(lambda: utilities.preview_bill(db, actor, utilities.bill_input(db, actor,
+                                                                                    row.id)),
                      previewed)
 
     def ask_reason(self, row: UtilityBillRow) -> str | None:
@@ -531,5 +535,5 @@ class UtilitiesView(QWidget):
             return None
         bill_id = row.id
         preview_pdf(self.ctx, self, "Utility notices",
-                    lambda p: printing.utility_notices_pdf(self.ctx.db, bill_id, p))
+                    lambda p: printing.utility_notices_pdf(self.ctx.db, self.ctx.actor, bill_id, p))
         return bill_id

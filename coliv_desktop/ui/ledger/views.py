@@ -126,7 +126,7 @@ def export(ctx: AppContext, parent: QWidget, name: str,
 def lease_agreement(ctx: AppContext, parent: QWidget, lease_id: uuid.UUID) -> None:
     """The lease agreement (from its template), previewed with Print and Save as."""
     preview_pdf(ctx, parent, "Lease agreement",
-                lambda p: printing.lease_pdf(ctx.db, lease_id, p))
+                lambda p: printing.lease_pdf(ctx.db, ctx.actor, lease_id, p))
 
 
 def preview_pdf(ctx: AppContext, parent: QWidget, title: str,
@@ -180,7 +180,7 @@ class CollectionView(QWidget):
         export_button = QPushButton("Export...")
         export_button.clicked.connect(lambda: export(
             ctx, self, f"collection-{self.month_text}.pdf",
-            lambda p: printing.collection_file(ctx.db, self.month_text, p)))
+            lambda p: printing.collection_file(ctx.db, ctx.actor, self.month_text, p)))
         top = QHBoxLayout()
         top.addWidget(QLabel("Month"))
         top.addWidget(self.month)
@@ -200,7 +200,8 @@ class CollectionView(QWidget):
 
     def reload(self) -> None:
         month = self.month_text
-        self.ctx.run_task(lambda: reports.collection(self.ctx.db, month), self._show)
+        self.ctx.run_task(lambda: reports.collection(self.ctx.db, self.ctx.actor, month),
+                          self._show)
 
     def _show(self, report: CollectionReport | None, error: BaseException | None) -> None:
         if error is not None or report is None:
@@ -284,17 +285,18 @@ class ReportsView(QWidget):
     def _query(self, name: str, year: int) -> tuple[Any, str]:
         """In a worker: the report's rows and its summary line (widgets are read before)."""
         db = self.ctx.db
+        actor = self.ctx.actor
         money = self.ctx.money
         if name == "Aging":
-            aging = reports.aging_report(db)
+            aging = reports.aging_report(db, actor)
             return aging.rows, f"Total owed {money(aging.total)}"
         if name == "Rent roll":
-            roll = reports.rent_roll(db)
+            roll = reports.rent_roll(db, actor)
             return [*roll.rows, *roll.vacancies], (
                 f"{plural(len(roll.rows), 'lease')}, rent {money(roll.total_rent)}, balance "
                 f"{money(roll.total_balance)} · {roll.vacancy_text()}, asking "
                 f"{money(roll.total_asking)}")
-        income = reports.income(db, date(year, 1, 1), date(year, 12, 31))
+        income = reports.income(db, actor, date(year, 1, 1), date(year, 12, 31))
         return income.rows, f"Income {year}: {money(income.total)}"
 
     def reload(self) -> None:
@@ -321,14 +323,15 @@ class ReportsView(QWidget):
     def export(self) -> None:
         name = self.choice.currentText()
         db = self.ctx.db
+        actor = self.ctx.actor
         if name == "Aging":
-            export(self.ctx, self, "aging.pdf", lambda p: printing.aging_file(db, p))
+            export(self.ctx, self, "aging.pdf", lambda p: printing.aging_file(db, actor, p))
         elif name == "Rent roll":
-            export(self.ctx, self, "rent-roll.pdf", lambda p: printing.rent_roll_file(db, p))
+            export(self.ctx, self, "rent-roll.pdf", lambda p: printing.rent_roll_file(db, actor, p))
         else:
             year = self.year.value()
             export(self.ctx, self, f"income-{year}.pdf", lambda p: printing.income_file(
-                db, date(year, 1, 1), date(year, 12, 31), p))
+                db, actor, date(year, 1, 1), date(year, 12, 31), p))
 
 
 def _bucket_column(bucket: str) -> Column[Any]:
@@ -416,19 +419,21 @@ class LeaseLedgerTab(QWidget):
         ctx.bus.ledger_changed.connect(self.reload)
 
     def _query(self, search: str) -> LedgerQuery:
-        chain = tuple(ledger.account_of(self.ctx.db, self.lease_id))
+        chain = tuple(ledger.account_of(self.ctx.db, self.ctx.actor, self.lease_id))
         return LedgerQuery(lease_ids=chain, search=search)
 
     def _seek(self, search: str, sort: str, desc: bool, seek: Seek, limit: int
               ) -> Slice[LedgerEntryRow]:
-        return ledger_list.ledger_seek(self.ctx.db, self._query(search), sort, desc, seek,
+        return ledger_list.ledger_seek(self.ctx.db, self.ctx.actor, self._query(search), sort,
+                                       desc, seek,
                                        limit)
 
     def _anchors(self, search: str, sort: str, desc: bool, every: int) -> list[Cursor]:
-        return ledger_list.ledger_anchors(self.ctx.db, self._query(search), sort, desc, every)
+        return ledger_list.ledger_anchors(self.ctx.db, self.ctx.actor, self._query(search), sort,
+                                          desc, every)
 
     def _count(self, search: str) -> int:
-        return ledger_list.ledger_count(self.ctx.db, self._query(search))
+        return ledger_list.ledger_count(self.ctx.db, self.ctx.actor, self._query(search))
 
     def reload(self) -> None:
         self.model.reload()
@@ -436,8 +441,8 @@ class LeaseLedgerTab(QWidget):
         def load() -> tuple[Any, str]:
             from coliv_desktop.services import leasing
 
-            return (ledger.lease_ledger(self.ctx.db, self.lease_id),
-                    leasing.get_lease(self.ctx.db, self.lease_id).status)
+            return (ledger.lease_ledger(self.ctx.db, self.ctx.actor, self.lease_id),
+                    leasing.get_lease(self.ctx.db, self.ctx.actor, self.lease_id).status)
 
         def done(result: Any, error: BaseException | None) -> None:
             if error is None:

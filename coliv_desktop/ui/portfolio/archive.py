@@ -59,6 +59,7 @@ class ArchiveDialog(QDialog):
         """The archived rows (a short list), read in the background; `said` is the note then
         (what was just done)."""
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def done(items: list[ArchivedItem] | None, error: BaseException | None) -> None:
             if not shiboken6.isValid(self):
@@ -71,7 +72,7 @@ class ArchiveDialog(QDialog):
                 self.note.setText(said)
 
         self.restore_button.setEnabled(False)
-        self.ctx.run_task(lambda: portfolio.archived_items(db), done)
+        self.ctx.run_task(lambda: portfolio.archived_items(db, actor), done)
 
     def _show(self, items: list[ArchivedItem]) -> None:
         self.model.set_rows(items)

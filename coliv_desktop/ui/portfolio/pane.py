@@ -365,24 +365,25 @@ class PortfolioPane(Pane):
             return
         kind, ident = selection
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def load() -> OverviewData | RoomData:
             if kind == "room":
-                room = portfolio.get_room(db, ident)
-                unit = portfolio.get_unit(db, room.unit_id)
-                prop = portfolio.get_property(db, unit.property_id)
+                room = portfolio.get_room(db, actor, ident)
+                unit = portfolio.get_unit(db, actor, room.unit_id)
+                prop = portfolio.get_property(db, actor, unit.property_id)
                 leases = leasing.list_leases(
-                    db, leasing.LeaseFilter(room_id=ident, include_cancelled=True))
+                    db, actor, leasing.LeaseFilter(room_id=ident, include_cancelled=True))
                 leases.sort(key=lambda r: (r.lease_start, r.bed), reverse=True)
                 day = today()
-                current = [(row, tenants.get_tenant(db, row.tenant_id)) for row in leases
+                current = [(row, tenants.get_tenant(db, actor, row.tenant_id)) for row in leases
                            if row.status != "cancelled" and row.lease_start <= day
                            and (row.lease_end is None or row.lease_end >= day)]
                 return RoomData(prop, unit, room, leases, current)
-            unit_out = portfolio.get_unit(db, ident) if kind == "unit" else None
+            unit_out = portfolio.get_unit(db, actor, ident) if kind == "unit" else None
             prop_id = unit_out.property_id if unit_out else ident
-            prop = portfolio.get_property(db, prop_id)
-            rows = overview.portfolio_tree(db, property_id=prop_id).rows
+            prop = portfolio.get_property(db, actor, prop_id)
+            rows = overview.portfolio_tree(db, actor, property_id=prop_id).rows
             return OverviewData(prop, unit_out, rows)
 
         def done(data: Any, error: BaseException | None) -> None:
@@ -404,6 +405,7 @@ class PortfolioPane(Pane):
     def _show_empty(self) -> None:
         """Nothing selected: pick one in the tree; the first-step hint on an empty book only."""
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def done(any_property: bool | None, error: BaseException | None) -> None:
             self.empty.setText(FIRST_STEP if error is None and any_property is False
@@ -411,7 +413,7 @@ class PortfolioPane(Pane):
             self.loaded.emit()
 
         self.stack.setCurrentWidget(self.empty)
-        self.ctx.run_task(lambda: bool(portfolio.property_choices(db)), done)
+        self.ctx.run_task(lambda: bool(portfolio.property_choices(db, actor)), done)
 
     # --- actions for the selection ----------------------------------------------------------
 
@@ -453,6 +455,7 @@ class PortfolioPane(Pane):
 
         kind, ident = self.selection
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def show(unit: Any, error: BaseException | None) -> None:
             if not shiboken6.isValid(self):
@@ -467,7 +470,7 @@ class PortfolioPane(Pane):
             self.setProperty("bill_dialog", dialog)
 
         if kind == "unit":  # the bill is split over the unit's property's rooms
-            self.ctx.run_task(lambda: portfolio.get_unit(db, ident), show)
+            self.ctx.run_task(lambda: portfolio.get_unit(db, actor, ident), show)
         else:
             show(None, None)
 

@@ -93,7 +93,8 @@ class PropertyDialog(FormDialog):
         return build(PropertyUpdate, **values, expected_version=self.existing.version)
 
     def reload(self) -> PropertyOut | None:
-        return portfolio.get_property(self.ctx.db, self.existing.id) if self.existing else None
+        return portfolio.get_property(self.ctx.db, self.ctx.actor,
+                                      self.existing.id) if self.existing else None
 
     def refill(self, record: PropertyOut) -> None:
         for widget, value in ((self.name, record.name), (self.address, record.address),

@@ -269,7 +269,7 @@ class RoomDialog(FormDialog):
         return no_rent_question(f"room {data.room_number}", data.rent_amount)
 
     def reload(self) -> RoomOut:
-        return portfolio.get_room(self.ctx.db, self.existing.id)
+        return portfolio.get_room(self.ctx.db, self.ctx.actor, self.existing.id)
 
     def refill(self, record: RoomOut) -> None:
         self.room_number.setText(record.room_number)

@@ -67,7 +67,8 @@ class UnitDialog(FormDialog):
         return build(UnitUpdate, **values, expected_version=self.existing.version)
 
     def reload(self) -> UnitOut | None:
-        return portfolio.get_unit(self.ctx.db, self.existing.id) if self.existing else None
+        return portfolio.get_unit(self.ctx.db, self.ctx.actor,
+                                  self.existing.id) if self.existing else None
 
     def refill(self, record: UnitOut) -> None:
         self.unit_number.setText(record.unit_number)

@@ -89,6 +89,7 @@ class Editing(QObject):
 
         ctx = self.ctx
         db = ctx.db
+        actor = ctx.actor
 
         def show(before: tuple[Any, dict[str, Any]]) -> None:
             from coliv_desktop.ui.shell.settings import SettingsDialog
@@ -102,7 +103,8 @@ class Editing(QObject):
             if on_saved is not None:
                 on_saved(dialog.saved)
 
-        self._look_up(lambda: (operator.get_profile(db), settings_service.get_settings(db)),
+        self._look_up(lambda: (operator.get_profile(db, actor),
+                               settings_service.get_settings(db, actor)),
                       show)
 
     # --- portfolio -------------------------------------------------------------------------
@@ -121,6 +123,7 @@ class Editing(QObject):
 
     def edit_property(self, property_id: uuid.UUID) -> None:
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def show(before: Any) -> None:
             dialog = PropertyDialog(self.ctx, before, parent=self.window)
@@ -128,10 +131,11 @@ class Editing(QObject):
                     and dialog.saved is not None):
                 self._push_edit(before, dialog.saved, f"Edit property {before.name}")
 
-        self._look_up(lambda: portfolio.get_property(db, property_id), show)
+        self._look_up(lambda: portfolio.get_property(db, actor, property_id), show)
 
     def add_unit(self, property_id: uuid.UUID) -> None:
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def show(prop: Any) -> None:
             dialog = UnitDialog(self.ctx, property_id, property_name=prop.name,
@@ -146,10 +150,11 @@ class Editing(QObject):
             if dialog.next_requested:
                 self.add_rooms(unit.id)
 
-        self._look_up(lambda: portfolio.get_property(db, property_id), show)
+        self._look_up(lambda: portfolio.get_property(db, actor, property_id), show)
 
     def edit_unit(self, unit_id: uuid.UUID) -> None:
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def show(before: Any) -> None:
             dialog = UnitDialog(self.ctx, before.property_id, before, parent=self.window)
@@ -157,14 +162,16 @@ class Editing(QObject):
                     and dialog.saved is not None):
                 self._push_edit(before, dialog.saved, f"Edit unit {before.unit_number}")
 
-        self._look_up(lambda: portfolio.get_unit(db, unit_id), show)
+        self._look_up(lambda: portfolio.get_unit(db, actor, unit_id), show)
 
     def add_rooms(self, unit_id: uuid.UUID) -> None:
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def read() -> tuple[Any, int, set[str]]:
-            every = portfolio.list_rooms(db, unit_id, include_archived=True)
-            return (portfolio.get_unit(db, unit_id), len(portfolio.list_rooms(db, unit_id)),
+            every = portfolio.list_rooms(db, actor, unit_id, include_archived=True)
+            return (portfolio.get_unit(db, actor, unit_id), len(portfolio.list_rooms(db, actor,
+                                                                                     unit_id)),
                     {r.room_number for r in every})
 
         def show(found: tuple[Any, int, set[str]]) -> None:
@@ -187,6 +194,7 @@ class Editing(QObject):
 
     def edit_room(self, room_id: uuid.UUID) -> None:
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def show(before: Any) -> None:
             dialog = RoomDialog(self.ctx, before, parent=self.window)
@@ -194,23 +202,24 @@ class Editing(QObject):
                     and dialog.saved is not None):
                 self._push_edit(before, dialog.saved, f"Edit room {before.room_number}")
 
-        self._look_up(lambda: portfolio.get_room(db, room_id), show)
+        self._look_up(lambda: portfolio.get_room(db, actor, room_id), show)
 
     def _row_and_label(self, kind: str, ident: uuid.UUID) -> Callable[[], tuple[Any, str]]:
         """A reader (for a worker) of the row and how a message names it."""
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def read() -> tuple[Any, str]:
             if kind == "property":
-                prop = portfolio.get_property(db, ident)
+                prop = portfolio.get_property(db, actor, ident)
                 return prop, prop.name
             if kind == "unit":
-                unit = portfolio.get_unit(db, ident)
+                unit = portfolio.get_unit(db, actor, ident)
                 return unit, f"unit {unit.unit_number}"
             if kind == "room":
-                room = portfolio.get_room(db, ident)
+                room = portfolio.get_room(db, actor, ident)
                 return room, f"room {room.room_number}"
-            tenant = tenants.get_tenant(db, ident)
+            tenant = tenants.get_tenant(db, actor, ident)
             return tenant, tenant.full_name
 
         return read
@@ -289,7 +298,7 @@ class Editing(QObject):
             # the protected fields too, for a role that may read them (decrypted here)
             private = protection.tenant_private(db, actor, tenant_id) \
                 if actor.may("documents.read") else None
-            return tenants.get_tenant(db, tenant_id), private
+            return tenants.get_tenant(db, actor, tenant_id), private
 
         def show(found: tuple[Any, Any]) -> None:
             before, private = found
@@ -314,6 +323,7 @@ class Editing(QObject):
     def move_out(self, lease: LeaseRow) -> None:
         """Record a move-out (undoable), then settle the deposit if the operator asks to."""
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def show(before: Any) -> None:
             dialog = MoveOutDialog(self.ctx, lease, parent=self.window)
@@ -325,7 +335,7 @@ class Editing(QObject):
             if dialog.settle_deposit.isChecked():
                 self.settle_deposit(lease.id)
 
-        self._look_up(lambda: leasing.get_lease(db, lease.id), show)
+        self._look_up(lambda: leasing.get_lease(db, actor, lease.id), show)
 
     def renew(self, lease: LeaseRow) -> Any:
         dialog = RenewDialog(self.ctx, lease, parent=self.window)
@@ -367,6 +377,7 @@ class Editing(QObject):
     def reopen(self, lease: LeaseRow) -> None:
         """Undo a move-out made earlier (its own undo: move out again)."""
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def show(before: Any) -> None:
             dialog = ReopenDialog(self.ctx, lease, parent=self.window)
@@ -376,7 +387,7 @@ class Editing(QObject):
                 self.ctx, before, dialog.saved, f"Reopening of {lease.tenant_name}'s lease"))
             self._emit(*self.ctx.bus.lease_signals())
 
-        self._look_up(lambda: leasing.get_lease(db, lease.id), show)
+        self._look_up(lambda: leasing.get_lease(db, actor, lease.id), show)
 
     def settle_deposit(self, lease_id: uuid.UUID) -> Any:
         """The deposit at move-out: deductions, refund or amount owed, then the letter."""

@@ -347,10 +347,11 @@ class Databases(QObject):
         from coliv_desktop.services import integrity
 
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def work(control: TaskControl) -> list[Any]:
             control.progress(0, 0, "Checking every charge, payment and lease …")
-            return integrity.verify_books(db)
+            return integrity.verify_books(db, actor)
 
         def finished(results: Any, error: BaseException | None) -> None:
             if error is not None:

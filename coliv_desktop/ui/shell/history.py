@@ -50,9 +50,9 @@ def opens(ctx: AppContext, row: AuditRow) -> tuple[RecordKind, uuid.UUID] | None
     try:
         ident = uuid.UUID(row.entity_id)
         if row.entity_type in ("payment", "credit"):
-            ident = ledger.get_payment(ctx.db, ident).lease_id
+            ident = ledger.get_payment(ctx.db, ctx.actor, ident).lease_id
         elif row.entity_type == "charge":
-            ident = ledger.get_charge(ctx.db, ident).lease_id
+            ident = ledger.get_charge(ctx.db, ctx.actor, ident).lease_id
     except (ValueError, ColivError):  # gone since (an add undone), or not an id
         return None
     return kind, ident
@@ -65,6 +65,7 @@ class HistoryDialog(QDialog):
         self.resize(980, 620)
         self.ctx = ctx
         db = ctx.db
+        actor = ctx.actor
         self.where = history.EVERYTHING  # read by the model's workers: replaced, never changed
         self.search = search_box("Search what was done, by whom, to what")
         self.count = muted()
@@ -76,11 +77,11 @@ class HistoryDialog(QDialog):
              Column("action", "Did", lambda r: r.action, width=90),
              Column("what", "To", lambda r: r.entity_type, width=90),
              Column("summary", "What happened", lambda r: r.summary, width=520)],
-            None, lambda search: history.count_audit_entries(db, search, where=self.where),
+            None, lambda search: history.count_audit_entries(db, actor, search, where=self.where),
             seek=lambda search, sort, descending, seek, limit: history.audit_seek(
-                db, search, where=self.where, descending=descending, seek=seek, limit=limit),
+                db, actor, search, where=self.where, descending=descending, seek=seek, limit=limit),
             anchors=lambda search, sort, descending, every: history.audit_anchors(
-                db, search, where=self.where, descending=descending, every=every),
+                db, actor, search, where=self.where, descending=descending, every=every),
             run=ctx.run_task, default_sort="when")
         self.model.descending = True  # newest first
         self.view = ListView(self.model, ctx.settings, "audit_log")
@@ -152,6 +153,7 @@ class HistoryDialog(QDialog):
         self.start.changed.connect(self.apply_filters)
         self.end.changed.connect(self.apply_filters)
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def fill(choices: tuple[list[str], list[str]] | None, error: BaseException | None
                  ) -> None:
@@ -163,7 +165,7 @@ class HistoryDialog(QDialog):
                     box.addItem(name, name)
                 box.blockSignals(False)
 
-        self.ctx.run_task(lambda: history.audit_choices(db), fill)
+        self.ctx.run_task(lambda: history.audit_choices(db, actor), fill)
         return row
 
     def apply_filters(self) -> None:
@@ -187,6 +189,7 @@ class HistoryDialog(QDialog):
         if not target:
             return
         db, search, where = self.ctx.db, self.model.search, self.where
+        actor = self.ctx.actor
         self.export_button.setEnabled(False)
 
         def done(written: int | None, error: BaseException | None) -> None:
@@ -199,7 +202,7 @@ class HistoryDialog(QDialog):
                 self.count.setText(f"Exported {written:,} entr{'y' if written == 1 else 'ies'}"
                                    f" to {target}")
 
-        self.ctx.run_task(lambda: history.export_audit_csv(db, target, search, where), done)
+        self.ctx.run_task(lambda: history.export_audit_csv(db, actor, target, search, where), done)
 
     def verify(self) -> None:
         """Walk the whole chain in a worker; say whether it holds, or the first broken link."""

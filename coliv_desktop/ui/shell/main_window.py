@@ -385,6 +385,7 @@ class MainWindow(QMainWindow):
         from coliv_desktop.services import leasing
 
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def found(lease: Any, error: BaseException | None) -> None:
             if error is not None:
@@ -392,7 +393,7 @@ class MainWindow(QMainWindow):
             elif shiboken6.isValid(self):
                 self._open_node("room", lease.room_id)
 
-        self.ctx.run_task(lambda: leasing.get_lease(db, lease_id), found)
+        self.ctx.run_task(lambda: leasing.get_lease(db, actor, lease_id), found)
 
     # --- selection-based actions -------------------------------------------------------------
 

@@ -29,6 +29,7 @@ def with_profile(ctx: AppContext, parent: QWidget, proceed: Callable[[], None]) 
         proceed()
         return
     db = ctx.db
+    actor = ctx.actor
 
     def checked(is_set: Any, error: BaseException | None) -> None:
         if error is not None:
@@ -39,7 +40,7 @@ def with_profile(ctx: AppContext, parent: QWidget, proceed: Callable[[], None]) 
         else:
             ask_for_profile(ctx, parent, proceed)
 
-    ctx.run_task(lambda: printing.profile_is_set(db), checked)
+    ctx.run_task(lambda: printing.profile_is_set(db, actor), checked)
 
 
 def ask_for_profile(ctx: AppContext, parent: QWidget, proceed: Callable[[], None]) -> QMessageBox:

@@ -36,11 +36,12 @@ def find(ctx: AppContext, text: str) -> list[Found]:
     from coliv_desktop.services import overview, tenants
 
     db = ctx.db
+    actor = ctx.actor
     found = [Found("Tenant", f"{t.first_name} {t.last_name}",
                    " · ".join(x for x in (t.email, t.phone or "") if x), "tenant", t.id)
-             for t in tenants.search_tenants(db, text, limit=SHOWN)]
+             for t in tenants.search_tenants(db, actor, text, limit=SHOWN)]
     needle = text.strip().lower()
-    rows = overview.portfolio_tree(db, search=text).rows
+    rows = overview.portfolio_tree(db, actor, search=text).rows
     places: dict[uuid.UUID, Found] = {}
     units: dict[uuid.UUID, Found] = {}
     rooms: list[Found] = []

@@ -133,7 +133,9 @@ class SettingsDialog(FormDialog):
         self.save_button.setEnabled(False)  # until the form is filled
         self.finish_layout()
         db = ctx.db
-        ctx.run_task(lambda: (operator.get_profile(db), settings.get_settings(db)), self._loaded)
+        actor = ctx.actor
+        ctx.run_task(lambda: (operator.get_profile(db, actor), settings.get_settings(db, actor)),
+                     self._loaded)
 
     def _loaded(self, result: tuple[OperatorProfile, dict[str, Any]] | None,
                 error: BaseException | None) -> None:
@@ -197,7 +199,9 @@ class SettingsDialog(FormDialog):
         return operator.save_preferences(self.ctx.db, self.ctx.actor, profile, values)
 
     def reload(self) -> tuple[OperatorProfile, dict[str, Any]]:
-        return operator.get_profile(self.ctx.db), settings.get_settings(self.ctx.db)
+        return operator.get_profile(self.ctx.db,
+                                    self.ctx.actor), settings.get_settings(self.ctx.db,
+                                                                           self.ctx.actor)
 
     def adopt(self, record: tuple[OperatorProfile, dict[str, Any]]) -> None:
         self.profile = record[0]  # its version is the one the next save is made against

@@ -92,6 +92,7 @@ class TreeDock(QDockWidget):
         text = self.filter.text()
         if self.outline and text.strip() and self.ctx.has_database:
             db = self.ctx.db
+            actor = self.ctx.actor
             unopened = {n.id for n in self.model.roots if not n.loaded}
 
             def find() -> tuple[list[Any], dict[uuid.UUID, list[Any]]]:
@@ -99,9 +100,9 @@ class TreeDock(QDockWidget):
 
                 # Large portfolio: the database finds the matching rooms (and the units of the
                 # properties they are in, when not opened yet), then the proxy filters.
-                rows = overview.portfolio_tree(db, search=text).rows
+                rows = overview.portfolio_tree(db, actor, search=text).rows
                 places = {r.property_id for r in rows} & unopened
-                return rows, {p: overview.outline(db, property_id=p) for p in places}
+                return rows, {p: overview.outline(db, actor, property_id=p) for p in places}
 
             self.ctx.run_task(find, lambda found, error: self._filtered(text, found, error))
             return
@@ -135,7 +136,8 @@ class TreeDock(QDockWidget):
         from coliv_desktop.services import overview
 
         db = self.ctx.db
-        self.ctx.run_task(lambda: list(overview.portfolio_tree(db, unit_id=unit_id).rows),
+        actor = self.ctx.actor
+        self.ctx.run_task(lambda: list(overview.portfolio_tree(db, actor, unit_id=unit_id).rows),
                           lambda rows, error: self._attach(error, lambda: self.model.attach_rooms(
                               unit_id, rows)))
 
@@ -144,7 +146,8 @@ class TreeDock(QDockWidget):
         from coliv_desktop.services import overview
 
         db = self.ctx.db
-        self.ctx.run_task(lambda: overview.outline(db, property_id=property_id),
+        actor = self.ctx.actor
+        self.ctx.run_task(lambda: overview.outline(db, actor, property_id=property_id),
                           lambda rows, error: self._attach(error, lambda: self.model.attach_units(
                               property_id, rows)))
 
@@ -160,6 +163,7 @@ class TreeDock(QDockWidget):
         if not self.ctx.has_database:
             return
         db = self.ctx.db
+        actor = self.ctx.actor
         current = self.selected_node()
         if current is not None and self._select_after is None:
             self._select_after = current.id
@@ -167,9 +171,9 @@ class TreeDock(QDockWidget):
         def load() -> tuple[list[OutlineRow], PortfolioTree | None]:
             from coliv_desktop.services import overview
 
-            properties = overview.outline(db)
+            properties = overview.outline(db, actor)
             small = sum(p.rooms_total for p in properties) <= FULL_TREE_ROOMS
-            return properties, overview.portfolio_tree(db) if small else None
+            return properties, overview.portfolio_tree(db, actor) if small else None
 
         self.ctx.run_task(load, self._show)
 
@@ -258,18 +262,19 @@ class TreeDock(QDockWidget):
         from coliv_desktop.services import overview, portfolio
 
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def read() -> Way | None:
             try:
-                unit_id = portfolio.get_room(db, ident).unit_id
+                unit_id = portfolio.get_room(db, actor, ident).unit_id
             except ColivError:
                 unit_id = ident  # perhaps a unit
             try:
-                property_id = portfolio.get_unit(db, unit_id).property_id
+                property_id = portfolio.get_unit(db, actor, unit_id).property_id
             except ColivError:
                 return None
-            units = overview.outline(db, property_id=property_id)
-            rooms = (list(overview.portfolio_tree(db, unit_id=unit_id).rows)
+            units = overview.outline(db, actor, property_id=property_id)
+            rooms = (list(overview.portfolio_tree(db, actor, unit_id=unit_id).rows)
                      if unit_id != ident else None)
             return Way(property_id, unit_id, units, rooms)
 

@@ -58,6 +58,7 @@ class ChangeWatcher(QObject):
         from coliv_desktop.services import history
 
         db, own = self.ctx.db, self._own
+        actor = self.ctx.actor
         self._asking = True
 
         def done(latest: Any, error: BaseException | None) -> None:
@@ -71,7 +72,7 @@ class ChangeWatcher(QObject):
                 self.ctx.refresh_all("Updated with changes entered at another desk")
             self._seen, self._seen_at_own = latest, own
 
-        self.ctx.run_task(lambda: history.last_change(db), done, quiet=True)
+        self.ctx.run_task(lambda: history.last_change(db, actor), done, quiet=True)
 
     # --- the server went away ------------------------------------------------------------------
 

@@ -67,7 +67,8 @@ class TenantDialog(FormDialog):
         return build(TenantUpdate, **values, expected_version=self.existing.version)
 
     def reload(self) -> TenantOut | None:
-        return tenants.get_tenant(self.ctx.db, self.existing.id) if self.existing else None
+        return tenants.get_tenant(self.ctx.db, self.ctx.actor,
+                                  self.existing.id) if self.existing else None
 
     def refill(self, record: TenantOut) -> None:
         self.first_name.setText(record.first_name)

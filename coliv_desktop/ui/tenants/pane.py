@@ -99,16 +99,18 @@ class TenantsPane(Pane):
 
     def _seek(self, search: str, sort: str, descending: bool, seek: Seek, limit: int
               ) -> Slice[TenantRow]:
-        return directory.tenant_seek(self.ctx.db, search, sort=sort, descending=descending,
+        return directory.tenant_seek(self.ctx.db, self.ctx.actor, search, sort=sort,
+                                     descending=descending,
                                      seek=seek, limit=limit,
                                      include_archived=self._with_archived)
 
     def _anchors(self, search: str, sort: str, descending: bool, every: int) -> list[Cursor]:
-        return directory.tenant_anchors(self.ctx.db, search, sort=sort, descending=descending,
+        return directory.tenant_anchors(self.ctx.db, self.ctx.actor, search, sort=sort,
+                                        descending=descending,
                                         every=every, include_archived=self._with_archived)
 
     def _count(self, search: str) -> int:
-        return directory.count_tenant_rows(self.ctx.db, search,
+        return directory.count_tenant_rows(self.ctx.db, self.ctx.actor, search,
                                            include_archived=self._with_archived)
 
     def reload(self) -> None:

@@ -181,13 +181,14 @@ class TenantRecord(QWidget):
             self.stack.setCurrentWidget(self.empty)
             return
         db = self.ctx.db
+        actor = self.ctx.actor
 
         def load() -> RecordData:
             return RecordData(
-                tenants.get_tenant(db, tenant_id),
-                leasing.list_leases(db, leasing.LeaseFilter(tenant_id=tenant_id)),
-                contacts.list_contacts(db, tenant_id),
-                ledger.tenant_balance(db, tenant_id))
+                tenants.get_tenant(db, actor, tenant_id),
+                leasing.list_leases(db, actor, leasing.LeaseFilter(tenant_id=tenant_id)),
+                contacts.list_contacts(db, actor, tenant_id),
+                ledger.tenant_balance(db, actor, tenant_id))
 
         self.ctx.run_task(load, self._show)
 

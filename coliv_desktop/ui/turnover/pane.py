@@ -132,16 +132,17 @@ class TurnoverPane(Pane):
 
     def reload(self) -> None:
         db = self.ctx.db
+        actor = self.ctx.actor
         days = self.days
         value = self.property_filter.currentData()
         chosen = uuid.UUID(value) if value else None
 
         def load() -> TurnoverData:
             day = today()
-            props = [(p.name, p.id) for p in portfolio.list_properties(db)]
+            props = [(p.name, p.id) for p in portfolio.list_properties(db, actor)]
             return TurnoverData(
-                turnover(db, days, property_id=chosen),
-                timeline(db, day - timedelta(days=30), day + timedelta(days=max(days, 90)),
+                turnover(db, actor, days, property_id=chosen),
+                timeline(db, actor, day - timedelta(days=30), day + timedelta(days=max(days, 90)),
                          property_id=chosen),
                 props)
 

@@ -374,7 +374,7 @@ class UsersDialog(QDialog):
         keep = select or (current.name if current is not None else None)
 
         def read() -> tuple[list[UserOut], list[tuple[uuid.UUID, str]]]:
-            return users.list_users(db, actor), portfolio.property_choices(db, actor=actor)
+            return users.list_users(db, actor), portfolio.property_choices(db, actor)
 
         def done(result: Any, error: BaseException | None) -> None:
             if not shiboken6.isValid(self):

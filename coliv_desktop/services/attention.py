@@ -61,34 +61,35 @@ def needs_attention(db: Database, actor: Actor, on: date | None = None,
             text=f"{plural(len(overstayed), 'lease has', 'leases have')} passed the end date "
                  f"with no move-out recorded: {_names([r[0] for r in overstayed])}. Record "
                  "the move-out or renew."))
-    if unsettled:
-        items.append(AttentionItem(
-            kind="deposits", pane="leases:ended", count=len(unsettled),
-            text=f"{plural(len(unsettled), 'deposit', 'deposits')} of ended leases to settle: "
-                 f"{_names([r[0] for r in unsettled])}."))
-    aging = reports.aging_report(db, actor, day)
-    late = [r for r in aging.rows if r.past_due > ZERO]
-    if late:
-        owed = sum((r.past_due for r in late), ZERO)
-        items.append(AttentionItem(
-            kind="overdue", pane="ledger", count=len(late),
-            text=f"{plural(len(late), 'tenant owes', 'tenants owe')} {money(owed)} past "
-                 f"due: {_names([r.tenant for r in late])}."))
-    resplit = utilities.bills_to_split_again(db, actor)
-    if resplit:
-        bills = [f"{b.provider} {b.period_start:%b %Y} ({b.property_name}"
-                 + (f" {b.unit_number})" if b.unit_number else ")") for b in resplit]
-        items.append(AttentionItem(
-            kind="utilities", pane="ledger:utilities", count=len(resplit),
-            text=f"{plural(len(resplit), 'utility bill was', 'utility bills were')} split "
-                 f"before a move-in or move-out in its period was entered: {_names(bills)}. "
-                 "Select it in the Ledger's utility bills and Split again."))
-    waiting = len(reminders.list_outbox(db, actor))
-    if waiting:
-        items.append(AttentionItem(
-            kind="reminders", pane="ledger:reminders", count=waiting,
-            text=f"{plural(waiting, 'reminder is', 'reminders are')} waiting in the outbox "
-                 "(Ledger ▸ Reminders)."))
+    if actor.may("ledger.read"):  # money: not for staff
+        if unsettled:
+            items.append(AttentionItem(
+                kind="deposits", pane="leases:ended", count=len(unsettled),
+                text=f"{plural(len(unsettled), 'deposit', 'deposits')} of ended leases to settle: "
+                     f"{_names([r[0] for r in unsettled])}."))
+        aging = reports.aging_report(db, actor, day)
+        late = [r for r in aging.rows if r.past_due > ZERO]
+        if late:
+            owed = sum((r.past_due for r in late), ZERO)
+            items.append(AttentionItem(
+                kind="overdue", pane="ledger", count=len(late),
+                text=f"{plural(len(late), 'tenant owes', 'tenants owe')} {money(owed)} past "
+                     f"due: {_names([r.tenant for r in late])}."))
+        resplit = utilities.bills_to_split_again(db, actor)
+        if resplit:
+            bills = [f"{b.provider} {b.period_start:%b %Y} ({b.property_name}"
+                     + (f" {b.unit_number})" if b.unit_number else ")") for b in resplit]
+            items.append(AttentionItem(
+                kind="utilities", pane="ledger:utilities", count=len(resplit),
+                text=f"{plural(len(resplit), 'utility bill was', 'utility bills were')} split "
+                     f"before a move-in or move-out in its period was entered: {_names(bills)}. "
+                     "Select it in the Ledger's utility bills and Split again."))
+        waiting = len(reminders.list_outbox(db, actor))
+        if waiting:
+            items.append(AttentionItem(
+                kind="reminders", pane="ledger:reminders", count=waiting,
+                text=f"{plural(waiting, 'reminder is', 'reminders are')} waiting in the outbox "
+                     "(Ledger ▸ Reminders)."))
     undecided = applications.count_open(db, actor)
     if undecided:
         items.append(AttentionItem(

@@ -40,7 +40,7 @@ from coliv_desktop.db.revisions import head_revision, known_revisions
 from coliv_desktop.domain.errors import FileProblem, ValidationError
 from coliv_desktop.domain.retention import Retention, to_keep
 from coliv_desktop.files import create_private, file_problem, make_folders
-from coliv_desktop.services import audit
+from coliv_desktop.services import audit, scope
 from coliv_desktop.services.context import Actor, local_actor, writing
 
 AUTOMATIC = "auto"
@@ -188,6 +188,7 @@ def backup_to(db: Database, actor: Actor, target: Path) -> BackupTo:
     integrity and foreign keys; JSON: read back, every table's rows counted) before it takes
     the name: a copy that fails is never left under it. The file is readable by the user only."""
     actor.require("read")
+    scope.require_unlimited(actor, "a copy of the whole book")
     target = target.expanduser()
     if target.is_dir():
         raise FileProblem(target, "is a folder; give the backup's file name")

@@ -22,6 +22,7 @@ from coliv_desktop.domain.errors import (
     ReadOnlyDatabase,
     SignInRequired,
 )
+from coliv_desktop.services import scope
 from coliv_desktop.services.errors import from_database_error, is_contention, is_read_only
 
 INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a login granted SELECT only, say
@@ -94,6 +95,8 @@ def writing(db: Database, actor: Actor, permission: str) -> Iterator[Session]:
     require_writable(db)
     try:
         with db.write() as session:
+            session.info["coliv_actor_name"] = actor.name
+            scope.guard_writes(session, actor.property_ids)
             yield session
     except (IntegrityError, StaleDataError) as exc:
         raise from_database_error(exc) from exc
@@ -119,6 +122,7 @@ def reading(db: Database, actor: Actor, permission: str = "read") -> Iterator[Se
     not see something is refused by the service, whatever the window shows."""
     actor.require(permission)
     with db.read() as session:
+        scope.limit_session(session, actor.property_ids)
         yield session
 
 

@@ -5,19 +5,21 @@ of rows reads as fast as a short one, anywhere in it."""
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import AuditEntry
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.limits import MAX_VERSION
 from coliv_desktop.schemas.history import AuditRow
-from coliv_desktop.services import keyset
+from coliv_desktop.services import keyset, scope
 from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.keyset import START, Cursor, Key, Seek, Slice
 from coliv_desktop.services.search import matches
@@ -37,6 +39,13 @@ class AuditFilter:
 
 
 EVERYTHING = AuditFilter()
+
+
+def _reading_log(db: Database, actor: Actor) -> AbstractContextManager[Session]:
+    """The audit log is read whole: it names every property's tenants and money, so a user
+    limited to some properties is refused it (`services.scope`)."""
+    scope.require_unlimited(actor, "the audit log")
+    return reading(db, actor, "audit.read")
 
 
 def _local_midnight(day: date, *, days_after: int = 0) -> datetime | None:
@@ -97,7 +106,7 @@ def audit_seek(db: Database, actor: Actor, search: str = "", *, entity_id: str |
     """`audit_entries`, the page `seek` names (from a cursor: a seek on the index on
     (occurred_at, id), as fast anywhere in the log), with its first and last entries'
     cursors (`services.keyset`)."""
-    with reading(db, actor, "audit.read") as s:
+    with _reading_log(db, actor) as s:
         rows, first, last = keyset.page(s, _query(search, entity_id, where),
                                         _order(descending), seek, limit)
         return Slice([AuditRow.model_validate(row[0]) for row in rows], first, last)
@@ -107,7 +116,7 @@ def audit_anchors(db: Database, actor: Actor, search: str = "", *, entity_id: st
                   where: AuditFilter = EVERYTHING, descending: bool = True, every: int = 200
                   ) -> list[Cursor]:
     """The cursor of every `every`-th entry of the log, as listed."""
-    with reading(db, actor, "audit.read") as s:
+    with _reading_log(db, actor) as s:
         return keyset.anchors(s, _query(search, entity_id, where), _order(descending), every)
 
 
@@ -115,7 +124,7 @@ def count_audit_entries(db: Database, actor: Actor, search: str = "", *,
                         entity_id: str | None = None,
                         where: AuditFilter = EVERYTHING) -> int:
     inner = _query(search, entity_id, where).with_only_columns(AuditEntry.id).subquery()
-    with reading(db, actor, "audit.read") as s:
+    with _reading_log(db, actor) as s:
         return int(s.scalar(select(func.count()).select_from(inner)) or 0)
 
 
@@ -128,7 +137,7 @@ def last_change(db: Database, actor: Actor) -> datetime | None:
 
 def audit_choices(db: Database, actor: Actor) -> tuple[list[str], list[str]]:
     """Who appears in the log and the kinds of thing it is about, for the filters."""
-    with reading(db, actor, "audit.read") as s:
+    with _reading_log(db, actor) as s:
         who = s.scalars(select(AuditEntry.actor_name).distinct().order_by(
             AuditEntry.actor_name))
         kinds = s.scalars(select(AuditEntry.entity_type).distinct().order_by(

@@ -45,6 +45,7 @@ from coliv_desktop.db.types import Money, UTCDateTime
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.domain.money import money_str
 from coliv_desktop.files import file_problem, write_atomically
+from coliv_desktop.services import scope
 from coliv_desktop.services.context import Actor, require_writable
 
 FORMAT = "coliv-export"
@@ -108,6 +109,7 @@ def export_data(db: Database, actor: Actor, progress: Progress | None = None) ->
     """Every table, as a JSON-ready document: the whole book, users and their password hashes
     included, so only an owner ("data.admin") takes it."""
     actor.require("data.admin")
+    scope.require_unlimited(actor, "the whole book")
     tables = exported_tables()
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -216,6 +218,7 @@ def import_data(
 ) -> dict[str, int]:
     """Load an export into an empty database, in one transaction."""
     actor.require("data.admin")
+    scope.require_unlimited(actor, "the whole book")
     require_writable(db)
     tables = _validate_document(document)
     counts: dict[str, int] = {}
@@ -271,6 +274,7 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, An
 
 def import_file(db: Database, actor: Actor, path: Path) -> dict[str, int]:
     actor.require("data.admin")  # before the file is even read
+    scope.require_unlimited(actor, "the whole book")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -300,6 +304,7 @@ class TableCheck:
 def table_totals(db: Database, actor: Actor) -> dict[str, tuple[int, str]]:
     """Row count and the sum of every money column, per table: what a transfer must preserve."""
     actor.require("data.admin")  # counts every table, the users' included
+    scope.require_unlimited(actor, "the whole book")
     totals: dict[str, tuple[int, str]] = {}
     with db.engine.connect() as conn:
         for table in exported_tables():
@@ -323,6 +328,7 @@ def transfer_to(
     from coliv_desktop import config
 
     actor.require("data.admin")  # before the target is created
+    scope.require_unlimited(actor, "the whole book")
     if config.display_url(url) == config.display_url(source.url):
         raise ValidationError("to", "the target is the database being copied")
     target = open_database(url, progress=opening, create=True)
@@ -337,6 +343,7 @@ def transfer(
 ) -> list[TableCheck]:
     """Copy the whole database into `target` (empty, at the same schema) and verify it."""
     actor.require("data.admin")
+    scope.require_unlimited(actor, "the whole book")
     document = export_data(source, actor, progress)
     import_data(target, actor, document, progress)
     before = table_totals(source, actor)

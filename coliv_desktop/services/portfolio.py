@@ -36,7 +36,7 @@ from coliv_desktop.schemas.portfolio import (
     UnitUpdate,
     check_beds,
 )
-from coliv_desktop.services import audit, scope
+from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, check_version, ensure_owner, reading, writing
 
@@ -116,8 +116,6 @@ def property_choices(db: Database, actor: Actor) -> list[tuple[uuid.UUID, str]]:
     with reading(db, actor) as s:
         query = (select(Property.id, Property.name).where(Property.archived_at.is_(None))
                  .order_by(Property.name))
-        if (limit := scope.properties(actor)) is not None:
-            query = query.where(limit)
         return [(ident, name) for ident, name in s.execute(query)]
 
 
@@ -128,8 +126,6 @@ def list_properties(db: Database, actor: Actor, *,
         query = select(Property).order_by(Property.name)
         if not include_archived:
             query = query.where(Property.archived_at.is_(None))
-        if (limit := scope.properties(actor)) is not None:
-            query = query.where(limit)
         return [PropertyOut.model_validate(p) for p in s.scalars(query)]
 
 

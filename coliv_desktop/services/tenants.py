@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Tenant
 from coliv_desktop.schemas.people import TenantCreate, TenantOut, TenantUpdate
-from coliv_desktop.services import audit, protection, scope
+from coliv_desktop.services import audit, protection
 from coliv_desktop.services.context import Actor, check_version, reading, writing
 from coliv_desktop.services.portfolio import _updates, get_row, mark_archived
 from coliv_desktop.services.search import matches
@@ -77,11 +77,9 @@ def search_tenants(
     limit: int | None = None,
 ) -> list[TenantOut]:
     """Tenants whose name, email or phone contains `text` (case-insensitive), sorted in SQL;
-    with `actor`, checked and limited to the tenants of their properties."""
+    only the tenants of the actor's properties, for a limited user (`services.scope`)."""
     with reading(db, actor) as s:
         query = select(Tenant)
-        if (housed := scope.tenants(actor)) is not None:
-            query = query.where(housed)
         found = matches(text, Tenant.first_name + " " + Tenant.last_name, Tenant.email,
                         func.coalesce(Tenant.phone, ""))
         if found is not None:
@@ -104,8 +102,6 @@ def search_tenants(
 def count_tenants(db: Database, actor: Actor, *, include_archived: bool = False) -> int:
     with reading(db, actor) as s:
         query = select(func.count(Tenant.id))
-        if (housed := scope.tenants(actor)) is not None:
-            query = query.where(housed)
         if not include_archived:
             query = query.where(Tenant.archived_at.is_(None))
         return int(s.scalar(query) or 0)

@@ -50,13 +50,15 @@ class ApplicationsPane(Pane):
         self.count.setObjectName("application_count")
         top.addWidget(self.count, 1, Qt.AlignmentFlag.AlignBottom)
         self.new_button = tool_button("New application", "add",
-                                      "Add an application; it is matched at once", self.add)
+                                      "Add an application; it is matched at once", self.add,
+                                      allowed=self.ctx.allows("applications.write"))
         self.plan_button = tool_button("Plan placements…", "dashboard",
                                        "Propose rooms for every pending application at once",
-                                       self.plan)
+                                       self.plan, allowed=self.ctx.allows("applications.write"))
         self.rescore_button = tool_button(
             "Rescore out of date", "turnover", "Score again every open application whose "
-            "leases, rooms or residents changed since it was scored", self.rescore_out_of_date)
+            "leases, rooms or residents changed since it was scored", self.rescore_out_of_date,
+            allowed=self.ctx.allows("applications.write"))
         self.rescore_button.setObjectName("rescore_out_of_date")
         top.addWidget(self.new_button)
         top.addWidget(self.rescore_button)

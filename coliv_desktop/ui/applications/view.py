@@ -175,25 +175,30 @@ class ApplicationView(QWidget):
         on the second."""
         buttons = QHBoxLayout()
         self.approve_button = tool_button("Approve…", "add", "Approve into a room: tenant, "
-                                          "lease and statuses in one step", self.approve)
+                                          "lease and statuses in one step", self.approve,
+                                          allowed=self.ctx.allows("applications.write"))
         self.reject_button = tool_button("Reject…", "archive", "Reject, keeping the reason",
-                                         self.reject)
+                                         self.reject, allowed=self.ctx.allows("applications.write"))
         self.waitlist_button = tool_button("Waitlist", "turnover", "Put on the waitlist",
-                                           lambda: self._decide("waitlist"))
+                                           lambda: self._decide("waitlist"),
+                                           allowed=self.ctx.allows("applications.write"))
         self.withdraw_button = tool_button("Withdraw", "archive", "The applicant withdrew",
-                                           lambda: self._decide("withdraw"))
+                                           lambda: self._decide("withdraw"),
+                                           allowed=self.ctx.allows("applications.write"))
         self.reopen_button = tool_button("Reopen", "turnover", "Back to pending",
-                                         lambda: self._decide("reopen"))
+                                         lambda: self._decide("reopen"),
+                                         allowed=self.ctx.allows("applications.write"))
         self.unapprove_button = tool_button(
             "Undo approval…", "archive", "Cancel the lease this approval created and put the "
             "application back to pending (until money is recorded on the lease)",
-            self.unapprove)
+            self.unapprove, allowed=self.ctx.allows("applications.write"))
         self.unapprove_button.setObjectName("unapprove_button")
         self.rescore_button = tool_button("Rescore", "dashboard",
                                           "Match again against today's residents",
-                                          self.rescore)
+                                          self.rescore,
+                                          allowed=self.ctx.allows("applications.write"))
         self.edit_button = tool_button("Edit…", "edit", "Edit the application and profile",
-                                       self.edit)
+                                       self.edit, allowed=self.ctx.allows("applications.write"))
         self.letter_button = tool_button("Welcome letter…", "leases",
                                          "Preview, save or print the welcome letter",
                                          self.welcome_letter)

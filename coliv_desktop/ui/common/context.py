@@ -157,6 +157,14 @@ class AppContext(QObject):
             raise RuntimeError("no database is open")
         return self._actor
 
+    def may(self, permission: str) -> bool:
+        """Whether whoever is signed in may do this (False with no book open)."""
+        return self._actor is not None and self._actor.may(permission)
+
+    def allows(self, permission: str) -> Callable[[], bool]:
+        """`may`, asked later: for a control that shows only to the roles that may use it."""
+        return lambda: self.may(permission)
+
     @property
     def db_label(self) -> str:
         if self._db is None:

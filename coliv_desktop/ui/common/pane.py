@@ -69,6 +69,7 @@ class PaneSpec:
     shortcut: str
     factory: PaneFactory | str
     tooltip: str = ""
+    needs: str = "read"  # the permission to open it (the ledger: "ledger.read")
 
     def create(self, ctx: AppContext) -> Pane:
         factory = self.factory

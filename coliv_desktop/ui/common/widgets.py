@@ -323,9 +323,44 @@ def muted(text: str = "", parent: QWidget | None = None) -> QLabel:
     return label
 
 
+class GatedButton(QPushButton):
+    """A button for what only some roles may do (`AppContext.allows`): hidden for the others,
+    whatever the pane's own logic asks (it shows and enables it as it would for anyone, and
+    the button keeps that wish for when a user who may signs in)."""
+
+    def __init__(self, icon_: QIcon, text: str, parent: QWidget | None,
+                 allowed: Callable[[], bool]) -> None:
+        super().__init__(icon_, text, parent)
+        self._allowed = allowed
+        self._wanted_visible = True
+        if not allowed():
+            super().setVisible(False)
+
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 (Qt's name)
+        self._wanted_visible = visible
+        super().setVisible(visible and self._allowed())
+
+    def refresh(self) -> None:
+        """Show or hide again for whoever is signed in now."""
+        parent = self.parentWidget()
+        shown = self._wanted_visible and self._allowed()
+        if parent is not None and shown != self.isVisibleTo(parent):
+            super().setVisible(shown)
+
+
+def refresh_gates(root: QWidget) -> None:
+    """After a sign-in or a switch of book: every gated button under `root` for the new user."""
+    for button in root.findChildren(GatedButton):
+        button.refresh()
+
+
 def tool_button(text: str, icon_name: str, tooltip: str, slot: Any,
-                parent: QWidget | None = None) -> QPushButton:
-    button = QPushButton(icon(icon_name), text, parent)
+                parent: QWidget | None = None, *,
+                allowed: Callable[[], bool] | None = None) -> QPushButton:
+    """A pane's command button; with `allowed` (`ctx.allows("ledger.write")`), hidden from
+    the roles that may not do it."""
+    button = (QPushButton(icon(icon_name), text, parent) if allowed is None
+              else GatedButton(icon(icon_name), text, parent, allowed))
     button.setToolTip(tooltip)
     button.clicked.connect(lambda *_: slot())
     return button

@@ -179,7 +179,8 @@ class DashboardPane(Pane):
             from coliv_desktop.services import dashboard as dashboard_service
             from coliv_desktop.services import overview
 
-            return BoardData(dashboard_service.dashboard(db, actor), overview.rent_roll(db, actor))
+            roll = overview.rent_roll(db, actor) if actor.may("ledger.read") else []
+            return BoardData(dashboard_service.dashboard(db, actor), roll)
 
         self.ctx.run_task(load, self._show)
 
@@ -195,6 +196,10 @@ class DashboardPane(Pane):
             self.loaded.emit()
             return
         self.stack.setCurrentWidget(self.content)
+        money = self.ctx.may("ledger.read")  # staff see rooms and beds, not rents
+        self.revenue_card.setVisible(money)
+        self.roll_card.setVisible(money)
+        self.table.setColumnHidden(self.model.column_index("revenue"), not money)
         self.rooms_card.set(f"{board.rooms_occupied}/{board.rooms_total}",
                             f"{board.beds_occupied}/{board.beds_total} beds")
         self.occupancy_card.set(f"{board.room_rate}%",

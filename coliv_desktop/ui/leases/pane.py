@@ -51,30 +51,32 @@ class LeasesPane(Pane):
         self.count.setObjectName("lease_count")
         top.addWidget(self.count, 1, Qt.AlignmentFlag.AlignBottom)
         self.new_button = tool_button("New lease", "add", "Let a room (Ctrl+Shift+L)",
-                                      self._new)
+                                      self._new, allowed=self.ctx.allows("leases.write"))
         self.move_out_button = tool_button("Move out…", "archive",
                                            "Record the selected tenant's move-out",
-                                           self._move_out)
+                                           self._move_out, allowed=self.ctx.allows("leases.write"))
         self.renew_button = tool_button("Renew…", "turnover", "Renew the selected lease",
-                                        self._renew)
+                                        self._renew, allowed=self.ctx.allows("leases.write"))
         self.transfer_button = tool_button("Transfer…", "leases",
                                            "Move the selected tenant to another room",
-                                           self._transfer)
+                                           self._transfer, allowed=self.ctx.allows("leases.write"))
         self.transfer_button.setObjectName("transfer_button")
         self.cancel_button = tool_button("Cancel lease…", "archive",
-                                         "Void a lease entered by mistake", self._cancel)
+                                         "Void a lease entered by mistake", self._cancel,
+                                         allowed=self.ctx.allows("leases.write"))
         self.reopen_button = tool_button("Reopen…", "turnover",
                                          "Undo the selected lease's move-out (made earlier)",
-                                         self._reopen)
+                                         self._reopen, allowed=self.ctx.allows("leases.write"))
         self.reopen_button.setObjectName("reopen_button")
         self.deposit_button = tool_button("Deposit…", "ledger",
                                           "Settle the deposit of an ended lease (deductions, "
                                           "refund, letter), or print its letter again",
-                                          self._deposit)
+                                          self._deposit, allowed=self.ctx.allows("ledger.write"))
         self.deposit_button.setObjectName("deposit_button")
         self.agreement_button = tool_button("Agreement…", "ledger",
                                             "The selected lease's agreement as PDF: preview, "
-                                            "print or save", self._agreement)
+                                            "print or save", self._agreement,
+                                            allowed=self.ctx.allows("documents.read"))
         self.agreement_button.setObjectName("agreement_button")
         layout.addLayout(top)
         actions = QHBoxLayout()  # a row of their own: the pane keeps its width for the list

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, SignalInstance
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,7 +36,13 @@ from coliv_desktop.ui.common.context import AppContext, SignalBus
 from coliv_desktop.ui.common.models.paged import PagedQueryModel
 from coliv_desktop.ui.common.pane import Pane
 from coliv_desktop.ui.common.tasks import TaskCancelled, TaskControl, run_with_progress
-from coliv_desktop.ui.common.widgets import ListView, Messages, not_saved, search_box
+from coliv_desktop.ui.common.widgets import (
+    GatedButton,
+    ListView,
+    Messages,
+    not_saved,
+    search_box,
+)
 from coliv_desktop.ui.ledger.dialogs import (
     ChargeOrCreditDialog,
     LeaseChoice,
@@ -171,7 +178,9 @@ class LedgerPane(Pane):
             ("Late fees…", self.late_fee_rules, "late_fee_rules",
              "Late fee rules per property, and the operator default"),
         ]:
-            button = QPushButton(text)
+            # reading roles (a viewer) see the list and its receipts, not the commands
+            button = (QPushButton(text) if name in ("receipt", "receipts")
+                      else GatedButton(QIcon(), text, None, self.ctx.allows("ledger.write")))
             button.setObjectName(name)
             button.setToolTip(tip)
             button.clicked.connect(lambda *_a, s=slot: s())

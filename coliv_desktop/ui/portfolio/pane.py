@@ -105,13 +105,15 @@ class OverviewView(QWidget):
         titles.addWidget(self.title)
         titles.addWidget(self.subtitle)
         top.addLayout(titles, 1)
-        self.edit_button = tool_button("Edit", "edit", "Edit these details (F2)", pane.edit)
-        self.add_button = tool_button("Add unit", "add", "Add a unit", pane.add_child)
+        self.edit_button = tool_button("Edit", "edit", "Edit these details (F2)", pane.edit,
+                                       allowed=ctx.allows("portfolio.write"))
+        self.add_button = tool_button("Add unit", "add", "Add a unit", pane.add_child,
+                                      allowed=ctx.allows("portfolio.write"))
         self.archive_button = tool_button("Archive", "archive", "Archive (undo with Ctrl+Z)",
-                                          pane.archive)
+                                          pane.archive, allowed=ctx.allows("portfolio.write"))
         self.bill_button = tool_button("Utility bill…", "ledger",
                                        "Split a utility bill across these rooms",
-                                       pane.utility_bill)
+                                       pane.utility_bill, allowed=ctx.allows("ledger.write"))
         for button in (self.add_button, self.edit_button, self.bill_button,
                        self.archive_button):
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
@@ -205,10 +207,12 @@ class RoomView(QWidget):
         titles.addWidget(self.subtitle)
         top.addLayout(titles, 1)
         self.lease_button = tool_button("New lease", "leases",
-                                        "Let this room (Ctrl+Shift+L)", pane.new_lease)
-        self.edit_button = tool_button("Edit room", "edit", "Edit this room (F2)", pane.edit)
+                                        "Let this room (Ctrl+Shift+L)", pane.new_lease,
+                                        allowed=ctx.allows("leases.write"))
+        self.edit_button = tool_button("Edit room", "edit", "Edit this room (F2)", pane.edit,
+                                       allowed=ctx.allows("portfolio.write"))
         self.archive_button = tool_button("Archive", "archive", "Archive this room",
-                                          pane.archive)
+                                          pane.archive, allowed=ctx.allows("portfolio.write"))
         for button in (self.lease_button, self.edit_button, self.archive_button):
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
@@ -306,11 +310,14 @@ class RoomView(QWidget):
         editing = ctx.editing
         if editing is not None:
             grid.addWidget(tool_button("Move out…", "archive", "Record the move-out date",
-                                       lambda: editing.move_out(lease)), 0, 2)
+                                       lambda: editing.move_out(lease),
+                                       allowed=ctx.allows("leases.write")), 0, 2)
             grid.addWidget(tool_button("Renew…", "turnover", "A new term in the same bed",
-                                       lambda: editing.renew(lease)), 1, 2)
+                                       lambda: editing.renew(lease),
+                                       allowed=ctx.allows("leases.write")), 1, 2)
             grid.addWidget(tool_button("Transfer…", "leases", "Move to another room",
-                                       lambda: editing.transfer(lease)), 0, 3)
+                                       lambda: editing.transfer(lease),
+                                       allowed=ctx.allows("leases.write")), 0, 3)
         grid.setColumnStretch(1, 1)
         return box
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from coliv_desktop import config
 from coliv_desktop.ui.common import screens
 from coliv_desktop.ui.common.context import AppContext
-from coliv_desktop.ui.common.widgets import empty_state, icon, shortcut_text
+from coliv_desktop.ui.common.widgets import empty_state, icon, refresh_gates, shortcut_text
 from coliv_desktop.ui.shell.connection_banner import ConnectionBanner
 from coliv_desktop.ui.shell.databases import Databases
 from coliv_desktop.ui.shell.panes import PANES, Pane, pane_spec
@@ -146,7 +146,9 @@ class MainWindow(QMainWindow):
             self.pane_actions[spec.key] = action
 
     def _action(self, menu: QMenu, text: str, slot: object, shortcut: str | None = None,
-                tip: str = "", name: str = "", needs_db: bool = True) -> QAction:
+                tip: str = "", name: str = "", needs_db: bool = True,
+                needs: str | None = None) -> QAction:
+        """A menu command; `needs`: the permission it takes (disabled for the roles without)."""
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
@@ -159,10 +161,13 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         if needs_db:
             self._db_actions.append(action)
+        if needs is not None:
+            self._needs[action] = needs
         return action
 
     def _build_menus(self) -> None:
         self._db_actions: list[QAction] = []
+        self._needs: dict[QAction, str] = {}
         bar = self.menuBar()
         self._build_file_menu(bar.addMenu("&File"))
         self._build_edit_menu(bar.addMenu("&Edit"))
@@ -187,26 +192,28 @@ class MainWindow(QMainWindow):
         file.addSeparator()
         self.backup_action = self._action(file, "&Back Up Now", d.back_up, "Ctrl+B",
                                           "Copy the database file into its backups folder",
-                                          "backup")
+                                          "backup", needs="read")
         self._action(file, "&Restore from Backup…", d.restore_backup, None,
                      "Put back a backup of this database file (what is there now is kept)",
-                     "restore_backup")
+                     "restore_backup", needs="data.admin")
         self._action(file, "Copy Database to Post&greSQL…", d.copy_to_postgres, None,
                      "Copy everything to an empty shared PostgreSQL database, verified",
-                     "copy_to_postgres")
+                     "copy_to_postgres", needs="data.admin")
         self._action(file, "&Export to JSON…", d.export_json, None,
                      "Every table in one file (a backup you can read back anywhere)",
-                     "export_json")
+                     "export_json", needs="data.admin")
         self._action(file, "&Import from JSON…", d.import_json, None,
-                     "Load an export into this database (it must be empty)", "import_json")
+                     "Load an export into this database (it must be empty)", "import_json",
+                     needs="data.admin")
         self._action(file, "&Verify Books…", d.verify_books, None,
                      "Check every charge, payment and lease against the rules (read only)",
-                     "verify_books")
+                     "verify_books", needs="ledger.read")
         self._action(file, "Audit &Log…", d.show_audit_log, None,
-                     "Every change anyone made, newest first, searchable", "audit_log")
+                     "Every change anyone made, newest first, searchable", "audit_log",
+                     needs="audit.read")
         self._action(file, "&Settings…", lambda: self.editing.settings(), "Ctrl+,",
                      "Business profile, currency and locale, rent due day, late fees, logo",
-                     "settings")
+                     "settings", needs="settings.write")
         file.addSeparator()
         self.users_action = self._action(
             file, "&Users…", self.show_users, None,
@@ -244,44 +251,52 @@ class MainWindow(QMainWindow):
     def _build_portfolio_menus(self, port: QMenu, people: QMenu) -> None:
         e = self.editing
         self._action(port, "Add &Property…", lambda: e.add_property(), "Ctrl+Shift+P",
-                     "Add a property, then its units and rooms", "add_property")
+                     "Add a property, then its units and rooms", "add_property",
+                     needs="portfolio.write")
         self._action(port, "Add &Unit…", self._add_unit, "Ctrl+Shift+U",
-                     "Add a unit to the selected property", "add_unit")
+                     "Add a unit to the selected property", "add_unit", needs="portfolio.write")
         self._action(port, "Add &Rooms…", self._add_rooms, "Ctrl+Shift+R",
-                     "Add rooms to the selected unit, several at once", "add_rooms")
+                     "Add rooms to the selected unit, several at once", "add_rooms",
+                     needs="portfolio.write")
         port.addSeparator()
         self._action(port, "&Edit Selected…", self._edit_selected, "F2",
-                     "Edit the property, unit or room selected in the tree", "edit_selected")
+                     "Edit the property, unit or room selected in the tree", "edit_selected",
+                     needs="portfolio.write")
         self._action(port, "&Archive Selected", self._archive_selected, "Ctrl+Del",
                      "Archive the selection (history is kept; undo with Ctrl+Z)",
-                     "archive_selected")
+                     "archive_selected", needs="portfolio.write")
         self._action(port, "Archi&ved…", lambda: e.show_archive(), None,
-                     "Archived properties, units and rooms: restore one", "show_archive")
+                     "Archived properties, units and rooms: restore one", "show_archive",
+                     needs="portfolio.write")
 
         self._action(people, "Add &Tenant…", lambda: e.add_tenant(), "Ctrl+Shift+T",
-                     "Add a tenant",
-                     "add_tenant")
+                     "Add a tenant", "add_tenant", needs="tenants.write")
         self._action(people, "New &Lease…", self._new_lease, "Ctrl+Shift+L",
-                     "Let a room: the picker lists rooms free for the dates", "new_lease")
+                     "Let a room: the picker lists rooms free for the dates", "new_lease",
+                     needs="leases.write")
 
     def _build_ledger_menu(self, money: QMenu) -> None:
         """The ledger's commands, each carried out by the Ledger pane (shown first)."""
-        for text, method, shortcut, tip, name in (
+        for text, method, shortcut, tip, name, needs in (
             ("&Record Payment…", "record_payment", "Ctrl+Shift+M",
-             "Money received: see where it goes before saving", "menu_record_payment"),
+             "Money received: see where it goes before saving", "menu_record_payment",
+             "ledger.write"),
             ("&Charge or Credit…", "charge_or_credit", None,
-             "A charge entered by hand or a credit", "menu_charge_or_credit"),
+             "A charge entered by hand or a credit", "menu_charge_or_credit", "ledger.write"),
             ("&Void Selected Entry…", "void_selected", None,
-             "Void the entry selected in the ledger, with the reason", "menu_void"),
-            ("Rent &Run…", "run_rent", None, "Post the rent due up to today", "menu_rent_run"),
+             "Void the entry selected in the ledger, with the reason", "menu_void", "ledger.write"),
+            ("Rent &Run…", "run_rent", None, "Post the rent due up to today", "menu_rent_run",
+             "ledger.write"),
             ("Receipts for the &List…", "receipts", None,
-             "A receipt PDF for every payment the ledger lists", "menu_receipts"),
+             "A receipt PDF for every payment the ledger lists", "menu_receipts", "ledger.read"),
             ("&Utility Bill…", "utility_bill", None,
-             "Split a utility bill across rooms", "menu_utility_bill"),
+             "Split a utility bill across rooms", "menu_utility_bill", "ledger.write"),
             ("&Late Fee Rules…", "late_fee_rules", None,
-             "Late fee rules per property, and the operator default", "menu_late_fees"),
+             "Late fee rules per property, and the operator default", "menu_late_fees",
+             "ledger.write"),
         ):
-            self._action(money, text, lambda m=method: self._in_ledger(m), shortcut, tip, name)
+            self._action(money, text, lambda m=method: self._in_ledger(m), shortcut, tip, name,
+                         needs=needs)
 
     def _build_view_menu(self, view: QMenu) -> None:
         for spec in PANES:
@@ -355,10 +370,18 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.welcome)
         self.tree.setVisible(self.ctx.has_database)
 
+    def _may_open(self, key: str) -> bool:
+        return self.ctx.may(pane_spec(key).needs)
+
     def show_pane(self, key: str) -> None:
         if not self.ctx.has_database:
             self.stack.setCurrentWidget(self.welcome)
             return
+        if not self._may_open(key):  # the last pane shown, say, was by a user who may
+            self.ctx.bus.status_message.emit(
+                f"{self.ctx.actor.name} ({self.ctx.actor.role}) may not open "
+                f"{pane_spec(key).title}")
+            key = "dashboard"
         pane = self.pane(key)
         self.stack.setCurrentWidget(pane)
         self.current_pane = key
@@ -486,10 +509,14 @@ class MainWindow(QMainWindow):
             self.ctx.settings.value("window/pane", "dashboard")))
 
     def _set_database_actions(self, enabled: bool) -> None:
+        """With a book open, what the signed-in user's role allows (the rest disabled: the
+        services refuse it anyway); the panes' own buttons follow (`refresh_gates`)."""
         for action in self._db_actions:
-            action.setEnabled(enabled)
-        for action in self.pane_actions.values():
-            action.setEnabled(enabled)
+            needs = self._needs.get(action)
+            action.setEnabled(enabled and (needs is None or self.ctx.may(needs)))
+        for key, action in self.pane_actions.items():
+            action.setEnabled(enabled and self._may_open(key))
+        refresh_gates(self)
         self.tree.setVisible(enabled)
         self._set_user_actions()
         if enabled and self.ctx.has_database:

@@ -25,7 +25,7 @@ PANES: list[PaneSpec] = [
              "Move-ins, move-outs and rooms becoming vacant"),
     PaneSpec("ledger", "Ledger", "ledger", "Ctrl+6",
              "coliv_desktop.ui.ledger.pane:LedgerPane",
-             "Rent charges and payments, collection and reports"),
+             "Rent charges and payments, collection and reports", needs="ledger.read"),
     PaneSpec("applications", "Applications", "applications", "Ctrl+7",
              "coliv_desktop.ui.applications.pane:ApplicationsPane",
              "Applications, roommate matching, approvals and batch placement"),

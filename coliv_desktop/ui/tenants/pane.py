@@ -53,7 +53,7 @@ class TenantsPane(Pane):
         self.count.setObjectName("tenant_count")
         top.addWidget(self.count, 1, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(tool_button("Add tenant", "add", "Add a tenant (Ctrl+Shift+T)",
-                                  self._add))
+                                  self._add, allowed=self.ctx.allows("tenants.write")))
         layout.addLayout(top)
         self.search = search_box("Search name, email, phone or room")
         self.show_archived = QCheckBox("Show archived")

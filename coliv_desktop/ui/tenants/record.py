@@ -77,21 +77,24 @@ class TenantRecord(QWidget):
         self.name = heading("")
         self.name.setObjectName("tenant_name")
         top.addWidget(self.name, 1)
-        top.addWidget(tool_button("Edit", "edit", "Edit this tenant (F2)", self.edit))
+        top.addWidget(tool_button("Edit", "edit", "Edit this tenant (F2)", self.edit,
+                                  allowed=self.ctx.allows("tenants.write")))
         top.addWidget(tool_button("New lease", "leases", "Let a room to this tenant",
-                                  self.new_lease))
+                                  self.new_lease, allowed=self.ctx.allows("leases.write")))
         self.archive_button = tool_button("Archive", "archive", "Archive this tenant "
                                           "(history kept; Restore brings them back)",
-                                          self.archive)
+                                          self.archive, allowed=self.ctx.allows("tenants.write"))
         self.archive_button.setObjectName("archive_tenant")
         top.addWidget(self.archive_button)
         self.profile_button = tool_button("Profile…", "applications", "The compatibility "
                                           "profile applicants are matched against",
-                                          self.edit_profile)
+                                          self.edit_profile,
+                                          allowed=self.ctx.allows("tenants.write"))
         top.addWidget(self.profile_button)
         self.data_button = tool_button("Data", "tenants", "The tenant's personal data: "
                                        "export everything held about them, or erase it on "
-                                       "their request", lambda: None)
+                                       "their request", lambda: None,
+                                       allowed=self.ctx.allows("tenants.export"))
         self.data_button.setObjectName("tenant_data")
         data_menu = QMenu(self.data_button)
         export_action = data_menu.addAction("Export data…", self.export_data)

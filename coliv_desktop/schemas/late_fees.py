@@ -17,6 +17,9 @@ class LateFeeRuleIn(Input):
     flat_amount: Money = Decimal("0.00")
     percent: Percent = Decimal("0")
     cap: Money | None = None
+    # The version of the property's own rule the form was filled from (0: it had none), so a
+    # rule someone else saved meanwhile is not written over silently; None: no check.
+    expected_version: int | None = None
 
 
 class LateFeeRuleOut(Output):
@@ -34,3 +37,4 @@ class PropertyLateFee(Output):
     property_name: str
     own: bool  # False: the operator default applies
     rule: LateFeeRuleOut
+    version: int = 0  # of the property's own rule; 0 without one

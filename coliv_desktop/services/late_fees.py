@@ -11,12 +11,18 @@ from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, LateFeeRuleRow, Property
-from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.errors import NotFoundError, ValidationError
 from coliv_desktop.domain.late_fees import LateFeeRule
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.schemas.late_fees import LateFeeRuleIn, LateFeeRuleOut, PropertyLateFee
 from coliv_desktop.services import audit
-from coliv_desktop.services.context import Actor, reading, writing
+from coliv_desktop.services.context import (
+    Actor,
+    ChangedMeanwhile,
+    check_version,
+    reading,
+    writing,
+)
 from coliv_desktop.services.portfolio import get_row
 from coliv_desktop.services.settings import get_settings
 
@@ -56,6 +62,18 @@ def effective_rule(db: Database, actor: Actor, property_id: uuid.UUID) -> LateFe
     return _out(property_id if own else None, own[1] if own else default_rule(settings))
 
 
+def _check_rule_version(row: LateFeeRuleRow | None, expected: int | None, name: str) -> None:
+    """The rule as the form loaded it is still the one on file (0: the property had none)."""
+    label = f"The late fee rule of {name}"
+    if expected is None:
+        return
+    if row is None:
+        if expected != 0:  # removed since: the default applies now
+            raise ChangedMeanwhile(label, "someone else (it was removed)")
+        return
+    check_version(row, expected, label)
+
+
 def set_property_rule(
     db: Database, actor: Actor, property_id: uuid.UUID, data: LateFeeRuleIn
 ) -> LateFeeRuleOut:
@@ -64,6 +82,7 @@ def set_property_rule(
         rule = LateFeeRule(data.mode, data.grace_days, data.flat_amount, data.percent, data.cap,
                            f"{prop.name} rule").validate()
         row = s.scalar(select(LateFeeRuleRow).where(LateFeeRuleRow.property_id == prop.id))
+        _check_rule_version(row, data.expected_version, prop.name)
         values = {"mode": rule.mode, "grace_days": rule.grace_days,
                   "flat_amount": rule.flat_amount, "percent": rule.percent, "cap": rule.cap}
         if row is None:
@@ -86,21 +105,36 @@ def list_property_rules(db: Database, actor: Actor) -> list[PropertyLateFee]:
         own = rules_by_property(s)
         props = s.execute(select(Property.id, Property.name)
                           .where(Property.archived_at.is_(None)).order_by(Property.name)).all()
+        versions = dict(s.execute(select(LateFeeRuleRow.property_id, LateFeeRuleRow.version)
+                                  ).tuples().all())
     out = []
     for pid, name in props:
         rule = own[pid][1] if pid in own else fallback
         out.append(PropertyLateFee(property_id=pid, property_name=name, own=pid in own,
-                                   rule=_out(pid if pid in own else None, rule)))
+                                   rule=_out(pid if pid in own else None, rule),
+                                   version=versions.get(pid, 0)))
     return out
 
 
-def clear_property_rule(db: Database, actor: Actor, property_id: uuid.UUID) -> LateFeeRuleOut:
+def property_rule(db: Database, actor: Actor, property_id: uuid.UUID) -> PropertyLateFee:
+    """One property's line of `list_property_rules`: what its dialog reloads after a
+    conflict."""
+    for row in list_property_rules(db, actor):
+        if row.property_id == property_id:
+            return row
+    raise NotFoundError("property", property_id)
+
+
+def clear_property_rule(db: Database, actor: Actor, property_id: uuid.UUID,
+                        expected_version: int | None = None) -> LateFeeRuleOut:
     """The property follows the operator default again. Its own rule is removed, unless late
-    fees were posted under it: they name the rule that produced them, so it stays on record."""
+    fees were posted under it: they name the rule that produced them, so it stays on record.
+    `expected_version`: as for `set_property_rule`."""
     settings = get_settings(db, actor)
     with writing(db, actor, "ledger.write") as s:
         prop = get_row(s, Property, property_id, "property")
         row = s.scalar(select(LateFeeRuleRow).where(LateFeeRuleRow.property_id == prop.id))
+        _check_rule_version(row, expected_version, prop.name)
         if row is None:
             return _out(None, default_rule(settings))
         used = s.scalar(select(func.count(Charge.id)).where(Charge.late_fee_rule_id == row.id))

@@ -291,3 +291,45 @@ def test_the_question_offers_reload_overwrite_and_cancel(
     assert "Desk B" in text and "Tenant Flo" in text
     assert {"Reload", "Overwrite", "Cancel"} <= set(buttons)
     assert dialog.phone.text() == "555-0199"
+
+
+def test_a_late_fee_rule_desk_b_saved_is_reloaded_then_overwritten(
+        qtbot: QtBot, ctx: AppContext, desk_b: AppContext, answers: list[str]) -> None:
+    """The late fee rule dialog carries the version it loaded (0: the property had none)."""
+    from coliv_desktop.schemas.late_fees import LateFeeRuleIn
+    from coliv_desktop.services import late_fees
+    from coliv_desktop.ui.ledger.late_fees import LateFeeRuleDialog
+
+    flow = flow_41(ctx.db, ctx.actor)
+    row = next(r for r in late_fees.list_property_rules(ctx.db, ctx.actor)
+               if r.property_id == flow.property_id)
+    assert row.version == 0 and not row.own
+    dialog = LateFeeRuleDialog(ctx, row)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.use_default.setChecked(False)
+    dialog.mode.setCurrentIndex(dialog.mode.findData("flat"))
+    type_into(qtbot, dialog.flat_amount, "25.00")
+    # desk B gives the property its own rule first
+    late_fees.set_property_rule(desk_b.db, desk_b.actor, flow.property_id, build(
+        LateFeeRuleIn, mode="flat", flat_amount="40", expected_version=0))
+    answers.append(forms.RELOAD)
+    save(qtbot, ctx, dialog)
+    assert dialog.isVisible() and dialog.flat_amount.text() == "40.00"
+    assert late_fees.effective_rule(ctx.db, ctx.actor, flow.property_id).flat_amount == 40
+    # a second change by B, then A overwrites with its own value
+    seen = late_fees.property_rule(desk_b.db, desk_b.actor, flow.property_id)
+    late_fees.set_property_rule(desk_b.db, desk_b.actor, flow.property_id, build(
+        LateFeeRuleIn, mode="flat", flat_amount="45", expected_version=seen.version))
+    type_into(qtbot, dialog.flat_amount, "30.00")
+    answers.append(forms.OVERWRITE)
+    save(qtbot, ctx, dialog)
+    assert dialog.result() == 1
+    assert late_fees.effective_rule(ctx.db, ctx.actor, flow.property_id).flat_amount == 30
+    # following the default again, against a copy B changed since, is refused at the service
+    stale = late_fees.property_rule(ctx.db, ctx.actor, flow.property_id).version
+    late_fees.set_property_rule(desk_b.db, desk_b.actor, flow.property_id, build(
+        LateFeeRuleIn, mode="flat", flat_amount="50", expected_version=stale))
+    with pytest.raises(ChangedMeanwhile, match="Desk B"):
+        late_fees.clear_property_rule(ctx.db, ctx.actor, flow.property_id, stale)
+    assert late_fees.effective_rule(ctx.db, ctx.actor, flow.property_id).flat_amount == 50

@@ -104,15 +104,33 @@ class LateFeeRuleDialog(FormDialog):
         return build(LateFeeRuleIn, mode=mode, grace_days=self.grace_days.value(),
                      flat_amount=self.flat_amount.text().strip() or "0",
                      percent=self.percent.text().strip().rstrip("%") or "0",
-                     cap=(self.cap.text().strip() or None) if mode == "percent" else None)
+                     cap=(self.cap.text().strip() or None) if mode == "percent" else None,
+                     expected_version=self.row.version)
 
     def save(self, data: LateFeeRuleIn | None) -> Any:
         pid = self.row.property_id
         if data is None:
-            result = late_fees.clear_property_rule(self.ctx.db, self.ctx.actor, pid)
+            result = late_fees.clear_property_rule(self.ctx.db, self.ctx.actor, pid,
+                                                   self.row.version)
         else:
             result = late_fees.set_property_rule(self.ctx.db, self.ctx.actor, pid, data)
         return result
+
+    def reload(self) -> PropertyLateFee:
+        return late_fees.property_rule(self.ctx.db, self.ctx.actor, self.row.property_id)
+
+    def adopt(self, record: Any) -> None:
+        self.row = record
+
+    def refill(self, record: Any) -> None:
+        rule = record.rule
+        self.use_default.setChecked(not record.own)
+        self.mode.setCurrentIndex(self.mode.findData(rule.mode))
+        self.grace_days.setValue(rule.grace_days)
+        self.flat_amount.setText(f"{rule.flat_amount:.2f}")
+        self.percent.setText(f"{rule.percent.normalize():f}")
+        self.cap.setText(f"{rule.cap:.2f}" if rule.cap is not None else "")
+        self._enable()
 
     def after_save(self, result: Any) -> None:
         self.ctx.bus.status_message.emit(f"{self.row.property_name}: {result.description}")

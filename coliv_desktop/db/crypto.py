@@ -45,7 +45,7 @@ class BookKeyMissing(ColivError):
             f"the key that unlocks this book's protected tenant fields (ID numbers, bank "
             f"details, emergency phone numbers) is not in this computer's keychain (book "
             f"{book_id or 'unknown'}): restore it from the book's recovery sheet with "
-            f"`coliv db recovery-key --set`")
+            f"File ▸ Book Key ▸ Enter Key from Recovery Sheet, or `coliv db recovery-key --set`")
         self.book_id = book_id
 
 

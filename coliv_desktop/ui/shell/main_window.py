@@ -214,6 +214,13 @@ class MainWindow(QMainWindow):
         self._action(file, "&Settings…", lambda: self.editing.settings(), "Ctrl+,",
                      "Business profile, currency and locale, rent due day, late fees, logo",
                      "settings", needs="settings.write")
+        key = file.addMenu("Book &Key")
+        self._action(key, "Save &Recovery Sheet…", self.save_recovery_sheet, None,
+                     "The key of the tenants' protected fields on paper, to keep safe",
+                     "recovery_sheet", needs="data.admin")
+        self._action(key, "&Enter Key from Recovery Sheet…", self.enter_book_key, None,
+                     "On a computer whose keychain lacks the book's key", "enter_book_key",
+                     needs="data.admin")
         file.addSeparator()
         self.users_action = self._action(
             file, "&Users…", self.show_users, None,
@@ -578,6 +585,18 @@ class MainWindow(QMainWindow):
     def run_dialog(self, dialog: Any) -> int:
         """A modal step of the users' menu items (tests replace it)."""
         return int(dialog.exec())
+
+    def save_recovery_sheet(self) -> None:
+        from coliv_desktop.ui.users.book_key import save_recovery_sheet
+
+        save_recovery_sheet(self.ctx, self)
+
+    def enter_book_key(self) -> Any:
+        from coliv_desktop.ui.users.book_key import EnterBookKeyDialog
+
+        dialog = EnterBookKeyDialog(self.ctx, self)
+        self.run_dialog(dialog)
+        return dialog
 
     def change_my_password(self) -> Any:
         from coliv_desktop.ui.users.dialogs import ChangePasswordDialog

@@ -25,12 +25,24 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from coliv_desktop.db.models import (
     AllocationRow,
+    Announcement,
     Application,
     Charge,
+    CommunityPost,
+    ConflictNote,
+    ConflictParty,
+    ConflictReport,
     DepositDeduction,
     DepositDisposition,
+    Document,
+    Event,
+    EventRsvp,
     LateFeeRuleRow,
     Lease,
+    MaintenanceCost,
+    MaintenanceLog,
+    MaintenanceRequest,
+    MaintenanceSchedule,
     MatchingExclusion,
     MatchingScore,
     Payment,
@@ -54,6 +66,8 @@ _units, _rooms, _leases = Unit.__table__, Room.__table__, Lease.__table__
 _charges, _payments = Charge.__table__, Payment.__table__
 _bills, _dispositions = UtilityBill.__table__, DepositDisposition.__table__
 _applications = Application.__table__
+_requests, _events, _conflicts = (MaintenanceRequest.__table__, Event.__table__,
+                                  ConflictReport.__table__)
 
 
 def _ids(ids: frozenset[uuid.UUID]) -> dict[str, Any]:
@@ -70,6 +84,9 @@ def _ids(ids: frozenset[uuid.UUID]) -> dict[str, Any]:
         "dispositions": select(_dispositions.c.id).where(_dispositions.c.lease_id.in_(leases)),
         "applications": select(_applications.c.id).where(
             _applications.c.approved_lease_id.in_(leases)),
+        "requests": select(_requests.c.id).where(_requests.c.property_id.in_(ids)),
+        "events": select(_events.c.id).where(_events.c.property_id.in_(ids)),
+        "conflicts": select(_conflicts.c.id).where(_conflicts.c.unit_id.in_(units)),
     }
 
 
@@ -95,6 +112,22 @@ def _conditions(ids: frozenset[uuid.UUID]) -> list[tuple[type[Any], ColumnElemen
         (Application, Application.id.in_(sub["applications"])),
         (MatchingScore, MatchingScore.application_id.in_(sub["applications"])),
         (MatchingExclusion, MatchingExclusion.application_id.in_(sub["applications"])),
+        (MaintenanceRequest, MaintenanceRequest.property_id.in_(ids)),
+        (MaintenanceLog, MaintenanceLog.request_id.in_(sub["requests"])),
+        (MaintenanceCost, MaintenanceCost.request_id.in_(sub["requests"])),
+        (MaintenanceSchedule, MaintenanceSchedule.property_id.in_(ids)),
+        # an announcement to everyone reaches every house (but only an unlimited user writes
+        # one: `_WRITTEN`)
+        (Announcement, Announcement.property_id.in_(ids) | Announcement.property_id.is_(None)),
+        (Event, Event.property_id.in_(ids)),
+        (EventRsvp, EventRsvp.event_id.in_(sub["events"])),
+        (CommunityPost, CommunityPost.property_id.in_(ids)),
+        (ConflictReport, ConflictReport.unit_id.in_(sub["units"])),
+        (ConflictParty, ConflictParty.conflict_id.in_(sub["conflicts"])),
+        (ConflictNote, ConflictNote.conflict_id.in_(sub["conflicts"])),
+        (Document, Document.tenant_id.in_(sub["tenants"]) | Document.lease_id.in_(sub["leases"])
+         | Document.property_id.in_(ids) | Document.request_id.in_(sub["requests"])
+         | Document.conflict_id.in_(sub["conflicts"])),
     ]
 
 
@@ -127,7 +160,9 @@ WRITE_KEY = "coliv_write_property_ids"
 # rescoring after any change rewrites them all, and an open application belongs to no house.
 _GUARDED = (Property, Unit, Room, Lease, Tenant, TenantContact, Charge, Payment, Void,
             DepositDisposition, DepositDeduction, UtilityBill, UtilityShare, Reminder,
-            LateFeeRuleRow)
+            LateFeeRuleRow, MaintenanceRequest, MaintenanceLog, MaintenanceCost,
+            MaintenanceSchedule, Announcement, Event, EventRsvp, CommunityPost, ConflictReport,
+            ConflictParty, ConflictNote, Document)
 
 
 def guard_writes(session: Session, property_ids: frozenset[uuid.UUID] | None) -> None:
@@ -138,6 +173,7 @@ def guard_writes(session: Session, property_ids: frozenset[uuid.UUID] | None) ->
 
 def _outside(session: Session, ids: frozenset[uuid.UUID], rows: Iterable[object]) -> object:
     checks = dict(_conditions(ids))
+    checks[Announcement] = Announcement.property_id.in_(ids)  # not one to everyone
     for row in rows:
         model = type(row)
         ident = getattr(row, "id", None)

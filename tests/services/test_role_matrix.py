@@ -397,15 +397,22 @@ class Outcome:
 def call(name: str, function: Callable[..., Any], desk: Desk, actor: Actor, book: Book,
          monkeypatch: pytest.MonkeyPatch) -> Outcome:
     asked: list[str] = []
-    original = Actor.require
+    probed: list[str] = []  # asked with `may` first: what the call adapts to (not a refusal)
+    original, original_may = Actor.require, Actor.may
 
     def require(self: Actor, permission: str) -> None:
-        asked.append(permission)
+        if permission not in probed:
+            asked.append(permission)
         original(self, permission)
+
+    def may(self: Actor, permission: str) -> bool:
+        probed.append(permission)
+        return original_may(self, permission)
 
     args, kwargs = arguments(name, function, desk.db, desk.url, actor, book, desk.out)
     with monkeypatch.context() as patch:
         patch.setattr(Actor, "require", require)
+        patch.setattr(Actor, "may", may)
         try:
             result = function(*args, **kwargs)
             if inspect.isgenerator(result):

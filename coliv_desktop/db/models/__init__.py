@@ -2,7 +2,17 @@
 
 from coliv_desktop.db.models.applications import Application, MatchingExclusion, MatchingScore
 from coliv_desktop.db.models.base import Base
+from coliv_desktop.db.models.community import (
+    Announcement,
+    CommunityPost,
+    ConflictNote,
+    ConflictParty,
+    ConflictReport,
+    Event,
+    EventRsvp,
+)
 from coliv_desktop.db.models.contacts import TenantContact
+from coliv_desktop.db.models.documents import Document
 from coliv_desktop.db.models.leasing import Lease
 from coliv_desktop.db.models.ledger import (
     AllocationRow,
@@ -16,11 +26,31 @@ from coliv_desktop.db.models.ledger import (
     UtilityShare,
     Void,
 )
+from coliv_desktop.db.models.operations import (
+    MaintenanceCost,
+    MaintenanceLog,
+    MaintenanceRequest,
+    MaintenanceSchedule,
+    Vendor,
+)
 from coliv_desktop.db.models.people import Operator, Tenant, User, UserProperty
 from coliv_desktop.db.models.properties import Property, Room, Unit
 from coliv_desktop.db.models.system import AuditEntry, MetaValue, SettingValue
 
 __all__ = [
+    "Announcement",
+    "CommunityPost",
+    "ConflictNote",
+    "ConflictParty",
+    "ConflictReport",
+    "Document",
+    "Event",
+    "EventRsvp",
+    "MaintenanceCost",
+    "MaintenanceLog",
+    "MaintenanceRequest",
+    "MaintenanceSchedule",
+    "Vendor",
     "AllocationRow",
     "Application",
     "Charge",

@@ -199,6 +199,9 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
         build(RoomCreate, unit_id=empty_unit.id, room_number=n, rent_amount="500") for n in "AB"])
     ids.update(empty_property=empty.id, empty_unit=empty_unit.id, empty_room=rooms[0].id,
                empty_room_2=rooms[1].id)
+    maintenance_rows(db, owner, ids)
+    community_rows(db, owner, ids)
+    document_rows(db, owner, ids)
     ids["export"] = folder / "export.json"
     portability.export_file(db, owner, ids["export"])
     ids["document"] = portability.export_data(db, owner)
@@ -206,6 +209,30 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     backups.backup_to(db, owner, ids["backup"])
     db.dispose()
     return result
+
+
+# --- the rows and arguments of each capability's services, kept apart so they grow alone ---
+
+def maintenance_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
+    """Vendors, maintenance requests, costs and schedules (services.vendors/maintenance)."""
+
+
+def community_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
+    """Announcements, events and RSVPs, posts, conflicts (services.community/conflicts)."""
+
+
+def document_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
+    """Attached documents (services.attachments)."""
+
+
+# parameter name -> value from (ids, out folder); checked before the general `by_name` below
+MAINTENANCE_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {}
+COMMUNITY_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {}
+DOCUMENT_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {}
+# schema class name -> an instance, from ids (the `data` parameters)
+MAINTENANCE_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {}
+COMMUNITY_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {}
+DOCUMENT_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {}
 
 
 def actor_as(book: Book, role: str) -> Actor:
@@ -296,6 +323,12 @@ def arguments(name: str, function: Callable[..., Any], db: Database, url: URL, a
                        "applications.add_applications": "ApplicationCreate",
                        "ledger.record_payments": "PaymentCreate"},
               "rooms": {"portfolio.add_rooms": "RoomCreate"}}
+    for extra in (MAINTENANCE_ARGS, COMMUNITY_ARGS, DOCUMENT_ARGS):
+        for pname, make in extra.items():
+            by_name[pname] = lambda make=make: make(ids, out)  # type: ignore[misc]
+    for extra_data in (MAINTENANCE_DATA, COMMUNITY_DATA, DOCUMENT_DATA):
+        for cls, build_one in extra_data.items():
+            data[cls] = lambda build_one=build_one: build_one(ids)  # type: ignore[misc]
     overrides = OVERRIDES.get(name, {})
     args: list[Any] = []
     kwargs: dict[str, Any] = {}

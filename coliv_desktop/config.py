@@ -223,6 +223,8 @@ class Setting:
 
 LATE_FEES = "Late fees (operator default)"
 BACKUPS = "Backups"
+MAINTENANCE = "Maintenance"
+DOCUMENTS = "Documents"
 
 # The locales CoLiv writes and reads amounts and dates in (each checked to read back what it
 # writes: tests/services/test_locales.py). One list for the Settings dialog, `coliv settings
@@ -269,6 +271,21 @@ SETTINGS: tuple[Setting, ...] = (
             maximum=520, help="The newest automatic copy of each of the last so many weeks"),
     Setting("backup_keep_monthly", int, 12, "Monthly backups kept", BACKUPS, minimum=0,
             maximum=1200, help="The newest automatic copy of each of the last so many months"),
+    # Response targets of the maintenance queue: a request's `due_by` is its report time plus
+    # its priority's target (issue 14).
+    Setting("maintenance_hours_urgent", int, 24, "Urgent requests: hours to respond",
+            MAINTENANCE, minimum=1, maximum=720),
+    Setting("maintenance_days_high", int, 3, "High priority: days to respond", MAINTENANCE,
+            minimum=1, maximum=365),
+    Setting("maintenance_days_medium", int, 7, "Medium priority: days to respond",
+            MAINTENANCE, minimum=1, maximum=365),
+    Setting("maintenance_days_low", int, 14, "Low priority: days to respond", MAINTENANCE,
+            minimum=1, maximum=365),
+    Setting("work_order_tenant_contact", str, "no",
+            "Work orders name the tenant to contact", MAINTENANCE, choices=("no", "yes"),
+            help="Whether a vendor's work order gives the reporting tenant's name and phone"),
+    Setting("document_max_mb", int, 20, "Largest document accepted (MB)", DOCUMENTS,
+            minimum=1, maximum=200),
 )
 
 SETTINGS_BY_KEY = {s.key: s for s in SETTINGS}

@@ -172,8 +172,11 @@ def progress(message: str) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from coliv_desktop.cli import (
         applications,
+        attachments,
+        community,
         data,
         ledger,
+        maintenance,
         portfolio,
         protection,
         settings,
@@ -215,7 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
         "$COLIV_PASSWORD, else a prompt, and an authenticator code from $COLIV_TOTP",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (portfolio, data, ledger, applications, settings, users, protection):
+    for module in (portfolio, data, ledger, applications, settings, users, protection,
+                   maintenance, community, attachments):
         module.register(commands)
     for leaf in command_parsers(parser).values():
         leaf.set_defaults(cli_parser=leaf)  # to name the options in its error messages

@@ -260,6 +260,8 @@ def dashboard_json(board: Dashboard, rooms: dict[uuid.UUID, list[dict[str, Any]]
         "beds_occupied": board.beds_occupied,
         "occupancy_rate": float(board.occupancy_rate),
         "revenue_potential": money_str(board.revenue_potential),
+        "maintenance_open": board.maintenance_open,
+        "maintenance_overdue": board.maintenance_overdue,
         "properties": [
             {"id": str(p.id), "name": p.name, **_counts(p),
              "units": [unit_json(u) for u in p.units]}
@@ -282,6 +284,7 @@ def cmd_dashboard(args: argparse.Namespace, ctx: CliContext) -> None:
     print(f"Portfolio on {board.on}: {board.rooms_occupied}/{board.rooms_total} rooms occupied, "
           f"{board.beds_occupied}/{board.beds_total} beds ({board.occupancy_rate}%), "
           f"revenue potential {money_str(board.revenue_potential)}/mo")
+    print(f"Maintenance: {board.maintenance_open} open, {board.maintenance_overdue} overdue")
     for prop in board.properties:
         print(f"{prop.name}: {prop.rooms_occupied}/{prop.rooms_total} rooms, "
               f"{money_str(prop.revenue_potential)}/mo")

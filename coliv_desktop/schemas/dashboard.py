@@ -45,6 +45,8 @@ class PropertyOccupancy(Occupancy):
 class Dashboard(Occupancy):
     on: date
     properties: list[PropertyOccupancy]
+    maintenance_open: int = 0  # requests not resolved or closed
+    maintenance_overdue: int = 0  # of which past their response target
 
 
 class AttentionItem(Output):

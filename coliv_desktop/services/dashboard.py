@@ -16,6 +16,7 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Unit
 from coliv_desktop.domain.money import from_cents
 from coliv_desktop.schemas.dashboard import Dashboard, PropertyOccupancy, UnitOccupancy
+from coliv_desktop.services import maintenance
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.lease_sql import active_on
@@ -60,6 +61,8 @@ def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
     )
     with reading(db, actor, "read") as s:
         rows = s.execute(query).all()
+        maintenance_open, maintenance_overdue = maintenance.open_counts(
+            s, maintenance.moment(day))
 
     units_by_property: dict[uuid.UUID, list[UnitOccupancy]] = defaultdict(list)
     names: dict[uuid.UUID, str] = {}
@@ -101,5 +104,7 @@ def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
         beds_total=sum(p.beds_total for p in properties),
         beds_occupied=sum(p.beds_occupied for p in properties),
         revenue_potential=sum((p.revenue_potential for p in properties), from_cents(0)),
+        maintenance_open=maintenance_open,
+        maintenance_overdue=maintenance_overdue,
     )
 

@@ -42,7 +42,7 @@ def _photos(doc: Document, photos: Sequence[bytes]) -> None:
     if not thumbs:
         return
     rows = [thumbs[i:i + PER_ROW] for i in range(0, len(thumbs), PER_ROW)]
-    rows[-1] = rows[-1] + [""] * (PER_ROW - len(rows[-1]))  # type: ignore[list-item]
+    rows[-1] = rows[-1] + [""] * (PER_ROW - len(rows[-1]))
     table = Table(rows, colWidths=[doc.frame_width / PER_ROW] * PER_ROW, hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -29,7 +29,6 @@ from coliv_desktop.schemas.common import (
 Category = Literal["plumbing", "electrical", "appliance", "heating_cooling", "pest", "cleaning",
                    "furniture", "internet", "other"]
 Priority = Literal["low", "medium", "high", "urgent"]
-Status = Literal["open", "in_progress", "waiting_parts", "resolved", "closed"]
 CostKind = Literal["parts", "labour", "vendor_invoice", "other"]
 Trade = Annotated[str, text(100)]
 Months = Annotated[int, pydantic.Field(ge=1, le=120)]

@@ -226,9 +226,14 @@ def update_request(db: Database, actor: Actor, request_id: uuid.UUID,
     with writing(db, actor, "maintenance.write") as s:
         request = get_row(s, MaintenanceRequest, request_id, "maintenance request")
         check_version(request, data.expected_version, _label(request).capitalize())
+        old_priority = request.priority
         changes = audit.diff(request, _updates(data))
         if "priority" in changes:
-            request.due_by = due_by(request.priority, request.created_at, read_settings(s))
+            # when it was reported: the old target counted back from the old due_by
+            settings = read_settings(s)
+            reported = request.due_by - (due_by(old_priority, request.due_by, settings)
+                                         - request.due_by)
+            request.due_by = due_by(request.priority, reported, settings)
         if changes:
             _log(s, actor, request, "edited", ", ".join(sorted(changes)))
             s.flush()
@@ -479,8 +484,8 @@ def run_schedules(db: Database, actor: Actor, through: date | None = None
                 if (schedule.id, due) not in raised:
                     data = RequestCreate(
                         property_id=schedule.property_id, unit_id=schedule.unit_id,
-                        room_id=schedule.room_id, category=schedule.category,  # type: ignore[arg-type]
-                        priority=schedule.priority,  # type: ignore[arg-type]
+                        room_id=schedule.room_id, category=schedule.category,
+                        priority=schedule.priority,
                         title=schedule.title, description=schedule.description,
                         reported_by=f"Schedule (every {schedule.every_months} months)")
                     request = _new_request(

@@ -122,6 +122,7 @@ class RequestOut(Output):
     description: str | None
     access_notes: str | None
     vendor_id: uuid.UUID | None
+    assigned_to: uuid.UUID | None  # a member of staff (a user)
     scheduled_for: date | None
     due_by: datetime
     resolution_notes: str | None

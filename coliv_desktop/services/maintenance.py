@@ -30,6 +30,7 @@ from coliv_desktop.db.models import (
     Room,
     Tenant,
     Unit,
+    User,
     Vendor,
 )
 from coliv_desktop.db.types import utcnow
@@ -281,8 +282,10 @@ def move_request(db: Database, actor: Actor, request_id: uuid.UUID, to: str,
 
 def assign_request(db: Database, actor: Actor, request_id: uuid.UUID,
                    vendor_id: uuid.UUID | None, scheduled_for: date | None = None, *,
-                   expected_version: int | None = None) -> RequestOut:
-    """Give the request to a vendor (None: to nobody), for a day when given."""
+                   staff_id: uuid.UUID | None = None, expected_version: int | None = None
+                   ) -> RequestOut:
+    """Give the request to a vendor (None: to nobody) and/or a member of staff (a user), for
+    a day when given."""
     if scheduled_for is not None:
         check_day(scheduled_for, "scheduled_for")
     with writing(db, actor, "maintenance.write") as s:
@@ -297,7 +300,13 @@ def assign_request(db: Database, actor: Actor, request_id: uuid.UUID,
                 raise ValidationError("vendor_id", f"{vendor.name} is archived; restore them "
                                                    "first")
             who = vendor.name
-        changes = audit.diff(request, {"vendor_id": vendor_id, "scheduled_for": scheduled_for})
+        if staff_id is not None:
+            user = s.get(User, staff_id)
+            if user is None:
+                raise UnknownReference("staff_id", f"no user with id {staff_id}")
+            who = user.display_name if vendor_id is None else f"{who} with {user.display_name}"
+        changes = audit.diff(request, {"vendor_id": vendor_id, "scheduled_for": scheduled_for,
+                                       "assigned_to": staff_id})
         _log(s, actor, request, "assigned",
              f"to {who}" + (f" for {scheduled_for}" if scheduled_for else ""))
         s.flush()

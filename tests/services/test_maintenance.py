@@ -33,7 +33,7 @@ from coliv_desktop.schemas.maintenance import (
     VendorCreate,
     VendorUpdate,
 )
-from coliv_desktop.services import dashboard, ledger, leasing, maintenance, settings, vendors
+from coliv_desktop.services import dashboard, leasing, ledger, maintenance, settings, vendors
 from coliv_desktop.services.context import Actor
 from tests.builders import Flow41, flow_41, lease, tenant
 
@@ -345,6 +345,9 @@ def test_vendors(db: Database, actor: Actor) -> None:
     assert archived.value.field == "vendor_id"
     vendors.set_vendor_archived(db, actor, plumber.id, False)
     maintenance.assign_request(db, actor, ident, plumber.id, date(2026, 3, 12))
+    staffed = maintenance.assign_request(db, actor, ident, None, staff_id=actor.user_id)
+    assert (staffed.vendor_id, staffed.assigned_to) == (None, actor.user_id)
+    maintenance.assign_request(db, actor, ident, plumber.id, date(2026, 3, 12))
     assert [r.id for r in maintenance.list_requests(db, actor, vendor_id=plumber.id)] == [ident]
 
 
@@ -386,3 +389,39 @@ def test_the_work_order_pdf(db: Database, actor: Actor, tmp_path: Path) -> None:
     assert "Tenant to contact" in text and "Trần" in text
     # DejaVu Sans has no CJK glyphs: the name prints as boxes, with the note saying so
     assert "U+738B" in text
+
+
+def test_export_and_import_carry_the_queue(db: Database, actor: Actor, tmp_path: Path) -> None:
+    from sqlalchemy.engine import make_url
+
+    from coliv_desktop.db.migrate import open_database
+    from coliv_desktop.services import portability
+    from coliv_desktop.services.context import local_actor
+
+    flow = flow_41(db, actor)
+    lease_id = _leased(db, actor, flow)
+    vendor = vendors.add_vendor(db, actor, build(VendorCreate, name="Đặng Thị Mỹ",
+                                                 trade="plumber"))
+    ident = request(db, actor, flow, holds_room=True)
+    maintenance.assign_request(db, actor, ident, vendor.id)
+    maintenance.move_request(db, actor, ident, "in_progress", "started")
+    maintenance.add_cost(db, actor, build(CostCreate, request_id=ident, amount="12",
+                                          description="Part", lease_id=lease_id))
+    maintenance.add_schedule(db, actor, build(
+        ScheduleCreate, property_id=flow.property_id, title="Boiler", category="other",
+        every_months=12, next_due="2026-01-01"))
+    maintenance.run_schedules(db, actor)
+    original = portability.dumps(portability.export_data(db, actor))
+    target = open_database(make_url(f"sqlite:///{tmp_path / 'copy.db'}"), create=True)
+    try:
+        portability.import_data(target, local_actor(target), portability.export_data(db, actor))
+        assert portability.dumps(portability.export_data(target, actor)) == original
+        copied = maintenance.get_request(target, actor, ident)
+        assert (copied.status, copied.vendor_id, copied.cost) == (
+            "in_progress", vendor.id, Decimal("12.00"))
+        assert len(maintenance.request_log(target, actor, ident)) == len(
+            maintenance.request_log(db, actor, ident))
+        assert len(maintenance.list_requests(target, actor)) == 2
+        assert maintenance.run_schedules(target, actor).created == []
+    finally:
+        target.dispose()

@@ -76,7 +76,10 @@ def moment(day: date | None = None) -> datetime:
     """Now, on the clock's day (COLIV_TODAY pins the date in tests and screenshots; the time
     of day stays the real one), or on `day`."""
     now = utcnow()
-    return datetime.combine(day or today(), now.timetz())
+    wanted = day or today()
+    if wanted == date.today():  # the real day: the real moment (UTC and local dates differ)
+        return now
+    return datetime.combine(wanted, now.timetz())
 
 
 def due_by(priority: str, reported_at: datetime, settings: dict[str, Any]) -> datetime:
@@ -488,7 +491,8 @@ def run_schedules(db: Database, actor: Actor, through: date | None = None
         for schedule in s.scalars(select(MaintenanceSchedule).where(
                 MaintenanceSchedule.archived_at.is_(None), MaintenanceSchedule.next_due <= day)
                 .order_by(MaintenanceSchedule.next_due, MaintenanceSchedule.id)):
-            due = schedule.next_due
+            start, step = schedule.next_due, 0
+            due = start
             while due <= day:
                 if (schedule.id, due) not in raised:
                     data = RequestCreate(
@@ -501,7 +505,8 @@ def run_schedules(db: Database, actor: Actor, through: date | None = None
                         s, actor, data, datetime.combine(due, time(0), UTC), settings,
                         schedule_id=schedule.id, schedule_due=due, vendor_id=schedule.vendor_id)
                     created.append(request.id)
-                due = add_months(due, schedule.every_months)
+                step += 1  # counted from the first date: Jan 31, Feb 28, Mar 31 (no drift)
+                due = add_months(start, step * schedule.every_months)
             schedule.next_due = due
         s.flush()
         if created:

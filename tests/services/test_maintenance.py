@@ -289,15 +289,15 @@ def test_schedules_are_idempotent_and_catch_up(db: Database, actor: Actor,
         ScheduleCreate, property_id=flow.property_id, title="Boiler service",
         category="heating_cooling", every_months=1, next_due="2025-12-31"))
     first = maintenance.run_schedules(db, actor)
-    # 2025-12-31, 2026-01-31, 2026-02-28 (shorter month); the next is in March, after the 10th
+    # 2025-12-31, 2026-01-31, 2026-02-28 (shorter month); the next is March 31, after the 10th
     assert len(first.created) == 3
     made = maintenance.list_requests(db, actor)
     assert sorted(r.schedule_due for r in made) == [  # type: ignore[type-var]
         date(2025, 12, 31), date(2026, 1, 31), date(2026, 2, 28)]
-    assert maintenance.list_schedules(db, actor)[0].next_due == date(2026, 3, 28)
+    assert maintenance.list_schedules(db, actor)[0].next_due == date(2026, 3, 31)
     assert maintenance.run_schedules(db, actor).created == []  # twice: nothing new
     assert len(maintenance.list_requests(db, actor)) == 3
-    on(monkeypatch, date(2026, 3, 28))
+    on(monkeypatch, date(2026, 3, 31))
     assert len(maintenance.run_schedules(db, actor).created) == 1
     assert maintenance.run_schedules(db, actor).created == []
     maintenance.set_schedule_archived(db, actor, boiler.id, True)

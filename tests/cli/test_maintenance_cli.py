@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,24 @@ def test_vendors_through_the_cli(cli: Cli, house: dict[str, str]) -> None:
     code, out, err = cli.run("vendor", "add", "--name", "X", "--trade", "roofer",
                              "--email", "not-an-email")
     assert code == 2 and err.startswith("error: --email:") and out == ""
+    cli.ok("vendor", "archive", house["vendor"])
+    assert json.loads(cli.ok("vendor", "list", "--json")) == []
+    (archived,) = json.loads(cli.ok("vendor", "list", "--all", "--json"))
+    assert archived["archived"] is True
+    cli.ok("vendor", "archive", house["vendor"], "--restore")
+    assert [v["id"] for v in json.loads(cli.ok("vendor", "list", "--json"))] == [house["vendor"]]
+
+
+def test_the_lists_only_read() -> None:
+    """They run while another process writes the book (no writer lock)."""
+    from coliv_desktop.cli import build_parser, writes
+
+    parser = build_parser()
+    for words in (["vendor", "list"], ["maintenance", "list"], ["maintenance", "costs"],
+                  ["maintenance", "schedule", "list"], ["work-order", str(uuid.uuid4()),
+                                                        "--out", "x.pdf"]):
+        assert not writes(parser.parse_args(words)), words
+    assert writes(parser.parse_args(["maintenance", "run-schedules"]))
 
 
 def test_requests_assign_status_and_list(cli: Cli, house: dict[str, str],

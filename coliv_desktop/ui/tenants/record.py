@@ -52,7 +52,7 @@ class RecordData:
     tenant: TenantOut
     leases: list[LeaseRow]
     log: list[ContactOut]
-    balance: Decimal
+    balance: Decimal | None  # None: the role does not see money (staff)
 
 
 class TenantRecord(QWidget):
@@ -191,7 +191,8 @@ class TenantRecord(QWidget):
                 tenants.get_tenant(db, actor, tenant_id),
                 leasing.list_leases(db, actor, leasing.LeaseFilter(tenant_id=tenant_id)),
                 contacts.list_contacts(db, actor, tenant_id),
-                ledger.tenant_balance(db, actor, tenant_id))
+                ledger.tenant_balance(db, actor, tenant_id) if actor.may("ledger.read")
+                else None)
 
         self.ctx.run_task(load, self._show)
 
@@ -212,9 +213,16 @@ class TenantRecord(QWidget):
         self.emergency.setText(emergency or "— (add one with Edit)")
         self.notes.setText(t.notes or "—")
         owed = data.balance
-        self.balance.setText(f"owes {self.ctx.money(owed)}" if owed > 0 else
-                             f"credit {self.ctx.money(-owed)}" if owed < 0 else "nothing owed")
-        self.balance.setStyleSheet("color: #b3261e; font-weight: 600;" if owed > 0 else "")
+        if owed is None:
+            self.balance.setText("— (your role does not show money)")
+            self.balance.setStyleSheet("")
+        else:
+            self.balance.setText(f"owes {self.ctx.money(owed)}" if owed > 0 else
+                                 f"credit {self.ctx.money(-owed)}" if owed < 0
+                                 else "nothing owed")
+            self.balance.setStyleSheet("color: #b3261e; font-weight: 600;" if owed > 0 else "")
+        self.lease_view.setColumnHidden(self.lease_model.column_index("rent"),
+                                        not self.ctx.may("ledger.read"))
         self.lease_model.set_rows(sorted(data.leases, key=lambda r: r.lease_start,
                                          reverse=True))
         self.log_model.set_rows(data.log)

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from coliv_desktop.db.engine import Database
+from coliv_desktop.db.engine import Database, server_now
 from coliv_desktop.db.models import (
     Announcement,
     CommunityPost,
@@ -48,6 +48,14 @@ from coliv_desktop.services.portfolio import _updates, get_row
 
 ANSWERS: tuple[Answer, ...] = ("going", "maybe", "not_going")
 _PRIORITY_ORDER = {"urgent": 0, "important": 1, "normal": 2}
+
+
+def _now(s: Session) -> datetime:
+    """When an answer was given: on a shared server its clock, so the waitlist's order does
+    not depend on which desk's clock runs late."""
+    bind = s.get_bind()
+    now: datetime = server_now(s) if bind.dialect.name == "postgresql" else utcnow()
+    return now
 
 
 def _name(tenant: Tenant) -> str:
@@ -312,11 +320,11 @@ def rsvp(db: Database, actor: Actor, event_id: uuid.UUID, tenant_id: uuid.UUID,
             status = answer
         if row is None:
             row = EventRsvp(event_id=event.id, tenant_id=tenant.id, status=status,
-                            answered_at=utcnow())
+                            answered_at=_now(s))
             s.add(row)
         elif status != before:
             row.status = status
-            row.answered_at = utcnow()  # a changed answer joins the end of any queue
+            row.answered_at = _now(s)  # a changed answer joins the end of any queue
         s.flush()
         moved = _fill_places(s, event) if before == "going" and status != "going" else []
         audit.record(s, actor, "rsvp", "event", event.id,
@@ -354,7 +362,7 @@ def record_attendance(db: Database, actor: Actor, event_id: uuid.UUID, tenant_id
         if row is None:
             row = EventRsvp(event_id=event.id, tenant_id=tenant.id,
                             status="going" if attended else "not_going",
-                            answered_at=utcnow())
+                            answered_at=_now(s))
             s.add(row)
         row.attended = attended
         s.flush()

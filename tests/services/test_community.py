@@ -293,3 +293,47 @@ def test_attendance_after_the_event(db: Database, actor: Actor, flow: Flow41) ->
     with pytest.raises(ValidationError):
         community.rsvp(db, actor, event, zoe, "maybe")
     assert datetime.now(UTC) > community.get_event(db, actor, event).date_time
+
+
+def test_export_and_import_carry_house_life(db: Database, actor: Actor, flow: Flow41,
+                                            tmp_path: Path) -> None:
+    """Announcements, events with their answers, posts and conflicts with their log survive an
+    export and an import into an empty book, unchanged (from each engine into SQLite)."""
+    import json
+
+    from sqlalchemy.engine import make_url
+
+    from coliv_desktop.db.migrate import open_database
+    from coliv_desktop.schemas.community import ConflictCreate
+    from coliv_desktop.services import conflicts, portability
+    from coliv_desktop.services.context import local_actor
+
+    community.add_announcement(db, actor, build(AnnouncementCreate, title="Hi", message="M",
+                                                unit_id=flow.unit_3b, pinned=True))
+    event = _event(db, actor, flow, capacity=1)
+    zoe, ivan = tenant(db, actor, "Zoë"), tenant(db, actor, "Иван")
+    for who, room in ((zoe, "3B-A"), (ivan, "3B-B")):
+        lease(db, actor, flow.rooms[room], who, date(2025, 1, 1))
+        community.rsvp(db, actor, event, who, "going")
+    post = community.add_post(db, actor, build(PostCreate, property_id=flow.property_id,
+                                               author_id=ivan, content="Привет"))
+    community.hide_post(db, actor, post.id, "Off topic")
+    report = conflicts.report_conflict(db, actor, build(
+        ConflictCreate, unit_id=flow.unit_3b, parties=[zoe, ivan], conflict_type="bills",
+        description="Who pays the internet"))
+    conflicts.set_conflict_status(db, actor, report.id, "mediating", note="Meeting on Friday")
+
+    exported = portability.dumps(portability.export_data(db, actor))
+    for table in ("announcements", "events", "event_rsvps", "community_posts",
+                  "conflict_reports", "conflict_parties", "conflict_notes"):
+        assert f'"{table}"' in exported, table
+    target = open_database(make_url(f"sqlite:///{tmp_path / 'copy.db'}"), create=True)
+    try:
+        portability.import_data(target, local_actor(target), json.loads(exported))
+        assert portability.dumps(portability.export_data(target, actor)) == exported
+        copied = conflicts.get_conflict(target, actor, report.id)
+        assert copied.status == "mediating" and len(copied.notes) == 2
+        assert [r.status for r in community.list_rsvps(target, actor, event)] == [
+            "going", "waitlisted"]
+    finally:
+        target.dispose()

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Table, select
+from sqlalchemy import Column, LargeBinary, Table, select
 from sqlalchemy.orm import Mapper, Session
 
 from coliv_desktop.config import display_url
@@ -124,9 +124,9 @@ def tenant_private(db: Database, actor: Actor, tenant_id: uuid.UUID) -> TenantPr
 
 def _row(obj: Any) -> dict[str, Any]:
     mapper: Mapper[Any] = obj.__mapper__
-    # deferred columns hold files (documents' bytes): those go beside the JSON, not into it
+    # files (documents' bytes) go beside the JSON, not into it
     return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs
-            if not attr.deferred}
+            if not isinstance(attr.columns[0].type, LargeBinary)}
 
 
 def _held_about(s: Session, tenant: Tenant) -> dict[str, list[Any]]:

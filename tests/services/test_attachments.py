@@ -237,3 +237,26 @@ def test_an_export_and_import_carry_the_documents(db: Database, actor: Actor,
         assert listed.sha256 == doc.sha256
     finally:
         target.dispose()
+
+
+def test_a_limited_user_sees_and_attaches_within_their_houses_only(
+        db: Database, actor: Actor) -> None:
+    from coliv_desktop.schemas import build
+    from coliv_desktop.schemas.portfolio import PropertyCreate
+    from coliv_desktop.services import portfolio
+
+    ids = owners(db, actor)
+    other = portfolio.add_property(db, actor, build(
+        PropertyCreate, name="Elsewhere", address="9 Far Rd", city="Austin", state="TX",
+        zip="78702")).id
+    attachments.attach_document(db, actor, "property", other, "far.pdf", b"%PDF")
+    mine = attachments.attach_document(db, actor, "lease", ids["lease"], "mine.pdf", b"%PDF")
+    limited = Actor(actor.user_id, actor.operator_id, "Lim", "manager",
+                    property_ids=frozenset({ids["property"]}))
+    assert [d.id for d in attachments.list_documents(db, limited, "lease", ids["lease"])] == \
+        [mine.id]
+    with pytest.raises(NotFoundError):
+        attachments.list_documents(db, limited, "property", other)
+    with pytest.raises(PermissionDeniedError):
+        attachments.attach_document(db, limited, "property", other, "x.pdf", b"x")
+    assert count(db) == 2

@@ -256,6 +256,16 @@ def community_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
 
 def document_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
     """Attached documents (services.attachments)."""
+    from coliv_desktop.services import attachments
+
+    ids["tenant_document"] = attachments.attach_document(
+        db, owner, "tenant", ids["tenant"], "matrix-id.pdf", b"%PDF-1.4 matrix").id
+
+
+def _document_file(out: Path) -> Path:
+    path = out / "matrix-upload.txt"
+    path.write_bytes(b"attached by the role matrix")
+    return path
 
 
 # parameter name -> value from (ids, out folder); checked before the general `by_name` below
@@ -271,7 +281,12 @@ COMMUNITY_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "to_status": lambda ids, out: "mediating",
     "tenant_ids": lambda ids, out: list(ids["conflict_parties"]),
 }
-DOCUMENT_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {}
+DOCUMENT_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
+    "owner_kind": lambda ids, out: "tenant", "owner_id": lambda ids, out: ids["tenant"],
+    "file_name": lambda ids, out: "matrix.pdf", "content": lambda ids, out: b"%PDF-matrix",
+    "document_id": lambda ids, out: ids["tenant_document"],
+    "file_path": lambda ids, out: _document_file(out),
+}
 # schema class name -> an instance, from ids (the `data` parameters)
 MAINTENANCE_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {}
 COMMUNITY_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {

@@ -32,6 +32,7 @@ from coliv_desktop.schemas.overview import ContactCreate, ContactOut
 from coliv_desktop.schemas.people import TenantOut
 from coliv_desktop.services import contacts, leasing, ledger, protection, tenants
 from coliv_desktop.services.clock import today
+from coliv_desktop.ui.common.attachments import AttachmentsView
 from coliv_desktop.ui.common.context import AppContext
 from coliv_desktop.ui.common.fields import DateField
 from coliv_desktop.ui.common.forms import ERROR_STYLE
@@ -176,6 +177,13 @@ class TenantRecord(QWidget):
         self.log_model: RowTableModel[ContactOut] = RowTableModel(log_columns)
         self.log_view = ListView(self.log_model, ctx.settings, "contact_log")
         right.addWidget(self.log_view, 1)
+        # ID scans, signed leases: personal documents, for the roles that read them
+        self.documents_box = QGroupBox("Documents")
+        self.documents_box.setObjectName("tenant_documents")
+        box_layout = QVBoxLayout(self.documents_box)
+        self.documents = AttachmentsView(ctx, self.documents_box)
+        box_layout.addWidget(self.documents)
+        right.addWidget(self.documents_box, 1)
         return self.page
 
     def show_tenant(self, tenant_id: uuid.UUID | None) -> None:
@@ -227,6 +235,10 @@ class TenantRecord(QWidget):
                                          reverse=True))
         self.log_model.set_rows(data.log)
         self.log_view.proxy.set_search(self.log_search.text())
+        may_read = self.ctx.may("documents.read")
+        self.documents_box.setVisible(may_read)
+        if may_read:
+            self.documents.show_owner("tenant", t.id)
         self.stack.setCurrentWidget(page)
 
     def _filter_log(self, text: str) -> None:

@@ -397,7 +397,7 @@ def _desktop(args: argparse.Namespace) -> int:
         if args.screenshot:
             from coliv_desktop.ui.shell.screenshot import screenshot
 
-            return screenshot(args.db, args.screenshot, args.pane)
+            return screenshot(args.db, args.screenshot, args.pane, getattr(args, "user", None))
         from coliv_desktop.ui.shell.app import run
 
         return run(args.db)

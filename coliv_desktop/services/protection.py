@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Table, select
+from sqlalchemy import Column, LargeBinary, Table, select
 from sqlalchemy.orm import Mapper, Session
 
 from coliv_desktop.config import display_url
@@ -34,6 +34,7 @@ from coliv_desktop.domain.money import ZERO
 from coliv_desktop.files import check_writable, write_atomically
 from coliv_desktop.schemas.people import TenantOut, TenantPrivate
 from coliv_desktop.services import audit
+from coliv_desktop.services.attachments import documents_of_tenant
 from coliv_desktop.services.audit import _plain
 from coliv_desktop.services.context import Actor, reading, writing
 from coliv_desktop.services.ledger import deposit_held_in
@@ -123,7 +124,9 @@ def tenant_private(db: Database, actor: Actor, tenant_id: uuid.UUID) -> TenantPr
 
 def _row(obj: Any) -> dict[str, Any]:
     mapper: Mapper[Any] = obj.__mapper__
-    return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+    # files (documents' bytes) go beside the JSON, not into it
+    return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs
+            if not isinstance(attr.columns[0].type, LargeBinary)}
 
 
 def _held_about(s: Session, tenant: Tenant) -> dict[str, list[Any]]:
@@ -179,6 +182,9 @@ def export_tenant(db: Database, actor: Actor, tenant_id: uuid.UUID, out: Path | 
             archive.writestr("tenant.json", json.dumps(data, indent=1, ensure_ascii=False,
                                                        default=str))
             archive.writestr("README.txt", _EXPORT_README)
+            lease_ids = list(s.scalars(select(Lease.id).where(Lease.tenant_id == tenant.id)))
+            for doc in documents_of_tenant(s, tenant.id, lease_ids):
+                archive.writestr(f"documents/{doc.id.hex[:8]}-{doc.name}", doc.content)
         path = write_atomically(out, buffer.getvalue())
         audit.record(s, actor, "export", "tenant", tenant.id,
                      f"Exported the data held about tenant {tenant.first_name} "
@@ -192,6 +198,9 @@ tenant.json: "tenant" is their record; "held" lists, table by table, every row a
 (leases, charges, payments, allocations, voids, deposits, utility shares, reminders, contact
 log, applications and their matching scores); "held.audit_log" is the history of changes to
 those rows. Amounts are decimal strings, times UTC (ISO 8601).
+
+documents/: the files attached to them or to their leases, each named by the start of its
+id (as in "held.documents") and its name.
 """
 
 
@@ -200,7 +209,8 @@ those rows. Amounts are decimal strings, times UTC (ISO 8601).
 def erase_tenant(db: Database, actor: Actor, tenant_id: uuid.UUID, reason: str) -> TenantOut:
     """Erase a tenant's personal data on request. Names become "Erased tenant", contact and
     protected fields, notes and profile are cleared, the texts of the contact log, their
-    applications, reminders and payment notes removed; ledger amounts and dates are kept, so
+    applications, reminders and payment notes removed, the documents attached to them or
+    their leases deleted; ledger amounts and dates are kept, so
     every balance and report is unchanged. Refused while a lease is active or money is owed
     either way (a balance, a deposit held). Past audit entries are not rewritten (the log is
     append-only); the erasure is audited."""
@@ -256,9 +266,13 @@ def erase_tenant(db: Database, actor: Actor, tenant_id: uuid.UUID, reason: str) 
             for payment in s.scalars(select(Payment).where(Payment.lease_id.in_(lease_ids),
                                                            Payment.note.is_not(None))):
                 payment.note = None
+        # Attached files (ID scans, signed leases) are personal through and through: deleted.
+        documents = documents_of_tenant(s, tenant.id, lease_ids)
+        for document in documents:
+            s.delete(document)
         s.flush()
         audit.record(s, actor, "erase", "tenant", tenant.id,
                      f"Erased a tenant's personal data ({reason})",
                      {"reason": reason, "leases": len(leases), "contacts": len(contacts),
-                      "applications": len(applications)})
+                      "applications": len(applications), "documents": len(documents)})
         return TenantOut.model_validate(tenant)

@@ -292,3 +292,36 @@ def test_erase_is_refused_while_the_tenant_is_owed_money(db: Database, actor: Ac
     assert ledger.tenant_balance(db, actor, paid_ahead) < 0
     with pytest.raises(ConflictError, match="is owed"):
         protection.erase_tenant(db, actor, paid_ahead, "request")
+
+
+def test_export_carries_the_tenant_s_documents_and_erase_deletes_them(
+        db: Database, actor: Actor, tmp_path: Path) -> None:
+    from coliv_desktop.services import attachments
+
+    tenant_id, lease_id = settled_tenant(db, actor)
+    passport = attachments.attach_document(db, actor, "tenant", tenant_id, "passport.jpg",
+                                           b"\xff\xd8 passport scan")
+    signed = attachments.attach_document(db, actor, "lease", lease_id, "Договор.pdf",
+                                         b"%PDF-1.4 signed lease")
+    other = tenants.add_tenant(db, actor, build(TenantCreate, first_name="Other",
+                                                last_name="Person", email="o@example.com"))
+    theirs = attachments.attach_document(db, actor, "tenant", other.id, "other.pdf", b"%PDF")
+    out = protection.export_tenant(db, actor, tenant_id, tmp_path / "maya.zip")
+    with zipfile.ZipFile(out) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()
+                 if name.startswith("documents/")}
+        data = json.loads(archive.read("tenant.json"))
+    assert files == {f"documents/{passport.id.hex[:8]}-passport.jpg": b"\xff\xd8 passport scan",
+                     f"documents/{signed.id.hex[:8]}-Договор.pdf": b"%PDF-1.4 signed lease"}
+    listed = {row["id"]: row for row in data["held"]["documents"]}
+    assert set(listed) == {str(passport.id), str(signed.id)}
+    assert all("content" not in row for row in listed.values())  # the bytes sit beside
+
+    protection.erase_tenant(db, actor, tenant_id, "The tenant's request")
+    assert attachments.list_documents(db, actor, "tenant", tenant_id) == []
+    assert attachments.list_documents(db, actor, "lease", lease_id) == []
+    assert [d.id for d in attachments.list_documents(db, actor, "tenant", other.id)] == \
+        [theirs.id]
+    with db.read() as s:
+        erased = s.scalars(select(AuditEntry).where(AuditEntry.action == "erase")).one()
+    assert erased.changes["documents"] == 2

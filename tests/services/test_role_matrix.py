@@ -239,10 +239,53 @@ def maintenance_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
 
 def community_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
     """Announcements, events and RSVPs, posts, conflicts (services.community/conflicts)."""
+    from coliv_desktop.schemas.community import (
+        AnnouncementCreate,
+        ConflictCreate,
+        EventCreate,
+        PostCreate,
+    )
+    from coliv_desktop.services import community, conflicts
+
+    ids["announcement"] = community.add_announcement(db, owner, build(
+        AnnouncementCreate, property_id=ids["property"], title="Matrix notice",
+        message="Hello")).id
+    ids["event"] = community.add_event(db, owner, build(
+        EventCreate, property_id=ids["property"], title="Matrix party",
+        date_time=f"{DAY + timedelta(days=5)} 19:00", max_attendees=5)).id
+    community.rsvp(db, owner, ids["event"], ids["tenant"], "going")
+    post = community.add_post(db, owner, build(PostCreate, property_id=ids["property"],
+                                               content="Matrix post"))
+    ids["post"] = post.id
+    with db.read() as s:  # two tenants living in one unit, for a conflict between them
+        living = s.execute(
+            select(m.Room.unit_id, m.Lease.tenant_id).join(m.Room, m.Room.id == m.Lease.room_id)
+            .where(m.Lease.status == "active",
+                   (m.Lease.lease_end.is_(None)) | (m.Lease.lease_end >= DAY))
+            .order_by(m.Room.unit_id, m.Lease.lease_start, m.Lease.id)).all()
+    by_unit: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for unit_id, tenant_id in living:
+        if tenant_id not in by_unit.setdefault(unit_id, []):
+            by_unit[unit_id].append(tenant_id)
+    unit, parties = next((u, t[:2]) for u, t in by_unit.items() if len(t) >= 2)
+    ids["conflict_unit"], ids["conflict_parties"] = unit, parties
+    ids["conflict"] = conflicts.report_conflict(db, owner, build(
+        ConflictCreate, unit_id=unit, parties=parties, conflict_type="noise", severity="low",
+        description="Matrix conflict")).id
 
 
 def document_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
     """Attached documents (services.attachments)."""
+    from coliv_desktop.services import attachments
+
+    ids["tenant_document"] = attachments.attach_document(
+        db, owner, "tenant", ids["tenant"], "matrix-id.pdf", b"%PDF-1.4 matrix").id
+
+
+def _document_file(out: Path) -> Path:
+    path = out / "matrix-upload.txt"
+    path.write_bytes(b"attached by the role matrix")
+    return path
 
 
 # parameter name -> value from (ids, out folder); checked before the general `by_name` below
@@ -252,8 +295,23 @@ MAINTENANCE_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "schedule_id": lambda ids, out: ids["schedule"],
     "to": lambda ids, out: "in_progress",
 }
-COMMUNITY_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {}
-DOCUMENT_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {}
+COMMUNITY_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
+    "announcement_id": lambda ids, out: ids["announcement"],
+    "event_id": lambda ids, out: ids["event"],
+    "post_id": lambda ids, out: ids["post"],
+    "conflict_id": lambda ids, out: ids["conflict"],
+    "answer": lambda ids, out: "maybe",
+    "attended": lambda ids, out: True,
+    "text": lambda ids, out: "Matrix note",
+    "to_status": lambda ids, out: "mediating",
+    "tenant_ids": lambda ids, out: list(ids["conflict_parties"]),
+}
+DOCUMENT_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
+    "owner_kind": lambda ids, out: "tenant", "owner_id": lambda ids, out: ids["tenant"],
+    "file_name": lambda ids, out: "matrix.pdf", "content": lambda ids, out: b"%PDF-matrix",
+    "document_id": lambda ids, out: ids["tenant_document"],
+    "file_path": lambda ids, out: _document_file(out),
+}
 # schema class name -> an instance, from ids (the `data` parameters)
 MAINTENANCE_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {
     "VendorCreate": lambda ids: _maintenance_schema(
@@ -277,7 +335,29 @@ def _maintenance_schema(schema: str, /, **values: Any) -> Any:
     from coliv_desktop.schemas import maintenance as schemas
 
     return build(getattr(schemas, schema), **values)
-COMMUNITY_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {}
+
+
+COMMUNITY_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "AnnouncementCreate": lambda ids: _community_schema(
+        "AnnouncementCreate", property_id=ids["property"], title="Matrix", message="Text"),
+    "AnnouncementUpdate": lambda ids: _community_schema("AnnouncementUpdate", pinned=True),
+    "EventCreate": lambda ids: _community_schema(
+        "EventCreate", property_id=ids["property"], title="Matrix event",
+        date_time=f"{DAY + timedelta(days=9)} 18:00"),
+    "EventUpdate": lambda ids: _community_schema("EventUpdate", max_attendees=6),
+    "PostCreate": lambda ids: _community_schema("PostCreate", property_id=ids["property"],
+                                                author_id=ids["tenant"], content="Hi"),
+    "ConflictCreate": lambda ids: _community_schema(
+        "ConflictCreate", unit_id=ids["conflict_unit"], parties=ids["conflict_parties"],
+        conflict_type="guests", severity="medium", description="Matrix"),
+    "ConflictUpdate": lambda ids: _community_schema("ConflictUpdate", severity="high"),
+}
+
+
+def _community_schema(name: str, **values: Any) -> Any:
+    from coliv_desktop.schemas import community as schemas
+
+    return build(getattr(schemas, name), **values)
 DOCUMENT_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {}
 
 

@@ -88,3 +88,29 @@ def test_buttons_come_back_when_a_user_who_may_signs_in(
     as_role(ctx, db, actor, "manager")
     ctx.tasks.wait_idle()
     assert pane.new_button.isVisibleTo(pane)
+
+
+def test_staff_open_a_tenant_record_and_a_room_without_money(
+        demo: None, window: Any, ctx: AppContext, db: Database, actor: Actor,
+        qtbot: Any) -> None:
+    from coliv_desktop.services import leasing
+
+    errors: list[str] = []
+    ctx.bus.error.connect(errors.append)
+    as_role(ctx, db, actor, "staff")
+    lease = next(r for r in leasing.list_leases(db, actor) if r.status == "active")
+    window.show_pane("tenants")
+    ctx.tasks.wait_idle()
+    record = window.pane("tenants").record
+    record.show_tenant(lease.tenant_id)
+    ctx.tasks.wait_idle()
+    qtbot.waitUntil(lambda: record.tenant is not None, timeout=5000)
+    assert "does not show money" in record.balance.text()
+    assert record.lease_view.isColumnHidden(record.lease_model.column_index("rent"))
+    window.tree.select(lease.room_id)
+    window._node_selected("room", lease.room_id)
+    ctx.tasks.wait_idle()
+    qtbot.wait(50)
+    room = window.pane("tree")
+    assert room.findChild(object, "lease_ledger_tab") is None
+    assert errors == []

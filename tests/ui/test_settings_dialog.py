@@ -41,7 +41,10 @@ def test_every_declared_setting_has_an_editor(qtbot: QtBot, window: MainWindow) 
                      "late_fee_grace_days": QSpinBox, "late_fee_flat": QLineEdit,
                      "late_fee_percent": QLineEdit, "late_fee_cap": QLineEdit,
                      "backup_keep_daily": QSpinBox, "backup_keep_weekly": QSpinBox,
-                     "backup_keep_monthly": QSpinBox}
+                     "backup_keep_monthly": QSpinBox, "maintenance_hours_urgent": QSpinBox,
+                     "maintenance_days_high": QSpinBox, "maintenance_days_medium": QSpinBox,
+                     "maintenance_days_low": QSpinBox, "work_order_tenant_contact": QComboBox,
+                     "document_max_mb": QSpinBox}
     spin = dialog.fields.widgets["rent_due_day"]
     assert isinstance(spin, QSpinBox) and (spin.minimum(), spin.maximum()) == (1, 28)
     assert dialog.company_name.text() == ""  # the placeholder name is not offered as typed

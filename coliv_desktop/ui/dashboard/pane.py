@@ -226,6 +226,7 @@ class DashboardPane(Pane):
             assert layout is not None
             layout.addWidget(self.charts)
         self.charts.show_data(data.board, data.rent_roll)
+        self.charts.roll_chart.setVisible(self.ctx.may("ledger.read"))  # rents: not staff's
 
     @property
     def occupancy_chart(self) -> Any:

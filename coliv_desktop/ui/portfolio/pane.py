@@ -270,7 +270,7 @@ class RoomView(QWidget):
             self.tabs.removeTab(self.tabs.indexOf(self.ledger_page))
             self.ledger_page.deleteLater()
             self.ledger_tab = None
-        if lease_id is None:
+        if lease_id is None or not self.pane.ctx.may("ledger.read"):  # no money for staff
             return
         tab = LeaseLedgerTab(self.pane.ctx, lease_id)
         tab.setObjectName("lease_ledger_tab")
@@ -298,9 +298,10 @@ class RoomView(QWidget):
         name.clicked.connect(lambda: ctx.open_tenant(tenant.id))
         grid.addWidget(name, 0, 0)
         end = lease.lease_end.isoformat() if lease.lease_end else "open-ended"
-        facts = [f"bed {lease.bed}", f"{lease.lease_start.isoformat()} → {end}",
-                 f"{ctx.money(lease.rent_amount)}/mo",
-                 f"deposit {ctx.money(lease.deposit_amount)}"]
+        facts = [f"bed {lease.bed}", f"{lease.lease_start.isoformat()} → {end}"]
+        if ctx.may("ledger.read"):  # rents are money, which staff do not see
+            facts += [f"{ctx.money(lease.rent_amount)}/mo",
+                      f"deposit {ctx.money(lease.deposit_amount)}"]
         grid.addWidget(muted(" · ".join(facts)), 0, 1)
         contact = [tenant.email] + ([tenant.phone] if tenant.phone else [])
         if tenant.emergency_contact_name:

@@ -13,7 +13,10 @@ from typing import Any
 WIDTH, HEIGHT = 1280, 800
 
 
-def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
+def screenshot(db_url: str | None, path: str, pane: str = "dashboard",
+               user: str | None = None) -> int:
+    """With `user` (`--user NAME`), the window as that user sees it, signed in with
+    $COLIV_PASSWORD (and $COLIV_TOTP): what a role may not do is hidden there too."""
     # an offscreen screen with room for the picture and the window's frame (windows fit their
     # screen: `ui.common.screens`)
     screen = Path(tempfile.mkdtemp(prefix="coliv-screen-")) / "screen.json"
@@ -38,7 +41,7 @@ def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
         # The user's window settings stay untouched: a screenshot is always the default layout.
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)
         ctx, window = build_window(settings)
-        opened = open_in_worker(ctx, config.resolve_db_url(db_url))
+        opened = open_in_worker(ctx, config.resolve_db_url(db_url), user)
         window.resize(WIDTH, HEIGHT)
         window.show()
         ctx.set_database(opened)
@@ -69,14 +72,18 @@ def screenshot(db_url: str | None, path: str, pane: str = "dashboard") -> int:
     return 0
 
 
-def open_in_worker(ctx: Any, url: Any) -> Any:
+def open_in_worker(ctx: Any, url: Any, user: str | None = None) -> Any:
     """Open the database in a worker like the window does, waiting for it: nothing is on
     screen yet, so there is no window to keep responsive, but the one path (no query on the
     GUI thread) holds for this command too. An error is raised as a synchronous open would."""
-    from coliv_desktop.services.databases import open_database
+    from coliv_desktop.cli.users import PASSWORD_ENV, TOTP_ENV
+    from coliv_desktop.services.databases import Credentials, open_database
 
+    credentials = None if user is None else Credentials(
+        user, os.environ.get(PASSWORD_ENV, ""), os.environ.get(TOTP_ENV))
     outcome: list[tuple[Any, BaseException | None]] = []
-    ctx.tasks.run_task(lambda: open_database(url), lambda r, e: outcome.append((r, e)))
+    ctx.tasks.run_task(lambda: open_database(url, credentials=credentials),
+                       lambda r, e: outcome.append((r, e)))
     ctx.tasks.wait_idle(timeout_ms=600_000)  # a first upgrade of a large book takes a while
     if not outcome:
         raise TimeoutError(f"{url!r} did not open within 10 minutes")

@@ -32,6 +32,7 @@ from coliv_desktop.schemas.overview import ContactCreate, ContactOut
 from coliv_desktop.schemas.people import TenantOut
 from coliv_desktop.services import contacts, leasing, ledger, protection, tenants
 from coliv_desktop.services.clock import today
+from coliv_desktop.ui.common.attachments import AttachmentsView
 from coliv_desktop.ui.common.context import AppContext
 from coliv_desktop.ui.common.fields import DateField
 from coliv_desktop.ui.common.forms import ERROR_STYLE
@@ -52,7 +53,7 @@ class RecordData:
     tenant: TenantOut
     leases: list[LeaseRow]
     log: list[ContactOut]
-    balance: Decimal
+    balance: Decimal | None  # None: the role does not see money (staff)
 
 
 class TenantRecord(QWidget):
@@ -176,6 +177,13 @@ class TenantRecord(QWidget):
         self.log_model: RowTableModel[ContactOut] = RowTableModel(log_columns)
         self.log_view = ListView(self.log_model, ctx.settings, "contact_log")
         right.addWidget(self.log_view, 1)
+        # ID scans, signed leases: personal documents, for the roles that read them
+        self.documents_box = QGroupBox("Documents")
+        self.documents_box.setObjectName("tenant_documents")
+        box_layout = QVBoxLayout(self.documents_box)
+        self.documents = AttachmentsView(ctx, self.documents_box)
+        box_layout.addWidget(self.documents)
+        right.addWidget(self.documents_box, 1)
         return self.page
 
     def show_tenant(self, tenant_id: uuid.UUID | None) -> None:
@@ -191,7 +199,8 @@ class TenantRecord(QWidget):
                 tenants.get_tenant(db, actor, tenant_id),
                 leasing.list_leases(db, actor, leasing.LeaseFilter(tenant_id=tenant_id)),
                 contacts.list_contacts(db, actor, tenant_id),
-                ledger.tenant_balance(db, actor, tenant_id))
+                ledger.tenant_balance(db, actor, tenant_id) if actor.may("ledger.read")
+                else None)
 
         self.ctx.run_task(load, self._show)
 
@@ -212,13 +221,24 @@ class TenantRecord(QWidget):
         self.emergency.setText(emergency or "— (add one with Edit)")
         self.notes.setText(t.notes or "—")
         owed = data.balance
-        self.balance.setText(f"owes {self.ctx.money(owed)}" if owed > 0 else
-                             f"credit {self.ctx.money(-owed)}" if owed < 0 else "nothing owed")
-        self.balance.setStyleSheet("color: #b3261e; font-weight: 600;" if owed > 0 else "")
+        if owed is None:
+            self.balance.setText("— (your role does not show money)")
+            self.balance.setStyleSheet("")
+        else:
+            self.balance.setText(f"owes {self.ctx.money(owed)}" if owed > 0 else
+                                 f"credit {self.ctx.money(-owed)}" if owed < 0
+                                 else "nothing owed")
+            self.balance.setStyleSheet("color: #b3261e; font-weight: 600;" if owed > 0 else "")
+        self.lease_view.setColumnHidden(self.lease_model.column_index("rent"),
+                                        not self.ctx.may("ledger.read"))
         self.lease_model.set_rows(sorted(data.leases, key=lambda r: r.lease_start,
                                          reverse=True))
         self.log_model.set_rows(data.log)
         self.log_view.proxy.set_search(self.log_search.text())
+        may_read = self.ctx.may("documents.read")
+        self.documents_box.setVisible(may_read)
+        if may_read:
+            self.documents.show_owner("tenant", t.id)
         self.stack.setCurrentWidget(page)
 
     def _filter_log(self, text: str) -> None:

@@ -29,6 +29,9 @@ PANES: list[PaneSpec] = [
     PaneSpec("applications", "Applications", "applications", "Ctrl+7",
              "coliv_desktop.ui.applications.pane:ApplicationsPane",
              "Applications, roommate matching, approvals and batch placement"),
+    PaneSpec("maintenance", "Maintenance", "room-maintenance", "Ctrl+8",
+             "coliv_desktop.ui.maintenance.pane:MaintenancePane",
+             "The maintenance queue: requests, vendors, work orders and schedules"),
 ]
 
 

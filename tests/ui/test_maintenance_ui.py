@@ -180,7 +180,7 @@ def test_a_refused_move_shows_the_message_and_changes_nothing(window: MainWindow
     settle(window)
     # closed is final: no move button is on
     assert not any(button.isEnabled() for button in pane.move_buttons.values())
-    pane.move("open")  # as if another desk had closed it after this one listed it
+    pane.move_to("open")  # as if another desk had closed it after this one listed it
     settle(window)
     assert pane.message.isVisibleTo(pane)
     assert "a closed request cannot become open" in pane.message.text()

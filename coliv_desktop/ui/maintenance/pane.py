@@ -153,7 +153,7 @@ class MaintenancePane(Pane):
         self.move_buttons: dict[str, Any] = {}
         for to, text, keys, tip in MOVE_BUTTONS:
             button = tool_button(text, "turnover", shortcut_text(tip, keys),
-                                 lambda t=to: self.move(t), allowed=write)
+                                 lambda t=to: self.move_to(t), allowed=write)
             button.setObjectName(f"move_{to}")
             self.move_buttons[to] = button
             actions.addWidget(button)
@@ -193,7 +193,8 @@ class MaintenancePane(Pane):
         self.overdue = QCheckBox("Overdue only")
         self.overdue.setObjectName("maintenance_overdue")
         self.search = search_box("Search title, place, vendor")
-        for widget in (self.status, self.priority, self.property_filter, self.vendor_filter, self.overdue):
+        for widget in (self.status, self.priority, self.property_filter, self.vendor_filter,
+                       self.overdue):
             filters.addWidget(widget)
         filters.addWidget(self.search, 1)
         layout.addLayout(filters)
@@ -467,7 +468,7 @@ class MaintenancePane(Pane):
 
     # --- status moves --------------------------------------------------------------------------
 
-    def move(self, to: str) -> None:
+    def move_to(self, to: str) -> None:
         """Move the selected request to `to`; the service's refusal is shown, nothing
         changes. Undo is the reverse move where the service allows it."""
         request = self.current()

@@ -138,6 +138,7 @@ def test_report_assign_resolve_from_the_tree(window: MainWindow, qtbot: QtBot,
     assert pane.view.model().index(0, 5).data() == "Pipe Pros"
     assert pane.work_order_button.isEnabled()
     assert "Pipe Pros (plumber)" in pane.about.text()
+    assert ctx.undo_stack.undoText() == "Assign Burst pipe"
 
     # Start, then Resolve… (asks for the notes)
     assert pane.move_buttons["in_progress"].isEnabled()

@@ -130,7 +130,6 @@ class DashboardPane(Pane):
         self.revenue_card = StatCard("Revenue potential / mo")
         self.roll_card = StatCard("Rent roll / mo")
         self.maintenance_card = StatCard("Maintenance open")
-        self.maintenance_card.setObjectName("maintenance_card")
         self.maintenance_card.setToolTip("Maintenance requests not yet resolved, and how many "
                                          "of them are past their response target (Ctrl+8)")
         for card in (self.rooms_card, self.occupancy_card, self.revenue_card, self.roll_card,

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import shiboken6
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSizePolicy,
+    QWidget,
+)
 
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.maintenance import (
@@ -52,8 +59,16 @@ def select_data(combo: QComboBox, value: object) -> None:
         combo.setCurrentIndex(index)
 
 
-def choice_box(values: Sequence[str]) -> QComboBox:
+def wide_box() -> QComboBox:
+    """A picker as wide as the form (a property's name is not cut to "Downtow")."""
     box = QComboBox()
+    box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return box
+
+
+def choice_box(values: Sequence[str]) -> QComboBox:
+    box = wide_box()
     for value in values:
         box.addItem(words(value), value)
     return box
@@ -112,10 +127,10 @@ class RequestDialog(FormDialog):
         self.wanted = (e.property_id, e.unit_id, e.room_id) if e else (property_id, unit_id,
                                                                       room_id)
         self.places = Places()
-        self.property_id = QComboBox()
-        self.unit_id = QComboBox()
-        self.room_id = QComboBox()
-        self.tenant_id = QComboBox()
+        self.property_id = wide_box()
+        self.unit_id = wide_box()
+        self.room_id = wide_box()
+        self.tenant_id = wide_box()
         self.tenant_id.addItem("A member of staff (me)", STAFF)
         self.category = choice_box(CATEGORIES)
         self.priority = choice_box(PRIORITIES)
@@ -265,7 +280,7 @@ class CostDialog(FormDialog):
         self.description = QLineEdit()
         self.description.setPlaceholderText("e.g. New tap and washer")
         self.incurred_on = DateField(None, optional=True, none_text="Today")
-        self.lease_id = QComboBox()
+        self.lease_id = wide_box()
         self.lease_id.addItem("No: the property pays", "")
         self.fields.add("kind", "Kind", self.kind)
         self.fields.add("amount", "Amount", self.amount)
@@ -323,7 +338,7 @@ class AssignDialog(FormDialog):
         super().__init__("Assign vendor", parent, runner=ctx, save_text="Assign")
         self.ctx = ctx
         self.request = request
-        self.vendor_id = QComboBox()
+        self.vendor_id = wide_box()
         self.vendor_id.addItem("Nobody", "")
         self.scheduled_for = DateField(request.scheduled_for, optional=True,
                                        none_text="Set a day for the visit")

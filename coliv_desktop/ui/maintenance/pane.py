@@ -260,6 +260,7 @@ class MaintenancePane(Pane):
         self.about = muted()
         self.about.setObjectName("request_about")
         self.about.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.about.setContentsMargins(8, 6, 8, 6)
         self.tabs.addTab(self.about, "Details")
         self.log_model: RowTableModel[LogOut] = RowTableModel([
             Column("when", "When", lambda r: r.created_at,
@@ -561,7 +562,25 @@ class MaintenancePane(Pane):
             return
         dialog = AssignDialog(self.ctx, request, self)
         if self.run_dialog(dialog) and dialog.saved is not None:
+            self._push_assign(dialog.request, dialog.saved)
             self._after_save(dialog.saved)
+
+    def _push_assign(self, before: RequestOut, after: RequestOut) -> None:
+        """Undo gives the request back to whom it had (the service refuses an archived
+        vendor: the command is then dropped, with the reason)."""
+        if (before.vendor_id, before.scheduled_for) == (after.vendor_id, after.scheduled_for):
+            return
+        ctx, ident = self.ctx, after.id
+
+        def write(source: RequestOut) -> Any:
+            return lambda i, v: maintenance.assign_request(
+                ctx.db, ctx.actor, i, source.vendor_id, source.scheduled_for,
+                staff_id=source.assigned_to, expected_version=v)
+
+        ctx.undo_stack.push(VersionedCommand(
+            ctx, f"Assign {after.title}", one_row(lambda: ident, write(after)),
+            one_row(lambda: ident, write(before)), written={ident: after.version},
+            rows=lambda: (ident,), changed=(ctx.bus.portfolio_changed,)))
 
     def add_cost(self) -> None:
         request = self.current()

@@ -8,7 +8,6 @@ from typing import Any
 import shiboken6
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from coliv_desktop.ui.maintenance.dialogs import (
     chosen,
     load_places,
     select_data,
+    wide_box,
     words,
 )
 
@@ -49,8 +49,8 @@ class ScheduleDialog(FormDialog):
         super().__init__("Add schedule", parent, runner=ctx)
         self.ctx = ctx
         self.places = Places()
-        self.property_id = QComboBox()
-        self.unit_id = QComboBox()
+        self.property_id = wide_box()
+        self.unit_id = wide_box()
         self.unit_id.addItem("Common areas (no unit)", "")
         self.title = QLineEdit()
         self.title.setPlaceholderText("e.g. Boiler service")
@@ -62,7 +62,7 @@ class ScheduleDialog(FormDialog):
         self.every_months.setValue(12)
         self.every_months.setSuffix(" months")
         self.next_due = DateField(today())
-        self.vendor_id = QComboBox()
+        self.vendor_id = wide_box()
         self.vendor_id.addItem("No vendor", "")
         self.description = QPlainTextEdit()
         self.description.setFixedHeight(60)

@@ -8,6 +8,7 @@ schedules have their dialogs. Every service call runs in a worker (tests/ui/conf
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from pytestqt.qtbot import QtBot
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.maintenance import RequestCreate, VendorCreate
 from coliv_desktop.services import attachments, maintenance, vendors
+from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.databases import OpenedDatabase
 from coliv_desktop.ui.common.models.table import FOREGROUND
@@ -40,6 +42,10 @@ def a_photo(path: Path) -> Path:
     image.fill(QColor("#3366cc"))
     assert image.save(str(path), "PNG")
     return path
+
+
+def first_of_month() -> date:
+    return today().replace(day=1)
 
 
 def open_pane(window: MainWindow) -> MaintenancePane:
@@ -75,7 +81,7 @@ def test_report_assign_resolve_from_the_tree(window: MainWindow, qtbot: QtBot,
     f = flow_41(ctx.db, ctx.actor)
     room = f.rooms["3B-A"]
     ana = tenant(ctx.db, ctx.actor, "Ana")
-    lease(ctx.db, ctx.actor, room, ana, ctx_today())
+    lease(ctx.db, ctx.actor, room, ana, first_of_month())
     vendor = vendors.add_vendor(ctx.db, ctx.actor, build(
         VendorCreate, name="Pipe Pros", trade="plumber", phone="555-0100"))
     ctx.bus.everything_changed.emit()
@@ -161,12 +167,6 @@ def test_report_assign_resolve_from_the_tree(window: MainWindow, qtbot: QtBot,
     window.show_pane("dashboard")
     settle(window)
     assert dashboard.maintenance_card.value.text() == "0"  # type: ignore[attr-defined]
-
-
-def ctx_today() -> Any:
-    from coliv_desktop.services.clock import today
-
-    return today().replace(day=1)
 
 
 def test_a_refused_move_shows_the_message_and_changes_nothing(window: MainWindow) -> None:
@@ -267,12 +267,10 @@ def test_overdue_rows_are_red_and_filters_narrow_the_queue(
 
 def test_a_cost_recharged_to_the_lease_posts_one_charge(
         window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
-    from coliv_desktop.services import ledger_list
-
     ctx = window.ctx
     f = flow_41(ctx.db, ctx.actor)
     ana = tenant(ctx.db, ctx.actor, "Ana")
-    made_lease = lease(ctx.db, ctx.actor, f.rooms["3A-C"], ana, ctx_today())
+    made_lease = lease(ctx.db, ctx.actor, f.rooms["3A-C"], ana, first_of_month())
     request_in(ctx.db, ctx.actor, f.rooms["3A-C"], "Broken window", tenant_id=ana)
 
     def cost(dialog: CostDialog) -> None:
@@ -292,7 +290,6 @@ def test_a_cost_recharged_to_the_lease_posts_one_charge(
     assert pane.view.model().index(0, 7).data() == "$80.00"
     costs = pane.cost_model.rows
     assert costs[0].lease_id == made_lease.id and costs[0].charge_id is not None
-    del ledger_list
 
 
 def test_vendors_dialog_adds_and_marks_expired_insurance(
@@ -305,7 +302,7 @@ def test_vendors_dialog_adds_and_marks_expired_insurance(
         type_into(qtbot, dialog.trade, "electrician")
         assert dialog.insurance_expiry.enabled_box is not None
         dialog.insurance_expiry.enabled_box.setChecked(True)
-        dialog.insurance_expiry.set_value(ctx_today().replace(year=2001))
+        dialog.insurance_expiry.set_value(first_of_month().replace(year=2001))
         click(qtbot, dialog.save_button)
 
     seen: dict[str, Any] = {}
@@ -324,13 +321,14 @@ def test_vendors_dialog_adds_and_marks_expired_insurance(
         assert dialog.model.rowCount() == 0  # archived: out of the list
 
     driver = DialogDriver(qtbot).then(directory).then(add)
-    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d) if not isinstance(
-        d, VendorDialog) else driver(d))
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     pane = open_pane(window)
     click(qtbot, pane.vendors_button)
     settle(window)
-    found = off_the_gui_thread(vendors.list_vendors, ctx.db, ctx.actor, "", )
-    assert found == []
+    assert off_the_gui_thread(vendors.list_vendors, ctx.db, ctx.actor) == []
+    archived = off_the_gui_thread(lambda: vendors.list_vendors(ctx.db, ctx.actor,
+                                                               include_archived=True))
+    assert [v.name for v in archived] == ["Sparks Ltd"] and seen["dialog"].isHidden()
 
 
 def test_schedules_dialog_adds_and_runs_once(window: MainWindow, qtbot: QtBot,
@@ -377,3 +375,57 @@ def test_roles_without_maintenance_write_see_no_write_buttons(window: MainWindow
                    *pane.move_buttons.values()):
         assert not button.isVisibleTo(pane)
     assert pane.work_order_button.isVisibleTo(pane)
+
+
+def test_an_edit_saves_against_its_version_and_is_undone(
+        window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = window.ctx
+    f = flow_41(ctx.db, ctx.actor)
+    made = request_in(ctx.db, ctx.actor, f.rooms["3B-B"], "Light flickers", "low")
+
+    def edit(dialog: RequestDialog) -> None:
+        assert dialog.existing is not None and dialog.existing.version == made.version
+        assert dialog.title.text() == "Light flickers"
+        type_into(qtbot, dialog.title, "Ceiling light flickers")
+        dialog.priority.setCurrentIndex(dialog.priority.findData("high"))
+        click(qtbot, dialog.save_button)
+
+    driver = DialogDriver(qtbot).then(edit)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = open_pane(window)
+    pane.view.setFocus()
+    qtbot.keyClick(pane.view, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)  # Edit…
+    settle(window)
+    edited = pane.current()
+    assert edited is not None and edited.title == "Ceiling light flickers"
+    assert edited.priority == "high" and edited.due_by < made.due_by  # a nearer target
+    assert ctx.undo_stack.undoText() == "Edit request Ceiling light flickers"
+    ctx.undo_stack.undo()
+    settle(window)
+    back = off_the_gui_thread(maintenance.get_request, ctx.db, ctx.actor, made.id)
+    assert (back.title, back.priority, back.due_by) == ("Light flickers", "low", made.due_by)
+
+
+def test_staff_add_costs_but_cannot_recharge_them(window: MainWindow, qtbot: QtBot,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = window.ctx
+    f = flow_41(ctx.db, ctx.actor)
+    made = request_in(ctx.db, ctx.actor, f.rooms["3A-A"], "Torn curtain")
+    ctx.set_database(OpenedDatabase(ctx.db, Actor(ctx.actor.user_id, ctx.actor.operator_id,
+                                                  "Staff User", "staff"), "USD", "en_US"))
+    ctx.tasks.wait_idle()
+
+    def cost(dialog: CostDialog) -> None:
+        assert not dialog.recharge_allowed and "lease_id" not in dialog.fields.widgets
+        type_into(qtbot, dialog.amount, "15")
+        type_into(qtbot, dialog.description, "Curtain hooks")
+        click(qtbot, dialog.save_button)
+
+    driver = DialogDriver(qtbot).then(cost)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = open_pane(window)
+    assert pane.cost_button.isVisibleTo(pane) and pane.move_buttons["closed"].isVisibleTo(pane)
+    click(qtbot, pane.cost_button)
+    settle(window)
+    costs = off_the_gui_thread(maintenance.list_costs, ctx.db, ctx.actor, made.id)
+    assert [(c.amount, c.charge_id) for c in costs] == [(pytest.approx(15), None)]

@@ -48,9 +48,8 @@ class MarkedTreeProxy(TreeFilterProxy):
         self.urgent: dict[uuid.UUID, str] = {}  # room id -> the open urgent request's title
 
     def set_urgent(self, urgent: dict[uuid.UUID, str]) -> None:
-        if urgent != self.urgent:
-            self.urgent = urgent
-            self.layoutChanged.emit()  # only the look of some rows changes
+        """Set just before the tree's rows are (re)set: their reset repaints the marks."""
+        self.urgent = urgent
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -14,7 +14,7 @@ class Occupancy(Output):
     rooms_occupied: int
     beds_total: int
     beds_occupied: int
-    revenue_potential: Decimal
+    revenue_potential: Decimal | None  # None: the role does not see money (staff)
 
     @property
     def occupancy_rate(self) -> Decimal:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import BigInteger, case, func, select, type_coerce
 
@@ -23,7 +24,10 @@ from coliv_desktop.services.lease_sql import active_on
 
 
 def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
+    """Occupancy by property and unit; rents (`revenue_potential`) only for a role that sees
+    money (None for staff)."""
     day = on or today()
+    money = actor.may("ledger.read")
     beds_taken = (
         select(Lease.room_id, func.count(func.distinct(Lease.bed)).label("beds"))
         .where(active_on(day))
@@ -78,7 +82,7 @@ def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
                 rooms_occupied=int(row.rooms_occupied),
                 beds_total=int(row.beds_total),
                 beds_occupied=int(row.beds_occupied),
-                revenue_potential=from_cents(int(row.revenue_cents)),
+                revenue_potential=from_cents(int(row.revenue_cents)) if money else None,
             )
         )
     properties = []
@@ -93,7 +97,7 @@ def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
                 rooms_occupied=sum(u.rooms_occupied for u in units),
                 beds_total=sum(u.beds_total for u in units),
                 beds_occupied=sum(u.beds_occupied for u in units),
-                revenue_potential=sum((u.revenue_potential for u in units), from_cents(0)),
+                revenue_potential=_total([u.revenue_potential for u in units], money),
             )
         )
     return Dashboard.model_construct(
@@ -103,8 +107,12 @@ def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
         rooms_occupied=sum(p.rooms_occupied for p in properties),
         beds_total=sum(p.beds_total for p in properties),
         beds_occupied=sum(p.beds_occupied for p in properties),
-        revenue_potential=sum((p.revenue_potential for p in properties), from_cents(0)),
+        revenue_potential=_total([p.revenue_potential for p in properties], money),
         maintenance_open=maintenance_open,
         maintenance_overdue=maintenance_overdue,
     )
 
+
+
+def _total(values: list[Decimal | None], money: bool) -> Decimal | None:
+    return sum((v for v in values if v is not None), from_cents(0)) if money else None

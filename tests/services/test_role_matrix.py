@@ -458,6 +458,8 @@ def arguments(name: str, function: Callable[..., Any], db: Database, url: URL, a
     overrides = OVERRIDES.get(name, {})
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
+    if "force" in inspect.signature(function).parameters:
+        kwargs["force"] = True  # a person's yes to a plausibility question: not a permission
     for param in inspect.signature(function).parameters.values():
         if param.default is not inspect.Parameter.empty or param.kind in (
                 param.VAR_POSITIONAL, param.VAR_KEYWORD):

@@ -120,7 +120,87 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
     counts.update(load_ledger(db, actor, day, doc.get("ledger", {}), lease_ids))
     people = {key: tenant.id for key, tenant in tenants.items()}
     counts.update(_load_community(db, actor, day, doc.get("community", {}), places, people))
+    counts.update(_load_maintenance(db, actor, day, doc.get("maintenance", {}), places, people,
+                                   lease_ids))
     return counts
+
+
+def _where(spec: dict[str, Any], places: dict[str, uuid.UUID],
+           rooms: dict[str, uuid.UUID]) -> dict[str, uuid.UUID | None]:
+    """A spec's place ("room": "Property/unit/room", "unit" or "property") as the ids."""
+    if "room" in spec:
+        return {"room_id": rooms[spec["room"]]}
+    if "unit" in spec:
+        return {"unit_id": places[spec["unit"]]}
+    return {"property_id": places[spec["property"]]}
+
+
+def _load_maintenance(db: Database, actor: Actor, day: date, spec: dict[str, Any],
+                      places: dict[str, uuid.UUID], people: dict[str, uuid.UUID],
+                      lease_ids: dict[str, uuid.UUID]) -> dict[str, int]:
+    """Vendors, requests in each state (one urgent and overdue), their costs (one recharged
+    to the tenant) and the schedules, through the maintenance services."""
+    from coliv_desktop.db.models import MaintenanceRequest
+    from coliv_desktop.schemas.maintenance import (
+        CostCreate,
+        RequestCreate,
+        ScheduleCreate,
+        VendorCreate,
+    )
+    from coliv_desktop.services import maintenance, vendors
+    from coliv_desktop.services.settings import read_settings
+
+    if not spec or day != today():  # dated from now, as the queue's targets are
+        return {}
+    with db.read() as s:
+        rooms = {f"{p}/{u}/{r}": ident for ident, p, u, r in s.execute(
+            select(Room.id, Property.name, Unit.unit_number, Room.room_number)
+            .join(Unit, Unit.id == Room.unit_id).join(Property, Property.id == Unit.property_id))}
+    made_vendors = {
+        v["key"]: vendors.add_vendor(db, actor, VendorCreate(
+            name=v["name"], trade=v["trade"], phone=v.get("phone"), email=v.get("email"),
+            rates=v.get("rates"),
+            insurance_expiry=day + timedelta(days=v["insurance_days"])
+            if "insurance_days" in v else None)).id
+        for v in spec.get("vendors", [])}
+    for r in spec.get("requests", []):
+        request = maintenance.add_request(db, actor, RequestCreate(
+            **_where(r, places, rooms), category=r["category"], priority=r["priority"],
+            title=r["title"], description=r.get("description"),
+            access_notes=r.get("access_notes"),
+            tenant_id=people[r["tenant"]] if r.get("tenant") else None))
+        # reported some hours ago: its response target counts from then
+        with writing(db, actor, "maintenance.write") as s:
+            row = s.get(MaintenanceRequest, request.id)
+            assert row is not None
+            reported = maintenance.moment() + timedelta(hours=r.get("hours", 0))
+            row.created_at = reported
+            row.due_by = maintenance.due_by(row.priority, reported, read_settings(s))
+            audit.record(s, actor, "demo", "maintenance_request", row.id,
+                         f"Demo request dated as reported {-r.get('hours', 0)} hours ago")
+        if r.get("vendor"):
+            maintenance.assign_request(
+                db, actor, request.id, made_vendors[r["vendor"]],
+                day + timedelta(days=r["scheduled_days"]) if "scheduled_days" in r else None)
+        for cost in r.get("costs", []):
+            maintenance.add_cost(db, actor, CostCreate(
+                request_id=request.id, kind=cost["kind"], amount=Decimal(cost["amount"]),
+                description=cost["description"],
+                lease_id=lease_ids[cost["recharge"]] if cost.get("recharge") else None),
+                force=True)
+        status = r.get("status", "open")
+        if status == "closed":
+            maintenance.move_request(db, actor, request.id, "resolved", r.get("note"))
+        if status != "open":
+            maintenance.move_request(db, actor, request.id, status, r.get("note"))
+    for sched in spec.get("schedules", []):
+        maintenance.add_schedule(db, actor, ScheduleCreate(
+            **_where(sched, places, rooms), title=sched["title"], category=sched["category"],
+            every_months=sched["every_months"],
+            next_due=day + timedelta(days=sched["next_due"]),
+            vendor_id=made_vendors[sched["vendor"]] if sched.get("vendor") else None))
+    return {"vendors": len(made_vendors), "maintenance requests": len(spec.get("requests", [])),
+            "schedules": len(spec.get("schedules", []))}
 
 
 def _load_community(db: Database, actor: Actor, day: date, spec: dict[str, Any],

@@ -29,6 +29,9 @@ PANES: list[PaneSpec] = [
     PaneSpec("applications", "Applications", "applications", "Ctrl+7",
              "coliv_desktop.ui.applications.pane:ApplicationsPane",
              "Applications, roommate matching, approvals and batch placement"),
+    PaneSpec("community", "Community", "property", "Ctrl+9",
+             "coliv_desktop.ui.community.pane:CommunityPane",
+             "Announcements, events, the house board and roommate conflicts"),
 ]
 
 

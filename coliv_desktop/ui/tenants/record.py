@@ -4,7 +4,7 @@ searchable contact log (call, email, visit, note)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.schemas import build
+from coliv_desktop.schemas.community import TenantConflict
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.schemas.overview import ContactCreate, ContactOut
 from coliv_desktop.schemas.people import TenantOut
-from coliv_desktop.services import contacts, leasing, ledger, protection, tenants
+from coliv_desktop.services import conflicts, contacts, leasing, ledger, protection, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.common.attachments import AttachmentsView
 from coliv_desktop.ui.common.context import AppContext
@@ -54,6 +55,7 @@ class RecordData:
     leases: list[LeaseRow]
     log: list[ContactOut]
     balance: Decimal | None  # None: the role does not see money (staff)
+    conflicts: list[TenantConflict] = field(default_factory=list)  # newest first
 
 
 class TenantRecord(QWidget):
@@ -138,6 +140,7 @@ class TenantRecord(QWidget):
         self.lease_view = ListView(self.lease_model, ctx.settings, "tenant_leases")
         self.lease_view.doubleClicked.connect(self._open_room)
         left.addWidget(self.lease_view, 1)
+        left.addWidget(self._build_conflicts())
         log_head = QHBoxLayout()
         log_head.addWidget(heading("Contact log", 12))
         self.log_search = search_box("Search the log")
@@ -186,6 +189,28 @@ class TenantRecord(QWidget):
         right.addWidget(self.documents_box, 1)
         return self.page
 
+    def _build_conflicts(self) -> QGroupBox:
+        """The roommate conflicts the tenant is a party to (the Community pane keeps them)."""
+        box = QGroupBox("Conflicts")
+        box.setObjectName("tenant_conflicts")
+        layout = QVBoxLayout(box)
+        self.conflict_model: RowTableModel[TenantConflict] = RowTableModel([
+            Column("status", "Status", lambda c: c.status, width=75),
+            Column("category", "Category", lambda c: c.category, width=80),
+            Column("severity", "Severity", lambda c: c.severity, width=60),
+            Column("with", "With", lambda c: ", ".join(c.others), width=140),
+            Column("summary", "Summary", lambda c: c.summary.replace("\n", " "), width=200),
+        ])
+        self.conflict_view = ListView(self.conflict_model, self.ctx.settings, "tenant_conflicts")
+        self.conflict_view.setMaximumHeight(110)
+        self.conflict_view.doubleClicked.connect(
+            lambda *_: self.ctx.bus.open_pane_view.emit("community", "conflicts"))
+        self.no_conflicts = muted("No conflicts reported.")
+        self.no_conflicts.setObjectName("no_conflicts")
+        layout.addWidget(self.conflict_view)
+        layout.addWidget(self.no_conflicts)
+        return box
+
     def show_tenant(self, tenant_id: uuid.UUID | None) -> None:
         if tenant_id is None:
             self.tenant = None
@@ -200,7 +225,8 @@ class TenantRecord(QWidget):
                 leasing.list_leases(db, actor, leasing.LeaseFilter(tenant_id=tenant_id)),
                 contacts.list_contacts(db, actor, tenant_id),
                 ledger.tenant_balance(db, actor, tenant_id) if actor.may("ledger.read")
-                else None)
+                else None,
+                conflicts.conflicts_of_tenants(db, actor, [tenant_id])[tenant_id])
 
         self.ctx.run_task(load, self._show)
 
@@ -234,6 +260,9 @@ class TenantRecord(QWidget):
         self.lease_model.set_rows(sorted(data.leases, key=lambda r: r.lease_start,
                                          reverse=True))
         self.log_model.set_rows(data.log)
+        self.conflict_model.set_rows(data.conflicts)
+        self.conflict_view.setVisible(bool(data.conflicts))
+        self.no_conflicts.setVisible(not data.conflicts)
         self.log_view.proxy.set_search(self.log_search.text())
         may_read = self.ctx.may("documents.read")
         self.documents_box.setVisible(may_read)

@@ -4,14 +4,17 @@ listed only on request; new, edit, archive and the printed notice."""
 from __future__ import annotations
 
 import uuid
+from html import escape
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -170,16 +173,17 @@ class AnnouncementsTab(CommunityTab):
         self.model: RowTableModel[AnnouncementOut] = RowTableModel([
             Column("order", "Pinned, then most pressing", list_order, visible=False,
                    display=lambda a: ""),
-            Column("pinned", "Pinned", lambda a: a.pinned, kind="bool", width=55),
-            Column("priority", "Priority", lambda a: a.priority, width=80,
+            Column("pinned", "Pinned", lambda a: a.pinned, kind="bool", width=50),
+            Column("priority", "Priority", lambda a: a.priority, width=75,
                    display=lambda a: a.priority.capitalize()),
-            Column("title", "Title", lambda a: a.title, width=260),
-            Column("to", "To", lambda a: audience(a, self.places), width=200),
             Column("expires", "Expires", lambda a: a.expires_on, kind="date", width=95),
             Column("posted", "Posted", lambda a: a.created_at.astimezone().date(),
                    kind="date", width=95),
-            Column("by", "By", lambda a: a.created_by, width=120),
-            Column("message", "Message", lambda a: a.message.replace("\n", " "), width=300),
+            Column("by", "By", lambda a: a.created_by, width=80),
+            Column("to", "To", lambda a: audience(a, self.places), width=170),
+            Column("message", "Message", lambda a: a.message.replace("\n", " "), width=300,
+                   visible=False),
+            Column("title", "Title", lambda a: a.title),
         ], style=lambda a: (None if is_current(a) else GREY, a.priority == "urgent"))
         self.view = ListView(self.model, ctx.settings, "announcements")
         self.view.doubleClicked.connect(lambda *_: self.edit())
@@ -190,6 +194,14 @@ class AnnouncementsTab(CommunityTab):
         self.empty = empty_state("No announcements. Post one with New… (Ctrl+N).")
         self.empty.setObjectName("announcements_empty")
         layout.addWidget(self.empty, 1)
+        self.preview = QLabel()
+        self.preview.setObjectName("announcement_message")
+        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview.setStyleSheet("padding: 6px; background: palette(base);"
+                                   " border: 1px solid #d0d7de; border-radius: 4px;")
+        self.preview.setMaximumHeight(160)
+        layout.addWidget(self.preview)
         self._enable()
 
     def reload(self) -> None:
@@ -215,6 +227,13 @@ class AnnouncementsTab(CommunityTab):
         self.archive_button.setText("Put back" if row is not None and row.archived_at
                                     else "Archive")
         self.notice_button.setEnabled(row is not None)
+        if row is None:
+            self.preview.setText("")
+            self.preview.setVisible(False)
+            return
+        self.preview.setVisible(True)
+        self.preview.setText(f"<b>{escape(row.title)}</b><br>"
+                             + escape(row.message).replace("\n", "<br>"))
 
     def new(self) -> None:
         self._open(None)

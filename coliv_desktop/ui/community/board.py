@@ -4,6 +4,7 @@ a new post by a tenant or by staff, Hide… and Show again, the newsletter."""
 from __future__ import annotations
 
 import uuid
+from html import escape
 from typing import Any
 
 import shiboken6
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
+    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -133,13 +135,13 @@ class BoardTab(CommunityTab):
         self.model: RowTableModel[PostOut] = RowTableModel([
             Column("date", "Date", lambda p: p.created_at, width=125,
                    display=lambda p: local_text(p.created_at)),
-            Column("author", "Author", lambda p: p.author_name, width=150),
+            Column("author", "Author", lambda p: p.author_name, width=130),
             Column("category", "Category", lambda p: dict(CATEGORIES).get(p.category,
-                                                                          p.category), width=110),
-            Column("text", "Text", lambda p: p.content.replace("\n", " "), width=380),
-            Column("hidden", "Hidden because", lambda p: p.hidden_reason or "", width=200),
+                                                                          p.category), width=100),
             Column("property", "Property", lambda p: self.places.properties.get(
-                p.property_id, ""), width=140),
+                p.property_id, ""), width=120, visible=False),
+            Column("text", "Text", lambda p: p.content.replace("\n", " "), width=300),
+            Column("hidden", "Hidden because", lambda p: p.hidden_reason or ""),
         ], style=lambda p: (None if p.visible else GREY, False))
         self.view = ListView(self.model, ctx.settings, "house_board")
         self.view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
@@ -150,6 +152,14 @@ class BoardTab(CommunityTab):
         self.empty = empty_state("Nothing on the board yet. Post with New post… (Ctrl+N).")
         self.empty.setObjectName("board_empty")
         layout.addWidget(self.empty, 1)
+        self.preview = QLabel()
+        self.preview.setObjectName("post_preview")
+        self.preview.setWordWrap(True)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.preview.setStyleSheet("padding: 6px; background: palette(base);"
+                                   " border: 1px solid #d0d7de; border-radius: 4px;")
+        self.preview.setMaximumHeight(160)
+        layout.addWidget(self.preview)
         self._enable()
 
     def reload(self) -> None:
@@ -173,6 +183,16 @@ class BoardTab(CommunityTab):
         self.hide_button.setEnabled(post is not None and post.visible)
         self.show_button.setEnabled(post is not None and not post.visible)
         self.newsletter_button.setEnabled(self.property_id is not None or post is not None)
+        self.preview.setVisible(post is not None)
+        if post is not None:
+            where = self.places.properties.get(post.property_id, "")
+            head = " · ".join(x for x in (post.author_name, dict(CATEGORIES).get(
+                post.category, post.category), where, local_text(post.created_at)) if x)
+            text = f"<b>{escape(head)}</b><br>" + escape(post.content).replace("\n", "<br>")
+            if not post.visible:
+                text += (f"<br><span style='color:#b3261e'>Hidden: "
+                         f"{escape(post.hidden_reason or '')}</span>")
+            self.preview.setText(text)
 
     def new(self) -> None:
         dialog = PostDialog(self.ctx, self.places, property_id=self.property_id, parent=self)

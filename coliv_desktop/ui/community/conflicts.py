@@ -188,16 +188,16 @@ class ConflictsTab(CommunityTab):
         self.model: RowTableModel[ConflictOut] = RowTableModel([
             Column("order", "Needing attention first", conflict_order, visible=False,
                    display=lambda c: ""),
-            Column("reported", "Reported", lambda c: c.reported_on, kind="date", width=90),
-            Column("unit", "Unit", lambda c: self.places.unit_label(c.unit_id), width=170),
-            Column("parties", "Parties", parties_text, width=230),
+            Column("reported", "Reported", lambda c: c.reported_on, kind="date", width=85),
+            Column("unit", "Unit", lambda c: self.places.unit_label(c.unit_id), width=160),
+            Column("parties", "Parties", parties_text, width=200),
             Column("category", "Category", lambda c: c.conflict_type, width=90,
                    display=lambda c: dict(CATEGORIES).get(c.conflict_type, c.conflict_type)),
-            Column("severity", "Severity", lambda c: SEVERITY_RANK.get(c.severity, 0), width=70,
+            Column("severity", "Severity", lambda c: SEVERITY_RANK.get(c.severity, 0), width=65,
                    display=lambda c: c.severity.capitalize()),
             Column("status", "Status", lambda c: STATUS_RANK.get(c.status, 4), width=85,
                    display=lambda c: c.status.capitalize()),
-            Column("summary", "Summary", lambda c: c.description.replace("\n", " "), width=300),
+            Column("summary", "Summary", lambda c: c.description.replace("\n", " ")),
         ], style=lambda c: (GREY if c.status == "resolved"
                             else SEVERITY_COLOURS.get(c.severity), c.status == "escalated"))
         self.view = ListView(self.model, ctx.settings, "conflicts")
@@ -246,23 +246,24 @@ class ConflictsTab(CommunityTab):
         self.summary.setObjectName("conflict_summary")
         left.addWidget(self.summary)
         self.log_model: RowTableModel[ConflictNoteOut] = RowTableModel([
-            Column("when", "When", lambda n: n.created_at, width=125,
+            Column("when", "When", lambda n: n.created_at, width=130,
                    display=lambda n: local_text(n.created_at)),
-            Column("by", "By", lambda n: n.author, width=110),
-            Column("move", "Status", lambda n: n.to_status or "", width=120,
+            Column("by", "By", lambda n: n.author, width=80),
+            Column("move", "Status", lambda n: n.to_status or "", width=140,
                    display=lambda n: (f"{n.from_status} → {n.to_status}" if n.from_status
                                       else n.to_status or "")),
-            Column("text", "Note", lambda n: n.text.replace("\n", " "), width=300),
+            Column("text", "Note", lambda n: n.text.replace("\n", " ")),
         ])
         self.log_view = ListView(self.log_model, self.ctx.settings, "conflict_log")
         left.addWidget(self.log_view, 1)
-        outer.addLayout(left, 3)
+        outer.addLayout(left, 5)
         self.documents_box = QGroupBox("Documents")
         self.documents_box.setObjectName("conflict_documents")
         docs = QVBoxLayout(self.documents_box)
         self.documents = AttachmentsView(self.ctx, self.documents_box)
         docs.addWidget(self.documents)
         outer.addWidget(self.documents_box, 2)
+        self.documents_box.setMaximumWidth(330)
         return box
 
     # --- loading ---------------------------------------------------------------------------

@@ -238,18 +238,18 @@ class EventsTab(CommunityTab):
         layout.addLayout(buttons)
         self.model: RowTableModel[EventOut] = RowTableModel([
             Column("order", "Upcoming first", event_order, visible=False, display=lambda e: ""),
-            Column("when", "When", lambda e: e.date_time, width=130,
+            Column("when", "When", lambda e: e.date_time, width=125,
                    display=lambda e: local_text(e.date_time)),
-            Column("title", "Title", lambda e: e.title, width=220),
-            Column("place", "Place", lambda e: e.location or self.places.properties.get(
-                e.property_id, ""), width=170),
-            Column("going", "Going", lambda e: e.going, kind="int", width=55),
-            Column("capacity", "Capacity", lambda e: e.max_attendees, width=70,
+            Column("title", "Title", lambda e: e.title, width=200),
+            Column("going", "Going", lambda e: e.going, kind="int", width=50),
+            Column("capacity", "Capacity", lambda e: e.max_attendees, width=65,
                    display=capacity_text),
             Column("waitlisted", "Waitlisted", lambda e: e.waitlisted, kind="int", width=70),
-            Column("maybe", "Maybe", lambda e: e.maybe, kind="int", width=55),
+            Column("maybe", "Maybe", lambda e: e.maybe, kind="int", width=50),
             Column("property", "Property", lambda e: self.places.properties.get(
-                e.property_id, ""), width=150),
+                e.property_id, ""), width=130),
+            Column("place", "Place", lambda e: e.location or self.places.properties.get(
+                e.property_id, "")),
         ], style=lambda e: (GREY if started(e) or e.archived_at else None, False))
         self.view = ListView(self.model, ctx.settings, "events")
         self.view.doubleClicked.connect(lambda *_: self.edit())

@@ -58,6 +58,12 @@ class RecordData:
     conflicts: list[TenantConflict] = field(default_factory=list)  # newest first
 
 
+def conflict_text(c: TenantConflict) -> str:
+    """"noise (high) with Aiko Tanaka: Music after midnight"."""
+    others = f" with {', '.join(c.others)}" if c.others else ""
+    return f"{c.category} ({c.severity}){others}: {c.summary.replace(chr(10), ' ')}"
+
+
 class TenantRecord(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -189,26 +195,28 @@ class TenantRecord(QWidget):
         right.addWidget(self.documents_box, 1)
         return self.page
 
-    def _build_conflicts(self) -> QGroupBox:
-        """The roommate conflicts the tenant is a party to (the Community pane keeps them)."""
-        box = QGroupBox("Conflicts")
+    def _build_conflicts(self) -> QWidget:
+        """The roommate conflicts the tenant is a party to (kept in the Community pane): one
+        line each, so the leases above keep their room."""
+        box = QWidget()
         box.setObjectName("tenant_conflicts")
         layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(heading("Conflicts", 12))
+        self.no_conflicts = muted("none reported")
+        self.no_conflicts.setObjectName("no_conflicts")
+        head.addWidget(self.no_conflicts, 1)
+        layout.addLayout(head)
         self.conflict_model: RowTableModel[TenantConflict] = RowTableModel([
-            Column("status", "Status", lambda c: c.status, width=75),
-            Column("category", "Category", lambda c: c.category, width=80),
-            Column("severity", "Severity", lambda c: c.severity, width=60),
-            Column("with", "With", lambda c: ", ".join(c.others), width=140),
-            Column("summary", "Summary", lambda c: c.summary.replace("\n", " "), width=200),
+            Column("status", "Status", lambda c: c.status, width=80),
+            Column("conflict", "Conflict", conflict_text),
         ])
         self.conflict_view = ListView(self.conflict_model, self.ctx.settings, "tenant_conflicts")
-        self.conflict_view.setMaximumHeight(110)
+        self.conflict_view.setMaximumHeight(84)
         self.conflict_view.doubleClicked.connect(
             lambda *_: self.ctx.bus.open_pane_view.emit("community", "conflicts"))
-        self.no_conflicts = muted("No conflicts reported.")
-        self.no_conflicts.setObjectName("no_conflicts")
         layout.addWidget(self.conflict_view)
-        layout.addWidget(self.no_conflicts)
         return box
 
     def show_tenant(self, tenant_id: uuid.UUID | None) -> None:

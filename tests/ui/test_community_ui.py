@@ -34,6 +34,7 @@ from tests.ui.helpers import (
     DialogDriver,
     click,
     menu_action,
+    off_the_gui_thread,
     settle,
     type_into,
 )
@@ -399,3 +400,52 @@ def test_the_waitlist_order_is_the_services(window: MainWindow, house: House) ->
     places = [model.index(r, tab.rsvp_model.column_index("waitlist")).data()
               for r in range(model.rowCount())]
     assert places == ["", "1", "2"]
+
+
+def test_an_announcement_edited_meanwhile_is_reloaded_then_saved(
+        qtbot: QtBot, window: MainWindow, house: House,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.schemas.community import AnnouncementCreate, AnnouncementUpdate
+    from coliv_desktop.ui.common import forms
+    from coliv_desktop.ui.community.common import load_places
+
+    db, actor = window.ctx.db, window.ctx.actor
+    posted = community.add_announcement(db, actor, build(
+        AnnouncementCreate, title="Bins on Friday", message="Out Thursday night."))
+    choices = [forms.RELOAD]
+    monkeypatch.setattr(forms.FormDialog, "resolve_conflict", lambda self, exc: choices.pop(0))
+    places = off_the_gui_thread(load_places, window.ctx)  # (a UI module's read)
+    dialog = AnnouncementDialog(window.ctx, places, property_id=None, existing=posted)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_into(qtbot, dialog.title, "Bins on Saturday")
+    community.update_announcement(db, actor, posted.id, build(  # another desk, meanwhile
+        AnnouncementUpdate, title="Bins on Monday", expected_version=posted.version))
+    click(qtbot, dialog.save_button)
+    settle(window)
+    assert dialog.isVisible() and dialog.title.text() == "Bins on Monday"
+    type_into(qtbot, dialog.title, "Bins on Sunday")
+    click(qtbot, dialog.save_button)
+    settle(window)
+    assert dialog.result() == 1
+    assert community.get_announcement(db, actor, posted.id).title == "Bins on Sunday"
+
+
+def test_attendance_is_marked_after_the_event(
+        qtbot: QtBot, window: MainWindow, house: House) -> None:
+    from coliv_desktop.schemas.community import EventCreate
+
+    db, actor = window.ctx.db, window.ctx.actor
+    event = community.add_event(db, actor, build(
+        EventCreate, property_id=house.flow.property_id, title="Last week's dinner",
+        date_time="2025-06-01 19:00"))
+    community.rsvp(db, actor, event.id, house.people["Mia"], "going")
+    tab = open_pane(window, "events").events
+    assert tab.view.select_where(lambda e: e.id == event.id)
+    settle(window)
+    assert tab.rsvp_view.select_where(lambda r: True)
+    assert tab.came_button.isEnabled()
+    click(qtbot, tab.came_button)
+    settle(window)
+    model = tab.rsvp_view.model()
+    assert model.index(0, tab.rsvp_model.column_index("attended")).data() == "Came"

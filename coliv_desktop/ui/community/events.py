@@ -157,8 +157,9 @@ class RsvpDialog(FormDialog):
             self.answer.setCurrentIndex(self.answer.findData(existing.status))
         self.fields.add("tenant_id", "Tenant", self.tenant_id)
         self.fields.add("answer", "Answer", self.answer)
-        note = muted(f"{event.title}: {event.going} going of {capacity_text(event)}. "
-                     "Beyond the capacity a yes joins the waitlist.")
+        note = muted(f"{event.going} going, no limit." if event.max_attendees is None else
+                     f"{event.going} going of {event.max_attendees} places: beyond them a "
+                     "yes joins the waitlist.")
         self.form.addRow("", note)
         self.finish_layout()
 

@@ -375,6 +375,9 @@ def test_the_applications_view_shows_a_housemates_open_conflicts(
     text = view.detail.text()
     assert "Mike Resident</a> (3B-B)" in text and "1 open conflict (noise, high)" in text
     assert text.count("open conflict") == 2  # Mike and Jessica; Tom has none
+    row = next(i for i, c in enumerate(view.model.rows) if c.room_label == "3B-A")
+    assert view.model.index(row, view.model.column_index("roommates")).data() == \
+        "Mike 83 ⚠, Jessica 79 ⚠, Tom 100"
     assert [(c.room_id, c.score) for c in view.model.rows] == before  # display only
 
 

@@ -84,14 +84,18 @@ def describe_profile(p: CompatibilityProfile) -> str:
     return " · ".join(parts)
 
 
-def roommates_text(c: CandidateOut) -> str:
+def roommates_text(c: CandidateOut, flagged: Callable[[uuid.UUID], bool] = lambda _: False
+                   ) -> str:
+    """Each roommate with their pair score; ⚠ after one with an open conflict."""
     if not c.roommates:
         return "nobody yet"
-    return ", ".join(f"{r.label} {r.pair_score}" if r.pair_score is not None else
-                     f"{r.label} (no profile)" for r in c.roommates)
+    return ", ".join((f"{r.label} {r.pair_score}" if r.pair_score is not None else
+                      f"{r.label} (no profile)") + (" ⚠" if flagged(r.tenant_id) else "")
+                     for r in c.roommates)
 
 
-def candidate_columns() -> list[Column[CandidateOut]]:
+def candidate_columns(flagged: Callable[[uuid.UUID], bool] = lambda _: False
+                      ) -> list[Column[CandidateOut]]:
     # The roommates last, taking the width that is left: seen without scrolling sideways on a
     # 1280-pixel screen (the score cell carries the tier's colour; the tier and the note can
     # be shown from the header's menu).
@@ -103,7 +107,9 @@ def candidate_columns() -> list[Column[CandidateOut]]:
         Column("tier", "Tier", lambda c: tier_text(c.tier), width=100, visible=False),
         Column("note", "Note", lambda c: "booked later" if c.warning else "", width=80,
                visible=False),
-        Column("roommates", "Roommates (pair scores)", roommates_text, width=200),
+        Column("roommates", "Roommates (pair scores)", lambda c: roommates_text(c, flagged),
+               width=200, tooltip="Pair scores; ⚠ a roommate with an open conflict (the "
+               "room's detail says which)"),
     ]
 
 
@@ -231,7 +237,8 @@ class ApplicationView(QWidget):
     def _build_candidates(self) -> QSplitter:
         """The candidate rooms, best first, over the selected one's explanation."""
         split = QSplitter(Qt.Orientation.Vertical)
-        self.model = CandidateModel(candidate_columns(), money=self.ctx.money)
+        self.model = CandidateModel(candidate_columns(
+            lambda t: bool(open_conflicts_text(self.conflicts.get(t, [])))), money=self.ctx.money)
         self.view = ListView(self.model, self.ctx.settings, "candidates")
         # every roommate shown, whatever the width: the last column takes what is left and
         # wraps onto a second line, never scrolling sideways

@@ -255,6 +255,9 @@ class ConflictsTab(CommunityTab):
             Column("text", "Note", lambda n: n.text.replace("\n", " ")),
         ])
         self.log_view = ListView(self.log_model, self.ctx.settings, "conflict_log")
+        self.log_search = list_filter([self.log_view], "Search the log")
+        self.log_search.setMaximumWidth(220)
+        head.addWidget(self.log_search)
         left.addWidget(self.log_view, 1)
         outer.addLayout(left, 5)
         self.documents_box = QGroupBox("Documents")

@@ -277,7 +277,9 @@ class EventsTab(CommunityTab):
         layout.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         self.answers_title = heading("Answers", 12)
-        head.addWidget(self.answers_title)
+        head.addWidget(self.answers_title, 1)
+        layout.addLayout(head)
+        buttons = QHBoxLayout()  # a row of their own: a long title pushes nothing off
         self.add_rsvp_button = tool_button("Add RSVP…", "add", "A tenant's answer",
                                            self.add_rsvp, allowed=self.ctx.allows(WRITE))
         self.add_rsvp_button.setObjectName("add_rsvp")
@@ -294,9 +296,9 @@ class EventsTab(CommunityTab):
                                          allowed=self.ctx.allows(WRITE))
         for button in (self.add_rsvp_button, self.change_button, self.came_button,
                        self.missed_button):
-            head.addWidget(button)
-        head.addStretch(1)
-        layout.addLayout(head)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.rsvp_note = QLabel()
         self.rsvp_note.setObjectName("rsvp_note")
         self.rsvp_note.setStyleSheet("color: #0969da;")
@@ -316,6 +318,9 @@ class EventsTab(CommunityTab):
                        r[0].attended, "") if r[0].attended is not None else ""),
         ])
         self.rsvp_view = ListView(self.rsvp_model, self.ctx.settings, "event_rsvps")
+        self.rsvp_search = list_filter([self.rsvp_view], "Find an answer")
+        self.rsvp_search.setMaximumWidth(220)
+        buttons.addWidget(self.rsvp_search)
         self.rsvp_view.selectionModel().currentRowChanged.connect(lambda *_: self._enable())
         layout.addWidget(self.rsvp_view, 1)
         return box

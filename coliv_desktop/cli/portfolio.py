@@ -9,6 +9,7 @@ import argparse
 import json
 import uuid
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from coliv_desktop import config
@@ -240,8 +241,13 @@ def _counts(occ: Occupancy) -> dict[str, Any]:
     return {
         "rooms_total": occ.rooms_total,
         "rooms_occupied": occ.rooms_occupied,
-        "revenue_potential": money_str(occ.revenue_potential),
+        "revenue_potential": _money(occ.revenue_potential),
     }
+
+
+def _money(value: Decimal | None) -> str | None:
+    """An amount, or null for a role that does not see money."""
+    return None if value is None else money_str(value)
 
 
 def dashboard_json(board: Dashboard, rooms: dict[uuid.UUID, list[dict[str, Any]]] | None = None
@@ -259,7 +265,9 @@ def dashboard_json(board: Dashboard, rooms: dict[uuid.UUID, list[dict[str, Any]]
         "beds_total": board.beds_total,
         "beds_occupied": board.beds_occupied,
         "occupancy_rate": float(board.occupancy_rate),
-        "revenue_potential": money_str(board.revenue_potential),
+        "revenue_potential": _money(board.revenue_potential),
+        "maintenance_open": board.maintenance_open,
+        "maintenance_overdue": board.maintenance_overdue,
         "properties": [
             {"id": str(p.id), "name": p.name, **_counts(p),
              "units": [unit_json(u) for u in p.units]}
@@ -279,15 +287,20 @@ def cmd_dashboard(args: argparse.Namespace, ctx: CliContext) -> None:
                     "beds_occupied": r.beds_occupied, "status": r.status})
         print(json.dumps(dashboard_json(board, rooms), indent=2, ensure_ascii=False))
         return
+    revenue = ("" if board.revenue_potential is None
+               else f", revenue potential {money_str(board.revenue_potential)}/mo")
     print(f"Portfolio on {board.on}: {board.rooms_occupied}/{board.rooms_total} rooms occupied, "
-          f"{board.beds_occupied}/{board.beds_total} beds ({board.occupancy_rate}%), "
-          f"revenue potential {money_str(board.revenue_potential)}/mo")
+          f"{board.beds_occupied}/{board.beds_total} beds ({board.occupancy_rate}%){revenue}")
+    print(f"Maintenance: {board.maintenance_open} open, {board.maintenance_overdue} overdue")
     for prop in board.properties:
-        print(f"{prop.name}: {prop.rooms_occupied}/{prop.rooms_total} rooms, "
-              f"{money_str(prop.revenue_potential)}/mo")
+        rent = "" if prop.revenue_potential is None else \
+            f", {money_str(prop.revenue_potential)}/mo"
+        print(f"{prop.name}: {prop.rooms_occupied}/{prop.rooms_total} rooms{rent}")
         for unit in prop.units:
+            rent = "" if unit.revenue_potential is None else \
+                f", {money_str(unit.revenue_potential)}/mo"
             print(f"  Unit {unit.number}: {unit.rooms_total} rooms, {unit.rooms_occupied} "
-                  f"occupied, {money_str(unit.revenue_potential)}/mo")
+                  f"occupied{rent}")
 
 
 def _register_init(commands: Any) -> None:

@@ -14,7 +14,7 @@ class Occupancy(Output):
     rooms_occupied: int
     beds_total: int
     beds_occupied: int
-    revenue_potential: Decimal
+    revenue_potential: Decimal | None  # None: the role does not see money (staff)
 
     @property
     def occupancy_rate(self) -> Decimal:
@@ -45,6 +45,8 @@ class PropertyOccupancy(Occupancy):
 class Dashboard(Occupancy):
     on: date
     properties: list[PropertyOccupancy]
+    maintenance_open: int = 0  # requests not resolved or closed
+    maintenance_overdue: int = 0  # of which past their response target
 
 
 class AttentionItem(Output):

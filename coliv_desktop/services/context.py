@@ -33,7 +33,8 @@ INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL: a login granted SELECT only, say
 # which staff are kept from.
 #   owner       everything, including users ("users.admin") and settings
 #   manager     everything but users and settings, and but replacing the whole book
-#               ("data.admin": import and restore also replace the users and their passwords)
+#               ("data.admin": import and restore also replace the users and their passwords;
+#               "data.read": a copy of the whole book, theirs included)
 #               (both export and erase a tenant's personal data: "tenants.export/erase")
 #   staff       maintenance, community and tenants' contact details; no money (leases and
 #               applications set rents), no personal documents
@@ -45,7 +46,7 @@ _MANAGING = _READS | _OPERATIONS | {
     "portfolio.write", "tenants.write", "leases.write", "applications.write", "ledger.write",
     "documents.write", "tenants.export", "tenants.erase"}
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "owner": _MANAGING | {"settings.write", "users.admin", "data.admin"},
+    "owner": _MANAGING | {"settings.write", "users.admin", "data.admin", "data.read"},
     "manager": _MANAGING,
     "staff": frozenset({"read", "tenants.write"}) | _OPERATIONS,
     "accountant": _READS | {"ledger.write"},

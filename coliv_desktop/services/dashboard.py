@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import BigInteger, case, func, select, type_coerce
 
@@ -16,13 +17,17 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Lease, Property, Room, Unit
 from coliv_desktop.domain.money import from_cents
 from coliv_desktop.schemas.dashboard import Dashboard, PropertyOccupancy, UnitOccupancy
+from coliv_desktop.services import maintenance
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, reading
 from coliv_desktop.services.lease_sql import active_on
 
 
 def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
+    """Occupancy by property and unit; rents (`revenue_potential`) only for a role that sees
+    money (None for staff)."""
     day = on or today()
+    money = actor.may("ledger.read")
     beds_taken = (
         select(Lease.room_id, func.count(func.distinct(Lease.bed)).label("beds"))
         .where(active_on(day))
@@ -60,6 +65,8 @@ def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
     )
     with reading(db, actor, "read") as s:
         rows = s.execute(query).all()
+        maintenance_open, maintenance_overdue = maintenance.open_counts(
+            s, maintenance.moment(day))
 
     units_by_property: dict[uuid.UUID, list[UnitOccupancy]] = defaultdict(list)
     names: dict[uuid.UUID, str] = {}
@@ -75,7 +82,7 @@ def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
                 rooms_occupied=int(row.rooms_occupied),
                 beds_total=int(row.beds_total),
                 beds_occupied=int(row.beds_occupied),
-                revenue_potential=from_cents(int(row.revenue_cents)),
+                revenue_potential=from_cents(int(row.revenue_cents)) if money else None,
             )
         )
     properties = []
@@ -90,7 +97,7 @@ def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
                 rooms_occupied=sum(u.rooms_occupied for u in units),
                 beds_total=sum(u.beds_total for u in units),
                 beds_occupied=sum(u.beds_occupied for u in units),
-                revenue_potential=sum((u.revenue_potential for u in units), from_cents(0)),
+                revenue_potential=_total([u.revenue_potential for u in units], money),
             )
         )
     return Dashboard.model_construct(
@@ -100,6 +107,12 @@ def dashboard(db: Database, actor: Actor, on: date | None = None) -> Dashboard:
         rooms_occupied=sum(p.rooms_occupied for p in properties),
         beds_total=sum(p.beds_total for p in properties),
         beds_occupied=sum(p.beds_occupied for p in properties),
-        revenue_potential=sum((p.revenue_potential for p in properties), from_cents(0)),
+        revenue_potential=_total([p.revenue_potential for p in properties], money),
+        maintenance_open=maintenance_open,
+        maintenance_overdue=maintenance_overdue,
     )
 
+
+
+def _total(values: list[Decimal | None], money: bool) -> Decimal | None:
+    return sum((v for v in values if v is not None), from_cents(0)) if money else None

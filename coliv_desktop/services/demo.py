@@ -48,16 +48,19 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
         for key, value in doc["operator"].items():
             setattr(operator, key, value)
         rooms: dict[str, Room] = {}
+        places: dict[str, uuid.UUID] = {}  # "Property" and "Property/unit" -> id
         for prop_data in doc["properties"]:
             units = prop_data.pop("units")
             prop = Property(operator_id=operator.id, **PropertyCreate(**prop_data).model_dump())
             s.add(prop)
             s.flush()
+            places[prop.name] = prop.id
             for unit_data in units:
                 room_rows = unit_data.pop("rooms")
                 unit = Unit(**UnitCreate(property_id=prop.id, **unit_data).model_dump())
                 s.add(unit)
                 s.flush()
+                places[f"{prop.name}/{unit.unit_number}"] = unit.id
                 for room_data in room_rows:
                     room = Room(**RoomCreate(unit_id=unit.id, **room_data).model_dump())
                     s.add(room)
@@ -115,4 +118,60 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
                   "applications": len(made), "contacts": len(contacts)}
     # the books: rent, payments, late fees, deposits, utilities (services/demo_ledger.py)
     counts.update(load_ledger(db, actor, day, doc.get("ledger", {}), lease_ids))
+    people = {key: tenant.id for key, tenant in tenants.items()}
+    counts.update(_load_community(db, actor, day, doc.get("community", {}), places, people))
     return counts
+
+
+def _load_community(db: Database, actor: Actor, day: date, spec: dict[str, Any],
+                    places: dict[str, uuid.UUID], people: dict[str, uuid.UUID]
+                    ) -> dict[str, int]:
+    """House life through its own services (each call checked and audited like the app's):
+    announcements, events with their RSVPs, the house board, conflicts and their log."""
+    from coliv_desktop.schemas.community import (
+        AnnouncementCreate,
+        ConflictCreate,
+        EventCreate,
+        PostCreate,
+    )
+    from coliv_desktop.services import community, conflicts
+
+    if not spec or day != today():
+        # house life is checked against today (an expiry or a lease already past is refused),
+        # so a demo dated another day (tests fix one) goes without it
+        return {}
+    for a in spec.get("announcements", []):
+        prop = a.get("property")
+        community.add_announcement(db, actor, AnnouncementCreate(
+            property_id=places[prop] if prop else None,
+            unit_id=places[f"{prop}/{a['unit']}"] if a.get("unit") else None,
+            title=a["title"], message=a["message"], priority=a.get("priority", "normal"),
+            pinned=a.get("pinned", False),
+            expires_on=day + timedelta(days=a["expires"]) if "expires" in a else None))
+    for e in spec.get("events", []):
+        start = f"{day + timedelta(days=e['days'])} {e['time']}"
+        made = community.add_event(db, actor, EventCreate(
+            property_id=places[e["property"]], title=e["title"],
+            description=e.get("description"), date_time=start,
+            location=e.get("location"), max_attendees=e.get("capacity")))
+        for key, answer in e.get("rsvps", {}).items():
+            community.rsvp(db, actor, made.id, people[key], answer)
+    for post in spec.get("posts", []):
+        author = post.get("author")
+        made_post = community.add_post(db, actor, PostCreate(
+            property_id=places[post["property"]], author_id=people[author] if author else None,
+            category=post.get("category", "general"), content=post["content"]))
+        if post.get("hidden"):
+            community.hide_post(db, actor, made_post.id, post["hidden"])
+    for c in spec.get("conflicts", []):
+        report = conflicts.report_conflict(db, actor, ConflictCreate(
+            unit_id=places[c["unit"]], parties=[people[k] for k in c["parties"]],
+            conflict_type=c["category"], severity=c.get("severity", "medium"),
+            description=c["summary"]))
+        for note in c.get("notes", []):
+            conflicts.add_conflict_note(db, actor, report.id, note)
+        if c.get("status", "open") != "open":
+            conflicts.set_conflict_status(db, actor, report.id, c["status"],
+                                          outcome=c.get("outcome"))
+    return {key: len(spec.get(key, [])) for key in ("announcements", "events", "posts",
+                                                    "conflicts")}

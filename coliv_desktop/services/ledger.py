@@ -210,23 +210,31 @@ def post_charge(db: Database, actor: Actor, data: ChargeCreate, *, force: bool =
     """A charge entered by hand. Due before the book's first lease, it raises
     NeedsConfirmation unless `force`."""
     with writing(db, actor, PERMISSION) as s:
-        lease = _lease(s, data.lease_id)
-        _check_lease_open_for_money(lease)
-        if data.amount <= ZERO:
-            raise ValidationError("amount", "must be more than zero")
-        forced = check_money_date(s, data.due_date, "due_date", force=force)
-        charge = Charge(lease_id=lease.id, kind=data.kind, period=f"manual:{uuid.uuid4()}",
-                        period_start=data.period_start, period_end=data.period_end,
-                        due_date=data.due_date, amount=data.amount,
-                        description=data.description, created_by=actor.name)
-        s.add(charge)
-        s.flush()
-        apply_unapplied(s, lease_chain(s, lease.id))
-        audit.record(s, actor, "create", "charge", charge.id,
-                     f"Charge {data.amount:.2f}: {data.description}",
-                     {"lease_id": lease.id, "kind": data.kind, "amount": data.amount,
-                      "due_date": data.due_date, **({"forced": forced} if forced else {})})
-        return _charge_out(s, charge)
+        return _charge_out(s, post_charge_in(s, actor, data, force=force))
+
+
+def post_charge_in(s: Session, actor: Actor, data: ChargeCreate, *, force: bool = False
+                   ) -> Charge:
+    """`post_charge` inside a caller's write transaction (a maintenance cost recharged to a
+    lease: the cost and its charge are written together or not at all). The caller has
+    checked "ledger.write"."""
+    lease = _lease(s, data.lease_id)
+    _check_lease_open_for_money(lease)
+    if data.amount <= ZERO:
+        raise ValidationError("amount", "must be more than zero")
+    forced = check_money_date(s, data.due_date, "due_date", force=force)
+    charge = Charge(lease_id=lease.id, kind=data.kind, period=f"manual:{uuid.uuid4()}",
+                    period_start=data.period_start, period_end=data.period_end,
+                    due_date=data.due_date, amount=data.amount,
+                    description=data.description, created_by=actor.name)
+    s.add(charge)
+    s.flush()
+    apply_unapplied(s, lease_chain(s, lease.id))
+    audit.record(s, actor, "create", "charge", charge.id,
+                 f"Charge {data.amount:.2f}: {data.description}",
+                 {"lease_id": lease.id, "kind": data.kind, "amount": data.amount,
+                  "due_date": data.due_date, **({"forced": forced} if forced else {})})
+    return charge
 
 
 def _reason(reason: str) -> str:

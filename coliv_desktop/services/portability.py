@@ -107,8 +107,8 @@ def _sort_key(table: Table) -> Callable[[dict[str, Any]], tuple[str, ...]]:
 
 def export_data(db: Database, actor: Actor, progress: Progress | None = None) -> dict[str, Any]:
     """Every table, as a JSON-ready document: the whole book, users and their password hashes
-    included, so only an owner ("data.admin") takes it."""
-    actor.require("data.admin")
+    included, so only an owner ("data.read": a read, so a book open read-only exports too)."""
+    actor.require("data.read")
     scope.require_unlimited(actor, "the whole book")
     tables = exported_tables()
     document: dict[str, Any] = {
@@ -303,7 +303,7 @@ class TableCheck:
 
 def table_totals(db: Database, actor: Actor) -> dict[str, tuple[int, str]]:
     """Row count and the sum of every money column, per table: what a transfer must preserve."""
-    actor.require("data.admin")  # counts every table, the users' included
+    actor.require("data.read")  # counts every table, the users' included
     scope.require_unlimited(actor, "the whole book")
     totals: dict[str, tuple[int, str]] = {}
     with db.engine.connect() as conn:

@@ -65,7 +65,8 @@ def test_flow_41_through_the_cli(cli: Cli) -> None:
     ids = flow_41(cli)
     board = json.loads(cli.ok("dashboard", "--json"))
     assert set(board) == {"rooms_total", "rooms_occupied", "beds_total", "beds_occupied",
-                          "occupancy_rate", "revenue_potential", "properties"}
+                          "occupancy_rate", "revenue_potential", "maintenance_open",
+                          "maintenance_overdue", "properties"}
     assert (board["rooms_total"], board["rooms_occupied"]) == (7, 0)
     assert board["occupancy_rate"] == 0
     (prop,) = board["properties"]

@@ -36,7 +36,7 @@ def test_each_role_has_exactly_what_issue_13_gives_it() -> None:
     assert set(PERMISSIONS) == {"owner", "manager", "staff", "accountant", "viewer"}
     # owner: everything, users and settings included
     assert PERMISSIONS["owner"] == READS | WRITES | {"settings.write", "users.admin",
-                                                     "data.admin"}
+                                                     "data.admin", "data.read"}
     # manager: everything but users and settings (and replacing the whole book)
     assert PERMISSIONS["manager"] == READS | WRITES
     # staff: maintenance, community, tenants' contact details; no money, no personal papers

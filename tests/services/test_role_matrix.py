@@ -215,6 +215,26 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
 
 def maintenance_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
     """Vendors, maintenance requests, costs and schedules (services.vendors/maintenance)."""
+    from coliv_desktop.schemas.maintenance import (
+        CostCreate,
+        RequestCreate,
+        ScheduleCreate,
+        VendorCreate,
+    )
+    from coliv_desktop.services import maintenance, vendors
+
+    ids["vendor"] = vendors.add_vendor(db, owner, build(
+        VendorCreate, name="Matrix Plumbing", trade="plumber")).id
+    request = maintenance.add_request(db, owner, build(
+        RequestCreate, room_id=ids["room"], category="plumbing", priority="high",
+        title="Matrix leak", tenant_id=ids["tenant"]))
+    ids["request"] = request.id
+    maintenance.assign_request(db, owner, request.id, ids["vendor"])
+    maintenance.add_cost(db, owner, build(CostCreate, request_id=request.id, amount="30",
+                                          description="Washer"))
+    ids["schedule"] = maintenance.add_schedule(db, owner, build(
+        ScheduleCreate, property_id=ids["property"], title="Matrix boiler",
+        category="heating_cooling", every_months=12, next_due=DAY.isoformat())).id
 
 
 def community_rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
@@ -269,7 +289,12 @@ def _document_file(out: Path) -> Path:
 
 
 # parameter name -> value from (ids, out folder); checked before the general `by_name` below
-MAINTENANCE_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {}
+MAINTENANCE_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
+    "request_id": lambda ids, out: ids["request"],
+    "vendor_id": lambda ids, out: ids["vendor"],
+    "schedule_id": lambda ids, out: ids["schedule"],
+    "to": lambda ids, out: "in_progress",
+}
 COMMUNITY_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "announcement_id": lambda ids, out: ids["announcement"],
     "event_id": lambda ids, out: ids["event"],
@@ -288,7 +313,30 @@ DOCUMENT_ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
     "file_path": lambda ids, out: _document_file(out),
 }
 # schema class name -> an instance, from ids (the `data` parameters)
-MAINTENANCE_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {}
+MAINTENANCE_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "VendorCreate": lambda ids: _maintenance_schema(
+        "VendorCreate", name="Matrix Electric", trade="electrician"),
+    "VendorUpdate": lambda ids: _maintenance_schema("VendorUpdate", rates="$70/hour"),
+    "RequestCreate": lambda ids: _maintenance_schema(
+        "RequestCreate", room_id=ids["room"], category="pest", priority="urgent",
+        title="Matrix ants", holds_room=True),
+    "RequestUpdate": lambda ids: _maintenance_schema("RequestUpdate", priority="urgent"),
+    # recharged to the lease in the request's property: needs "ledger.write" too
+    "CostCreate": lambda ids: _maintenance_schema(
+        "CostCreate", request_id=ids["request"], amount="45", description="Door",
+        lease_id=ids["lease"]),
+    "ScheduleCreate": lambda ids: _maintenance_schema(
+        "ScheduleCreate", unit_id=ids["unit"], title="Matrix filters", category="other",
+        every_months=6, next_due=DAY.isoformat()),
+}
+
+
+def _maintenance_schema(schema: str, /, **values: Any) -> Any:
+    from coliv_desktop.schemas import maintenance as schemas
+
+    return build(getattr(schemas, schema), **values)
+
+
 COMMUNITY_DATA: dict[str, Callable[[dict[str, Any]], Any]] = {
     "AnnouncementCreate": lambda ids: _community_schema(
         "AnnouncementCreate", property_id=ids["property"], title="Matrix", message="Text"),
@@ -410,6 +458,8 @@ def arguments(name: str, function: Callable[..., Any], db: Database, url: URL, a
     overrides = OVERRIDES.get(name, {})
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
+    if "force" in inspect.signature(function).parameters:
+        kwargs["force"] = True  # a person's yes to a plausibility question: not a permission
     for param in inspect.signature(function).parameters.values():
         if param.default is not inspect.Parameter.empty or param.kind in (
                 param.VAR_POSITIONAL, param.VAR_KEYWORD):

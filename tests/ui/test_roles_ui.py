@@ -22,7 +22,7 @@ DAY = date(2026, 3, 15)
 # Menu commands and the permission each takes.
 MENU = {"add_property": "portfolio.write", "add_tenant": "tenants.write",
         "new_lease": "leases.write", "menu_record_payment": "ledger.write",
-        "menu_rent_run": "ledger.write", "export_json": "data.admin",
+        "menu_rent_run": "ledger.write", "export_json": "data.read",
         "restore_backup": "data.admin", "audit_log": "audit.read",
         "settings": "settings.write", "verify_books": "ledger.read", "refresh": "read"}
 # Pane buttons (object names) and the permission each takes.

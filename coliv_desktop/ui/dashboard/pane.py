@@ -51,7 +51,7 @@ class BoardRow:
     beds_total: int
     beds_occupied: int
     bed_rate: Decimal
-    revenue_potential: Decimal
+    revenue_potential: Decimal | None
 
     @classmethod
     def of(cls, label: str, is_property: bool, o: Occupancy) -> BoardRow:
@@ -204,11 +204,12 @@ class DashboardPane(Pane):
                             f"{board.beds_occupied}/{board.beds_total} beds")
         self.occupancy_card.set(f"{board.room_rate}%",
                                 f"of rooms · {board.occupancy_rate}% of beds")
-        self.revenue_card.set(self.ctx.money(board.revenue_potential),
+        potential = board.revenue_potential or Decimal("0.00")  # None: hidden (staff)
+        self.revenue_card.set(self.ctx.money(potential),
                               f"{board.rooms_total} rooms")
         roll = sum((r.rent_roll for r in data.rent_roll), Decimal("0.00"))
-        share = (roll * 100 / board.revenue_potential).quantize(Decimal("0.1")) \
-            if board.revenue_potential else Decimal("0.0")
+        share = (roll * 100 / potential).quantize(Decimal("0.1")) \
+            if potential else Decimal("0.0")
         self.roll_card.set(self.ctx.money(roll), f"{share}% of potential")
         self.model.set_rows(board_rows(board))
         self.loaded.emit()

@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
                      "copy_to_postgres", needs="data.admin")
         self._action(file, "&Export to JSON…", d.export_json, None,
                      "Every table in one file (a backup you can read back anywhere)",
-                     "export_json", needs="data.admin")
+                     "export_json", needs="data.read")
         self._action(file, "&Import from JSON…", d.import_json, None,
                      "Load an export into this database (it must be empty)", "import_json",
                      needs="data.admin")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -255,9 +256,12 @@ class ConflictsTab(CommunityTab):
             Column("text", "Note", lambda n: n.text.replace("\n", " ")),
         ])
         self.log_view = ListView(self.log_model, self.ctx.settings, "conflict_log")
+        # notes are read whole: each row as tall as its note
+        self.log_view.setWordWrap(True)
+        self.log_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
         self.log_search = list_filter([self.log_view], "Search the log")
-        self.log_search.setMaximumWidth(220)
-        head.addWidget(self.log_search)
+        left.addWidget(self.log_search)
         left.addWidget(self.log_view, 1)
         outer.addLayout(left, 5)
         self.documents_box = QGroupBox("Documents")

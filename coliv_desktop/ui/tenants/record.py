@@ -213,7 +213,6 @@ class TenantRecord(QWidget):
             Column("conflict", "Conflict", conflict_text),
         ])
         self.conflict_view = ListView(self.conflict_model, self.ctx.settings, "tenant_conflicts")
-        self.conflict_view.setMaximumHeight(84)
         self.conflict_view.doubleClicked.connect(
             lambda *_: self.ctx.bus.open_pane_view.emit("community", "conflicts"))
         layout.addWidget(self.conflict_view)
@@ -270,6 +269,12 @@ class TenantRecord(QWidget):
         self.log_model.set_rows(data.log)
         self.conflict_model.set_rows(data.conflicts)
         self.conflict_view.setVisible(bool(data.conflicts))
+        # as tall as its rows (three at most): the leases above keep the room
+        shown = min(len(data.conflicts), 3)
+        self.conflict_view.setFixedHeight(
+            self.conflict_view.horizontalHeader().sizeHint().height()
+            + shown * self.conflict_view.verticalHeader().defaultSectionSize()
+            + 2 * self.conflict_view.frameWidth())
         self.no_conflicts.setVisible(not data.conflicts)
         self.log_view.proxy.set_search(self.log_search.text())
         may_read = self.ctx.may("documents.read")

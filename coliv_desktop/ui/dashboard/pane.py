@@ -129,7 +129,11 @@ class DashboardPane(Pane):
         self.occupancy_card = StatCard("Occupancy")
         self.revenue_card = StatCard("Revenue potential / mo")
         self.roll_card = StatCard("Rent roll / mo")
-        for card in (self.rooms_card, self.occupancy_card, self.revenue_card, self.roll_card):
+        self.maintenance_card = StatCard("Maintenance open")
+        self.maintenance_card.setToolTip("Maintenance requests not yet resolved, and how many "
+                                         "of them are past their response target (Ctrl+8)")
+        for card in (self.rooms_card, self.occupancy_card, self.revenue_card, self.roll_card,
+                     self.maintenance_card):
             cards.addWidget(card)
         layout.addLayout(cards)
         self.attention = QLabel()
@@ -211,6 +215,11 @@ class DashboardPane(Pane):
         share = (roll * 100 / potential).quantize(Decimal("0.1")) \
             if potential else Decimal("0.0")
         self.roll_card.set(self.ctx.money(roll), f"{share}% of potential")
+        self.maintenance_card.set(str(board.maintenance_open),
+                                  f"{board.maintenance_overdue} overdue")
+        self.maintenance_card.value.setStyleSheet(
+            "font-size: 18pt; font-weight: 600;"
+            + (" color: #b3261e;" if board.maintenance_overdue else ""))
         self.model.set_rows(board_rows(board))
         self.loaded.emit()
         QTimer.singleShot(0, lambda: self._draw_charts(data))

@@ -29,7 +29,7 @@ from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.schemas.overview import TreeRow
 from coliv_desktop.schemas.people import TenantOut
 from coliv_desktop.schemas.portfolio import PropertyOut, RoomOut, UnitOut
-from coliv_desktop.services import leasing, overview, portfolio, tenants
+from coliv_desktop.services import leasing, maintenance, overview, portfolio, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.common.context import AppContext, SignalBus
 from coliv_desktop.ui.common.models.table import Column, RowTableModel
@@ -61,6 +61,7 @@ class RoomData:
     room: RoomOut
     leases: list[LeaseRow]
     current: list[tuple[LeaseRow, TenantOut]]
+    urgent: tuple[str, ...] = ()  # titles of the room's open urgent maintenance requests
 
 
 def _room_columns(ctx: AppContext) -> list[Column[TreeRow]]:
@@ -216,6 +217,12 @@ class RoomView(QWidget):
         for button in (self.lease_button, self.edit_button, self.archive_button):
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
+        self.urgent = QLabel()
+        self.urgent.setObjectName("room_urgent")
+        self.urgent.setStyleSheet("color: #b3261e; font-weight: 600;")
+        self.urgent.setWordWrap(True)
+        self.urgent.hide()
+        layout.addWidget(self.urgent)
         self.current = QGroupBox("Living here now")
         self.current_layout = QVBoxLayout(self.current)
         layout.addWidget(self.current)
@@ -245,6 +252,8 @@ class RoomView(QWidget):
         if room.status == "maintenance":
             bits.append("UNDER MAINTENANCE")
         self.subtitle.setText(" · ".join(bits))
+        self.urgent.setText("\n".join(f"Urgent: {title}" for title in data.urgent))
+        self.urgent.setVisible(bool(data.urgent))
         while self.current_layout.count():
             item = self.current_layout.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -387,7 +396,10 @@ class PortfolioPane(Pane):
                 current = [(row, tenants.get_tenant(db, actor, row.tenant_id)) for row in leases
                            if row.status != "cancelled" and row.lease_start <= day
                            and (row.lease_end is None or row.lease_end >= day)]
-                return RoomData(prop, unit, room, leases, current)
+                urgent = tuple(r.title for r in maintenance.list_requests(
+                    db, actor, include_done=False, property_id=prop.id)
+                    if r.room_id == ident and r.priority == "urgent")
+                return RoomData(prop, unit, room, leases, current, urgent)
             unit_out = portfolio.get_unit(db, actor, ident) if kind == "unit" else None
             prop_id = unit_out.property_id if unit_out else ident
             prop = portfolio.get_property(db, actor, prop_id)

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QHeaderView,
     QLabel,
+    QMenu,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -30,6 +32,40 @@ if TYPE_CHECKING:
 FULL_TREE_ROOMS = 500  # up to this many rooms the whole tree loads at once
 EXPAND_UP_TO = 10  # properties shown opened the first time
 MIN_WIDTH = 260  # the tree's names stay readable beside its occupancy column
+
+
+URGENT = QColor("#b3261e")
+_MARKED = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+           Qt.ItemDataRole.ToolTipRole)
+
+
+class MarkedTreeProxy(TreeFilterProxy):
+    """The tree's filter, also marking the rooms with an open urgent maintenance request
+    (a "⚠" after the name, red, the request's title as tooltip)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.urgent: dict[uuid.UUID, str] = {}  # room id -> the open urgent request's title
+
+    def set_urgent(self, urgent: dict[uuid.UUID, str]) -> None:
+        """Set just before the tree's rows are (re)set: their reset repaints the marks."""
+        self.urgent = urgent
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        value = super().data(index, role)
+        if not self.urgent or index.column() != 0 or role not in _MARKED:
+            return value
+        node = super().data(index, NODE_ROLE)
+        if not isinstance(node, Node) or node.kind != "room" or node.id not in self.urgent:
+            return value
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{value} ⚠"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return URGENT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Urgent: {self.urgent[node.id]}"
+        return value
 
 
 class TreeDock(QDockWidget):
@@ -52,7 +88,7 @@ class TreeDock(QDockWidget):
         self.model = PropertyTreeModel(self, load_rooms=self._load_rooms,
                                        load_units=self._load_units)
         self.outline = False  # True: a large portfolio, units and rooms load when opened
-        self.proxy = TreeFilterProxy(self)
+        self.proxy = MarkedTreeProxy(self)
         self.proxy.setSourceModel(self.model)
         self.view = QTreeView()
         self.view.setObjectName("property_tree")
@@ -60,6 +96,8 @@ class TreeDock(QDockWidget):
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(False)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -168,21 +206,25 @@ class TreeDock(QDockWidget):
         if current is not None and self._select_after is None:
             self._select_after = current.id
 
-        def load() -> tuple[list[OutlineRow], PortfolioTree | None]:
-            from coliv_desktop.services import overview
+        def load() -> tuple[list[OutlineRow], PortfolioTree | None, dict[uuid.UUID, str]]:
+            from coliv_desktop.services import maintenance, overview
 
             properties = overview.outline(db, actor)
             small = sum(p.rooms_total for p in properties) <= FULL_TREE_ROOMS
-            return properties, overview.portfolio_tree(db, actor) if small else None
+            urgent = {r.room_id: r.title for r in maintenance.list_requests(
+                db, actor, include_done=False) if r.priority == "urgent" and r.room_id}
+            return properties, overview.portfolio_tree(db, actor) if small else None, urgent
 
         self.ctx.run_task(load, self._show)
 
-    def _show(self, loaded: tuple[list[OutlineRow], PortfolioTree | None] | None,
+    def _show(self, loaded: tuple[list[OutlineRow], PortfolioTree | None,
+                                  dict[uuid.UUID, str]] | None,
               error: BaseException | None) -> None:
         if error is not None or loaded is None:
             self.ctx.bus.error.emit(f"Could not load the property tree: {error}")
             return
-        properties, tree = loaded
+        properties, tree, urgent = loaded
+        self.proxy.set_urgent(urgent)
         self.tree = tree
         expanded = self._expanded_ids()
         self.view.selectionModel().blockSignals(True)
@@ -303,6 +345,21 @@ class TreeDock(QDockWidget):
         node = current.data(NODE_ROLE)
         if isinstance(node, Node):
             self.node_selected.emit(node.kind, node.id)
+
+    def context_menu(self, node: Node) -> QMenu:
+        """The right-click menu of a property, unit or room."""
+        menu = QMenu(self.view)
+        report = menu.addAction("Report a problem…")
+        report.setObjectName("report_problem")
+        report.setEnabled(self.ctx.may("maintenance.write"))
+        report.triggered.connect(lambda *_: self.ctx.bus.open_pane_view.emit(
+            "maintenance", f"report:{node.kind}:{node.id}"))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        node = self.view.indexAt(pos).data(NODE_ROLE)
+        if isinstance(node, Node) and self.ctx.has_database:
+            self.context_menu(node).exec(self.view.viewport().mapToGlobal(pos))
 
     def node_text(self, ident: uuid.UUID) -> tuple[str, str] | None:
         """(label, occupancy or tenant) as the tree shows it: for tests and tooltips."""

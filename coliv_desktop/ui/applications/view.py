@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
 from pathlib import Path
@@ -38,7 +38,8 @@ from coliv_desktop.schemas.applications import (
     CandidateOut,
     MatchResult,
 )
-from coliv_desktop.services import applications, matching, tenants, welcome
+from coliv_desktop.schemas.community import TenantConflict
+from coliv_desktop.services import applications, conflicts, matching, tenants, welcome
 from coliv_desktop.ui.applications.approve import ApproveDialog
 from coliv_desktop.ui.applications.dialog import ApplicationDialog, TenantProfileDialog
 from coliv_desktop.ui.common.context import AppContext
@@ -83,14 +84,18 @@ def describe_profile(p: CompatibilityProfile) -> str:
     return " · ".join(parts)
 
 
-def roommates_text(c: CandidateOut) -> str:
+def roommates_text(c: CandidateOut, flagged: Callable[[uuid.UUID], bool] = lambda _: False
+                   ) -> str:
+    """Each roommate with their pair score; ⚠ after one with an open conflict."""
     if not c.roommates:
         return "nobody yet"
-    return ", ".join(f"{r.label} {r.pair_score}" if r.pair_score is not None else
-                     f"{r.label} (no profile)" for r in c.roommates)
+    return ", ".join((f"{r.label} {r.pair_score}" if r.pair_score is not None else
+                      f"{r.label} (no profile)") + (" ⚠" if flagged(r.tenant_id) else "")
+                     for r in c.roommates)
 
 
-def candidate_columns() -> list[Column[CandidateOut]]:
+def candidate_columns(flagged: Callable[[uuid.UUID], bool] = lambda _: False
+                      ) -> list[Column[CandidateOut]]:
     # The roommates last, taking the width that is left: seen without scrolling sideways on a
     # 1280-pixel screen (the score cell carries the tier's colour; the tier and the note can
     # be shown from the header's menu).
@@ -102,7 +107,9 @@ def candidate_columns() -> list[Column[CandidateOut]]:
         Column("tier", "Tier", lambda c: tier_text(c.tier), width=100, visible=False),
         Column("note", "Note", lambda c: "booked later" if c.warning else "", width=80,
                visible=False),
-        Column("roommates", "Roommates (pair scores)", roommates_text, width=200),
+        Column("roommates", "Roommates (pair scores)", lambda c: roommates_text(c, flagged),
+               width=200, tooltip="Pair scores; ⚠ a roommate with an open conflict (the "
+               "room's detail says which)"),
     ]
 
 
@@ -121,10 +128,22 @@ class CandidateModel(RowTableModel[CandidateOut]):
         return super().data(index, role)
 
 
+def open_conflicts_text(found: list[TenantConflict]) -> str:
+    """"1 open conflict (noise, high)": what a housemate's unresolved conflicts add next to
+    their name (shown only: the score does not count them)."""
+    still = [c for c in found if c.status != "resolved"]
+    if not still:
+        return ""
+    kinds = "; ".join(f"{c.category}, {c.severity}" for c in still)
+    return f"{len(still)} open conflict{'s' if len(still) != 1 else ''} ({kinds})"
+
+
 @dataclass(frozen=True)
 class Loaded:
     application: ApplicationOut
     matches: MatchResult
+    # each candidate room's housemate -> their conflicts
+    conflicts: dict[uuid.UUID, list[TenantConflict]] = field(default_factory=dict)
 
 
 class ApplicationView(QWidget):
@@ -133,6 +152,7 @@ class ApplicationView(QWidget):
         self.ctx = ctx
         self.application: ApplicationOut | None = None
         self.matches: MatchResult | None = None
+        self.conflicts: dict[uuid.UUID, list[TenantConflict]] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget()
@@ -217,7 +237,8 @@ class ApplicationView(QWidget):
     def _build_candidates(self) -> QSplitter:
         """The candidate rooms, best first, over the selected one's explanation."""
         split = QSplitter(Qt.Orientation.Vertical)
-        self.model = CandidateModel(candidate_columns(), money=self.ctx.money)
+        self.model = CandidateModel(candidate_columns(
+            lambda t: bool(open_conflicts_text(self.conflicts.get(t, [])))), money=self.ctx.money)
         self.view = ListView(self.model, self.ctx.settings, "candidates")
         # every roommate shown, whatever the width: the last column takes what is left and
         # wraps onto a second line, never scrolling sideways
@@ -276,8 +297,10 @@ class ApplicationView(QWidget):
         actor = self.ctx.actor
 
         def load() -> Loaded:
-            return Loaded(applications.get_application(db, actor, application_id),
-                          matching.get_matches(db, actor, application_id))
+            matches = matching.get_matches(db, actor, application_id)
+            housemates = [r.tenant_id for c in matches.candidates for r in c.roommates]
+            return Loaded(applications.get_application(db, actor, application_id), matches,
+                          conflicts.conflicts_of_tenants(db, actor, housemates))
 
         self.ctx.run_task(load, self._loaded)
 
@@ -285,11 +308,13 @@ class ApplicationView(QWidget):
         if error is not None or loaded is None:
             self.ctx.bus.error.emit(f"Could not load the application: {error}")
             return
-        self.fill(loaded.application, loaded.matches)
+        self.fill(loaded.application, loaded.matches, loaded.conflicts)
 
-    def fill(self, app: ApplicationOut, matches: MatchResult) -> None:
+    def fill(self, app: ApplicationOut, matches: MatchResult,
+             found: dict[uuid.UUID, list[TenantConflict]] | None = None) -> None:
         keep = self.selected_candidate()
         self.application, self.matches = app, matches
+        self.conflicts = found or {}
         self.name.setText(app.full_name)
         self.status.setText(app.status)
         colour = STATUS_COLOURS.get(app.status, "#57606a")
@@ -375,8 +400,11 @@ class ApplicationView(QWidget):
             for r in c.roommates:
                 score = (str(r.pair_score) if r.pair_score is not None else
                          f"no profile · <a href='profile:{r.tenant_id}'>set profile…</a>")
+                trouble = open_conflicts_text(self.conflicts.get(r.tenant_id, []))
+                flag = (f" · <span style='color:#b3261e'>{escape(trouble)}</span>"
+                        if trouble else "")
                 mates.append(f"<li><a href='tenant:{r.tenant_id}'>{escape(r.name)}</a> "
-                             f"({escape(r.room)}): {score}</li>")
+                             f"({escape(r.room)}): {score}{flag}</li>")
             html.append("<p><b>Roommates</b></p><ul>" + "".join(mates) + "</ul>")
         self.detail.setText("".join(html))
 

@@ -32,6 +32,9 @@ PANES: list[PaneSpec] = [
     PaneSpec("maintenance", "Maintenance", "room-maintenance", "Ctrl+8",
              "coliv_desktop.ui.maintenance.pane:MaintenancePane",
              "The maintenance queue: requests, vendors, work orders and schedules"),
+    PaneSpec("community", "Community", "property", "Ctrl+9",
+             "coliv_desktop.ui.community.pane:CommunityPane",
+             "Announcements, events, the house board and roommate conflicts"),
 ]
 
 

@@ -4,7 +4,7 @@ searchable contact log (call, email, visit, note)."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from coliv_desktop.domain.errors import ColivError, ValidationError
 from coliv_desktop.schemas import build
+from coliv_desktop.schemas.community import TenantConflict
 from coliv_desktop.schemas.leasing import LeaseRow
 from coliv_desktop.schemas.overview import ContactCreate, ContactOut
 from coliv_desktop.schemas.people import TenantOut
-from coliv_desktop.services import contacts, leasing, ledger, protection, tenants
+from coliv_desktop.services import conflicts, contacts, leasing, ledger, protection, tenants
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.common.attachments import AttachmentsView
 from coliv_desktop.ui.common.context import AppContext
@@ -54,6 +55,13 @@ class RecordData:
     leases: list[LeaseRow]
     log: list[ContactOut]
     balance: Decimal | None  # None: the role does not see money (staff)
+    conflicts: list[TenantConflict] = field(default_factory=list)  # newest first
+
+
+def conflict_text(c: TenantConflict) -> str:
+    """"noise (high) with Aiko Tanaka: Music after midnight"."""
+    others = f" with {', '.join(c.others)}" if c.others else ""
+    return f"{c.category} ({c.severity}){others}: {c.summary.replace(chr(10), ' ')}"
 
 
 class TenantRecord(QWidget):
@@ -138,6 +146,7 @@ class TenantRecord(QWidget):
         self.lease_view = ListView(self.lease_model, ctx.settings, "tenant_leases")
         self.lease_view.doubleClicked.connect(self._open_room)
         left.addWidget(self.lease_view, 1)
+        left.addWidget(self._build_conflicts())
         log_head = QHBoxLayout()
         log_head.addWidget(heading("Contact log", 12))
         self.log_search = search_box("Search the log")
@@ -186,6 +195,29 @@ class TenantRecord(QWidget):
         right.addWidget(self.documents_box, 1)
         return self.page
 
+    def _build_conflicts(self) -> QWidget:
+        """The roommate conflicts the tenant is a party to (kept in the Community pane): one
+        line each, so the leases above keep their room."""
+        box = QWidget()
+        box.setObjectName("tenant_conflicts")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        head = QHBoxLayout()
+        head.addWidget(heading("Conflicts", 12))
+        self.no_conflicts = muted("none reported")
+        self.no_conflicts.setObjectName("no_conflicts")
+        head.addWidget(self.no_conflicts, 1)
+        layout.addLayout(head)
+        self.conflict_model: RowTableModel[TenantConflict] = RowTableModel([
+            Column("status", "Status", lambda c: c.status, width=80),
+            Column("conflict", "Conflict", conflict_text),
+        ])
+        self.conflict_view = ListView(self.conflict_model, self.ctx.settings, "tenant_conflicts")
+        self.conflict_view.doubleClicked.connect(
+            lambda *_: self.ctx.bus.open_pane_view.emit("community", "conflicts"))
+        layout.addWidget(self.conflict_view)
+        return box
+
     def show_tenant(self, tenant_id: uuid.UUID | None) -> None:
         if tenant_id is None:
             self.tenant = None
@@ -200,7 +232,8 @@ class TenantRecord(QWidget):
                 leasing.list_leases(db, actor, leasing.LeaseFilter(tenant_id=tenant_id)),
                 contacts.list_contacts(db, actor, tenant_id),
                 ledger.tenant_balance(db, actor, tenant_id) if actor.may("ledger.read")
-                else None)
+                else None,
+                conflicts.conflicts_of_tenants(db, actor, [tenant_id])[tenant_id])
 
         self.ctx.run_task(load, self._show)
 
@@ -234,6 +267,15 @@ class TenantRecord(QWidget):
         self.lease_model.set_rows(sorted(data.leases, key=lambda r: r.lease_start,
                                          reverse=True))
         self.log_model.set_rows(data.log)
+        self.conflict_model.set_rows(data.conflicts)
+        self.conflict_view.setVisible(bool(data.conflicts))
+        # as tall as its rows (three at most): the leases above keep the room
+        shown = min(len(data.conflicts), 3)
+        self.conflict_view.setFixedHeight(
+            self.conflict_view.horizontalHeader().sizeHint().height()
+            + shown * self.conflict_view.verticalHeader().defaultSectionSize()
+            + 2 * self.conflict_view.frameWidth())
+        self.no_conflicts.setVisible(not data.conflicts)
         self.log_view.proxy.set_search(self.log_search.text())
         may_read = self.ctx.may("documents.read")
         self.documents_box.setVisible(may_read)

@@ -1,0 +1,1 @@
+"""Community: announcements, events, the house board and roommate conflicts."""

@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -80,7 +82,13 @@ class TenantRecord(QWidget):
     def _build_page(self) -> QWidget:
         ctx = self.ctx
         self.page = QWidget()
-        self.stack.addWidget(self.page)
+        # Scrolled, so a full record (leases, log, conflicts, documents) never squeezes the
+        # list above it: the splitter keeps what the reader gave each.
+        self.scroller = QScrollArea()
+        self.scroller.setWidgetResizable(True)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setWidget(self.page)
+        self.stack.addWidget(self.scroller)
         layout = QVBoxLayout(self.page)
         top = QHBoxLayout()
         self.name = heading("")
@@ -241,7 +249,8 @@ class TenantRecord(QWidget):
         if error is not None or data is None:
             self.stack.setCurrentWidget(self.empty)
             return
-        page = self.page or self._build_page()
+        if self.page is None:
+            self._build_page()
         t = data.tenant
         self.tenant = t
         archived = " (archived)" if t.archived_at else ""
@@ -281,7 +290,7 @@ class TenantRecord(QWidget):
         self.documents_box.setVisible(may_read)
         if may_read:
             self.documents.show_owner("tenant", t.id)
-        self.stack.setCurrentWidget(page)
+        self.stack.setCurrentWidget(self.scroller)
 
     def _filter_log(self, text: str) -> None:
         self.log_view.proxy.set_search(text)

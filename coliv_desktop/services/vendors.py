@@ -108,14 +108,25 @@ def work_order_data(db: Database, actor: Actor, request_id: uuid.UUID) -> WorkOr
 
 
 def work_order_pdf_bytes(db: Database, actor: Actor, request_id: uuid.UUID,
-                         photos: Sequence[bytes] = ()) -> bytes:
-    """The work order; `photos` (image files' bytes, the request's attached photos) are
-    printed as thumbnails."""
+                         photos: Sequence[bytes] | None = None) -> bytes:
+    """The work order, with `photos` (image files' bytes) as thumbnails: by default the
+    photos attached to the request, so the window and `coliv work-order` print the same."""
     data = work_order_data(db, actor, request_id)
-    return work_order(letterhead(db, actor), data, photos).render()
+    return work_order(letterhead(db, actor), data,
+                      _photos(db, actor, request_id) if photos is None else photos).render()
 
 
 def work_order_pdf(db: Database, actor: Actor, request_id: uuid.UUID, out: Path | str,
-                   photos: Sequence[bytes] = ()) -> Path:
+                   photos: Sequence[bytes] | None = None) -> Path:
     data = work_order_data(db, actor, request_id)
-    return work_order(letterhead(db, actor), data, photos).save(out)
+    return work_order(letterhead(db, actor), data,
+                      _photos(db, actor, request_id) if photos is None else photos).save(out)
+
+
+def _photos(db: Database, actor: Actor, request_id: uuid.UUID) -> list[bytes]:
+    """The images attached to the request (other documents are not for the vendor)."""
+    from coliv_desktop.services import attachments
+
+    return [attachments.document_content(db, actor, d.id)
+            for d in attachments.list_documents(db, actor, "maintenance", request_id)
+            if d.is_image]

@@ -391,6 +391,24 @@ def test_the_work_order_pdf(db: Database, actor: Actor, tmp_path: Path) -> None:
     assert "U+738B" in text
 
 
+def test_the_work_order_carries_the_requests_attached_photos(db: Database, actor: Actor,
+                                                              tmp_path: Path) -> None:
+    """`coliv work-order` and the window print the same: the request's own photos."""
+    from coliv_desktop.services import attachments
+
+    flow = flow_41(db, actor)
+    vendor = vendors.add_vendor(db, actor, build(VendorCreate, name="Rapid", trade="Plumber"))
+    ident = request(db, actor, flow)
+    maintenance.assign_request(db, actor, ident, vendor.id)
+    bare = PdfReader(io.BytesIO(vendors.work_order_pdf_bytes(db, actor, ident)))
+    assert not bare.pages[0].images
+    attachments.attach_document(db, actor, "maintenance", ident, "leak.png", _png())
+    attachments.attach_document(db, actor, "maintenance", ident, "invoice.pdf", b"%PDF-1.4")
+    path = vendors.work_order_pdf(db, actor, ident, tmp_path / "wo.pdf")
+    page = PdfReader(str(path)).pages[0]
+    assert len(page.images) == 1  # the photo; the PDF is not an image for the vendor
+
+
 def test_export_and_import_carry_the_queue(db: Database, actor: Actor, tmp_path: Path) -> None:
     from sqlalchemy.engine import make_url
 

@@ -17,6 +17,7 @@ import shiboken6
 from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -310,3 +311,18 @@ class AttachmentsView(QWidget):
             self.reload()
 
         self.ctx.run_task(lambda: attachments.delete_document(db, actor, doc.id), done)
+
+
+class DocumentsDialog(QDialog):
+    """The documents of one record in a window of their own (a lease's, a property's), where
+    the record's page has no room for them."""
+
+    def __init__(self, ctx: AppContext, kind: str, owner_id: uuid.UUID, title: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(640, 420)
+        layout = QVBoxLayout(self)
+        self.view = AttachmentsView(ctx, self)
+        layout.addWidget(self.view, 1)
+        self.view.show_owner(kind, owner_id)

@@ -78,11 +78,16 @@ class LeasesPane(Pane):
                                             "print or save", self._agreement,
                                             allowed=self.ctx.allows("documents.read"))
         self.agreement_button.setObjectName("agreement_button")
+        self.documents_button = tool_button("Documents…", "leases",
+                                            "Files attached to the selected lease (the signed "
+                                            "agreement, an inventory)", self._documents,
+                                            allowed=self.ctx.allows("documents.read"))
+        self.documents_button.setObjectName("lease_documents_button")
         layout.addLayout(top)
         actions = QHBoxLayout()  # a row of their own: the pane keeps its width for the list
         for button in (self.new_button, self.move_out_button, self.renew_button,
                        self.transfer_button, self.reopen_button, self.cancel_button,
-                       self.deposit_button, self.agreement_button):
+                       self.deposit_button, self.agreement_button, self.documents_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -168,6 +173,7 @@ class LeasesPane(Pane):
                                        and row.deposit_amount > 0)
         self.reopen_button.setEnabled(row is not None and row.status == "ended")
         self.agreement_button.setEnabled(row is not None and row.status != "cancelled")
+        self.documents_button.setEnabled(row is not None)
 
     def lease_choice(self) -> LeaseChoice | None:
         """For Record Payment and Charge or Credit: the selected lease, else the one lease the
@@ -218,6 +224,16 @@ class LeasesPane(Pane):
         row = self.view.current_row()
         if row is not None:
             lease_agreement(self.ctx, self, row.id)
+
+    def _documents(self) -> None:
+        from coliv_desktop.ui.common.attachments import DocumentsDialog
+
+        row = self.view.current_row()
+        if row is not None:
+            DocumentsDialog(self.ctx, "lease", row.id,
+                            f"Documents of the lease: {row.tenant_name}, {row.property_name} "
+                            f"{row.unit_number}-{row.room_number}",
+                            self).exec()
 
     def _reopen(self) -> None:
         row = self.view.current_row()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.schemas.maintenance import CostOut, LogOut, RequestOut, VendorOut
-from coliv_desktop.services import attachments, maintenance, vendors
+from coliv_desktop.services import maintenance, vendors
 from coliv_desktop.services.maintenance import MOVES
 from coliv_desktop.ui.common.attachments import AttachmentsView
 from coliv_desktop.ui.common.commands import VersionedCommand, one_row
@@ -171,8 +171,13 @@ class MaintenancePane(Pane):
         self.schedules_button = tool_button("Schedules…", "turnover",
                                             "Recurring maintenance", self.show_schedules)
         self.schedules_button.setObjectName("schedules_button")
+        self.costs_button = tool_button("Costs…", "ledger",
+                                        "Each property's maintenance cost, month by month",
+                                        self.show_costs, allowed=ctx.allows("ledger.read"))
+        self.costs_button.setObjectName("costs_button")
         actions.addWidget(self.vendors_button)
         actions.addWidget(self.schedules_button)
+        actions.addWidget(self.costs_button)
         layout.addLayout(actions)
         filters = QHBoxLayout()
         self.status = QComboBox()
@@ -602,9 +607,7 @@ class MaintenancePane(Pane):
         db, actor, ident = self.ctx.db, self.ctx.actor, request.id
 
         def write(path: Any) -> Any:
-            docs = attachments.list_documents(db, actor, "maintenance", ident)
-            photos = [attachments.document_content(db, actor, d.id) for d in docs if d.is_image]
-            return vendors.work_order_pdf(db, actor, ident, path, photos)
+            return vendors.work_order_pdf(db, actor, ident, path)  # with the request's photos
 
         preview_pdf(self.ctx, self, f"Work order: {request.title}", write)
 
@@ -614,6 +617,11 @@ class MaintenancePane(Pane):
         dialog = VendorsDialog(self.ctx, self)
         self.run_dialog(dialog)
         self.reload()
+
+    def show_costs(self) -> None:
+        from coliv_desktop.ui.maintenance.costs import CostsDialog
+
+        self.run_dialog(CostsDialog(self.ctx, self))
 
     def show_schedules(self) -> None:
         from coliv_desktop.ui.maintenance.schedules import SchedulesDialog

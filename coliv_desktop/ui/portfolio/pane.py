@@ -39,6 +39,7 @@ from coliv_desktop.ui.common.widgets import (
     StatCard,
     empty_state,
     heading,
+    later,
     muted,
     tool_button,
 )
@@ -115,8 +116,12 @@ class OverviewView(QWidget):
         self.bill_button = tool_button("Utility bill…", "ledger",
                                        "Split a utility bill across these rooms",
                                        pane.utility_bill, allowed=ctx.allows("ledger.write"))
+        self.documents_button = tool_button("Documents…", "leases",
+                                            "Files attached to this property (plans, "
+                                            "certificates, insurance)", pane.documents)
+        self.documents_button.setObjectName("property_documents_button")
         for button in (self.add_button, self.edit_button, self.bill_button,
-                       self.archive_button):
+                       self.documents_button, self.archive_button):
             top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         self.about = muted()
@@ -466,6 +471,32 @@ class PortfolioPane(Pane):
                 self.selection = None  # it left the tree with its rooms
 
         editing.archive(kind, ident, on_done=done)
+
+    def documents(self) -> None:
+        """The files attached to the property shown (or to the unit's property)."""
+        if self.selection is None or self.selection[0] == "room":
+            return
+        from coliv_desktop.ui.common.attachments import DocumentsDialog
+
+        kind, ident = self.selection
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def show(prop: Any, error: BaseException | None) -> None:
+            if not shiboken6.isValid(self):
+                return
+            if error is not None:
+                self.ctx.bus.error.emit(str(error))
+                return
+            DocumentsDialog(self.ctx, "property", prop.id, f"Documents of {prop.name}",
+                            self).exec()
+
+        def look_up() -> Any:
+            if kind == "property":
+                return portfolio.get_property(db, actor, ident)
+            return portfolio.get_property(db, actor, portfolio.get_unit(db, actor, ident)
+                                          .property_id)
+
+        self.ctx.run_task(look_up, later(show))
 
     def utility_bill(self) -> None:
         """A utility bill for the property or unit shown, split across its rooms."""

@@ -175,9 +175,9 @@ class MaintenancePane(Pane):
                                         "Each property's maintenance cost, month by month",
                                         self.show_costs, allowed=ctx.allows("ledger.read"))
         self.costs_button.setObjectName("costs_button")
-        actions.addWidget(self.vendors_button)
-        actions.addWidget(self.schedules_button)
-        actions.addWidget(self.costs_button)
+        # on the title's row: the command row then fits a 1280-pixel window beside the tree
+        for button in (self.vendors_button, self.schedules_button, self.costs_button):
+            top.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(actions)
         filters = QHBoxLayout()
         self.status = QComboBox()

@@ -46,9 +46,10 @@ def _parse_moment(value: Any) -> Any:
 def _to_utc(value: datetime) -> datetime:
     """A time typed without a zone is the operator's wall clock (this computer's zone); the
     database keeps UTC and every view shows it back with `astimezone()`."""
+    # the plausible years first: converting year 1 to another zone would overflow instead
+    if not limits.FIRST_DAY <= value.date() <= limits.LAST_DAY:
+        raise ValueError(limits.day_problem(value.date()))
     aware = value.astimezone() if value.tzinfo is None else value
-    if not limits.FIRST_DAY <= aware.date() <= limits.LAST_DAY:
-        raise ValueError(limits.day_problem(aware.date()))
     return aware.astimezone(UTC)
 
 

@@ -152,3 +152,14 @@ def test_conflicts(cli: Cli) -> None:
                               "--summary", "x")
     assert code == 2 and err.startswith("error: --parties:")
     assert len(json.loads(cli.ok("conflict", "list", "--json"))) == 1
+
+
+def test_a_start_in_year_one_names_the_plausible_years(cli: Cli) -> None:
+    """Not "year 0 is out of range" from converting the time to UTC first."""
+    cli.ok("demo")
+    prop = json.loads(cli.ok("property", "list", "--json"))[0]["id"]
+    before = len(json.loads(cli.ok("event", "list", "--json")))
+    code, _out, err = cli.run("event", "add", "--property", prop, "--title", "T", "--starts",
+                              "0001-01-01 10:00", "--capacity", "3")
+    assert code == 2 and "--starts" in err and "not a plausible date" in err
+    assert len(json.loads(cli.ok("event", "list", "--json"))) == before  # nothing added

@@ -27,6 +27,9 @@ from coliv_desktop.db.models import (
     AllocationRow,
     Announcement,
     Application,
+    BankAccount,
+    BankStatement,
+    BankTransaction,
     Charge,
     CommunityPost,
     ConflictNote,
@@ -37,6 +40,7 @@ from coliv_desktop.db.models import (
     Document,
     Event,
     EventRsvp,
+    Expense,
     LateFeeRuleRow,
     Lease,
     MaintenanceCost,
@@ -45,8 +49,11 @@ from coliv_desktop.db.models import (
     MaintenanceSchedule,
     MatchingExclusion,
     MatchingScore,
+    PayeeRule,
     Payment,
     Property,
+    Reconciliation,
+    RecurringBill,
     Reminder,
     Room,
     Tenant,
@@ -68,6 +75,7 @@ _bills, _dispositions = UtilityBill.__table__, DepositDisposition.__table__
 _applications = Application.__table__
 _requests, _events, _conflicts = (MaintenanceRequest.__table__, Event.__table__,
                                   ConflictReport.__table__)
+_accounts = BankAccount.__table__
 
 
 def _ids(ids: frozenset[uuid.UUID]) -> dict[str, Any]:
@@ -87,6 +95,8 @@ def _ids(ids: frozenset[uuid.UUID]) -> dict[str, Any]:
         "requests": select(_requests.c.id).where(_requests.c.property_id.in_(ids)),
         "events": select(_events.c.id).where(_events.c.property_id.in_(ids)),
         "conflicts": select(_conflicts.c.id).where(_conflicts.c.unit_id.in_(units)),
+        # the operator's own accounts (no property) are not a house's: hidden from limited users
+        "accounts": select(_accounts.c.id).where(_accounts.c.property_id.in_(ids)),
     }
 
 
@@ -128,6 +138,13 @@ def _conditions(ids: frozenset[uuid.UUID]) -> list[tuple[type[Any], ColumnElemen
         (Document, Document.tenant_id.in_(sub["tenants"]) | Document.lease_id.in_(sub["leases"])
          | Document.property_id.in_(ids) | Document.request_id.in_(sub["requests"])
          | Document.conflict_id.in_(sub["conflicts"])),
+        (Expense, Expense.property_id.in_(ids)),
+        (RecurringBill, RecurringBill.property_id.in_(ids)),
+        (BankAccount, BankAccount.property_id.in_(ids)),
+        (BankStatement, BankStatement.bank_account_id.in_(sub["accounts"])),
+        (BankTransaction, BankTransaction.bank_account_id.in_(sub["accounts"])),
+        (PayeeRule, PayeeRule.property_id.in_(ids)),
+        (Reconciliation, Reconciliation.bank_account_id.in_(sub["accounts"])),
     ]
 
 
@@ -162,7 +179,8 @@ _GUARDED = (Property, Unit, Room, Lease, Tenant, TenantContact, Charge, Payment,
             DepositDisposition, DepositDeduction, UtilityBill, UtilityShare, Reminder,
             LateFeeRuleRow, MaintenanceRequest, MaintenanceLog, MaintenanceCost,
             MaintenanceSchedule, Announcement, Event, EventRsvp, CommunityPost, ConflictReport,
-            ConflictParty, ConflictNote, Document)
+            ConflictParty, ConflictNote, Document, Expense, RecurringBill, BankAccount,
+            BankStatement, BankTransaction, PayeeRule, Reconciliation)
 
 
 def guard_writes(session: Session, property_ids: frozenset[uuid.UUID] | None) -> None:

@@ -72,6 +72,7 @@ from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import PERMISSIONS, ROLES, Actor
 from coliv_desktop.services.databases import open_demo
 from coliv_desktop.services.ledger_list import LedgerQuery
+from tests.services import matrix_books
 
 DAY = today()
 SECRET = pyotp.random_base32()
@@ -202,6 +203,8 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     maintenance_rows(db, owner, ids)
     community_rows(db, owner, ids)
     document_rows(db, owner, ids)
+    for hook in matrix_books.HOOKS:
+        hook.rows(db, owner, ids)
     ids["export"] = folder / "export.json"
     portability.export_file(db, owner, ids["export"])
     ids["document"] = portability.export_data(db, owner)
@@ -449,10 +452,12 @@ def arguments(name: str, function: Callable[..., Any], db: Database, url: URL, a
                        "applications.add_applications": "ApplicationCreate",
                        "ledger.record_payments": "PaymentCreate"},
               "rooms": {"portfolio.add_rooms": "RoomCreate"}}
-    for extra in (MAINTENANCE_ARGS, COMMUNITY_ARGS, DOCUMENT_ARGS):
+    books_args = [hook.ARGS for hook in matrix_books.HOOKS]
+    books_data = [hook.DATA for hook in matrix_books.HOOKS]
+    for extra in (MAINTENANCE_ARGS, COMMUNITY_ARGS, DOCUMENT_ARGS, *books_args):
         for pname, make in extra.items():
             by_name[pname] = lambda make=make: make(ids, out)  # type: ignore[misc]
-    for extra_data in (MAINTENANCE_DATA, COMMUNITY_DATA, DOCUMENT_DATA):
+    for extra_data in (MAINTENANCE_DATA, COMMUNITY_DATA, DOCUMENT_DATA, *books_data):
         for cls, build_one in extra_data.items():
             data[cls] = lambda build_one=build_one: build_one(ids)  # type: ignore[misc]
     overrides = OVERRIDES.get(name, {})
@@ -518,6 +523,9 @@ OVERRIDES: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {
         "lines": lambda ids: [(ids["application"], ids["free_room"])]},
     "demo_ledger.load_ledger": {"spec": lambda ids: {}, "leases": lambda ids: {}},
 }
+for _hook in matrix_books.HOOKS:
+    OVERRIDES.update(_hook.OVERRIDES)
+    REFUSED_BY_THE_DATA.update(_hook.REFUSED_BY_THE_DATA)
 
 
 class Desk:

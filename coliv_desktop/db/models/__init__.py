@@ -2,6 +2,17 @@
 
 from coliv_desktop.db.models.applications import Application, MatchingExclusion, MatchingScore
 from coliv_desktop.db.models.base import Base
+from coliv_desktop.db.models.books import (
+    BankAccount,
+    BankStatement,
+    BankTransaction,
+    Expense,
+    ExpenseCategory,
+    PayeeRule,
+    Reconciliation,
+    RecurringBill,
+    SheetMapping,
+)
 from coliv_desktop.db.models.community import (
     Announcement,
     CommunityPost,
@@ -38,6 +49,15 @@ from coliv_desktop.db.models.properties import Property, Room, Unit
 from coliv_desktop.db.models.system import AuditEntry, MetaValue, SettingValue
 
 __all__ = [
+    "BankAccount",
+    "BankStatement",
+    "BankTransaction",
+    "Expense",
+    "ExpenseCategory",
+    "PayeeRule",
+    "Reconciliation",
+    "RecurringBill",
+    "SheetMapping",
     "Announcement",
     "CommunityPost",
     "ConflictNote",

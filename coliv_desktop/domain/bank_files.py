@@ -383,7 +383,7 @@ def guess_mapping(headers: Sequence[str]) -> CsvMapping | None:
     if "amount" in found:
         found.pop("debit", None)
         found.pop("credit", None)
-    return CsvMapping(**found)
+    return CsvMapping.from_json(dict(found))
 
 
 @dataclass

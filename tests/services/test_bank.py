@@ -20,9 +20,11 @@ from coliv_desktop.db.models import (
     BankStatement,
     BankTransaction,
     Expense,
+    ExpenseCategory,
     Payment,
     Void,
 )
+from coliv_desktop.db.models.books import SCHEDULE_E
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.bank import BankAccountCreate, PayeeRuleCreate
@@ -40,6 +42,20 @@ DAY = "2026-12-10"
 @pytest.fixture(autouse=True)
 def pinned_day(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLIV_TODAY", DAY)
+
+
+def seed_categories(db: Database) -> None:
+    """The Schedule E categories migration 0010 seeds: the PostgreSQL fixture's TRUNCATE
+    between tests removes them (tests/conftest.py), so they are put back here."""
+    with db.write() as s:
+        if not s.scalar(select(func.count()).select_from(ExpenseCategory)):
+            s.add_all([ExpenseCategory(name=name, schedule_e_line=line)
+                       for name, line in SCHEDULE_E])
+
+
+@pytest.fixture(autouse=True)
+def categories(db: Database) -> None:
+    seed_categories(db)
 
 
 @dataclass

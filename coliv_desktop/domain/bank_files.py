@@ -344,10 +344,10 @@ class CsvMapping:
             raise ValidationError(field, "map the amount column (or the debit and credit "
                                   "columns)")
         if self.date_order is not None and self.date_order not in sheet_values.DATE_ORDERS:
-            raise ValidationError("date order", f"must be one of {sheet_values.DATE_ORDERS}")
+            raise ValidationError("date_order", f"must be one of {sheet_values.DATE_ORDERS}")
         if self.decimal_mark is not None and \
                 self.decimal_mark not in sheet_values.DECIMAL_MARKS:
-            raise ValidationError("decimal mark",
+            raise ValidationError("decimal_mark",
                                   f"must be one of {sheet_values.DECIMAL_MARKS}")
 
 
@@ -429,7 +429,7 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> Statement:
     order = mapping.date_order or sheet_values.guess_date_order(
         _column(records, mapping.date))
     if order is None:
-        raise ValidationError("date order", f"the dates in column {mapping.date!r} read both "
+        raise ValidationError("date_order", f"the dates in column {mapping.date!r} read both "
                               "as month/day and day/month: say which (--date-order mdy or "
                               "dmy)")
     money_columns = [c for c in (mapping.amount, mapping.debit, mapping.credit,
@@ -437,7 +437,7 @@ def parse_csv(data: bytes, mapping: CsvMapping) -> Statement:
     mark = mapping.decimal_mark or sheet_values.guess_decimal_mark(
         v for c in money_columns for v in _column(records, c) if v)
     if mark is None:
-        raise ValidationError("decimal mark", "the amounts read both with '.' and with ',' as "
+        raise ValidationError("decimal_mark", "the amounts read both with '.' and with ',' as "
                               "the decimal mark: say which (--decimal-mark . or ,)")
     lines: list[StatementLine] = []
     balances: list[tuple[date, Decimal]] = []

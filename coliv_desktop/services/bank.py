@@ -31,6 +31,7 @@ from coliv_desktop.db.models import (
     PayeeRule,
     Payment,
     Property,
+    Reconciliation,
     Room,
     Tenant,
     Unit,
@@ -138,6 +139,25 @@ def set_account_property(db: Database, actor: Actor, account_id: uuid.UUID,
             s.flush()
             audit.record(s, actor, "update", "bank_account", account.id,
                          f"Bank account {account.name}: property changed", changes)
+        return account_out(s, account)
+
+
+def set_opening_balance(db: Database, actor: Actor, account_id: uuid.UUID, balance: Decimal,
+                        on: date | None = None) -> BankAccountOut:
+    """The balance before the first imported line (what reconciliation starts from); refused
+    while a period of the account is reconciled."""
+    with writing(db, actor, WRITE) as s:
+        account = get_row(s, BankAccount, account_id, "bank account")
+        through = s.scalar(select(func.max(Reconciliation.period_end)).where(
+            Reconciliation.bank_account_id == account.id, Reconciliation.reopened_at.is_(None)))
+        if through is not None:
+            raise ConflictError(f"{account.name} is reconciled through {through.isoformat()}: "
+                                "reopen that period before changing its opening balance")
+        changes = audit.diff(account, {"opening_balance": balance, "opening_on": on})
+        if changes:
+            s.flush()
+            audit.record(s, actor, "update", "bank_account", account.id,
+                         f"Bank account {account.name}: opening balance {balance:.2f}", changes)
         return account_out(s, account)
 
 

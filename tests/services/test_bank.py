@@ -149,7 +149,7 @@ def test_a_bad_file_writes_nothing_and_names_the_row(db: Database, actor: Actor)
     with pytest.raises(ValidationError) as ambiguous:
         bank_import.import_statement(db, actor, DATA / "ambiguous_dates.csv", "Bank",
                                      mapping={"date": "Date", "amount": "Amount"})
-    assert ambiguous.value.field == "date order"
+    assert ambiguous.value.field == "date_order"
     assert bank.list_accounts(db, actor) == [] and count(db, BankTransaction) == 0
     ok = bank_import.import_statement(db, actor, DATA / "ambiguous_dates.csv", "Bank",
                                       mapping={"date": "Date", "amount": "Amount"},

@@ -35,6 +35,8 @@ class BankAccountOut(Output):
     unmatched: int = 0
     lines: int = 0
     closed_through: date | None = None
+    statement_balance: Decimal | None = None  # the last imported statement's closing balance
+    statement_on: date | None = None
     version: int
 
 

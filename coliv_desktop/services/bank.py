@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import (
     BankAccount,
+    BankStatement,
     BankTransaction,
     Charge,
     ExpenseCategory,
@@ -68,6 +69,9 @@ def _property(s: Session, property_id: uuid.UUID | None, field: str = "property_
 
 
 def account_out(s: Session, account: BankAccount) -> BankAccountOut:
+    last = s.scalars(select(BankStatement).where(
+        BankStatement.bank_account_id == account.id, BankStatement.closing_balance.is_not(None))
+        .order_by(BankStatement.balance_on.desc(), BankStatement.created_at.desc())).first()
     counts = dict(s.execute(
         select(BankTransaction.status, func.count()).where(
             BankTransaction.bank_account_id == account.id).group_by(BankTransaction.status)
@@ -77,7 +81,9 @@ def account_out(s: Session, account: BankAccount) -> BankAccountOut:
         **{c.key: getattr(account, c.key) for c in BankAccount.__mapper__.column_attrs},
         "property_name": prop.name if prop else None,
         "unmatched": counts.get("unmatched", 0), "lines": sum(counts.values()),
-        "closed_through": books_lock.closed_through(s, account.property_id)})
+        "closed_through": books_lock.closed_through(s, account.property_id),
+        "statement_balance": last.closing_balance if last else None,
+        "statement_on": last.balance_on if last else None})
 
 
 def find_account(s: Session, ref: str | uuid.UUID, field: str = "account") -> BankAccount:
@@ -173,6 +179,35 @@ def set_csv_mapping(db: Database, actor: Actor, account_id: uuid.UUID,
             audit.record(s, actor, "update", "bank_account", account.id,
                          f"Bank account {account.name}: CSV columns saved", changes)
         return account_out(s, account)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the window's match dialogs offer: leases (id, "tenant · property room"), expense
+    categories and properties (id, name)."""
+
+    leases: list[tuple[uuid.UUID, str]]
+    categories: list[str]
+    properties: list[tuple[uuid.UUID, str]]
+
+
+def match_choices(db: Database, actor: Actor) -> Choices:
+    with reading(db, actor, READ) as s:
+        leases = [(lid, f"{first} {last} · {prop} {unit}-{room}")
+                  for lid, first, last, prop, unit, room in s.execute(
+                      select(Lease.id, Tenant.first_name, Tenant.last_name, Property.name,
+                             Unit.unit_number, Room.room_number)
+                      .join(Room, Room.id == Lease.room_id).join(Unit, Unit.id == Room.unit_id)
+                      .join(Property, Property.id == Unit.property_id)
+                      .join(Tenant, Tenant.id == Lease.tenant_id)
+                      .where(Lease.status != "cancelled")
+                      .order_by(Tenant.last_name, Tenant.first_name, Lease.lease_start))]
+        categories = list(s.scalars(select(ExpenseCategory.name).where(
+            ExpenseCategory.archived_at.is_(None)).order_by(ExpenseCategory.name)))
+        properties = [(pid, name) for pid, name in s.execute(
+            select(Property.id, Property.name).where(Property.archived_at.is_(None))
+            .order_by(Property.name))]
+        return Choices(leases, categories, properties)
 
 
 # --- payee rules --------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from coliv_desktop.ui.common.widgets import (
     ListView,
     empty_state,
     heading,
+    later,
     muted,
     search_box,
     tool_button,
@@ -447,7 +448,7 @@ class BankPane(Pane):
                 self.account.blockSignals(False)
                 self._changed()
 
-        self.ctx.run_task(load, done)
+        self.ctx.run_task(load, later(done))
 
     def show_rules(self) -> None:
         dialog = RulesDialog(self.ctx, self.choices, self, run_dialog=self.run_dialog)

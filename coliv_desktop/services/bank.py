@@ -355,11 +355,6 @@ def _lease_proposal(s: Session, line: BankTransaction, lease: _LeaseFacts, score
                     property_id=lease.property_id)
 
 
-def linked_payment_ids(s: Session) -> set[uuid.UUID]:
-    return set(s.scalars(select(BankTransaction.payment_id).where(
-        BankTransaction.payment_id.is_not(None))))
-
-
 def hand_payments(s: Session, lines: Sequence[BankTransaction]
                   ) -> list[tuple[Payment, uuid.UUID | None]]:
     """Payments recorded by hand in the lines' dates (± a few days), not linked to a line."""

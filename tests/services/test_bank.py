@@ -156,6 +156,16 @@ def test_a_bad_file_writes_nothing_and_names_the_row(db: Database, actor: Actor)
                                       date_order="mdy")
     assert ok.imported == 2 and bank.list_accounts(db, actor)[0].csv_mapping == {
         "date": "Date", "amount": "Amount", "date_order": "mdy"}
+    with db.read() as s:
+        statement = s.get(BankStatement, ok.statement_id)
+        assert statement is not None and (statement.lines, statement.duplicates) == (2, 0)
+    with pytest.raises(ValidationError) as unknown:
+        bank.set_csv_mapping(db, actor, ok.account_id, {"date": "Date", "sum": "Amount"})
+    assert unknown.value.field == "mapping"
+    saved = bank.set_csv_mapping(db, actor, ok.account_id, {
+        "date": "Date", "amount": "Amount", "invert": True, "date_order": "mdy"})
+    assert saved.csv_mapping == {"date": "Date", "amount": "Amount", "invert": True,
+                                 "date_order": "mdy"}
 
 
 def test_deposit_proposals_with_reasons(db: Database, actor: Actor) -> None:
@@ -178,6 +188,8 @@ def test_confirm_records_one_payment_with_a_receipt(db: Database, actor: Actor) 
     payments_before = count(db, Payment)
     done = reconcile.match_to_lease(db, actor, line.id, b.sarah)
     assert done.status == "matched" and done.payment_id is not None
+    assert done.matched_by == actor.name and done.matched_at is not None
+    assert bank.get_line(db, actor, line.id).payment_id == done.payment_id
     assert count(db, Payment) == payments_before + 1
     payment = ledger.get_payment(db, actor, done.payment_id)
     assert payment.receipt_number is not None and payment.method == "bank_transfer"
@@ -296,6 +308,9 @@ def test_reconcile_locks_the_period_and_reopen_lifts_it(db: Database, actor: Act
                                            received_on="2026-11-20", method="cash"))
     again = reconcile.reconcile(db, actor, "Checking", date(2026, 11, 30), Decimal("5909.63"))
     assert again.id == done.id and again.reopened_at is None
+    assert reopened.reopened_by == actor.name and again.reconciled_by == actor.name
+    (history,) = reconcile.list_reconciliations(db, actor, "Checking")
+    assert history.id == done.id and history.reopen_reason is None
     with db.read() as s:
         actions = set(s.scalars(select(AuditEntry.action).where(
             AuditEntry.entity_type == "bank_account")))

@@ -107,7 +107,6 @@ class ImportDialog(FormDialog):
         self.account.currentIndexChanged.connect(lambda *_: self._account_changed())
         self.finish_layout()
         self._account_changed()
-        self.result_text = ""
 
     def _mapping_fields(self, preview: CsvPreview) -> None:
         for key, label in MAPPED:

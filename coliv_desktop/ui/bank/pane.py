@@ -287,6 +287,8 @@ class BankPane(Pane):
                 bits.append(f"bank id {line.fitid}")
             if line.note:
                 bits.append(line.note)
+            if line.matched_by and line.matched_at:
+                bits.append(f"by {line.matched_by} on {line.matched_at:%Y-%m-%d}")
             if line.locked:
                 bits.append("in a reconciled (locked) period")
             self.detail_facts.setText(" · ".join(bits))

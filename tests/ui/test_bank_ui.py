@@ -23,7 +23,14 @@ from coliv_desktop.ui.shell.actions import Editing
 from coliv_desktop.ui.shell.main_window import MainWindow
 from tests.builders import flow_41, lease, tenant
 from tests.services.test_bank import seed_categories
-from tests.ui.helpers import DialogDriver, click, off_the_gui_thread, settle, type_into
+from tests.ui.helpers import (
+    DialogDriver,
+    click,
+    menu_action,
+    off_the_gui_thread,
+    settle,
+    type_into,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "bank"
 
@@ -148,8 +155,9 @@ def test_csv_columns_mapped_over_a_preview(window: MainWindow, qtbot: QtBot,
     driver = DialogDriver(qtbot).then(mapping)
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     monkeypatch.setattr(BankPane, "choose_file", lambda self: DATA / "signed_amount.csv")
-    click(qtbot, pane.import_button)
+    window.show_pane("dashboard")
+    menu_action(window, "menu_import_bank").trigger()  # Ledger ▸ Import Bank Statement…
     settle(window)
-    assert pane.model.rowCount() == 5
+    assert window.current_pane == "bank" and pane.model.rowCount() == 5
     (account,) = accounts(window)
     assert account.csv_mapping is not None and account.csv_mapping["memo"] == "Type"

@@ -85,6 +85,7 @@ class ImportDialog(FormDialog):
         super().__init__(f"Import {setup.path.name}", parent, runner=ctx, save_text="Import")
         self.ctx = ctx
         self.setup = setup
+        self.setMinimumWidth(640 if setup.preview is not None else 460)
         self.account = _box([(str(a.id), a.name) for a in setup.accounts]
                             + [(NEW_ACCOUNT, "New account…")],
                             str(account_id) if account_id else None)
@@ -346,6 +347,8 @@ class ReconcileDialog(FormDialog):
         self.outcome = QLabel()
         self.outcome.setObjectName("reconcile_outcome")
         self.outcome.setWordWrap(True)
+        self.outcome.setMinimumHeight(90)
+        self.setMinimumWidth(580)
         self.body.addWidget(self.outcome)
         buttons = QHBoxLayout()
         self.compare_button = QPushButton("Compare")

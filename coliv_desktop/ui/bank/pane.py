@@ -122,6 +122,7 @@ class BankPane(Pane):
         self.account = QComboBox()
         self.account.setObjectName("bank_account")
         self.account.setMinimumWidth(220)
+        self.account.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status = QComboBox()
         self.status.setObjectName("bank_status")
         for key, label in STATUSES:

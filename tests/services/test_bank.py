@@ -29,8 +29,18 @@ from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.bank import BankAccountCreate, PayeeRuleCreate
 from coliv_desktop.schemas.books import ExpenseCreate
+from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
-from coliv_desktop.services import bank, bank_import, expenses, ledger, reconcile, rent_run
+from coliv_desktop.services import (
+    bank,
+    bank_import,
+    deposits,
+    expenses,
+    leasing,
+    ledger,
+    reconcile,
+    rent_run,
+)
 from coliv_desktop.services.books_lock import PeriodClosed
 from coliv_desktop.services.context import Actor
 from tests.builders import flow_41, lease, tenant
@@ -329,3 +339,17 @@ def test_new_lines_in_a_locked_period_are_refused(db: Database, actor: Actor) ->
                                               "credit": "Credit", "name": "Description"})
     assert closed.value.field == "row 2"
     assert count(db, BankTransaction) == 2
+
+
+def test_a_deposit_settled_in_a_locked_period_is_refused(db: Database, actor: Actor) -> None:
+    b = book(db, actor)
+    leasing.end_lease(db, actor, b.marcus, date(2026, 11, 15))
+    bank.add_account(db, actor, build(BankAccountCreate, name="Operator",
+                                      opening_on="2026-11-01"))
+    reconcile.reconcile(db, actor, "Operator", date(2026, 11, 30), Decimal("0.00"))
+    with pytest.raises(PeriodClosed) as closed:
+        deposits.settle_deposit(db, actor, build(DispositionCreate, lease_id=b.marcus,
+                                                 decided_on="2026-11-20"))
+    assert closed.value.field == "decided_on"
+    deposits.settle_deposit(db, actor, build(DispositionCreate, lease_id=b.marcus,
+                                             decided_on="2026-12-01"))

@@ -27,7 +27,7 @@ from coliv_desktop.db.models import (
 from coliv_desktop.db.models.books import SCHEDULE_E
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.bank import BankAccountCreate, PayeeRuleCreate
+from coliv_desktop.schemas.bank import BankAccountCreate, BankAccountUpdate, PayeeRuleCreate
 from coliv_desktop.schemas.books import ExpenseCreate
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
@@ -353,3 +353,30 @@ def test_a_deposit_settled_in_a_locked_period_is_refused(db: Database, actor: Ac
     assert closed.value.field == "decided_on"
     deposits.settle_deposit(db, actor, build(DispositionCreate, lease_id=b.marcus,
                                              decided_on="2026-12-01"))
+
+
+def test_an_account_is_edited_but_not_under_a_lock(db: Database, actor: Actor) -> None:
+    b = book(db, actor)
+    card = bank.add_account(db, actor, build(BankAccountCreate, name="Card",
+                                             opening_balance="-250.00"))
+    assert card.opening_balance == Decimal("-250.00")  # a card's balance is owed
+    other = bank.add_account(db, actor, build(BankAccountCreate, name="Savings"))
+    with pytest.raises(ConflictError, match="already a bank account named"):
+        bank.update_account(db, actor, other.id, build(BankAccountUpdate, name="card"))
+    edited = bank.update_account(db, actor, card.id, build(
+        BankAccountUpdate, name="Visa", property_id=b.property_id, opening_balance="0",
+        opening_on="2026-11-01", expected_version=card.version))
+    assert (edited.name, edited.property_id, edited.property_name) == (
+        "Visa", b.property_id, "Downtown Loft")
+    with pytest.raises(ConflictError):  # written meanwhile: the old version is refused
+        bank.update_account(db, actor, card.id, build(
+            BankAccountUpdate, name="Visa 2", expected_version=card.version))
+    reconcile.reconcile(db, actor, card.id, date(2026, 11, 30), Decimal("0.00"))
+    with pytest.raises(ConflictError, match="reopen that period before changing its property"):
+        bank.set_account_property(db, actor, card.id, None)
+    with pytest.raises(ConflictError, match="before changing its opening balance"):
+        bank.set_opening_balance(db, actor, card.id, Decimal("5.00"))
+    renamed = bank.update_account(db, actor, card.id, build(
+        BankAccountUpdate, name="Visa card", property_id=b.property_id, opening_balance="0",
+        opening_on="2026-11-01"))
+    assert renamed.name == "Visa card" and renamed.closed_through == date(2026, 11, 30)

@@ -15,9 +15,17 @@ from pytestqt.qtbot import QtBot
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.schemas.bank import BankAccountOut
-from coliv_desktop.services import bank, ledger, rent_run
+from coliv_desktop.services import bank, bank_import, ledger, rent_run
 from coliv_desktop.services.context import Actor
-from coliv_desktop.ui.bank.dialogs import ImportDialog, ReconcileDialog
+from coliv_desktop.ui.bank.account import AccountDialog
+from coliv_desktop.ui.bank.dialogs import (
+    ExpenseDialog,
+    ImportDialog,
+    MatchLeaseDialog,
+    ReconcileDialog,
+    RuleDialog,
+    RulesDialog,
+)
 from coliv_desktop.ui.bank.pane import BankPane
 from coliv_desktop.ui.shell.actions import Editing
 from coliv_desktop.ui.shell.main_window import MainWindow
@@ -96,7 +104,12 @@ def test_import_confirm_and_reconcile(window: MainWindow, qtbot: QtBot,
         qtbot.waitUntil(lambda: dialog.reopened, timeout=10000)
         dialog.reject()
 
-    driver = DialogDriver(qtbot).then(new_account).then(reconcile_it).then(reopen_it)
+    def opening(dialog: AccountDialog) -> None:
+        type_into(qtbot, dialog.opening_balance, "4999.00")
+        click(qtbot, dialog.save_button)
+
+    driver = DialogDriver(qtbot).then(new_account).then(opening).then(reconcile_it) \
+        .then(reopen_it)
     monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
     monkeypatch.setattr(Editing, "ask_text", lambda self, title, label: "bank corrected it")
     monkeypatch.setattr(BankPane, "choose_file", lambda self: DATA / "checking_1.0.2.ofx")
@@ -125,10 +138,9 @@ def test_import_confirm_and_reconcile(window: MainWindow, qtbot: QtBot,
         settle(window)
     assert pane.lines_stack.currentWidget() is pane.empty
     assert pane.empty.text() == "Nothing waits: every line of this account is matched."
-    off_the_gui_thread(bank.set_opening_balance, ctx.db, ctx.actor, account.id,
-                       Decimal("4999.00"))
-    ctx.bus.ledger_changed.emit()
+    click(qtbot, pane.account_button)  # the opening balance, in the account's dialog
     settle(window)
+    assert accounts(window)[0].opening_balance == Decimal("4999.00")
     click(qtbot, pane.reconcile_button)
     settle(window)
     assert accounts(window)[0].closed_through == date(2026, 11, 30)
@@ -161,3 +173,81 @@ def test_csv_columns_mapped_over_a_preview(window: MainWindow, qtbot: QtBot,
     assert window.current_pane == "bank" and pane.model.rowCount() == 5
     (account,) = accounts(window)
     assert account.csv_mapping is not None and account.csv_mapping["memo"] == "Type"
+
+
+def test_rules_expenses_undo_and_matching_by_hand(window: MainWindow, qtbot: QtBot,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx = window.ctx
+    sarah = a_book(ctx.db, ctx.actor)
+    off_the_gui_thread(bank_import.import_statement, ctx.db, ctx.actor,
+                       DATA / "checking_1.0.2.ofx", "Checking")
+    pane = open_pane(window)
+    assert pane.view.select_where(lambda r: r.name == "CITY OF AUSTIN UTIL")
+    settle(window)
+    assert not pane.confirm_button.isEnabled()  # no rule yet
+    assert pane.expense_button.isEnabled() and not pane.lease_button.isEnabled()
+
+    def rules(dialog: RulesDialog) -> None:
+        click(qtbot, dialog.add_button)
+        ctx.tasks.wait_idle()
+        assert dialog.model.rowCount() == 1
+
+    def rule(dialog: RuleDialog) -> None:
+        type_into(qtbot, dialog.pattern, "city of austin")
+        dialog.category.setCurrentIndex(dialog.category.findData("Utilities"))
+        dialog.property_box.setCurrentIndex(dialog.property_box.findText("Downtown Loft"))
+        click(qtbot, dialog.save_button)
+
+    def undo_reason(title: str, label: str) -> str:
+        return "wrong tenant"
+
+    def by_hand(dialog: MatchLeaseDialog) -> None:
+        assert dialog.lease.currentData() == str(sarah)  # the proposal's lease first
+        click(qtbot, dialog.save_button)
+
+    def expense(dialog: ExpenseDialog) -> None:
+        assert dialog.payee.text() == "CHECK 1042"  # no rule: the line's name
+        dialog.category.setCurrentIndex(dialog.category.findData("Repairs"))
+        dialog.property_box.setCurrentIndex(dialog.property_box.findText("Downtown Loft"))
+        type_into(qtbot, dialog.payee, "Joe the plumber")
+        click(qtbot, dialog.save_button)
+
+    driver = DialogDriver(qtbot).then(rules).then(rule).then(by_hand).then(expense)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    monkeypatch.setattr(Editing, "ask_text", lambda self, title, label: undo_reason(title,
+                                                                                     label))
+    click(qtbot, pane.rules_button)
+    settle(window)
+    assert pane.view.select_where(lambda r: r.name == "CITY OF AUSTIN UTIL")
+    settle(window)
+    assert pane.proposals.item(0).text().startswith(
+        'Expense: payee rule "city of austin" -> Utilities at Downtown Loft')
+    click(qtbot, pane.confirm_button)  # the rule's expense
+    settle(window)
+    assert not pane.view.select_where(lambda r: r.name == "CITY OF AUSTIN UTIL")
+    # Sarah's deposit: confirmed, undone (asks the reason), matched again by hand
+    assert pane.view.select_where(lambda r: r.name == "ZELLE FROM SARAH CHEN")
+    click(qtbot, pane.confirm_button)
+    settle(window)
+    pane.status.setCurrentIndex(pane.status.findData(""))  # all lines
+    settle(window)
+    assert pane.view.select_where(lambda r: r.name == "ZELLE FROM SARAH CHEN")
+    settle(window)
+    assert pane.undo_button.isEnabled() and "payment recorded from this line" in \
+        pane.detail_facts.text()
+    click(qtbot, pane.undo_button)
+    settle(window)
+    line = pane.current()
+    assert line is not None and line.status == "unmatched"
+    click(qtbot, pane.lease_button)
+    settle(window)
+    line = pane.current()
+    assert line is not None and line.status == "matched" and line.lease_id == sarah
+    # a withdrawal by hand: the Expense… dialog, then the expense recorded
+    assert pane.view.select_where(lambda r: r.name == "CHECK 1042")
+    settle(window)
+    click(qtbot, pane.expense_button)
+    settle(window)
+    line = pane.current()
+    assert line is not None and line.status == "expense" and line.expense_id is not None
+    assert driver.handlers == []

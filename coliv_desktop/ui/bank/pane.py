@@ -128,7 +128,12 @@ class BankPane(Pane):
         for key, label in STATUSES:
             self.status.addItem(label, key)
         self.search = search_box("Search name and memo")
+        self.account_button = tool_button("Account…", "edit", "The account's property and "
+                                          "opening balance", self.edit_account,
+                                          allowed=write)
+        self.account_button.setObjectName("bank_account_edit")
         filters.addWidget(self.account)
+        filters.addWidget(self.account_button)
         filters.addWidget(self.status)
         filters.addWidget(self.search, 1)
         layout.addLayout(filters)
@@ -311,6 +316,7 @@ class BankPane(Pane):
         self.undo_button.setEnabled(line is not None and line.status != "unmatched"
                                     and not line.locked)
         self.reconcile_button.setEnabled(self.current_account() is not None)
+        self.account_button.setEnabled(self.current_account() is not None)
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
@@ -452,6 +458,16 @@ class BankPane(Pane):
                 self._changed()
 
         self.ctx.run_task(load, later(done))
+
+    def edit_account(self) -> None:
+        from coliv_desktop.ui.bank.account import AccountDialog
+
+        account = self.current_account()
+        if account is None:
+            return
+        dialog = AccountDialog(self.ctx, account, self.choices.properties, self)
+        if self.run_dialog(dialog) and dialog.saved is not None:
+            self._changed()
 
     def show_rules(self) -> None:
         dialog = RulesDialog(self.ctx, self.choices, self, run_dialog=self.run_dialog)

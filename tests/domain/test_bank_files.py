@@ -211,3 +211,13 @@ def test_keys_are_unique_and_stable_under_overlap(rows: list[tuple[int, int, str
     half = len(lines) // 2
     again = [ln.dedupe_key for ln in with_dedupe_keys(lines[:half])]
     assert again == keys[:half]
+
+
+def test_line_endings_and_a_missing_header() -> None:
+    crlf = read("sloppy.ofx").replace(b"\n", b"\r\n")
+    assert [ln.row for ln in parse_statement(crlf, "x.ofx").lines] == [15, 21, 28]
+    one_line = read("checking_2.x.ofx").replace(b"\n", b"")
+    assert len(parse_statement(one_line, "x.ofx").lines) == 2
+    headless = b"<OFX>" + read("checking_1.0.2.ofx").split(b"<OFX>")[1]
+    body = parse_statement(headless, "x.ofx")
+    assert body.reader == "tolerant" and len(body.lines) == 4

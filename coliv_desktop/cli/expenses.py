@@ -73,7 +73,7 @@ def _payee(ctx: CliContext, args: argparse.Namespace) -> str:
     for c in expenses.list_categories(ctx.db, ctx.actor):
         if c.schedule_e_line == wanted and c.name != "Other":
             return c.name
-    return args.category
+    return str(args.category)
 
 
 def cmd_expense_add(args: argparse.Namespace, ctx: CliContext) -> None:

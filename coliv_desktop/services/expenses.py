@@ -65,21 +65,29 @@ def find_category(session: Session, text: str, field: str = "category") -> Expen
 
 def _place(session: Session, data: ExpenseCreate) -> None:
     """The property exists, and the unit and room (when given) are in it."""
-    if session.get(Property, data.property_id) is None:
-        raise UnknownReference("property_id", f"no property with id {data.property_id}")
-    if data.room_id is not None:
-        room = session.get(Room, data.room_id)
+    check_place(session, data.property_id, data.unit_id, data.room_id)
+
+
+def check_place(session: Session, property_id: uuid.UUID, unit_id: uuid.UUID | None,
+                room_id: uuid.UUID | None) -> uuid.UUID | None:
+    """The property exists, and the unit and room (when given) are in it; returns the unit
+    (the room's, when only the room is given)."""
+    if session.get(Property, property_id) is None:
+        raise UnknownReference("property_id", f"no property with id {property_id}")
+    if room_id is not None:
+        room = session.get(Room, room_id)
         if room is None:
-            raise UnknownReference("room_id", f"no room with id {data.room_id}")
-        if data.unit_id is not None and data.unit_id != room.unit_id:
+            raise UnknownReference("room_id", f"no room with id {room_id}")
+        if unit_id is not None and unit_id != room.unit_id:
             raise ValidationError("room_id", "the room is not in that unit")
-        data = data.model_copy(update={"unit_id": room.unit_id})
-    if data.unit_id is not None:
-        unit = session.get(Unit, data.unit_id)
+        unit_id = room.unit_id
+    if unit_id is not None:
+        unit = session.get(Unit, unit_id)
         if unit is None:
-            raise UnknownReference("unit_id", f"no unit with id {data.unit_id}")
-        if unit.property_id != data.property_id:
+            raise UnknownReference("unit_id", f"no unit with id {unit_id}")
+        if unit.property_id != property_id:
             raise ValidationError("unit_id", "the unit is not in that property")
+    return unit_id
 
 
 def create_expense(session: Session, actor: Actor, data: ExpenseCreate, *,
@@ -246,21 +254,16 @@ def update_expense(db: Database, actor: Actor, expense_id: uuid.UUID,
             changes["category_id"] = find_category(s, data.category).id
         moved = {"property_id", "unit_id", "room_id"} & given or data.clear_place
         if moved:
-            place = ExpenseCreate.model_construct(
-                property_id=data.property_id or expense.property_id,
-                unit_id=None if data.clear_place else (
-                    data.unit_id if "unit_id" in given else
-                    (None if "property_id" in given else expense.unit_id)),
-                room_id=None if data.clear_place else (
-                    data.room_id if "room_id" in given else
-                    (None if {"property_id", "unit_id"} & given else expense.room_id)))
-            _place(s, place)
-            unit_id = place.unit_id
-            if place.room_id is not None and unit_id is None:
-                room = s.get(Room, place.room_id)
-                unit_id = room.unit_id if room is not None else None
-            changes.update(property_id=place.property_id, unit_id=unit_id,
-                           room_id=place.room_id)
+            property_id = data.property_id or expense.property_id
+            if data.clear_place:
+                unit_id = room_id = None
+            else:
+                unit_id = data.unit_id if "unit_id" in given else (
+                    None if "property_id" in given else expense.unit_id)
+                room_id = data.room_id if "room_id" in given else (
+                    None if {"property_id", "unit_id"} & given else expense.room_id)
+            unit_id = check_place(s, property_id, unit_id, room_id)
+            changes.update(property_id=property_id, unit_id=unit_id, room_id=room_id)
         if changes.get("vendor_id") is not None and s.get(Vendor, changes["vendor_id"]) is None:
             raise UnknownReference("vendor_id", f"no vendor with id {changes['vendor_id']}")
         if changes.get("status") == "paid" and "paid_on" not in changes \

@@ -22,7 +22,13 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Expense, ExpenseCategory, Property, RecurringBill, Unit, Vendor
 from coliv_desktop.domain.errors import UnknownReference, ValidationError
 from coliv_desktop.domain.limits import check_day
-from coliv_desktop.schemas.books import BillCreate, BillOut, BillRunResult, BillUpdate, ExpenseCreate
+from coliv_desktop.schemas.books import (
+    BillCreate,
+    BillOut,
+    BillRunResult,
+    BillUpdate,
+    ExpenseCreate,
+)
 from coliv_desktop.services import audit, books_lock
 from coliv_desktop.services.context import Actor, check_version, reading, writing
 from coliv_desktop.services.expenses import find_category, write_expense
@@ -178,11 +184,10 @@ def post_bills(db: Database, actor: Actor, through: date) -> BillRunResult:
                 if shut is not None and day <= shut:
                     skipped += 1
                     continue
-                status = "paid" if bill.autopay else "due"
                 data = ExpenseCreate.model_construct(
                     property_id=bill.property_id, unit_id=bill.unit_id, room_id=None,
                     spent_on=day, payee=bill.payee, category=category.name,
-                    amount=bill.amount, status=status,
+                    amount=bill.amount, status="paid" if bill.autopay else "due",
                     due_date=None if bill.autopay else day, vendor_id=bill.vendor_id,
                     reference=None, notes=bill.notes)
                 write_expense(s, actor, data, category, source="recurring",

@@ -173,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     from coliv_desktop.cli import (
         applications,
         attachments,
+        bank,
         community,
         data,
         expenses,
@@ -220,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (portfolio, data, ledger, applications, settings, users, protection,
-                   maintenance, community, attachments, expenses):
+                   maintenance, community, attachments, expenses, bank):
         module.register(commands)
     for leaf in command_parsers(parser).values():
         leaf.set_defaults(cli_parser=leaf)  # to name the options in its error messages

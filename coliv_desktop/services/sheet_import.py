@@ -359,6 +359,8 @@ def cell_value(kind: str, raw: str, header: str, order: str, mark: str) -> Any:
     text = raw.strip()
     if not text:
         return None
+    if len(text) > tabular.MAX_CELL:
+        raise ValidationError(header, f"is longer than {tabular.MAX_CELL:,} characters")
     if kind == "money":
         return parse_amount(text, header, mark)
     if kind == "date":

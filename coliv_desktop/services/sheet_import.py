@@ -419,8 +419,6 @@ def import_sheet(db: Database, actor: Actor, kind: str, path: Path,
     opened = reading(db, actor, permission) if dry_run else writing(db, actor, permission)
     try:
         with opened as s:
-            if converted.problems:
-                raise _NothingWritten()
             plan = sheet_apply.check(s, actor, converted, outcome, progress)
             if converted.problems or dry_run:
                 raise _NothingWritten()

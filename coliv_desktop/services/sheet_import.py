@@ -258,8 +258,14 @@ class Converted:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[SheetProblem] = field(default_factory=list)
 
+    raw: dict[int, dict[str, str]] = field(default_factory=dict)  # the cells as written
+
     def problem(self, row: int, key: str | None, text: str, value: Any = "") -> None:
+        """A problem of `row` in the column of field `key` (None: the whole row); the value
+        shown is the cell as the file wrote it, when the field has a column."""
         column = self.columns.get(key, self.kind.field(key).title) if key else ""
+        if key in self.columns:
+            value = self.raw.get(row, {}).get(key, value)
         self.problems.append(SheetProblem(row=row, column=column, problem=text,
                                           value=_shown(value)))
 
@@ -327,6 +333,7 @@ def convert(kind_name: str, sheet: tabular.Sheet, options: SheetOptions) -> Conv
     at = {key: positions[header] for key, header in columns.items()}
     for number, cells in sheet.rows[index + 1:]:
         values: dict[str, Any] = {}
+        out.raw[number] = {key: cells[i] if i < len(cells) else "" for key, i in at.items()}
         for key in kind.keys():
             raw = cells[at[key]] if key in at and at[key] < len(cells) else ""
             try:

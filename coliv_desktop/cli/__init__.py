@@ -182,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         portfolio,
         protection,
         settings,
+        sheets,
         users,
     )
 
@@ -221,7 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (portfolio, data, ledger, applications, settings, users, protection,
-                   maintenance, community, attachments, expenses, bank):
+                   maintenance, community, attachments, expenses, bank, sheets):
         module.register(commands)
     for leaf in command_parsers(parser).values():
         leaf.set_defaults(cli_parser=leaf)  # to name the options in its error messages

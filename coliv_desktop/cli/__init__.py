@@ -175,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
         attachments,
         community,
         data,
+        journals,
         ledger,
         maintenance,
         portfolio,
@@ -219,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (portfolio, data, ledger, applications, settings, users, protection,
-                   maintenance, community, attachments):
+                   maintenance, community, attachments, journals):
         module.register(commands)
     for leaf in command_parsers(parser).values():
         leaf.set_defaults(cli_parser=leaf)  # to name the options in its error messages

@@ -138,13 +138,16 @@ def bean_component(text: str) -> str:
     """A valid Beancount account component: letters and digits (any script) joined by "-",
     beginning with an upper-case letter or a digit ("trần văn" -> "Trần-Văn", "李" -> "X-李")."""
     words = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text))
-    cleaned = "-".join(words)
+    cleaned = "-".join(_capital(w) for w in words)
     if not cleaned:
         return "Unnamed"
-    first = cleaned[0].upper()
-    if len(first) == 1 and unicodedata.category(first) in ("Lu", "Nd"):
-        return first + cleaned[1:]
-    return "X-" + cleaned
+    return cleaned if unicodedata.category(cleaned[0]) in ("Lu", "Nd") else "X-" + cleaned
+
+
+def _capital(word: str) -> str:
+    """The word with an upper-case first letter, where that is one letter ("ß" stays)."""
+    first = word[0].upper()
+    return (first if len(first) == 1 else word[0]) + word[1:]
 
 
 @dataclass

@@ -113,7 +113,9 @@ class _Builder:
                 .join(BankAccount, BankAccount.id == BankTransaction.bank_account_id)
                 .where(or_(BankTransaction.payment_id.is_not(None),
                            BankTransaction.expense_id.is_not(None)))):
-            self.banks[payment_id or expense_id] = name
+            key = payment_id or expense_id
+            if key is not None:
+                self.banks[key] = name
 
     def inside(self, day: date | None) -> bool:
         return day is not None and self.start <= day <= self.end
@@ -262,8 +264,13 @@ def export_journal(db: Database, actor: Actor, start: date, end: date, fmt: str,
     if fmt not in jr.FORMATS:
         raise ValidationError("format", f'"{fmt}" is not a journal format (one of: '
                               f'{", ".join(jr.FORMATS)})')
-    book = journal(db, actor, start, end)
-    files = journal_files(book, fmt)  # type: ignore[arg-type]
+    return write_journal(journal(db, actor, start, end), fmt, out)
+
+
+def write_journal(book: Journal, fmt: jr.Format, out: Path) -> JournalExport:
+    """Write a journal read by `journal` (the desktop app reads it, then writes it, so a
+    Cancel in between writes nothing)."""
+    files = journal_files(book, fmt)
     paths = [write_atomically(path, data)
              for path, data in zip(part_paths(Path(out), len(files)), files, strict=True)]
     return JournalExport(paths=paths, entries=len(book.entries),

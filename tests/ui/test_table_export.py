@@ -17,10 +17,10 @@ from pytestqt.qtbot import QtBot
 
 from coliv_desktop.domain.journal import DESCRIPTIONS
 from coliv_desktop.domain.sheet_writer import neutralise
-from coliv_desktop.services import tenants as tenant_service
-from coliv_desktop.services.demo import load_demo
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.people import TenantCreate
+from coliv_desktop.services import tenants as tenant_service
+from coliv_desktop.services.demo import load_demo
 from coliv_desktop.ui.common import table_export
 from coliv_desktop.ui.common.tasks import TaskCancelled, TaskControl
 from coliv_desktop.ui.common.widgets import ListView, Messages

@@ -112,7 +112,7 @@ class JournalDialog(QDialog):
         fmt = self.chosen()
         note = DESCRIPTIONS[fmt]
         if fmt == "xero":
-            note += "; more than 300 lines go on in journal-2.csv, journal-3.csv …"
+            note += "; past Xero's 300 lines a file, the journal goes on in NAME-2.csv, …"
         self.about.setText(note)
         text = self.path.text().strip()
         if text and text != self._suggested and Path(text).suffix.lower() in (

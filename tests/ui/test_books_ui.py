@@ -234,3 +234,48 @@ def test_staff_never_see_the_books(window: MainWindow, ctx: Any, db: Any, actor:
     window.show_pane("books")
     ctx.tasks.wait_idle()
     assert window.current_pane == "dashboard"
+
+
+def test_categories_dialog(window: MainWindow, book: Flow41, qtbot: QtBot,
+                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from coliv_desktop.ui.books.categories import CategoriesDialog
+    from coliv_desktop.ui.books.dialogs import CategoryDialog
+
+    answers = iter(["Pest and vermin", "line 14"])
+    monkeypatch.setattr(Editing, "ask_text", lambda self, title, label: next(answers))
+
+    def new(dialog: CategoryDialog) -> None:
+        type_into(qtbot, dialog.name, "Pest control")
+        type_into(qtbot, dialog.line, "40")
+        click(qtbot, dialog.save_button)
+        assert dialog.fields.error("schedule_e_line")  # 5 to 19 only
+        type_into(qtbot, dialog.line, "7")
+        click(qtbot, dialog.save_button)
+
+    def manage(dialog: CategoriesDialog) -> None:
+        settle(window)
+        assert dialog.model.rows[0].name == "Advertising"
+        click(qtbot, dialog.add_button)
+        settle(window)
+        assert dialog.view.select_where(lambda c: c.name == "Pest control")
+        row = dialog.current()
+        assert row is not None and row.schedule_e_line == "7"
+        click(qtbot, dialog.rename_button)
+        settle(window)
+        click(qtbot, dialog.line_button)
+        settle(window)
+        row = dialog.current()
+        assert row is not None and (row.name, row.schedule_e_line) == ("Pest and vermin", "14")
+        click(qtbot, dialog.archive_button)
+        settle(window)
+        assert "Pest and vermin" not in [c.name for c in dialog.model.rows]
+        dialog.accept()
+
+    # the categories dialog first; its New… opens the category form inside it
+    driver = DialogDriver(qtbot).then(manage).then(new)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = open_books(window)
+    click(qtbot, pane.expenses.category_button)
+    settle(window)
+    assert "Pest and vermin" not in [pane.expenses.category.itemData(i)
+                                     for i in range(pane.expenses.category.count())]

@@ -27,7 +27,8 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.books import CategoryOut, ExpenseOut, ExpenseQuery
 from coliv_desktop.services import attachments, expenses
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.books.dialogs import CategoryDialog, ExpenseDialog
+from coliv_desktop.ui.books.categories import CategoriesDialog
+from coliv_desktop.ui.books.dialogs import ExpenseDialog
 from coliv_desktop.ui.common.attachments import private_copy
 from coliv_desktop.ui.common.commands import ServiceCommand
 from coliv_desktop.ui.common.fields import DateField
@@ -128,10 +129,10 @@ class ExpensesTab(QWidget):
                        self.attach_button, self.open_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        self.category_button = tool_button("New category…", "add",
-                                           "A category of your own, with its Schedule E line",
-                                           self.new_category, allowed=write)
-        self.category_button.setObjectName("new_category")
+        self.category_button = tool_button("Categories…", "edit",
+                                           "The categories and their Schedule E lines: add, "
+                                           "rename, archive", self.categories)
+        self.category_button.setObjectName("categories")
         actions.addWidget(self.category_button)
         layout.addLayout(actions)
         filters = QHBoxLayout()
@@ -389,7 +390,8 @@ class ExpensesTab(QWidget):
 
         ctx.run_task(work, done)
 
-    def new_category(self) -> None:
-        dialog = CategoryDialog(self.ctx, self)
-        if self.pane.run_dialog(dialog) and dialog.saved is not None:
+    def categories(self) -> None:
+        dialog = CategoriesDialog(self.pane, self)
+        self.pane.run_dialog(dialog)
+        if dialog.changed:
             self.pane.reload()

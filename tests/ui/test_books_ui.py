@@ -279,3 +279,30 @@ def test_categories_dialog(window: MainWindow, book: Flow41, qtbot: QtBot,
     settle(window)
     assert "Pest and vermin" not in [pane.expenses.category.itemData(i)
                                      for i in range(pane.expenses.category.count())]
+
+
+def test_an_edit_is_undone(window: MainWindow, book: Flow41, db: Any, actor: Actor,
+                           qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    expenses.add_expense(db, actor, build(
+        ExpenseCreate, property_id=book.property_id, spent_on="2026-03-02",
+        payee="Austin Energy", category="Utilities", amount="80.00",
+        room_id=book.rooms["3A-B"]))
+
+    def edit(dialog: ExpenseDialog) -> None:
+        assert dialog.place.currentText() == "    Room 3A-B"
+        type_into(qtbot, dialog.amount, "95.25")
+        dialog.place.setCurrentIndex(0)  # the whole property
+        click(qtbot, dialog.save_button)
+
+    driver = DialogDriver(qtbot).then(edit)
+    monkeypatch.setattr(Editing, "run_dialog", lambda self, d: driver(d))
+    pane = open_books(window)
+    click(qtbot, pane.expenses.edit_button)
+    settle(window)
+    [row] = pane.expenses.model.rows
+    assert row.expense.amount == Decimal("95.25") and row.expense.room_id is None
+    window.ctx.undo_stack.undo()
+    settle(window)
+    settle(window)
+    [row] = pane.expenses.model.rows
+    assert row.expense.amount == Decimal("80.00") and row.expense.room_id == book.rooms["3A-B"]

@@ -46,7 +46,13 @@ from coliv_desktop.schemas.bank import (
     PayeeRuleOut,
 )
 from coliv_desktop.services import audit, books_lock
-from coliv_desktop.services.bank_proposals import proposals_for
+from coliv_desktop.services.bank_proposals import (
+    VOIDED_NOTE,
+    proposals_for,
+    stale_ids,
+    voided_match,
+    waiting,
+)
 from coliv_desktop.services.context import Actor, check_version, reading, writing
 from coliv_desktop.services.expenses import find_category
 from coliv_desktop.services.portfolio import get_row
@@ -74,7 +80,9 @@ def account_out(s: Session, account: BankAccount) -> BankAccountOut:
     return BankAccountOut.model_validate({
         **{c.key: getattr(account, c.key) for c in BankAccount.__mapper__.column_attrs},
         "property_name": prop.name if prop else None,
-        "unmatched": counts.get("unmatched", 0), "lines": sum(counts.values()),
+        "unmatched": s.scalar(select(func.count()).select_from(BankTransaction).where(
+            BankTransaction.bank_account_id == account.id, waiting())) or 0,
+        "lines": sum(counts.values()),
         "closed_through": books_lock.closed_through(s, account.property_id),
         "statement_balance": last.closing_balance if last else None,
         "statement_on": last.balance_on if last else None})
@@ -278,11 +286,14 @@ def line_outs(s: Session, lines: Sequence[BankTransaction], *, with_proposals: b
         BankAccount.id.in_({ln.bank_account_id for ln in lines})))}
     closed = {aid: books_lock.closed_through(s, a.property_id) for aid, a in accounts.items()}
     proposals = proposals_for(s, lines) if with_proposals else {}
+    stale = stale_ids(s, lines)
     out = []
     for line in lines:
         through = closed.get(line.bank_account_id)
+        again = {"status": "unmatched", "note": VOIDED_NOTE} if line.id in stale else {}
         out.append(BankLineOut.model_validate({
             **{c.key: getattr(line, c.key) for c in BankTransaction.__mapper__.column_attrs},
+            **again,
             "account": accounts[line.bank_account_id].name,
             "locked": through is not None and line.posted_on <= through,
             "proposals": proposals.get(line.id, [])}))
@@ -296,9 +307,11 @@ def list_lines(db: Database, actor: Actor, account_id: uuid.UUID | None = None, 
     query = select(BankTransaction)
     if account_id is not None:
         query = query.where(BankTransaction.bank_account_id == account_id)
-    if unmatched:
-        query = query.where(BankTransaction.status == "unmatched")
-    if status:
+    if unmatched or status == "unmatched":
+        query = query.where(waiting())
+    elif status in ("matched", "expense"):
+        query = query.where(BankTransaction.status == status, ~voided_match())
+    elif status:
         query = query.where(BankTransaction.status == status)
     found = matches(text, BankTransaction.name, func.coalesce(BankTransaction.memo, ""))
     if found is not None:

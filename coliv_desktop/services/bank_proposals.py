@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.models import (
     BankAccount,
     BankTransaction,
     Charge,
+    Expense,
     ExpenseCategory,
     Lease,
     PayeeRule,
@@ -25,6 +26,7 @@ from coliv_desktop.db.models import (
     Room,
     Tenant,
     Unit,
+    Void,
 )
 from coliv_desktop.domain.wording import receipt_no
 from coliv_desktop.schemas.bank import Proposal
@@ -33,6 +35,31 @@ from coliv_desktop.services.ledger_sql import lease_chain, open_charges, payment
 NEAR_DUE = 10  # days between a deposit and a due date that count as "near"
 NEAR_PAYMENT = 5  # days between a deposit and a payment recorded by hand
 MAX_PROPOSALS = 5
+VOIDED_NOTE = "what it was matched to has been voided since: it waits to be matched again"
+
+
+def voided_match() -> ColumnElement[bool]:
+    """The line's payment or expense was voided since (in the ledger, the Books pane)."""
+    return or_(
+        BankTransaction.payment_id.in_(select(Void.payment_id).where(
+            Void.payment_id.is_not(None))),
+        BankTransaction.expense_id.in_(select(Expense.id).where(Expense.voided_on.is_not(None))))
+
+
+def waiting() -> ColumnElement[bool]:
+    """The line waits: never matched, or what it was matched to has been voided since."""
+    return or_(BankTransaction.status == "unmatched",
+               and_(BankTransaction.status != "ignored", voided_match()))
+
+
+def stale_ids(s: Session, lines: Sequence[BankTransaction]) -> set[uuid.UUID]:
+    """The lines among these whose payment or expense has been voided since."""
+    linked = [ln.id for ln in lines if ln.status != "unmatched"
+              and (ln.payment_id is not None or ln.expense_id is not None)]
+    if not linked:
+        return set()
+    return set(s.scalars(select(BankTransaction.id).where(
+        BankTransaction.id.in_(linked), voided_match())))
 
 
 @dataclass(frozen=True)
@@ -198,7 +225,8 @@ def _rule_proposals(s: Session, line: BankTransaction, rules: Sequence[PayeeRule
 def proposals_for(s: Session, lines: Sequence[BankTransaction]
                   ) -> dict[uuid.UUID, list[Proposal]]:
     """The proposals of each unmatched line, best first."""
-    todo = [ln for ln in lines if ln.status == "unmatched"]
+    stale = stale_ids(s, lines)
+    todo = [ln for ln in lines if ln.status == "unmatched" or ln.id in stale]
     if not todo:
         return {}
     accounts = {a.id: a for a in s.scalars(select(BankAccount).where(

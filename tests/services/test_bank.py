@@ -380,3 +380,35 @@ def test_an_account_is_edited_but_not_under_a_lock(db: Database, actor: Actor) -
         BankAccountUpdate, name="Visa card", property_id=b.property_id, opening_balance="0",
         opening_on="2026-11-01"))
     assert renamed.name == "Visa card" and renamed.closed_through == date(2026, 11, 30)
+
+
+def test_a_match_voided_elsewhere_waits_again(db: Database, actor: Actor) -> None:
+    """The payment a line became voided in the ledger (a bounced transfer), the expense
+    voided in the Books pane: the line waits again, is proposed again, and matches anew."""
+    b = book(db, actor)
+    bank.add_rule(db, actor, build(PayeeRuleCreate, pattern="CITY OF AUSTIN",
+                                   category="Utilities", property_id=b.property_id))
+    bank_import.import_statement(db, actor, DATA / "checking_1.0.2.ofx", "Checking")
+    by_name = {ln.name: ln for ln in lines(db, actor)}
+    deposit = reconcile.match_to_lease(db, actor, by_name["ZELLE FROM SARAH CHEN"].id, b.sarah)
+    bill = reconcile.match_to_expense(db, actor, by_name["CITY OF AUSTIN UTIL"].id,
+                                      "Utilities", b.property_id)
+    assert bank.list_accounts(db, actor)[0].unmatched == 2
+    assert {ln.id for ln in lines(db, actor, status="matched")} == {deposit.id}
+    ledger.void_payment(db, actor, deposit.payment_id, "the transfer bounced")  # type: ignore[arg-type]
+    expenses.void_expense(db, actor, bill.expense_id, "entered twice")  # type: ignore[arg-type]
+    waiting = {ln.id: ln for ln in lines(db, actor, unmatched=True)}
+    assert deposit.id in waiting and bill.id in waiting
+    assert waiting[deposit.id].status == "unmatched"
+    assert "voided since" in (waiting[deposit.id].note or "")
+    assert waiting[deposit.id].proposals[0].lease_id == b.sarah
+    assert waiting[bill.id].proposals[0].category == "Utilities"
+    assert lines(db, actor, status="matched") == []
+    assert bank.list_accounts(db, actor)[0].unmatched == 4
+    check = reconcile.check_reconciliation(db, actor, "Checking", date(2026, 11, 30),
+                                           Decimal("910.63"))
+    assert check.unmatched == 4 and not check.can_lock
+    again = reconcile.match_to_lease(db, actor, deposit.id, b.sarah)
+    assert again.payment_id not in (None, deposit.payment_id)
+    reconcile.match_to_expense(db, actor, bill.id, "Utilities", b.property_id)
+    assert bank.list_accounts(db, actor)[0].unmatched == 2

@@ -125,6 +125,13 @@ def match_to_lease(db: Database, actor: Actor, line_id: uuid.UUID, lease_id: uui
             raise ValidationError("lease_id", "the lease is in another property than this "
                                   "bank account's")
         found = hand_payment(s, line, lease.id)
+        if found is not None and s.get_bind().dialect.name == "postgresql":
+            # another desk linking the same payment meanwhile: the second waits, then sees it
+            s.execute(select(Payment.id).where(Payment.id == found.id).with_for_update())
+            if s.scalar(select(BankTransaction.id).where(
+                    BankTransaction.payment_id == found.id)) is not None:
+                raise ConflictError("the payment recorded by hand for this line was just linked "
+                                    "to another line; look at the lines again")
         if found is not None:
             line.lease_id, line.payment_id, line.note = found.lease_id, found.id, LINKED
             return _done(s, actor, line, "matched",

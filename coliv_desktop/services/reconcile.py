@@ -41,14 +41,8 @@ from coliv_desktop.schemas.bank import BankLineOut, ReconciliationCheck, Reconci
 from coliv_desktop.schemas.books import ExpenseCreate
 from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.services import audit, books_lock, expenses, ledger
-from coliv_desktop.services.bank import (
-    NEAR_PAYMENT,
-    READ,
-    WRITE,
-    find_account,
-    lease_property,
-    line_outs,
-)
+from coliv_desktop.services.bank import READ, WRITE, find_account, line_outs
+from coliv_desktop.services.bank_proposals import NEAR_PAYMENT, lease_property
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, reading, writing
 from coliv_desktop.services.ledger_sql import cents, lease_chain, money, payment_live

@@ -27,10 +27,20 @@ from coliv_desktop.db.models import (
 from coliv_desktop.db.models.books import SCHEDULE_E
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.bank import BankAccountCreate, PayeeRuleCreate
+from coliv_desktop.schemas.bank import BankAccountCreate, BankAccountUpdate, PayeeRuleCreate
 from coliv_desktop.schemas.books import ExpenseCreate
+from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
-from coliv_desktop.services import bank, bank_import, expenses, ledger, reconcile, rent_run
+from coliv_desktop.services import (
+    bank,
+    bank_import,
+    deposits,
+    expenses,
+    leasing,
+    ledger,
+    reconcile,
+    rent_run,
+)
 from coliv_desktop.services.books_lock import PeriodClosed
 from coliv_desktop.services.context import Actor
 from tests.builders import flow_41, lease, tenant
@@ -156,6 +166,16 @@ def test_a_bad_file_writes_nothing_and_names_the_row(db: Database, actor: Actor)
                                       date_order="mdy")
     assert ok.imported == 2 and bank.list_accounts(db, actor)[0].csv_mapping == {
         "date": "Date", "amount": "Amount", "date_order": "mdy"}
+    with db.read() as s:
+        statement = s.get(BankStatement, ok.statement_id)
+        assert statement is not None and (statement.lines, statement.duplicates) == (2, 0)
+    with pytest.raises(ValidationError) as unknown:
+        bank.set_csv_mapping(db, actor, ok.account_id, {"date": "Date", "sum": "Amount"})
+    assert unknown.value.field == "mapping"
+    saved = bank.set_csv_mapping(db, actor, ok.account_id, {
+        "date": "Date", "amount": "Amount", "invert": True, "date_order": "mdy"})
+    assert saved.csv_mapping == {"date": "Date", "amount": "Amount", "invert": True,
+                                 "date_order": "mdy"}
 
 
 def test_deposit_proposals_with_reasons(db: Database, actor: Actor) -> None:
@@ -178,6 +198,8 @@ def test_confirm_records_one_payment_with_a_receipt(db: Database, actor: Actor) 
     payments_before = count(db, Payment)
     done = reconcile.match_to_lease(db, actor, line.id, b.sarah)
     assert done.status == "matched" and done.payment_id is not None
+    assert done.matched_by == actor.name and done.matched_at is not None
+    assert bank.get_line(db, actor, line.id).payment_id == done.payment_id
     assert count(db, Payment) == payments_before + 1
     payment = ledger.get_payment(db, actor, done.payment_id)
     assert payment.receipt_number is not None and payment.method == "bank_transfer"
@@ -296,6 +318,9 @@ def test_reconcile_locks_the_period_and_reopen_lifts_it(db: Database, actor: Act
                                            received_on="2026-11-20", method="cash"))
     again = reconcile.reconcile(db, actor, "Checking", date(2026, 11, 30), Decimal("5909.63"))
     assert again.id == done.id and again.reopened_at is None
+    assert reopened.reopened_by == actor.name and again.reconciled_by == actor.name
+    (history,) = reconcile.list_reconciliations(db, actor, "Checking")
+    assert history.id == done.id and history.reopen_reason is None
     with db.read() as s:
         actions = set(s.scalars(select(AuditEntry.action).where(
             AuditEntry.entity_type == "bank_account")))
@@ -314,3 +339,44 @@ def test_new_lines_in_a_locked_period_are_refused(db: Database, actor: Actor) ->
                                               "credit": "Credit", "name": "Description"})
     assert closed.value.field == "row 2"
     assert count(db, BankTransaction) == 2
+
+
+def test_a_deposit_settled_in_a_locked_period_is_refused(db: Database, actor: Actor) -> None:
+    b = book(db, actor)
+    leasing.end_lease(db, actor, b.marcus, date(2026, 11, 15))
+    bank.add_account(db, actor, build(BankAccountCreate, name="Operator",
+                                      opening_on="2026-11-01"))
+    reconcile.reconcile(db, actor, "Operator", date(2026, 11, 30), Decimal("0.00"))
+    with pytest.raises(PeriodClosed) as closed:
+        deposits.settle_deposit(db, actor, build(DispositionCreate, lease_id=b.marcus,
+                                                 decided_on="2026-11-20"))
+    assert closed.value.field == "decided_on"
+    deposits.settle_deposit(db, actor, build(DispositionCreate, lease_id=b.marcus,
+                                             decided_on="2026-12-01"))
+
+
+def test_an_account_is_edited_but_not_under_a_lock(db: Database, actor: Actor) -> None:
+    b = book(db, actor)
+    card = bank.add_account(db, actor, build(BankAccountCreate, name="Card",
+                                             opening_balance="-250.00"))
+    assert card.opening_balance == Decimal("-250.00")  # a card's balance is owed
+    other = bank.add_account(db, actor, build(BankAccountCreate, name="Savings"))
+    with pytest.raises(ConflictError, match="already a bank account named"):
+        bank.update_account(db, actor, other.id, build(BankAccountUpdate, name="card"))
+    edited = bank.update_account(db, actor, card.id, build(
+        BankAccountUpdate, name="Visa", property_id=b.property_id, opening_balance="0",
+        opening_on="2026-11-01", expected_version=card.version))
+    assert (edited.name, edited.property_id, edited.property_name) == (
+        "Visa", b.property_id, "Downtown Loft")
+    with pytest.raises(ConflictError):  # written meanwhile: the old version is refused
+        bank.update_account(db, actor, card.id, build(
+            BankAccountUpdate, name="Visa 2", expected_version=card.version))
+    reconcile.reconcile(db, actor, card.id, date(2026, 11, 30), Decimal("0.00"))
+    with pytest.raises(ConflictError, match="reopen that period before changing its property"):
+        bank.set_account_property(db, actor, card.id, None)
+    with pytest.raises(ConflictError, match="before changing its opening balance"):
+        bank.set_opening_balance(db, actor, card.id, Decimal("5.00"))
+    renamed = bank.update_account(db, actor, card.id, build(
+        BankAccountUpdate, name="Visa card", property_id=b.property_id, opening_balance="0",
+        opening_on="2026-11-01"))
+    assert renamed.name == "Visa card" and renamed.closed_through == date(2026, 11, 30)

@@ -310,6 +310,17 @@ class MainWindow(QMainWindow):
         ):
             self._action(money, text, lambda m=method: self._in_ledger(m), shortcut, tip, name,
                          needs=needs)
+        self._action(money, "Import &Bank Statement…", self._import_bank_statement, None,
+                     "An OFX, QFX or CSV statement, in the Bank pane", "menu_import_bank",
+                     needs="ledger.write")
+
+    def _import_bank_statement(self) -> None:
+        from coliv_desktop.ui.bank.pane import BankPane
+
+        self.show_pane("bank")
+        pane = self.pane("bank")
+        if isinstance(pane, BankPane):
+            pane.import_statement()
 
     def _build_view_menu(self, view: QMenu) -> None:
         for spec in PANES:

@@ -190,7 +190,7 @@ def _check_rooms(s: Session, actor: Actor, conv: Converted, outcome: Outcome,
     room_rows: list[dict[str, Any]] = []
     matched_props: set[uuid.UUID] = set()
     matched_units: set[uuid.UUID] = set()
-    for number, values in conv.rows:
+    for _number, values in conv.rows:
         if values["property"] and values["unit"]:
             unit_rooms[(_cf(values["property"]), _cf(values["unit"]))] += 1
     total = len(conv.rows)
@@ -443,9 +443,10 @@ def _check_leases(s: Session, actor: Actor, conv: Converted, outcome: Outcome,
         if (room.id, tenant.id, made.lease_start) in existing:
             matched += 1
             continue
-        bed = _claim(held[room.id], room.beds, made, conv, number, values)
-        if bed is None:
+        claimed = _claim(held[room.id], room.beds, made, conv, number, values)
+        if claimed is None:
             continue
+        bed = claimed
         held[room.id].append((bed, made.lease_start, made.lease_end, f"row {number}"))
         rows.append({"id": uuid.uuid4(), "room_id": room.id, "tenant_id": tenant.id, "bed": bed,
                      "lease_start": made.lease_start, "lease_end": made.lease_end,

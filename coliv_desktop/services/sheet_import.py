@@ -210,7 +210,8 @@ def _choice_values(kind: SheetKind, sheet: tabular.Sheet, columns: dict[str, str
                if h in positions and kind.field(k).kind == "date"]
     money_at = [positions[h] for k, h in columns.items()
                 if h in positions and kind.field(k).kind in ("money", "number")]
-    dates, amounts = [], []
+    dates: list[str] = []
+    amounts: list[str] = []
     for _, cells in sheet.rows[index + 1:]:
         dates.extend(cells[i] for i in date_at if i < len(cells) and cells[i])
         amounts.extend(cells[i] for i in money_at if i < len(cells) and cells[i])

@@ -8,7 +8,6 @@ import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, make_url, select
@@ -296,7 +295,3 @@ def test_payments_need_their_lease_and_a_plausible_date(db: Database, actor: Act
         (3, "Tenant email"), (4, "Date"), (5, "Date"), (6, "Amount"), (7, "Method")]
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(m.Payment)) == 0
-
-
-def _values(result: ImportResult) -> dict[str, Any]:
-    return {"created": result.created, "matched": result.matched}

@@ -136,6 +136,7 @@ class SheetPreview(Output):
     header_row: int
     rows: int  # data rows under the header
     raw: list[list[str]]  # the first rows as read, title rows included
+    raw_numbers: list[int]  # their row numbers in the file
     columns: dict[str, str]  # field -> header: given or guessed
     date_order: str | None  # None: the values leave it open (ask)
     decimal_mark: str | None
@@ -194,7 +195,8 @@ def inspect_sheet(kind_name: str, sheet: tabular.Sheet, options: SheetOptions) -
     return SheetPreview(
         headers=headers, header_row=sheet.rows[index][0] if sheet.rows else 0,
         rows=max(len(sheet.rows) - index - 1, 0),
-        raw=[cells for _, cells in sheet.rows[:PREVIEW_ROWS]], columns=columns,
+        raw=[cells for _, cells in sheet.rows[:PREVIEW_ROWS]],
+        raw_numbers=[number for number, _ in sheet.rows[:PREVIEW_ROWS]], columns=columns,
         date_order=options.date_order or date_order_of(dates)[0],
         decimal_mark=options.decimal_mark or guess_decimal_mark(amounts),
         encoding=sheet.encoding, delimiter=sheet.delimiter, sheet=sheet.sheet_name,

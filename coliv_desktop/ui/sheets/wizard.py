@@ -113,7 +113,7 @@ class FilePage(QWizardPage):
         form = QFormLayout()
         form.addRow("&Kind:", self.kind)
         form.addRow("", self.hint)
-        form.addRow("&File:", row)
+        form.addRow("File:", row)
         form.addRow("&Encoding:", self.encoding)
         form.addRow("&Delimiter:", self.delimiter)
         form.addRow("&Sheet:", self.sheet)
@@ -208,6 +208,7 @@ class FilePage(QWizardPage):
         self.status.setText(f"{preview.rows:,} rows under the header on row "
                             f"{preview.header_row} ({read_as}).")
         _fill(self.raw, preview.raw)
+        self.raw.setVerticalHeaderLabels([str(n) for n in preview.raw_numbers])
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -418,6 +419,7 @@ class CheckPage(QWizardPage):
         self.summary.setWordWrap(True)
         self.problems = _table(["Row", "Column", "Problem", "Value"])
         self.problems.setObjectName("problems")
+        self.problems.verticalHeader().hide()
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.problems, 1)

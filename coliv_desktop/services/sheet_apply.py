@@ -335,15 +335,16 @@ def _check_tenants(s: Session, actor: Actor, conv: Converted, outcome: Outcome,
 class Book:
     """What the rows of leases, balances and payments name, read once."""
 
-    by_email: dict[str, list[Tenant]]
-    by_name: dict[str, list[Tenant]]
+    by_email: dict[str, list[Any]]  # rows of (id, email, first_name, last_name, archived_at)
+    by_name: dict[str, list[Any]]
     rooms: dict[tuple[str, str, str], Any]  # (property, unit, room) casefolded -> row
 
 
 def _book(s: Session) -> Book:
-    by_email: dict[str, list[Tenant]] = defaultdict(list)
-    by_name: dict[str, list[Tenant]] = defaultdict(list)
-    for tenant in s.scalars(select(Tenant)):
+    by_email: dict[str, list[Any]] = defaultdict(list)
+    by_name: dict[str, list[Any]] = defaultdict(list)
+    for tenant in s.execute(select(Tenant.id, Tenant.email, Tenant.first_name,
+                                   Tenant.last_name, Tenant.archived_at)):
         by_email[_cf(tenant.email)].append(tenant)
         by_name[_cf(f"{tenant.first_name} {tenant.last_name}")].append(tenant)
     rooms = {(_cf(row.name), _cf(row.unit_number), _cf(row.room_number)): row
@@ -356,7 +357,7 @@ def _book(s: Session) -> Book:
     return Book(by_email, by_name, rooms)
 
 
-def _tenant(book: Book, conv: Converted, number: int, values: dict[str, Any]) -> Tenant | None:
+def _tenant(book: Book, conv: Converted, number: int, values: dict[str, Any]) -> Any:
     email, name = values.get("tenant_email"), values.get("tenant_name")
     if email:
         found, key, shown = book.by_email.get(_cf(email), []), "tenant_email", email

@@ -261,14 +261,17 @@ class Converted:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[SheetProblem] = field(default_factory=list)
 
-    raw: dict[int, dict[str, str]] = field(default_factory=dict)  # the cells as written
+    # the cells as written, by row number, and each field's position among them
+    cells: dict[int, list[str]] = field(default_factory=dict)
+    at: dict[str, int] = field(default_factory=dict)
 
     def problem(self, row: int, key: str | None, text: str, value: Any = "") -> None:
         """A problem of `row` in the column of field `key` (None: the whole row); the value
         shown is the cell as the file wrote it, when the field has a column."""
         column = self.columns.get(key, self.kind.field(key).title) if key else ""
-        if key in self.columns:
-            value = self.raw.get(row, {}).get(key, value)
+        if key in self.at and row in self.cells:
+            cells = self.cells[row]
+            value = cells[self.at[key]] if self.at[key] < len(cells) else ""
         self.problems.append(SheetProblem(row=row, column=column, problem=text,
                                           value=_shown(value)))
 
@@ -333,10 +336,10 @@ def convert(kind_name: str, sheet: tabular.Sheet, options: SheetOptions) -> Conv
                               "(--decimal-mark . or ,, or \"decimal_mark\" in the mapping)")
     out = Converted(kind, dict(columns), order, mark)
     positions = {header: i for i, header in enumerate(headers)}
-    at = {key: positions[header] for key, header in columns.items()}
+    at = out.at = {key: positions[header] for key, header in columns.items()}
     for number, cells in sheet.rows[index + 1:]:
         values: dict[str, Any] = {}
-        out.raw[number] = {key: cells[i] if i < len(cells) else "" for key, i in at.items()}
+        out.cells[number] = cells
         for key in kind.keys():
             raw = cells[at[key]] if key in at and at[key] < len(cells) else ""
             try:

@@ -86,6 +86,7 @@ def test_xlsx_cells_as_text(tmp_path: Path) -> None:
     assert sheet is not None
     sheet.title = "Rooms"
     sheet.append(["Rooms of 2026"])
+    sheet.merge_cells("A1:E1")  # a merged title across the table
     sheet.append(["Property", "Rent", "From", "Beds", "Paid"])
     sheet.append(["Maple", 1200.5, date(2026, 3, 4), 2, True])
     sheet.append([None, None, None, None, None])

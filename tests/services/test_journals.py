@@ -35,7 +35,15 @@ from coliv_desktop.schemas import build
 from coliv_desktop.schemas.books import ExpenseCreate
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
-from coliv_desktop.services import deposits, expenses, journals, leasing, ledger, rent_run
+from coliv_desktop.services import (
+    deposits,
+    expenses,
+    journals,
+    leasing,
+    ledger,
+    ledger_sql,
+    rent_run,
+)
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.demo import load_demo
 from coliv_desktop.services.deposits import CREDIT_REFUND, RELEASE_NOTE
@@ -161,6 +169,12 @@ def check_against_beancount(db: Database, actor: Actor, tmp_path: Path) -> dict[
     for account, tenant_id in tenants_by_account.items():
         assert accounts.get(account, D(0)) == ledger.tenant_balance(db, actor, tenant_id), account
     assert {k: v for k, v in net.items() if v} == {k: v for k, v in expected_net.items() if v}
+    # the deposits owed back: what the ledger holds, and the deposits charged not yet paid
+    with db.read() as s:
+        held = sum(ledger_sql.deposits_held(s).values(), D(0))
+        unpaid = sum((view.outstanding for view, charge in ledger_sql.open_charges(
+            s, s.scalars(select(Lease.id))) if charge.kind == "deposit"), D(0))
+    assert -accounts.get("Liabilities:Tenant-Deposits", D(0)) == held + unpaid
     return accounts
 
 

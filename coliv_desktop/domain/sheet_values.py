@@ -144,7 +144,7 @@ def parse_amount(text: str, field: str, decimal_mark: str) -> Decimal:
     except InvalidOperation:
         raise ValidationError(field, f"{_echo(text)} is not an amount") from None
     maximum = money_format().maximum
-    if amount > maximum:
+    if abs(amount) > maximum:
         raise ValidationError(field, f"{_echo(text)} is more than the largest amount the book "
                               f"takes ({maximum:,.2f})")
     return -amount if negative else amount

@@ -66,10 +66,28 @@ def detect_encoding(data: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _looks_utf16(data):
+        return "utf-16-le" if data[1:2] == b"\x00" else "utf-16-be"
+    try:
+        # Windows' code page is what Excel writes a "CSV" in outside UTF-8; charset-normalizer
+        # would often call the same bytes Mac Roman or Latin-1 and turn "é" into "È".
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000], cp_isolation=list(ENCODINGS[2:])).best()
     return best.encoding if best is not None else "cp1252"
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte NUL in ASCII text."""
+    sample = data[:2000]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return odd.count(0) > len(odd) * 0.4 or even.count(0) > len(even) * 0.4
 
 
 def detect_delimiter(text: str) -> str:
@@ -78,7 +96,10 @@ def detect_delimiter(text: str) -> str:
     lines = [line for line in text.splitlines()[:50] if line.strip()]
     best, best_score = ",", (0, 0)
     for delimiter in DELIMITERS:
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:  # a huge or broken cell: the reading itself will name its row
+            continue
         if not widths:
             continue
         common = max(set(widths), key=widths.count)
@@ -91,11 +112,10 @@ def detect_delimiter(text: str) -> str:
 
 
 def _clean(value: str, row_number: int, column: int) -> str:
-    value = value.strip().strip("\ufeff").strip()
-    if len(value) > MAX_CELL:
-        raise ValidationError(f"row {row_number}", f"the cell in column {column + 1} is longer "
-                              f"than {MAX_CELL:,} characters")
-    return value
+    """A cell without its surrounding spaces (and a stray byte-order mark). A cell longer
+    than `MAX_CELL` is kept for the reader of the rows to name (with its row and column);
+    one longer than four times that stops the CSV reader, naming its row."""
+    return value.strip().strip("\ufeff").strip()
 
 
 def read_csv(data: bytes, *, encoding: str | None = None,
@@ -115,9 +135,12 @@ def read_csv(data: bytes, *, encoding: str | None = None,
         raise ValidationError("delimiter", f"{sep!r} is not one character")
     rows: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    # A row's number counts records, blank ones included, as a spreadsheet program shows
+    # the file (a quoted cell may hold a line break without starting a new row).
+    number = 0
     try:
         for record in reader:
-            number = reader.line_num
+            number += 1
             cells = [_clean(value, number, index) for index, value in enumerate(record)]
             if len(cells) > MAX_COLUMNS:
                 raise ValidationError(f"row {number}", f"has {len(cells)} columns (at most "
@@ -125,7 +148,7 @@ def read_csv(data: bytes, *, encoding: str | None = None,
             if any(cells):
                 rows.append((number, cells))
     except csv.Error as exc:
-        raise ValidationError(f"row {reader.line_num}", f"cannot be read as CSV ({exc})") from None
+        raise ValidationError(f"row {number + 1}", f"cannot be read as CSV ({exc})") from None
     return Sheet(rows, encoding=chosen, delimiter=sep)
 
 

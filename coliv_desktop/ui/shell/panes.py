@@ -35,6 +35,8 @@ PANES: list[PaneSpec] = [
     PaneSpec("community", "Community", "property", "Ctrl+9",
              "coliv_desktop.ui.community.pane:CommunityPane",
              "Announcements, events, the house board and roommate conflicts"),
+    PaneSpec("books", "Books", "ledger", "Ctrl+0", "coliv_desktop.ui.books.pane:BooksPane",
+             "Expenses, bills, profit and loss and Schedule E", needs="ledger.read"),
 ]
 
 

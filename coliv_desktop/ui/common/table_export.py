@@ -156,7 +156,8 @@ def export_view(view: QTableView, model: RowTableModel[Any], target: Path | None
                 ) -> None:
     """Ask for a file (unless `target`), then write the list there in a worker."""
     ctx = context_of(view)
-    if ctx is None:
+    if ctx is None:  # a list outside any pane or dialog of the app: nothing runs tasks
+        Messages.warn(view, "Export", "This list cannot be exported from here.")
         return
     path = target or ask_target(view)
     if path is None:

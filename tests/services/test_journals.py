@@ -35,6 +35,8 @@ from coliv_desktop.schemas.books import ExpenseCreate
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
 from coliv_desktop.services import (
+    bank,
+    bank_import,
     deposits,
     expenses,
     journals,
@@ -42,6 +44,7 @@ from coliv_desktop.services import (
     ledger,
     ledger_sql,
     pnl,
+    reconcile,
     rent_run,
 )
 from coliv_desktop.services.context import Actor
@@ -53,7 +56,7 @@ DAY = date(2025, 11, 25)
 EVER = (date(2000, 1, 1), date(2030, 12, 31))
 
 
-def small_book(db: Database, actor: Actor) -> dict[str, uuid.UUID]:
+def small_book(db: Database, actor: Actor, tmp: Path) -> dict[str, uuid.UUID]:
     """Two tenants, one house: rent, a void, a credit, a deposit settled with a deduction and
     a refund, an expense paid, one due then paid, one voided."""
     house = flow_41(db, actor)
@@ -95,6 +98,15 @@ def small_book(db: Database, actor: Actor) -> dict[str, uuid.UUID]:
     wrong = expenses.add_expense(db, actor, build(ExpenseCreate, property_id=prop,
                                                   spent_on=date(2025, 2, 11), payee="Typo Inc",
                                                   category="Supplies", amount="999"))
+    statement = tmp / "statement.csv"  # a bank line matched to a lease, one to an expense
+    statement.write_text("Date,Amount,Description\n2025-03-20,750.00,LI XIAOLONG RENT\n"
+                         "2025-03-21,-42.10,HARDWARE STORE\n", "utf-8")
+    bank_import.import_statement(db, actor, statement, "Credit Union",
+                                 mapping={"date": "Date", "amount": "Amount",
+                                          "name": "Description"})
+    by_name = {ln.name: ln.id for ln in bank.list_lines(db, actor)}
+    reconcile.match_to_lease(db, actor, by_name["LI XIAOLONG RENT"], second.id)
+    reconcile.match_to_expense(db, actor, by_name["HARDWARE STORE"], "Supplies", prop)
     expenses.mark_paid(db, actor, due.id, date(2025, 3, 12))  # Dr payable / Cr bank then
     expenses.void_expense(db, actor, wrong.id, "typed twice")  # voided today: 2025-04-15
     return {"property": prop, "first": first.id, "second": second.id}
@@ -165,19 +177,21 @@ def check_against_beancount(db: Database, actor: Actor, tmp_path: Path) -> dict[
 def test_a_small_book_in_beancount(db: Database, actor: Actor, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLIV_TODAY", "2025-04-15")
-    ids = small_book(db, actor)
+    ids = small_book(db, actor, tmp_path)
     accounts = check_against_beancount(db, actor, tmp_path)
     # by hand: Ana owed 3 x 900 rent + 500 deposit, paid 2300; at move-out the lamp (60) is
     # charged and the whole deposit applied: 3200 + 60 - 2300 - 500 = 460 still owed
     assert accounts["Assets:Receivable:Ana-SUM-A1"] == D("460.00")
     assert accounts["Liabilities:Tenant-Deposits"] == D("0.00")
     assert accounts["Expenses:Repairs"] == D("300.00")
-    assert accounts["Expenses:Supplies"] == D("0.00")  # voided (reversed on 2025-04-15)
     assert accounts["Liabilities:Accounts-Payable"] == D("0.00")  # the bill was paid
     assert accounts["Income:Credits"] == D("50.00")
     assert accounts["Income:Other"] == D("-60.00")  # the lamp; the key was voided
-    # 李 owes February's and March's rent less the credit (the bounced check is void)
-    assert accounts["Assets:Receivable:X-李-小龙"] == D("700.00")
+    # 李 owes February's and March's rent less the credit, paid March by the bank (the
+    # bounced check is void)
+    assert accounts["Assets:Receivable:X-李-小龙"] == D("-50.00")
+    assert accounts["Assets:Bank:Credit-Union"] == D("750.00") - D("42.10")
+    assert accounts["Expenses:Supplies"] == D("42.10")  # the hardware; the typo is voided
     assert ids["second"]
 
 
@@ -198,7 +212,7 @@ def test_the_demo_in_beancount(db: Database, actor: Actor, tmp_path: Path,
 def test_every_format_balances_with_its_dates_and_columns(
         db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLIV_TODAY", "2025-04-15")
-    small_book(db, actor)
+    small_book(db, actor, tmp_path)
     start, end = date(2025, 2, 1), date(2025, 3, 31)
     book = journals.journal(db, actor, start, end)
     assert book.entries and all(start <= e.day <= end for e in book.entries)

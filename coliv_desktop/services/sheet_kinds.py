@@ -17,6 +17,7 @@ from typing import Literal
 
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.sheet_writer import Column
+from coliv_desktop.domain.sheet_writer import Kind as WriterKind
 
 ValueKind = Literal["text", "money", "date", "int", "number", "bool"]
 
@@ -55,8 +56,8 @@ class SheetKind:
 
     def columns(self) -> list[Column]:
         """The export's columns, in the fields' order."""
-        kinds = {"money": "money", "date": "date", "int": "int"}
-        return [Column(f.title, kinds.get(f.kind, "text")) for f in self.fields]  # type: ignore[misc]
+        kinds: dict[str, WriterKind] = {"money": "money", "date": "date", "int": "int"}
+        return [Column(f.title, kinds.get(f.kind, "text")) for f in self.fields]
 
 
 def header_key(text: str) -> str:

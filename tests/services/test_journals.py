@@ -20,22 +20,33 @@ from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import (
     Charge,
     Expense,
-    ExpenseCategory,
     Lease,
     Payment,
+    Property,
     Room,
     Tenant,
     Unit,
     Void,
 )
-from coliv_desktop.db.models.books import SCHEDULE_E
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.journal import bean_component
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.books import ExpenseCreate
 from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
-from coliv_desktop.services import deposits, expenses, journals, leasing, ledger, rent_run
+from coliv_desktop.services import (
+    bank,
+    bank_import,
+    deposits,
+    expenses,
+    journals,
+    leasing,
+    ledger,
+    ledger_sql,
+    pnl,
+    reconcile,
+    rent_run,
+)
 from coliv_desktop.services.context import Actor
 from coliv_desktop.services.demo import load_demo
 from coliv_desktop.services.deposits import CREDIT_REFUND, RELEASE_NOTE
@@ -45,19 +56,9 @@ DAY = date(2025, 11, 25)
 EVER = (date(2000, 1, 1), date(2030, 12, 31))
 
 
-def seeded(db: Database) -> None:
-    """The Schedule E categories migration 0010 seeds (the PostgreSQL fixture truncates every
-    table between tests, seeded ones too)."""
-    with db.write() as s:
-        if s.scalar(select(ExpenseCategory.id).limit(1)) is None:
-            s.add_all(ExpenseCategory(name=name, schedule_e_line=line)
-                      for name, line in SCHEDULE_E)
-
-
-def small_book(db: Database, actor: Actor) -> dict[str, uuid.UUID]:
+def small_book(db: Database, actor: Actor, tmp: Path) -> dict[str, uuid.UUID]:
     """Two tenants, one house: rent, a void, a credit, a deposit settled with a deduction and
     a refund, an expense paid, one due then paid, one voided."""
-    seeded(db)
     house = flow_41(db, actor)
     ana = tenant(db, actor, "Ana", "=SUM(A1)")  # a formula for a name: neutralised in CSV
     li = tenant(db, actor, "李", "小龙")  # no upper-case letter: "X-李-小龙" in Beancount
@@ -97,13 +98,17 @@ def small_book(db: Database, actor: Actor) -> dict[str, uuid.UUID]:
     wrong = expenses.add_expense(db, actor, build(ExpenseCreate, property_id=prop,
                                                   spent_on=date(2025, 2, 11), payee="Typo Inc",
                                                   category="Supplies", amount="999"))
-    with db.write() as s:  # paid later, and voided (the expenses capability's own calls)
-        row = s.get(Expense, due.id)
-        assert row is not None
-        row.status, row.paid_on = "paid", date(2025, 3, 12)
-        typo = s.get(Expense, wrong.id)
-        assert typo is not None
-        typo.voided_on, typo.void_reason = date(2025, 2, 12), "typed twice"
+    statement = tmp / "statement.csv"  # a bank line matched to a lease, one to an expense
+    statement.write_text("Date,Amount,Description\n2025-03-20,750.00,LI XIAOLONG RENT\n"
+                         "2025-03-21,-42.10,HARDWARE STORE\n", "utf-8")
+    bank_import.import_statement(db, actor, statement, "Credit Union",
+                                 mapping={"date": "Date", "amount": "Amount",
+                                          "name": "Description"})
+    by_name = {ln.name: ln.id for ln in bank.list_lines(db, actor)}
+    reconcile.match_to_lease(db, actor, by_name["LI XIAOLONG RENT"], second.id)
+    reconcile.match_to_expense(db, actor, by_name["HARDWARE STORE"], "Supplies", prop)
+    expenses.mark_paid(db, actor, due.id, date(2025, 3, 12))  # Dr payable / Cr bank then
+    expenses.void_expense(db, actor, wrong.id, "typed twice")  # voided today: 2025-04-15
     return {"property": prop, "first": first.id, "second": second.id}
 
 
@@ -136,7 +141,6 @@ def book_figures(db: Database) -> tuple[dict[str, uuid.UUID], dict[str, D]]:
         place = dict(s.execute(select(Lease.id, Unit.property_id)
                                .join(Room, Room.id == Lease.room_id)
                                .join(Unit, Unit.id == Room.unit_id)).all())
-        from coliv_desktop.db.models import Property
         prop_names = dict(s.execute(select(Property.id, Property.name)).all())
         voided_c = set(s.scalars(select(Void.charge_id)))
         voided_p = set(s.scalars(select(Void.payment_id)))
@@ -161,25 +165,33 @@ def check_against_beancount(db: Database, actor: Actor, tmp_path: Path) -> dict[
     for account, tenant_id in tenants_by_account.items():
         assert accounts.get(account, D(0)) == ledger.tenant_balance(db, actor, tenant_id), account
     assert {k: v for k, v in net.items() if v} == {k: v for k, v in expected_net.items() if v}
+    # the deposits owed back: what the ledger holds, and the deposits charged not yet paid
+    with db.read() as s:
+        held = sum(ledger_sql.deposits_held(s).values(), D(0))
+        unpaid = sum((view.outstanding for view, charge in ledger_sql.open_charges(
+            s, s.scalars(select(Lease.id))) if charge.kind == "deposit"), D(0))
+    assert -accounts.get("Liabilities:Tenant-Deposits", D(0)) == held + unpaid
     return accounts
 
 
 def test_a_small_book_in_beancount(db: Database, actor: Actor, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLIV_TODAY", "2025-04-15")
-    ids = small_book(db, actor)
+    ids = small_book(db, actor, tmp_path)
     accounts = check_against_beancount(db, actor, tmp_path)
     # by hand: Ana owed 3 x 900 rent + 500 deposit, paid 2300; at move-out the lamp (60) is
     # charged and the whole deposit applied: 3200 + 60 - 2300 - 500 = 460 still owed
     assert accounts["Assets:Receivable:Ana-SUM-A1"] == D("460.00")
     assert accounts["Liabilities:Tenant-Deposits"] == D("0.00")
     assert accounts["Expenses:Repairs"] == D("300.00")
-    assert accounts["Expenses:Supplies"] == D("0.00")  # voided
     assert accounts["Liabilities:Accounts-Payable"] == D("0.00")  # the bill was paid
     assert accounts["Income:Credits"] == D("50.00")
     assert accounts["Income:Other"] == D("-60.00")  # the lamp; the key was voided
-    # 李 owes February's and March's rent less the credit (the bounced check is void)
-    assert accounts["Assets:Receivable:X-李-小龙"] == D("700.00")
+    # 李 owes February's and March's rent less the credit, paid March by the bank (the
+    # bounced check is void)
+    assert accounts["Assets:Receivable:X-李-小龙"] == D("-50.00")
+    assert accounts["Assets:Bank:Credit-Union"] == D("750.00") - D("42.10")
+    assert accounts["Expenses:Supplies"] == D("42.10")  # the hardware; the typo is voided
     assert ids["second"]
 
 
@@ -187,7 +199,6 @@ def test_the_demo_in_beancount(db: Database, actor: Actor, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLIV_TODAY", DAY.isoformat())
     load_demo(db, actor, DAY)
-    seeded(db)
     with db.read() as s:
         some = s.execute(select(Lease.id, Unit.property_id).join(Room, Room.id == Lease.room_id)
                          .join(Unit, Unit.id == Room.unit_id)).first()
@@ -201,7 +212,7 @@ def test_the_demo_in_beancount(db: Database, actor: Actor, tmp_path: Path,
 def test_every_format_balances_with_its_dates_and_columns(
         db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLIV_TODAY", "2025-04-15")
-    small_book(db, actor)
+    small_book(db, actor, tmp_path)
     start, end = date(2025, 2, 1), date(2025, 3, 31)
     book = journals.journal(db, actor, start, end)
     assert book.entries and all(start <= e.day <= end for e in book.entries)
@@ -283,3 +294,33 @@ def test_a_range_that_ends_before_it_starts(db: Database, actor: Actor, tmp_path
                                 tmp_path / "x.csv")
     assert caught.value.field == "format"
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_journal_and_the_profit_and_loss_agree(db: Database, actor: Actor, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """For a year whose voids fall in the year: Beancount's income less expenses per property
+    is the P&L's net (services.pnl), less the credits the journal books against income, and
+    plus the credit on account refunded at move-out, which the P&L counts as other income
+    (the journal books it as money paid back, not income)."""
+    monkeypatch.setenv("COLIV_TODAY", DAY.isoformat())
+    load_demo(db, actor, DAY)
+    out = tmp_path / "2025.beancount"
+    journals.export_journal(db, actor, date(2025, 1, 1), date(2025, 12, 31), "beancount", out)
+    _accounts, net = bean_figures(out)
+    report = pnl.profit_and_loss(db, actor, 2025)
+    assert report.totals.expenses > 0  # the demo's bills are in
+    expected = {p.property: p.totals.net for p in report.properties}
+    with db.read() as s:
+        place = dict(s.execute(select(Lease.id, Property.name)
+                               .join(Room, Room.id == Lease.room_id)
+                               .join(Unit, Unit.id == Room.unit_id)
+                               .join(Property, Property.id == Unit.property_id)).all())
+        voided_c = set(s.scalars(select(Void.charge_id)))
+        voided_p = set(s.scalars(select(Void.payment_id)))
+        for p in s.scalars(select(Payment).where(Payment.kind == "credit")):
+            if p.id not in voided_p and p.note != RELEASE_NOTE:
+                expected[place[p.lease_id]] -= p.amount
+        for c in s.scalars(select(Charge).where(Charge.period.startswith(CREDIT_REFUND))):
+            if c.id not in voided_c:
+                expected[place[c.lease_id]] -= c.amount
+    assert {k: v for k, v in net.items() if v} == {k: v for k, v in expected.items() if v}

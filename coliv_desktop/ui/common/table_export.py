@@ -32,6 +32,7 @@ from coliv_desktop.ui.common.models.table import Column, RowTableModel
 from coliv_desktop.ui.common.tasks import TaskCancelled, TaskControl, run_with_progress
 from coliv_desktop.ui.common.widgets import ListView, Messages, not_saved
 
+PAGE = 1000  # rows per query when a paged list is read whole
 FILTERS = "Excel workbook (*.xlsx);;CSV, comma separated (*.csv)"
 Cell = Callable[[Any], Any]
 
@@ -86,7 +87,8 @@ def snapshot(view: QTableView, model: RowTableModel[Any], title: str) -> Snapsho
         columns.append(SheetColumn(column.title, kind))
         cells.append(cell)
     if isinstance(model, PagedQueryModel):
-        return Snapshot(title, columns, cells, None, model.every_page)
+        paged = model
+        return Snapshot(title, columns, cells, None, lambda: paged.every_page(PAGE))
     proxy = view.model()
     rows = []
     for r in range(proxy.rowCount()):
@@ -154,7 +156,8 @@ def export_view(view: QTableView, model: RowTableModel[Any], target: Path | None
                 ) -> None:
     """Ask for a file (unless `target`), then write the list there in a worker."""
     ctx = context_of(view)
-    if ctx is None:
+    if ctx is None:  # a list outside any pane or dialog of the app: nothing runs tasks
+        Messages.warn(view, "Export", "This list cannot be exported from here.")
         return
     path = target or ask_target(view)
     if path is None:

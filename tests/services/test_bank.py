@@ -169,6 +169,7 @@ def test_a_bad_file_writes_nothing_and_names_the_row(db: Database, actor: Actor)
     with db.read() as s:
         statement = s.get(BankStatement, ok.statement_id)
         assert statement is not None and (statement.lines, statement.duplicates) == (2, 0)
+        assert statement.imported_by == actor.name and len(statement.sha256) == 64
     with pytest.raises(ValidationError) as unknown:
         bank.set_csv_mapping(db, actor, ok.account_id, {"date": "Date", "sum": "Amount"})
     assert unknown.value.field == "mapping"

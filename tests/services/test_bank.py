@@ -19,9 +19,12 @@ from coliv_desktop.db.models import (
     AuditEntry,
     BankStatement,
     BankTransaction,
+    Charge,
     Expense,
     ExpenseCategory,
     Payment,
+    Room,
+    Unit,
     Void,
 )
 from coliv_desktop.db.models.books import SCHEDULE_E
@@ -413,3 +416,52 @@ def test_a_match_voided_elsewhere_waits_again(db: Database, actor: Actor) -> Non
     assert again.payment_id not in (None, deposit.payment_id)
     reconcile.match_to_expense(db, actor, bill.id, "Utilities", b.property_id)
     assert bank.list_accounts(db, actor)[0].unmatched == 2
+
+
+def test_the_rent_run_refuses_rent_backdated_into_a_locked_period(db: Database,
+                                                                   actor: Actor) -> None:
+    """A lease entered late, starting in a reconciled month: the run names the charge and
+    posts nothing (not the open months either) until the period is reopened."""
+    b = book(db, actor)
+    bank.add_account(db, actor, build(BankAccountCreate, name="Operator",
+                                      opening_on="2026-11-01"))
+    reconcile.reconcile(db, actor, "Operator", date(2026, 11, 30), Decimal("0.00"))
+    with db.read() as s:  # room C of unit 3A is still free
+        free = s.scalar(select(Room.id).join(Unit, Unit.id == Room.unit_id)
+                        .where(Unit.unit_number == "3A", Room.room_number == "C"))
+    late = lease(db, actor, free, tenant(db, actor, "Lena", "Late"), date(2026, 11, 10),
+                 date(2027, 6, 30), rent_amount="800")
+    before = count(db, Charge)
+    with pytest.raises(PeriodClosed) as closed:
+        rent_run.run_rent(db, actor, date(2026, 12, 1))
+    assert closed.value.field == "through" and closed.value.day == date(2026, 11, 10)
+    assert str(late.id) in str(closed.value) and "2026-11-30" in str(closed.value)
+    assert count(db, Charge) == before
+    reconcile.reopen(db, actor, "Operator", "Lena's lease entered late")
+    rent_run.run_rent(db, actor, date(2026, 12, 1))
+    assert count(db, Charge, Charge.lease_id == late.id) >= 2
+    assert b.property_id is not None
+
+
+def test_a_utility_bill_due_in_a_locked_period_is_refused(db: Database, actor: Actor) -> None:
+    from coliv_desktop.schemas.utilities import UtilityBillIn
+    from coliv_desktop.services import utilities
+
+    b = book(db, actor)
+    bank.add_account(db, actor, build(BankAccountCreate, name="Operator",
+                                      opening_on="2026-11-01"))
+    reconcile.reconcile(db, actor, "Operator", date(2026, 11, 30), Decimal("0.00"))
+    with db.read() as s:
+        unit = s.scalar(select(Unit.id).where(Unit.unit_number == "3A"))
+
+    def bill(due: str) -> UtilityBillIn:
+        return build(UtilityBillIn, property_id=b.property_id, unit_id=unit, provider="Power",
+                     period_start="2026-10-01", period_end="2026-10-31", amount="90.00",
+                     due_date=due, rule="equal")
+
+    before = count(db, Charge)
+    with pytest.raises(PeriodClosed) as closed:
+        utilities.post_bill(db, actor, bill("2026-11-20"))
+    assert closed.value.field == "due_date" and count(db, Charge) == before
+    utilities.post_bill(db, actor, bill("2026-12-05"))
+    assert count(db, Charge) == before + 2

@@ -94,6 +94,15 @@ def test_walk_the_wizard_fix_a_column_and_import(qtbot: QtBot, ctx: AppContext, 
     wait(ctx)
     assert page.note.text() == "Saved as 'Our rooms'."
     assert page.saved.currentText() == "Our rooms"
+    # a slip, then the saved mapping loaded again
+    choose(page.combos["rent"], "(not in the file)")
+    wait(ctx)
+    assert not next_button(wizard).isEnabled()
+    load = next(b for b in page.findChildren(QPushButton) if b.text() == "&Load")
+    qtbot.mouseClick(load, LEFT)
+    wait(ctx)
+    assert page.combos["rent"].currentText() == "Cost"
+    assert page.date_order.currentData() == "dmy" and next_button(wizard).isEnabled()
     wizard.next()
     wait(ctx)
     check = wizard.check

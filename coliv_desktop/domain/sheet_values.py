@@ -224,7 +224,12 @@ def parse_day(text: str, field: str, order: str) -> date:
         if numeric is None:
             raise ValidationError(field, f"{_echo(text)} is not a date")
         a, b, c = numeric
-        parts = {"ymd": (a, b, c), "mdy": (c, a, b), "dmy": (c, b, a)}[order]
+        # a four-digit year first is year-month-day whatever the column's order (an XLSX
+        # date cell, an ISO date among US ones): no other order starts with the year
+        first = _NUMERIC_DATE.match(value)
+        year_first = first is not None and len(first[1]) == 4 and a >= 1000
+        parts = (a, b, c) if year_first else \
+            {"ymd": (a, b, c), "mdy": (c, a, b), "dmy": (c, b, a)}[order]
         if parts[0] < 1000:
             raise ValidationError(field, f"{_echo(text)} has no four-digit year in the "
                                   f"{order_name(order)} order")

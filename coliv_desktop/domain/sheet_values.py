@@ -169,6 +169,13 @@ def date_orders_of(text: str) -> set[str]:
     if parts is None:
         return set()
     a, b, c = parts
+    first = _NUMERIC_DATE.match(value)
+    if first is not None and len(first[1]) == 4 and a >= 1000:
+        try:  # a year first reads year-month-day in every order (see parse_day)
+            date(a, b, c)
+        except ValueError:
+            return set()
+        return set(DATE_ORDERS)
     orders = set()
     for order, (year, month, day) in (("ymd", (a, b, c)), ("mdy", (c, a, b)),
                                       ("dmy", (c, b, a))):
@@ -191,11 +198,11 @@ def guess_date_order(values: Iterable[str]) -> str | None:
         if not value.strip():
             continue
         orders = date_orders_of(value)
-        if orders:
+        if orders and orders != set(DATE_ORDERS):  # one reading in every order says nothing
             possible &= orders
             seen = True
     if not seen:
-        return "ymd"
+        return "ymd"  # every value reads the same in any order
     if len(possible) == 1:
         return possible.pop()
     return None

@@ -78,6 +78,8 @@ def test_the_date_order_is_asked_never_guessed() -> None:
     assert guess_date_order(["03/04/2026", "12/31/2026"]) == "mdy"
     assert guess_date_order(["2026-03-04"]) == "ymd"
     assert guess_date_order([]) == "ymd"
+    assert guess_date_order(["4 Mar 2026", "2026-05-06"]) == "ymd"  # read alike in any order
+    assert guess_date_order(["2026-05-06", "13/01/2026"]) == "dmy"
 
 
 @settings(max_examples=200, deadline=None)

@@ -96,6 +96,11 @@ def test_dates_that_read_two_ways_are_asked(db: Database, actor: Actor,
         import_sheet(db, actor, "payments", files["payments"])
     assert caught.value.field == "date_order"
     assert "--date-order" in caught.value.detail and "01/03/2026" in caught.value.detail
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("Tenant email,Paid on,Amount\ntenant1@example.com,2026-02-03,10\n"
+                     "tenant1@example.com,02/13/2026,10\ntenant1@example.com,4 Mar 2026,10\n")
+    result = import_sheet(db, actor, "payments", mixed, dry_run=True)
+    assert result.problems == [] and result.date_order == "mdy"  # only 02/13 says it
     amounts = tmp_path / "amounts.csv"
     amounts.write_text("Tenant email,Paid on,Amount\ntenant1@example.com,2026-02-03,\"1,200\"\n")
     with pytest.raises(ValidationError) as caught:

@@ -23,6 +23,7 @@ from coliv_desktop import config
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.migrate import upgrade
 from coliv_desktop.db.models import Base
+from coliv_desktop.db.models.books import SCHEDULE_E
 from coliv_desktop.domain.money import DEFAULT_FORMAT, reset_money_format, set_money_format
 from coliv_desktop.services.context import Actor, local_actor
 
@@ -133,6 +134,10 @@ def _truncate(url: URL) -> None:
         conn.execute(text(f"TRUNCATE {', '.join(_DATA_TABLES)} CASCADE"))
         # the book's key check: each test's keychain (MemoryKeyring) starts empty
         conn.execute(text("DELETE FROM coliv_meta WHERE key = 'key_check'"))
+        # what migration 0010 seeds, as a new book has it: the Schedule E categories
+        conn.execute(text("INSERT INTO expense_categories (id, name, schedule_e_line, version, "
+                          "created_at, updated_at) VALUES (:id, :name, :line, 1, now(), now())"),
+                     [{"id": uuid.uuid4(), "name": n, "line": ln} for n, ln in SCHEDULE_E])
     engine.dispose()
 
 

@@ -173,8 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
     from coliv_desktop.cli import (
         applications,
         attachments,
+        bank,
         community,
         data,
+        expenses,
+        journals,
         ledger,
         maintenance,
         portfolio,
@@ -220,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (portfolio, data, ledger, applications, settings, users, protection,
-                   maintenance, community, attachments, sheets):
+                   maintenance, community, attachments, expenses, bank, sheets, journals):
         module.register(commands)
     for leaf in command_parsers(parser).values():
         leaf.set_defaults(cli_parser=leaf)  # to name the options in its error messages

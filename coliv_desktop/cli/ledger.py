@@ -175,6 +175,70 @@ def cmd_report_income(args: argparse.Namespace, ctx: CliContext) -> None:
     print(f"total {money_str(report.total)}")
 
 
+def _pnl_line(m: Any) -> dict[str, Any]:
+    return {"month": m.month, "income": money_str(m.income), "expenses": money_str(m.expenses),
+            "net": money_str(m.net),
+            "income_by_kind": {k: money_str(v) for k, v in m.income_by_kind.items()},
+            "expenses_by_category": {k: money_str(v)
+                                     for k, v in m.expenses_by_category.items()}}
+
+
+def cmd_report_pnl(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import pnl
+
+    if args.out:
+        print(pnl.pnl_file(ctx.db, ctx.actor, args.year, args.out, args.property))
+        return
+    report = pnl.profit_and_loss(ctx.db, ctx.actor, args.year, args.property)
+    if args.json:
+        _print_json({"year": report.year, "basis": report.basis, "properties": [
+            {"property_id": str(p.property_id), "property": p.property,
+             "months": [_pnl_line(m) for m in p.months], "totals": _pnl_line(p.totals)}
+            for p in report.properties],
+            "months": [_pnl_line(m) for m in report.months],
+            "totals": _pnl_line(report.totals)})
+        return
+    for p in report.properties:
+        t = p.totals
+        print(f"{p.property:<30} income {money_str(t.income):>12}  expenses "
+              f"{money_str(t.expenses):>12}  net {money_str(t.net):>12}")
+    t = report.totals
+    print(f"{'total ' + str(report.year):<30} income {money_str(t.income):>12}  expenses "
+          f"{money_str(t.expenses):>12}  net {money_str(t.net):>12}")
+
+
+def cmd_report_schedule_e(args: argparse.Namespace, ctx: CliContext) -> None:
+    from coliv_desktop.services import pnl
+
+    if args.out:
+        print(pnl.schedule_e_file(ctx.db, ctx.actor, args.year, args.out, args.property))
+        return
+    data = pnl.schedule_e(ctx.db, ctx.actor, args.year, args.property)
+    if args.json:
+        _print_json({"year": data.year, "properties": [
+            {"property_id": str(p.property_id), "property": p.property, "address": p.address,
+             "lines": {"3": money_str(p.rents_received), "4": money_str(p.royalties_received),
+                       **{ln.line: money_str(ln.amount) for ln in p.lines},
+                       "20": money_str(p.total_expenses), "21": money_str(p.net)},
+             "labels": {ln.line: ln.label for ln in p.lines}}
+            for p in data.properties]})
+        return
+    for p in data.properties:
+        print(f"{p.property}  ({p.address})")
+        print(f"   3  {'Rents received':<36} {money_str(p.rents_received):>12}")
+        for ln in p.lines:
+            if ln.amount:
+                print(f"  {ln.line:>2}  {ln.label:<36} {money_str(ln.amount):>12}")
+        print(f"  20  {'Total expenses':<36} {money_str(p.total_expenses):>12}")
+        print(f"  21  {'Income or (loss)':<36} {money_str(p.net):>12}")
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year (use YYYY)")
+    return int(text)
+
+
 def cmd_ledger(args: argparse.Namespace, ctx: CliContext) -> None:
     book = ledger.lease_ledger(ctx.db, ctx.actor, args.lease)
     if args.json:
@@ -418,6 +482,8 @@ def _register_documents(commands: Any) -> None:
 
 
 def _register_report(commands: Any) -> None:
+    from coliv_desktop.cli import READS
+
     report = commands.add_parser("report", help="reports").add_subparsers(
         dest="action", metavar="REPORT", required=True)
     p = report.add_parser("collection", help="rent collection for a month")
@@ -440,6 +506,20 @@ def _register_report(commands: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", help="FILE.pdf or FILE.csv")
     p.set_defaults(handler=cmd_report_income, prints_document=True)
+    p = report.add_parser("pnl", help="profit and loss by property and month (accrual)")
+    p.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    p.add_argument("--property", type=_id, metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", help="FILE.pdf or FILE.csv")
+    p.set_defaults(handler=cmd_report_pnl, prints_document=True)
+    p = report.add_parser("schedule-e", help="the Schedule E summary per property for a year")
+    p.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    p.add_argument("--property", type=_id, metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", help="FILE.pdf or FILE.csv")
+    p.set_defaults(handler=cmd_report_schedule_e, prints_document=True)
+    for words in [("report", "pnl"), ("report", "schedule-e")]:
+        READS[words] = lambda _args: True
 
 
 def _register_reminders(commands: Any) -> None:

@@ -17,7 +17,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import AllocationRow, Charge, Lease, Operator, Payment, Void
+from coliv_desktop.db.models import (
+    AllocationRow,
+    Charge,
+    Lease,
+    Operator,
+    Payment,
+    Room,
+    Unit,
+    Void,
+)
 from coliv_desktop.domain import ledger as rules
 from coliv_desktop.domain.errors import UnknownReference, ValidationError
 from coliv_desktop.domain.limits import confirm, money_date_problem
@@ -34,7 +43,7 @@ from coliv_desktop.schemas.ledger import (
     PaymentCreate,
     PaymentOut,
 )
-from coliv_desktop.services import audit
+from coliv_desktop.services import audit, books_lock
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, ensure_owner, reading, writing
 from coliv_desktop.services.ledger_sql import (
@@ -114,6 +123,13 @@ def _next_receipt_number(s: Session, operator_id: uuid.UUID) -> int:
     return (last or 0) + 1
 
 
+def refuse_if_closed(s: Session, lease_id: uuid.UUID, day: date, field: str) -> None:
+    """An entry of this lease dated in a reconciled period is refused (services.books_lock)."""
+    property_id = s.scalar(select(Unit.property_id).join(Room, Room.unit_id == Unit.id)
+                           .join(Lease, Lease.room_id == Room.id).where(Lease.id == lease_id))
+    books_lock.refuse_if_closed(s, property_id, day, field)
+
+
 def _check_lease_open_for_money(lease: Lease) -> None:
     if lease.status == "cancelled":
         raise ValidationError("lease_id", "this lease was cancelled; record money on a real lease")
@@ -154,6 +170,7 @@ def _record_payment_in(s: Session, actor: Actor, data: PaymentCreate, field: str
         raise ValidationError(field, "must be more than zero")
     date_field = field.removesuffix("amount") + "received_on"
     rules.check_received_on(data.received_on, today(), date_field)
+    refuse_if_closed(s, lease.id, data.received_on, date_field)
     forced = check_money_date(s, data.received_on, date_field, force=force)
     chain = lease_chain(s, lease.id)
     plan, _unapplied = _plan(s, chain, data.amount, data.allocations)
@@ -187,6 +204,7 @@ def add_credit(db: Database, actor: Actor, data: CreditCreate, *, force: bool = 
         if data.amount <= ZERO:
             raise ValidationError("amount", "must be more than zero")
         rules.check_received_on(data.received_on, today())
+        refuse_if_closed(s, lease.id, data.received_on, "received_on")
         forced = check_money_date(s, data.received_on, "received_on", force=force)
         chain = lease_chain(s, lease.id)
         plan, _ = _plan(s, chain, data.amount, data.allocations)
@@ -222,6 +240,7 @@ def post_charge_in(s: Session, actor: Actor, data: ChargeCreate, *, force: bool 
     _check_lease_open_for_money(lease)
     if data.amount <= ZERO:
         raise ValidationError("amount", "must be more than zero")
+    refuse_if_closed(s, lease.id, data.due_date, "due_date")
     forced = check_money_date(s, data.due_date, "due_date", force=force)
     charge = Charge(lease_id=lease.id, kind=data.kind, period=f"manual:{uuid.uuid4()}",
                     period_start=data.period_start, period_end=data.period_end,
@@ -249,6 +268,7 @@ def void_charge(db: Database, actor: Actor, charge_id: uuid.UUID, reason: str,
         charge = get_row(s, Charge, charge_id, "charge")
         if s.scalar(select(Void.id).where(Void.charge_id == charge.id)) is not None:
             raise ValidationError("charge_id", "this charge is already voided")
+        refuse_if_closed(s, charge.lease_id, charge.due_date, "charge_id")
         s.add(Void(charge_id=charge.id, voided_on=on or today(), reason=why,
                    created_by=actor.name))
         s.flush()
@@ -265,19 +285,27 @@ def void_payment(db: Database, actor: Actor, payment_id: uuid.UUID, reason: str,
     why = _reason(reason)
     with writing(db, actor, PERMISSION) as s:
         payment = get_row(s, Payment, payment_id, "payment")
-        if s.scalar(select(Void.id).where(Void.payment_id == payment.id)) is not None:
-            raise ValidationError("payment_id", "this payment is already voided")
-        if payment.kind == "deposit":
-            raise ValidationError("payment_id", "the deposit applied at move-out is final")
-        s.add(Void(payment_id=payment.id, voided_on=on or today(), reason=why,
-                   created_by=actor.name))
-        s.flush()
-        audit.record(s, actor, "void", "payment", payment.id,
-                     f"Voided {payment.kind} {payment.amount:.2f}"
-                     + (f" (receipt No. {receipt_no(payment.receipt_number)})"
-                        if payment.receipt_number else "")
-                     + f": {why}", {"amount": payment.amount, "reason": why})
+        void_payment_in(s, actor, payment, why, on)
         return _payment_out(s, payment)
+
+
+def void_payment_in(s: Session, actor: Actor, payment: Payment, reason: str,
+                    on: date | None = None) -> None:
+    """`void_payment` inside a caller's write transaction (a bank line's match undone)."""
+    why = _reason(reason)
+    if s.scalar(select(Void.id).where(Void.payment_id == payment.id)) is not None:
+        raise ValidationError("payment_id", "this payment is already voided")
+    if payment.kind == "deposit":
+        raise ValidationError("payment_id", "the deposit applied at move-out is final")
+    refuse_if_closed(s, payment.lease_id, payment.received_on, "payment_id")
+    s.add(Void(payment_id=payment.id, voided_on=on or today(), reason=why,
+               created_by=actor.name))
+    s.flush()
+    audit.record(s, actor, "void", "payment", payment.id,
+                 f"Voided {payment.kind} {payment.amount:.2f}"
+                 + (f" (receipt No. {receipt_no(payment.receipt_number)})"
+                    if payment.receipt_number else "")
+                 + f": {why}", {"amount": payment.amount, "reason": why})
 
 
 def preview_allocation(

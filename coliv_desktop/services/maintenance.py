@@ -54,6 +54,7 @@ from coliv_desktop.schemas.maintenance import (
 from coliv_desktop.services import audit
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, check_version, reading, writing
+from coliv_desktop.services.expenses import maintenance_expense
 from coliv_desktop.services.ledger import post_charge_in
 from coliv_desktop.services.portfolio import _updates, get_row, mark_archived
 from coliv_desktop.services.settings import read_settings
@@ -388,6 +389,7 @@ def add_cost(db: Database, actor: Actor, data: CostCreate, *, force: bool = Fals
             cost.charge_id = charge.id
         s.add(cost)
         s.flush()
+        maintenance_expense(s, actor, cost, request)  # the books' expense, same transaction
         recharged = " (recharged to the lease)" if cost.charge_id else ""
         _log(s, actor, request, "cost", f"{data.kind} {data.amount:.2f}: {data.description}"
                                         f"{recharged}")

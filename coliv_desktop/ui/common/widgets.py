@@ -93,6 +93,9 @@ def empty_state(text: str, parent: QWidget | None = None) -> QLabel:
     return label
 
 
+EXPORT_SHORTCUT = "Ctrl+Shift+E"
+
+
 class ListView(QTableView):
     """A sortable table over a RowTableModel through the shared proxy (`proxy_for`: a
     database-paged model's search and sort go to its query).
@@ -125,6 +128,8 @@ class ListView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._column_menu)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._list_menu)
         for index, column in enumerate(model.columns):
             if column.width:
                 self.setColumnWidth(index, column.width)
@@ -197,6 +202,31 @@ class ListView(QTableView):
 
     def _column_menu(self, pos: Any) -> None:
         self.column_menu().exec(self.horizontalHeader().mapToGlobal(pos))
+
+    def list_menu(self) -> QMenu:
+        """The list's right-click menu: Export… (what the list shows, to CSV or XLSX) and the
+        column choices."""
+        menu = QMenu(self)
+        # the shortcut only shown: File ▸ Export This List… has it (one action per key)
+        export = QAction(f"Export…\t{EXPORT_SHORTCUT}", menu)
+        export.setObjectName("export_list")
+        export.setStatusTip("Save the rows this list shows, as shown, to CSV or XLSX")
+        export.triggered.connect(lambda *_: self.export())
+        menu.addAction(export)
+        menu.addSeparator()
+        menu.addMenu(self.column_menu())
+        return menu
+
+    def _list_menu(self, pos: Any) -> None:
+        menu = self.list_menu()
+        menu.exec(self.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def export(self, target: Path | None = None) -> None:
+        """Write the rows this list shows to a CSV or XLSX file (asked for unless given)."""
+        from coliv_desktop.ui.common.table_export import export_view
+
+        export_view(self, self.table_model, target)
 
     def current_row(self) -> Any:
         index = self.currentIndex()

@@ -207,6 +207,12 @@ class MainWindow(QMainWindow):
         self._action(file, "&Export to JSON…", d.export_json, None,
                      "Every table in one file (a backup you can read back anywhere)",
                      "export_json", needs="data.read")
+        self._action(file, "Export This &List…", self._export_list, "Ctrl+Shift+E",
+                     "Save the rows the list in front shows, as shown, to CSV or XLSX",
+                     "export_list", needs="read")
+        self._action(file, "Export Journal for the &Accountant…", self._export_journal, None,
+                     "The double entry of a date range for QuickBooks, Xero or Beancount",
+                     "export_journal", needs="ledger.read")
         self._action(file, "&Import from JSON…", d.import_json, None,
                      "Load an export into this database (it must be empty)", "import_json",
                      needs="data.admin")
@@ -312,6 +318,17 @@ class MainWindow(QMainWindow):
         ):
             self._action(money, text, lambda m=method: self._in_ledger(m), shortcut, tip, name,
                          needs=needs)
+        self._action(money, "Import &Bank Statement…", self._import_bank_statement, None,
+                     "An OFX, QFX or CSV statement, in the Bank pane", "menu_import_bank",
+                     needs="ledger.write")
+
+    def _import_bank_statement(self) -> None:
+        from coliv_desktop.ui.bank.pane import BankPane
+
+        self.show_pane("bank")
+        pane = self.pane("bank")
+        if isinstance(pane, BankPane):
+            pane.import_statement()
 
     def _build_view_menu(self, view: QMenu) -> None:
         for spec in PANES:
@@ -593,6 +610,20 @@ class MainWindow(QMainWindow):
     def run_dialog(self, dialog: Any) -> int:
         """A modal step of the users' menu items (tests replace it)."""
         return int(dialog.exec())
+
+    def _export_list(self) -> None:
+        from coliv_desktop.ui.common.table_export import list_in_front
+
+        view = list_in_front(self.stack.currentWidget())
+        if view is None:
+            self.ctx.bus.status_message.emit("There is no list here to export")
+        else:
+            view.export()
+
+    def _export_journal(self) -> None:
+        from coliv_desktop.ui.journals.dialog import JournalDialog
+
+        self.run_dialog(JournalDialog(self.ctx, self))
 
     def save_recovery_sheet(self) -> None:
         from coliv_desktop.ui.users.book_key import save_recovery_sheet

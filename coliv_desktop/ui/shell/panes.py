@@ -35,6 +35,10 @@ PANES: list[PaneSpec] = [
     PaneSpec("community", "Community", "property", "Ctrl+9",
              "coliv_desktop.ui.community.pane:CommunityPane",
              "Announcements, events, the house board and roommate conflicts"),
+    PaneSpec("books", "Books", "ledger", "Ctrl+0", "coliv_desktop.ui.books.pane:BooksPane",
+             "Expenses, bills, profit and loss and Schedule E", needs="ledger.read"),
+    PaneSpec("bank", "Bank", "ledger", "", "coliv_desktop.ui.bank.pane:BankPane",
+             "Bank statements: import, match, reconcile", needs="ledger.read"),
 ]
 
 

@@ -14,7 +14,9 @@ def rows(db: Database, owner: Actor, ids: dict[str, Any]) -> None:
     """Rows the calls below need, added to the demo book as its owner."""
 
 
-ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {}
+ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {
+    "fmt": lambda ids, out: "beancount",  # journals.export_journal (start, end, out: shared)
+}
 DATA: dict[str, Callable[[dict[str, Any]], Any]] = {}
 OVERRIDES: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {}
 REFUSED_BY_THE_DATA: dict[str, str] = {}

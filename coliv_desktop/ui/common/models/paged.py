@@ -301,6 +301,26 @@ class PagedQueryModel(RowTableModel[R]):
         if self.set_sort(column, order) and self.queried:
             self.reload()
 
+    def every_page(self, page_size: int = 1000) -> Iterator[tuple[list[R], int]]:
+        """Every row of the current search, filters and sort, a page at a time with the
+        total: the query the list runs, read from its start (worker-safe; an export of the
+        whole list, not only the pages on screen). Keyset pages when the model seeks."""
+        search, sort_by, descending = self.search, self.sort_by, self.descending
+        total = self._count(search)
+        seek, done = Seek(), 0
+        while done < total:
+            if self._seek is not None:
+                page = self._seek(search, sort_by, descending, seek, page_size)
+                rows = page.rows
+                seek = Seek(page.last) if page.last is not None else seek
+            else:
+                assert self._fetch is not None
+                rows = self._fetch(search, sort_by, descending, done, page_size)
+            if not rows:
+                return
+            done += len(rows)
+            yield rows, max(total, done)
+
     # --- rows: the cache of pages -------------------------------------------------------------
 
     @property

@@ -229,10 +229,10 @@ def date_order_of(values: list[str]) -> tuple[str | None, str]:
     seen = False
     for value in values:
         orders = date_orders_of(value)
-        if not orders:
-            continue  # not a date at all: that row's own problem
+        if not orders or orders == set(DATE_ORDERS):
+            continue  # not a date (that row's own problem), or one that reads any way
         seen = True
-        if len(orders) > 1 and not example and orders != set(DATE_ORDERS):
+        if len(orders) > 1 and not example:
             example = value
         narrowed = possible & orders
         if not narrowed:

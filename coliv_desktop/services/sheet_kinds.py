@@ -194,15 +194,38 @@ PAYMENTS = SheetKind(
          "allocated oldest charge first",
 )
 
+# Written by `export-sheet` only (expenses come in from bank statements and by hand).
+EXPENSES = SheetKind(
+    "expenses", "Expenses", "ledger.write", "ledger.read",
+    (
+        SheetField("date", "Date", "date", required=True),
+        SheetField("property", "Property", required=True),
+        SheetField("unit", "Unit"),
+        SheetField("room", "Room"),
+        SheetField("payee", "Payee", required=True),
+        SheetField("category", "Category", required=True),
+        SheetField("amount", "Amount", "money", required=True),
+        SheetField("status", "Status"),
+        SheetField("due_date", "Due date", "date"),
+        SheetField("reference", "Reference"),
+        SheetField("notes", "Notes"),
+    ),
+    hint="every expense not voided (export only)",
+)
+
 KINDS: dict[str, SheetKind] = {k.name: k for k in (ROOMS, TENANTS, LEASES, BALANCES, PAYMENTS)}
+EXPORT_KINDS: dict[str, SheetKind] = {**KINDS, EXPENSES.name: EXPENSES}
 
 
-def sheet_kind(name: str, field: str = "kind") -> SheetKind:
+def sheet_kind(name: str, field: str = "kind", *, export: bool = False) -> SheetKind:
+    """The kind named `name`: one the import reads, or with `export` one `export-sheet`
+    writes (those and expenses)."""
+    kinds = EXPORT_KINDS if export else KINDS
     try:
-        return KINDS[name]
+        return kinds[name]
     except KeyError:
         raise ValidationError(field, f"{name!r} is not a kind of sheet (one of "
-                              f"{', '.join(KINDS)})") from None
+                              f"{', '.join(kinds)})") from None
 
 
 def guess_columns(kind: SheetKind, headers: Iterable[str]) -> dict[str, str]:

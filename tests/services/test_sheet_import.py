@@ -96,6 +96,11 @@ def test_dates_that_read_two_ways_are_asked(db: Database, actor: Actor,
         import_sheet(db, actor, "payments", files["payments"])
     assert caught.value.field == "date_order"
     assert "--date-order" in caught.value.detail and "01/03/2026" in caught.value.detail
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("Tenant email,Paid on,Amount\ntenant1@example.com,2026-02-03,10\n"
+                     "tenant1@example.com,02/13/2026,10\ntenant1@example.com,4 Mar 2026,10\n")
+    result = import_sheet(db, actor, "payments", mixed, dry_run=True)
+    assert result.problems == [] and result.date_order == "mdy"  # only 02/13 says it
     amounts = tmp_path / "amounts.csv"
     amounts.write_text("Tenant email,Paid on,Amount\ntenant1@example.com,2026-02-03,\"1,200\"\n")
     with pytest.raises(ValidationError) as caught:
@@ -336,3 +341,34 @@ def test_a_user_limited_to_some_houses(db: Database, actor: Actor, tmp_path: Pat
     assert [(p.row, p.column) for p in result.problems] == [(3, "Property"), (4, "Property")]
     path.write_text("Property,Unit,Room,Rent\nMaple House,1,Z,700\n", encoding="utf-8")
     assert ok(db, limited, "rooms", path).created["rooms"] == 1
+
+
+def test_expenses_are_exported_too(db: Database, actor: Actor, tmp_path: Path) -> None:
+    from coliv_desktop.domain import tabular
+    from coliv_desktop.schemas import build
+    from coliv_desktop.schemas.books import ExpenseCreate
+    from coliv_desktop.services import expenses
+
+    files = sheet_story.write_story(tmp_path)
+    ok(db, actor, "rooms", files["rooms"])
+    with db.read() as s:
+        oak = s.scalars(select(m.Property.id).where(m.Property.name == "Oak House")).one()
+    expenses.add_expense(db, actor, build(ExpenseCreate, property_id=oak, spent_on="2026-02-01",
+                                          payee="=Clean Co", category="Cleaning and maintenance",
+                                          amount="120.5", reference="INV-7"))
+    expenses.add_expense(db, actor, build(ExpenseCreate, property_id=oak, spent_on="2026-01-15",
+                                          payee="City of Austin", category="17",
+                                          amount="88.10", status="due",
+                                          due_date="2026-02-15"))
+    for suffix in (".csv", ".xlsx"):
+        path = tmp_path / f"expenses{suffix}"
+        assert sheet_export.export_sheet(db, actor, "expenses", path) == 2
+        rows = [cells for _, cells in tabular.read_file(path).rows]
+        assert rows[0] == ["Date", "Property", "Unit", "Room", "Payee", "Category", "Amount",
+                           "Status", "Due date", "Reference", "Notes"][:len(rows[0])]
+        assert rows[1][:9] == ["2026-01-15", "Oak House", "", "", "City of Austin", "Utilities",
+                               "88.10" if suffix == ".csv" else "88.1", "due", "2026-02-15"]
+        assert rows[2][4:7] == ["'=Clean Co", "Cleaning and maintenance",
+                                "120.50" if suffix == ".csv" else "120.5"]
+    with pytest.raises(ValidationError):
+        import_sheet(db, actor, "expenses", tmp_path / "expenses.csv")

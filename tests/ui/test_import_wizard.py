@@ -94,6 +94,15 @@ def test_walk_the_wizard_fix_a_column_and_import(qtbot: QtBot, ctx: AppContext, 
     wait(ctx)
     assert page.note.text() == "Saved as 'Our rooms'."
     assert page.saved.currentText() == "Our rooms"
+    # a slip, then the saved mapping loaded again
+    choose(page.combos["rent"], "(not in the file)")
+    wait(ctx)
+    assert not next_button(wizard).isEnabled()
+    load = next(b for b in page.findChildren(QPushButton) if b.text() == "&Load")
+    qtbot.mouseClick(load, LEFT)
+    wait(ctx)
+    assert page.combos["rent"].currentText() == "Cost"
+    assert page.date_order.currentData() == "dmy" and next_button(wizard).isEnabled()
     wizard.next()
     wait(ctx)
     check = wizard.check
@@ -167,3 +176,37 @@ def test_the_menu_opens_it_for_those_who_may(qtbot: QtBot, window: MainWindow) -
     kinds = [wizard.files.kind.itemData(i) for i in range(wizard.files.kind.count())]
     assert kinds == ["rooms", "tenants", "leases", "balances", "payments"]
     wizard.reject()
+
+
+def test_an_xlsx_sheet_is_chosen(qtbot: QtBot, ctx: AppContext, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Notes"
+    first.append(["nothing to import here"])
+    tenants = book.create_sheet("Tenants 2026")
+    tenants.append(["Tenants, as of March"])
+    tenants.merge_cells("A1:C1")
+    tenants.append(["First name", "Last name", "Email"])
+    tenants.append(["Ana", "Lima", "ana@example.com"])
+    path = tmp_path / "people.xlsx"
+    book.save(path)
+    wizard = start(qtbot, ctx, path, kind="Tenants")
+    files = wizard.files
+    assert [files.sheet.itemText(i) for i in range(files.sheet.count())] == [
+        "Notes", "Tenants 2026"]
+    assert not files.encoding.isEnabled() and not files.isComplete()  # no rows under a header
+    files.sheet.setCurrentIndex(1)
+    files.sheet.activated.emit(1)
+    wait(ctx)
+    assert files.isComplete()
+    assert "1 rows under the header on row 2 (sheet Tenants 2026)" in files.status.text()
+    wizard.next()
+    wait(ctx)
+    assert wizard.columns.columns() == {"first_name": "First name", "last_name": "Last name",
+                                        "email": "Email"}
+    wizard.next()
+    wait(ctx)
+    assert wizard.checked is not None and wizard.checked.created == {"tenants": 1}

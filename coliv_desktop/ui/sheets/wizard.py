@@ -56,8 +56,9 @@ class ImportWizard(QWizard):
     def accept(self) -> None:
         """Import: in a worker, with progress and Cancel (which writes nothing)."""
         kind, path = self.kind(), self.files.file()
-        if kind is None or path is None or self.busy:
-            return
+        if kind is None or path is None or self.busy or self.checked is None \
+                or self.checked.problems:
+            return  # only a file checked without a problem is imported
         options = self.columns.options()
         db, actor = self.ctx.db, self.ctx.actor
         self.busy = True

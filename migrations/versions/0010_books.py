@@ -240,7 +240,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_bank_transactions_payment_id_payments')),
     sa.ForeignKeyConstraint(['statement_id'], ['bank_statements.id'], name=op.f('fk_bank_transactions_statement_id_bank_statements')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_transactions')),
-    sa.UniqueConstraint('bank_account_id', 'dedupe_key', name=op.f('uq_bank_transactions_bank_account_id_dedupe_key'))
+    sa.UniqueConstraint('bank_account_id', 'dedupe_key', name=op.f('uq_bank_transactions_bank_account_id_dedupe_key')),
+    sa.UniqueConstraint('payment_id', name=op.f('uq_bank_transactions_payment_id')),
+    sa.UniqueConstraint('expense_id', name=op.f('uq_bank_transactions_expense_id'))
     )
     with op.batch_alter_table('bank_transactions', schema=None) as batch_op:
         batch_op.create_index('ix_bank_transactions_account_posted_on', ['bank_account_id', 'posted_on'], unique=False)

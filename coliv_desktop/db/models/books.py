@@ -183,8 +183,9 @@ class BankTransaction(IdMixin, EditableMixin, Base):
     dedupe_key: Mapped[str] = mapped_column(String(400))
     status: Mapped[str] = mapped_column(String(12), default="unmatched")
     lease_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("leases.id"))
-    payment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payments.id"))
-    expense_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("expenses.id"))
+    # a payment or an expense is the money of one bank line at most
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("payments.id"), unique=True)
+    expense_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("expenses.id"), unique=True)
     matched_by: Mapped[str | None] = mapped_column(String(255))
     matched_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(Text)

@@ -43,7 +43,8 @@ def register(commands: Any) -> None:
     p.add_argument("--from", dest="start", type=_day, required=True, help="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=_day, required=True, help="YYYY-MM-DD")
     p.add_argument("--format", required=True, choices=FORMATS)
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="the file to write (xero: past 300 lines, FILE-2.csv, FILE-3.csv ...)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_export_journal)
     READS[("export-journal",)] = lambda _args: True

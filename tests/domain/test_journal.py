@@ -94,3 +94,9 @@ def test_an_unbalanced_entry_is_never_written() -> None:
     except jr.Unbalanced:
         return
     raise AssertionError("an unbalanced entry was numbered")
+
+
+def test_dates_as_the_company_writes_them() -> None:
+    day = date(2025, 3, 4)
+    assert [jr.written_date(day, o) for o in jr.DATE_ORDERS] == [
+        "03/04/2025", "04/03/2025", "2025-03-04"]

@@ -237,6 +237,13 @@ def test_every_format_balances_with_its_dates_and_columns(
     assert "'+Handy Co" in names  # a payee beginning with + is neutralised
     assert any(r["Description"].endswith("(=HYPERLINK(1))") for r in rows)
 
+    iso = journals.export_journal(db, actor, start, end, "qbo", tmp_path / "iso.csv", "ymd")
+    first = next(csv.DictReader(io.StringIO(iso.paths[0].read_text("utf-8"))))
+    assert date.fromisoformat(first["Journal Date"]) == book.entries[0].day  # another company
+    with pytest.raises(ValidationError) as wrong:
+        journals.export_journal(db, actor, start, end, "iif", tmp_path / "no.iif", "dmy")
+    assert wrong.value.field == "dates" and not (tmp_path / "no.iif").exists()
+
     xero = journals.export_journal(db, actor, start, end, "xero", tmp_path / "xero.csv")
     lines = [r for p in xero.paths
              for r in csv.DictReader(io.StringIO(p.read_text("utf-8")))]

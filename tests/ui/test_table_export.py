@@ -164,6 +164,10 @@ def test_the_journal_dialog(book: MainWindow, qtbot: QtBot, tmp_path: Path) -> N
     dialog.end.set_value(date(2025, 12, 31))
     dialog.format.setCurrentIndex(dialog.format.findData("beancount"))
     assert dialog.about.text() == DESCRIPTIONS["beancount"]
+    assert not dialog.dates.isEnabled()  # a Beancount ledger has one date format
+    dialog.format.setCurrentIndex(dialog.format.findData("xero"))
+    assert dialog.dates.isEnabled() and dialog.dates.currentData() == "dmy"
+    dialog.format.setCurrentIndex(dialog.format.findData("beancount"))
     assert dialog.path.text().endswith("journal-2025-beancount.beancount")
     dialog.path.clear()
     qtbot.keyClicks(dialog.path, str(tmp_path / "books.beancount"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -143,11 +142,19 @@ def unique_labels(names: Iterable[tuple[object, str]]) -> dict[object, str]:
 def bean_component(text: str) -> str:
     """A valid Beancount account component: letters and digits (any script) joined by "-",
     beginning with an upper-case letter or a digit ("trần văn" -> "Trần-Văn", "李" -> "X-李")."""
-    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text))
-    cleaned = "-".join(_capital(w) for w in words)
+    kept = "".join(ch if _letter_or_digit(ch) else " "
+                   for ch in unicodedata.normalize("NFC", text))
+    cleaned = "-".join(_capital(w) for w in kept.split())
     if not cleaned:
         return "Unnamed"
     return cleaned if unicodedata.category(cleaned[0]) in ("Lu", "Nd") else "X-" + cleaned
+
+
+def _letter_or_digit(ch: str) -> bool:
+    """What Beancount allows in a name: letters of any script and decimal digits (not "²",
+    "½" or Roman numerals, which are numbers of other kinds)."""
+    kind = unicodedata.category(ch)
+    return kind[0] == "L" or kind == "Nd"
 
 
 def _capital(word: str) -> str:

@@ -337,7 +337,14 @@ def register(commands: Any) -> None:
     p.set_defaults(handler=cmd_unmatch)
     p = actions.add_parser(
         "reconcile", help="compare a statement's closing balance with the book and, when "
-                          "they agree and no line of the period waits, lock the period")
+                          "they agree and no line of the period waits, lock the period",
+        description="The book's balance is the account's opening balance (bank account "
+                    "opening) plus every imported line through --through. When it equals "
+                    "--balance to the cent and no line up to that day waits unmatched, "
+                    "payments, credits, charges, voids, expenses and bank matches dated on or "
+                    "before that day are refused for the account's property (every property, "
+                    "for an operator's account) until `coliv bank reopen`. --check only "
+                    "compares.")
     p.add_argument("--account", required=True, metavar="NAME")
     p.add_argument("--through", required=True, type=_day, metavar="YYYY-MM-DD",
                    help="the statement's closing day")

@@ -67,13 +67,11 @@ def _line(e: ExpenseOut) -> str:
 def _payee(ctx: CliContext, args: argparse.Namespace) -> str:
     """The category's name (as the book spells it) when no payee is given."""
     wanted = args.category.strip().lower()
-    for c in expenses.list_categories(ctx.db, ctx.actor):
-        if c.name.lower() == wanted:
-            return c.name
-    for c in expenses.list_categories(ctx.db, ctx.actor):
-        if c.schedule_e_line == wanted and c.name != "Other":
-            return c.name
-    return str(args.category)
+    found = expenses.list_categories(ctx.db, ctx.actor)
+    by_line = sorted((c for c in found if c.schedule_e_line == wanted),
+                     key=lambda c: (c.name != "Other", c.name))  # as find_category picks
+    named = [c for c in found if c.name.lower() == wanted] or by_line
+    return named[0].name if named else str(args.category)
 
 
 def cmd_expense_add(args: argparse.Namespace, ctx: CliContext) -> None:

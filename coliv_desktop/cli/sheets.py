@@ -23,7 +23,7 @@ from coliv_desktop.cli.portfolio import print_json
 from coliv_desktop.domain.errors import FileProblem, ValidationError
 from coliv_desktop.services import sheet_export, sheet_import
 from coliv_desktop.services.sheet_import import ImportResult, SheetOptions
-from coliv_desktop.services.sheet_kinds import KINDS
+from coliv_desktop.services.sheet_kinds import EXPORT_KINDS, KINDS
 
 if TYPE_CHECKING:
     from coliv_desktop.cli import CliContext
@@ -151,10 +151,10 @@ def register(commands: Any) -> None:
     p.add_argument("--save-mapping", metavar="NAME",
                    help="save the columns and reading choices under NAME for next time")
     p.set_defaults(handler=cmd_import_sheet)
-    p = commands.add_parser("export-sheet", help="write rooms, tenants, leases, balances or "
-                            "payments to a CSV or XLSX file (by its ending), in the columns "
-                            "import-sheet reads")
-    p.add_argument("--kind", required=True, choices=kinds)
+    p = commands.add_parser("export-sheet", help="write rooms, tenants, leases, balances, "
+                            "payments or expenses to a CSV or XLSX file (by its ending), in "
+                            "the columns import-sheet reads")
+    p.add_argument("--kind", required=True, choices=list(EXPORT_KINDS))
     p.add_argument("file", metavar="FILE")
     p.set_defaults(handler=cmd_export_sheet)
     READS[("export-sheet",)] = lambda _args: True

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -275,7 +276,9 @@ def _with_ofxtools(data: bytes, fmt: str) -> Statement:
     from ofxtools.Parser import OFXTree
 
     parser = OFXTree()
-    parser.parse(io.BytesIO(data))
+    with warnings.catch_warnings():  # a Quicken file's <INTU.BID> is not a problem to print
+        warnings.simplefilter("ignore")
+        parser.parse(io.BytesIO(data))
     root = parser.getroot()
     if root is None or str(root.tag).upper() != "OFX":
         raise ValueError("no OFX root")

@@ -169,6 +169,13 @@ def date_orders_of(text: str) -> set[str]:
     if parts is None:
         return set()
     a, b, c = parts
+    first = _NUMERIC_DATE.match(value)
+    if first is not None and len(first[1]) == 4 and a >= 1000:
+        try:  # a year first reads year-month-day in every order (see parse_day)
+            date(a, b, c)
+        except ValueError:
+            return set()
+        return set(DATE_ORDERS)
     orders = set()
     for order, (year, month, day) in (("ymd", (a, b, c)), ("mdy", (c, a, b)),
                                       ("dmy", (c, b, a))):
@@ -191,11 +198,11 @@ def guess_date_order(values: Iterable[str]) -> str | None:
         if not value.strip():
             continue
         orders = date_orders_of(value)
-        if orders:
+        if orders and orders != set(DATE_ORDERS):  # one reading in every order says nothing
             possible &= orders
             seen = True
     if not seen:
-        return "ymd"
+        return "ymd"  # every value reads the same in any order
     if len(possible) == 1:
         return possible.pop()
     return None
@@ -224,7 +231,12 @@ def parse_day(text: str, field: str, order: str) -> date:
         if numeric is None:
             raise ValidationError(field, f"{_echo(text)} is not a date")
         a, b, c = numeric
-        parts = {"ymd": (a, b, c), "mdy": (c, a, b), "dmy": (c, b, a)}[order]
+        # a four-digit year first is year-month-day whatever the column's order (an XLSX
+        # date cell, an ISO date among US ones): no other order starts with the year
+        first = _NUMERIC_DATE.match(value)
+        year_first = first is not None and len(first[1]) == 4 and a >= 1000
+        parts = (a, b, c) if year_first else \
+            {"ymd": (a, b, c), "mdy": (c, a, b), "dmy": (c, b, a)}[order]
         if parts[0] < 1000:
             raise ValidationError(field, f"{_echo(text)} has no four-digit year in the "
                                   f"{order_name(order)} order")

@@ -6,20 +6,47 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from coliv_desktop.schemas.common import Day, Input, Money, Name, Notes, Output
+from pydantic import BeforeValidator
+
+from coliv_desktop.domain.errors import ValidationError
+from coliv_desktop.domain.money import parse_money
+from coliv_desktop.schemas.common import Day, Input, Name, Notes, Output, Version
 
 ProposalKind = Literal["payment", "link", "expense"]
+
+
+def _signed(value: Any) -> Decimal:
+    try:
+        return parse_money(value, "amount", allow_negative=True)
+    except ValidationError as exc:
+        raise ValueError(exc.detail) from None
+
+
+# a balance: an overdrawn account's, or a credit card's (what is owed), is negative
+Balance = Annotated[Decimal, BeforeValidator(_signed)]
 
 
 class BankAccountCreate(Input):
     name: Name
     property_id: uuid.UUID | None = None
     institution: Name | None = None
-    opening_balance: Money = Decimal("0.00")
+    opening_balance: Balance = Decimal("0.00")
     opening_on: Day | None = None
     notes: Notes = None
+
+
+class BankAccountUpdate(Input):
+    """The whole account as edited (property None: the operator's own account)."""
+
+    name: Name
+    property_id: uuid.UUID | None = None
+    institution: Name | None = None
+    opening_balance: Balance = Decimal("0.00")
+    opening_on: Day | None = None
+    notes: Notes = None
+    expected_version: Version | None = None
 
 
 class BankAccountOut(Output):
@@ -32,9 +59,12 @@ class BankAccountOut(Output):
     opening_balance: Decimal
     opening_on: date | None
     csv_mapping: dict[str, Any] | None
+    notes: str | None = None
     unmatched: int = 0
     lines: int = 0
     closed_through: date | None = None
+    statement_balance: Decimal | None = None  # the last imported statement's closing balance
+    statement_on: date | None = None
     version: int
 
 

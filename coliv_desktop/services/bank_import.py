@@ -32,7 +32,8 @@ from coliv_desktop.domain.errors import FileProblem, ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.bank import BankAccountCreate, ImportResult
 from coliv_desktop.services import audit, books_lock
-from coliv_desktop.services.bank import WRITE, create_account, find_account, proposals_for
+from coliv_desktop.services.bank import WRITE, create_account, find_account
+from coliv_desktop.services.bank_proposals import proposals_for
 from coliv_desktop.services.context import Actor, writing
 
 

@@ -22,9 +22,10 @@ from coliv_desktop.domain.errors import ConflictError
 class PeriodClosed(ConflictError):
     """An entry dated in a reconciled period."""
 
-    def __init__(self, field: str, day: date, through: date) -> None:
+    def __init__(self, field: str, day: date, through: date, what: str | None = None) -> None:
+        dated = f"{what}, dated {day.isoformat()}," if what else day.isoformat()
         super().__init__(
-            f"{field}: {day.isoformat()} is in a reconciled period (the books are closed "
+            f"{field}: {dated} is in a reconciled period (the books are closed "
             f"through {through.isoformat()}); reopen the reconciliation first, with a reason")
         self.field = field
         self.day = day
@@ -41,6 +42,12 @@ def closed_through(session: Session, property_id: uuid.UUID | None) -> date | No
         select(func.max(Reconciliation.period_end))
         .join(BankAccount, BankAccount.id == Reconciliation.bank_account_id)
         .where(Reconciliation.reopened_at.is_(None), or_(*owners)))
+
+
+def any_closed(session: Session) -> bool:
+    """Whether any period is locked (most books: none, and a batch skips the checks)."""
+    return session.scalar(select(Reconciliation.id).where(
+        Reconciliation.reopened_at.is_(None)).limit(1)) is not None
 
 
 def refuse_if_closed(session: Session, property_id: uuid.UUID | None, day: date,

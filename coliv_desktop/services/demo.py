@@ -28,6 +28,7 @@ from coliv_desktop.services import audit
 from coliv_desktop.services.applications import add_applications_in
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, ensure_owner, writing
+from coliv_desktop.services.demo_bank import load_bank
 from coliv_desktop.services.demo_expenses import load_expenses
 from coliv_desktop.services.demo_ledger import load_ledger
 from coliv_desktop.services.leasing import create_lease_in
@@ -124,6 +125,7 @@ def load_demo(db: Database, actor: Actor, on: date | None = None) -> dict[str, i
     counts.update(_load_maintenance(db, actor, day, doc.get("maintenance", {}), places, people,
                                    lease_ids))
     counts.update(load_expenses(db, actor, day))
+    counts.update(load_bank(db, actor, day, lease_ids))  # services/demo_bank.py
     return counts
 
 

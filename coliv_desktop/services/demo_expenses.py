@@ -2,7 +2,7 @@
 profit and loss looks like a real one. Two recurring bills (the master lease of the Downtown
 Loft, rented from its landlord, and the internet of every house) posted through the bill run,
 and a year of utilities, cleaning, insurance, taxes, mortgage interest, supplies and
-advertising, the last month's utilities still due. Seeded, so every demo is the same."""
+advertising, last month's power bills still due. Seeded, so every demo is the same."""
 
 from __future__ import annotations
 
@@ -73,14 +73,14 @@ def load_expenses(db: Database, actor: Actor, day: date) -> dict[str, int]:
             month = first + relativedelta(months=n)
             winter = month.month in (12, 1, 2)
             summer = month.month in (6, 7, 8, 9)
-            last = n == 11
+            unpaid = n == 10  # last month's power bill: still due
             for house, (utility, cleaning, insurance, tax, interest) in COSTS.items():
                 if house not in houses:
                     continue
                 load = 1.35 if summer else (1.15 if winter else 1.0)
                 spend(house, month.replace(day=18), "Austin Energy", "Utilities",
                       _cents(utility * load * rng.uniform(0.9, 1.1)),
-                      "due" if last else "paid", f"AE-{month:%y%m}")
+                      "due" if unpaid else "paid", f"AE-{month:%y%m}")
                 spend(house, month.replace(day=20), "City of Austin Water", "Utilities",
                       _cents(utility * 0.35 * rng.uniform(0.85, 1.15)))
                 spend(house, month.replace(day=28), "Sparkle Home Cleaning",

@@ -42,6 +42,7 @@ from coliv_desktop.services.ledger import (
     _write_allocations,
     apply_unapplied,
     deposit_held_in,
+    refuse_if_closed,
 )
 from coliv_desktop.services.ledger_sql import balance_of, lease_chain, open_charges
 from coliv_desktop.services.portfolio import get_row
@@ -112,6 +113,7 @@ def preview_disposition(db: Database, actor: Actor, data: DispositionCreate) -> 
 def settle_deposit(db: Database, actor: Actor, data: DispositionCreate) -> DispositionOut:
     with writing(db, actor, "ledger.write") as s:
         lease, chain = _check(s, data)
+        refuse_if_closed(s, lease.id, data.decided_on, "decided_on")
         result = _compute(s, data, lease, chain)
         operator, _ = ensure_owner(s)
         for _view, charge in open_charges(s, chain):
@@ -189,6 +191,7 @@ def reverse_settlement(db: Database, actor: Actor, lease_id: uuid.UUID, reason: 
                        .where(DepositDisposition.lease_id.in_(chain)).with_for_update())
         if row is None:
             raise ValidationError("lease_id", "this deposit has not been settled")
+        refuse_if_closed(s, row.lease_id, row.decided_on, "lease_id")
         deductions = s.scalars(select(DepositDeduction)
                                .where(DepositDeduction.disposition_id == row.id)).all()
         voided_charges = select(Void.charge_id).where(Void.charge_id.is_not(None))

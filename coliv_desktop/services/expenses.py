@@ -54,7 +54,7 @@ def find_category(session: Session, text: str, field: str = "category") -> Expen
     if found is None and wanted.isdigit():
         found = session.scalars(select(ExpenseCategory).where(
             live, ExpenseCategory.schedule_e_line == wanted)
-            .order_by(ExpenseCategory.name == "Other", ExpenseCategory.name)).first()
+            .order_by(ExpenseCategory.name != "Other", ExpenseCategory.name)).first()
     if found is None:
         names = session.scalars(select(ExpenseCategory.name).where(live)
                                 .order_by(ExpenseCategory.name)).all()
@@ -343,15 +343,18 @@ def attach_receipt(db: Database, actor: Actor, expense_id: uuid.UUID, file_name:
     """Keep a receipt with an expense: a document of the expense's property (so backups and
     the shared server carry it), named on the expense. A new receipt replaces the link to the
     old one (the old document stays with the property)."""
-    from coliv_desktop.services.attachments import _check_size, _clean_name, _limit_bytes
+    from coliv_desktop.services.attachments import (
+        _check_size,
+        _clean_name,
+        _limit_bytes,
+        content_type_of,
+    )
 
     with writing(db, actor, "ledger.write") as s:
         expense = _live_expense(s, expense_id)
         name = _clean_name(file_name)
         _check_size(name, len(content), _limit_bytes(s))
         digest = hashlib.sha256(content).hexdigest()
-        from coliv_desktop.services.attachments import content_type_of
-
         doc = Document(name=name, content_type=content_type_of(name), size=len(content),
                        sha256=digest, uploaded_by=actor.name, property_id=expense.property_id,
                        note=f"Receipt: {_label(expense)}"[:limits.NOTES], content=content)

@@ -125,6 +125,8 @@ def _next_receipt_number(s: Session, operator_id: uuid.UUID) -> int:
 
 def refuse_if_closed(s: Session, lease_id: uuid.UUID, day: date, field: str) -> None:
     """An entry of this lease dated in a reconciled period is refused (services.books_lock)."""
+    if not books_lock.any_closed(s):
+        return
     property_id = s.scalar(select(Unit.property_id).join(Room, Room.unit_id == Unit.id)
                            .join(Lease, Lease.room_id == Room.id).where(Lease.id == lease_id))
     books_lock.refuse_if_closed(s, property_id, day, field)

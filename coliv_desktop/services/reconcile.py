@@ -41,13 +41,12 @@ from coliv_desktop.schemas.bank import BankLineOut, ReconciliationCheck, Reconci
 from coliv_desktop.schemas.books import ExpenseCreate
 from coliv_desktop.schemas.ledger import PaymentCreate
 from coliv_desktop.services import audit, books_lock, expenses, ledger
-from coliv_desktop.services.bank import (
+from coliv_desktop.services.bank import READ, WRITE, find_account, line_outs
+from coliv_desktop.services.bank_proposals import (
     NEAR_PAYMENT,
-    READ,
-    WRITE,
-    find_account,
     lease_property,
-    line_outs,
+    stale_ids,
+    waiting,
 )
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, reading, writing
@@ -64,11 +63,26 @@ def _line(s: Session, line_id: uuid.UUID) -> tuple[BankTransaction, BankAccount]
     return line, account
 
 
-def _unmatched(s: Session, line: BankTransaction, account: BankAccount) -> None:
+def _unmatched(s: Session, line: BankTransaction, account: BankAccount, actor: Actor) -> None:
+    if line.status != "unmatched" and line.id in stale_ids(s, [line]):
+        books_lock.refuse_if_closed(s, account.property_id, line.posted_on, LINE_DATE)
+        before = {"status": line.status, "payment_id": line.payment_id,
+                  "expense_id": line.expense_id}
+        _clear(line)
+        s.flush()
+        audit.record(s, actor, "unmatch", "bank_line", line.id,
+                     f"Bank line {line.amount:.2f} of {line.posted_on}: its match was voided "
+                     "since", before)
     if line.status != "unmatched":
         raise ConflictError(f"this line ({line.posted_on}, {line.amount:.2f}, {line.name}) is "
                             f"already {line.status}; undo that first")
     books_lock.refuse_if_closed(s, account.property_id, line.posted_on, LINE_DATE)
+
+
+def _clear(line: BankTransaction) -> None:
+    line.status, line.lease_id, line.payment_id, line.expense_id = \
+        "unmatched", None, None, None
+    line.matched_by, line.matched_at, line.note = None, None, None
 
 
 def _done(s: Session, actor: Actor, line: BankTransaction, status: str, summary: str,
@@ -105,12 +119,19 @@ def match_to_lease(db: Database, actor: Actor, line_id: uuid.UUID, lease_id: uui
         if line.amount <= 0:
             raise ValidationError("lease_id", "this line is money out: a withdrawal is not a "
                                   "tenant's payment (make it an expense, or ignore it)")
-        _unmatched(s, line, account)
+        _unmatched(s, line, account, actor)
         prop = lease_property(s, lease.id)
         if account.property_id is not None and prop != account.property_id:
             raise ValidationError("lease_id", "the lease is in another property than this "
                                   "bank account's")
         found = hand_payment(s, line, lease.id)
+        if found is not None and s.get_bind().dialect.name == "postgresql":
+            # another desk linking the same payment meanwhile: the second waits, then sees it
+            s.execute(select(Payment.id).where(Payment.id == found.id).with_for_update())
+            if s.scalar(select(BankTransaction.id).where(
+                    BankTransaction.payment_id == found.id)) is not None:
+                raise ConflictError("the payment recorded by hand for this line was just linked "
+                                    "to another line; look at the lines again")
         if found is not None:
             line.lease_id, line.payment_id, line.note = found.lease_id, found.id, LINKED
             return _done(s, actor, line, "matched",
@@ -137,7 +158,7 @@ def match_to_expense(db: Database, actor: Actor, line_id: uuid.UUID, category: s
         if line.amount >= 0:
             raise ValidationError("category", "this line is money in: a deposit is not an "
                                   "expense (match it to a lease, or ignore it)")
-        _unmatched(s, line, account)
+        _unmatched(s, line, account, actor)
         if account.property_id is not None and property_id != account.property_id:
             raise ValidationError("property_id", "the bank account belongs to another property")
         expense = expenses.create_expense(s, actor, build(
@@ -157,7 +178,7 @@ def ignore_line(db: Database, actor: Actor, line_id: uuid.UUID, note: str | None
     """Nothing for the book (a transfer between own accounts, bank interest kept aside)."""
     with writing(db, actor, WRITE) as s:
         line, account = _line(s, line_id)
-        _unmatched(s, line, account)
+        _unmatched(s, line, account, actor)
         line.note = note
         return _done(s, actor, line, "ignored",
                      f"Bank line {line.amount:.2f} of {line.posted_on} ignored", {"note": note})
@@ -180,9 +201,7 @@ def undo_match(db: Database, actor: Actor, line_id: uuid.UUID, reason: str) -> B
                 ledger.void_payment_in(s, actor, payment, f"bank match undone: {why}")
         if line.expense_id is not None:
             _void_expense(s, actor, line.expense_id, why)
-        line.status, line.lease_id, line.payment_id, line.expense_id = \
-            "unmatched", None, None, None
-        line.matched_by, line.matched_at, line.note = None, None, None
+        _clear(line)
         s.flush()
         audit.record(s, actor, "unmatch", "bank_line", line.id,
                      f"Bank line {line.amount:.2f} of {line.posted_on}: match undone ({why})",
@@ -221,8 +240,8 @@ def _check(s: Session, account: BankAccount, through: date, balance: Decimal
     total = money(s.scalar(select(func.sum(cents(BankTransaction.amount))).where(
         BankTransaction.bank_account_id == account.id, BankTransaction.posted_on <= through)))
     book = account.opening_balance + total
-    waiting = s.scalar(select(func.count()).select_from(BankTransaction).where(
-        BankTransaction.bank_account_id == account.id, BankTransaction.status == "unmatched",
+    left = s.scalar(select(func.count()).select_from(BankTransaction).where(
+        BankTransaction.bank_account_id == account.id, waiting(),
         BankTransaction.posted_on <= through)) or 0
     difference = balance - book
     problem = None
@@ -233,13 +252,13 @@ def _check(s: Session, account: BankAccount, through: date, balance: Decimal
         problem = (f"the statement's balance {balance:.2f} differs from the book's "
                    f"{book:.2f} by {difference:.2f}: import the missing lines (or correct the "
                    "opening balance) first")
-    elif waiting:
-        problem = (f"{waiting} line{'s' if waiting != 1 else ''} up to {through.isoformat()} "
+    elif left:
+        problem = (f"{left} line{'s' if left != 1 else ''} up to {through.isoformat()} "
                    "still wait unmatched: match or ignore them first")
     return ReconciliationCheck(
         bank_account_id=account.id, account=account.name, period_start=min(start, through),
         period_end=through, opening_balance=account.opening_balance, book_balance=book,
-        statement_balance=balance, difference=difference, unmatched=waiting,
+        statement_balance=balance, difference=difference, unmatched=left,
         can_lock=problem is None, problem=problem)
 
 

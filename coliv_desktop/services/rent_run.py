@@ -33,7 +33,7 @@ from coliv_desktop.domain.schedule import (
     rent_periods,
 )
 from coliv_desktop.schemas.ledger import RentRunResult
-from coliv_desktop.services import audit
+from coliv_desktop.services import audit, books_lock
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, writing
 from coliv_desktop.services.late_fees import default_rule, rules_by_property
@@ -64,6 +64,28 @@ def _bulk_insert(s: Session, rows: list[dict[str, Any]], progress: Progress | No
         s.execute(insert(CHARGES), rows[start:start + CHUNK])
         if progress:
             progress(min(start + CHUNK, len(rows)), len(rows), label)
+
+
+def _refuse_closed(s: Session, rows: list[dict[str, Any]]) -> None:
+    """A charge the run would post in a reconciled period refuses the whole run, naming it
+    (a lease entered late, backdated into a closed month): the books of that period change
+    only once it is reopened."""
+    if not rows or not books_lock.any_closed(s):
+        return
+    leases = {row["lease_id"] for row in rows}
+    where = {lease_id: prop for lease_id, prop in s.execute(
+        select(Lease.id, Unit.property_id)
+        .join(Room, Room.id == Lease.room_id).join(Unit, Unit.id == Room.unit_id)
+        .where(Lease.id.in_(leases)))}
+    closed: dict[Any, date | None] = {}
+    for row in sorted(rows, key=lambda r: r["due_date"]):
+        prop = where.get(row["lease_id"])
+        if prop not in closed:
+            closed[prop] = books_lock.closed_through(s, prop)
+        through = closed[prop]
+        if through is not None and row["due_date"] <= through:
+            raise books_lock.PeriodClosed("through", row["due_date"], through,
+                                          f'{row["description"]} (lease {row["lease_id"]})')
 
 
 def run_rent(
@@ -108,10 +130,12 @@ def run_rent(
                              "due_date": p.due_date, "amount": p.amount, "description": what,
                              "working": p.working or None, "created_by": actor.name,
                              "created_at": now})
+        _refuse_closed(s, rows)
         _bulk_insert(s, rows, progress, "rent charges")
         # money paid ahead goes to the new charges before lateness is judged, then to the fees
         applied = apply_unapplied(s)
         fees = _late_fees(s, actor, min(through, today()), operator_rule)
+        _refuse_closed(s, fees)
         _bulk_insert(s, fees, progress, "late fees")
         if fees:
             applied += apply_unapplied(s)

@@ -52,7 +52,7 @@ from coliv_desktop.domain.schedule import (
 )
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
-from coliv_desktop.services.ledger import apply_unapplied
+from coliv_desktop.services.ledger import apply_unapplied, refuse_if_closed
 from coliv_desktop.services.ledger_sql import lease_chain
 from coliv_desktop.services.settings import read_settings
 
@@ -161,6 +161,8 @@ class _Sync:
         self.result.voided.append((charge.id, charge.amount))
 
     def post(self, kind: str, base: str, **values: Any) -> Charge:
+        # a lease change that re-posts rent in a reconciled month is refused (books_lock)
+        refuse_if_closed(self.s, self.lease.id, values["due_date"], "lease")
         key = next_key(base, self.taken[kind])
         charge = Charge(lease_id=self.lease.id, kind=kind, period=key,
                         created_by=self.actor.name, **values)

@@ -5,7 +5,8 @@ cells neutralised, money as numbers with two decimals, dates as dates in XLSX).
 
 What each kind writes: rooms (live ones, with their unit and property), tenants (live, not
 erased), leases (all but cancelled ones), balances (each lease's balance today, where not
-zero), payments (every payment not voided; credits and deposits are not payments).
+zero), payments (every payment not voided; credits and deposits are not payments), and,
+for export only, expenses (every one not voided, oldest first).
 """
 
 from __future__ import annotations
@@ -103,16 +104,27 @@ ROWS = {"rooms": _rooms, "tenants": _tenants, "leases": _leases, "balances": _ba
         "payments": _payments}
 
 
+def _expenses(db: Database, actor: Actor) -> list[Sequence[Any]]:
+    from coliv_desktop.schemas.books import ExpenseQuery
+    from coliv_desktop.services.expenses import list_expenses
+
+    found = list_expenses(db, actor, ExpenseQuery(include_voided=False, descending=False))
+    return [(e.spent_on, e.property, e.unit, e.room, e.payee, e.category, e.amount, e.status,
+             e.due_date, e.reference, e.notes) for e in found]
+
+
 def sheet_rows(db: Database, actor: Actor, kind: str) -> list[Sequence[Any]]:
     """The rows `export_sheet` writes, in the kind's columns' order."""
-    chosen = sheet_kind(kind)
+    chosen = sheet_kind(kind, export=True)
+    if kind == "expenses":
+        return _expenses(db, actor)
     with reading(db, actor, chosen.read_permission) as s:
         return list(ROWS[kind](s))
 
 
 def export_sheet(db: Database, actor: Actor, kind: str, path: Path) -> int:
     """Write the book's `kind` rows to `path` (XLSX for .xlsx, else CSV); the rows written."""
-    chosen = sheet_kind(kind)
+    chosen = sheet_kind(kind, export=True)
     rows = sheet_rows(db, actor, kind)
     write_sheet(path, chosen.columns(), rows, chosen.title)
     return len(rows)

@@ -136,6 +136,7 @@ class SheetPreview(Output):
     header_row: int
     rows: int  # data rows under the header
     raw: list[list[str]]  # the first rows as read, title rows included
+    raw_numbers: list[int]  # their row numbers in the file
     columns: dict[str, str]  # field -> header: given or guessed
     date_order: str | None  # None: the values leave it open (ask)
     decimal_mark: str | None
@@ -194,7 +195,8 @@ def inspect_sheet(kind_name: str, sheet: tabular.Sheet, options: SheetOptions) -
     return SheetPreview(
         headers=headers, header_row=sheet.rows[index][0] if sheet.rows else 0,
         rows=max(len(sheet.rows) - index - 1, 0),
-        raw=[cells for _, cells in sheet.rows[:PREVIEW_ROWS]], columns=columns,
+        raw=[cells for _, cells in sheet.rows[:PREVIEW_ROWS]],
+        raw_numbers=[number for number, _ in sheet.rows[:PREVIEW_ROWS]], columns=columns,
         date_order=options.date_order or date_order_of(dates)[0],
         decimal_mark=options.decimal_mark or guess_decimal_mark(amounts),
         encoding=sheet.encoding, delimiter=sheet.delimiter, sheet=sheet.sheet_name,
@@ -210,7 +212,8 @@ def _choice_values(kind: SheetKind, sheet: tabular.Sheet, columns: dict[str, str
                if h in positions and kind.field(k).kind == "date"]
     money_at = [positions[h] for k, h in columns.items()
                 if h in positions and kind.field(k).kind in ("money", "number")]
-    dates, amounts = [], []
+    dates: list[str] = []
+    amounts: list[str] = []
     for _, cells in sheet.rows[index + 1:]:
         dates.extend(cells[i] for i in date_at if i < len(cells) and cells[i])
         amounts.extend(cells[i] for i in money_at if i < len(cells) and cells[i])
@@ -226,10 +229,10 @@ def date_order_of(values: list[str]) -> tuple[str | None, str]:
     seen = False
     for value in values:
         orders = date_orders_of(value)
-        if not orders:
-            continue  # not a date at all: that row's own problem
+        if not orders or orders == set(DATE_ORDERS):
+            continue  # not a date (that row's own problem), or one that reads any way
         seen = True
-        if len(orders) > 1 and not example and orders != set(DATE_ORDERS):
+        if len(orders) > 1 and not example:
             example = value
         narrowed = possible & orders
         if not narrowed:
@@ -258,14 +261,17 @@ class Converted:
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     problems: list[SheetProblem] = field(default_factory=list)
 
-    raw: dict[int, dict[str, str]] = field(default_factory=dict)  # the cells as written
+    # the cells as written, by row number, and each field's position among them
+    cells: dict[int, list[str]] = field(default_factory=dict)
+    at: dict[str, int] = field(default_factory=dict)
 
     def problem(self, row: int, key: str | None, text: str, value: Any = "") -> None:
         """A problem of `row` in the column of field `key` (None: the whole row); the value
         shown is the cell as the file wrote it, when the field has a column."""
         column = self.columns.get(key, self.kind.field(key).title) if key else ""
-        if key in self.columns:
-            value = self.raw.get(row, {}).get(key, value)
+        if key in self.at and row in self.cells:
+            cells = self.cells[row]
+            value = cells[self.at[key]] if self.at[key] < len(cells) else ""
         self.problems.append(SheetProblem(row=row, column=column, problem=text,
                                           value=_shown(value)))
 
@@ -330,10 +336,10 @@ def convert(kind_name: str, sheet: tabular.Sheet, options: SheetOptions) -> Conv
                               "(--decimal-mark . or ,, or \"decimal_mark\" in the mapping)")
     out = Converted(kind, dict(columns), order, mark)
     positions = {header: i for i, header in enumerate(headers)}
-    at = {key: positions[header] for key, header in columns.items()}
+    at = out.at = {key: positions[header] for key, header in columns.items()}
     for number, cells in sheet.rows[index + 1:]:
         values: dict[str, Any] = {}
-        out.raw[number] = {key: cells[i] if i < len(cells) else "" for key, i in at.items()}
+        out.cells[number] = cells
         for key in kind.keys():
             raw = cells[at[key]] if key in at and at[key] < len(cells) else ""
             try:

@@ -17,6 +17,7 @@ from typing import Literal
 
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.sheet_writer import Column
+from coliv_desktop.domain.sheet_writer import Kind as WriterKind
 
 ValueKind = Literal["text", "money", "date", "int", "number", "bool"]
 
@@ -55,8 +56,8 @@ class SheetKind:
 
     def columns(self) -> list[Column]:
         """The export's columns, in the fields' order."""
-        kinds = {"money": "money", "date": "date", "int": "int"}
-        return [Column(f.title, kinds.get(f.kind, "text")) for f in self.fields]  # type: ignore[misc]
+        kinds: dict[str, WriterKind] = {"money": "money", "date": "date", "int": "int"}
+        return [Column(f.title, kinds.get(f.kind, "text")) for f in self.fields]
 
 
 def header_key(text: str) -> str:
@@ -193,15 +194,38 @@ PAYMENTS = SheetKind(
          "allocated oldest charge first",
 )
 
+# Written by `export-sheet` only (expenses come in from bank statements and by hand).
+EXPENSES = SheetKind(
+    "expenses", "Expenses", "ledger.write", "ledger.read",
+    (
+        SheetField("date", "Date", "date", required=True),
+        SheetField("property", "Property", required=True),
+        SheetField("unit", "Unit"),
+        SheetField("room", "Room"),
+        SheetField("payee", "Payee", required=True),
+        SheetField("category", "Category", required=True),
+        SheetField("amount", "Amount", "money", required=True),
+        SheetField("status", "Status"),
+        SheetField("due_date", "Due date", "date"),
+        SheetField("reference", "Reference"),
+        SheetField("notes", "Notes"),
+    ),
+    hint="every expense not voided (export only)",
+)
+
 KINDS: dict[str, SheetKind] = {k.name: k for k in (ROOMS, TENANTS, LEASES, BALANCES, PAYMENTS)}
+EXPORT_KINDS: dict[str, SheetKind] = {**KINDS, EXPENSES.name: EXPENSES}
 
 
-def sheet_kind(name: str, field: str = "kind") -> SheetKind:
+def sheet_kind(name: str, field: str = "kind", *, export: bool = False) -> SheetKind:
+    """The kind named `name`: one the import reads, or with `export` one `export-sheet`
+    writes (those and expenses)."""
+    kinds = EXPORT_KINDS if export else KINDS
     try:
-        return KINDS[name]
+        return kinds[name]
     except KeyError:
         raise ValidationError(field, f"{name!r} is not a kind of sheet (one of "
-                              f"{', '.join(KINDS)})") from None
+                              f"{', '.join(kinds)})") from None
 
 
 def guess_columns(kind: SheetKind, headers: Iterable[str]) -> dict[str, str]:

@@ -31,7 +31,7 @@ from coliv_desktop.schemas.utilities import (
     UtilityBillOut,
     UtilityBillRow,
 )
-from coliv_desktop.services import audit
+from coliv_desktop.services import audit, books_lock
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor, reading, writing
 from coliv_desktop.services.lease_sql import overlapping
@@ -107,6 +107,7 @@ def post_bill(db: Database, actor: Actor, data: UtilityBillIn) -> UtilityBillOut
 
 def _post_in(s: Session, actor: Actor, data: UtilityBillIn) -> UtilityBillOut:
     """Post a bill inside the caller's transaction (a re-split voids and posts together)."""
+    books_lock.refuse_if_closed(s, data.property_id, data.due_date, "due_date")
     shares, names, labels = _compute(s, data)
     bill = UtilityBill(
         property_id=data.property_id, unit_id=data.unit_id, provider=data.provider,

@@ -55,6 +55,8 @@ def test_the_decimal_mark_is_asked_when_the_values_allow_both() -> None:
     ("4.3.2026", "dmy", date(2026, 3, 4)), ("4 Mar 2026", "mdy", date(2026, 3, 4)),
     ("Mar 4, 2026", "dmy", date(2026, 3, 4)), ("2026-03-04T00:00:00", "ymd", date(2026, 3, 4)),
     ("4 September 2026", "ymd", date(2026, 9, 4)),
+    # a year first reads year-month-day in any column (an XLSX date among US ones)
+    ("2026-03-04", "mdy", date(2026, 3, 4)), ("2026-03-04", "dmy", date(2026, 3, 4)),
 ])
 def test_dates(text: str, order: str, day: date) -> None:
     assert parse_day(text, "Start", order) == day
@@ -76,6 +78,8 @@ def test_the_date_order_is_asked_never_guessed() -> None:
     assert guess_date_order(["03/04/2026", "12/31/2026"]) == "mdy"
     assert guess_date_order(["2026-03-04"]) == "ymd"
     assert guess_date_order([]) == "ymd"
+    assert guess_date_order(["4 Mar 2026", "2026-05-06"]) == "ymd"  # read alike in any order
+    assert guess_date_order(["2026-05-06", "13/01/2026"]) == "dmy"
 
 
 @settings(max_examples=200, deadline=None)

@@ -16,7 +16,7 @@ from coliv_desktop.domain.errors import ValidationError
 
 
 def test_rows_are_numbered_as_a_spreadsheet_numbers_them() -> None:
-    data = 'a;b\n"two\nlines";2\n\n  3 ;4  \n'.encode()
+    data = b'a;b\n"two\nlines";2\n\n  3 ;4  \n'
     sheet = tabular.read_csv(data)
     assert sheet.delimiter == ";"
     # the quoted line break stays in its row; the blank row 3 is skipped but counted
@@ -86,6 +86,7 @@ def test_xlsx_cells_as_text(tmp_path: Path) -> None:
     assert sheet is not None
     sheet.title = "Rooms"
     sheet.append(["Rooms of 2026"])
+    sheet.merge_cells("A1:E1")  # a merged title across the table
     sheet.append(["Property", "Rent", "From", "Beds", "Paid"])
     sheet.append(["Maple", 1200.5, date(2026, 3, 4), 2, True])
     sheet.append([None, None, None, None, None])
@@ -95,7 +96,7 @@ def test_xlsx_cells_as_text(tmp_path: Path) -> None:
     path = tmp_path / "rooms.xlsx"
     book.save(path)
     read = tabular.read_xlsx(path)
-    assert read.sheet_names == ["Rooms", "Other"]
+    assert read.sheet_names == tabular.xlsx_sheet_names(path) == ["Rooms", "Other"]
     assert read.rows == [(1, ["Rooms of 2026"]),
                          (2, ["Property", "Rent", "From", "Beds", "Paid"]),
                          (3, ["Maple", "1200.5", "2026-03-04", "2", "TRUE"]),

@@ -19,18 +19,31 @@ from coliv_desktop.db.models import (
     AuditEntry,
     BankStatement,
     BankTransaction,
+    Charge,
     Expense,
     ExpenseCategory,
     Payment,
+    Room,
+    Unit,
     Void,
 )
 from coliv_desktop.db.models.books import SCHEDULE_E
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.bank import BankAccountCreate, PayeeRuleCreate
+from coliv_desktop.schemas.bank import BankAccountCreate, BankAccountUpdate, PayeeRuleCreate
 from coliv_desktop.schemas.books import ExpenseCreate
+from coliv_desktop.schemas.deposits import DispositionCreate
 from coliv_desktop.schemas.ledger import ChargeCreate, CreditCreate, PaymentCreate
-from coliv_desktop.services import bank, bank_import, expenses, ledger, reconcile, rent_run
+from coliv_desktop.services import (
+    bank,
+    bank_import,
+    deposits,
+    expenses,
+    leasing,
+    ledger,
+    reconcile,
+    rent_run,
+)
 from coliv_desktop.services.books_lock import PeriodClosed
 from coliv_desktop.services.context import Actor
 from tests.builders import flow_41, lease, tenant
@@ -156,6 +169,17 @@ def test_a_bad_file_writes_nothing_and_names_the_row(db: Database, actor: Actor)
                                       date_order="mdy")
     assert ok.imported == 2 and bank.list_accounts(db, actor)[0].csv_mapping == {
         "date": "Date", "amount": "Amount", "date_order": "mdy"}
+    with db.read() as s:
+        statement = s.get(BankStatement, ok.statement_id)
+        assert statement is not None and (statement.lines, statement.duplicates) == (2, 0)
+        assert statement.imported_by == actor.name and len(statement.sha256) == 64
+    with pytest.raises(ValidationError) as unknown:
+        bank.set_csv_mapping(db, actor, ok.account_id, {"date": "Date", "sum": "Amount"})
+    assert unknown.value.field == "mapping"
+    saved = bank.set_csv_mapping(db, actor, ok.account_id, {
+        "date": "Date", "amount": "Amount", "invert": True, "date_order": "mdy"})
+    assert saved.csv_mapping == {"date": "Date", "amount": "Amount", "invert": True,
+                                 "date_order": "mdy"}
 
 
 def test_deposit_proposals_with_reasons(db: Database, actor: Actor) -> None:
@@ -178,6 +202,8 @@ def test_confirm_records_one_payment_with_a_receipt(db: Database, actor: Actor) 
     payments_before = count(db, Payment)
     done = reconcile.match_to_lease(db, actor, line.id, b.sarah)
     assert done.status == "matched" and done.payment_id is not None
+    assert done.matched_by == actor.name and done.matched_at is not None
+    assert bank.get_line(db, actor, line.id).payment_id == done.payment_id
     assert count(db, Payment) == payments_before + 1
     payment = ledger.get_payment(db, actor, done.payment_id)
     assert payment.receipt_number is not None and payment.method == "bank_transfer"
@@ -296,6 +322,9 @@ def test_reconcile_locks_the_period_and_reopen_lifts_it(db: Database, actor: Act
                                            received_on="2026-11-20", method="cash"))
     again = reconcile.reconcile(db, actor, "Checking", date(2026, 11, 30), Decimal("5909.63"))
     assert again.id == done.id and again.reopened_at is None
+    assert reopened.reopened_by == actor.name and again.reconciled_by == actor.name
+    (history,) = reconcile.list_reconciliations(db, actor, "Checking")
+    assert history.id == done.id and history.reopen_reason is None
     with db.read() as s:
         actions = set(s.scalars(select(AuditEntry.action).where(
             AuditEntry.entity_type == "bank_account")))
@@ -314,3 +343,125 @@ def test_new_lines_in_a_locked_period_are_refused(db: Database, actor: Actor) ->
                                               "credit": "Credit", "name": "Description"})
     assert closed.value.field == "row 2"
     assert count(db, BankTransaction) == 2
+
+
+def test_a_deposit_settled_in_a_locked_period_is_refused(db: Database, actor: Actor) -> None:
+    b = book(db, actor)
+    leasing.end_lease(db, actor, b.marcus, date(2026, 11, 15))
+    bank.add_account(db, actor, build(BankAccountCreate, name="Operator",
+                                      opening_on="2026-11-01"))
+    reconcile.reconcile(db, actor, "Operator", date(2026, 11, 30), Decimal("0.00"))
+    with pytest.raises(PeriodClosed) as closed:
+        deposits.settle_deposit(db, actor, build(DispositionCreate, lease_id=b.marcus,
+                                                 decided_on="2026-11-20"))
+    assert closed.value.field == "decided_on"
+    deposits.settle_deposit(db, actor, build(DispositionCreate, lease_id=b.marcus,
+                                             decided_on="2026-12-01"))
+
+
+def test_an_account_is_edited_but_not_under_a_lock(db: Database, actor: Actor) -> None:
+    b = book(db, actor)
+    card = bank.add_account(db, actor, build(BankAccountCreate, name="Card",
+                                             opening_balance="-250.00"))
+    assert card.opening_balance == Decimal("-250.00")  # a card's balance is owed
+    other = bank.add_account(db, actor, build(BankAccountCreate, name="Savings"))
+    with pytest.raises(ConflictError, match="already a bank account named"):
+        bank.update_account(db, actor, other.id, build(BankAccountUpdate, name="card"))
+    edited = bank.update_account(db, actor, card.id, build(
+        BankAccountUpdate, name="Visa", property_id=b.property_id, opening_balance="0",
+        opening_on="2026-11-01", expected_version=card.version))
+    assert (edited.name, edited.property_id, edited.property_name) == (
+        "Visa", b.property_id, "Downtown Loft")
+    with pytest.raises(ConflictError):  # written meanwhile: the old version is refused
+        bank.update_account(db, actor, card.id, build(
+            BankAccountUpdate, name="Visa 2", expected_version=card.version))
+    reconcile.reconcile(db, actor, card.id, date(2026, 11, 30), Decimal("0.00"))
+    with pytest.raises(ConflictError, match="reopen that period before changing its property"):
+        bank.set_account_property(db, actor, card.id, None)
+    with pytest.raises(ConflictError, match="before changing its opening balance"):
+        bank.set_opening_balance(db, actor, card.id, Decimal("5.00"))
+    renamed = bank.update_account(db, actor, card.id, build(
+        BankAccountUpdate, name="Visa card", property_id=b.property_id, opening_balance="0",
+        opening_on="2026-11-01"))
+    assert renamed.name == "Visa card" and renamed.closed_through == date(2026, 11, 30)
+
+
+def test_a_match_voided_elsewhere_waits_again(db: Database, actor: Actor) -> None:
+    """The payment a line became voided in the ledger (a bounced transfer), the expense
+    voided in the Books pane: the line waits again, is proposed again, and matches anew."""
+    b = book(db, actor)
+    bank.add_rule(db, actor, build(PayeeRuleCreate, pattern="CITY OF AUSTIN",
+                                   category="Utilities", property_id=b.property_id))
+    bank_import.import_statement(db, actor, DATA / "checking_1.0.2.ofx", "Checking")
+    by_name = {ln.name: ln for ln in lines(db, actor)}
+    deposit = reconcile.match_to_lease(db, actor, by_name["ZELLE FROM SARAH CHEN"].id, b.sarah)
+    bill = reconcile.match_to_expense(db, actor, by_name["CITY OF AUSTIN UTIL"].id,
+                                      "Utilities", b.property_id)
+    assert bank.list_accounts(db, actor)[0].unmatched == 2
+    assert {ln.id for ln in lines(db, actor, status="matched")} == {deposit.id}
+    ledger.void_payment(db, actor, deposit.payment_id, "the transfer bounced")  # type: ignore[arg-type]
+    expenses.void_expense(db, actor, bill.expense_id, "entered twice")  # type: ignore[arg-type]
+    waiting = {ln.id: ln for ln in lines(db, actor, unmatched=True)}
+    assert deposit.id in waiting and bill.id in waiting
+    assert waiting[deposit.id].status == "unmatched"
+    assert "voided since" in (waiting[deposit.id].note or "")
+    assert waiting[deposit.id].proposals[0].lease_id == b.sarah
+    assert waiting[bill.id].proposals[0].category == "Utilities"
+    assert lines(db, actor, status="matched") == []
+    assert bank.list_accounts(db, actor)[0].unmatched == 4
+    check = reconcile.check_reconciliation(db, actor, "Checking", date(2026, 11, 30),
+                                           Decimal("910.63"))
+    assert check.unmatched == 4 and not check.can_lock
+    again = reconcile.match_to_lease(db, actor, deposit.id, b.sarah)
+    assert again.payment_id not in (None, deposit.payment_id)
+    reconcile.match_to_expense(db, actor, bill.id, "Utilities", b.property_id)
+    assert bank.list_accounts(db, actor)[0].unmatched == 2
+
+
+def test_the_rent_run_refuses_rent_backdated_into_a_locked_period(db: Database,
+                                                                   actor: Actor) -> None:
+    """A lease entered late, starting in a reconciled month: the run names the charge and
+    posts nothing (not the open months either) until the period is reopened."""
+    b = book(db, actor)
+    bank.add_account(db, actor, build(BankAccountCreate, name="Operator",
+                                      opening_on="2026-11-01"))
+    reconcile.reconcile(db, actor, "Operator", date(2026, 11, 30), Decimal("0.00"))
+    with db.read() as s:  # room C of unit 3A is still free
+        free = s.scalar(select(Room.id).join(Unit, Unit.id == Room.unit_id)
+                        .where(Unit.unit_number == "3A", Room.room_number == "C"))
+    late = lease(db, actor, free, tenant(db, actor, "Lena", "Late"), date(2026, 11, 10),
+                 date(2027, 6, 30), rent_amount="800")
+    before = count(db, Charge)
+    with pytest.raises(PeriodClosed) as closed:
+        rent_run.run_rent(db, actor, date(2026, 12, 1))
+    assert closed.value.field == "through" and closed.value.day == date(2026, 11, 10)
+    assert str(late.id) in str(closed.value) and "2026-11-30" in str(closed.value)
+    assert count(db, Charge) == before
+    reconcile.reopen(db, actor, "Operator", "Lena's lease entered late")
+    rent_run.run_rent(db, actor, date(2026, 12, 1))
+    assert count(db, Charge, Charge.lease_id == late.id) >= 2
+    assert b.property_id is not None
+
+
+def test_a_utility_bill_due_in_a_locked_period_is_refused(db: Database, actor: Actor) -> None:
+    from coliv_desktop.schemas.utilities import UtilityBillIn
+    from coliv_desktop.services import utilities
+
+    b = book(db, actor)
+    bank.add_account(db, actor, build(BankAccountCreate, name="Operator",
+                                      opening_on="2026-11-01"))
+    reconcile.reconcile(db, actor, "Operator", date(2026, 11, 30), Decimal("0.00"))
+    with db.read() as s:
+        unit = s.scalar(select(Unit.id).where(Unit.unit_number == "3A"))
+
+    def bill(due: str) -> UtilityBillIn:
+        return build(UtilityBillIn, property_id=b.property_id, unit_id=unit, provider="Power",
+                     period_start="2026-10-01", period_end="2026-10-31", amount="90.00",
+                     due_date=due, rule="equal")
+
+    before = count(db, Charge)
+    with pytest.raises(PeriodClosed) as closed:
+        utilities.post_bill(db, actor, bill("2026-11-20"))
+    assert closed.value.field == "due_date" and count(db, Charge) == before
+    utilities.post_bill(db, actor, bill("2026-12-05"))
+    assert count(db, Charge) == before + 2

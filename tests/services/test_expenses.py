@@ -83,9 +83,11 @@ def test_add_and_get(db: Database, actor: Actor, flow: Flow41) -> None:
     assert got.source == "manual" and got.voided_on is None and got.reference == "INV-7"
     by_line = spend(db, actor, flow, category="17")  # the Schedule E line finds Utilities
     assert expenses.get_expense(db, actor, by_line).category == "Utilities"
+    other = spend(db, actor, flow, category="19")  # line 19: Other, not the master lease
+    assert expenses.get_expense(db, actor, other).category == "Other"
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.entity_type == "expense")) == 2
+            AuditEntry.entity_type == "expense")) == 3
 
 
 def test_bad_input_names_the_field_and_writes_nothing(db: Database, actor: Actor,

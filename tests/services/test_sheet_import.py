@@ -8,7 +8,6 @@ import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import func, make_url, select
@@ -97,6 +96,11 @@ def test_dates_that_read_two_ways_are_asked(db: Database, actor: Actor,
         import_sheet(db, actor, "payments", files["payments"])
     assert caught.value.field == "date_order"
     assert "--date-order" in caught.value.detail and "01/03/2026" in caught.value.detail
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("Tenant email,Paid on,Amount\ntenant1@example.com,2026-02-03,10\n"
+                     "tenant1@example.com,02/13/2026,10\ntenant1@example.com,4 Mar 2026,10\n")
+    result = import_sheet(db, actor, "payments", mixed, dry_run=True)
+    assert result.problems == [] and result.date_order == "mdy"  # only 02/13 says it
     amounts = tmp_path / "amounts.csv"
     amounts.write_text("Tenant email,Paid on,Amount\ntenant1@example.com,2026-02-03,\"1,200\"\n")
     with pytest.raises(ValidationError) as caught:
@@ -298,5 +302,73 @@ def test_payments_need_their_lease_and_a_plausible_date(db: Database, actor: Act
         assert s.scalar(select(func.count()).select_from(m.Payment)) == 0
 
 
-def _values(result: ImportResult) -> dict[str, Any]:
-    return {"created": result.created, "matched": result.matched}
+def test_a_credit_balance_and_an_owed_one(db: Database, actor: Actor, tmp_path: Path) -> None:
+    files = sheet_story.write_story(tmp_path)
+    for kind in ("rooms", "tenants", "leases"):
+        ok(db, actor, kind, files[kind])
+    path = tmp_path / "balances.csv"
+    path.write_text("Tenant,As of,Balance\n"
+                    "Person1 Chen,2026-03-01,\"(50.25)\"\n"
+                    "Person2 Okafor,2026-03-01,\"1,234.56\"\n"
+                    "Person3 Müller,2026-03-01,0\n", encoding="utf-8")
+    result = ok(db, actor, "balances", path)
+    assert result.created == {"opening charges": 1, "opening credits": 1}
+    assert result.matched == {"zero balances": 1}
+    owed = balances_by_email(db, actor)
+    assert owed["tenant1@example.com"] == Decimal("-50.25")
+    assert owed["tenant2@example.com"] == Decimal("1234.56")
+    assert owed["tenant3@example.com"] == Decimal("0.00")
+    with db.read() as s:
+        credit = s.scalars(select(m.Payment).where(m.Payment.kind == "credit")).one()
+        assert (credit.note, credit.receipt_number) == ("Opening balance", None)
+        charge = s.scalars(select(m.Charge)).one()
+        assert (charge.kind, charge.description) == ("other", "Opening balance")
+
+
+def test_a_user_limited_to_some_houses(db: Database, actor: Actor, tmp_path: Path) -> None:
+    files = sheet_story.write_story(tmp_path)
+    ok(db, actor, "rooms", files["rooms"])
+    with db.read() as s:
+        maple = s.scalars(select(m.Property.id).where(m.Property.name == "Maple House")).one()
+    limited = Actor(actor.user_id, actor.operator_id, "Dana", "manager",
+                    property_ids=frozenset({maple}))
+    path = tmp_path / "more.csv"
+    path.write_text("Property,Address,City,State,ZIP,Unit,Room,Rent\n"
+                    "Maple House,,,,,1,Z,700\n"
+                    "Oak House,,,,,A,Z,700\n"
+                    "Elm House,1 Elm St,Austin,TX,78704,1,A,700\n", encoding="utf-8")
+    result = import_sheet(db, limited, "rooms", path)
+    assert [(p.row, p.column) for p in result.problems] == [(3, "Property"), (4, "Property")]
+    path.write_text("Property,Unit,Room,Rent\nMaple House,1,Z,700\n", encoding="utf-8")
+    assert ok(db, limited, "rooms", path).created["rooms"] == 1
+
+
+def test_expenses_are_exported_too(db: Database, actor: Actor, tmp_path: Path) -> None:
+    from coliv_desktop.domain import tabular
+    from coliv_desktop.schemas import build
+    from coliv_desktop.schemas.books import ExpenseCreate
+    from coliv_desktop.services import expenses
+
+    files = sheet_story.write_story(tmp_path)
+    ok(db, actor, "rooms", files["rooms"])
+    with db.read() as s:
+        oak = s.scalars(select(m.Property.id).where(m.Property.name == "Oak House")).one()
+    expenses.add_expense(db, actor, build(ExpenseCreate, property_id=oak, spent_on="2026-02-01",
+                                          payee="=Clean Co", category="Cleaning and maintenance",
+                                          amount="120.5", reference="INV-7"))
+    expenses.add_expense(db, actor, build(ExpenseCreate, property_id=oak, spent_on="2026-01-15",
+                                          payee="City of Austin", category="17",
+                                          amount="88.10", status="due",
+                                          due_date="2026-02-15"))
+    for suffix in (".csv", ".xlsx"):
+        path = tmp_path / f"expenses{suffix}"
+        assert sheet_export.export_sheet(db, actor, "expenses", path) == 2
+        rows = [cells for _, cells in tabular.read_file(path).rows]
+        assert rows[0] == ["Date", "Property", "Unit", "Room", "Payee", "Category", "Amount",
+                           "Status", "Due date", "Reference", "Notes"][:len(rows[0])]
+        assert rows[1][:9] == ["2026-01-15", "Oak House", "", "", "City of Austin", "Utilities",
+                               "88.10" if suffix == ".csv" else "88.1", "due", "2026-02-15"]
+        assert rows[2][4:7] == ["'=Clean Co", "Cleaning and maintenance",
+                                "120.50" if suffix == ".csv" else "120.5"]
+    with pytest.raises(ValidationError):
+        import_sheet(db, actor, "expenses", tmp_path / "expenses.csv")

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.books import CategoryOut, ExpenseOut, ExpenseQuery
+from coliv_desktop.schemas.books import CategoryOut, ExpenseOut, ExpenseQuery, ExpenseUpdate
 from coliv_desktop.services import attachments, expenses
 from coliv_desktop.services.clock import today
-from coliv_desktop.ui.books.dialogs import CategoryDialog, ExpenseDialog
+from coliv_desktop.ui.books.categories import CategoriesDialog
+from coliv_desktop.ui.books.dialogs import ExpenseDialog
 from coliv_desktop.ui.common.attachments import private_copy
-from coliv_desktop.ui.common.commands import ServiceCommand
+from coliv_desktop.ui.common.commands import ServiceCommand, VersionedCommand, one_row
 from coliv_desktop.ui.common.fields import DateField
 from coliv_desktop.ui.common.forms import ERROR_STYLE
 from coliv_desktop.ui.common.models.table import FONT, Column, RowTableModel
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
 
 VOID_GREY = QColor("#9ca3af")
 DUE = QColor("#b45309")
+# what an edit changes, and its undo puts back
+EDITED = ("property_id", "unit_id", "room_id", "spent_on", "payee", "category", "amount",
+          "status", "due_date", "paid_on", "reference", "notes")
 STATUS_FILTERS = (("", "Any status"), ("paid", "Paid"), ("due", "Due"), ("void", "Voided"))
 
 
@@ -128,10 +132,10 @@ class ExpensesTab(QWidget):
                        self.attach_button, self.open_button):
             actions.addWidget(button)
         actions.addStretch(1)
-        self.category_button = tool_button("New category…", "add",
-                                           "A category of your own, with its Schedule E line",
-                                           self.new_category, allowed=write)
-        self.category_button.setObjectName("new_category")
+        self.category_button = tool_button("Categories…", "edit",
+                                           "The categories and their Schedule E lines: add, "
+                                           "rename, archive", self.categories)
+        self.category_button.setObjectName("categories")
         actions.addWidget(self.category_button)
         layout.addLayout(actions)
         filters = QHBoxLayout()
@@ -294,7 +298,31 @@ class ExpensesTab(QWidget):
             return
         dialog = ExpenseDialog(self.ctx, self.pane.places, self.pane.categories, e, self)
         if self.pane.run_dialog(dialog) and dialog.saved is not None:
+            self._push_edit(e, dialog.saved)
             self._changed(e.id)
+
+    def _push_edit(self, before: ExpenseOut, after: ExpenseOut) -> None:
+        """Edit ▸ Undo puts the expense back as it was (refused if changed since)."""
+        ctx, ident = self.ctx, after.id
+        if all(getattr(before, k) == getattr(after, k) for k in EDITED):
+            return
+
+        def write(source: ExpenseOut) -> Any:
+            values: dict[str, Any] = {k: getattr(source, k) for k in EDITED
+                                      if k not in ("unit_id", "room_id")}
+            if source.room_id is not None:
+                values["room_id"] = source.room_id
+            elif source.unit_id is not None:
+                values["unit_id"] = source.unit_id
+            else:
+                values["clear_place"] = True
+            return lambda i, v: expenses.update_expense(
+                ctx.db, ctx.actor, i, ExpenseUpdate(**values, expected_version=v))
+
+        ctx.undo_stack.push(VersionedCommand(
+            ctx, f"Edit expense to {after.payee}", one_row(lambda: ident, write(after)),
+            one_row(lambda: ident, write(before)), written={ident: after.version},
+            rows=lambda: (ident,), changed=(ctx.bus.ledger_changed,)))
 
     def void(self) -> None:
         e = self.current()
@@ -389,7 +417,8 @@ class ExpensesTab(QWidget):
 
         ctx.run_task(work, done)
 
-    def new_category(self) -> None:
-        dialog = CategoryDialog(self.ctx, self)
-        if self.pane.run_dialog(dialog) and dialog.saved is not None:
+    def categories(self) -> None:
+        dialog = CategoriesDialog(self.pane, self)
+        self.pane.run_dialog(dialog)
+        if dialog.changed:
             self.pane.reload()

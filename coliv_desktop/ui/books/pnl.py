@@ -4,6 +4,7 @@ Schedule E (each property's lines for the year, side by side as on the form, PDF
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,6 +143,7 @@ class PnlTab(QWidget):
         split.setSizes([210, 400])
         self.empty = empty_state("Nothing charged or spent in this year.")
         self.stack = QStackedWidget()
+        self.content = split
         self.stack.addWidget(split)
         self.stack.addWidget(self.empty)
         layout.addWidget(self.stack, 1)
@@ -178,7 +180,7 @@ class PnlTab(QWidget):
         self.categories.set_rows(sorted(totals.expenses_by_category.items(),
                                         key=lambda kv: -kv[1]))
         has = bool(report.properties)
-        self.stack.setCurrentWidget(self.stack.widget(0) if has else self.empty)
+        self.stack.setCurrentWidget(self.content if has else self.empty)
         money = self.ctx.money
         self.summary.setText(
             f"{name} · {report.year} (accrual): income {money(totals.income)} − expenses "
@@ -233,6 +235,10 @@ class ScheduleRow:
         self.line, self.label, self.amounts = line, label, amounts
 
 
+def amount_of(n: int) -> Callable[[ScheduleRow], Decimal]:
+    return lambda row: row.amounts[n]
+
+
 def schedule_rows(data: ScheduleE) -> list[ScheduleRow]:
     props = data.properties
     rows = [ScheduleRow("3", "Rents received", [p.rents_received for p in props]),
@@ -250,7 +256,7 @@ class ScheduleETab(QWidget):
     def __init__(self, pane: BooksPane) -> None:
         super().__init__()
         self.pane = pane
-        ctx = self.ctx = pane.ctx
+        self.ctx = pane.ctx
         self._loading = 0
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -305,8 +311,8 @@ class ScheduleETab(QWidget):
             Column("line", "Line", lambda r: int(r.line), display=lambda r: r.line, width=44),
             Column("label", "", lambda r: r.label, width=250)]
         for n, p in enumerate(data.properties):
-            cols.append(Column(f"p{n}", p.property, lambda r, n=n: r.amounts[n], kind="money",
-                               width=130, tooltip=p.address))
+            cols.append(Column(f"p{n}", p.property, amount_of(n), kind="money", width=130,
+                               tooltip=p.address))
         model: RowTableModel[ScheduleRow] = RowTableModel(
             cols, money=self.ctx.money,
             style=lambda r: (None, r.line in ("3", "20", "21")))

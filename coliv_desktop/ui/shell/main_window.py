@@ -165,6 +165,11 @@ class MainWindow(QMainWindow):
             self._needs[action] = needs
         return action
 
+    def import_spreadsheet(self) -> None:
+        from coliv_desktop.ui.sheets.wizard import open_import_wizard
+
+        open_import_wizard(self.ctx, self)
+
     def _build_menus(self) -> None:
         self._db_actions: list[QAction] = []
         self._needs: dict[QAction, str] = {}
@@ -211,6 +216,9 @@ class MainWindow(QMainWindow):
         self._action(file, "&Import from JSON…", d.import_json, None,
                      "Load an export into this database (it must be empty)", "import_json",
                      needs="data.admin")
+        self._action(file, "Import &Spreadsheet…", self.import_spreadsheet, None,
+                     "Rooms, tenants, leases, opening balances or payments from a CSV or "
+                     "XLSX file", "import_spreadsheet", needs="tenants.write")
         self._action(file, "&Verify Books…", d.verify_books, None,
                      "Check every charge, payment and lease against the rules (read only)",
                      "verify_books", needs="ledger.read")
@@ -310,6 +318,17 @@ class MainWindow(QMainWindow):
         ):
             self._action(money, text, lambda m=method: self._in_ledger(m), shortcut, tip, name,
                          needs=needs)
+        self._action(money, "Import &Bank Statement…", self._import_bank_statement, None,
+                     "An OFX, QFX or CSV statement, in the Bank pane", "menu_import_bank",
+                     needs="ledger.write")
+
+    def _import_bank_statement(self) -> None:
+        from coliv_desktop.ui.bank.pane import BankPane
+
+        self.show_pane("bank")
+        pane = self.pane("bank")
+        if isinstance(pane, BankPane):
+            pane.import_statement()
 
     def _build_view_menu(self, view: QMenu) -> None:
         for spec in PANES:

@@ -37,6 +37,8 @@ PANES: list[PaneSpec] = [
              "Announcements, events, the house board and roommate conflicts"),
     PaneSpec("books", "Books", "ledger", "Ctrl+0", "coliv_desktop.ui.books.pane:BooksPane",
              "Expenses, bills, profit and loss and Schedule E", needs="ledger.read"),
+    PaneSpec("bank", "Bank", "ledger", "", "coliv_desktop.ui.bank.pane:BankPane",
+             "Bank statements: import, match, reconcile", needs="ledger.read"),
 ]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.schemas import build
-from coliv_desktop.schemas.bank import BankAccountCreate, PayeeRuleCreate
+from coliv_desktop.schemas.bank import BankAccountCreate, BankAccountUpdate, PayeeRuleCreate
 from coliv_desktop.services import bank, bank_import, reconcile
 from coliv_desktop.services.clock import today
 from coliv_desktop.services.context import Actor
@@ -66,6 +66,9 @@ ARGS: dict[str, Callable[[dict[str, Any], Path], Any]] = {}
 DATA: dict[str, Callable[[dict[str, Any]], Any]] = {
     "BankAccountCreate": lambda ids: build(BankAccountCreate, name="Matrix Savings",
                                            property_id=ids["property"]),
+    "BankAccountUpdate": lambda ids: build(BankAccountUpdate, name="Matrix Bank 2",
+                                           property_id=ids["property"],
+                                           opening_balance="-10.00"),
     "PayeeRuleCreate": lambda ids: build(PayeeRuleCreate, pattern="MATRIX WATER",
                                          category="Utilities"),
 }
@@ -86,6 +89,7 @@ BEFORE_LINES = lambda ids: today() - timedelta(days=30)  # noqa: E731 - nothing 
 OVERRIDES: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {
     "bank.get_line": _line("bank_deposit"),
     "bank.set_account_property": {"account_id": lambda ids: ids["bank_account"]},
+    "bank.update_account": {"account_id": lambda ids: ids["bank_account"]},
     "bank.set_opening_balance": {"account_id": lambda ids: ids["bank_account"],
                                  "balance": lambda ids: Decimal("100.00")},
     "bank.set_csv_mapping": {"account_id": lambda ids: ids["bank_account"],
@@ -101,5 +105,6 @@ OVERRIDES: dict[str, dict[str, Callable[[dict[str, Any]], Any]]] = {
     "reconcile.reconcile": _reconciling(BEFORE_LINES),
     "reconcile.reopen": {"account": lambda ids: ids["bank_closed"]},
     "reconcile.list_reconciliations": {"account": lambda ids: ids["bank_closed"]},
+    "demo_bank.load_bank": {"leases": lambda ids: {}},
 }
 REFUSED_BY_THE_DATA: dict[str, str] = {}

@@ -1,0 +1,1 @@
+"""Spreadsheets in: the import wizard (File ▸ Import Spreadsheet…), issue 15."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -34,6 +33,12 @@ DESCRIPTIONS: dict[Format, str] = {
 }
 SUFFIXES: dict[Format, str] = {"qbo": ".csv", "xero": ".csv", "iif": ".iif",
                                "beancount": ".beancount"}
+DateOrder = Literal["mdy", "dmy", "ymd"]
+DATE_ORDERS: tuple[DateOrder, ...] = ("mdy", "dmy", "ymd")
+# QuickBooks Online and Xero read dates in the company's own format: a US QuickBooks company
+# MM/DD/YYYY, Xero's template DD/MM/YYYY; `--dates` (the dialog's Dates) says otherwise.
+DEFAULT_DATES: dict[Format, DateOrder] = {"qbo": "mdy", "xero": "dmy", "iif": "mdy",
+                                          "beancount": "ymd"}
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 XERO_MAX_LINES = 300  # Xero imports at most 300 lines from one manual-journal file
@@ -137,11 +142,19 @@ def unique_labels(names: Iterable[tuple[object, str]]) -> dict[object, str]:
 def bean_component(text: str) -> str:
     """A valid Beancount account component: letters and digits (any script) joined by "-",
     beginning with an upper-case letter or a digit ("trần văn" -> "Trần-Văn", "李" -> "X-李")."""
-    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", text))
-    cleaned = "-".join(_capital(w) for w in words)
+    kept = "".join(ch if _letter_or_digit(ch) else " "
+                   for ch in unicodedata.normalize("NFC", text))
+    cleaned = "-".join(_capital(w) for w in kept.split())
     if not cleaned:
         return "Unnamed"
     return cleaned if unicodedata.category(cleaned[0]) in ("Lu", "Nd") else "X-" + cleaned
+
+
+def _letter_or_digit(ch: str) -> bool:
+    """What Beancount allows in a name: letters of any script and decimal digits (not "²",
+    "½" or Roman numerals, which are numbers of other kinds)."""
+    kind = unicodedata.category(ch)
+    return kind[0] == "L" or kind == "Nd"
 
 
 def _capital(word: str) -> str:
@@ -243,8 +256,13 @@ def _us(day: date) -> str:
     return f"{day.month:02d}/{day.day:02d}/{day.year:04d}"
 
 
-def _dmy(day: date) -> str:
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+def written_date(day: date, order: DateOrder) -> str:
+    """MM/DD/YYYY, DD/MM/YYYY or YYYY-MM-DD."""
+    if order == "dmy":
+        return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+    if order == "ymd":
+        return day.isoformat()
+    return _us(day)
 
 
 def _cell(text: str | None) -> str:
@@ -262,13 +280,15 @@ QBO_HEADER = ("Journal No", "Journal Date", "Account Name", "Debits", "Credits",
               "Description", "Name", "Class")
 
 
-def qbo_csv(entries: Sequence[Entry]) -> bytes:
+def qbo_csv(entries: Sequence[Entry], dates: DateOrder = "mdy") -> bytes:
     """QuickBooks Online's journal-entry import: one row per line, lines of one entry share
-    the Journal No; dates MM/DD/YYYY (a US company's format); Debits or Credits filled."""
+    the Journal No; dates MM/DD/YYYY (a US company's format) unless `dates` says otherwise;
+    Debits or Credits filled."""
     rows: list[Sequence[str]] = [QBO_HEADER]
     for e in entries:
         for ln in e.lines:
-            rows.append((str(e.number), _us(e.day), _cell(book_name(ln.account)),
+            rows.append((str(e.number), written_date(e.day, dates),
+                         _cell(book_name(ln.account)),
                          f"{ln.amount:.2f}" if ln.amount > 0 else "",
                          f"{-ln.amount:.2f}" if ln.amount < 0 else "",
                          _cell(e.narration), _cell(ln.name), _cell(e.property)))
@@ -280,10 +300,11 @@ XERO_HEADER = ("*Narration", "*Date", "Description", "*AccountCode", "*TaxRate",
 
 
 def xero_csv(entries: Sequence[Entry], codes: dict[str, str],
-             tax_rate: str = XERO_TAX_RATE) -> list[bytes]:
+             tax_rate: str = XERO_TAX_RATE, dates: DateOrder = "dmy") -> list[bytes]:
     """Xero's manual-journal import: lines sharing a narration and a date are one journal
     (the narration starts with the entry's number, so two entries never merge); the amount is
-    positive for a debit, negative for a credit; dates DD/MM/YYYY; the property as the
+    positive for a debit, negative for a credit; dates DD/MM/YYYY (unless `dates` says
+    otherwise); the property as the
     tracking option of the "Property" category. One file per 300 lines (Xero's limit), an
     entry never split across files."""
     files: list[list[Sequence[str]]] = [[XERO_HEADER]]
@@ -294,7 +315,7 @@ def xero_csv(entries: Sequence[Entry], codes: dict[str, str],
         for ln in e.lines:
             description = ", ".join(filter(None, [one_line(book_name(ln.account)),
                                                   one_line(ln.name)]))
-            files[-1].append((narration, _dmy(e.day), _cell(description),
+            files[-1].append((narration, written_date(e.day, dates), _cell(description),
                               xero_code(ln.account, codes), _cell(tax_rate),
                               f"{ln.amount:.2f}", "Property" if e.property else "",
                               _cell(e.property)))

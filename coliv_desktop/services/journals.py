@@ -238,13 +238,31 @@ def journal(db: Database, actor: Actor, start: date, end: date) -> Journal:
         return Journal(start, end, currency, jr.numbered(builder.entries), _category_order(s))
 
 
-def journal_files(book: Journal, fmt: jr.Format, title: str = "CoLiv") -> list[bytes]:
+def check_dates(fmt: str, dates: str | None) -> jr.DateOrder:
+    """The date order to write: the format's own unless given (QuickBooks Online and Xero
+    only: an IIF file and a Beancount ledger have one)."""
+    if dates is None:
+        return jr.DEFAULT_DATES[fmt] if fmt in jr.DEFAULT_DATES else "ymd"
+    if fmt not in ("qbo", "xero"):
+        raise ValidationError("dates", f"{fmt} files have one date format (choose dates for "
+                              "qbo or xero only)")
+    for order in jr.DATE_ORDERS:
+        if order == dates:
+            return order
+    raise ValidationError("dates", f'"{dates}" is not a date order (mdy: MM/DD/YYYY, '
+                          "dmy: DD/MM/YYYY, ymd: YYYY-MM-DD)")
+
+
+def journal_files(book: Journal, fmt: jr.Format, title: str = "CoLiv",
+                  dates: jr.DateOrder | None = None) -> list[bytes]:
     """The file(s) of a journal in a format (Xero: one per 300 lines)."""
+    order = dates or jr.DEFAULT_DATES[fmt]
     match fmt:
         case "qbo":
-            return [jr.qbo_csv(book.entries)]
+            return [jr.qbo_csv(book.entries, order)]
         case "xero":
-            return jr.xero_csv(book.entries, jr.expense_codes(book.expense_categories))
+            return jr.xero_csv(book.entries, jr.expense_codes(book.expense_categories),
+                               dates=order)
         case "iif":
             return [jr.iif_text(book.entries)]
         case "beancount":
@@ -259,18 +277,21 @@ def part_paths(out: Path, count: int) -> list[Path]:
 
 
 def export_journal(db: Database, actor: Actor, start: date, end: date, fmt: str,
-                   out: Path) -> JournalExport:
-    """Write the journal for the range to `out` (Xero: more files beside it past 300 lines)."""
+                   out: Path, dates: str | None = None) -> JournalExport:
+    """Write the journal for the range to `out` (Xero: more files beside it past 300 lines);
+    `dates`: mdy, dmy or ymd for the CSVs (default: the format's, see `DEFAULT_DATES`)."""
     if fmt not in jr.FORMATS:
         raise ValidationError("format", f'"{fmt}" is not a journal format (one of: '
                               f'{", ".join(jr.FORMATS)})')
-    return write_journal(journal(db, actor, start, end), fmt, out)
+    order = check_dates(fmt, dates)
+    return write_journal(journal(db, actor, start, end), fmt, out, order)
 
 
-def write_journal(book: Journal, fmt: jr.Format, out: Path) -> JournalExport:
+def write_journal(book: Journal, fmt: jr.Format, out: Path,
+                  dates: jr.DateOrder | None = None) -> JournalExport:
     """Write a journal read by `journal` (the desktop app reads it, then writes it, so a
     Cancel in between writes nothing)."""
-    files = journal_files(book, fmt)
+    files = journal_files(book, fmt, dates=dates)
     paths = [write_atomically(path, data)
              for path, data in zip(part_paths(Path(out), len(files)), files, strict=True)]
     return JournalExport(paths=paths, entries=len(book.entries),

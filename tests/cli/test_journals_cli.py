@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from decimal import Decimal as D
 from pathlib import Path
@@ -33,6 +35,10 @@ def test_export_journal(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert report["debits"] == report["credits"] and D(report["debits"]) > 0
     assert report["paths"][0] == str(tmp_path / "x.csv") and len(report["paths"]) >= 2
     assert all(Path(p).exists() for p in report["paths"])
+    cli.ok("export-journal", "--from", "2025-11-01", "--to", "2025-11-30", "--format", "xero",
+           "--dates", "mdy", "--out", str(tmp_path / "us.csv"))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "us.csv").read_text("utf-8"))))
+    assert rows and all(r["*Date"].startswith("11/") for r in rows)  # November, month first
     for fmt, name in (("qbo", "q.csv"), ("iif", "q.iif")):
         cli.ok("export-journal", "--from", "2025-11-01", "--to", "2025-11-30", "--format", fmt,
                "--out", str(tmp_path / name))

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from coliv_desktop.domain import journal as jr
 from coliv_desktop.domain.journal import Account, Entry
 
-names = st.text(min_size=0, max_size=30)
+names = st.text(min_size=0, max_size=30) | st.sampled_from(["a²", "Ⅻ", "李", "ǅ", "=x", ""])
 amounts = st.integers(min_value=1, max_value=10**9).map(lambda c: D(c) / 100)
 kinds = st.sampled_from(["receivable", "undeposited", "bank", "deposits", "payable", "income",
                          "expense"])
@@ -68,6 +68,8 @@ def test_beancount_accepts_any_names(book: list[Entry]) -> None:
     entries_, errors, _ = loader.load_string(text)
     assert errors == []
     assert len([e for e in entries_ if type(e).__name__ == "Transaction"]) == len(book)
+    opened = [e.account for e in entries_ if type(e).__name__ == "Open"]
+    assert all(bean_account.is_valid(name) for name in opened)  # Beancount's own rule
 
 
 def test_components() -> None:
@@ -76,7 +78,8 @@ def test_components() -> None:
     assert jr.bean_component("=SUM(A1)") == "SUM-A1"
     assert jr.bean_component("  ") == "Unnamed"
     assert jr.bean_component("3B room") == "3B-Room"
-    for text in ("ß", "ǆ", "ﬀ", "_x_", "é"):
+    assert jr.bean_component("Room 2² ½") == "Room-2"  # superscripts are not digits there
+    for text in ("ß", "ǆ", "ﬀ", "_x_", "é", "a²", "Ⅻ", "x½y", "٣ab"):
         assert bean_account.is_valid(f"Assets:{jr.bean_component(text)}"), text
     named = jr.BeanNames()
     first = named(Account("receivable", "John Smith"))
@@ -94,3 +97,9 @@ def test_an_unbalanced_entry_is_never_written() -> None:
     except jr.Unbalanced:
         return
     raise AssertionError("an unbalanced entry was numbered")
+
+
+def test_dates_as_the_company_writes_them() -> None:
+    day = date(2025, 3, 4)
+    assert [jr.written_date(day, o) for o in jr.DATE_ORDERS] == [
+        "03/04/2025", "04/03/2025", "2025-03-04"]

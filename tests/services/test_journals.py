@@ -237,6 +237,13 @@ def test_every_format_balances_with_its_dates_and_columns(
     assert "'+Handy Co" in names  # a payee beginning with + is neutralised
     assert any(r["Description"].endswith("(=HYPERLINK(1))") for r in rows)
 
+    iso = journals.export_journal(db, actor, start, end, "qbo", tmp_path / "iso.csv", "ymd")
+    first = next(csv.DictReader(io.StringIO(iso.paths[0].read_text("utf-8"))))
+    assert date.fromisoformat(first["Journal Date"]) == book.entries[0].day  # another company
+    with pytest.raises(ValidationError) as wrong:
+        journals.export_journal(db, actor, start, end, "iif", tmp_path / "no.iif", "dmy")
+    assert wrong.value.field == "dates" and not (tmp_path / "no.iif").exists()
+
     xero = journals.export_journal(db, actor, start, end, "xero", tmp_path / "xero.csv")
     lines = [r for p in xero.paths
              for r in csv.DictReader(io.StringIO(p.read_text("utf-8")))]
@@ -324,3 +331,23 @@ def test_the_journal_and_the_profit_and_loss_agree(db: Database, actor: Actor, t
             if c.id not in voided_c:
                 expected[place[c.lease_id]] -= c.amount
     assert {k: v for k, v in net.items() if v} == {k: v for k, v in expected.items() if v}
+
+
+def test_a_user_limited_to_one_house_journals_only_that_house(
+        db: Database, actor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLIV_TODAY", "2025-04-15")
+    ids = small_book(db, actor, tmp_path)
+    other = flow_41(db, actor)  # a second house, with a tenant of its own
+    someone = tenant(db, actor, "Other", "House")
+    elsewhere = lease(db, actor, other.rooms["3A-A"], someone, date(2025, 1, 1),
+                      date(2025, 3, 31), rent_amount="600", deposit_amount="0")
+    rent_run.run_rent(db, actor, date(2025, 3, 31))
+    assert ledger.lease_ledger(db, actor, elsewhere.id).balance == D("1800.00")
+    manager = Actor(actor.user_id, actor.operator_id, "Manager", "manager",
+                    property_ids=frozenset({ids["property"]}))
+    book = journals.journal(db, manager, *EVER)
+    assert book.entries and {e.property for e in book.entries} == {"Downtown Loft"}
+    assert all(("property_id", str(ids["property"])) in e.meta for e in book.entries)
+    assert not any(ln.name == "Other House" for e in book.entries for ln in e.lines)
+    everything = journals.journal(db, actor, *EVER)
+    assert {e.property for e in everything.entries} == {"Downtown Loft", "Downtown Loft 2"}

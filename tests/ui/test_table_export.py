@@ -164,6 +164,10 @@ def test_the_journal_dialog(book: MainWindow, qtbot: QtBot, tmp_path: Path) -> N
     dialog.end.set_value(date(2025, 12, 31))
     dialog.format.setCurrentIndex(dialog.format.findData("beancount"))
     assert dialog.about.text() == DESCRIPTIONS["beancount"]
+    assert not dialog.dates.isEnabled()  # a Beancount ledger has one date format
+    dialog.format.setCurrentIndex(dialog.format.findData("xero"))
+    assert dialog.dates.isEnabled() and dialog.dates.currentData() == "dmy"
+    dialog.format.setCurrentIndex(dialog.format.findData("beancount"))
     assert dialog.path.text().endswith("journal-2025-beancount.beancount")
     dialog.path.clear()
     qtbot.keyClicks(dialog.path, str(tmp_path / "books.beancount"))
@@ -183,3 +187,37 @@ def qtbot_button() -> Any:
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_the_journal_dialog_cancelled_writes_nothing(book: MainWindow, qtbot: QtBot,
+                                                     tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from coliv_desktop.services import journals
+
+    reading = threading.Event()
+    release = threading.Event()
+    real = journals.journal
+
+    def slow(*args: Any) -> Any:
+        book_read = real(*args)
+        reading.set()
+        release.wait(10)
+        return book_read
+
+    monkeypatch.setattr(journals, "journal", slow)
+    dialog = JournalDialog(book.ctx, book)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.path.setText(str(tmp_path / "j.iif"))
+    dialog.format.setCurrentIndex(dialog.format.findData("iif"))
+    qtbot.mouseClick(dialog.export_button, qtbot_button())
+    assert dialog.progress.isVisible() and dialog.cancel_button.isVisible()
+    assert not dialog.close_button.isEnabled()
+    assert reading.wait(10)
+    qtbot.mouseClick(dialog.cancel_button, qtbot_button())
+    release.set()
+    settle(book)
+    assert dialog.status.text() == "Cancelled: no file written."
+    assert not (tmp_path / "j.iif").exists() and not dialog.progress.isVisible()

@@ -87,8 +87,8 @@ def snapshot(view: QTableView, model: RowTableModel[Any], title: str) -> Snapsho
         columns.append(SheetColumn(column.title, kind))
         cells.append(cell)
     if isinstance(model, PagedQueryModel):
-        paged = model
-        return Snapshot(title, columns, cells, None, lambda: paged.every_page(PAGE))
+        paged, query = model, (model.search, model.sort_by, model.descending)
+        return Snapshot(title, columns, cells, None, lambda: paged.every_page(PAGE, query))
     proxy = view.model()
     rows = []
     for r in range(proxy.rowCount()):

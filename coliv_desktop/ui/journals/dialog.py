@@ -24,7 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from coliv_desktop.domain.errors import ColivError, ValidationError
-from coliv_desktop.domain.journal import DESCRIPTIONS, FORMATS, SUFFIXES, Format
+from coliv_desktop.domain.journal import (
+    DATE_ORDERS,
+    DEFAULT_DATES,
+    DESCRIPTIONS,
+    FORMATS,
+    SUFFIXES,
+    DateOrder,
+    Format,
+)
 from coliv_desktop.services import journals
 from coliv_desktop.services.clock import today
 from coliv_desktop.ui.common.context import AppContext
@@ -32,6 +40,8 @@ from coliv_desktop.ui.common.fields import DateField
 from coliv_desktop.ui.common.tasks import TaskCancelled, TaskControl
 from coliv_desktop.ui.common.widgets import not_saved
 
+DATE_NAMES: dict[DateOrder, str] = {"mdy": "MM/DD/YYYY (a US company)",
+                                     "dmy": "DD/MM/YYYY", "ymd": "YYYY-MM-DD"}
 NAMES: dict[Format, str] = {"qbo": "QuickBooks Online (CSV)", "xero": "Xero (CSV)",
                             "iif": "QuickBooks Desktop (IIF)", "beancount": "Beancount"}
 
@@ -59,6 +69,11 @@ class JournalDialog(QDialog):
         self.about.setObjectName("journal_format_note")
         self.about.setWordWrap(True)
         self.about.setStyleSheet("color: #57606a;")
+        self.dates = QComboBox()
+        self.dates.setObjectName("journal_dates")
+        self.dates.setToolTip("The date format of the company the journal is imported into")
+        for order in DATE_ORDERS:
+            self.dates.addItem(DATE_NAMES[order], order)
         self.path = QLineEdit()
         self.path.setObjectName("journal_file")
         choose = QPushButton("Choose…")
@@ -71,6 +86,7 @@ class JournalDialog(QDialog):
         form.addRow("To", self.end)
         form.addRow("Format", self.format)
         form.addRow("", self.about)
+        form.addRow("Dates", self.dates)
         form.addRow("File", file_row)
         self.note = QLabel("Accrual basis: rent and fees on their due dates, money on the day "
                            "received, voids as reversing entries on the day voided. Every "
@@ -114,6 +130,8 @@ class JournalDialog(QDialog):
         if fmt == "xero":
             note += "; past Xero's 300 lines a file, the journal goes on in NAME-2.csv, …"
         self.about.setText(note)
+        self.dates.setCurrentIndex(self.dates.findData(DEFAULT_DATES[fmt]))
+        self.dates.setEnabled(fmt in ("qbo", "xero"))  # IIF and Beancount have one format
         text = self.path.text().strip()
         if text and text != self._suggested and Path(text).suffix.lower() in (
                 ".csv", ".iif", ".beancount"):
@@ -163,12 +181,13 @@ class JournalDialog(QDialog):
             self._say(f"{label}: {exc.detail}", error=True)
             return
         fmt, out = self.chosen(), Path(target).expanduser()
+        dates = next(o for o in DATE_ORDERS if o == self.dates.currentData())
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(control: TaskControl) -> journals.JournalExport:
             book = journals.journal(db, actor, start, end)
             control.check()  # Cancel pressed while the book was read: nothing is written
-            return journals.write_journal(book, fmt, out)
+            return journals.write_journal(book, fmt, out, dates)
 
         self._busy(True)
         self._say(f"Reading the book from {start} to {end} …")

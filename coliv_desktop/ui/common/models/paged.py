@@ -301,11 +301,13 @@ class PagedQueryModel(RowTableModel[R]):
         if self.set_sort(column, order) and self.queried:
             self.reload()
 
-    def every_page(self, page_size: int = 1000) -> Iterator[tuple[list[R], int]]:
-        """Every row of the current search, filters and sort, a page at a time with the
-        total: the query the list runs, read from its start (worker-safe; an export of the
-        whole list, not only the pages on screen). Keyset pages when the model seeks."""
-        search, sort_by, descending = self.search, self.sort_by, self.descending
+    def every_page(self, page_size: int = 1000, query: tuple[str, str, bool] | None = None
+                   ) -> Iterator[tuple[list[R], int]]:
+        """Every row of the search, filters and sort, a page at a time with the total: the
+        query the list runs, read from its start (worker-safe; an export of the whole list,
+        not only the pages on screen). `query`: (search, sort, descending) as taken on the
+        GUI thread (default: now). Keyset pages when the model seeks."""
+        search, sort_by, descending = query or (self.search, self.sort_by, self.descending)
         total = self._count(search)
         seek, done = Seek(), 0
         while done < total:

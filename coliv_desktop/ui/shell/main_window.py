@@ -725,7 +725,8 @@ class MainWindow(QMainWindow):
         from coliv_desktop.files import make_folders
 
         target = path if path.exists() else path.parent
-        make_folders(target)  # private (0700) where it is new
+        if not target.exists():
+            make_folders(target)  # private (0700) where it is new (never a file: the log)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     # --- settings ---------------------------------------------------------------------------

@@ -5,7 +5,8 @@ from __future__ import annotations
 from coliv_desktop.documents.base import Document, Letterhead
 from coliv_desktop.schemas.books import PnlMonth, PnlReport, ScheduleE
 
-KIND_LABELS = {"rent": "Rent", "late_fee": "Late fees", "utility": "Utilities", "other": "Other"}
+KIND_LABELS = {"rent": "Rent", "late_fee": "Late fees", "utility": "Utilities", "other": "Other",
+               "credit": "Credits"}
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -20,9 +21,9 @@ def _month_label(month: str) -> str:
 
 def pnl(head: Letterhead, report: PnlReport) -> Document:
     doc = Document(head, f"Profit and loss {report.year}",
-                   "Accrual basis: income is what was charged in the month it fell due "
-                   "(deposits excluded, voided charges out); expenses by their date, voided "
-                   "ones out.", landscape=True)
+                   "Accrual basis: income is what was charged in the month it fell due, "
+                   "less credits given (deposits excluded, voided entries out); expenses by "
+                   "their date, voided ones out.", landscape=True)
     header = ["Month", *KIND_LABELS.values(), "Income", "Expenses", "Net"]
     right = tuple(range(1, len(header)))
     if not report.properties:
@@ -31,7 +32,7 @@ def pnl(head: Letterhead, report: PnlReport) -> Document:
     for prop in report.properties:
         doc.heading(prop.property)
         rows = [_row(head, _month_label(m.month), m) for m in prop.months]
-        doc.table(header, rows, right=right, widths=(30, *([22] * 7)),
+        doc.table(header, rows, right=right, widths=(30, *([22] * (len(header) - 1))),
                   total=_row(head, f"Year {report.year}", prop.totals))
         if prop.totals.expenses_by_category:
             doc.spacer(2)
@@ -43,7 +44,7 @@ def pnl(head: Letterhead, report: PnlReport) -> Document:
     if len(report.properties) > 1:
         doc.heading("All properties")
         rows = [_row(head, _month_label(m.month), m) for m in report.months]
-        doc.table(header, rows, right=right, widths=(30, *([22] * 7)),
+        doc.table(header, rows, right=right, widths=(30, *([22] * (len(header) - 1))),
                   total=_row(head, f"Year {report.year}", report.totals))
     return doc
 

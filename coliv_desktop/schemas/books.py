@@ -233,7 +233,8 @@ class BillRunResult(Output):
 
 # --- profit and loss ---------------------------------------------------------------------------
 
-INCOME_KINDS = ("rent", "late_fee", "utility", "other")
+# "credit": credits given on account (goodwill, a concession), a negative amount
+INCOME_KINDS = ("rent", "late_fee", "utility", "other", "credit")
 
 
 class PnlMonth(Output):

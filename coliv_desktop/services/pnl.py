@@ -1,8 +1,11 @@
 """Profit and loss per property and month, and the Schedule E summary (issue 15).
 
 Accrual basis: income is what the ledger charged (charges not voided) in the month of their
-due date, by kind (rent, late fees, utilities, other); deposit charges are not income (a
-deposit is held, and owed back). A charge belongs to the property of its lease's room.
+due date, by kind (rent, late fees, utilities, other), less the credits given on account (not
+voided) in the month they were given; deposit charges are not income (a deposit is held, and
+owed back), nor is a tenant's credit balance paid back at move-out, nor the release of an
+unpaid deposit. A charge belongs to the property of its lease's room. These are the journal's
+income accounts (services.journals), so the two agree to the cent.
 Expenses are the expenses not voided, in the month of their date (`spent_on`), by category,
 paid or still due. Net = income - expenses.
 
@@ -21,11 +24,20 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import Charge, Expense, ExpenseCategory, Lease, Property, Room, Unit
+from coliv_desktop.db.models import (
+    Charge,
+    Expense,
+    ExpenseCategory,
+    Lease,
+    Payment,
+    Property,
+    Room,
+    Unit,
+)
 from coliv_desktop.db.models.books import SCHEDULE_E
 from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import ZERO
@@ -41,7 +53,8 @@ from coliv_desktop.schemas.books import (
     ScheduleEProperty,
 )
 from coliv_desktop.services.context import Actor, reading
-from coliv_desktop.services.ledger_sql import charge_live
+from coliv_desktop.services.deposits import CREDIT_REFUND, RELEASE_NOTE
+from coliv_desktop.services.ledger_sql import charge_live, payment_live
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 # The labels of Schedule E's expense lines (line 19 is "Other").
@@ -72,8 +85,17 @@ def _figures(s: Session, year: int, property_id: uuid.UUID | None
               .join(Room, Room.id == Lease.room_id)
               .join(Unit, Unit.id == Room.unit_id)
               .where(Charge.kind != "deposit", charge_live(),
+                     ~Charge.period.startswith(CREDIT_REFUND),
                      Charge.due_date >= start, Charge.due_date <= end)
               .group_by(Unit.property_id, Charge.due_date, Charge.kind))
+    credits = (select(Unit.property_id, Payment.received_on, func.sum(Payment.amount))
+               .join(Lease, Lease.id == Payment.lease_id)
+               .join(Room, Room.id == Lease.room_id)
+               .join(Unit, Unit.id == Room.unit_id)
+               .where(Payment.kind == "credit", payment_live(),
+                      or_(Payment.note.is_(None), Payment.note != RELEASE_NOTE),
+                      Payment.received_on >= start, Payment.received_on <= end)
+               .group_by(Unit.property_id, Payment.received_on))
     spent = (select(Expense.property_id, Expense.spent_on, ExpenseCategory.name,
                     func.sum(Expense.amount))
              .join(ExpenseCategory, ExpenseCategory.id == Expense.category_id)
@@ -82,9 +104,12 @@ def _figures(s: Session, year: int, property_id: uuid.UUID | None
              .group_by(Expense.property_id, Expense.spent_on, ExpenseCategory.name))
     if property_id is not None:
         income = income.where(Unit.property_id == property_id)
+        credits = credits.where(Unit.property_id == property_id)
         spent = spent.where(Expense.property_id == property_id)
     for prop, day, kind, amount in s.execute(income):
         cells[prop][_month(day)][0][kind] += amount or ZERO
+    for prop, day, amount in s.execute(credits):
+        cells[prop][_month(day)][0]["credit"] -= amount or ZERO
     for prop, day, category, amount in s.execute(spent):
         cells[prop][_month(day)][1][category] += amount or ZERO
     wanted = set(cells) | ({property_id} if property_id is not None else set())

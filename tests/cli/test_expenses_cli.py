@@ -151,7 +151,7 @@ def test_report_pnl(cli: Cli, house: dict[str, str], tmp_path: Path) -> None:
         "2026-01", "900.00", "0.00", "900.00")
     assert (feb["income"], feb["expenses"], feb["net"]) == ("900.00", "250.00", "650.00")
     assert feb["income_by_kind"] == {"rent": "900.00", "late_fee": "0.00", "utility": "0.00",
-                                     "other": "0.00"}
+                                     "other": "0.00", "credit": "0.00"}
     assert feb["expenses_by_category"] == {"Repairs": "250.00"}
     assert prop["totals"] == report["totals"] | {"month": "2026"}
     assert (report["totals"]["income"], report["totals"]["net"]) == ("1800.00", "1550.00")
@@ -165,7 +165,7 @@ def test_report_pnl(cli: Cli, house: dict[str, str], tmp_path: Path) -> None:
     assert "Profit and loss 2026" in PdfReader(pdf).pages[0].extract_text()
     sheet = tmp_path / "pnl.csv"
     cli.ok("report", "pnl", "--year", "2026", "--out", str(sheet))
-    assert "Downtown Loft,2026-02,900.00,0.00,0.00,0.00,900.00,250.00,650.00" in \
+    assert "Downtown Loft,2026-02,900.00,0.00,0.00,0.00,0.00,900.00,250.00,650.00" in \
         sheet.read_text("utf-8-sig")
     sched = json.loads(cli.ok("report", "schedule-e", "--year", "2026", "--json"))
     (lines,) = [p["lines"] for p in sched["properties"]]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge
@@ -92,9 +93,10 @@ def book(db: Database, actor: Actor) -> Book:
     return result
 
 
-def kinds(rent: str = "0", late: str = "0", utility: str = "0", other: str = "0"
-          ) -> dict[str, Decimal]:
-    return {"rent": D(rent), "late_fee": D(late), "utility": D(utility), "other": D(other)}
+def kinds(rent: str = "0", late: str = "0", utility: str = "0", other: str = "0",
+          credit: str = "0") -> dict[str, Decimal]:
+    return {"rent": D(rent), "late_fee": D(late), "utility": D(utility), "other": D(other),
+            "credit": D(credit)}
 
 
 def test_profit_and_loss_by_hand(db: Database, actor: Actor, book: Book) -> None:
@@ -175,13 +177,13 @@ def test_schedule_e_by_hand(db: Database, actor: Actor, book: Book) -> None:
 def test_files(db: Database, actor: Actor, book: Book, tmp_path: Path) -> None:
     out = pnl.pnl_file(db, actor, 2026, tmp_path / "pnl.csv")
     rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
-    assert rows[0] == ["property", "month", "rent", "late_fee", "utility", "other", "income",
-                       "expenses", "net"]
-    assert rows[1] == ["Downtown Loft", "2026-01", "700.00", "35.00", "0.00", "0.00", "735.00",
-                       "120.00", "615.00"]
-    assert rows[13] == ["Downtown Loft", "2026", "1400.00", "35.00", "45.50", "0.00",
+    assert rows[0] == ["property", "month", "rent", "late_fee", "utility", "other", "credit",
+                       "income", "expenses", "net"]
+    assert rows[1] == ["Downtown Loft", "2026-01", "700.00", "35.00", "0.00", "0.00", "0.00",
+                       "735.00", "120.00", "615.00"]
+    assert rows[13] == ["Downtown Loft", "2026", "1400.00", "35.00", "45.50", "0.00", "0.00",
                         "1480.50", "370.00", "1110.50"]
-    assert rows[-1] == ["All properties", "2026", "2000.00", "35.00", "45.50", "80.00",
+    assert rows[-1] == ["All properties", "2026", "2000.00", "35.00", "45.50", "80.00", "0.00",
                         "2160.50", "905.10", "1255.40"]
     pdf = pnl.pnl_file(db, actor, 2026, tmp_path / "pnl.pdf")
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
@@ -194,3 +196,27 @@ def test_files(db: Database, actor: Actor, book: Book, tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as bad:
         pnl.pnl_file(db, actor, 2026, tmp_path / "pnl.txt")
     assert bad.value.field == "out"
+
+
+def test_credits_given_reduce_income_and_a_voided_one_does_not(db: Database, actor: Actor,
+                                                               book: Book) -> None:
+    """A goodwill credit is income given up, in the month it was given (as the journal books
+    it: Dr Income:Credits); a voided credit is nothing."""
+    from coliv_desktop.schemas.ledger import CreditCreate
+
+    with db.read() as s:
+        ben = s.scalar(select(Charge.lease_id).where(Charge.period == "key"))
+    given = ledger.add_credit(db, actor, build(CreditCreate, lease_id=ben, amount="50.00",
+                                               received_on="2026-03-12", reason="Noisy works"))
+    taken_back = ledger.add_credit(db, actor, build(
+        CreditCreate, lease_id=ben, amount="20.00", received_on="2026-03-13", reason="Typo"))
+    ledger.void_payment(db, actor, taken_back.id, "Entered twice")
+    report = pnl.profit_and_loss(db, actor, 2026)
+    river = report.properties[1]
+    mar = river.months[2]
+    assert mar.income_by_kind == kinds(other="80", credit="-50")
+    assert (mar.income, mar.net) == (D("30.00"), D("-105.10"))
+    assert river.totals.income == D("630.00")
+    schedule = pnl.schedule_e(db, actor, 2026)
+    assert schedule.properties[1].rents_received == D("630.00")
+    assert given.id is not None

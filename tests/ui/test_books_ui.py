@@ -220,7 +220,7 @@ def test_export_csv(window: MainWindow, book: Flow41, tmp_path: Path,
     pane.pnl.csv_button.click()
     settle(window)
     text = target.read_text("utf-8-sig")
-    assert "Downtown Loft,2026-03,900.00,0.00,0.00,0.00,900.00,0.00,900.00" in text
+    assert "Downtown Loft,2026-03,900.00,0.00,0.00,0.00,0.00,900.00,0.00,900.00" in text
 
 
 def test_staff_never_see_the_books(window: MainWindow, ctx: Any, db: Any, actor: Actor

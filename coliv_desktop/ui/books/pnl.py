@@ -63,7 +63,7 @@ def month_label(month: str) -> str:
 
 
 def pnl_columns() -> list[Column[PnlMonth]]:
-    """Late fees and other income are hidden at first (right-click the header to show)."""
+    """Late fees, other income and credits are hidden at first (right-click the header to show)."""
     return [
         Column("month", "Month", lambda m: m.month, display=lambda m: month_label(m.month),
                width=84),
@@ -74,6 +74,8 @@ def pnl_columns() -> list[Column[PnlMonth]]:
                width=80),
         Column("other", "Other", lambda m: m.income_by_kind["other"], kind="money", width=80,
                visible=False),
+        Column("credit", "Credits", lambda m: m.income_by_kind["credit"], kind="money",
+               width=80, visible=False),
         Column("income", "Income", lambda m: m.income, kind="money", width=96),
         Column("expenses", "Expenses", lambda m: m.expenses, kind="money", width=96),
         Column("net", "Net", lambda m: m.net, kind="money", width=96),

@@ -4,6 +4,7 @@ so they follow the book): see `services.bank`'s docstring for the rules."""
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,8 +92,15 @@ def _leases(s: Session, property_id: uuid.UUID | None) -> list[_LeaseFacts]:
             for lid, pid, first, last in s.execute(query)]
 
 
+def _fold(text: str) -> str:
+    """Upper case without accents: a bank's ACH text is ASCII, so Müller arrives as MULLER."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.upper())
+                   if not unicodedata.combining(ch))
+
+
 def _word(text: str, word: str) -> bool:
-    return len(word) >= 2 and re.search(rf"(?<![A-Z0-9]){re.escape(word.upper())}(?![A-Z0-9])",
+    """Whether `word` stands as a word in `text` (already folded)."""
+    return len(word) >= 2 and re.search(rf"(?<![A-Z0-9]){re.escape(_fold(word))}(?![A-Z0-9])",
                                         text) is not None
 
 
@@ -208,7 +216,7 @@ def _rule_proposals(s: Session, line: BankTransaction, rules: Sequence[PayeeRule
     for rule in rules:
         if rule.bank_account_id not in (None, account.id):
             continue
-        if rule.pattern.upper() not in text:
+        if _fold(rule.pattern) not in text:
             continue
         category = s.get(ExpenseCategory, rule.category_id)
         prop_id = rule.property_id or account.property_id
@@ -238,7 +246,7 @@ def proposals_for(s: Session, lines: Sequence[BankTransaction]
     out: dict[uuid.UUID, list[Proposal]] = {}
     for line in todo:
         account = accounts[line.bank_account_id]
-        text = " ".join(f"{line.name} {line.memo or ''}".upper().split())
+        text = " ".join(_fold(f"{line.name} {line.memo or ''}").split())
         found: list[Proposal] = []
         if line.amount > 0:
             prop = account.property_id

@@ -105,8 +105,8 @@ def list_property_rules(db: Database, actor: Actor) -> list[PropertyLateFee]:
         own = rules_by_property(s)
         props = s.execute(select(Property.id, Property.name)
                           .where(Property.archived_at.is_(None)).order_by(Property.name)).all()
-        versions = dict(s.execute(select(LateFeeRuleRow.property_id, LateFeeRuleRow.version)
-                                  ).tuples().all())
+        versions = {pid: version for pid, version in s.execute(
+            select(LateFeeRuleRow.property_id, LateFeeRuleRow.version))}
     out = []
     for pid, name in props:
         rule = own[pid][1] if pid in own else fallback

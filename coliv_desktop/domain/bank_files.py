@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -130,9 +131,13 @@ def ofx_amount(text: str, field: str) -> Decimal:
 
 
 def _clip(text: str | None) -> str | None:
+    """The bank's text on one line: control characters become spaces and the invisible
+    text-direction characters go (a bank line's name becomes an expense's payee and prints)."""
     if text is None:
         return None
-    cleaned = " ".join(text.replace("\x00", "").split())
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch
+                   for ch in text if ch != "\x00" and ch not in limits.BIDI_CONTROLS)
+    cleaned = " ".join(text.split())
     return cleaned[:MAX_TEXT] or None
 
 

@@ -99,6 +99,8 @@ def test_errors_name_the_flag(cli: Cli, house: dict[str, str]) -> None:
                            "--category", "Utilities", "--amount", "10", "--start",
                            "2026-01-01", "--day", "31")
     assert code == 2 and err.startswith("error: --day:")
+    code, out, err = cli.run("expense", "list", "--from", "2026-12-01", "--to", "2026-01-01")
+    assert code == 2 and err.startswith("error: --to: must not be before") and out == ""
     assert expenses(cli) == []
 
 

@@ -153,6 +153,11 @@ def test_clumsy_and_hostile_statements(cli: Cli, house: dict[str, str], tmp_path
     cli.ok("bank", "import", str(hostile), "--account", "Card", "--mapping", mapping)
     (line,) = json.loads(cli.ok("bank", "list", "--json"))
     assert line["name"] == "EVIL [31m CO"
+    for note, start in [("x" * 201, "error: --note: is too long"),
+                        ("a\x1bb", "error: --note: must not contain control characters")]:
+        got, _, err = cli.run("bank", "match", line["id"], "--ignore", "--note", note)
+        assert got == 2 and err.startswith(start), err
+    assert json.loads(cli.ok("bank", "list", "--json"))[0]["status"] == "unmatched"
     cli.ok("bank", "match", line["id"], "--expense", "repairs", "--property", house["property"])
     (expense,) = json.loads(cli.ok("expense", "list", "--json"))
     assert expense["payee"] == "EVIL [31m CO"

@@ -123,10 +123,12 @@ def ofx_amount(text: str, field: str) -> Decimal:
         amount = Decimal(value)
     except InvalidOperation:
         raise ValidationError(field, f"{text.strip()[:40]!r} is not an amount") from None
-    if not amount.is_finite() or amount != amount.quantize(CENT):
+    if not amount.is_finite():
         raise ValidationError(field, f"{text.strip()[:40]!r} is not an amount in cents")
-    if abs(amount) >= Decimal("10000000000"):
+    if abs(amount) >= Decimal("10000000000"):  # before quantize: 1E+309 has no cents to take
         raise ValidationError(field, f"{text.strip()[:40]!r} is too large an amount")
+    if amount != amount.quantize(CENT):
+        raise ValidationError(field, f"{text.strip()[:40]!r} is not an amount in cents")
     return amount.quantize(CENT)
 
 

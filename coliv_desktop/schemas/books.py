@@ -142,7 +142,7 @@ class ExpenseQuery(Input):
     @model_validator(mode="after")
     def _end_after_start(self) -> ExpenseQuery:
         if self.start is not None and self.end is not None and self.end < self.start:
-            raise FieldProblem("end", "must not be before the first day (from)")
+            raise FieldProblem("end", "must not be before the From date")
         return self
 
 

@@ -36,7 +36,7 @@ def _mapping(text: str | None) -> dict[str, Any] | None:
     if text is None:
         return None
     source = text
-    if not text.lstrip().startswith("{"):
+    if not text.lstrip().startswith(("{", "[")):
         try:
             source = Path(text).read_text(encoding="utf-8")
         except OSError as exc:
@@ -307,7 +307,7 @@ def register(commands: Any) -> None:
                    help="a CSV's decimal mark; asked when its amounts read both ways")
     p.add_argument("--json", action="store_true",
                    help="print {imported, duplicates, proposed}")
-    p.set_defaults(handler=cmd_import)
+    p.set_defaults(handler=cmd_import, field_options={"name": ("account",)})
     p = actions.add_parser("list", help="imported lines, newest first, with proposals")
     p.add_argument("--account", metavar="NAME")
     p.add_argument("--unmatched", action="store_true", help="only the lines waiting")

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from coliv_desktop.cli import CliContext
 
 # The schema fields set from options of other names (the services name the field).
-EXPENSE_OPTIONS = {"spent_on": ("date",), "paid_on": ("paid",)}
+EXPENSE_OPTIONS = {"spent_on": ("date",), "paid_on": ("paid",), "file": ("receipt",)}
 BILL_OPTIONS = {"day_of_month": ("day",), "starts_on": ("start",), "ends_on": ("end",)}
 CATEGORY_OPTIONS = {"schedule_e_line": ("line",)}
 
@@ -80,10 +80,8 @@ def cmd_expense_add(args: argparse.Namespace, ctx: CliContext) -> None:
         payee=args.payee if args.payee is not None else _payee(ctx, args),
         category=args.category, amount=args.amount, status=args.status, due_date=args.due,
         vendor_id=args.vendor, reference=args.reference, notes=args.notes))
-    receipt = _read(args.receipt) if args.receipt else None
-    made = expenses.add_expense(ctx.db, ctx.actor, data)
-    if receipt is not None:
-        made = expenses.attach_receipt(ctx.db, ctx.actor, made.id, args.receipt.name, receipt)
+    receipt = (args.receipt.name, _read(args.receipt)) if args.receipt else None
+    made = expenses.add_expense(ctx.db, ctx.actor, data, receipt)
     print(f"expense {money_str(made.amount)} to {made.payee} ({made.category}) on "
           f"{made.spent_on}")
     print(made.id)

@@ -88,6 +88,8 @@ def problem_line(row: int, column: str, problem: str, value: str) -> str:
 def cmd_import_sheet(args: argparse.Namespace, ctx: CliContext) -> int:
     options = _mapping(args, ctx)
     path = Path(args.file)
+    if path.is_dir():
+        raise FileProblem(path, "is a folder, not a file")
     if not path.is_file():
         raise FileProblem(path, "no such file")
     result = sheet_import.import_sheet(ctx.db, ctx.actor, args.kind, path, options,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -122,17 +123,23 @@ def ofx_amount(text: str, field: str) -> Decimal:
         amount = Decimal(value)
     except InvalidOperation:
         raise ValidationError(field, f"{text.strip()[:40]!r} is not an amount") from None
-    if not amount.is_finite() or amount != amount.quantize(CENT):
+    if not amount.is_finite():
         raise ValidationError(field, f"{text.strip()[:40]!r} is not an amount in cents")
-    if abs(amount) >= Decimal("10000000000"):
+    if abs(amount) >= Decimal("10000000000"):  # before quantize: 1E+309 has no cents to take
         raise ValidationError(field, f"{text.strip()[:40]!r} is too large an amount")
+    if amount != amount.quantize(CENT):
+        raise ValidationError(field, f"{text.strip()[:40]!r} is not an amount in cents")
     return amount.quantize(CENT)
 
 
 def _clip(text: str | None) -> str | None:
+    """The bank's text on one line: control characters become spaces and the invisible
+    text-direction characters go (a bank line's name becomes an expense's payee and prints)."""
     if text is None:
         return None
-    cleaned = " ".join(text.replace("\x00", "").split())
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch
+                   for ch in text if ch != "\x00" and ch not in limits.BIDI_CONTROLS)
+    cleaned = " ".join(text.split())
     return cleaned[:MAX_TEXT] or None
 
 

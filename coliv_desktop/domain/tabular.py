@@ -111,6 +111,17 @@ def detect_delimiter(text: str) -> str:
     return best
 
 
+_NOT_TEXT = "is not a text (CSV) file: its bytes read as no common encoding (a binary file?)"
+
+
+def _binary(text: str) -> bool:
+    """Text decoded from a binary file: control characters other than tab and line breaks
+    (NUL apart: UTF-16 read as one byte a character, said below)."""
+    sample = text[:4000]
+    odd = sum(1 for ch in sample if ch < " " and ch not in "\t\r\n\x00\x0c")
+    return odd > max(2, len(sample) // 100)
+
+
 def _clean(value: str, row_number: int, column: int) -> str:
     """A cell without its surrounding spaces (and a stray byte-order mark). A cell longer
     than `MAX_CELL` is kept for the reader of the rows to name (with its row and column);
@@ -125,8 +136,12 @@ def read_csv(data: bytes, *, encoding: str | None = None,
     try:
         text = data.decode(chosen)
     except (UnicodeDecodeError, LookupError) as exc:
+        if encoding is None:  # no encoding reads it: a program, an image, a ZIP...
+            raise ValidationError("file", _NOT_TEXT) from None
         raise ValidationError("encoding", f"the file is not {chosen} text ({exc})") from None
     text = text.lstrip("\ufeff")
+    if encoding is None and _binary(text):
+        raise ValidationError("file", _NOT_TEXT)
     if "\x00" in text:
         raise ValidationError("encoding", f"the file read as {chosen} holds NUL characters: "
                               "choose its encoding (UTF-16?)")

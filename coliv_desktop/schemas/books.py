@@ -139,6 +139,12 @@ class ExpenseQuery(Input):
     sort: ExpenseSort = "date"
     descending: bool = True
 
+    @model_validator(mode="after")
+    def _end_after_start(self) -> ExpenseQuery:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise FieldProblem("end", "must not be before the From date")
+        return self
+
 
 class CategoryIn(Input):
     name: Name

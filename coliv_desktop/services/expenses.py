@@ -164,9 +164,15 @@ def expense_out(session: Session, expense: Expense) -> ExpenseOut:
     return _outs(session, [expense])[0]
 
 
-def add_expense(db: Database, actor: Actor, data: ExpenseCreate) -> ExpenseOut:
+def add_expense(db: Database, actor: Actor, data: ExpenseCreate,
+                receipt: tuple[str, bytes] | None = None) -> ExpenseOut:
+    """A new expense, with its `receipt` (file name, content) in the same transaction: a
+    receipt refused (too large, a bad name) leaves no expense behind."""
     with writing(db, actor, "ledger.write") as s:
-        return expense_out(s, create_expense(s, actor, data))
+        expense = create_expense(s, actor, data)
+        if receipt is not None:
+            _attach(s, actor, expense, *receipt)
+        return expense_out(s, expense)
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -343,6 +349,14 @@ def attach_receipt(db: Database, actor: Actor, expense_id: uuid.UUID, file_name:
     """Keep a receipt with an expense: a document of the expense's property (so backups and
     the shared server carry it), named on the expense. A new receipt replaces the link to the
     old one (the old document stays with the property)."""
+    with writing(db, actor, "ledger.write") as s:
+        expense = _live_expense(s, expense_id)
+        _attach(s, actor, expense, file_name, content)
+        return expense_out(s, expense)
+
+
+def _attach(s: Session, actor: Actor, expense: Expense, file_name: str, content: bytes
+            ) -> None:
     from coliv_desktop.services.attachments import (
         _check_size,
         _clean_name,
@@ -350,24 +364,21 @@ def attach_receipt(db: Database, actor: Actor, expense_id: uuid.UUID, file_name:
         content_type_of,
     )
 
-    with writing(db, actor, "ledger.write") as s:
-        expense = _live_expense(s, expense_id)
-        name = _clean_name(file_name)
-        _check_size(name, len(content), _limit_bytes(s))
-        digest = hashlib.sha256(content).hexdigest()
-        doc = Document(name=name, content_type=content_type_of(name), size=len(content),
-                       sha256=digest, uploaded_by=actor.name, property_id=expense.property_id,
-                       note=f"Receipt: {_label(expense)}"[:limits.NOTES], content=content)
-        s.add(doc)
-        s.flush()
-        expense.document_id = doc.id
-        s.flush()
-        audit.record(s, actor, "create", "document", doc.id,
-                     f"Attached receipt {name} to {_label(expense).lower()}",
-                     {"name": name, "size": doc.size, "sha256": digest,
-                      "owner_kind": "property", "owner_id": str(expense.property_id),
-                      "expense_id": str(expense.id)})
-        return expense_out(s, expense)
+    name = _clean_name(file_name)
+    _check_size(name, len(content), _limit_bytes(s))
+    digest = hashlib.sha256(content).hexdigest()
+    doc = Document(name=name, content_type=content_type_of(name), size=len(content),
+                   sha256=digest, uploaded_by=actor.name, property_id=expense.property_id,
+                   note=f"Receipt: {_label(expense)}"[:limits.NOTES], content=content)
+    s.add(doc)
+    s.flush()
+    expense.document_id = doc.id
+    s.flush()
+    audit.record(s, actor, "create", "document", doc.id,
+                 f"Attached receipt {name} to {_label(expense).lower()}",
+                 {"name": name, "size": doc.size, "sha256": digest,
+                  "owner_kind": "property", "owner_id": str(expense.property_id),
+                  "expense_id": str(expense.id)})
 
 
 # --- categories --------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from coliv_desktop.db.models import (
 )
 from coliv_desktop.db.types import utcnow
 from coliv_desktop.domain import ledger as ledger_rules
+from coliv_desktop.domain import limits
 from coliv_desktop.domain.errors import ConflictError, ValidationError
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.domain.wording import receipt_no
@@ -175,7 +176,10 @@ def match_to_expense(db: Database, actor: Actor, line_id: uuid.UUID, category: s
 
 def ignore_line(db: Database, actor: Actor, line_id: uuid.UUID, note: str | None = None
                 ) -> BankLineOut:
-    """Nothing for the book (a transfer between own accounts, bank interest kept aside)."""
+    """Nothing for the book (a transfer between own accounts, bank interest kept aside);
+    `note` is one line of text (no control or text-direction characters)."""
+    if note is not None:
+        note = limits.clean_text(note, "note", limits.LINE) or None
     with writing(db, actor, WRITE) as s:
         line, account = _line(s, line_id)
         _unmatched(s, line, account, actor)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
 from coliv_desktop.db.models import Charge, Lease, Payment, Property, Room, Tenant, Unit
+from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.domain.money import ZERO
 from coliv_desktop.domain.sheet_writer import write_sheet
 from coliv_desktop.services.clock import today
@@ -122,8 +123,16 @@ def sheet_rows(db: Database, actor: Actor, kind: str) -> list[Sequence[Any]]:
         return list(ROWS[kind](s))
 
 
+OTHER_SHEET_ENDINGS = frozenset({".xls", ".xlsm", ".xlsb", ".xltx", ".ods", ".numbers"})
+
+
 def export_sheet(db: Database, actor: Actor, kind: str, path: Path) -> int:
-    """Write the book's `kind` rows to `path` (XLSX for .xlsx, else CSV); the rows written."""
+    """Write the book's `kind` rows to `path` (XLSX for .xlsx, else CSV); the rows written.
+    A name ending like another spreadsheet's (.xls, .ods...) is refused: CSV under that name
+    would not open as the name says."""
+    if path.suffix.lower() in OTHER_SHEET_ENDINGS:
+        raise ValidationError("file", f"{path.name}: CoLiv writes .csv or .xlsx, not "
+                              f"{path.suffix}; end the name in .csv or .xlsx")
     chosen = sheet_kind(kind, export=True)
     rows = sheet_rows(db, actor, kind)
     write_sheet(path, chosen.columns(), rows, chosen.title)

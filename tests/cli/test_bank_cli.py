@@ -125,3 +125,39 @@ def test_help_names_the_choices(cli: Cli) -> None:
     assert code == 0 and "--through" in out and "--balance" in out and "--check" in out
     code, out, _ = cli.run("bank", "match", "--help")
     assert code == 0 and "--lease" in out and "--expense" in out and "--ignore" in out
+
+
+def test_clumsy_and_hostile_statements(cli: Cli, house: dict[str, str], tmp_path: Path) -> None:
+    """A binary file, a folder, a mapping that is a JSON list, an account name with a control
+    character: one sentence naming the argument, nothing written. A bank's text with control
+    and text-direction characters is kept without them (it becomes an expense's payee)."""
+    mapping = '{"date": "Date", "amount": "Amount", "name": "Description"}'
+    binary = tmp_path / "statement.csv"
+    binary.write_bytes(bytes(range(256)) * 20)
+    for args, code, start in [
+        ((str(binary), "--account", "Card", "--mapping", mapping), 2, "error: FILE: is not a text"),
+        ((str(tmp_path), "--account", "Card"), 6, "error: "),
+        ((str(DATA / "ambiguous_dates.csv"), "--account", "Card", "--mapping", "[]"), 2,
+         "error: --mapping: must be a JSON object"),
+        ((str(DATA / "ambiguous_dates.csv"), "--account", "Ca\x01rd", "--mapping", mapping,
+          "--date-order", "mdy"), 2, "error: --account: must not contain control characters"),
+    ]:
+        got, _, err = cli.run("bank", "import", *args)
+        assert (got, err.startswith(start), err.count("\n")) == (code, True, 1), err
+        assert "Traceback" not in err
+    assert json.loads(cli.ok("bank", "account", "list", "--json")) == []  # nothing written
+
+    hostile = tmp_path / "hostile.csv"
+    hostile.write_text("Date,Amount,Description\n2026-11-05,-7.00,\x01\u202eEVIL\x1b[31m CO\n",
+                       encoding="utf-8")
+    cli.ok("bank", "import", str(hostile), "--account", "Card", "--mapping", mapping)
+    (line,) = json.loads(cli.ok("bank", "list", "--json"))
+    assert line["name"] == "EVIL [31m CO"
+    for note, start in [("x" * 201, "error: --note: is too long"),
+                        ("a\x1bb", "error: --note: must not contain control characters")]:
+        got, _, err = cli.run("bank", "match", line["id"], "--ignore", "--note", note)
+        assert got == 2 and err.startswith(start), err
+    assert json.loads(cli.ok("bank", "list", "--json"))[0]["status"] == "unmatched"
+    cli.ok("bank", "match", line["id"], "--expense", "repairs", "--property", house["property"])
+    (expense,) = json.loads(cli.ok("expense", "list", "--json"))
+    assert expense["payee"] == "EVIL [31m CO"

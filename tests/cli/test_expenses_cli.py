@@ -99,6 +99,9 @@ def test_errors_name_the_flag(cli: Cli, house: dict[str, str]) -> None:
                            "--category", "Utilities", "--amount", "10", "--start",
                            "2026-01-01", "--day", "31")
     assert code == 2 and err.startswith("error: --day:")
+    code, out, err = cli.run("expense", "list", "--from", "2026-12-01", "--to", "2026-01-01")
+    assert code == 2 and out == ""
+    assert err.startswith("error: --to: must not be before the From date")
     assert expenses(cli) == []
 
 
@@ -185,3 +188,17 @@ def test_the_lists_only_read() -> None:
                   ["report", "schedule-e", "--year", "2026"]):
         assert not writes(parser.parse_args(words)), words
     assert writes(parser.parse_args(["bill", "post", "--through", "2026-01-01"]))
+
+
+def test_a_refused_receipt_leaves_no_expense(cli: Cli, house: dict[str, str],
+                                             tmp_path: Path) -> None:
+    """`expense add --receipt` is one transaction: a receipt over the size limit is refused
+    naming --receipt, and the expense is not written either."""
+    cli.ok("settings", "set", "document_max_mb", "1")
+    big = tmp_path / "scan.pdf"
+    big.write_bytes(b"%PDF-1.4 " + b"x" * (2 * 1024 * 1024))
+    code, out, err = cli.run("expense", "add", "--property", house["property"], "--date",
+                             "2026-02-03", "--amount", "5", "--category", "Supplies",
+                             "--receipt", str(big))
+    assert code == 2 and out == "" and err.startswith("error: --receipt: scan.pdf is 2.0 MB")
+    assert expenses(cli) == []

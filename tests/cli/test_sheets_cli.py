@@ -120,6 +120,15 @@ def test_options_and_mapping_files(cli: Cli, db_url: URL, tmp_path: Path) -> Non
     assert code == 2 and "no saved tenants mapping" in err
     code, _, err = cli.run("import-sheet", "--kind", "villas", str(path))
     assert code == 2
+    code, _, err = cli.run("import-sheet", "--kind", "tenants", str(tmp_path))
+    assert code == 6 and err.endswith("is a folder, not a file\n")
+    program = tmp_path / "program.csv"
+    program.write_bytes(bytes(range(256)) * 20)
+    code, _, err = cli.run("import-sheet", "--kind", "tenants", str(program))
+    assert code == 2 and err.startswith("error: FILE: is not a text (CSV) file")
+    code, _, err = cli.run("export-sheet", "--kind", "tenants", str(tmp_path / "t.xls"))
+    assert code == 2 and "end the name in .csv or .xlsx" in err
+    assert not (tmp_path / "t.xls").exists()
 
 
 def test_the_dry_run_and_the_export_only_read() -> None:

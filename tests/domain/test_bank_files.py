@@ -113,7 +113,7 @@ def test_ofx_values() -> None:
             ofx_day(bad, "d")
     assert ofx_amount("+1200", "a") == Decimal("1200.00")
     assert ofx_amount("-12,50", "a") == Decimal("-12.50")
-    for bad in ("1.234", "NaN", "1e3x", ""):
+    for bad in ("1.234", "NaN", "1e3x", "", "-1e309", "1E+40", "99999999999.99", "Infinity"):
         with pytest.raises(ValidationError):
             ofx_amount(bad, "a")
     assert looks_like_ofx(read("checking_2.x.ofx")) and not looks_like_ofx(

@@ -159,6 +159,14 @@ def test_filters_and_receipt(window: MainWindow, book: Flow41, db: Any, actor: A
     assert tab.empty.text() == "No expense matches these filters."
     tab.search.setText("")
     settle(window)
+    tab.start.set_value(date(2026, 3, 1))  # From after To: said, the list as it was
+    tab.end.set_value(date(2026, 1, 1))
+    settle(window)
+    assert tab.message.text() == "To: must not be before the From date"
+    tab.start.set_value(None)
+    tab.end.set_value(None)
+    settle(window)
+    assert len(tab.model.rows) == 2
     receipt = tmp_path / "bill.pdf"
     receipt.write_bytes(b"%PDF-1.4 a receipt")
     monkeypatch.setattr(type(tab), "choose_receipt", lambda self: str(receipt))

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from coliv_desktop.domain.errors import ValidationError
 from coliv_desktop.schemas import build
 from coliv_desktop.schemas.books import CategoryOut, ExpenseOut, ExpenseQuery, ExpenseUpdate
 from coliv_desktop.services import attachments, expenses
@@ -210,13 +211,13 @@ class ExpensesTab(QWidget):
         if not self.ctx.has_database:
             return
         db, actor = self.ctx.db, self.ctx.actor
+        self._loading += 1  # a load still running is for other filters: its rows are dropped
+        token = self._loading
         try:
             query = self.query()
-        except Exception as exc:  # a date range the schema refuses
-            self._say(str(exc))
+        except ValidationError as exc:  # a date range the schema refuses
+            self._say(f"To: {exc.detail}" if exc.field == "end" else str(exc))
             return
-        self._loading += 1
-        token = self._loading
 
         def done(found: Any, error: BaseException | None) -> None:
             if not shiboken6.isValid(self) or token != self._loading:

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from coliv_desktop.db.engine import Database
-from coliv_desktop.db.models import Expense, ExpenseCategory, Property, RecurringBill, Unit, Vendor
+from coliv_desktop.db.models import Expense, ExpenseCategory, Property, RecurringBill, Vendor
 from coliv_desktop.domain.errors import UnknownReference, ValidationError
 from coliv_desktop.domain.limits import check_day
 from coliv_desktop.schemas.books import (
@@ -31,7 +31,7 @@ from coliv_desktop.schemas.books import (
 )
 from coliv_desktop.services import audit, books_lock
 from coliv_desktop.services.context import Actor, check_version, reading, writing
-from coliv_desktop.services.expenses import find_category, write_expense
+from coliv_desktop.services.expenses import check_place, find_category, write_expense
 from coliv_desktop.services.portfolio import get_row, mark_archived
 
 # The key of the bill run's advisory lock on PostgreSQL (any constant unique to this use).
@@ -40,14 +40,8 @@ BILL_RUN_LOCK = 0x636F6C6976_0B  # "coliv", bills
 
 def _check_place(s: Session, property_id: uuid.UUID, unit_id: uuid.UUID | None,
                  vendor_id: uuid.UUID | None) -> None:
-    if s.get(Property, property_id) is None:
-        raise UnknownReference("property_id", f"no property with id {property_id}")
-    if unit_id is not None:
-        unit = s.get(Unit, unit_id)
-        if unit is None:
-            raise UnknownReference("unit_id", f"no unit with id {unit_id}")
-        if unit.property_id != property_id:
-            raise ValidationError("unit_id", "the unit is not in that property")
+    """An expense's place rule (the unit in the property), and the vendor exists."""
+    check_place(s, property_id, unit_id, None)
     if vendor_id is not None and s.get(Vendor, vendor_id) is None:
         raise UnknownReference("vendor_id", f"no vendor with id {vendor_id}")
 
